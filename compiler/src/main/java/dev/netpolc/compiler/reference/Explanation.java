@@ -1,0 +1,104 @@
+package dev.netpolc.compiler.reference;
+
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.model.PolicyType;
+import java.util.Objects;
+
+/**
+ * Why the reference evaluator allowed or denied a connection.
+ *
+ * @param connection  the connection
+ * @param allowed     the decision
+ * @param shortcut    a rule of SEMANTICS.md that decided before any policy was consulted
+ * @param source      what the source address is
+ * @param destination what the destination address is
+ * @param egress      the egress decision at the source ({@code notApplicable} after a shortcut)
+ * @param ingress     the ingress decision at the destination ({@code notApplicable} after a shortcut)
+ */
+public record Explanation(Connection connection, boolean allowed, Shortcut shortcut, Endpoint source,
+    Endpoint destination, DirectionVerdict egress, DirectionVerdict ingress) {
+
+  /** Decisions taken before policy is consulted. */
+  public enum Shortcut {
+    /** No shortcut: egress and ingress decided. */
+    NONE,
+    /** Source and destination are the same pod: the traffic never leaves it. */
+    SAME_POD,
+    /** Traffic between a pod and the node it runs on, allowed by {@code allowNodeToLocalPods}. */
+    NODE_LOCAL
+  }
+
+  public Explanation {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(shortcut, "shortcut");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(egress, "egress");
+    Objects.requireNonNull(ingress, "ingress");
+  }
+
+  /** A multi-line human rendering, ending with a newline. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    String proto = connection.portProtocol().map(Enum::name).orElse("protocol " + connection.protocol());
+    sb.append(source.describe()).append(" -> ").append(destination.describe()).append(' ').append(proto);
+    if (connection.port() > 0) {
+      sb.append('/').append(connection.port());
+    }
+    sb.append(": ").append(allowed ? "ALLOWED" : "DENIED").append('\n');
+    if (shortcut == Shortcut.SAME_POD) {
+      sb.append("  same pod: traffic never leaves it\n");
+      return sb.toString();
+    }
+    if (shortcut == Shortcut.NODE_LOCAL) {
+      sb.append("  between a pod and the node it runs on: always allowed\n");
+      return sb.toString();
+    }
+    appendDirection(sb, egress, source);
+    appendDirection(sb, ingress, destination);
+    return sb.toString();
+  }
+
+  private static void appendDirection(StringBuilder sb, DirectionVerdict v, Endpoint side) {
+    String dir = v.direction() == PolicyType.Egress ? "egress" : "ingress";
+    if (!v.applies()) {
+      sb.append("  ").append(dir).append(": ").append(side.kind() == Endpoint.Kind.NODE ? "node" : "not a pod")
+          .append(", no policy applies: allowed\n");
+      return;
+    }
+    String pod = side.podKey().orElse("?");
+    if (!v.isolated()) {
+      sb.append("  ").append(dir).append(" of ").append(pod).append(": not isolated: allowed\n");
+      return;
+    }
+    sb.append("  ").append(dir).append(" of ").append(pod).append(": isolated by ");
+    for (int i = 0; i < v.selecting().size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(v.selecting().get(i));
+    }
+    sb.append('\n');
+    if (v.match().isPresent()) {
+      sb.append("    allowed by ").append(v.match().get().describe()).append('\n');
+      return;
+    }
+    sb.append("    denied: no rule matches\n");
+    for (PolicyMiss miss : v.misses()) {
+      if (miss.rules().isEmpty()) {
+        sb.append("    ").append(miss.policy().key()).append(": no ").append(dir).append(" rules\n");
+        continue;
+      }
+      for (RuleMiss r : miss.rules()) {
+        sb.append("    ").append(miss.policy().key()).append(' ').append(r.path());
+        if (r.position().isKnown()) {
+          sb.append(" (").append(r.position()).append(')');
+        }
+        sb.append(":\n");
+        for (String f : r.peerFailures()) {
+          sb.append("      ").append(f).append('\n');
+        }
+        for (String f : r.portFailures()) {
+          sb.append("      ").append(f).append('\n');
+        }
+      }
+    }
+  }
+}
