@@ -1,0 +1,108 @@
+package dev.netpolc.compiler.matrix;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.ContainerPort;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Computes reachability matrices by asking a {@link ConnectionDecider} about every ordered pair
+ * of pods: O(pods²) decisions per probe.
+ *
+ * <ul>
+ *   <li>The pods are every active pod (it has an IP and has not terminated, see
+ *       {@link Pod#isActive()}), hostNetwork pods included: they are pods that have an IP.</li>
+ *   <li>Per pair, the address family is the first that both pods have, IPv4 before IPv6; each
+ *       side uses its first address of that family. Pods with no common family do not reach
+ *       each other.</li>
+ *   <li>A named port resolves on the destination with the probe's protocol; a destination without
+ *       it is unreachable. A pod always reaches itself, whatever the port.</li>
+ * </ul>
+ */
+public final class MatrixComputer {
+  private MatrixComputer() {}
+
+  /** The matrix of every active pod of {@code cluster} for one port and protocol. */
+  public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, PortSpec port,
+      Protocol protocol) {
+    return compute(cluster, decider, new Probe(port, protocol), p -> true);
+  }
+
+  /** The matrix restricted to the active pods accepted by {@code include} (rows and columns). */
+  public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, Probe probe,
+      Predicate<Pod> include) {
+    List<Pod> pods = pods(cluster, include);
+    SortedMap<String, List<String>> allowed = new TreeMap<>();
+    for (Pod from : pods) {
+      List<String> reached = new ArrayList<>();
+      for (Pod to : pods) {
+        if (reaches(decider, from, to, probe)) {
+          reached.add(to.key());
+        }
+      }
+      allowed.put(from.key(), reached);
+    }
+    return new ReachabilityMatrix(probe.port(), probe.protocol(), allowed);
+  }
+
+  /** Every distinct (port number, protocol) that the active pods accepted by {@code include} declare, sorted. */
+  public static List<Probe> declaredProbes(Cluster cluster, Predicate<Pod> include) {
+    TreeSet<Probe> out = new TreeSet<>();
+    for (Pod p : pods(cluster, include)) {
+      for (ContainerPort cp : p.allPorts()) {
+        out.add(new Probe(PortSpec.of(cp.containerPort()), cp.protocol()));
+      }
+    }
+    return ImmutableList.copyOf(out);
+  }
+
+  /** The active pods accepted by {@code include}, sorted by key (one per key: the first wins). */
+  static List<Pod> pods(Cluster cluster, Predicate<Pod> include) {
+    TreeMap<String, Pod> byKey = new TreeMap<>();
+    for (Pod p : cluster.pods()) {
+      if (p.isActive() && include.test(p)) {
+        byKey.putIfAbsent(p.key(), p);
+      }
+    }
+    return ImmutableList.copyOf(byKey.values());
+  }
+
+  private static boolean reaches(ConnectionDecider decider, Pod from, Pod to, Probe probe) {
+    if (from.key().equals(to.key())) {
+      return true;
+    }
+    int port;
+    if (probe.port().isNamed()) {
+      Optional<Integer> resolved = to.namedPort(probe.port().name(), probe.protocol());
+      if (resolved.isEmpty()) {
+        return false;
+      }
+      port = resolved.get();
+    } else {
+      port = probe.port().number();
+    }
+    for (boolean v6 : new boolean[] {false, true}) {
+      Optional<IpAddress> src = firstOfFamily(from, v6);
+      Optional<IpAddress> dst = firstOfFamily(to, v6);
+      if (src.isPresent() && dst.isPresent()) {
+        return decider.allows(Connection.of(src.get(), dst.get(), probe.protocol(), port));
+      }
+    }
+    return false;
+  }
+
+  private static Optional<IpAddress> firstOfFamily(Pod p, boolean v6) {
+    return p.ips().stream().filter(ip -> ip.v6() == v6).findFirst();
+  }
+}
