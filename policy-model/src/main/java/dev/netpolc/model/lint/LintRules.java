@@ -1,0 +1,42 @@
+package dev.netpolc.model.lint;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.diagnostics.Severity;
+import java.util.List;
+import java.util.Optional;
+
+/** The catalogue of implemented rules, in id order: the one place where rules are registered. */
+public final class LintRules {
+  private static final ImmutableList<LintRule> ALL = ImmutableList.of(
+      new ApiValidationRule("NP101", Severity.ERROR,
+          "invalid CIDR, or an except not strictly inside its cidr or of another family"),
+      new ApiValidationRule("NP102", Severity.ERROR, "ipBlock combined with a pod or namespace selector in one peer"),
+      new ApiValidationRule("NP103", Severity.ERROR, "empty peer"),
+      new ApiValidationRule("NP104", Severity.ERROR, "endPort without a numeric port, or smaller than port"),
+      new ApiValidationRule("NP105", Severity.ERROR, "invalid label key, label value or selector operator/values"),
+      new ApiValidationRule("NP106", Severity.ERROR,
+          "ingress or egress rules while policyTypes lacks that direction (the rules are ignored)"),
+      new ApiValidationRule("NP107", Severity.ERROR, "the same namespace/name defined twice across the inputs"),
+      new ApiValidationRule("NP108", Severity.ERROR, "port number out of range, invalid port name, unknown protocol"),
+      new ApiValidationRule("NP109", Severity.ERROR, "invalid object name or namespace"),
+      new ApiValidationRule("NP110", Severity.ERROR, "unknown policyTypes entry, or more than two"),
+      new PodSelectorSelectsNoPod(),
+      new PeerSelectsNothing(),
+      new NamedPortUnresolved(),
+      new NamedPortWithIpBlock(),
+      new EgressBlocksDns(),
+      new ApiValidationRule("NP214", Severity.WARNING,
+          "CIDR with host bits set, a leading zero, or an IPv4-mapped IPv6 address"));
+
+  private LintRules() {}
+
+  /** Every implemented rule, in id order. */
+  public static List<LintRule> all() {
+    return ALL;
+  }
+
+  /** The rule with this id, if implemented. */
+  public static Optional<LintRule> byId(String id) {
+    return ALL.stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+}

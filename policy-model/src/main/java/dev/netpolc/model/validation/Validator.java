@@ -1,0 +1,42 @@
+package dev.netpolc.model.validation;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.diagnostics.Diagnostic;
+import java.util.List;
+
+/**
+ * Reproduces the Kubernetes API server's validation of NetworkPolicies (and of the names and
+ * labels of the inventory objects), so that {@code netpolc lint} rejects what
+ * {@code kubectl apply} would. Findings carry a rule id, the field path as the API server names
+ * it and the position of that field.
+ *
+ * <pre>{@code
+ * List<Diagnostic> problems = new Validator(ValidationOptions.DEFAULT).validate(cluster);
+ * }</pre>
+ */
+public final class Validator {
+  private final ValidationProfile profile;
+
+  /** A validator with these options. */
+  public Validator(ValidationOptions options) {
+    this.profile = ValidationProfile.networkingV1(options);
+  }
+
+  /** Every finding about the cluster: per policy in input order, then duplicates, then inventory. */
+  public List<Diagnostic> validate(Cluster cluster) {
+    ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
+    for (NetworkPolicy p : cluster.policies()) {
+      out.addAll(profile.validate(p));
+    }
+    out.addAll(DuplicateObjectCheck.check(cluster));
+    out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
+    return out.build();
+  }
+
+  /** The findings about one policy alone (no cross-object checks such as duplicates). */
+  public List<Diagnostic> validate(NetworkPolicy policy) {
+    return profile.validate(policy);
+  }
+}
