@@ -1,0 +1,304 @@
+package dev.netpolc.compiler.build;
+
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.index.ClusterIndex;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.IpBlock;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Node;
+import dev.netpolc.model.Peer;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.PolicyPort;
+import dev.netpolc.model.PolicyRule;
+import dev.netpolc.model.Protocol;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The literal translation of a cluster's NetworkPolicies into a {@link RuleGraph} (what
+ * {@code -O0} emits). Endpoints are the policy pods (on {@code node}, when given); pods selected
+ * by the same policies, with the same resolution of the named ingress ports those policies
+ * use, start in one group, since their rules are equal by construction. Every policy rule
+ * becomes one {@link Tier#NETWORK_POLICY} ALLOW rule per group (egress rules with named ports
+ * split their peers by resolved port); sets keep their literal representation (one host CIDR
+ * per pod address, each ipBlock's own cover), which the passes then minimise.
+ */
+public final class GraphBuilder {
+  private final Cluster cluster;
+  private final ClusterIndex index;
+  private final SemanticsOptions options;
+  private final List<NetworkPolicy> policies;
+  private final Map<List<Integer>, List<Rule>> ruleTemplates = new HashMap<>();
+  private AddressSet podAddresses;
+
+  /** A builder over {@code cluster}, indexed by {@code index} (built with the same options). */
+  public GraphBuilder(Cluster cluster, ClusterIndex index, SemanticsOptions options) {
+    this.cluster = cluster;
+    this.index = index;
+    this.options = options;
+    this.policies = cluster.policies();
+  }
+
+  /** The graph for the whole cluster ({@code node} empty) or for one node's pods. */
+  public RuleGraph build(Optional<String> node) {
+    List<Pod> pods = index.pods();
+    List<List<Integer>> selecting = new ArrayList<>();
+    for (int i = 0; i < pods.size(); i++) {
+      selecting.add(new ArrayList<>());
+    }
+    for (int p = 0; p < policies.size(); p++) {
+      NetworkPolicy pol = policies.get(p);
+      for (int podId : index.podsSelected(pol.namespace(), pol.podSelector())) {
+        selecting.get(podId).add(p);
+      }
+    }
+    // Group endpoints by (selecting policies, resolution of their named ingress ports).
+    Map<List<Object>, List<Integer>> byKey = new LinkedHashMap<>();
+    for (int i = 0; i < pods.size(); i++) {
+      Pod pod = pods.get(i);
+      if (node.isPresent() && !node.get().equals(pod.nodeName())) {
+        continue;
+      }
+      List<Object> key = new ArrayList<>();
+      key.add(selecting.get(i));
+      for (int p : selecting.get(i)) {
+        if (policies.get(p).isolatesIngress()) {
+          for (PolicyRule r : policies.get(p).ingress()) {
+            for (PolicyPort pp : r.ports()) {
+              if (pp.port().isPresent() && pp.port().get().isNamed()) {
+                key.add(resolve(pod, pp));
+              }
+            }
+          }
+        }
+      }
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+    }
+    RuleGraph.Builder b = RuleGraph.builder(options).node(node);
+    for (Node n : cluster.nodes()) {
+      b.nodeAddresses(n.name(), AddressSet.ofAddresses(n.addresses()));
+    }
+    for (List<Integer> members : byKey.values()) {
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (int i : members) {
+        Pod p = pods.get(i);
+        endpoints.add(new Endpoint(p.key(), p.ips(), Optional.ofNullable(p.nodeName())));
+      }
+      List<Integer> pols = selecting.get(members.get(0));
+      boolean ingressIsolated = pols.stream().anyMatch(p -> policies.get(p).isolatesIngress());
+      boolean egressIsolated = pols.stream().anyMatch(p -> policies.get(p).isolatesEgress());
+      EndpointGroup g = EndpointGroup.of(endpoints, ingressIsolated, egressIsolated);
+      b.addGroup(g);
+      Pod representative = pods.get(members.get(0));
+      for (int p : pols) {
+        NetworkPolicy pol = policies.get(p);
+        if (pol.isolatesIngress()) {
+          for (int j = 0; j < pol.ingress().size(); j++) {
+            PolicyRule r = pol.ingress().get(j);
+            AddressSet peers = peerSet(p, Direction.INGRESS, j);
+            PortSet ports = ingressPorts(pol, j, r, representative);
+            b.addRule(new Rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, g.id(), peers, ports, Action.ALLOW,
+                List.of(origin(pol, Direction.INGRESS, j))));
+          }
+        }
+        if (pol.isolatesEgress()) {
+          for (int j = 0; j < pol.egress().size(); j++) {
+            for (Rule t : egressTemplates(p, j)) {
+              b.addRule(t.withSubject(g.id()));
+            }
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static Origin origin(NetworkPolicy pol, Direction d, int j) {
+    return new Origin(pol.key(), d, j, pol.source().find("spec." + d.apiName() + "[" + j + "]"));
+  }
+
+  /** The resolved number of a named port entry on {@code pod}, or 0 when it has none. */
+  private static int resolve(Pod pod, PolicyPort pp) {
+    return pp.effectiveProtocol().flatMap(proto -> pod.namedPort(pp.port().get().name(), proto)).orElse(0);
+  }
+
+  private PortSet ingressPorts(NetworkPolicy pol, int j, PolicyRule r, Pod subject) {
+    if (r.ports().isEmpty()) {
+      return PortSet.ALL_PROTOCOLS;
+    }
+    Map<Integer, List<PortRange>> m = new TreeMap<>();
+    for (int k = 0; k < r.ports().size(); k++) {
+      PolicyPort pp = r.ports().get(k);
+      Protocol proto = protocol(pol, "spec.ingress[" + j + "].ports[" + k + "]", pp);
+      Optional<PortRange> range = pp.port().isPresent() && pp.port().get().isNamed()
+          ? subject.namedPort(pp.port().get().name(), proto).map(PortRange::of)
+          : Optional.of(numericRange(pp));
+      range.ifPresent(rg -> m.computeIfAbsent(proto.number(), x -> new ArrayList<>()).add(rg));
+    }
+    return PortSet.of(m);
+  }
+
+  private static PortRange numericRange(PolicyPort pp) {
+    if (pp.port().isEmpty()) {
+      return PortRange.ALL;
+    }
+    int from = pp.port().get().number();
+    return new PortRange(from, pp.endPort().orElse(from));
+  }
+
+  private static Protocol protocol(NetworkPolicy pol, String path, PolicyPort pp) {
+    return pp.effectiveProtocol().orElseThrow(() -> new CompileException(pol.source().find(path + ".protocol"),
+        path + ".protocol", "unsupported protocol \"" + pp.protocol().orElse("") + "\""));
+  }
+
+  /**
+   * The egress rules of policy {@code p}'s rule {@code j} for any subject (subject left blank):
+   * numeric ports as one rule; named ports resolved per destination pod, one rule per resolved
+   * port set with the addresses of the pods that resolve so.
+   */
+  private List<Rule> egressTemplates(int p, int j) {
+    return ruleTemplates.computeIfAbsent(List.of(p, j), k -> {
+      NetworkPolicy pol = policies.get(p);
+      PolicyRule r = pol.egress().get(j);
+      AddressSet peers = peerSet(p, Direction.EGRESS, j);
+      List<Origin> origins = List.of(origin(pol, Direction.EGRESS, j));
+      List<Rule> out = new ArrayList<>();
+      if (r.ports().isEmpty()) {
+        out.add(new Rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, "", peers, PortSet.ALL_PROTOCOLS, Action.ALLOW,
+            origins));
+        return out;
+      }
+      Map<Integer, List<PortRange>> numeric = new TreeMap<>();
+      List<PolicyPort> named = new ArrayList<>();
+      List<Protocol> namedProtocols = new ArrayList<>();
+      for (int q = 0; q < r.ports().size(); q++) {
+        PolicyPort pp = r.ports().get(q);
+        Protocol proto = protocol(pol, "spec.egress[" + j + "].ports[" + q + "]", pp);
+        if (pp.port().isPresent() && pp.port().get().isNamed()) {
+          named.add(pp);
+          namedProtocols.add(proto);
+        } else {
+          numeric.computeIfAbsent(proto.number(), x -> new ArrayList<>()).add(numericRange(pp));
+        }
+      }
+      if (!numeric.isEmpty()) {
+        out.add(new Rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, "", peers, PortSet.of(numeric), Action.ALLOW,
+            origins));
+      }
+      if (named.isEmpty()) {
+        return out;
+      }
+      // Destination pods that declare any of the names, split by what the names resolve to.
+      java.util.TreeSet<Integer> candidates = new java.util.TreeSet<>();
+      for (PolicyPort pp : named) {
+        for (int id : index.podsWithPortName(pp.port().get().name())) {
+          candidates.add(id);
+        }
+      }
+      Map<PortSet, List<IpAddress>> byPorts = new LinkedHashMap<>();
+      for (int id : candidates) {
+        Pod dest = index.pods().get(id);
+        List<IpAddress> inPeers = new ArrayList<>();
+        for (IpAddress ip : dest.ips()) {
+          if (peers.contains(ip)) {
+            inPeers.add(ip);
+          }
+        }
+        if (inPeers.isEmpty()) {
+          continue;
+        }
+        Map<Integer, List<PortRange>> resolved = new TreeMap<>();
+        for (int q = 0; q < named.size(); q++) {
+          Protocol proto = namedProtocols.get(q);
+          dest.namedPort(named.get(q).port().get().name(), proto).ifPresent(
+              n -> resolved.computeIfAbsent(proto.number(), x -> new ArrayList<>()).add(PortRange.of(n)));
+        }
+        PortSet ps = PortSet.of(resolved);
+        if (!ps.isEmpty()) {
+          byPorts.computeIfAbsent(ps, x -> new ArrayList<>()).addAll(inPeers);
+        }
+      }
+      byPorts.forEach((ps, ips) -> out.add(new Rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, "",
+          AddressSet.ofAddresses(ips), ps, Action.ALLOW, origins)));
+      return out;
+    });
+  }
+
+  private final Map<List<Object>, AddressSet> peerSets = new HashMap<>();
+
+  /** The peers of one rule: every address when none are listed, else the union of the peers. */
+  private AddressSet peerSet(int p, Direction d, int j) {
+    return peerSets.computeIfAbsent(List.of(p, d, j), k -> {
+      NetworkPolicy pol = policies.get(p);
+      PolicyRule r = (d == Direction.INGRESS ? pol.ingress() : pol.egress()).get(j);
+      if (r.peers().isEmpty()) {
+        return AddressSet.ALL;
+      }
+      List<Cidr> elements = new ArrayList<>();
+      for (int q = 0; q < r.peers().size(); q++) {
+        Peer peer = r.peers().get(q);
+        String path = "spec." + d.apiName() + "[" + j + "]." + (d == Direction.INGRESS ? "from" : "to") + "[" + q + "]";
+        if (peer.ipBlock().isPresent()) {
+          elements.addAll(ipBlock(pol, path + ".ipBlock", peer.ipBlock().get()).elements());
+        } else {
+          for (int id : index.peerPods(pol.namespace(), peer)) {
+            for (IpAddress ip : index.pods().get(id).ips()) {
+              elements.add(Cidr.host(ip));
+            }
+          }
+        }
+      }
+      return AddressSet.ofCidrs(elements);
+    });
+  }
+
+  private AddressSet ipBlock(NetworkPolicy pol, String path, IpBlock block) {
+    Cidr cidr = parse(pol, path + ".cidr", block.cidr());
+    List<Cidr> except = new ArrayList<>();
+    for (int e = 0; e < block.except().size(); e++) {
+      except.add(parse(pol, path + ".except[" + e + "]", block.except().get(e)));
+    }
+    AddressSet set = AddressSet.ofCidrs(List.of(cidr));
+    if (!except.isEmpty()) {
+      set = set.difference(AddressSet.ofCidrs(except));
+    }
+    if (!options.ipBlockMatchesPodIps()) {
+      set = set.difference(podAddresses());
+    }
+    return set;
+  }
+
+  private AddressSet podAddresses() {
+    if (podAddresses == null) {
+      List<IpAddress> all = new ArrayList<>();
+      for (Pod p : index.pods()) {
+        all.addAll(p.ips());
+      }
+      podAddresses = AddressSet.ofAddresses(all);
+    }
+    return podAddresses;
+  }
+
+  private static Cidr parse(NetworkPolicy pol, String path, String text) {
+    return Cidr.parse(text).orElseThrow(() -> new CompileException(pol.source().find(path), path,
+        "invalid CIDR \"" + text + "\"")).cidr();
+  }
+}

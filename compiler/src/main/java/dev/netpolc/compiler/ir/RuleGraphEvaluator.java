@@ -1,0 +1,89 @@
+package dev.netpolc.compiler.ir;
+
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.model.IpAddress;
+import java.util.Optional;
+
+/**
+ * Decides connections from a {@link RuleGraph} alone (it never reads the model):
+ * <ol>
+ *   <li>source and destination are addresses of the same endpoint: allowed;</li>
+ *   <li>with {@code allowNodeToLocalPods}, one side is an endpoint and the other an address of
+ *       the endpoint's node: allowed;</li>
+ *   <li>if the source is an endpoint, its group's egress rules decide the destination;</li>
+ *   <li>if the destination is an endpoint, its group's ingress rules decide the source;</li>
+ *   <li>allowed when neither check denied.</li>
+ * </ol>
+ * Addresses that are not endpoints of the graph are not checked. A cluster-wide graph (no
+ * node) has every pod as endpoint and so decides every connection; a per-node graph decides
+ * only the checks that node enforces (egress of its pods, ingress to its pods): the other
+ * node enforces its own pods' side.
+ */
+public final class RuleGraphEvaluator implements ConnectionDecider {
+  private final RuleGraph graph;
+
+  /** An evaluator over {@code graph}. */
+  public RuleGraphEvaluator(RuleGraph graph) {
+    this.graph = graph;
+  }
+
+  @Override
+  public boolean allows(Connection c) {
+    Optional<Endpoint> src = graph.endpointAt(c.source());
+    Optional<Endpoint> dst = graph.endpointAt(c.destination());
+    if (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod())) {
+      return true;
+    }
+    if (graph.options().allowNodeToLocalPods()
+        && (isOwnNode(dst, c.source()) || isOwnNode(src, c.destination()))) {
+      return true;
+    }
+    if (src.isPresent() && !decide(graph, groupOf(src.get()), Direction.EGRESS, c.destination(), c.protocol(),
+        c.port())) {
+      return false;
+    }
+    return dst.isEmpty() || decide(graph, groupOf(dst.get()), Direction.INGRESS, c.source(), c.protocol(), c.port());
+  }
+
+  private EndpointGroup groupOf(Endpoint e) {
+    return graph.groupOfPod(e.pod()).orElseThrow();
+  }
+
+  private boolean isOwnNode(Optional<Endpoint> endpoint, IpAddress other) {
+    if (endpoint.isEmpty() || endpoint.get().node().isEmpty()) {
+      return false;
+    }
+    AddressSet nodeAddrs = graph.nodeAddresses().get(endpoint.get().node().get());
+    return nodeAddrs != null && nodeAddrs.contains(other);
+  }
+
+  /**
+   * One direction of one group, through the tiers: first match per tier; ALLOW/DENY decide,
+   * PASS or no match go on; an isolated group denies when its NetworkPolicy tier had no match;
+   * past the last tier the connection is allowed.
+   */
+  public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
+      int port) {
+    var rules = graph.rules(group.id(), d);
+    int i = 0;
+    for (Tier tier : Tier.values()) {
+      Action hit = null;
+      for (; i < rules.size() && rules.get(i).tier() == tier; i++) {
+        if (hit == null && rules.get(i).matches(peer, protocol, port)) {
+          hit = rules.get(i).action();
+        }
+      }
+      if (hit == Action.ALLOW) {
+        return true;
+      }
+      if (hit == Action.DENY) {
+        return false;
+      }
+      if (hit == null && tier == Tier.NETWORK_POLICY && group.isolated(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
