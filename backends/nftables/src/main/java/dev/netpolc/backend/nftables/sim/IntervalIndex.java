@@ -1,0 +1,101 @@
+package dev.netpolc.backend.nftables.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Fast lookup of a key in a list of set elements: for each key component, the value line is cut
+ * into segments at every element boundary, and each segment lists the elements covering it (in
+ * source order). A lookup binary-searches each component, takes the shortest candidate list
+ * and checks its elements in order, so the first element (in source order) that contains the key
+ * wins. One-component sets are the common case and cost one binary search.
+ */
+final class IntervalIndex {
+
+  private final List<SetElement> elements;
+  private final Value128[][] starts;
+  private final int[][][] members;
+
+  private IntervalIndex(List<SetElement> elements, Value128[][] starts, int[][][] members) {
+    this.elements = elements;
+    this.starts = starts;
+    this.members = members;
+  }
+
+  /** Indexes {@code elements} (all of the same arity). */
+  static IntervalIndex of(List<SetElement> elements) {
+    List<SetElement> elems = List.copyOf(elements);
+    int arity = elems.isEmpty() ? 0 : elems.get(0).key().size();
+    Value128[][] starts = new Value128[arity][];
+    int[][][] members = new int[arity][][];
+    for (int c = 0; c < arity; c++) {
+      TreeSet<Value128> cuts = new TreeSet<>();
+      for (SetElement e : elems) {
+        KeyRange r = e.key().get(c);
+        cuts.add(r.from());
+        next(r.to()).ifPresent(cuts::add);
+      }
+      Value128[] s = cuts.toArray(new Value128[0]);
+      List<List<Integer>> lists = new ArrayList<>();
+      for (int i = 0; i < s.length; i++) {
+        lists.add(new ArrayList<>());
+      }
+      for (int id = 0; id < elems.size(); id++) {
+        KeyRange r = elems.get(id).key().get(c);
+        int first = Arrays.binarySearch(s, r.from());
+        Optional<Value128> end = next(r.to());
+        int last = end.isPresent() ? Arrays.binarySearch(s, end.get()) - 1 : s.length - 1;
+        for (int seg = first; seg <= last; seg++) {
+          lists.get(seg).add(id);
+        }
+      }
+      starts[c] = s;
+      members[c] = new int[s.length][];
+      for (int i = 0; i < s.length; i++) {
+        members[c][i] = lists.get(i).stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+    return new IntervalIndex(elems, starts, members);
+  }
+
+  private static Optional<Value128> next(Value128 v) {
+    if (v.lo() == -1L) {
+      return v.hi() == -1L ? Optional.empty() : Optional.of(new Value128(v.hi() + 1, 0));
+    }
+    return Optional.of(new Value128(v.hi(), v.lo() + 1));
+  }
+
+  /** The first element (in source order) containing {@code key}, if any. */
+  Optional<SetElement> lookup(List<Value128> key) {
+    int[] best = null;
+    for (int c = 0; c < starts.length; c++) {
+      int seg = segment(starts[c], key.get(c));
+      if (seg < 0 || members[c][seg].length == 0) {
+        return Optional.empty();
+      }
+      if (best == null || members[c][seg].length < best.length) {
+        best = members[c][seg];
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    for (int id : best) {
+      SetElement e = elements.get(id);
+      if (e.contains(key)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Index of the segment holding {@code v}: the last start not above it, or -1. */
+  private static int segment(Value128[] s, Value128 v) {
+    int i = Arrays.binarySearch(s, v, Comparator.naturalOrder());
+    return i >= 0 ? i : -i - 2;
+  }
+}

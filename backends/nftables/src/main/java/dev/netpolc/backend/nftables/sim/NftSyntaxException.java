@@ -1,0 +1,32 @@
+package dev.netpolc.backend.nftables.sim;
+
+import dev.netpolc.model.SourcePosition;
+import java.util.Objects;
+
+/**
+ * An nftables text that {@code nft -f} would reject: a syntax error or a semantic error (wrong
+ * element type, undefined reference, ...). The message reads {@code file:line:column: reason}.
+ */
+public final class NftSyntaxException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final SourcePosition position;
+  private final String reason;
+
+  /** An error at {@code position} with a human-readable {@code reason}. */
+  public NftSyntaxException(SourcePosition position, String reason) {
+    super(position + ": " + reason);
+    this.position = Objects.requireNonNull(position, "position");
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Where the error is (file, 1-based line, 1-based column). */
+  public SourcePosition position() {
+    return position;
+  }
+
+  /** The reason without the position prefix. */
+  public String reason() {
+    return reason;
+  }
+}
