@@ -1,0 +1,97 @@
+package dev.netpolc.model.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.validation.ValidationOptions;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The engine: severities, groups, suppressions, skipped rules, ordering. */
+class LinterTest {
+
+  @Test
+  void irregularCidrsAreMarkedWarnings() {
+    List<Diagnostic> found = LintFixtures.assertMarked("np214-irregular-cidr.yaml", "NP214");
+    assertThat(found).extracting(Diagnostic::severity).containsOnly(Severity.WARNING);
+  }
+
+  @Test
+  void strictCidrTurnsTheWarningsIntoNp101Errors() {
+    LintConfig strict = LintConfig.DEFAULT.withValidation(new ValidationOptions(true));
+    LintReport report = new Linter(strict).lint(LintFixtures.read("np214-irregular-cidr.yaml"));
+    assertThat(report.findings()).extracting(d -> d.ruleId() + " " + d.severity() + " " + d.position().line())
+        .containsExactly("NP101 ERROR 9", "NP101 ERROR 12", "NP101 ERROR 14");
+  }
+
+  @Test
+  void inlineSuppressionAppliesToItsObjectOnly() {
+    LintFixtures.assertMarked("suppression.yaml", "NP214");
+  }
+
+  @Test
+  void overridesChangeSeverityAndIdsWinOverGroups() {
+    Cluster c = LintFixtures.read("np214-irregular-cidr.yaml");
+    assertThat(severities(new Linter(LintConfig.DEFAULT.withRule("NP214=error")).lint(c)))
+        .containsOnly(Severity.ERROR).hasSize(3);
+    assertThat(new Linter(LintConfig.DEFAULT.withRule("np2xx=off")).lint(c).findings()).isEmpty();
+    assertThat(severities(new Linter(LintConfig.DEFAULT.withRule("NP2xx=off").withRule("NP214=info")).lint(c)))
+        .containsOnly(Severity.INFO).hasSize(3);
+  }
+
+  @Test
+  void inventoryRulesAreSkippedWithAReasonWhenThereIsNoInventory() {
+    LintReport report = new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np208-named-port-with-ipblock.yaml"));
+    assertThat(report.skipped()).extracting(LintReport.Skipped::ruleId)
+        .containsExactly("NP201", "NP202", "NP206", "NP211");
+    assertThat(report.skipped()).extracting(LintReport.Skipped::reason).containsOnly(Linter.NO_INVENTORY);
+    assertThat(report.findings()).extracting(Diagnostic::ruleId).containsExactly("NP208");
+    // a rule turned off is not reported as skipped either
+    assertThat(new Linter(LintConfig.DEFAULT.withRule("NP201=off")).lint(Cluster.EMPTY).skipped())
+        .extracting(LintReport.Skipped::ruleId).doesNotContain("NP201").contains("NP202");
+  }
+
+  @Test
+  void findingsAreSortedByFileLineColumnAndId() {
+    Cluster a = LintFixtures.read("np214-irregular-cidr.yaml");
+    Cluster b = LintFixtures.read("np208-named-port-with-ipblock.yaml");
+    LintReport report = new Linter(LintConfig.DEFAULT).lint(a.plus(b));
+    List<String> files = report.findings().stream().map(d -> d.position().file()).collect(Collectors.toList());
+    assertThat(files).isSortedAccordingTo(String::compareTo);
+    assertThat(report.findings()).isSortedAccordingTo(LintReport.ORDER);
+    assertThat(new Linter(LintConfig.DEFAULT).lint(b.plus(a)).findings()).isEqualTo(report.findings());
+  }
+
+  @Test
+  void countsAndThresholds() {
+    LintReport report = new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np214-irregular-cidr.yaml"));
+    assertThat(report.count(Severity.WARNING)).isEqualTo(3);
+    assertThat(report.counts()).containsEntry(Severity.ERROR, 0).containsEntry(Severity.INFO, 0);
+    assertThat(report.failsAt(Severity.ERROR)).isFalse();
+    assertThat(report.failsAt(Severity.WARNING)).isTrue();
+    assertThat(report.failsAt(Severity.INFO)).isTrue();
+  }
+
+  @Test
+  void badRuleSettingsAreRejectedWithAMessage() {
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("NP214")).hasMessageContaining("ID=SEVERITY");
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("X1=off")).hasMessageContaining("no rule id");
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("NP214=loud")).hasMessageContaining("unknown severity");
+    assertThat(LintConfig.DEFAULT.withRule("np2XX = Warning").override("NP299")).contains(Severity.WARNING);
+  }
+
+  @Test
+  void everyRegisteredRuleHasADistinctIdAndASummary() {
+    List<String> ids = LintRules.all().stream().map(LintRule::id).collect(Collectors.toList());
+    assertThat(ids).doesNotHaveDuplicates().isSorted().allMatch(id -> id.matches("NP[0-9]{3}"));
+    assertThat(LintRules.all()).allSatisfy(r -> assertThat(r.summary()).isNotBlank());
+  }
+
+  private static List<Severity> severities(LintReport r) {
+    return r.findings().stream().map(Diagnostic::severity).collect(Collectors.toList());
+  }
+}
