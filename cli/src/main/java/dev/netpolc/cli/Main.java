@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         // Each subcommand is one class; add new ones here, one per line.
         CommandLine.HelpCommand.class,
+        MatrixCommand.class,
         LintCommand.class,
     })
 public final class Main implements Runnable {

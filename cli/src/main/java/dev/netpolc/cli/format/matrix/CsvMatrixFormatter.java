@@ -1,0 +1,29 @@
+package dev.netpolc.cli.format.matrix;
+
+import dev.netpolc.compiler.matrix.ReachabilityMatrix;
+import java.util.List;
+
+/** {@code from,to,port,protocol,allowed}: a header, then one row per ordered pair of every matrix (RFC 4180). */
+public final class CsvMatrixFormatter implements MatrixFormatter {
+
+  @Override
+  public String format(List<ReachabilityMatrix> matrices, boolean single) {
+    StringBuilder sb = new StringBuilder("from,to,port,protocol,allowed\n");
+    for (ReachabilityMatrix m : matrices) {
+      for (String from : m.pods()) {
+        for (String to : m.pods()) {
+          sb.append(cell(from)).append(',').append(cell(to)).append(',').append(cell(m.port().toString()))
+              .append(',').append(m.protocol()).append(',').append(m.reaches(from, to)).append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String cell(String s) {
+    if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+      return s;
+    }
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+}

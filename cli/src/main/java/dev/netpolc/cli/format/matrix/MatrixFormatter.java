@@ -1,0 +1,21 @@
+package dev.netpolc.cli.format.matrix;
+
+import dev.netpolc.compiler.matrix.ReachabilityMatrix;
+import java.util.List;
+
+/** Renders reachability matrices; adds no logic of its own. */
+public interface MatrixFormatter {
+  /**
+   * The whole output for {@code matrices}, ending with a newline.
+   *
+   * @param matrices one matrix per probe, in order
+   * @param single   true when the user asked for one probe ({@code --port}): formats with a
+   *                 container (JSON) print the bare matrix instead of a list
+   */
+  String format(List<ReachabilityMatrix> matrices, boolean single);
+
+  /** The probe as a heading, e.g. {@code TCP port 80} or {@code TCP port http}. */
+  static String title(ReachabilityMatrix m) {
+    return m.protocol() + " port " + m.port();
+  }
+}
