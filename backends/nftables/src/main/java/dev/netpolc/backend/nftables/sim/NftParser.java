@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
@@ -64,10 +65,17 @@ public final class NftParser {
         reason = t.getType() == Token.EOF
             ? "syntax error, unexpected end of file"
             : "syntax error, unexpected " + describe(t.getText());
+        if (NftKeywords.isReserved(t.getText()) && expectsName(recognizer)) {
+          reason += " ('" + t.getText() + "' is an nft keyword and cannot be used as a name)";
+        }
       } else {
         reason = "syntax error: " + msg;
       }
       throw new NftSyntaxException(new SourcePosition(fileName, line, charPositionInLine + 1), reason);
+    }
+
+    private static boolean expectsName(Recognizer<?, ?> recognizer) {
+      return recognizer instanceof Parser && ((Parser) recognizer).getExpectedTokens().contains(NftLexer.WORD);
     }
 
     private static String describe(String text) {
