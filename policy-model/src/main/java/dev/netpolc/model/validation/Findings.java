@@ -32,7 +32,7 @@ public final class Findings {
 
   /**
    * Reports a problem with the key {@code key} of the map at {@code mapPath}: the API server
-   * names the map, the position is the key's when the reader recorded it.
+   * names the map; the position is the entry's (its value, on the key's line) when recorded.
    */
   public void mapEntry(String ruleId, String mapPath, String key, String message) {
     add(ruleId, Severity.ERROR, mapPath, keyPosition(mapPath, key), message);
