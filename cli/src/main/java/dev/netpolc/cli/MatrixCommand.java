@@ -55,6 +55,12 @@ public final class MatrixCommand implements Callable<Integer> {
    */
   static final DeciderRegistry DECIDERS = DeciderRegistry.standard();
 
+  /**
+   * Validation errors the API server itself accepts and SEMANTICS.md gives a meaning to (NP106:
+   * rules of a direction missing from policyTypes are ignored): the matrix is still computed.
+   */
+  static final Set<String> ACCEPTED_BY_API_SERVER = Set.of("NP106");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -95,8 +101,18 @@ public final class MatrixCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Cluster cluster = loaded.get();
-    List<Diagnostic> invalid = new Validator(ValidationOptions.DEFAULT).validate(cluster).stream()
-        .filter(d -> d.severity() == Severity.ERROR).collect(Collectors.toList());
+    List<Diagnostic> invalid = new ArrayList<>();
+    for (Diagnostic d : new Validator(ValidationOptions.DEFAULT).validate(cluster)) {
+      if (d.severity() != Severity.ERROR) {
+        continue;
+      }
+      if (ACCEPTED_BY_API_SERVER.contains(d.ruleId())) {
+        // Defined semantics (the rules are ignored): worth a warning, not a refusal.
+        InputLoader.textPrinter(err).print(List.of(d.withSeverity(Severity.WARNING)));
+      } else {
+        invalid.add(d);
+      }
+    }
     if (!invalid.isEmpty()) {
       InputLoader.textPrinter(err).print(invalid);
       err.println("netpolc: the input is invalid; run 'netpolc lint' for details");

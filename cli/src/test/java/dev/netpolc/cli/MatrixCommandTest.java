@@ -97,6 +97,19 @@ class MatrixCommandTest {
   }
 
   @Test
+  void ignoredRulesAreAWarningBecauseTheirMeaningIsDefined(@TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("ignored.yaml");
+    Files.writeString(file, Files.readString(FIXTURE) + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        + "metadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress: [{}]\n"
+        + "  egress:\n  - to: [{podSelector: {}}]\n");
+    Run r = run("matrix", "--port", "5432", "--format", "csv", file.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).contains("warning[NP106]");
+    // The egress rule is ignored: shop pods still reach monitoring.
+    assertThat(r.out()).contains("shop/db,monitoring/prometheus,5432,TCP,true");
+  }
+
+  @Test
   void badArgumentsExitWithUsage() {
     assertThat(run("matrix", "--port", "70000", FIXTURE.toString()).rc()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run("matrix", "--protocol", "ICMP", FIXTURE.toString()).rc()).isEqualTo(Main.EXIT_USAGE);
