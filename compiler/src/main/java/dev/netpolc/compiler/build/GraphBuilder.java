@@ -93,14 +93,12 @@ public final class GraphBuilder {
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
     RuleGraph.Builder b = RuleGraph.builder(options).node(node);
-    for (Node n : cluster.nodes()) {
-      b.nodeAddresses(n.name(), AddressSet.ofAddresses(n.addresses()));
-    }
+    nodeAddresses().forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
     for (List<Integer> members : byKey.values()) {
       List<Endpoint> endpoints = new ArrayList<>();
       for (int i : members) {
         Pod p = pods.get(i);
-        endpoints.add(new Endpoint(p.key(), p.ips(), Optional.ofNullable(p.nodeName())));
+        endpoints.add(new Endpoint(p.key(), index.ips(i), Optional.ofNullable(p.nodeName())));
       }
       List<Integer> pols = selecting.get(members.get(0));
       boolean ingressIsolated = pols.stream().anyMatch(p -> policies.get(p).isolatesIngress());
@@ -217,7 +215,7 @@ public final class GraphBuilder {
       for (int id : candidates) {
         Pod dest = index.pods().get(id);
         List<IpAddress> inPeers = new ArrayList<>();
-        for (IpAddress ip : dest.ips()) {
+        for (IpAddress ip : index.ips(id)) {
           if (peers.contains(ip)) {
             inPeers.add(ip);
           }
@@ -256,11 +254,14 @@ public final class GraphBuilder {
       for (int q = 0; q < r.peers().size(); q++) {
         Peer peer = r.peers().get(q);
         String path = "spec." + d.apiName() + "[" + j + "]." + (d == Direction.INGRESS ? "from" : "to") + "[" + q + "]";
+        if (peer.ipBlock().isPresent() && (peer.podSelector().isPresent() || peer.namespaceSelector().isPresent())) {
+          continue; // invalid (validation rejects it): such a peer matches nothing
+        }
         if (peer.ipBlock().isPresent()) {
           elements.addAll(ipBlock(pol, path + ".ipBlock", peer.ipBlock().get()).elements());
         } else {
           for (int id : index.peerPods(pol.namespace(), peer)) {
-            for (IpAddress ip : index.pods().get(id).ips()) {
+            for (IpAddress ip : index.ips(id)) {
               elements.add(Cidr.host(ip));
             }
           }
@@ -286,11 +287,40 @@ public final class GraphBuilder {
     return set;
   }
 
+  /**
+   * Addresses of each node: its own, then those of hostNetwork pods on it; an address claimed
+   * twice goes to the first node by name, and addresses of policy pods are never node addresses.
+   */
+  private Map<String, List<IpAddress>> nodeAddresses() {
+    Map<IpAddress, String> owner = new HashMap<>();
+    List<Node> nodes = new ArrayList<>(cluster.nodes());
+    nodes.sort(java.util.Comparator.comparing(Node::name));
+    for (Node n : nodes) {
+      n.addresses().forEach(ip -> owner.putIfAbsent(ip, n.name()));
+    }
+    List<Pod> hostPods = new ArrayList<>();
+    for (Pod p : cluster.pods()) {
+      if (p.isActive() && p.hostNetwork() && p.nodeName() != null) {
+        hostPods.add(p);
+      }
+    }
+    hostPods.sort(java.util.Comparator.comparing(Pod::key));
+    hostPods.forEach(p -> p.ips().forEach(ip -> owner.putIfAbsent(ip, p.nodeName())));
+    AddressSet pods = podAddresses();
+    Map<String, List<IpAddress>> out = new TreeMap<>();
+    owner.forEach((ip, n) -> {
+      if (!pods.contains(ip)) {
+        out.computeIfAbsent(n, k -> new ArrayList<>()).add(ip);
+      }
+    });
+    return out;
+  }
+
   private AddressSet podAddresses() {
     if (podAddresses == null) {
       List<IpAddress> all = new ArrayList<>();
-      for (Pod p : index.pods()) {
-        all.addAll(p.ips());
+      for (int i = 0; i < index.pods().size(); i++) {
+        all.addAll(index.ips(i));
       }
       podAddresses = AddressSet.ofAddresses(all);
     }

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.ContainerPort;
+import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.Peer;
@@ -36,6 +37,7 @@ public final class ClusterIndex {
   private final Map<List<Object>, int[]> podSelections = new HashMap<>();
   private final Map<LabelSelector, int[]> namespaceSelections = new HashMap<>();
   private final Map<List<Object>, int[]> peerSelections = new HashMap<>();
+  private final ImmutableList<ImmutableList<IpAddress>> ownedIps;
 
   /** Indexes the policy pods and namespaces of {@code cluster}. */
   public ClusterIndex(Cluster cluster, SemanticsOptions options) {
@@ -71,6 +73,24 @@ public final class ClusterIndex {
       }
     }
     this.podLabels = new LabelIndex(podLabelList);
+    // An address held by several pods (invalid on a real cluster) belongs to the first by key.
+    Map<IpAddress, Integer> owner = new HashMap<>();
+    for (int i = 0; i < pods.size(); i++) {
+      for (IpAddress ip : pods.get(i).ips()) {
+        owner.putIfAbsent(ip, i);
+      }
+    }
+    ImmutableList.Builder<ImmutableList<IpAddress>> owned = ImmutableList.builder();
+    for (int i = 0; i < pods.size(); i++) {
+      ImmutableList.Builder<IpAddress> mine = ImmutableList.builder();
+      for (IpAddress ip : pods.get(i).ips()) {
+        if (owner.get(ip) == i) {
+          mine.add(ip);
+        }
+      }
+      owned.add(mine.build());
+    }
+    this.ownedIps = owned.build();
     byNs.forEach((ns, ids) -> podsByNamespace.put(ns, ids.stream().mapToInt(Integer::intValue).toArray()));
     byPortName.forEach((n, ids) -> podsByPortName.put(n, ids.stream().mapToInt(Integer::intValue).toArray()));
   }
@@ -78,6 +98,14 @@ public final class ClusterIndex {
   /** The policy pods, in pod-key order; a pod's id is its index. */
   public ImmutableList<Pod> pods() {
     return pods;
+  }
+
+  /**
+   * The addresses of pod {@code id} that are its own: all of them, except an address an
+   * earlier pod (by key) also has.
+   */
+  public ImmutableList<IpAddress> ips(int id) {
+    return ownedIps.get(id);
   }
 
   /** The namespaces (declared and implicit), by name; a namespace's id is its index. */

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Decides connections from a {@link RuleGraph} alone (it never reads the model):
  * <ol>
- *   <li>source and destination are addresses of the same endpoint: allowed;</li>
+ *   <li>source equals destination, or both are addresses of the same endpoint: allowed;</li>
  *   <li>with {@code allowNodeToLocalPods}, one side is an endpoint and the other an address of
  *       the endpoint's node: allowed;</li>
  *   <li>if the source is an endpoint, its group's egress rules decide the destination;</li>
@@ -32,7 +32,8 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
   public boolean allows(Connection c) {
     Optional<Endpoint> src = graph.endpointAt(c.source());
     Optional<Endpoint> dst = graph.endpointAt(c.destination());
-    if (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod())) {
+    if (c.source().equals(c.destination())
+        || (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod()))) {
       return true;
     }
     if (graph.options().allowNodeToLocalPods()
