@@ -67,10 +67,13 @@ public final class Linter {
     return new LintReport(findings, skipped, rules);
   }
 
-  /** True when the policy carries {@code # netpolc: disable=ID} for the id or its group. */
+  /**
+   * True when the policy carries {@code # netpolc: disable=X} where X is the id, its group
+   * ({@code NP2xx}) or {@code all}, in any letter case.
+   */
   static boolean suppressed(NetworkPolicy policy, String ruleId) {
-    return policy.suppressedRules().contains(ruleId)
-        || policy.suppressedRules().contains(LintConfig.group(ruleId))
-        || policy.suppressedRules().contains("all");
+    String group = LintConfig.group(ruleId);
+    return policy.suppressedRules().stream()
+        .anyMatch(s -> s.equalsIgnoreCase(ruleId) || s.equalsIgnoreCase(group) || s.equalsIgnoreCase("all"));
   }
 }
