@@ -1,11 +1,9 @@
 package dev.netpolc.backend.nftables.sim;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Fast lookup of a key in a list of set elements: for each key component, the value line is cut
@@ -29,37 +27,62 @@ final class IntervalIndex {
   /** Indexes {@code elements} (all of the same arity). */
   static IntervalIndex of(List<SetElement> elements) {
     List<SetElement> elems = List.copyOf(elements);
-    int arity = elems.isEmpty() ? 0 : elems.get(0).key().size();
+    int n = elems.size();
+    int arity = n == 0 ? 0 : elems.get(0).key().size();
     Value128[][] starts = new Value128[arity][];
     int[][][] members = new int[arity][][];
     for (int c = 0; c < arity; c++) {
-      TreeSet<Value128> cuts = new TreeSet<>();
+      Value128[] cuts = new Value128[2 * n];
+      int k = 0;
       for (SetElement e : elems) {
         KeyRange r = e.key().get(c);
-        cuts.add(r.from());
-        next(r.to()).ifPresent(cuts::add);
-      }
-      Value128[] s = cuts.toArray(new Value128[0]);
-      List<List<Integer>> lists = new ArrayList<>();
-      for (int i = 0; i < s.length; i++) {
-        lists.add(new ArrayList<>());
-      }
-      for (int id = 0; id < elems.size(); id++) {
-        KeyRange r = elems.get(id).key().get(c);
-        int first = Arrays.binarySearch(s, r.from());
+        cuts[k++] = r.from();
         Optional<Value128> end = next(r.to());
-        int last = end.isPresent() ? Arrays.binarySearch(s, end.get()) - 1 : s.length - 1;
-        for (int seg = first; seg <= last; seg++) {
-          lists.get(seg).add(id);
+        if (end.isPresent()) {
+          cuts[k++] = end.get();
+        }
+      }
+      Value128[] s = distinctSorted(cuts, k);
+      // Two passes with primitive arrays: count each segment's members, then fill in element order.
+      int[] firstSeg = new int[n];
+      int[] lastSeg = new int[n];
+      int[] diff = new int[s.length + 1];
+      for (int id = 0; id < n; id++) {
+        KeyRange r = elems.get(id).key().get(c);
+        firstSeg[id] = Arrays.binarySearch(s, r.from());
+        Optional<Value128> end = next(r.to());
+        lastSeg[id] = end.isPresent() ? Arrays.binarySearch(s, end.get()) - 1 : s.length - 1;
+        diff[firstSeg[id]]++;
+        diff[lastSeg[id] + 1]--;
+      }
+      int[][] lists = new int[s.length][];
+      int running = 0;
+      for (int seg = 0; seg < s.length; seg++) {
+        running += diff[seg];
+        lists[seg] = new int[running];
+      }
+      int[] fill = new int[s.length];
+      for (int id = 0; id < n; id++) {
+        for (int seg = firstSeg[id]; seg <= lastSeg[id]; seg++) {
+          lists[seg][fill[seg]++] = id;
         }
       }
       starts[c] = s;
-      members[c] = new int[s.length][];
-      for (int i = 0; i < s.length; i++) {
-        members[c][i] = lists.get(i).stream().mapToInt(Integer::intValue).toArray();
-      }
+      members[c] = lists;
     }
     return new IntervalIndex(elems, starts, members);
+  }
+
+  private static Value128[] distinctSorted(Value128[] values, int count) {
+    Value128[] sorted = Arrays.copyOf(values, count);
+    Arrays.sort(sorted);
+    int out = 0;
+    for (int i = 0; i < count; i++) {
+      if (out == 0 || !sorted[out - 1].equals(sorted[i])) {
+        sorted[out++] = sorted[i];
+      }
+    }
+    return Arrays.copyOf(sorted, out);
   }
 
   private static Optional<Value128> next(Value128 v) {
