@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,9 +78,7 @@ class ConformanceTest {
     JsonNode port = root.get("port");
     PortSpec spec = port.isInt() ? PortSpec.of(port.asInt()) : PortSpec.named(port.asText());
     Map<String, List<String>> allowed = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = root.get("allowed").fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.get("allowed").properties()) {
       List<String> to = new ArrayList<>();
       e.getValue().forEach(v -> to.add(v.asText()));
       allowed.put(e.getKey(), to);

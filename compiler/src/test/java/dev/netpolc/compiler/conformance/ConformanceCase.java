@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,9 +143,7 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
       Protocol proto = Protocol.parse(protoText)
           .orElseThrow(() -> new IllegalArgumentException("unknown protocol " + protoText));
       SortedMap<String, List<String>> allowed = new TreeMap<>();
-      Iterator<Map.Entry<String, JsonNode>> it = required(pr, "allowed").fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : required(pr, "allowed").properties()) {
         List<String> to = new ArrayList<>();
         e.getValue().forEach(v -> to.add(v.asText()));
         allowed.put(e.getKey(), to);
@@ -190,9 +187,7 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
 
   private static SortedMap<String, String> stringMap(JsonNode n) {
     SortedMap<String, String> out = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       out.put(e.getKey(), e.getValue().asText());
     }
     return out;

@@ -42,8 +42,8 @@ class ReferenceEvaluatorPropertiesTest {
   static Gen<NetworkPolicy> policies() {
     Gen<String> ns = SourceDSL.arbitrary().pick("x", "y");
     Gen<LabelSelector> subject = SourceDSL.arbitrary().pick(LabelSelector.EVERYTHING, sel("pod", "a"), sel("pod", "b"));
-    Gen<List<String>> types = SourceDSL.arbitrary().pick(List.of(), List.of("Ingress"), List.of("Egress"),
-        List.of("Ingress", "Egress"));
+    Gen<List<String>> types = SourceDSL.arbitrary().pick(List.<List<String>>of(List.of(), List.of("Ingress"),
+        List.of("Egress"), List.of("Ingress", "Egress")));
     Gen<List<PolicyRule>> ruleLists = SourceDSL.lists().of(rules()).ofSizeBetween(0, 2);
     Gen<Integer> ids = SourceDSL.integers().between(0, 999);
     return ns.zip(subject, types, ruleLists, (n, s, t, in) -> NetworkPolicy.of(n, "p", s, t, in, List.of()))
