@@ -96,8 +96,11 @@ public final class SelectorParser {
         String msg, RecognitionException e) {
       int column = charPositionInLine + 1;
       if (!(recognizer instanceof Parser)) {
-        throw new SelectorSyntaxException(column, "column " + column + ": unexpected character '"
-            + recognizer.getInputStream().toString().charAt(0) + "'");
+        // The lexer's message ends with the unmatched text in quotes: "token recognition error at: '$'".
+        int quote = msg.indexOf('\'');
+        String text = quote >= 0 && msg.endsWith("'") && msg.length() > quote + 1
+            ? msg.substring(quote + 1, msg.length() - 1) : "?";
+        throw new SelectorSyntaxException(column, "column " + column + ": unexpected character '" + text + "'");
       }
       Parser parser = (Parser) recognizer;
       IntervalSet expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens()
@@ -114,6 +117,7 @@ public final class SelectorParser {
     private static String describe(IntervalSet expected) {
       List<String> names = new ArrayList<>();
       boolean word = false;
+      boolean end = false;
       for (int type : expected.toList()) {
         switch (type) {
           case LabelSelectorStringParser.WORD:
@@ -125,12 +129,15 @@ public final class SelectorParser {
             }
             break;
           case Token.EOF:
-            names.add("the end of the selector");
+            end = true; // named last: it reads better after the tokens that could continue
             break;
           default:
             names.add(LabelSelectorStringParser.VOCABULARY.getLiteralName(type));
             break;
         }
+      }
+      if (end) {
+        names.add("the end of the selector");
       }
       if (names.isEmpty()) {
         return "something else";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
@@ -82,7 +83,9 @@ public final class PolicyReader {
         .maxNestingDepth(ReaderLimits.DEPTH_CAP + 10)
         .maxStringLength(Math.max(limits.maxScalarChars() + 1, StreamReadConstraints.DEFAULT_MAX_STRING_LEN))
         .build();
-    this.yamlFactory = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints).build();
+    // An empty plain value (`ports:`) is null in YAML, as in kubectl; quoted "" stays a string.
+    this.yamlFactory = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
     this.jsonFactory = JsonFactory.builder().streamReadConstraints(constraints).build();
   }
 
