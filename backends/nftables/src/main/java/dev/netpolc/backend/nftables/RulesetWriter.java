@@ -1,0 +1,538 @@
+package dev.netpolc.backend.nftables;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
+ * for the layout). One instance per emit; not thread-safe. Three passes: collect the sets every
+ * rule needs (keyed by content), name them by hash, then print.
+ */
+final class RulesetWriter {
+  private static final String TAB = "\t";
+
+  private final RuleGraph graph;
+  private final BackendOptions options;
+  private final String table;
+  private final String priority;
+
+  /** Set key (content) → origins of the rules using it, for the set's comment. */
+  private final Map<String, SortedSet<String>> setOrigins = new TreeMap<>();
+  /** Set key → elements as printed. */
+  private final Map<String, List<String>> setElements = new TreeMap<>();
+  /** Set key → nft key type declaration line. */
+  private final Map<String, String> setTypes = new TreeMap<>();
+  private Map<String, String> setNames = Map.of();
+  private Map<String, String> groupHashes = Map.of();
+
+  RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
+    this.graph = graph;
+    this.options = options;
+    this.table = options.tableName();
+    this.priority = priority;
+  }
+
+  /** The whole script. */
+  String write() {
+    groupHashes = NftNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        for (Rule r : graph.rules(g.id(), d)) {
+          collect(r);
+        }
+      }
+    }
+    nameSets();
+    StringBuilder sb = new StringBuilder();
+    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
+    sb.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
+    sb.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
+    sb.append("table inet ").append(table).append('\n');
+    sb.append("delete table inet ").append(table).append('\n');
+    sb.append("table inet ").append(table).append(" {\n");
+    sb.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
+    writeSets(sb);
+    Bypass bypass = bypass();
+    writeBypass(sb, bypass);
+    Map<String, TreeMap<IpAddress, String>> maps = dispatchMaps();
+    writeMaps(sb, maps);
+    writeBaseChains(sb, bypass, maps);
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        if (needsChain(g, d)) {
+          writeGroupChains(sb, g, d);
+        }
+      }
+    }
+    sb.append("}\n");
+    return sb.toString();
+  }
+
+  // ---- sets ----
+
+  private void collect(Rule r) {
+    String origins = origins(r);
+    for (Optional<String> key : addressKeys(r.peers())) {
+      key.ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
+    }
+    portKey(r.ports()).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
+  }
+
+  /**
+   * One entry per family the peers hold: empty when the family is entirely in the set (then
+   * only the family is matched), else the key of that family's set. No entry at all when the set
+   * holds every address of both families (no address match needed).
+   */
+  private List<Optional<String>> addressKeys(AddressSet peers) {
+    List<Cidr> v4 = family(peers, false);
+    List<Cidr> v6 = family(peers, true);
+    if (isFull(v4) && isFull(v6)) {
+      return List.of();
+    }
+    List<Optional<String>> out = new ArrayList<>(2);
+    for (List<Cidr> fam : List.of(v4, v6)) {
+      if (fam.isEmpty()) {
+        continue;
+      }
+      if (isFull(fam)) {
+        out.add(Optional.empty());
+        continue;
+      }
+      boolean v6Family = fam.get(0).v6();
+      String key = (v6Family ? "a6:" : "a4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+      setElements.computeIfAbsent(key, k -> fam.stream().map(RulesetWriter::cidr).toList());
+      setTypes.putIfAbsent(key, v6Family ? "type ipv6_addr" : "type ipv4_addr");
+      out.add(Optional.of(key));
+    }
+    return out;
+  }
+
+  /** The key of a port set that needs a named set, if it does. */
+  private Optional<String> portKey(PortSet ports) {
+    if (ports.allProtocols() || protocolOnly(ports)) {
+      return Optional.empty();
+    }
+    PortSet c = ports.canonical();
+    String key = "p:" + c;
+    if (!setElements.containsKey(key)) {
+      List<String> elems = new ArrayList<>();
+      c.byProtocol().forEach((proto, ranges) -> {
+        for (PortRange pr : ranges) {
+          elems.add(protoName(proto) + " . " + pr);
+        }
+      });
+      setElements.put(key, elems);
+      setTypes.put(key, "typeof meta l4proto . th dport");
+    }
+    return Optional.of(key);
+  }
+
+  private static boolean protocolOnly(PortSet ports) {
+    for (ImmutableList<PortRange> rs : ports.canonical().byProtocol().values()) {
+      if (!rs.equals(List.of(PortRange.ALL))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void nameSets() {
+    Map<String, String> hashes = NftNames.hashes(setOrigins.keySet());
+    Map<String, String> names = new LinkedHashMap<>();
+    hashes.forEach((key, h) -> {
+      if (key.startsWith("a4:")) {
+        names.put(key, "a_" + h + "_4");
+      } else if (key.startsWith("a6:")) {
+        names.put(key, "a_" + h + "_6");
+      } else {
+        names.put(key, "p_" + h);
+      }
+    });
+    setNames = names;
+  }
+
+  private void writeSets(StringBuilder sb) {
+    TreeMap<String, String> byName = new TreeMap<>();
+    setNames.forEach((key, name) -> byName.put(name, key));
+    byName.forEach((name, key) -> writeSet(sb, "set", name, List.of(setTypes.get(key), "flags interval"),
+        String.join(", ", setOrigins.get(key)), setElements.get(key)));
+  }
+
+  private static void writeSet(StringBuilder sb, String kind, String name, List<String> header, String comment,
+      List<String> elements) {
+    sb.append(TAB).append(kind).append(' ').append(name).append(" {\n");
+    for (String h : header) {
+      sb.append(TAB).append(TAB).append(h).append('\n');
+    }
+    sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
+    if (!elements.isEmpty()) {
+      sb.append(TAB).append(TAB).append("elements = {\n");
+      for (int i = 0; i < elements.size(); i++) {
+        sb.append(TAB).append(TAB).append(TAB).append(elements.get(i)).append(i + 1 < elements.size() ? ",\n" : "\n");
+      }
+      sb.append(TAB).append(TAB).append("}\n");
+    }
+    sb.append(TAB).append("}\n");
+  }
+
+  // ---- the bypass sets: same pod, and (cluster-wide) a pod and its own node ----
+
+  /** Source . destination pairs accepted before any policy, per family. */
+  private record Bypass(List<String> v4, List<String> v6) {}
+
+  private Bypass bypass() {
+    TreeSet<Pair> v4 = new TreeSet<>();
+    TreeSet<Pair> v6 = new TreeSet<>();
+    boolean nodeLocal = graph.node().isEmpty() && graph.options().allowNodeToLocalPods();
+    for (EndpointGroup g : graph.groups()) {
+      for (Endpoint e : g.members()) {
+        List<IpAddress> own = ownAddresses(e);
+        for (IpAddress a : own) {
+          for (IpAddress b : own) {
+            if (a.v6() == b.v6()) {
+              (a.v6() ? v6 : v4).add(new Pair(Cidr.host(a), Cidr.host(b)));
+            }
+          }
+        }
+        if (nodeLocal && e.node().isPresent()) {
+          AddressSet node = graph.nodeAddresses().getOrDefault(e.node().get(), AddressSet.EMPTY);
+          for (Cidr n : node.cidrs()) {
+            for (IpAddress a : own) {
+              if (a.v6() == n.v6()) {
+                (a.v6() ? v6 : v4).add(new Pair(n, Cidr.host(a)));
+                (a.v6() ? v6 : v4).add(new Pair(Cidr.host(a), n));
+              }
+            }
+          }
+        }
+      }
+    }
+    return new Bypass(v4.stream().map(Pair::toString).toList(), v6.stream().map(Pair::toString).toList());
+  }
+
+  /** Two address blocks as a concatenated set element, ordered by source then destination. */
+  private record Pair(Cidr src, Cidr dst) implements Comparable<Pair> {
+    @Override
+    public int compareTo(Pair o) {
+      int c = src.compareTo(o.src);
+      return c != 0 ? c : dst.compareTo(o.dst);
+    }
+
+    @Override
+    public String toString() {
+      return cidr(src) + " . " + cidr(dst);
+    }
+  }
+
+  private void writeBypass(StringBuilder sb, Bypass b) {
+    String comment = graph.options().allowNodeToLocalPods() && graph.node().isEmpty()
+        ? "a pod to itself, and a pod and its own node" : "a pod to itself";
+    if (!b.v4().isEmpty()) {
+      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, b.v4());
+    }
+    if (!b.v6().isEmpty()) {
+      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, b.v6());
+    }
+  }
+
+  /** The addresses at which the graph resolves to this endpoint (a shared address goes to one pod). */
+  private List<IpAddress> ownAddresses(Endpoint e) {
+    List<IpAddress> out = new ArrayList<>();
+    for (IpAddress ip : e.ips()) {
+      if (!out.contains(ip) && graph.endpointAt(ip).map(x -> x.pod().equals(e.pod())).orElse(false)) {
+        out.add(ip);
+      }
+    }
+    return out;
+  }
+
+  // ---- dispatch maps ----
+
+  private boolean needsChain(EndpointGroup g, Direction d) {
+    return g.isolated(d) || !graph.rules(g.id(), d).isEmpty();
+  }
+
+  private static String mapName(Direction d, boolean v6) {
+    return (d == Direction.INGRESS ? "ep_in" : "ep_out") + (v6 ? "6" : "4");
+  }
+
+  private Map<String, TreeMap<IpAddress, String>> dispatchMaps() {
+    Map<String, TreeMap<IpAddress, String>> maps = new TreeMap<>();
+    for (Direction d : Direction.values()) {
+      maps.put(mapName(d, false), new TreeMap<>());
+      maps.put(mapName(d, true), new TreeMap<>());
+    }
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        if (!needsChain(g, d)) {
+          continue;
+        }
+        String chain = chainName(g, d);
+        for (Endpoint e : g.members()) {
+          for (IpAddress ip : ownAddresses(e)) {
+            maps.get(mapName(d, ip.v6())).put(ip, chain);
+          }
+        }
+      }
+    }
+    return maps;
+  }
+
+  private void writeMaps(StringBuilder sb, Map<String, TreeMap<IpAddress, String>> maps) {
+    maps.forEach((name, entries) -> {
+      if (entries.isEmpty()) {
+        return;
+      }
+      boolean v6 = name.endsWith("6");
+      String what = name.startsWith("ep_in") ? "ingress" : "egress";
+      List<String> elems = new ArrayList<>(entries.size());
+      entries.forEach((ip, chain) -> elems.add(ip + " : jump " + chain));
+      writeSet(sb, "map", name, List.of(v6 ? "type ipv6_addr : verdict" : "type ipv4_addr : verdict"),
+          "local pod address to the " + what + " chain of its group", elems);
+    });
+  }
+
+  // ---- base chains ----
+
+  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, TreeMap<IpAddress, String>> maps) {
+    List<String> forward = new ArrayList<>();
+    forward.add("ct state established,related accept comment \"replies of allowed connections\"");
+    if (!bypass.v4().isEmpty()) {
+      forward.add("ip saddr . ip daddr @bypass_4 accept comment \"never policed\"");
+    }
+    if (!bypass.v6().isEmpty()) {
+      forward.add("ip6 saddr . ip6 daddr @bypass_6 accept comment \"never policed\"");
+    }
+    forward.addAll(dispatch(maps, Direction.EGRESS));
+    forward.addAll(dispatch(maps, Direction.INGRESS));
+    writeBaseChain(sb, "forward", "pod traffic routed or bridged through this node", forward);
+    if (graph.node().isPresent() && !graph.options().allowNodeToLocalPods()) {
+      List<String> input = new ArrayList<>();
+      input.add("ct state established,related accept comment \"replies of allowed connections\"");
+      input.addAll(dispatch(maps, Direction.EGRESS));
+      writeBaseChain(sb, "input", "local pods to this node: their egress policy", input);
+      List<String> output = new ArrayList<>();
+      output.add("ct state established,related accept comment \"replies of allowed connections\"");
+      output.addAll(dispatch(maps, Direction.INGRESS));
+      writeBaseChain(sb, "output", "this node to local pods: their ingress policy", output);
+    }
+  }
+
+  /** The vmap rules sending a packet of a local pod to its group's chain for {@code d}. */
+  private static List<String> dispatch(Map<String, TreeMap<IpAddress, String>> maps, Direction d) {
+    List<String> out = new ArrayList<>();
+    String field = d == Direction.INGRESS ? "daddr" : "saddr";
+    String what = d == Direction.INGRESS ? "\"ingress of local pods\"" : "\"egress of local pods\"";
+    if (!maps.get(mapName(d, false)).isEmpty()) {
+      out.add("ip " + field + " vmap @" + mapName(d, false) + " comment " + what);
+    }
+    if (!maps.get(mapName(d, true)).isEmpty()) {
+      out.add("ip6 " + field + " vmap @" + mapName(d, true) + " comment " + what);
+    }
+    return out;
+  }
+
+  private void writeBaseChain(StringBuilder sb, String name, String comment, List<String> rules) {
+    sb.append(TAB).append("chain ").append(name).append(" {\n");
+    sb.append(TAB).append(TAB).append("type filter hook ").append(name).append(" priority ").append(priority)
+        .append("; policy accept;\n");
+    sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
+    for (String r : rules) {
+      sb.append(TAB).append(TAB).append(r).append('\n');
+    }
+    sb.append(TAB).append("}\n");
+  }
+
+  // ---- group chains ----
+
+  private String chainName(EndpointGroup g, Direction d) {
+    return "g_" + groupHashes.get(g.id()) + (d == Direction.INGRESS ? "_in" : "_out");
+  }
+
+  /** A tier's run of rules and where it continues. */
+  private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
+
+  private void writeGroupChains(StringBuilder sb, EndpointGroup g, Direction d) {
+    List<Rule> rules = graph.rules(g.id(), d);
+    boolean isolated = g.isolated(d);
+    List<Segment> segments = new ArrayList<>();
+    for (Tier t : Tier.values()) {
+      List<Rule> inTier = rules.stream().filter(r -> r.tier() == t).toList();
+      boolean deny = t == Tier.NETWORK_POLICY && isolated;
+      if (!inTier.isEmpty() || deny) {
+        segments.add(new Segment(t, inTier, deny));
+      }
+    }
+    String main = chainName(g, d);
+    String allow = d == Direction.INGRESS ? "accept" : "return";
+    String peerField = d == Direction.INGRESS ? "saddr" : "daddr";
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      String name = i == 0 ? main : tierChain(main, s.tier());
+      Optional<String> next = i + 1 < segments.size()
+          ? Optional.of(tierChain(main, segments.get(i + 1).tier())) : Optional.empty();
+      List<String> lines = new ArrayList<>();
+      if (i == 0 && isolated) {
+        lines.add("ct state invalid drop comment \"invalid packets of isolated pods\"");
+      }
+      for (Rule r : s.rules()) {
+        String verdict;
+        Optional<String> log = Optional.empty();
+        if (r.action() == Action.ALLOW) {
+          verdict = allow;
+        } else if (r.action() == Action.DENY) {
+          verdict = "drop";
+          log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+        } else {
+          verdict = next.map(n -> "goto " + n).orElse(allow);
+        }
+        for (String match : matches(r, peerField)) {
+          lines.add(ruleLine(match, verdict, log, origins(r)));
+        }
+      }
+      if (s.defaultDeny()) {
+        lines.add(ruleLine("", "drop", Optional.of("default-deny " + g.id()), "default-deny " + g.id()));
+      } else if (next.isPresent()) {
+        lines.add("goto " + next.get() + " comment \"next tier\"");
+      }
+      String comment = d.apiName() + " of " + g.id() + (g.members().size() > 1
+          ? " and " + (g.members().size() - 1) + " more pods" : "") + (i == 0 ? "" : ", " + tierLabel(s.tier()));
+      sb.append(TAB).append("chain ").append(name).append(" {\n");
+      sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
+      for (String l : lines) {
+        sb.append(TAB).append(TAB).append(l).append('\n');
+      }
+      sb.append(TAB).append("}\n");
+    }
+  }
+
+  private static String tierChain(String main, Tier t) {
+    return main + "_" + tierLabel(t);
+  }
+
+  private static String tierLabel(Tier t) {
+    switch (t) {
+      case ADMIN:
+        return "admin";
+      case NETWORK_POLICY:
+        return "np";
+      default:
+        return "base";
+    }
+  }
+
+  /** The match part of each nft rule for one IR rule: one per address family it needs. */
+  private List<String> matches(Rule r, String peerField) {
+    String ports = portMatch(r.ports());
+    List<Optional<String>> keys = addressKeys(r.peers());
+    if (keys.isEmpty()) {
+      return List.of(ports);
+    }
+    List<String> out = new ArrayList<>(keys.size());
+    List<Cidr> v4 = family(r.peers(), false);
+    int i = 0;
+    for (boolean v6 : new boolean[] {false, true}) {
+      if ((v6 ? family(r.peers(), true) : v4).isEmpty()) {
+        continue;
+      }
+      Optional<String> key = keys.get(i++);
+      String addr = key.isEmpty() ? "meta nfproto " + (v6 ? "ipv6" : "ipv4")
+          : (v6 ? "ip6 " : "ip ") + peerField + " @" + setNames.get(key.get());
+      out.add(join(addr, ports));
+    }
+    return out;
+  }
+
+  private String portMatch(PortSet ports) {
+    if (ports.allProtocols()) {
+      return "";
+    }
+    if (protocolOnly(ports)) {
+      List<String> protos = ports.canonical().byProtocol().keySet().stream().map(RulesetWriter::protoName).toList();
+      return "meta l4proto " + (protos.size() == 1 ? protos.get(0) : "{ " + String.join(", ", protos) + " }");
+    }
+    return "meta l4proto . th dport @" + setNames.get(portKey(ports).orElseThrow());
+  }
+
+  private String ruleLine(String match, String verdict, Optional<String> logText, String comment) {
+    StringBuilder sb = new StringBuilder(match);
+    if (options.counters()) {
+      append(sb, "counter");
+    }
+    if (options.logDrops() && logText.isPresent()) {
+      String prefix = options.logPrefix().isEmpty() ? logText.get() : options.logPrefix() + " " + logText.get();
+      append(sb, "log prefix " + NftText.logPrefix(prefix) + " level info");
+    }
+    append(sb, verdict);
+    append(sb, "comment " + NftText.comment(comment));
+    return sb.toString();
+  }
+
+  private static void append(StringBuilder sb, String part) {
+    if (sb.length() > 0) {
+      sb.append(' ');
+    }
+    sb.append(part);
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + " " + b;
+  }
+
+  private static String origins(Rule r) {
+    if (r.origins().isEmpty()) {
+      return "no recorded origin";
+    }
+    return r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
+  }
+
+  // ---- values ----
+
+  private static List<Cidr> family(AddressSet s, boolean v6) {
+    return s.cidrs().stream().filter(c -> c.v6() == v6).toList();
+  }
+
+  private static boolean isFull(List<Cidr> cidrs) {
+    return cidrs.size() == 1 && cidrs.get(0).prefix() == 0;
+  }
+
+  /** A CIDR as nft prints it: a bare address for a single host. */
+  static String cidr(Cidr c) {
+    return c.prefix() == c.address().bits() ? c.address().toString() : c.toString();
+  }
+
+  static String protoName(int proto) {
+    switch (proto) {
+      case 6:
+        return "tcp";
+      case 17:
+        return "udp";
+      case 132:
+        return "sctp";
+      default:
+        return Integer.toString(proto);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.netpolc.backend;
+
+import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.compiler.ir.RuleGraph;
+import java.util.Set;
+
+/**
+ * A target the compiler emits for: nftables, iptables, eBPF, or a CNI's own format. A backend
+ * renders a {@link RuleGraph} into an {@link Artifact} and reads an artifact (its own output, or
+ * what the kernel lists back) into a {@link ConnectionDecider}, so that every artifact can be
+ * checked against the reference evaluator. Implementations are registered for
+ * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.netpolc.backend.Backend}, have
+ * a public no-argument constructor, are stateless and thread-safe, and are deterministic: equal
+ * graphs and options give byte-identical artifacts.
+ *
+ * <pre>{@code
+ * Backend nft = Backends.find("nftables").orElseThrow();
+ * RuleGraph g = new Compiler().compile(cluster, CompileOptions.DEFAULTS.withNode("node-a")).graph();
+ * Artifact a = nft.emit(g, BackendOptions.DEFAULTS);
+ * ConnectionDecider sim = nft.simulator(a, SimulationContext.of(g));
+ * }</pre>
+ */
+public interface Backend {
+
+  /** The name users select it by ({@code --backend nftables}): lower case, stable. */
+  String name();
+
+  /** One line for help output. */
+  String description();
+
+  /** What the backend can express; anything else in a graph is an error of {@link #emit}. */
+  Set<Feature> capabilities();
+
+  /**
+   * Renders {@code graph}.
+   *
+   * @throws BackendException when an option is invalid or the graph needs a missing capability
+   */
+  Artifact emit(RuleGraph graph, BackendOptions options) throws BackendException;
+
+  /**
+   * Reads {@code artifact} (made by {@link #emit} or listed back from the kernel) into a decider
+   * that behaves as the artifact would on the node {@code context} describes.
+   *
+   * @throws BackendException when the artifact does not parse; the message names file:line:column
+   */
+  ConnectionDecider simulator(Artifact artifact, SimulationContext context) throws BackendException;
+
+  /**
+   * Counts describing an artifact for {@code --stats} (rules, set elements, ...), by name in a
+   * stable order. Empty by default.
+   *
+   * @throws BackendException when the artifact does not parse
+   */
+  default java.util.SortedMap<String, Long> statistics(Artifact artifact) throws BackendException {
+    return new java.util.TreeMap<>();
+  }
+
+  /**
+   * The incremental update from the state {@code previous} installed to {@code next}. Not
+   * implemented by any backend yet: incremental deltas arrive with the scale work, so this
+   * default throws {@link UnsupportedOperationException}; backends that implement it add
+   * {@link Feature#INCREMENTAL_DELTAS} to their capabilities.
+   *
+   * @throws BackendException when an option is invalid or {@code previous} is not this backend's
+   */
+  default Delta delta(Artifact previous, RuleGraph next, BackendOptions options) throws BackendException {
+    throw new UnsupportedOperationException(name() + ": incremental deltas arrive with the scale work");
+  }
+}
