@@ -34,7 +34,7 @@ class KernelHarnessTest {
   @BeforeAll
   static void kernelAvailable() {
     KernelSupport.assumeAvailable(KernelSupport.ROOT, "ip", KernelSupport.NETNS, KernelSupport.BR_NETFILTER,
-        KernelSupport.CNI, "socat", "ss", "sysctl", "nft", "iptables-restore", "ipset");
+        KernelSupport.CNI, "socat", "perl", "ss", "sysctl", "nft", "iptables-restore", "ipset");
   }
 
   @Test
@@ -60,8 +60,8 @@ class KernelHarnessTest {
       List<Probe> closed = Probe.matrix(List.of("x/a", "y/b"), t.podKeys(),
           List.of(PortSpec.tcp(9), PortSpec.udp(9)), BOTH);
       assertThat(Prober.probe(t, closed).reachableProbes()).isEmpty();
-      System.out.printf("9-pod BRIDGE topology: build %d ms, servers %d ms, %d probes %d ms%n",
-          ms(built - t0), ms(serving - built), probes.size(), ms(probed - serving));
+      System.out.printf("9-pod BRIDGE topology: build %d ms, servers %d ms, %d probes %d ms (%d recovered on retry)%n",
+          ms(built - t0), ms(serving - built), probes.size(), ms(probed - serving), seen.recoveredOnRetry().size());
     }
   }
 

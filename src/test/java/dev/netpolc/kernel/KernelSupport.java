@@ -32,7 +32,7 @@ public final class KernelSupport {
   public static final String CNI = "cni";
 
   /** Everything {@link Topology} needs, and the rule loaders the backends use. */
-  public static final List<String> ALL = List.of(ROOT, "ip", NETNS, BR_NETFILTER, CNI, "socat", "ss", "timeout",
+  public static final List<String> ALL = List.of(ROOT, "ip", NETNS, BR_NETFILTER, CNI, "socat", "perl", "ss",
       "sysctl", "nft", "iptables-restore", "ip6tables-restore", "ipset");
 
   /** Environment variable that overrides where the CNI plugins live (default {@code /usr/lib/cni}). */

@@ -1,6 +1,6 @@
 package dev.netpolc.kernel;
 
-import dev.netpolc.kernel.ProbeScript.Attempt;
+import dev.netpolc.kernel.ProbeProgram.Attempt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 
 /**
  * Makes connection attempts in a {@link Topology} and reports what got through. One
- * {@code ip netns exec … sh} per source endpoint runs all of that source's attempts in parallel;
- * a few sources run at once. Attempts that fail are tried again (with a doubled timeout) before
+ * {@code ip netns exec … perl} per source endpoint ({@link ProbeProgram}) makes all of that
+ * source's attempts in parallel; a few sources run at once. Attempts that fail are tried again (with a doubled timeout) before
  * they count as blocked, so a loaded machine cannot turn "allowed" into "blocked"; a success is
  * an exact echo and cannot be produced by a blocked path, so "blocked" cannot turn into "allowed".
  */
@@ -29,8 +29,10 @@ public final class Prober {
    */
   public record Options(Duration timeout, int retries, int parallelSources) {
 
-    /** 500 ms, one retry, three sources at a time. */
-    public static final Options DEFAULT = new Options(Duration.ofMillis(500), 1, 3);
+    /**
+     * 500 ms, one retry at 1 s, four sources at a time.
+     */
+    public static final Options DEFAULT = new Options(Duration.ofMillis(500), 1, 4);
 
     /** Rejects non-positive values. */
     public Options {
@@ -66,6 +68,7 @@ public final class Prober {
     }
     Map<Probe, Boolean> outcome = new LinkedHashMap<>();
     List<Probe> pending = new ArrayList<>(attempts.keySet());
+    List<Probe> recovered = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelSources(), r -> {
       Thread t = new Thread(r, "netpolc-prober");
       t.setDaemon(true);
@@ -79,6 +82,9 @@ public final class Prober {
         for (Probe p : pending) {
           if (seen.get(attempts.get(p).id())) {
             outcome.put(p, true);
+            if (round > 0) {
+              recovered.add(p);
+            }
           } else {
             failed.add(p);
           }
@@ -94,7 +100,7 @@ public final class Prober {
     for (Probe p : attempts.keySet()) {
       ordered.put(p, outcome.get(p));
     }
-    return new Reachability(ordered);
+    return new Reachability(ordered, recovered);
   }
 
   private static Map<Integer, Boolean> runRound(Topology topology, List<Probe> pending, Map<Probe, Attempt> attempts,
@@ -103,18 +109,22 @@ public final class Prober {
     for (Probe p : pending) {
       bySource.computeIfAbsent(p.from(), k -> new ArrayList<>()).add(attempts.get(p));
     }
-    // Generous: every attempt is bounded by socat's own timeouts; this only catches a wedged script.
-    Duration deadline = timeout.multipliedBy(8).plusSeconds(20);
+    // Generous: the program ends at its own deadline; this only catches a wedged process.
+    Duration deadline = timeout.multipliedBy(4).plusSeconds(20);
     List<Future<Map<Integer, Boolean>>> futures = new ArrayList<>();
     for (Map.Entry<String, List<Attempt>> e : bySource.entrySet()) {
-      String script = ProbeScript.build(e.getValue(), timeout);
-      futures.add(pool.submit(() -> {
-        CommandResult r = topology.exec(deadline, script, e.getKey(), "sh", "-s");
-        if (!r.ok()) {
-          throw new KernelHarnessException("probe script for source " + e.getKey() + " failed: " + r.describe());
-        }
-        return ProbeScript.parse(r.stdout(), e.getValue());
-      }));
+      List<Attempt> all = e.getValue();
+      for (int from = 0; from < all.size(); from += ProbeProgram.MAX_ATTEMPTS_PER_PROCESS) {
+        List<Attempt> chunk = all.subList(from, Math.min(all.size(), from + ProbeProgram.MAX_ATTEMPTS_PER_PROCESS));
+        String[] argv = ProbeProgram.command(chunk, timeout.toMillis()).toArray(String[]::new);
+        futures.add(pool.submit(() -> {
+          CommandResult r = topology.exec(deadline, null, e.getKey(), argv);
+          if (!r.ok()) {
+            throw new KernelHarnessException("probe program for source " + e.getKey() + " failed: " + r.describe());
+          }
+          return ProbeProgram.parse(r.stdout(), chunk);
+        }));
+      }
     }
     Map<Integer, Boolean> seen = new LinkedHashMap<>();
     for (Future<Map<Integer, Boolean>> f : futures) {

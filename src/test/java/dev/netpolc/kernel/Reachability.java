@@ -18,10 +18,25 @@ import java.util.Set;
 public final class Reachability {
 
   private final ImmutableMap<Probe, Boolean> results;
+  private final ImmutableList<Probe> recovered;
 
   /** The observations, in the order given. */
   public Reachability(Map<Probe, Boolean> results) {
+    this(results, List.of());
+  }
+
+  /** The observations, and the probes that got through only when tried again. */
+  public Reachability(Map<Probe, Boolean> results, List<Probe> recoveredOnRetry) {
     this.results = ImmutableMap.copyOf(results);
+    this.recovered = ImmutableList.copyOf(recoveredOnRetry);
+  }
+
+  /**
+   * Probes that failed at first and got through on a retry. A few mean the machine is loaded; a
+   * steady stream for one destination hints at a rule that drops some packets of a flow.
+   */
+  public ImmutableList<Probe> recoveredOnRetry() {
+    return recovered;
   }
 
   /** Every observation, in probe order. */
