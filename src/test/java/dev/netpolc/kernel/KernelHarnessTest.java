@@ -7,7 +7,6 @@ import dev.netpolc.model.Protocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +72,7 @@ class KernelHarnessTest {
         .pod("y/a", "node0", "198.18.0.12", "fd00::12")
         .build()) {
       t.startServers(PORTS, true);
-      List<String> all = endpoints(t);
+      List<String> all = t.endpoints();
       Reachability seen = Prober.probe(t, Probe.matrix(all, all, PORTS, BOTH));
       assertThat(seen.blockedProbes()).as(seen.render()).isEmpty();
     }
@@ -90,7 +89,7 @@ class KernelHarnessTest {
       assertThat(t.pod("y/b").ipv6().toString()).isEqualTo("fd00:0:0:1::b");
       List<PortSpec> ports = List.of(PortSpec.tcp(80), PortSpec.udp(80));
       t.startServers(ports, true);
-      List<String> all = endpoints(t);
+      List<String> all = t.endpoints();
       Reachability seen = Prober.probe(t, Probe.matrix(all, all, ports, BOTH));
       assertThat(seen.blockedProbes()).as(seen.render()).isEmpty();
     }
@@ -102,7 +101,7 @@ class KernelHarnessTest {
   void forwardDropBlocksExactlyItsConnections(Topology.Mode mode) {
     try (Topology t = threePods(mode)) {
       t.startServers(PORTS, true);
-      List<String> all = endpoints(t);
+      List<String> all = t.endpoints();
       List<Probe> probes = Probe.matrix(all, all, PORTS, BOTH);
       String target = "x/a";
 
@@ -241,13 +240,6 @@ class KernelHarnessTest {
     // Chain named forward_filter: "fwd" is an nft keyword and nft 1.0.6 rejects it as a name.
     return "table inet t {\n  chain forward_filter {\n    type filter hook forward priority 0; policy accept;\n"
         + "    ct state established,related accept\n    " + rule + "\n  }\n}\n";
-  }
-
-  /** Pod keys then node names. */
-  private static List<String> endpoints(Topology t) {
-    List<String> all = new ArrayList<>(t.podKeys());
-    t.nodes().forEach(n -> all.add(n.name()));
-    return all;
   }
 
   /**

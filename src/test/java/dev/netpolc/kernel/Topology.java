@@ -157,6 +157,11 @@ public final class Topology implements AutoCloseable {
     return pods.keySet().asList();
   }
 
+  /** Every endpoint: the pod keys, then the node names, each in declaration order. */
+  public ImmutableList<String> endpoints() {
+    return ImmutableList.<String>builder().addAll(pods.keySet()).addAll(nodes.keySet()).build();
+  }
+
   /** The namespace of node {@code node}. */
   public String nodeNamespace(String node) {
     return node(node).namespace();
@@ -541,8 +546,14 @@ public final class Topology implements AutoCloseable {
 
     private Mode mode = Mode.BRIDGE;
     private Path pluginDir = KernelSupport.cniDirectory();
-    private final Map<String, String[]> nodeCidrs = new LinkedHashMap<>();
-    private final Map<String, String[]> podDecls = new LinkedHashMap<>();
+    private final Map<String, NodeDecl> nodeDecls = new LinkedHashMap<>();
+    private final Map<String, PodDecl> podDecls = new LinkedHashMap<>();
+
+    /** A node as declared: its pod blocks, or null for the defaults. */
+    private record NodeDecl(String podCidrV4, String podCidrV6) {}
+
+    /** A pod as declared: its node and addresses, or null addresses for the next free ones. */
+    private record PodDecl(String node, String ipv4, String ipv6) {}
 
     private Builder() {}
 
@@ -568,7 +579,7 @@ public final class Topology implements AutoCloseable {
       if (!NODE_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("node name must be a DNS label of at most 20 characters: " + name);
       }
-      if (nodeCidrs.putIfAbsent(name, new String[] {podCidrV4, podCidrV6}) != null) {
+      if (nodeDecls.putIfAbsent(name, new NodeDecl(podCidrV4, podCidrV6)) != null) {
         throw new IllegalArgumentException("node declared twice: " + name);
       }
       return this;
@@ -585,7 +596,7 @@ public final class Topology implements AutoCloseable {
         throw new IllegalArgumentException("pod key must be namespace/name, each a name of at most 20 characters: "
             + key);
       }
-      if (podDecls.putIfAbsent(key, new String[] {node, ipv4, ipv6}) != null) {
+      if (podDecls.putIfAbsent(key, new PodDecl(node, ipv4, ipv6)) != null) {
         throw new IllegalArgumentException("pod declared twice: " + key);
       }
       return this;
@@ -593,10 +604,10 @@ public final class Topology implements AutoCloseable {
 
     /** Validates, cleans up leftovers of dead runs, and creates the topology. */
     public Topology build() {
-      if (nodeCidrs.isEmpty()) {
+      if (nodeDecls.isEmpty()) {
         throw new IllegalArgumentException("a topology needs at least one node");
       }
-      if (nodeCidrs.size() > 250) {
+      if (nodeDecls.size() > 250) {
         throw new IllegalArgumentException("at most 250 nodes");
       }
       String prefix = StaleNamespaces.PREFIX + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-";
@@ -613,9 +624,10 @@ public final class Topology implements AutoCloseable {
       Map<String, NodeSpec> out = new LinkedHashMap<>();
       List<Cidr> taken = new ArrayList<>(List.of(FABRIC_V4, FABRIC_V6));
       int index = 0;
-      for (Map.Entry<String, String[]> e : nodeCidrs.entrySet()) {
-        Cidr v4 = e.getValue()[0] != null ? Cidr.of(e.getValue()[0]) : Cidr.of("198.18." + index + ".0/24");
-        Cidr v6 = e.getValue()[1] != null ? Cidr.of(e.getValue()[1])
+      for (Map.Entry<String, NodeDecl> e : nodeDecls.entrySet()) {
+        NodeDecl d = e.getValue();
+        Cidr v4 = d.podCidrV4() != null ? Cidr.of(d.podCidrV4()) : Cidr.of("198.18." + index + ".0/24");
+        Cidr v6 = d.podCidrV6() != null ? Cidr.of(d.podCidrV6())
             : new Cidr(IpAddress.v6(0xfd00_0000_0000_0000L | index, 0), 64);
         requireBlock(e.getKey(), v4, POD_RANGE_V4, 30, taken);
         requireBlock(e.getKey(), v6, POD_RANGE_V6, 126, taken);
@@ -644,18 +656,18 @@ public final class Topology implements AutoCloseable {
     private Map<String, PodSpec> resolvePods(String prefix, Map<String, NodeSpec> nodeSpecs) {
       Set<IpAddress> used = new HashSet<>();
       Map<String, IpAddress[]> chosen = new LinkedHashMap<>();
-      for (Map.Entry<String, String[]> e : podDecls.entrySet()) {
-        String[] d = e.getValue();
-        NodeSpec node = nodeSpecs.get(d[0]);
+      for (Map.Entry<String, PodDecl> e : podDecls.entrySet()) {
+        PodDecl d = e.getValue();
+        NodeSpec node = nodeSpecs.get(d.node());
         if (node == null) {
-          throw new IllegalArgumentException("pod " + e.getKey() + " is on undeclared node " + d[0]);
+          throw new IllegalArgumentException("pod " + e.getKey() + " is on undeclared node " + d.node());
         }
-        if ((d[1] == null) != (d[2] == null)) {
+        if ((d.ipv4() == null) != (d.ipv6() == null)) {
           throw new IllegalArgumentException("pod " + e.getKey() + " needs both addresses or neither");
         }
-        if (d[1] != null) {
-          IpAddress v4 = requireHost(e.getKey(), d[1], node, Family.V4);
-          IpAddress v6 = requireHost(e.getKey(), d[2], node, Family.V6);
+        if (d.ipv4() != null) {
+          IpAddress v4 = requireHost(e.getKey(), d.ipv4(), node, Family.V4);
+          IpAddress v6 = requireHost(e.getKey(), d.ipv6(), node, Family.V6);
           for (IpAddress a : List.of(v4, v6)) {
             if (!used.add(a)) {
               throw new IllegalArgumentException("address " + a + " of pod " + e.getKey() + " is already taken");
@@ -666,8 +678,8 @@ public final class Topology implements AutoCloseable {
       }
       Map<String, PodSpec> out = new LinkedHashMap<>();
       int index = 0;
-      for (Map.Entry<String, String[]> e : podDecls.entrySet()) {
-        NodeSpec node = nodeSpecs.get(e.getValue()[0]);
+      for (Map.Entry<String, PodDecl> e : podDecls.entrySet()) {
+        NodeSpec node = nodeSpecs.get(e.getValue().node());
         IpAddress[] addrs = chosen.get(e.getKey());
         if (addrs == null) {
           addrs = new IpAddress[] {nextFree(node, Family.V4, used), nextFree(node, Family.V6, used)};
