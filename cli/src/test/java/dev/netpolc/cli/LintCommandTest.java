@@ -105,7 +105,7 @@ class LintCommandTest {
   void badArgumentsExitTwoWithoutAStackTrace() throws IOException {
     String f = file("clean.yaml", CLEAN);
     for (String[] args : List.of(new String[] {"lint", "--rule", "NP214", f},
-        new String[] {"lint", "--rule", "NP214=loud", f}, new String[] {"lint", "--rule", "XY1=off", f},
+        new String[] {"lint", "--rule", "NP214=loud", f}, new String[] {"lint", "--rule", "XY1=off", f}, new String[] {"lint", "--rule", "NP999=off", f},
         new String[] {"lint", "--fail-on", "never", f}, new String[] {"lint", "--format", "xml", f},
         new String[] {"lint"})) {
       Run r = run(args);

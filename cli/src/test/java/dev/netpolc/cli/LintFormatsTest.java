@@ -41,7 +41,7 @@ class LintFormatsTest {
     for (JsonNode rule : rules) {
       assertThat(rule.get("id").asText()).matches("NP[0-9]{3}");
       assertThat(rule.get("shortDescription").get("text").asText()).isNotBlank();
-      assertThat(rule.get("helpUri").asText()).endsWith("lint-rules.md#" + rule.get("id").asText().toLowerCase());
+      assertThat(rule.get("help").get("text").asText()).contains("lint-rules.md#" + rule.get("id").asText().toLowerCase());
       assertThat(rule.get("defaultConfiguration").get("level").asText()).isIn("error", "warning", "note", "none");
     }
     JsonNode results = run.get("results");

@@ -19,8 +19,8 @@ import java.util.Map;
  * of each finding. Skipped rules become tool execution notifications.
  */
 public final class SarifLintFormatter implements LintFormatter {
-  /** Where each rule is documented; {@code #np101} anchors select the rule. */
-  public static final String DOCS_URI = "https://github.com/netpolc/netpolc/blob/main/docs/lint-rules.md";
+  /** Where each rule is documented, relative to the netpolc sources; {@code #np101} selects a rule. */
+  public static final String DOCS_PAGE = "docs/lint-rules.md";
   /** The SARIF 2.1.0 JSON schema. */
   public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -32,7 +32,6 @@ public final class SarifLintFormatter implements LintFormatter {
     ObjectNode run = root.putArray("runs").addObject();
     ObjectNode driver = run.putObject("tool").putObject("driver");
     driver.put("name", "netpolc");
-    driver.put("informationUri", DOCS_URI);
     Map<String, Integer> index = new LinkedHashMap<>();
     ArrayNode rules = driver.putArray("rules");
     for (LintRule r : report.rules()) {
@@ -79,7 +78,8 @@ public final class SarifLintFormatter implements LintFormatter {
     ObjectNode rule = rules.addObject();
     rule.put("id", id);
     rule.putObject("shortDescription").put("text", summary);
-    rule.put("helpUri", DOCS_URI + "#" + id.toLowerCase(Locale.ROOT));
+    // No helpUri: netpolc has no published site, and a made-up address would mislead.
+    rule.putObject("help").put("text", "See " + DOCS_PAGE + "#" + id.toLowerCase(Locale.ROOT) + " in the netpolc sources.");
     rule.putObject("defaultConfiguration").put("level", level(severity));
   }
 
