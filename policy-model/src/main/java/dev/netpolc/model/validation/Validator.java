@@ -39,4 +39,15 @@ public final class Validator {
   public List<Diagnostic> validate(NetworkPolicy policy) {
     return profile.validate(policy);
   }
+
+  /**
+   * True when the finding makes the input unfit to compile: an error that the API server would
+   * reject, or that leaves the meaning ambiguous (duplicates). NP106 is an error for lint (the
+   * rules it names are dead) but the API server accepts such a policy and SEMANTICS.md gives it
+   * a meaning, so compilers and evaluators go on and show it as a warning.
+   */
+  public static boolean blocksCompilation(Diagnostic d) {
+    return d.severity() == dev.netpolc.model.diagnostics.Severity.ERROR
+        && !IgnoredDirectionCheck.ID.equals(d.ruleId());
+  }
 }
