@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpolc.model.Protocol;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -201,15 +203,27 @@ class KernelHarnessTest {
   }
 
   @Test
-  void failedBuildRemovesWhatItMade(@TempDir Path emptyPluginDir) {
+  void failedBuildRemovesWhatItMade(@TempDir Path emptyPluginDir) throws IOException {
     String mine = StaleNamespaces.PREFIX + ProcessHandle.current().pid() + "-";
     List<String> before = withPrefix(mine);
+    List<String> ipamBefore = ipamDirs(mine);
     assertThatThrownBy(() -> Topology.builder().cniPluginDirectory(emptyPluginDir).node("node0")
         .pod("x/a", "node0").build())
         .isInstanceOf(KernelHarnessException.class)
         .hasMessageContaining("CNI ADD for pod x/a failed")
         .hasMessageContaining(emptyPluginDir.toString());
     assertThat(withPrefix(mine)).isEqualTo(before);
+    assertThat(ipamDirs(mine)).isEqualTo(ipamBefore);
+  }
+
+  private static List<String> ipamDirs(String prefix) throws IOException {
+    Path root = Path.of(System.getProperty("java.io.tmpdir"), "netpolc-kernel");
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      return dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList();
+    }
   }
 
   @Test
