@@ -252,12 +252,16 @@ final class RulesetBuilder {
     ImmutableList.Builder<Statement> out = ImmutableList.builder();
     String network = t.family == Family.IP ? "ip" : t.family == Family.IP6 ? "ip6" : null;
     String transport = null;
+    // Single protocol values an earlier equality match fixed (meta l4proto udp, meta nfproto ipv6).
+    List<Long> l4Context = new ArrayList<>();
+    List<Long> nfContext = new ArrayList<>();
     for (int i = 0; i < stmts.size(); i++) {
       StatementContext s = stmts.get(i);
       if (i > 0 && isTerminal(stmts.get(i - 1))) {
         throw values.error(s.getStart(), "Statement after terminal statement has no effect");
       }
       Statement built = statement(t, chain, s);
+      checkProtocolContext(built, l4Context, nfContext, s.getStart());
       for (Selector sel : selectorsOf(built)) {
         Optional<String> net = sel.networkProtocol();
         if (net.isPresent()) {
@@ -281,6 +285,70 @@ final class RulesetBuilder {
       comment = comment(ctx.STRING() != null ? ctx.STRING() : ctx.WORD());
     }
     return new Rule(out.build(), comment, values.pos(ctx.getStart()));
+  }
+
+  /**
+   * nft's protocol context: after {@code meta l4proto udp} (or {@code ip protocol}, or an
+   * anonymous set of such values), a {@code tcp} header match is a conflict; the same for
+   * {@code meta nfproto} and {@code ip}/{@code ip6}. Ranges and negations set no context.
+   */
+  private void checkProtocolContext(Statement built, List<Long> l4, List<Long> nf, Token at) {
+    for (Selector sel : selectorsOf(built)) {
+      Optional<String> tr = sel.transportProtocol();
+      if (tr.isPresent()) {
+        long want = tr.get().equals("tcp") ? 6 : tr.get().equals("udp") ? 17 : 132;
+        for (long v : l4) {
+          if (v != want) {
+            throw values.error(at, "conflicting protocols specified: " + protocolName(v) + " vs. " + tr.get());
+          }
+        }
+      }
+      Optional<String> net = sel.networkProtocol();
+      if (net.isPresent()) {
+        long want = net.get().equals("ip") ? Selector.NFPROTO_IPV4 : Selector.NFPROTO_IPV6;
+        for (long v : nf) {
+          if (v != want) {
+            throw values.error(at, "conflicting protocols specified: "
+                + (v == Selector.NFPROTO_IPV4 ? "ip" : v == Selector.NFPROTO_IPV6 ? "ip6" : "nfproto " + v)
+                + " vs. " + net.get());
+          }
+        }
+      }
+    }
+    if (built instanceof MatchStatement) {
+      MatchStatement m = (MatchStatement) built;
+      if (m.selectors().size() != 1 || m.negated() || !(m.values() instanceof SetSource.Anonymous)) {
+        return;
+      }
+      Selector sel = m.selectors().get(0);
+      List<Long> target = sel == Selector.META_L4PROTO || sel == Selector.IP_PROTOCOL ? l4
+          : sel == Selector.META_NFPROTO ? nf : null;
+      if (target == null) {
+        return;
+      }
+      for (SetElement e : ((SetSource.Anonymous) m.values()).elements()) {
+        if (e.key().get(0).isSingle()) {
+          target.add(e.key().get(0).from().lo());
+        }
+      }
+    }
+  }
+
+  private static String protocolName(long number) {
+    switch ((int) number) {
+      case 1:
+        return "icmp";
+      case 6:
+        return "tcp";
+      case 17:
+        return "udp";
+      case 58:
+        return "ipv6-icmp";
+      case 132:
+        return "sctp";
+      default:
+        return "protocol " + number;
+    }
   }
 
   private static boolean isTerminal(StatementContext s) {
