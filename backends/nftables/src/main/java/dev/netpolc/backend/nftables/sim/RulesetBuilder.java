@@ -7,6 +7,7 @@ import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainCommentContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainItemContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainPropertyContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.CommandContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.CommentTextContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ConcatValueContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.CounterStatementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DefineTableContext;
@@ -142,7 +143,8 @@ final class RulesetBuilder {
     return text;
   }
 
-  private Optional<String> comment(TerminalNode str) {
+  private Optional<String> comment(CommentTextContext c) {
+    TerminalNode str = c.STRING() != null ? c.STRING() : c.WORD();
     String text = str.getText();
     if (text.startsWith("\"")) {
       text = text.substring(1, text.length() - 1);
@@ -174,7 +176,7 @@ final class RulesetBuilder {
         MapItemContext m = (MapItemContext) item;
         defineSet(t, m.name(), m.setBody(), true, m.getStart());
       } else {
-        t.comment = comment(((TableCommentContext) item).STRING());
+        t.comment = comment(((TableCommentContext) item).commentText());
       }
     }
   }
@@ -199,7 +201,7 @@ final class RulesetBuilder {
         policyToken = ps.getStart();
         chain.policy = ps.DROP() != null ? VerdictStatement.Kind.DROP : VerdictStatement.Kind.ACCEPT;
       } else if (p instanceof ChainCommentContext) {
-        chain.comment = comment(((ChainCommentContext) p).STRING());
+        chain.comment = comment(((ChainCommentContext) p).commentText());
       } else {
         chain.rules.add(rule(t, chain, ((RuleItemContext) p).nftRule()));
       }
@@ -282,7 +284,7 @@ final class RulesetBuilder {
     }
     Optional<String> comment = Optional.empty();
     if (ctx.COMMENT() != null) {
-      comment = comment(ctx.STRING() != null ? ctx.STRING() : ctx.WORD());
+      comment = comment(ctx.commentText());
     }
     return new Rule(out.build(), comment, values.pos(ctx.getStart()));
   }
@@ -577,7 +579,7 @@ final class RulesetBuilder {
       } else if (p instanceof SetElementsContext) {
         elementBlocks.add(((SetElementsContext) p).elements());
       } else if (p instanceof SetCommentContext) {
-        comment = comment(((SetCommentContext) p).STRING());
+        comment = comment(((SetCommentContext) p).commentText());
       } else if (p instanceof SetAutoMergeContext) {
         autoMerge = true;
         autoMergeToken = p.getStart();
@@ -636,7 +638,7 @@ final class RulesetBuilder {
         throw values.error(e.getStart(), "map element needs a verdict ('key : verdict')");
       }
       if (e.COMMENT() != null) {
-        comment(e.STRING());
+        comment(e.commentText());
       }
       SetElement el = new SetElement(key(e.concatValue(), types, interval), verdict, values.pos(e.getStart()));
       out.add(el);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The parser agrees with the real nft 1.0.6: what it accepts, {@code nft -c} accepts; what it
@@ -60,11 +61,18 @@ class RealNftTest {
     }
   }
 
-  @Test
-  void jumpLoopPassesCheckModeButTheKernelRefusesToLoadIt() {
-    RealNft.Result r = nft.loadText(InvalidCase.load("jump_loop.nft").text());
+  @ParameterizedTest
+  @ValueSource(strings = {"jump_loop.nft", "jump_depth_16.nft"})
+  void checkModeMissesTheseButTheKernelRefusesToLoadThem(String name) {
+    RealNft.Result r = nft.loadText(InvalidCase.load(name).text());
     assertThat(r.ok()).isFalse();
     assertThat(r.stderr()).contains("Too many links");
+  }
+
+  @Test
+  void theKernelLoadsFifteenNestedJumps() {
+    RealNft.Result r = nft.loadText(Corpus.text("valid", "jump_depth_15.nft"));
+    assertThat(r.ok()).as(r.stderr()).isTrue();
   }
 
   @ParameterizedTest

@@ -30,7 +30,7 @@ tableItem
   : CHAIN name chainBody     # chainItem
   | SET name setBody         # setItem
   | MAP name setBody         # mapItem
-  | COMMENT STRING           # tableComment
+  | COMMENT commentText      # tableComment
   ;
 
 chainBody : LBRACE (sep | chainProperty sep)* RBRACE ;
@@ -38,7 +38,7 @@ chainBody : LBRACE (sep | chainProperty sep)* RBRACE ;
 chainProperty
   : TYPE WORD HOOK WORD PRIORITY priority   # hookSpec
   | POLICY (ACCEPT | DROP)                  # policySpec
-  | COMMENT STRING                          # chainComment
+  | COMMENT commentText                     # chainComment
   | nftRule                                 # ruleItem
   ;
 
@@ -51,7 +51,7 @@ setProperty
   | TYPEOF selector (DOT selector)* (COLON WORD)?    # setTypeof
   | FLAGS setFlag (COMMA setFlag)*                   # setFlags
   | ELEMENTS EQ LBRACE elements RBRACE               # setElements
-  | COMMENT STRING                                   # setComment
+  | COMMENT commentText                              # setComment
   | AUTOMERGE                                        # setAutoMerge
   | SIZE NUMBER                                      # setSize
   ;
@@ -60,7 +60,7 @@ setFlag : INTERVAL | CONSTANT | WORD ;
 
 elements : NEWLINE* element (NEWLINE* COMMA NEWLINE* element)* NEWLINE* (COMMA NEWLINE*)? ;
 
-element : concatValue (COLON verdict)? (COMMENT STRING)? ;
+element : concatValue (COLON verdict)? (COMMENT commentText)? ;
 
 concatValue : rangeValue (DOT rangeValue)* ;
 
@@ -68,7 +68,10 @@ rangeValue : atom (DASH atom | SLASH NUMBER)? ;
 
 atom : IPV4_LIT | IPV6_LIT | NUMBER | STRING | WORD | TCP | UDP | SCTP | ICMP | ICMPV6 ;
 
-nftRule : statement+ (COMMENT (STRING | WORD))? ;
+nftRule : statement+ (COMMENT commentText)? ;
+
+// nft takes quoted or bare strings as comments.
+commentText : STRING | WORD ;
 
 statement
   : selectors VMAP (setRef | LBRACE elements RBRACE)   # vmapStatement
