@@ -97,6 +97,32 @@ class KernelHarnessTest {
     }
   }
 
+  /** Conformance cases put pods of two nodes in one /24 and a hostNetwork pod at a node address of their own. */
+  @ParameterizedTest
+  @EnumSource(Topology.Mode.class)
+  void nodesSharingOnePodBlockAndANodeWithItsOwnAddressReachEachOther(Topology.Mode mode) {
+    try (Topology t = Topology.builder().mode(mode)
+        .node("n1", "198.18.0.0/24", "fd00::/64").node("n2", "198.18.0.0/24", "fd00::/64")
+        .nodeAddress("n2", "198.18.1.2", "fd00:1::2")
+        .pod("x/a", "n1", "198.18.0.10", "fd00::10").pod("x/b", "n1", "198.18.0.11", "fd00::11")
+        .pod("z/a", "n2", "198.18.0.16", "fd00::16").pod("z/b", "n2", "198.18.0.17", "fd00::17")
+        .build()) {
+      assertThat(t.address("n2", Family.V4).toString()).isEqualTo("198.18.1.2");
+      List<PortSpec> ports = List.of(PortSpec.tcp(80), PortSpec.udp(80));
+      t.startServers(ports, true);
+      List<String> all = List.of("x/a", "x/b", "z/a", "z/b", "n2");
+      Reachability seen = Prober.probe(t, Probe.matrix(all, all, ports, BOTH));
+      assertThat(seen.blockedProbes()).as(seen.render()).isEmpty();
+
+      // Cross-node pod traffic is routed through both nodes' forward hooks: a drop on n1 cuts it.
+      t.loadNftables("n1", forwardDrop("ip daddr " + t.pod("z/a").ipv4() + " tcp dport 80 drop"));
+      Probe across = Probe.of("x/a", "z/a", PortSpec.tcp(80), Family.V4);
+      Probe local = Probe.of("z/b", "z/a", PortSpec.tcp(80), Family.V4);
+      Reachability cut = Prober.probe(t, List.of(across, local));
+      assertThat(cut.blockedProbes()).as(cut.render()).containsExactly(across);
+    }
+  }
+
   /** The assignment's rule: {@code ip daddr <x/a> tcp dport 80 drop} in the forward hook, and its IPv6 twin. */
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)

@@ -48,6 +48,14 @@ import java.util.regex.Pattern;
  * {@code 198.18.i.0/24} and {@code fd00:0:0:i::/64}; the first address of each block is the pods'
  * gateway. Node addresses live on the fabric, {@code 198.19.255.(i+1)/24} and
  * {@code fd00:0:0:ffff::(i+1)/64}, with routes between nodes' pod blocks.
+ *
+ * <p>Two extras let a test reproduce a cluster's exact addresses. Nodes may declare the very same
+ * pod block ({@link Builder#node(String, String, String)}): then each node routes the other's pods
+ * one by one ({@code /32}, {@code /128}) and, in {@link Mode#BRIDGE}, answers ARP and neighbour
+ * solicitations for them on {@code cni0} (proxy ARP / proxy NDP), so a pod's on-link neighbour on
+ * another node is reached through both nodes' forward hooks as usual. And a node may have its own
+ * address outside the fabric ({@link Builder#nodeAddress}), e.g. a hostNetwork pod's IP: it sits
+ * on the uplink next to the fabric address, and the other nodes route it.
  */
 public final class Topology implements AutoCloseable {
 
@@ -413,6 +421,9 @@ public final class Topology implements AutoCloseable {
         }
       }
       inParallel(rest, this::attach);
+      if (mode == Mode.BRIDGE) {
+        nodes.values().forEach(this::proxyForSharedBlock);
+      }
       awaitAddressesSettled();
       return this;
     } catch (IOException | RuntimeException e) {
@@ -480,17 +491,84 @@ public final class Topology implements AutoCloseable {
     ip(fabricNamespace, "link add " + port + " type veth peer name uplink netns " + ns,
         "link set " + port + " master br0 up");
     List<String> cmds = new ArrayList<>(List.of("link set lo up",
-        "addr add " + node.addressV4() + "/" + FABRIC_V4.prefix() + " dev uplink",
-        "addr add " + node.addressV6() + "/" + FABRIC_V6.prefix() + " dev uplink nodad",
+        "addr add " + linkAddress(node.index(), Family.V4) + "/" + FABRIC_V4.prefix() + " dev uplink",
+        "addr add " + linkAddress(node.index(), Family.V6) + "/" + FABRIC_V6.prefix() + " dev uplink nodad",
         "link set uplink up"));
+    for (Family f : Family.values()) {
+      if (!node.address(f).equals(linkAddress(node.index(), f))) {
+        cmds.add("addr add " + node.address(f) + (f == Family.V4 ? "/32" : "/128 nodad") + " dev uplink");
+      }
+    }
     for (NodeSpec other : nodes.values()) {
-      if (other != node) {
-        cmds.add("route add " + other.podCidrV4() + " via " + other.addressV4());
-        cmds.add("route add " + other.podCidrV6() + " via " + other.addressV6());
+      if (other == node) {
+        continue;
+      }
+      for (Family f : Family.values()) {
+        IpAddress via = linkAddress(other.index(), f);
+        String host = f == Family.V4 ? "/32" : "/128";
+        if (other.podCidr(f).equals(node.podCidr(f))) {
+          // A shared block: the other node's pods are routed one by one.
+          for (PodSpec pod : pods.values()) {
+            if (pod.node().equals(other.name())) {
+              cmds.add("route add " + pod.address(f) + host + " via " + via);
+            }
+          }
+        } else {
+          cmds.add("route add " + other.podCidr(f) + " via " + via);
+        }
+        if (!other.address(f).equals(via)) {
+          cmds.add("route add " + other.address(f) + host + " via " + via);
+        }
       }
     }
     ip(ns, cmds.toArray(String[]::new));
     Commands.run(COMMAND_TIMEOUT, HARNESS_RULESET, List.of("ip", "netns", "exec", ns, "nft", "-f", "-")).orThrow();
+  }
+
+  /**
+   * In bridge mode a pod sees its whole block as on-link, so for pods of another node sharing the
+   * block, this node's {@code cni0} answers ARP / neighbour solicitations itself (without the
+   * default random delay of up to 0.8 s) and then routes the packets to that node.
+   */
+  private void proxyForSharedBlock(NodeSpec node) {
+    if (pods.values().stream().noneMatch(p -> p.node().equals(node.name()))) {
+      return; // no pod, so no cni0
+    }
+    List<String> sysctl = new ArrayList<>();
+    List<String> neigh = new ArrayList<>();
+    for (NodeSpec other : nodes.values()) {
+      if (other == node) {
+        continue;
+      }
+      for (Family f : Family.values()) {
+        if (!other.podCidr(f).equals(node.podCidr(f))) {
+          continue;
+        }
+        if (f == Family.V4) {
+          sysctl.addAll(List.of("net.ipv4.conf.cni0.proxy_arp=1", "net.ipv4.neigh.cni0.proxy_delay=0"));
+        } else {
+          sysctl.addAll(List.of("net.ipv6.conf.cni0.proxy_ndp=1", "net.ipv6.neigh.cni0.proxy_delay=0"));
+          for (PodSpec pod : pods.values()) {
+            if (pod.node().equals(other.name())) {
+              neigh.add("neigh add proxy " + pod.ipv6() + " dev cni0");
+            }
+          }
+        }
+      }
+    }
+    if (!sysctl.isEmpty()) {
+      List<String> argv = new ArrayList<>(List.of("sysctl", "-qw"));
+      argv.addAll(new java.util.LinkedHashSet<>(sysctl));
+      inNamespace(node.namespace(), argv.toArray(String[]::new));
+    }
+    if (!neigh.isEmpty()) {
+      ip(node.namespace(), neigh.toArray(String[]::new));
+    }
+  }
+
+  /** A node's address on the fabric, from its position: {@code 198.19.255.(i+1)}, {@code fd00:0:0:ffff::(i+1)}. */
+  private static IpAddress linkAddress(int index, Family family) {
+    return (family == Family.V4 ? FABRIC_V4 : FABRIC_V6).address().plus(index + 1L).orElseThrow();
   }
 
   private void addNamespace(String ns) {
@@ -548,6 +626,7 @@ public final class Topology implements AutoCloseable {
     private Path pluginDir = KernelSupport.cniDirectory();
     private final Map<String, NodeDecl> nodeDecls = new LinkedHashMap<>();
     private final Map<String, PodDecl> podDecls = new LinkedHashMap<>();
+    private final Map<String, String[]> nodeAddressDecls = new LinkedHashMap<>();
 
     /** A node as declared: its pod blocks, or null for the defaults. */
     private record NodeDecl(String podCidrV4, String podCidrV6) {}
@@ -574,13 +653,28 @@ public final class Topology implements AutoCloseable {
       return node(name, null, null);
     }
 
-    /** Adds a node whose pods take addresses from the given blocks (inside 198.18.0.0/15 and fd00::/8). */
+    /**
+     * Adds a node whose pods take addresses from the given blocks (inside 198.18.0.0/15 and
+     * fd00::/8). Several nodes may name the very same block: their pods are then routed one by one.
+     */
     public Builder node(String name, String podCidrV4, String podCidrV6) {
       if (!NODE_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("node name must be a DNS label of at most 20 characters: " + name);
       }
       if (nodeDecls.putIfAbsent(name, new NodeDecl(podCidrV4, podCidrV6)) != null) {
         throw new IllegalArgumentException("node declared twice: " + name);
+      }
+      return this;
+    }
+
+    /**
+     * Gives node {@code name} its own address instead of its fabric address (which it keeps for
+     * routing): the address servers and probes of the node endpoint use, e.g. the IP of a
+     * hostNetwork pod. Must lie in 198.18.0.0/15 and fd00::/8, outside every pod block.
+     */
+    public Builder nodeAddress(String name, String ipv4, String ipv6) {
+      if (nodeAddressDecls.putIfAbsent(name, new String[] {ipv4, ipv6}) != null) {
+        throw new IllegalArgumentException("node address declared twice for " + name);
       }
       return this;
     }
@@ -623,31 +717,67 @@ public final class Topology implements AutoCloseable {
     private Map<String, NodeSpec> resolveNodes(String prefix) {
       Map<String, NodeSpec> out = new LinkedHashMap<>();
       List<Cidr> taken = new ArrayList<>(List.of(FABRIC_V4, FABRIC_V6));
+      List<Cidr> fabric = List.copyOf(taken);
       int index = 0;
       for (Map.Entry<String, NodeDecl> e : nodeDecls.entrySet()) {
         NodeDecl d = e.getValue();
         Cidr v4 = d.podCidrV4() != null ? Cidr.of(d.podCidrV4()) : Cidr.of("198.18." + index + ".0/24");
         Cidr v6 = d.podCidrV6() != null ? Cidr.of(d.podCidrV6())
             : new Cidr(IpAddress.v6(0xfd00_0000_0000_0000L | index, 0), 64);
-        requireBlock(e.getKey(), v4, POD_RANGE_V4, 30, taken);
-        requireBlock(e.getKey(), v6, POD_RANGE_V6, 126, taken);
+        requireBlock(e.getKey(), v4, POD_RANGE_V4, 30, taken, fabric);
+        requireBlock(e.getKey(), v6, POD_RANGE_V6, 126, taken, fabric);
         taken.add(v4);
         taken.add(v6);
-        IpAddress addr4 = FABRIC_V4.address().plus(index + 1L).orElseThrow();
-        IpAddress addr6 = FABRIC_V6.address().plus(index + 1L).orElseThrow();
+        IpAddress addr4 = linkAddress(index, Family.V4);
+        IpAddress addr6 = linkAddress(index, Family.V6);
         out.put(e.getKey(), new NodeSpec(e.getKey(), index, v4, v6, addr4, addr6, prefix + "n" + index));
         index++;
+      }
+      Set<IpAddress> ownAddresses = new HashSet<>();
+      for (Map.Entry<String, String[]> e : nodeAddressDecls.entrySet()) {
+        NodeSpec n = out.get(e.getKey());
+        if (n == null) {
+          throw new IllegalArgumentException("node address for undeclared node " + e.getKey());
+        }
+        IpAddress a4 = requireNodeAddress(e.getKey(), e.getValue()[0], Family.V4, taken, ownAddresses);
+        IpAddress a6 = requireNodeAddress(e.getKey(), e.getValue()[1], Family.V6, taken, ownAddresses);
+        out.put(e.getKey(), new NodeSpec(n.name(), n.index(), n.podCidrV4(), n.podCidrV6(), a4, a6, n.namespace()));
       }
       return out;
     }
 
-    private static void requireBlock(String node, Cidr block, Cidr range, int maxPrefix, List<Cidr> taken) {
+    private static IpAddress requireNodeAddress(String node, String text, Family family, List<Cidr> taken,
+        Set<IpAddress> used) {
+      IpAddress a = text == null ? null : IpAddress.tryParse(text).orElse(null);
+      Cidr range = family == Family.V4 ? POD_RANGE_V4 : POD_RANGE_V6;
+      if (a == null || Family.of(a) != family || !range.contains(a)) {
+        throw new IllegalArgumentException("node " + node + ": address " + text + " is not an " + family.label()
+            + " address inside " + range);
+      }
+      for (Cidr block : taken) {
+        if (block.contains(a)) {
+          throw new IllegalArgumentException("node " + node + ": address " + a + " lies in block " + block);
+        }
+      }
+      if (!used.add(a)) {
+        throw new IllegalArgumentException("node " + node + ": address " + a + " is already taken");
+      }
+      return a;
+    }
+
+    /**
+     * A block must lie in its range, stay off the fabric, and either equal another node's block
+     * (shared) or be apart from it.
+     */
+    private static void requireBlock(String node, Cidr block, Cidr range, int maxPrefix, List<Cidr> taken,
+        List<Cidr> fabric) {
       if (block.v6() != range.v6() || !range.contains(block) || block.prefix() > maxPrefix) {
         throw new IllegalArgumentException("pod block " + block + " of node " + node + " must lie inside " + range
             + " with a prefix of at most /" + maxPrefix);
       }
       for (Cidr other : taken) {
-        if (other.v6() == block.v6() && (other.contains(block) || block.contains(other))) {
+        boolean shared = other.equals(block) && !fabric.contains(other);
+        if (!shared && other.v6() == block.v6() && (other.contains(block) || block.contains(other))) {
           throw new IllegalArgumentException("pod block " + block + " of node " + node + " overlaps " + other);
         }
       }

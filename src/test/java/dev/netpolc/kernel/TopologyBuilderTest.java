@@ -60,5 +60,28 @@ class TopologyBuilderTest {
         .hasMessageContaining("overlaps 198.18.0.0/16");
     assertThatThrownBy(() -> Topology.builder().node("node0", "198.19.255.0/25", "fd00::/64").build())
         .hasMessageContaining("overlaps 198.19.255.0/24");
+    assertThatThrownBy(() -> Topology.builder().node("node0", "198.18.0.0/24", "fd00::/64")
+        .node("node1", "198.18.0.0/25", "fd00::/64").build())
+        .hasMessageContaining("overlaps 198.18.0.0/24");
+  }
+
+  @Test
+  void sharedBlocksStillNeedUniquePodAddresses() {
+    assertThatThrownBy(() -> Topology.builder().node("n1", "198.18.0.0/24", "fd00::/64")
+        .node("n2", "198.18.0.0/24", "fd00::/64")
+        .pod("x/a", "n1", "198.18.0.10", "fd00::10").pod("z/a", "n2", "198.18.0.10", "fd00::16").build())
+        .hasMessageContaining("198.18.0.10 of pod z/a is already taken");
+  }
+
+  @Test
+  void nodeAddressesStayOutOfPodBlocksAndTheFabric() {
+    assertThatThrownBy(() -> Topology.builder().node("n1").nodeAddress("n1", "198.18.0.5", "fd00:1::2").build())
+        .hasMessageContaining("198.18.0.5 lies in block 198.18.0.0/24");
+    assertThatThrownBy(() -> Topology.builder().node("n1").nodeAddress("n1", "198.19.255.9", "fd00:1::2").build())
+        .hasMessageContaining("lies in block 198.19.255.0/24");
+    assertThatThrownBy(() -> Topology.builder().node("n1").nodeAddress("n1", "10.0.0.1", "fd00:1::2").build())
+        .hasMessageContaining("not an IPv4 address inside 198.18.0.0/15");
+    assertThatThrownBy(() -> Topology.builder().node("n1").nodeAddress("n2", "198.18.9.1", "fd00:1::2").build())
+        .hasMessageContaining("undeclared node n2");
   }
 }
