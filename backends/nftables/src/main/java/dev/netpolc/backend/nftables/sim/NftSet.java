@@ -39,4 +39,9 @@ public record NftSet(String name, boolean map, ImmutableList<KeyType> keyTypes,
   public String kind() {
     return map ? "map" : "set";
   }
+
+  /** This set with other elements. */
+  public NftSet withElements(ImmutableList<SetElement> newElements) {
+    return new NftSet(name, map, keyTypes, typeof, interval, constant, autoMerge, newElements, comment, position);
+  }
 }

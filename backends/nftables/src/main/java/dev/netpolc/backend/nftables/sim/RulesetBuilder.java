@@ -2,6 +2,10 @@ package dev.netpolc.backend.nftables.sim;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.AddChainContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.AddElementContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.AddRuleContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.AddSetContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainBodyContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainCommentContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ChainItemContext;
@@ -11,11 +15,14 @@ import dev.netpolc.backend.nftables.sim.grammar.NftParser.CommentTextContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ConcatValueContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.CounterStatementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DefineTableContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteElementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteTableContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ElementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ElementsContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.FamilyContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.FileContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.FlushChainContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.FlushSetContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.FlushTableContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.HookSpecContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.LogOptionContext;
@@ -107,7 +114,7 @@ final class RulesetBuilder {
         throw values.error(d.name().getStart(), "delete of table " + family.keyword() + " " + name
             + " that does not exist (No such file or directory)");
       }
-    } else {
+    } else if (c instanceof FlushTableContext) {
       FlushTableContext f = (FlushTableContext) c;
       Family family = family(f.family());
       String name = name(f.name());
@@ -117,7 +124,103 @@ final class RulesetBuilder {
             + " that does not exist (No such file or directory)");
       }
       t.flush();
+    } else {
+      applyObjectCommand(c);
     }
+  }
+
+  /** The commands on one chain, set or map of an existing table: add chain/set/rule/element, ... */
+  private void applyObjectCommand(CommandContext c) {
+    if (c instanceof AddChainContext) {
+      AddChainContext a = (AddChainContext) c;
+      TableState t = existingTable(a.family(), a.name(0));
+      String name = name(a.name(1));
+      if (t.chains.containsKey(name) && a.chainBody() == null) {
+        return; // "add chain" of an existing chain is a no-op, as in nft
+      }
+      if (t.chains.containsKey(name)) {
+        throw values.error(a.name(1).getStart(), "chain '" + name + "' is already defined in table "
+            + t.family.keyword() + " " + t.name);
+      }
+      ChainState chain = new ChainState(name, values.pos(a.getStart()));
+      t.chains.put(name, chain);
+      if (a.chainBody() != null) {
+        chainBody(t, chain, a.chainBody());
+      }
+      NftChecker.check(t.toTable(), t.refs);
+    } else if (c instanceof AddSetContext) {
+      AddSetContext a = (AddSetContext) c;
+      TableState t = existingTable(a.family(), a.name(0));
+      defineSet(t, a.name(1), a.setBody(), a.MAP() != null, a.getStart());
+      NftChecker.check(t.toTable(), t.refs);
+    } else if (c instanceof AddRuleContext) {
+      AddRuleContext a = (AddRuleContext) c;
+      TableState t = existingTable(a.family(), a.name(0));
+      ChainState chain = existingChain(t, a.name(1));
+      chain.rules.add(rule(t, chain, a.nftRule()));
+      NftChecker.check(t.toTable(), t.refs);
+    } else if (c instanceof AddElementContext) {
+      AddElementContext a = (AddElementContext) c;
+      TableState t = existingTable(a.family(), a.name(0));
+      NftSet set = existingSet(t, a.name(1));
+      List<SetElement> all = new ArrayList<>(set.elements());
+      all.addAll(elements(t, a.elements(), set.keyTypes(), set.map(), set.interval(), false, false));
+      checkOverlaps(all, set.autoMerge() && !set.map());
+      t.sets.put(set.name(), set.withElements(ImmutableList.copyOf(all)));
+      NftChecker.check(t.toTable(), t.refs);
+    } else if (c instanceof DeleteElementContext) {
+      DeleteElementContext d = (DeleteElementContext) c;
+      TableState t = existingTable(d.family(), d.name(0));
+      NftSet set = existingSet(t, d.name(1));
+      List<SetElement> remaining = new ArrayList<>(set.elements());
+      for (SetElement gone : elements(t, d.elements(), set.keyTypes(), false, set.interval(), false, false)) {
+        if (!remaining.removeIf(e -> e.key().equals(gone.key()))) {
+          throw new NftSyntaxException(gone.position(), "element does not exist in " + set.kind() + " '"
+              + set.name() + "' (No such file or directory)");
+        }
+      }
+      t.sets.put(set.name(), set.withElements(ImmutableList.copyOf(remaining)));
+    } else if (c instanceof FlushSetContext) {
+      FlushSetContext f = (FlushSetContext) c;
+      TableState t = existingTable(f.family(), f.name(0));
+      NftSet set = existingSet(t, f.name(1));
+      t.sets.put(set.name(), set.withElements(ImmutableList.of()));
+    } else {
+      FlushChainContext f = (FlushChainContext) c;
+      TableState t = existingTable(f.family(), f.name(0));
+      existingChain(t, f.name(1)).rules.clear();
+    }
+  }
+
+  private TableState existingTable(FamilyContext familyCtx, NameContext nameCtx) {
+    Family family = family(familyCtx);
+    String name = name(nameCtx);
+    TableState t = tables.get(key(family, name));
+    if (t == null) {
+      throw values.error(nameCtx.getStart(), "table " + family.keyword() + " " + name
+          + " does not exist (No such file or directory)");
+    }
+    return t;
+  }
+
+  private ChainState existingChain(TableState t, NameContext nameCtx) {
+    String name = name(nameCtx);
+    ChainState c = t.chains.get(name);
+    if (c == null) {
+      throw values.error(nameCtx.getStart(), "chain '" + name + "' does not exist in table " + t.family.keyword()
+          + " " + t.name + " (No such file or directory)");
+    }
+    return c;
+  }
+
+  private NftSet existingSet(TableState t, NameContext nameCtx) {
+    String name = name(nameCtx);
+    NftSet s = t.sets.get(name);
+    if (s == null) {
+      throw values.error(nameCtx.getStart(), "set '" + name + "' does not exist in table " + t.family.keyword()
+          + " " + t.name + " (No such file or directory)");
+    }
+    return s;
   }
 
   private static String key(Family family, String name) {

@@ -215,4 +215,17 @@ class NftInterpreterTest {
         Optional.empty(), Optional.empty());
     assertThat(nft.evaluate(Hook.INPUT, withPort)).isEqualTo(Verdict.ACCEPT);
   }
+
+  @Test
+  void incrementalCommandsApplyInOrder() {
+    // .10 was deleted from the endpoint map, .11 goes to g_2, .12 to the re-filled g_3.
+    assertThat(fwd("delta.nft", "10.0.0.1", "198.18.0.10", TCP, 443)).isEqualTo(Verdict.DROP);
+    assertThat(fwd("delta.nft", "10.0.0.1", "198.18.0.11", TCP, 443)).isEqualTo(Verdict.ACCEPT);
+    assertThat(fwd("delta.nft", "10.0.0.1", "198.18.0.11", TCP, 80)).isEqualTo(Verdict.DROP);
+    assertThat(fwd("delta.nft", "10.0.0.1", "198.18.0.12", UDP, 5353)).isEqualTo(Verdict.ACCEPT);
+    assertThat(fwd("delta.nft", "10.0.0.1", "198.18.0.12", UDP, 53)).isEqualTo(Verdict.DROP);
+    Table t = Corpus.valid("delta.nft").tables().get(0);
+    assertThat(t.set("peers").orElseThrow().elements()).hasSize(3);
+    assertThat(t.set("tmp").orElseThrow().elements()).isEmpty();
+  }
 }

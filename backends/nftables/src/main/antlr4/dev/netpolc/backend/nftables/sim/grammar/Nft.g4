@@ -18,6 +18,13 @@ command
   : ADD? TABLE family? name tableBody?   # defineTable
   | DELETE TABLE family? name            # deleteTable
   | FLUSH TABLE family? name             # flushTable
+  | ADD CHAIN family? name name chainBody?                    # addChain
+  | ADD (SET | MAP) family? name name setBody                 # addSet
+  | ADD RULE family? name name nftRule                        # addRule
+  | ADD ELEMENT family? name name LBRACE elements RBRACE      # addElement
+  | DELETE ELEMENT family? name name LBRACE elements RBRACE   # deleteElement
+  | FLUSH (SET | MAP) family? name name                       # flushSet
+  | FLUSH CHAIN family? name name                             # flushChain
   ;
 
 family : INET | IP | IP6 ;
@@ -123,6 +130,8 @@ FLUSH : 'flush' ;
 CHAIN : 'chain' ;
 SET : 'set' ;
 MAP : 'map' ;
+RULE : 'rule' ;
+ELEMENT : 'element' ;
 TYPE : 'type' ;
 TYPEOF : 'typeof' ;
 HOOK : 'hook' ;
