@@ -11,8 +11,18 @@ import java.util.Optional;
  * source order). A lookup binary-searches each component, takes the shortest candidate list
  * and checks its elements in order, so the first element (in source order) that contains the key
  * wins. One-component sets are the common case and cost one binary search.
+ *
+ * <p>A component whose ranges overlap heavily (say, thousands of port ranges that all contain
+ * port 1500) would need a quadratic number of list entries; such a component is left
+ * unindexed and the others narrow the candidates. Only when every component is unindexed does a
+ * lookup scan all elements.
  */
 final class IntervalIndex {
+
+  /** Default bound on list entries per component: linear in the set size, never below 1M. */
+  static long defaultBudget(int elements) {
+    return Math.max(1L << 20, 64L * elements);
+  }
 
   private final List<SetElement> elements;
   private final Value128[][] starts;
@@ -26,6 +36,11 @@ final class IntervalIndex {
 
   /** Indexes {@code elements} (all of the same arity). */
   static IntervalIndex of(List<SetElement> elements) {
+    return of(elements, defaultBudget(elements.size()));
+  }
+
+  /** Indexes {@code elements}, leaving unindexed each component that needs more than {@code budget} entries. */
+  static IntervalIndex of(List<SetElement> elements, long budget) {
     List<SetElement> elems = List.copyOf(elements);
     int n = elems.size();
     int arity = n == 0 ? 0 : elems.get(0).key().size();
@@ -47,6 +62,7 @@ final class IntervalIndex {
       int[] firstSeg = new int[n];
       int[] lastSeg = new int[n];
       int[] diff = new int[s.length + 1];
+      long total = 0;
       for (int id = 0; id < n; id++) {
         KeyRange r = elems.get(id).key().get(c);
         firstSeg[id] = Arrays.binarySearch(s, r.from());
@@ -54,6 +70,10 @@ final class IntervalIndex {
         lastSeg[id] = end.isPresent() ? Arrays.binarySearch(s, end.get()) - 1 : s.length - 1;
         diff[firstSeg[id]]++;
         diff[lastSeg[id] + 1]--;
+        total += lastSeg[id] - firstSeg[id] + 1;
+      }
+      if (total > budget) {
+        continue; // unindexed: starts[c] stays null
       }
       int[][] lists = new int[s.length][];
       int running = 0;
@@ -96,6 +116,9 @@ final class IntervalIndex {
   Optional<SetElement> lookup(List<Value128> key) {
     int[] best = null;
     for (int c = 0; c < starts.length; c++) {
+      if (starts[c] == null) {
+        continue;
+      }
       int seg = segment(starts[c], key.get(c));
       if (seg < 0 || members[c][seg].length == 0) {
         return Optional.empty();
@@ -105,7 +128,8 @@ final class IntervalIndex {
       }
     }
     if (best == null) {
-      return Optional.empty();
+      // No component indexed (or no elements): scan everything, in source order.
+      return elements.stream().filter(e -> e.contains(key)).findFirst();
     }
     for (int id : best) {
       SetElement e = elements.get(id);

@@ -34,6 +34,9 @@ import java.util.Optional;
  */
 public final class NftInterpreter {
 
+  /** Bound on gotos in one base chain run; only a goto loop in a hand-built ruleset reaches it. */
+  private static final long MAX_GOTOS = 1_000_000;
+
   private final Map<Hook, List<BaseEntry>> bases;
   private final Map<Table, Map<String, Chain>> chains = new IdentityHashMap<>();
   private final Map<Table, Map<String, IntervalIndex>> named = new IdentityHashMap<>();
@@ -119,6 +122,7 @@ public final class NftInterpreter {
     VerdictStatement.Kind policy = base.base().get().policy();
     Deque<Frame> stack = new ArrayDeque<>();
     Frame cur = new Frame(base);
+    long chainEntries = 0;
     while (true) {
       if (cur.next >= cur.chain.rules().size()) {
         if (stack.isEmpty()) {
@@ -146,10 +150,17 @@ public final class NftInterpreter {
           cur = stack.pop();
           break;
         case JUMP:
+          if (stack.size() >= NftChecker.MAX_DEPTH) {
+            // NftParser rejects such rulesets; a hand-built one could loop forever.
+            throw new IllegalStateException("jump stack overflow in table " + table.name() + " (a jump loop?)");
+          }
           stack.push(cur);
           cur = new Frame(chain(table, v.get().target().get()));
           break;
         case GOTO:
+          if (++chainEntries > MAX_GOTOS) {
+            throw new IllegalStateException("goto loop in table " + table.name());
+          }
           cur = new Frame(chain(table, v.get().target().get()));
           break;
         default:

@@ -3,14 +3,17 @@ package dev.netpolc.backend.nftables.sim;
 import dev.netpolc.backend.nftables.sim.grammar.NftLexer;
 import dev.netpolc.model.SourcePosition;
 import java.util.Objects;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Parses an nftables script of the netpolc subset, applies its commands in order as
@@ -38,13 +41,25 @@ public final class NftParser {
     NftLexer lexer = new NftLexer(CharStreams.fromString(text, fileName));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
     dev.netpolc.backend.nftables.sim.grammar.NftParser parser =
-        new dev.netpolc.backend.nftables.sim.grammar.NftParser(new CommonTokenStream(lexer));
+        new dev.netpolc.backend.nftables.sim.grammar.NftParser(tokens);
     parser.removeErrorListeners();
-    parser.addErrorListener(listener);
-    // Full LL: telling a vmap from a match needs lookahead past the selectors.
-    parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-    dev.netpolc.backend.nftables.sim.grammar.NftParser.FileContext tree = parser.file();
+    // Two stages, as the ANTLR book recommends: fast SLL first; on any failure, full LL with
+    // error reporting (SLL can fail on input that LL accepts, never the other way round).
+    parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+    parser.setErrorHandler(new BailErrorStrategy());
+    dev.netpolc.backend.nftables.sim.grammar.NftParser.FileContext tree;
+    try {
+      tree = parser.file();
+    } catch (ParseCancellationException e) {
+      tokens.seek(0);
+      parser.reset();
+      parser.addErrorListener(listener);
+      parser.setErrorHandler(new DefaultErrorStrategy());
+      parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+      tree = parser.file();
+    }
     return new RulesetBuilder(fileName).build(tree);
   }
 

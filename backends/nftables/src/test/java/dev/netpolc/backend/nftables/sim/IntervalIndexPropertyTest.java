@@ -24,6 +24,8 @@ class IntervalIndexPropertyTest {
     qt().withExamples(200).withFixedSeed(20261128L)
         .forAll(integers().between(1, 3), integers().between(1, 2000), longs().all())
         .checkAssert((arity, size, seed) -> {
+          // Budgets: none (every component unindexed, linear scan), tight (some unindexed), default.
+          long[] budgets = {0, 4L * size, IntervalIndex.defaultBudget(size)};
           Random r = new Random(seed);
           long[] universe = new long[arity];
           for (int c = 0; c < arity; c++) {
@@ -37,14 +39,20 @@ class IntervalIndexPropertyTest {
             }
             elements.add(new SetElement(key.build(), Optional.empty(), SourcePosition.UNKNOWN));
           }
-          IntervalIndex index = IntervalIndex.of(elements);
+          List<IntervalIndex> indexes = new ArrayList<>();
+          for (long b : budgets) {
+            indexes.add(IntervalIndex.of(elements, b));
+          }
           for (int probe = 0; probe < 60; probe++) {
             List<Value128> key = new ArrayList<>();
             SetElement near = elements.get(r.nextInt(elements.size()));
             for (int c = 0; c < arity; c++) {
               key.add(probeValue(r, universe[c], near.key().get(c)));
             }
-            assertThat(index.lookup(key)).as("key %s", key).isEqualTo(bruteForce(elements, key));
+            Optional<SetElement> expected = bruteForce(elements, key);
+            for (int b = 0; b < budgets.length; b++) {
+              assertThat(indexes.get(b).lookup(key)).as("budget %s, key %s", budgets[b], key).isEqualTo(expected);
+            }
           }
         });
   }
