@@ -1,22 +1,18 @@
 package dev.netpolc.model.yaml;
 
-import dev.netpolc.model.Namespace;
-import dev.netpolc.model.NetworkPolicy;
-import dev.netpolc.model.Node;
-import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Turns the documents of one file into model objects: dispatches on {@code kind} and
- * {@code apiVersion}, unpacks {@code List} and {@code XxxList} objects, counts skipped kinds,
- * and collects the objects and the errors of the file. An error aborts only the object it is
- * in, so one run reports every bad object; the caller drops the whole file if any error occurred.
+ * Turns documents into model objects: dispatches on {@code kind} and {@code apiVersion},
+ * unpacks {@code List} and {@code XxxList} objects, and records, in input order, every
+ * document, object, skipped kind and error as an {@link Item}. An error aborts only the object it
+ * is in, so one run reports every bad object. Limits that span a file (documents, objects) are
+ * applied when the items of a file's chunks are merged, in order, so results do not depend on
+ * how the file was split.
  */
 final class DocumentBinder {
   /** The most errors kept per file; after that the file is abandoned. */
@@ -24,39 +20,54 @@ final class DocumentBinder {
   private static final String CORE = "v1";
   private static final String NETWORKING = "networking.k8s.io/v1";
 
+  /** What an item is. */
+  enum Kind {
+    /** A document started (value: null). */
+    DOCUMENT,
+    /** A model object (value: the Namespace, Pod, Node or NetworkPolicy). */
+    OBJECT,
+    /** An object of a kind netpolc skips (value: the kind name). */
+    SKIPPED,
+    /** An error in one object; reading goes on (value: the Diagnostic). */
+    ERROR,
+    /** An error that ends the file: syntax, limits, hostile YAML (value: the Diagnostic). */
+    FATAL
+  }
+
+  /**
+   * One thing read, in input order.
+   *
+   * @param kind     what it is
+   * @param value    the object, kind name or diagnostic
+   * @param position where it starts
+   * @param path     its path within the document ({@code items[2]}), for limit errors
+   */
+  record Item(Kind kind, Object value, SourcePosition position, String path) {}
+
   private final String file;
   private final Suppressions suppressions;
-  private final ObjectBudget budget;
-  final List<Namespace> namespaces = new ArrayList<>();
-  final List<Pod> pods = new ArrayList<>();
-  final List<Node> nodes = new ArrayList<>();
-  final List<NetworkPolicy> policies = new ArrayList<>();
-  final Map<String, Integer> skipped = new TreeMap<>();
-  final List<Diagnostic> errors = new ArrayList<>();
+  final List<Item> items = new ArrayList<>();
+  private int errorCount;
 
-  /** The object limit shared by every file of one read. */
-  static final class ObjectBudget {
-    private final int max;
-    private int used;
-
-    ObjectBudget(int max) {
-      this.max = max;
-    }
-  }
-
-  DocumentBinder(String file, Suppressions suppressions, ObjectBudget budget) {
+  DocumentBinder(String file, Suppressions suppressions) {
     this.file = file;
     this.suppressions = suppressions;
-    this.budget = budget;
   }
 
-  /** The number of model objects bound so far. */
-  int objectCount() {
-    return namespaces.size() + pods.size() + nodes.size() + policies.size();
+  /** The number of errors recorded. */
+  int errorCount() {
+    return errorCount;
+  }
+
+  /** Records an error that ends the file. */
+  void fatal(Diagnostic d) {
+    items.add(new Item(Kind.FATAL, d, d.position(), d.path()));
+    errorCount++;
   }
 
   /** Binds one document; empty documents (Helm's comment-only ones) are skipped. */
   void document(YNode root) {
+    items.add(new Item(Kind.DOCUMENT, null, new SourcePosition(file, root.line(), root.column()), ""));
     if (root instanceof YNode.YScalar) {
       YNode.YScalar s = (YNode.YScalar) root;
       if (s.isNull() || (s.type() == YNode.ScalarType.STRING && s.text().isEmpty())) {
@@ -79,7 +90,7 @@ final class DocumentBinder {
       kind = f.string(obj, "kind", "kind");
       apiVersion = f.string(obj, "apiVersion", "apiVersion");
     } catch (InputException e) {
-      errors.add(e.diagnostic());
+      error(e.diagnostic());
       return;
     }
     kind = kind == null ? defaultKind : kind;
@@ -96,43 +107,43 @@ final class DocumentBinder {
       list(obj, f, prefix, kind, apiVersion);
       return;
     }
-    if (++budget.used > budget.max) {
-      error(ReaderRule.LIMIT, obj, prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), "more than " + budget.max + " objects in the input");
-      return;
-    }
+    SourcePosition at = new SourcePosition(file, obj.line(), obj.column());
+    String path = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
     try {
+      Object bound;
       if (CORE.equals(apiVersion) && kind.equals("Pod")) {
-        pods.add(InventoryBinder.pod(obj, f));
+        bound = InventoryBinder.pod(obj, f);
       } else if (CORE.equals(apiVersion) && kind.equals("Namespace")) {
-        namespaces.add(InventoryBinder.namespace(obj, f));
+        bound = InventoryBinder.namespace(obj, f);
       } else if (CORE.equals(apiVersion) && kind.equals("Node")) {
-        nodes.add(InventoryBinder.node(obj, f));
+        bound = InventoryBinder.node(obj, f);
       } else if (NETWORKING.equals(apiVersion) && kind.equals("NetworkPolicy")) {
-        policies.add(PolicyBinder.bind(obj, new Fields(file, prefix, true),
-            suppressions.forObject(obj.line(), obj.endLine())));
+        bound = PolicyBinder.bind(obj, new Fields(file, prefix, true), suppressions.forObject(obj.line(), obj.endLine()));
       } else {
-        skipped.merge(kind, 1, Integer::sum);
+        items.add(new Item(Kind.SKIPPED, kind, at, path));
+        return;
       }
+      items.add(new Item(Kind.OBJECT, bound, at, path));
     } catch (InputException e) {
-      errors.add(e.diagnostic());
+      error(e.diagnostic());
     }
   }
 
   private void list(YNode.YMap obj, Fields f, String prefix, String kind, String apiVersion) {
-    YNode.YList items;
+    YNode.YList list;
     try {
-      items = f.list(obj, "items", "items");
+      list = f.list(obj, "items", "items");
     } catch (InputException e) {
-      errors.add(e.diagnostic());
+      error(e.diagnostic());
       return;
     }
-    if (items == null) {
+    if (list == null) {
       return;
     }
     // A typed list (PodList) may leave kind and apiVersion off its items; a plain List may not.
     String itemKind = kind.equals("List") ? null : kind.substring(0, kind.length() - "List".length());
-    for (int i = 0; i < items.items().size() && errors.size() < MAX_ERRORS_PER_FILE; i++) {
-      YNode item = items.items().get(i);
+    for (int i = 0; i < list.items().size() && errorCount < MAX_ERRORS_PER_FILE; i++) {
+      YNode item = list.items().get(i);
       String itemPrefix = prefix + "items[" + i + "].";
       if (!(item instanceof YNode.YMap)) {
         error(ReaderRule.WRONG_TYPE, item, prefix + "items[" + i + "]", "a list item must be a Kubernetes object "
@@ -144,7 +155,11 @@ final class DocumentBinder {
   }
 
   private void error(ReaderRule rule, YNode at, String path, String message) {
-    errors.add(Diagnostic.of(rule.id(), Severity.ERROR, new SourcePosition(file, at.line(), at.column()), path,
-        message));
+    error(Diagnostic.of(rule.id(), Severity.ERROR, new SourcePosition(file, at.line(), at.column()), path, message));
+  }
+
+  private void error(Diagnostic d) {
+    items.add(new Item(Kind.ERROR, d, d.position(), d.path()));
+    errorCount++;
   }
 }

@@ -55,6 +55,9 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * <p>A reader is immutable and may be shared between threads.
  */
 public final class PolicyReader {
+  /** Chunks of one large file are parsed on this many threads at most (the common pool's). */
+  private static final int PARALLELISM = Math.max(1, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+
   /** The display name of standard input. */
   public static final String STDIN = "<stdin>";
 
@@ -147,7 +150,8 @@ public final class PolicyReader {
     private final List<NetworkPolicy> policies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
-    private final DocumentBinder.ObjectBudget budget = new DocumentBinder.ObjectBudget(limits.maxObjects());
+    /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
+    private int objectsSeen;
     private long totalBytes;
     private int objectCount;
     /** Set when the total-size limit is hit: reading further inputs would only repeat the error. */
@@ -226,45 +230,93 @@ public final class PolicyReader {
       parse(name, text);
     }
 
-    /** Parses one file's text; adds its objects only when it has no error. */
+    /**
+     * Parses one file's text (large YAML streams in parallel chunks) and merges what the chunks
+     * read, in order, applying the file- and read-wide limits; adds the objects only when the
+     * file has no error.
+     */
     void parse(String name, String text) {
       boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
-      DocumentBinder binder = new DocumentBinder(name, json ? Suppressions.NONE : Suppressions.scan(text), budget);
-      try (JsonParser parser = json ? jsonFactory.createParser(text) : yamlFactory.createParser(text)) {
-        TreeBuilder trees = new TreeBuilder(parser, json ? null : text, name, limits);
-        int documents = 0;
-        JsonToken t;
-        while ((t = parser.nextToken()) != null) {
-          if (++documents > limits.maxDocuments()) {
-            JsonLocation at = parser.currentTokenLocation();
-            throw new InputException(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR,
-                position(name, at.getLineNr(), at.getColumnNr()), "",
-                "more than " + limits.maxDocuments() + " documents in one file"));
-          }
-          binder.document(trees.document(t));
-          if (binder.errors.size() >= DocumentBinder.MAX_ERRORS_PER_FILE) {
-            break;
+      Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
+      LineIndex lines = json ? null : new LineIndex(text);
+      List<DocumentChunks.Chunk> chunks = json
+          ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
+          : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
+      List<ChunkResult> results = chunks.size() == 1
+          ? List.of(parseChunk(name, text, chunks.get(0), json, lines, suppressions))
+          : chunks.parallelStream().map(c -> parseChunk(name, text, c, json, lines, suppressions))
+              .collect(Collectors.toList());
+      merge(name, results);
+    }
+
+    private void merge(String name, List<ChunkResult> results) {
+      List<Diagnostic> fileErrors = new ArrayList<>();
+      List<Object> objects = new ArrayList<>();
+      Map<String, Integer> fileSkipped = new TreeMap<>();
+      int documents = 0;
+      int aliases = 0;
+      long expansion = 0;
+      merging:
+      for (ChunkResult r : results) {
+        for (DocumentBinder.Item item : r.items) {
+          switch (item.kind()) {
+            case DOCUMENT:
+              if (++documents > limits.maxDocuments()) {
+                fileErrors.add(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR, item.position(), "",
+                    "more than " + limits.maxDocuments() + " documents in one file"));
+                break merging;
+              }
+              break;
+            case OBJECT:
+            case SKIPPED:
+              if (++objectsSeen > limits.maxObjects()) {
+                fileErrors.add(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR, item.position(), item.path(),
+                    "more than " + limits.maxObjects() + " objects in the input"));
+                break merging;
+              }
+              if (item.kind() == DocumentBinder.Kind.SKIPPED) {
+                fileSkipped.merge((String) item.value(), 1, Integer::sum);
+              } else {
+                objects.add(item.value());
+              }
+              break;
+            case ERROR:
+              fileErrors.add((Diagnostic) item.value());
+              if (fileErrors.size() >= DocumentBinder.MAX_ERRORS_PER_FILE) {
+                break merging;
+              }
+              break;
+            default: // FATAL: the file ends here, whatever later chunks read
+              fileErrors.add((Diagnostic) item.value());
+              break merging;
           }
         }
-      } catch (InputException e) {
-        binder.errors.add(e.diagnostic());
-      } catch (JsonProcessingException e) {
-        binder.errors.add(syntaxError(name, text, e));
-      } catch (IOException | RuntimeException e) {
-        // Jackson and SnakeYAML may fail in ways their APIs do not declare; none may escape.
-        binder.errors.add(Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, position(name, 1, 1), "",
-            "unreadable input: " + describe(e)));
+        aliases += r.aliases;
+        expansion += r.expansion;
+        if (aliases > limits.maxAliases() || expansion > limits.maxAliasExpansion()) {
+          // Only reachable across chunks; within one the tree builder stops at the exact alias.
+          fileErrors.add(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR, r.start, "", "YAML aliases in this file"
+              + " exceed " + limits.maxAliases() + " uses or " + limits.maxAliasExpansion() + " expanded nodes"));
+          break;
+        }
       }
-      if (!binder.errors.isEmpty()) {
-        errors.addAll(binder.errors);
+      if (!fileErrors.isEmpty()) {
+        errors.addAll(fileErrors);
         return;
       }
-      namespaces.addAll(binder.namespaces);
-      pods.addAll(binder.pods);
-      nodes.addAll(binder.nodes);
-      policies.addAll(binder.policies);
-      binder.skipped.forEach((k, v) -> skipped.merge(k, v, Integer::sum));
-      objectCount += binder.objectCount();
+      for (Object o : objects) {
+        if (o instanceof Namespace) {
+          namespaces.add((Namespace) o);
+        } else if (o instanceof Pod) {
+          pods.add((Pod) o);
+        } else if (o instanceof Node) {
+          nodes.add((Node) o);
+        } else {
+          policies.add((NetworkPolicy) o);
+        }
+      }
+      fileSkipped.forEach((k, v) -> skipped.merge(k, v, Integer::sum));
+      objectCount += objects.size();
     }
 
     void fileError(ReaderRule rule, String name, int line, int column, String message) {
@@ -276,13 +328,63 @@ public final class PolicyReader {
     }
   }
 
+  /** What one chunk of a file read. */
+  private static final class ChunkResult {
+    final List<DocumentBinder.Item> items;
+    final int aliases;
+    final long expansion;
+    final SourcePosition start;
+
+    ChunkResult(List<DocumentBinder.Item> items, int aliases, long expansion, SourcePosition start) {
+      this.items = items;
+      this.aliases = aliases;
+      this.expansion = expansion;
+      this.start = start;
+    }
+  }
+
+  /** Parses and binds one chunk; never throws. */
+  private ChunkResult parseChunk(String name, String text, DocumentChunks.Chunk chunk, boolean json, LineIndex lines,
+      Suppressions suppressions) {
+    String part = chunk.start() == 0 && chunk.end() == text.length() ? text : text.substring(chunk.start(), chunk.end());
+    DocumentBinder binder = new DocumentBinder(name, suppressions);
+    TreeBuilder trees = null;
+    try (JsonParser parser = json ? jsonFactory.createParser(part) : yamlFactory.createParser(part)) {
+      trees = new TreeBuilder(parser, lines, chunk.lineOffset(), name, limits);
+      int documents = 0;
+      JsonToken t;
+      while ((t = parser.nextToken()) != null) {
+        if (++documents > limits.maxDocuments()) {
+          JsonLocation at = parser.currentTokenLocation();
+          throw new InputException(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR,
+              position(name, at.getLineNr() + chunk.lineOffset(), at.getColumnNr()), "",
+              "more than " + limits.maxDocuments() + " documents in one file"));
+        }
+        binder.document(trees.document(t));
+        if (binder.errorCount() >= DocumentBinder.MAX_ERRORS_PER_FILE) {
+          break;
+        }
+      }
+    } catch (InputException e) {
+      binder.fatal(e.diagnostic());
+    } catch (JsonProcessingException e) {
+      binder.fatal(syntaxError(name, part, chunk.lineOffset(), e));
+    } catch (IOException | RuntimeException e) {
+      // Jackson and SnakeYAML may fail in ways their APIs do not declare; none may escape.
+      binder.fatal(Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, position(name, chunk.lineOffset() + 1, 1),
+          "", "unreadable input: " + describe(e)));
+    }
+    return new ChunkResult(binder.items, trees == null ? 0 : trees.aliases(), trees == null ? 0 : trees.expansion(),
+        position(name, chunk.lineOffset() + 1, 1));
+  }
+
   /** Translates a parser exception into NP001 (or NP002 for Jackson's own limits) at the right place. */
-  private static Diagnostic syntaxError(String name, String text, JsonProcessingException e) {
+  private static Diagnostic syntaxError(String name, String text, int lineOffset, JsonProcessingException e) {
     if (e instanceof StreamConstraintsException) {
       JsonLocation at = e.getLocation();
       return Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR,
-          at == null ? position(name, 1, 1) : position(name, at.getLineNr(), at.getColumnNr()), "",
-          firstLine(e.getOriginalMessage()));
+          at == null ? position(name, lineOffset + 1, 1) : position(name, at.getLineNr() + lineOffset,
+              at.getColumnNr()), "", firstLine(e.getOriginalMessage()));
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof MarkedYAMLException) {
@@ -291,22 +393,24 @@ public final class PolicyReader {
         StringBuilder msg = new StringBuilder(m.getProblem() == null ? "syntax error" : m.getProblem());
         if (m.getContext() != null && m.getContextMark() != null) {
           msg.append(" (").append(m.getContext()).append(" started at line ")
-              .append(m.getContextMark().getLine() + 1).append(", column ")
+              .append(m.getContextMark().getLine() + 1 + lineOffset).append(", column ")
               .append(m.getContextMark().getColumn() + 1).append(')');
         }
-        return Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, problem == null ? position(name, 1, 1)
-            : position(name, problem.getLine() + 1, problem.getColumn() + 1), "", msg.toString());
+        return Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, problem == null
+            ? position(name, lineOffset + 1, 1)
+            : position(name, problem.getLine() + 1 + lineOffset, problem.getColumn() + 1), "", msg.toString());
       }
       if (c instanceof ReaderException) {
         ReaderException r = (ReaderException) c;
         int[] lc = lineColumnOfCodePoint(text, r.getPosition());
-        return Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, position(name, lc[0], lc[1]), "",
+        return Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR, position(name, lc[0] + lineOffset, lc[1]), "",
             String.format("control character U+%04X is not allowed in YAML", r.getCodePoint()));
       }
     }
     JsonLocation at = e.getLocation();
     return Diagnostic.of(ReaderRule.SYNTAX.id(), Severity.ERROR,
-        at == null ? position(name, 1, 1) : position(name, Math.max(at.getLineNr(), 1), Math.max(at.getColumnNr(), 1)),
+        at == null ? position(name, lineOffset + 1, 1)
+            : position(name, Math.max(at.getLineNr(), 1) + lineOffset, Math.max(at.getColumnNr(), 1)),
         "", firstLine(e.getOriginalMessage()));
   }
 

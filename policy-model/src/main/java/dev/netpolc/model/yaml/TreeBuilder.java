@@ -26,10 +26,12 @@ final class TreeBuilder {
 
   private final JsonParser parser;
   private final YAMLParser yaml;
-  /** The YAML text, to find scalar anchors (Jackson exposes only collection anchors); null if none can exist. */
+  /** The file's YAML text, to find scalar anchors (Jackson exposes only collection anchors); null if none can exist. */
   private final String text;
-  /** Offsets of line starts in {@code text}, built on first need. */
-  private int[] lineStarts;
+  /** Offsets of the file's line starts in {@code text}; null when {@code text} is. */
+  private final int[] lineStarts;
+  /** Lines of the file before the text the parser reads (it may read one chunk of a file). */
+  private final int lineOffset;
   private final String file;
   private final ReaderLimits limits;
   private final int maxDepth;
@@ -40,10 +42,19 @@ final class TreeBuilder {
   private long expansion;
   private int lastLine;
 
-  TreeBuilder(JsonParser parser, String text, String file, ReaderLimits limits) {
+  /**
+   * @param parser     the parser, positioned before the first document
+   * @param lines      the whole file's text and line index, for scalar anchors; null for JSON
+   * @param lineOffset lines of the file before the parser's text
+   * @param file       the file's display name
+   * @param limits     the limits to enforce
+   */
+  TreeBuilder(JsonParser parser, LineIndex lines, int lineOffset, String file, ReaderLimits limits) {
     this.parser = parser;
     this.yaml = parser instanceof YAMLParser ? (YAMLParser) parser : null;
-    this.text = yaml != null && text != null && text.indexOf('&') >= 0 ? text : null;
+    this.text = yaml != null && lines != null && lines.hasAnchors() ? lines.text() : null;
+    this.lineStarts = text == null ? null : lines.lineStarts();
+    this.lineOffset = lineOffset;
     this.file = file;
     this.limits = limits;
     this.maxDepth = limits.effectiveDepth();
@@ -59,7 +70,7 @@ final class TreeBuilder {
 
   private YNode value(JsonToken t, int depth) throws IOException {
     JsonLocation at = parser.currentTokenLocation();
-    int line = at.getLineNr();
+    int line = at.getLineNr() + lineOffset;
     int column = at.getColumnNr();
     if (line > lastLine) {
       lastLine = line;
@@ -99,7 +110,8 @@ final class TreeBuilder {
       }
       JsonLocation keyAt = parser.currentTokenLocation();
       String key = parser.currentName();
-      checkScalarLength(key, keyAt.getLineNr(), keyAt.getColumnNr());
+      int keyLine = keyAt.getLineNr() + lineOffset;
+      checkScalarLength(key, keyLine, keyAt.getColumnNr());
       pathStack.add(key);
       YNode v = value(parser.nextToken(), depth + 1);
       pathStack.remove(pathStack.size() - 1);
@@ -111,7 +123,7 @@ final class TreeBuilder {
         addMergeSources(v, mergeSources);
         continue;
       }
-      YNode.Field previous = fields.put(key, new YNode.Field(key, keyAt.getLineNr(), keyAt.getColumnNr(), v));
+      YNode.Field previous = fields.put(key, new YNode.Field(key, keyLine, keyAt.getColumnNr(), v));
       if (previous != null) {
         pathStack.add(key);
         throw error(ReaderRule.DUPLICATE_KEY, keyAt, "duplicate key '" + key + "' (first at line "
@@ -169,7 +181,7 @@ final class TreeBuilder {
     checkTag(tag, line, column);
     // The scalar's end line counts towards the enclosing object's line range (block scalars span lines).
     JsonLocation end = parser.currentLocation();
-    int endLine = end.getColumnNr() <= 1 ? end.getLineNr() - 1 : end.getLineNr();
+    int endLine = (end.getColumnNr() <= 1 ? end.getLineNr() - 1 : end.getLineNr()) + lineOffset;
     if (endLine > lastLine) {
       lastLine = endLine;
     }
@@ -224,13 +236,7 @@ final class TreeBuilder {
    * position includes its properties ({@code &name}, {@code !tag}), which precede its value.
    */
   private String scalarAnchor(int line, int column) {
-    if (text == null || line < 1) {
-      return null;
-    }
-    if (lineStarts == null) {
-      lineStarts = lineStarts(text);
-    }
-    if (line > lineStarts.length) {
+    if (text == null || line < 1 || line > lineStarts.length) {
       return null;
     }
     int lineStart = lineStarts[line - 1];
@@ -263,19 +269,6 @@ final class TreeBuilder {
   private static boolean isPropertyEnd(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '[' || c == ']' || c == '{'
         || c == '}';
-  }
-
-  private static int[] lineStarts(String text) {
-    int count = 1;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      count++;
-    }
-    int[] starts = new int[count];
-    int n = 1;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      starts[n++] = i + 1;
-    }
-    return starts;
   }
 
   private void checkTag(int line, int column) throws IOException {
@@ -320,12 +313,22 @@ final class TreeBuilder {
     }
   }
 
+  /** Alias uses so far (the file's total is checked when chunks are merged). */
+  int aliases() {
+    return aliases;
+  }
+
+  /** Nodes the aliases so far expand to. */
+  long expansion() {
+    return expansion;
+  }
+
   private static int clamp(long size) {
     return (int) Math.min(size, Integer.MAX_VALUE);
   }
 
   private InputException error(ReaderRule rule, JsonLocation at, String message) {
-    return error(rule, at.getLineNr(), at.getColumnNr(), message);
+    return error(rule, at.getLineNr() + lineOffset, at.getColumnNr(), message);
   }
 
   private InputException error(ReaderRule rule, int line, int column, String message) {
