@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         MatrixCommand.class,
         LintCommand.class,
+        CompileCommand.class,
+        VerifyCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.netpolc.cli;
 
+import dev.netpolc.backend.BackendDeciders;
 import dev.netpolc.cli.format.matrix.MatrixFormat;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
@@ -53,7 +54,7 @@ public final class MatrixCommand implements Callable<Integer> {
    * The deciders {@code --via} can name. To add one (the IR, a backend's simulator), chain one
    * {@code .with("name", (cluster, options) -> decider)} here.
    */
-  static final DeciderRegistry DECIDERS = DeciderRegistry.standard();
+  static final DeciderRegistry DECIDERS = BackendDeciders.register(DeciderRegistry.standard());
 
   /**
    * Validation errors the API server itself accepts and SEMANTICS.md gives a meaning to (NP106:

@@ -14,7 +14,7 @@ import java.util.SortedMap;
  * }</pre>
  *
  * @param backend the name of the backend that made it
- * @param files   file name (no directories) → content, sorted by name; at least one
+ * @param files   file name (no directory part) → content, sorted by name; at least one
  */
 public record Artifact(String backend, SortedMap<String, String> files) {
   public Artifact {
@@ -24,7 +24,7 @@ public record Artifact(String backend, SortedMap<String, String> files) {
       throw new IllegalArgumentException("an artifact has at least one file");
     }
     for (String name : files.keySet()) {
-      if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+      if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
         throw new IllegalArgumentException("not a plain file name: " + name);
       }
     }

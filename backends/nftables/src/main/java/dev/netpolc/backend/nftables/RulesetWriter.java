@@ -375,7 +375,7 @@ final class RulesetWriter {
   private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
 
   private void writeGroupChains(StringBuilder sb, EndpointGroup g, Direction d) {
-    List<Rule> rules = graph.rules(g.id(), d);
+    List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     for (Tier t : Tier.values()) {
@@ -426,6 +426,43 @@ final class RulesetWriter {
       }
       sb.append(TAB).append("}\n");
     }
+  }
+
+  /**
+   * The rules with every run of consecutive rules of the same tier and action sorted by origin,
+   * then content. Within such a run the first match always takes the same action, so the order
+   * cannot change a decision; the graph lists rules in input order, and sorting here makes the
+   * ruleset independent of the order of the input files and objects.
+   */
+  static List<Rule> canonicalOrder(List<Rule> rules) {
+    List<Rule> out = new ArrayList<>(rules.size());
+    int start = 0;
+    while (start < rules.size()) {
+      int end = start + 1;
+      while (end < rules.size() && rules.get(end).tier() == rules.get(start).tier()
+          && rules.get(end).action() == rules.get(start).action()) {
+        end++;
+      }
+      List<Rule> run = new ArrayList<>(rules.subList(start, end));
+      run.sort(RULE_ORDER);
+      out.addAll(run);
+      start = end;
+    }
+    return out;
+  }
+
+  private static final java.util.Comparator<Rule> RULE_ORDER = java.util.Comparator
+      .comparing((Rule r) -> r.origins(), RulesetWriter::compareOrigins)
+      .thenComparing(Rule::peers).thenComparing(Rule::ports).thenComparingInt(Rule::priority);
+
+  private static int compareOrigins(List<Origin> a, List<Origin> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
   }
 
   private static String tierChain(String main, Tier t) {

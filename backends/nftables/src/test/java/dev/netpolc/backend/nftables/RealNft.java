@@ -77,6 +77,11 @@ final class RealNft implements AutoCloseable {
     return withFile(text, f -> nft("-f", f.toString()));
   }
 
+  /** Loads {@code text} on top of whatever the namespace holds (no flush first). */
+  Result withFileLoad(String text) {
+    return withFile(text, f -> nft("-f", f.toString()));
+  }
+
   /** Runs nft with these arguments inside the namespace. */
   Result nft(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "nft"));
