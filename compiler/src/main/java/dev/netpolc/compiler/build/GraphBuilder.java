@@ -47,6 +47,7 @@ public final class GraphBuilder {
   private final SemanticsOptions options;
   private final List<NetworkPolicy> policies;
   private final Map<List<Integer>, List<Rule>> ruleTemplates = new HashMap<>();
+  private final Map<List<Object>, Rule> ingressTemplates = new HashMap<>();
   private AddressSet podAddresses;
 
   /** A builder over {@code cluster}, indexed by {@code index} (built with the same options). */
@@ -111,10 +112,7 @@ public final class GraphBuilder {
         if (pol.isolatesIngress()) {
           for (int j = 0; j < pol.ingress().size(); j++) {
             PolicyRule r = pol.ingress().get(j);
-            AddressSet peers = peerSet(p, Direction.INGRESS, j);
-            PortSet ports = ingressPorts(pol, j, r, representative);
-            b.addRule(new Rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, g.id(), peers, ports, Action.ALLOW,
-                List.of(origin(pol, Direction.INGRESS, j))));
+            b.addRule(ingressTemplate(p, j, r, representative).withSubject(g.id()));
           }
         }
         if (pol.isolatesEgress()) {
@@ -136,6 +134,21 @@ public final class GraphBuilder {
   /** The resolved number of a named port entry on {@code pod}, or 0 when it has none. */
   private static int resolve(Pod pod, PolicyPort pp) {
     return pp.effectiveProtocol().flatMap(proto -> pod.namedPort(pp.port().get().name(), proto)).orElse(0);
+  }
+
+  /** The ingress rule of policy {@code p}'s rule {@code j}, once per resolution of its named ports. */
+  private Rule ingressTemplate(int p, int j, PolicyRule r, Pod subject) {
+    List<Object> key = new ArrayList<>(List.of(p, j));
+    for (PolicyPort pp : r.ports()) {
+      if (pp.port().isPresent() && pp.port().get().isNamed()) {
+        key.add(resolve(subject, pp));
+      }
+    }
+    return ingressTemplates.computeIfAbsent(key, k -> {
+      NetworkPolicy pol = policies.get(p);
+      return new Rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, "", peerSet(p, Direction.INGRESS, j),
+          ingressPorts(pol, j, r, subject), Action.ALLOW, List.of(origin(pol, Direction.INGRESS, j)));
+    });
   }
 
   private PortSet ingressPorts(NetworkPolicy pol, int j, PolicyRule r, Pod subject) {

@@ -107,7 +107,12 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The same addresses represented by their minimal cover. */
   public AddressSet canonical() {
-    return isMinimal() ? this : ofRanges(ranges);
+    if (isMinimal()) {
+      return this;
+    }
+    AddressSet s = new AddressSet(cidrs());
+    s.minimal = s.elements;
+    return s;
   }
 
   /** True when no address is in the set. */
@@ -140,7 +145,29 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** True when every address of {@code other} is in this set. */
   public boolean containsAll(AddressSet other) {
-    return other.difference(this).isEmpty();
+    if (other == this || other.ranges.isEmpty()) {
+      return true;
+    }
+    int i = 0;
+    for (AddressRange b : other.ranges) {
+      while (i < ranges.size() && ranges.get(i).last().compareTo(b.first()) < 0) {
+        i++;
+      }
+      if (i == ranges.size() || ranges.get(i).first().compareTo(b.first()) > 0
+          || ranges.get(i).last().compareTo(b.last()) < 0) {
+        return false; // ranges are maximal, so b must lie within a single one
+      }
+    }
+    return true;
+  }
+
+  /** The addresses in any of {@code sets} (minimal). */
+  public static AddressSet unionAll(Collection<AddressSet> sets) {
+    List<AddressRange> all = new ArrayList<>();
+    for (AddressSet s : sets) {
+      all.addAll(s.ranges);
+    }
+    return ofRanges(all);
   }
 
   /** The addresses in either set (minimal). */
@@ -245,20 +272,45 @@ public final class AddressSet implements Comparable<AddressSet> {
   /** Appends the minimal CIDR cover of one range: the largest aligned block at each step. */
   private static void coverRange(AddressRange r, List<Cidr> out) {
     IpAddress cur = r.first();
-    int bits = cur.bits();
     while (true) {
-      int prefix = 0;
-      while (!(cur.mask(prefix).equals(cur) && cur.fill(prefix).compareTo(r.last()) <= 0)) {
-        prefix++;
-      }
+      int prefix = cur.bits() - hostBits(cur, r.last());
       out.add(new Cidr(cur, prefix));
       IpAddress end = cur.fill(prefix);
       if (end.equals(r.last())) {
         return;
       }
       cur = end.next().orElseThrow();
-      assert prefix <= bits;
     }
+  }
+
+  /**
+   * The host bits of the largest block that starts at {@code cur} (aligned: no more than its
+   * trailing zero bits) and ends at or before {@code last} (no more than log2 of the count).
+   */
+  static int hostBits(IpAddress cur, IpAddress last) {
+    int width = cur.bits();
+    int tz;
+    if (cur.lo() != 0) {
+      tz = Long.numberOfTrailingZeros(cur.lo());
+    } else if (cur.v6() && cur.hi() != 0) {
+      tz = 64 + Long.numberOfTrailingZeros(cur.hi());
+    } else {
+      tz = width;
+    }
+    // count = last - cur + 1 as an unsigned 128-bit number (hi, lo); 2^128 wraps to (0, 0).
+    long dlo = last.lo() - cur.lo();
+    long dhi = last.hi() - cur.hi() - (Long.compareUnsigned(last.lo(), cur.lo()) < 0 ? 1 : 0);
+    long nlo = dlo + 1;
+    long nhi = dhi + (nlo == 0 ? 1 : 0);
+    int log;
+    if (nhi == 0 && nlo == 0) {
+      log = 128;
+    } else if (nhi != 0) {
+      log = 127 - Long.numberOfLeadingZeros(nhi);
+    } else {
+      log = 63 - Long.numberOfLeadingZeros(nlo);
+    }
+    return Math.min(Math.min(tz, log), width);
   }
 
   @Override
@@ -275,7 +327,7 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AddressSet && ((AddressSet) o).hash == hash && ((AddressSet) o).elements.equals(elements);
+    return o == this || o instanceof AddressSet && ((AddressSet) o).hash == hash && ((AddressSet) o).elements.equals(elements);
   }
 
   @Override

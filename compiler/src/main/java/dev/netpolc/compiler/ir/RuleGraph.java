@@ -210,7 +210,11 @@ public final class RuleGraph {
   /** This graph with every rule's sets mapped (groups and order unchanged). */
   public RuleGraph mapSets(Function<AddressSet, AddressSet> addresses, Function<PortSet, PortSet> ports) {
     Builder b = toBuilder();
-    b.rules.replaceAll(r -> r.withPeers(addresses.apply(r.peers())).withPorts(ports.apply(r.ports())));
+    // Once per distinct set: rules share sets, and a set can be large.
+    Map<AddressSet, AddressSet> aDone = new HashMap<>();
+    Map<PortSet, PortSet> pDone = new HashMap<>();
+    b.rules.replaceAll(r -> r.withPeers(aDone.computeIfAbsent(r.peers(), addresses))
+        .withPorts(pDone.computeIfAbsent(r.ports(), ports)));
     b.atoms = atoms;
     return b.build();
   }

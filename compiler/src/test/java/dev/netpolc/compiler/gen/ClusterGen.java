@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.quicktheories.core.Gen;
 
 /**
@@ -64,16 +63,11 @@ public final class ClusterGen {
 
   /** Small clusters (up to 7 pods, 4 policies) that shrink well, printed as YAML on failure. */
   public static Gen<Cluster> clusters() {
-    Gen<Cluster> g = in -> new ClusterGen(Draw.of(in), 7, 4, 12).cluster(false);
+    Gen<Cluster> g = in -> new ClusterGen(Draw.of(in), 7, 4, 12).cluster();
     return g.describedAs(ClusterYaml::describe);
   }
 
-  /** A large cluster from a seed: exactly {@code pods} pods and {@code policies} policies. */
-  public static Cluster large(long seed, int pods, int policies) {
-    return new ClusterGen(Draw.of(new Random(seed)), pods, policies, Math.max(12, pods * 2)).cluster(true);
-  }
-
-  private Cluster cluster(boolean exactSizes) {
+  private Cluster cluster() {
     List<Namespace> namespaces = new ArrayList<>();
     for (String ns : NAMESPACES) {
       if (d.chance(70)) {
@@ -92,12 +86,12 @@ public final class ClusterGen {
       nodes.add(new Node(NODES.get(i), Map.of(), List.of(IpAddress.parse("192.0.2." + (i + 1)),
           IpAddress.parse("2001:db8::" + (i + 1))), List.of(), SourcePosition.UNKNOWN));
     }
-    int podCount = exactSizes ? maxPods : d.between(0, maxPods);
+    int podCount = d.between(0, maxPods);
     List<Pod> pods = new ArrayList<>();
     for (int i = 0; i < podCount; i++) {
       pods.add(pod(i));
     }
-    int policyCount = exactSizes ? maxPolicies : d.between(0, maxPolicies);
+    int policyCount = d.between(0, maxPolicies);
     List<NetworkPolicy> policies = new ArrayList<>();
     for (int i = 0; i < policyCount; i++) {
       policies.add(policy(i));
@@ -124,7 +118,7 @@ public final class ClusterGen {
         ips.add(IpAddress.v6(0xFD00L << 48, k));
       }
       if (family == 4) {
-        ips.add(IpAddress.parse("203.0.113." + (k + 1)));
+        ips.add(IpAddress.v4(0xCB007100L + (k % 250) + 1)); // 203.0.113.x
       }
     }
     String phase = d.pick(List.of("Running", "Running", "Running", "Pending", "Succeeded", "Failed"));
