@@ -52,7 +52,10 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * Cluster cluster = r.cluster();
  * }</pre>
  *
- * <p>A reader is immutable and may be shared between threads.
+ * <p>Each file is read in one streaming pass; a large multi-document YAML stream (2 MiB and up)
+ * is cut at its {@code ---} lines and the pieces are parsed on the common fork-join pool, then
+ * merged in order, so the result is the same byte for byte. A reader is immutable and may be
+ * shared between threads.
  */
 public final class PolicyReader {
   /** Chunks of one large file are parsed on this many threads at most (the common pool's). */
