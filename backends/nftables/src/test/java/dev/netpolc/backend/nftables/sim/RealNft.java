@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real {@code nft}, run inside a throwaway network namespace {@code np-sim-<pid>} so that
- * nothing touches the machine's own ruleset. Tests that need it call {@link #require()}: without
+ * nothing touches the machine's own ruleset. Tests open it with {@link #open()} and {@link #assumeAvailable}: without
  * root or without nft they skip with one line, unless the variable {@code CI} is set, when they fail.
  */
 final class RealNft implements AutoCloseable {
@@ -55,7 +55,30 @@ final class RealNft implements AutoCloseable {
     return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst();
   }
 
-  /** Skips (or, under CI, fails) when nft cannot run here; otherwise opens a fresh namespace. */
+  /**
+   * Opens a fresh namespace, or returns empty after printing one line saying why the real nft
+   * cannot run here; when the variable {@code CI} is set, that is a failure instead.
+   */
+  static Optional<RealNft> open() {
+    Optional<String> why = missing();
+    if (why.isPresent()) {
+      String line = "real nft tests skipped: " + why.get();
+      if (System.getenv("CI") != null) {
+        Assertions.fail(line + " (CI is set, so this is a failure)");
+      }
+      System.out.println(line);
+      return Optional.empty();
+    }
+    return Optional.of(require());
+  }
+
+  /** Skips the calling test when {@code nft} is absent (the reason was printed by {@link #open()}). */
+  static RealNft assumeAvailable(Optional<RealNft> nft) {
+    Assumptions.assumeTrue(nft.isPresent(), () -> "real nft tests skipped: " + missing().orElse("unavailable"));
+    return nft.get();
+  }
+
+  /** Opens a fresh namespace; fails (or skips outside CI) when nft cannot run here. */
   static RealNft require() {
     Optional<String> why = missing();
     if (why.isPresent()) {

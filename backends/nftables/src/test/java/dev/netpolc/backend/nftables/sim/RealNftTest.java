@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,18 +22,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RealNftTest {
 
-  private static RealNft nft;
+  private static Optional<RealNft> available = Optional.empty();
+  private RealNft nft;
 
   @BeforeAll
   static void open() {
-    nft = RealNft.require();
+    available = RealNft.open();
   }
 
   @AfterAll
   static void close() {
-    if (nft != null) {
-      nft.close();
-    }
+    available.ifPresent(RealNft::close);
+  }
+
+  @BeforeEach
+  void requireNft() {
+    nft = RealNft.assumeAvailable(available);
   }
 
   static List<String> validFiles() {
