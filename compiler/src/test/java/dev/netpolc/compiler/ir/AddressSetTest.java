@@ -1,0 +1,87 @@
+package dev.netpolc.compiler.ir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.List;
+import java.util.function.BiPredicate;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * AddressSet against brute force over a small window (198.18.0.0–198.18.0.63 plus ::/0 edges):
+ * membership of the set operations, minimality and exactness of CIDR covers.
+ */
+class AddressSetTest {
+  private static final long BASE = 0xC6120000L; // 198.18.0.0
+
+  /** Sets of up to 4 blocks inside 198.18.0.0/26. */
+  private static Gen<AddressSet> sets() {
+    Gen<Cidr> cidr = integers().between(0, 63).zip(integers().between(26, 32),
+        (off, prefix) -> new Cidr(IpAddress.v4(BASE + off).mask(prefix), prefix));
+    return lists().of(cidr).ofSizeBetween(0, 4).map(AddressSet::ofCidrs);
+  }
+
+  private static boolean agrees(AddressSet result, AddressSet a, AddressSet b, BiPredicate<Boolean, Boolean> op) {
+    for (long i = -1; i <= 64; i++) {
+      IpAddress ip = IpAddress.v4(BASE + i);
+      if (result.contains(ip) != op.test(a.contains(ip), b.contains(ip))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void setOperationsMatchBruteForce() {
+    qt().withExamples(500).forAll(sets(), sets()).checkAssert((a, b) -> {
+      assertThat(agrees(a.union(b), a, b, (x, y) -> x || y)).isTrue();
+      assertThat(agrees(a.intersection(b), a, b, (x, y) -> x && y)).isTrue();
+      assertThat(agrees(a.difference(b), a, b, (x, y) -> x && !y)).isTrue();
+      assertThat(a.containsAll(b)).isEqualTo(b.difference(a).isEmpty());
+      assertThat(a.union(b).isMinimal()).isTrue();
+    });
+  }
+
+  @Test
+  void theCanonicalCoverIsExactDisjointAndNoLongerThanTheRepresentation() {
+    qt().withExamples(500).forAll(sets()).checkAssert(a -> {
+      AddressSet c = a.canonical();
+      assertThat(c.sameAddresses(a)).isTrue();
+      assertThat(c.elementCount()).isLessThanOrEqualTo(a.elementCount());
+      for (int i = 1; i < c.cidrs().size(); i++) {
+        assertThat(c.cidrs().get(i - 1).last().compareTo(c.cidrs().get(i).first())).isNegative();
+      }
+      assertThat(c.canonical()).isSameAs(c);
+    });
+  }
+
+  @Test
+  void coversAreMinimal() {
+    // 198.18.0.1–198.18.0.6 needs /32, /31, /31, /32: four blocks, no fewer.
+    AddressSet s = AddressSet.ofRanges(List.of(new AddressRange(IpAddress.v4(BASE + 1), IpAddress.v4(BASE + 6))));
+    assertThat(s.cidrs()).extracting(Cidr::toString)
+        .containsExactly("198.18.0.1/32", "198.18.0.2/31", "198.18.0.4/31", "198.18.0.6/32");
+    assertThat(AddressSet.ALL.cidrs()).extracting(Cidr::toString).containsExactly("0.0.0.0/0", "::/0");
+  }
+
+  @Test
+  void familiesStayApartAndIpv4MappedIsIpv6() {
+    AddressSet v4 = AddressSet.ofCidrs(List.of(Cidr.of("198.18.0.0/24")));
+    assertThat(v4.contains(IpAddress.parse("198.18.0.1"))).isTrue();
+    assertThat(v4.contains(IpAddress.parse("::ffff:198.18.0.1"))).isFalse();
+    AddressSet all = AddressSet.ALL.difference(AddressSet.ofCidrs(List.of(Cidr.of("::/0"))));
+    assertThat(all.cidrs()).extracting(Cidr::toString).containsExactly("0.0.0.0/0");
+    AddressSet edges = AddressSet.ALL.difference(AddressSet.ofAddresses(List.of(IpAddress.parse("0.0.0.0"),
+        IpAddress.parse("255.255.255.255"), IpAddress.parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))));
+    assertThat(edges.contains(IpAddress.parse("0.0.0.1"))).isTrue();
+    assertThat(edges.contains(IpAddress.parse("255.255.255.255"))).isFalse();
+    assertThat(edges.contains(IpAddress.parse("::"))).isTrue();
+    // IPv4: 31 blocks up from .1 and 31 down to .254; IPv6: 128 halving blocks from ::.
+    assertThat(edges.cidrs()).hasSize(31 + 31 + 128);
+  }
+}
