@@ -34,7 +34,9 @@ class GeneratorCoverageTest {
   void theCorpusCoversTheApiAndEveryPassDoesSomething() {
     TreeMap<String, Integer> seen = new TreeMap<>();
     int[] count = {0};
-    qt().withExamples(300).forAll(ClusterGen.clusters()).checkAssert(c -> {
+    // A fixed seed: this checks what the corpus holds, so it must not depend on the run. hash-cons
+    // needs equal addresses written two ways (pod IPs and an ipBlock), which is rare.
+    qt().withFixedSeed(20261128L).withExamples(600).forAll(ClusterGen.clusters()).checkAssert(c -> {
       int i = count[0]++;
       features(c).forEach(f -> seen.merge(f, 1, Integer::sum));
       RuleGraph literal = Deciders.compile(c, CompileOptions.DEFAULTS.withoutPasses());
@@ -43,7 +45,7 @@ class GeneratorCoverageTest {
           seen.merge("pass " + p.name() + " changed the graph", 1, Integer::sum);
         }
       }
-      if (i % 10 == 0) {
+      if (i % 20 == 0) {
         ReferenceEvaluator ref = new ReferenceEvaluator(c);
         for (Connection conn : ConnectionProbes.of(c)) {
           seen.merge(ref.allows(conn) ? "allowed" : "denied", 1, Integer::sum);
