@@ -44,7 +44,7 @@ public record LintConfig(Map<String, Severity> overrides, ValidationOptions vali
     if (!ID.matcher(key).matches() && !GROUP.matcher(key).matches()) {
       throw new IllegalArgumentException("'" + setting.substring(0, eq) + "' is no rule id (NP206) or group (NP2xx)");
     }
-    if (ID.matcher(key).matches() && LintRules.byId(key).isEmpty()) {
+    if (ID.matcher(key).matches() && !LintRules.isCatalogued(key)) {
       throw new IllegalArgumentException("unknown rule id '" + key + "' (see docs/lint-rules.md)");
     }
     Severity severity = parseSeverity(setting.substring(eq + 1).trim());

@@ -1,11 +1,16 @@
 package dev.netpolc.model.lint;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedSet;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.List;
 import java.util.Optional;
 
-/** The catalogue of implemented rules, in id order: the one place where rules are registered. */
+/**
+ * The catalogue of the model-only rules, in id order: the one place where they are registered.
+ * The rules that need the compiler (NP203, NP204, NP209) are added by
+ * {@code dev.netpolc.compiler.lint.CompilerLintRules}.
+ */
 public final class LintRules {
   private static final ImmutableList<LintRule> ALL = ImmutableList.of(
       new ApiValidationRule("NP101", Severity.ERROR,
@@ -22,17 +27,39 @@ public final class LintRules {
       new ApiValidationRule("NP110", Severity.ERROR, "unknown policyTypes entry, or more than two"),
       new PodSelectorSelectsNoPod(),
       new PeerSelectsNothing(),
+      new IpBlockOverlapsPodAddresses(),
       new NamedPortUnresolved(),
+      new NamedPortResolvesInconsistently(),
       new NamedPortWithIpBlock(),
+      new EmptyRuleAllowsEveryPeer(),
       new EgressBlocksDns(),
+      new PolicyAllowsAllTraffic(),
+      new MissingDefaultDeny(),
       new ApiValidationRule("NP214", Severity.WARNING,
-          "CIDR with host bits set, a leading zero, or an IPv4-mapped IPv6 address"));
+          "CIDR with host bits set, a leading zero, or an IPv4-mapped IPv6 address"),
+      new PortWithoutProtocol(),
+      new PolicyTypesOmitted(),
+      new SplitPeerSelectors(),
+      new SelectorMatchesEverything(),
+      new NamespaceOmitted(),
+      new PodFullyIsolated());
+
+  /**
+   * Rules of the catalogue that need the compiler and live in {@code dev.netpolc.compiler.lint}
+   * ({@code CompilerLintRules.all()} runs them with these): their ids are valid in settings.
+   */
+  private static final ImmutableSortedSet<String> COMPILER_RULE_IDS = ImmutableSortedSet.of("NP203", "NP204", "NP209");
 
   private LintRules() {}
 
   /** Every implemented rule, in id order. */
   public static List<LintRule> all() {
     return ALL;
+  }
+
+  /** True when {@code id} names a rule of the catalogue, here or in the compiler's lint rules. */
+  public static boolean isCatalogued(String id) {
+    return byId(id).isPresent() || COMPILER_RULE_IDS.contains(id);
   }
 
   /** The rule with this id, if implemented. */

@@ -40,8 +40,8 @@ public final class Linter {
     List<Diagnostic> findings = new ArrayList<>();
     List<LintReport.Skipped> skipped = new ArrayList<>();
     for (LintRule rule : rules) {
-      if (config.override(rule.id()).orElse(null) == Severity.OFF) {
-        continue; // turned off: neither run nor reported as skipped
+      if (config.severityOf(rule.id(), rule.defaultSeverity()) == Severity.OFF) {
+        continue; // turned off (or off by default and not asked for): neither run nor reported as skipped
       }
       if (rule.needsInventory() && !cluster.hasInventory()) {
         skipped.add(new LintReport.Skipped(rule.id(), NO_INVENTORY));

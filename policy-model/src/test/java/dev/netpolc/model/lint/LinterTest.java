@@ -45,9 +45,10 @@ class LinterTest {
 
   @Test
   void inventoryRulesAreSkippedWithAReasonWhenThereIsNoInventory() {
-    LintReport report = new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np208-named-port-with-ipblock.yaml"));
+    LintReport report =
+        new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np208-named-port-with-ipblock.yaml"));
     assertThat(report.skipped()).extracting(LintReport.Skipped::ruleId)
-        .containsExactly("NP201", "NP202", "NP206", "NP211");
+        .containsExactly("NP201", "NP202", "NP205", "NP206", "NP207", "NP211");
     assertThat(report.skipped()).extracting(LintReport.Skipped::reason).containsOnly(Linter.NO_INVENTORY);
     assertThat(report.findings()).extracting(Diagnostic::ruleId).containsExactly("NP208");
     // a rule turned off is not reported as skipped either
@@ -68,7 +69,8 @@ class LinterTest {
 
   @Test
   void countsAndThresholds() {
-    LintReport report = new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np214-irregular-cidr.yaml"));
+    LintReport report =
+        new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np214-irregular-cidr.yaml"));
     assertThat(report.count(Severity.WARNING)).isEqualTo(3);
     assertThat(report.counts()).containsEntry(Severity.ERROR, 0).containsEntry(Severity.INFO, 0);
     assertThat(report.failsAt(Severity.ERROR)).isFalse();

@@ -1,0 +1,74 @@
+package dev.netpolc.model.lint;
+
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.PolicyPort;
+import dev.netpolc.model.Protocol;
+import dev.netpolc.model.diagnostics.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * NP207: a named port that resolves to different numbers on different destination pods
+ * (ingress: the selected pods; egress: the pods the rule's selector peers match). It works,
+ * since each pod's own number is used, but one rule then opens different ports on different
+ * pods, which is rarely what a reader of the policy expects.
+ */
+public final class NamedPortResolvesInconsistently extends BaseRule {
+  /** The rule id. */
+  public static final String ID = "NP207";
+
+  /** The rule. */
+  public NamedPortResolvesInconsistently() {
+    super(ID, Severity.WARNING, "a named port resolves to different numbers across the selected pods", true);
+  }
+
+  @Override
+  public void check(LintContext context, LintSink sink) {
+    Selection selection = context.selection();
+    for (NetworkPolicy p : context.cluster().policies()) {
+      List<Pod> subjects = null;
+      for (RuleWalk w : RuleWalk.of(p)) {
+        if (!w.effective() || w.rule().ports().stream().noneMatch(NamedPortResolvesInconsistently::named)) {
+          continue;
+        }
+        List<Pod> destinations;
+        if (w.ingress()) {
+          subjects = subjects != null ? subjects : selection.subjects(p);
+          destinations = subjects;
+        } else {
+          destinations = selection.rulePods(p, w.rule());
+        }
+        for (int k = 0; k < w.rule().ports().size(); k++) {
+          PolicyPort port = w.rule().ports().get(k);
+          Optional<Protocol> protocol = port.effectiveProtocol();
+          if (!named(port) || protocol.isEmpty()) {
+            continue;
+          }
+          String name = port.port().get().name();
+          Map<Integer, List<String>> byNumber = new TreeMap<>();
+          for (Pod pod : destinations) {
+            pod.namedPort(name, protocol.get())
+                .ifPresent(n -> byNumber.computeIfAbsent(n, x -> new ArrayList<>()).add(pod.key()));
+          }
+          if (byNumber.size() > 1) {
+            String detail = byNumber.entrySet().stream()
+                .map(e -> e.getKey() + " on " + sample(e.getValue()))
+                .collect(Collectors.joining("; "));
+            sink.report(p, finding(p, w.path() + ".ports[" + k + "].port", "named port \"" + name + "\" ("
+                + protocol.get() + ") resolves to different numbers across the "
+                + (w.ingress() ? "selected" : "destination") + " pods: " + detail));
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean named(PolicyPort port) {
+    return port.port().isPresent() && port.port().get().isNamed();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.netpolc.model.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpolc.model.diagnostics.Diagnostic;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** NP210: the fixture marks every expected finding by line and column, and nothing else is reported. */
+class EmptyRuleAllowsEveryPeerTest {
+  @Test
+  void reportsExactlyTheMarkedLines() {
+    List<Diagnostic> found = LintFixtures.assertMarked("np210-empty-rule-allows-every-peer.yaml", "NP210");
+    assertThat(found).allSatisfy(d -> assertThat(d.message()).startsWith(d.path() + ": "));
+  }
+}
