@@ -1,0 +1,405 @@
+package dev.netpolc.compiler.diff;
+
+import dev.netpolc.compiler.CompileOptions;
+import dev.netpolc.compiler.Compiler;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.ir.AddressRange;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.RuleGraphEvaluator;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.Protocol;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Computes what changes between two policy sets over one inventory ({@link DiffResult}), on
+ * equivalence classes instead of every pod pair and port.
+ *
+ * <p>Both policy sets are compiled cluster-wide over the same inventory. A connection between
+ * two pods that is not decided by a shortcut (same pod or address, pod and its own node) is
+ * decided by the egress rules of the source's group on the destination address and the
+ * ingress rules of the destination's group on the source address; a rule consults an address
+ * only through membership in its peer set. So pods that have, in both graphs and for each
+ * address family, the same group and the same memberships in the peer sets of one direction
+ * behave alike in that role: they form one source class (ingress peer sets) or destination
+ * class (egress peer sets). Ports behave alike between consecutive breakpoints of all port
+ * sets of both graphs. For each source class × destination class the allowed ports are
+ * computed on representatives with the compiler's own {@link RuleGraphEvaluator#decide}, once
+ * per (group, membership) and interval, then compared.
+ *
+ * <p>Shortcuts depend on the pair, not the class: they only involve pods whose address is not
+ * their own endpoint's (hostNetwork pods, node addresses, duplicated addresses). Those pods get
+ * a class of their own, and their pairs are checked one by one.
+ *
+ * <pre>{@code
+ * DiffResult d = PolicyDiff.compute(inventory, oldPolicies, newPolicies, SemanticsOptions.DEFAULTS);
+ * d.newlyAllowed().forEach(b -> System.out.println(b.sourceNamespace() + " -> " + b.destinationNamespace()));
+ * }</pre>
+ */
+public final class PolicyDiff {
+  private static final int[] FAMILIES = {0, 1}; // IPv4 first, as netpolc matrix
+
+  private final PodCatalog catalog;
+  private final List<Pod> pods;
+  private final RuleGraph[] graphs;
+  /** First address of each family per pod: [pod][family], null when absent. */
+  private final IpAddress[][] addr;
+  /** Interned peer-set membership per [graph][direction][family][pod]; -1 when no address. */
+  private final int[][][][] membership;
+  private final Map<List<Integer>, Integer> membershipIds = new HashMap<>();
+  /** Group index per [graph][family][pod] of the endpoint at the pod's address; -1 none. */
+  private final int[][][] groupAt;
+  private final boolean[][] special;
+  private final Map<Protocol, int[]> breakpoints = new EnumMap<>(Protocol.class);
+  private final Map<List<Integer>, PortSpace> spaces = new HashMap<>();
+
+  private PolicyDiff(Cluster inventory, List<NetworkPolicy> oldPolicies, List<NetworkPolicy> newPolicies,
+      SemanticsOptions options) {
+    this.catalog = new PodCatalog(inventory);
+    this.pods = catalog.pods();
+    CompileOptions co = CompileOptions.DEFAULTS.withSemantics(options);
+    Compiler compiler = new Compiler();
+    this.graphs = new RuleGraph[] {
+        compiler.compile(inventory.withPolicies(oldPolicies), co).graph(),
+        compiler.compile(inventory.withPolicies(newPolicies), co).graph()};
+    int n = pods.size();
+    addr = new IpAddress[n][2];
+    for (int i = 0; i < n; i++) {
+      for (IpAddress ip : pods.get(i).ips()) {
+        int f = ip.v6() ? 1 : 0;
+        if (addr[i][f] == null) {
+          addr[i][f] = ip;
+        }
+      }
+    }
+    groupAt = new int[2][2][n];
+    special = new boolean[2][n];
+    for (int g = 0; g < 2; g++) {
+      Map<String, Integer> groupIndex = new HashMap<>();
+      for (EndpointGroup grp : graphs[g].groups()) {
+        groupIndex.put(grp.id(), groupIndex.size());
+      }
+      for (int f : FAMILIES) {
+        for (int i = 0; i < n; i++) {
+          groupAt[g][f][i] = -1;
+          if (addr[i][f] == null) {
+            continue;
+          }
+          Optional<Endpoint> e = graphs[g].endpointAt(addr[i][f]);
+          if (e.isPresent()) {
+            groupAt[g][f][i] = groupIndex.get(graphs[g].groupOfPod(e.get().pod()).orElseThrow().id());
+          }
+          if (e.isEmpty() || !e.get().pod().equals(pods.get(i).key())) {
+            special[f][i] = true;
+          }
+        }
+      }
+    }
+    membership = new int[2][2][2][];
+    for (int g = 0; g < 2; g++) {
+      for (Direction d : Direction.values()) {
+        computeMembership(g, d);
+      }
+    }
+    computeBreakpoints();
+  }
+
+  /**
+   * What changes when {@code oldPolicies} are replaced by {@code newPolicies} on the inventory
+   * (namespaces, pods, nodes) of {@code inventory}; the inventory's own policies are ignored.
+   */
+  public static DiffResult compute(Cluster inventory, List<NetworkPolicy> oldPolicies,
+      List<NetworkPolicy> newPolicies, SemanticsOptions options) {
+    return new PolicyDiff(inventory, oldPolicies, newPolicies, options).run();
+  }
+
+  private static int dirIndex(Direction d) {
+    return d == Direction.INGRESS ? 0 : 1;
+  }
+
+  /** For each pod address, the ids of the peer sets of direction {@code d} of graph g containing it. */
+  private void computeMembership(int g, Direction d) {
+    List<AddressSet> sets = new ArrayList<>();
+    Map<AddressSet, Integer> ids = new LinkedHashMap<>();
+    for (Rule r : graphs[g].rules()) {
+      if (r.direction() == d && ids.putIfAbsent(r.peers(), ids.size()) == null) {
+        sets.add(r.peers());
+      }
+    }
+    int n = pods.size();
+    // Every (address, pod, family) sorted by address, so each range finds its members by search.
+    List<long[]> entries = new ArrayList<>();
+    List<IpAddress> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (int f : FAMILIES) {
+        if (addr[i][f] != null) {
+          keys.add(addr[i][f]);
+          entries.add(new long[] {i, f});
+        }
+      }
+    }
+    Integer[] order = new Integer[keys.size()];
+    for (int k = 0; k < order.length; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
+    IpAddress[] sorted = new IpAddress[order.length];
+    for (int k = 0; k < order.length; k++) {
+      sorted[k] = keys.get(order[k]);
+    }
+    @SuppressWarnings("unchecked")
+    List<Integer>[][] found = new List[2][n];
+    for (int s = 0; s < sets.size(); s++) {
+      for (AddressRange range : sets.get(s).ranges()) {
+        int k = lowerBound(sorted, range.first());
+        for (; k < sorted.length && sorted[k].compareTo(range.last()) <= 0; k++) {
+          long[] e = entries.get(order[k]);
+          int pod = (int) e[0];
+          int f = (int) e[1];
+          List<Integer> l = found[f][pod];
+          if (l == null) {
+            l = new ArrayList<>();
+            found[f][pod] = l;
+          }
+          if (l.isEmpty() || l.get(l.size() - 1) != s) {
+            l.add(s);
+          }
+        }
+      }
+    }
+    int[][] out = new int[2][n];
+    for (int f : FAMILIES) {
+      for (int i = 0; i < n; i++) {
+        if (addr[i][f] == null) {
+          out[f][i] = -1;
+          continue;
+        }
+        List<Integer> l = found[f][i] == null ? List.of() : new ArrayList<>(new TreeSet<>(found[f][i]));
+        out[f][i] = membershipIds.computeIfAbsent(l, x -> membershipIds.size());
+      }
+    }
+    membership[g][dirIndex(d)] = out;
+  }
+
+  private static int lowerBound(IpAddress[] sorted, IpAddress key) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid].compareTo(key) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Starts of the port intervals on which every port set of both graphs is constant. */
+  private void computeBreakpoints() {
+    Map<Protocol, TreeSet<Integer>> points = new EnumMap<>(Protocol.class);
+    for (Protocol p : Protocol.values()) {
+      points.put(p, new TreeSet<>(List.of(1)));
+    }
+    for (RuleGraph g : graphs) {
+      for (PortSet ps : g.portSets()) {
+        ps.byProtocol().forEach((proto, ranges) -> {
+          TreeSet<Integer> t = points.get(Protocol.ofNumber(proto).orElseThrow());
+          for (PortRange r : ranges) {
+            t.add(r.from());
+            if (r.to() < 65535) {
+              t.add(r.to() + 1);
+            }
+          }
+        });
+      }
+    }
+    points.forEach((p, t) -> breakpoints.put(p, t.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * The ports on which direction {@code d} of the group at pod {@code subject}'s address (graph
+   * g, family f) lets the peer pod through; every port when no group decides.
+   */
+  private PortSpace space(int g, Direction d, int f, int subject, int peer) {
+    int group = groupAt[g][f][subject];
+    if (group < 0) {
+      return PortSpace.ALL;
+    }
+    int memb = membership[g][dirIndex(d)][f][peer];
+    List<Integer> key = List.of(g, dirIndex(d), group, memb);
+    PortSpace cached = spaces.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    RuleGraph graph = graphs[g];
+    EndpointGroup grp = graph.groups().get(group);
+    IpAddress peerAddr = addr[peer][f];
+    Map<Protocol, List<PortRange>> allowed = new EnumMap<>(Protocol.class);
+    for (Protocol p : Protocol.values()) {
+      int[] starts = breakpoints.get(p);
+      List<PortRange> rs = new ArrayList<>();
+      for (int k = 0; k < starts.length; k++) {
+        int from = starts[k];
+        int to = k + 1 < starts.length ? starts[k + 1] - 1 : 65535;
+        if (RuleGraphEvaluator.decide(graph, grp, d, peerAddr, p.number(), from)) {
+          rs.add(new PortRange(from, to));
+        }
+      }
+      allowed.put(p, rs);
+    }
+    // Every portless protocol behaves as ICMP: only rules without ports match it.
+    boolean portless = RuleGraphEvaluator.decide(graph, grp, d, peerAddr, Protocol.ICMP, 0);
+    PortSpace s = PortSpace.of(allowed, portless);
+    spaces.put(key, s);
+    return s;
+  }
+
+  /** Allowed ports from source pod s to destination pod d over family f in graph g (no shortcut). */
+  private PortSpace allowed(int g, int f, int s, int d) {
+    return space(g, Direction.EGRESS, f, s, d).intersect(space(g, Direction.INGRESS, f, d, s));
+  }
+
+  /** The class key of pod i as a source (roleDir = INGRESS: peer sets it is seen through). */
+  private List<Object> classKey(int i, Direction seenThrough) {
+    List<Object> key = new ArrayList<>();
+    boolean isSpecial = false;
+    for (int f : FAMILIES) {
+      if (addr[i][f] == null) {
+        key.add(-2);
+        continue;
+      }
+      for (int g = 0; g < 2; g++) {
+        key.add(groupAt[g][f][i]);
+        key.add(membership[g][dirIndex(seenThrough)][f][i]);
+      }
+      isSpecial |= special[f][i];
+    }
+    if (isSpecial) {
+      key.add(pods.get(i).key()); // pair-dependent shortcuts: a class of its own
+    }
+    return key;
+  }
+
+  private List<int[]> classes(Direction seenThrough) {
+    Map<List<Object>, List<Integer>> m = new LinkedHashMap<>();
+    for (int i = 0; i < pods.size(); i++) {
+      m.computeIfAbsent(classKey(i, seenThrough), k -> new ArrayList<>()).add(i);
+    }
+    List<int[]> out = new ArrayList<>();
+    for (List<Integer> members : m.values()) {
+      out.add(members.stream().mapToInt(Integer::intValue).toArray());
+    }
+    return out;
+  }
+
+  private boolean isSpecial(int i) {
+    return special[0][i] || special[1][i];
+  }
+
+  /** The same decision shortcuts as {@link RuleGraphEvaluator}; equal in both graphs (same inventory). */
+  private boolean shortcut(int f, int s, int d) {
+    RuleGraph graph = graphs[0];
+    IpAddress sa = addr[s][f];
+    IpAddress da = addr[d][f];
+    if (sa.equals(da)) {
+      return true;
+    }
+    Optional<Endpoint> src = graph.endpointAt(sa);
+    Optional<Endpoint> dst = graph.endpointAt(da);
+    if (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod())) {
+      return true;
+    }
+    return graph.options().allowNodeToLocalPods() && (ownNode(graph, dst, sa) || ownNode(graph, src, da));
+  }
+
+  private static boolean ownNode(RuleGraph graph, Optional<Endpoint> e, IpAddress other) {
+    if (e.isEmpty() || e.get().node().isEmpty()) {
+      return false;
+    }
+    AddressSet nodeAddrs = graph.nodeAddresses().get(e.get().node().get());
+    return nodeAddrs != null && nodeAddrs.contains(other);
+  }
+
+  private DiffResult run() {
+    List<int[]> sourceClasses = classes(Direction.INGRESS);
+    List<int[]> destinationClasses = classes(Direction.EGRESS);
+    BlockBuilder blocks = new BlockBuilder(catalog);
+    for (int[] sc : sourceClasses) {
+      for (int[] dc : destinationClasses) {
+        int s = sc[0];
+        int d = dc[0];
+        int f = -1;
+        for (int fam : FAMILIES) {
+          if (addr[s][fam] != null && addr[d][fam] != null) {
+            f = fam;
+            break;
+          }
+        }
+        if (f < 0) {
+          continue; // no common family: never connected
+        }
+        PortSpace before = allowed(0, f, s, d);
+        PortSpace after = allowed(1, f, s, d);
+        PortSpace gained = after.minus(before);
+        PortSpace lost = before.minus(after);
+        if (gained.isEmpty() && lost.isEmpty()) {
+          continue;
+        }
+        int[] sources = sc;
+        int[] dests = dc;
+        final int fam = f;
+        if (isSpecial(s) && isSpecial(d)) {
+          if (s == d || shortcut(f, s, d)) {
+            continue;
+          }
+        } else if (isSpecial(s)) {
+          dests = Arrays.stream(dc).filter(x -> x != s && !shortcut(fam, s, x)).toArray();
+        } else if (isSpecial(d)) {
+          sources = Arrays.stream(sc).filter(x -> x != d && !shortcut(fam, x, d)).toArray();
+        }
+        Map<String, BitSet> srcByNs = byNamespace(sources);
+        Map<String, BitSet> dstByNs = byNamespace(dests);
+        for (Map.Entry<String, BitSet> se : srcByNs.entrySet()) {
+          for (Map.Entry<String, BitSet> de : dstByNs.entrySet()) {
+            blocks.add(Change.NEWLY_ALLOWED, se.getKey(), se.getValue(), de.getKey(), de.getValue(), gained);
+            blocks.add(Change.NEWLY_DENIED, se.getKey(), se.getValue(), de.getKey(), de.getValue(), lost);
+          }
+        }
+      }
+    }
+    int intervals = 1;
+    for (int[] b : breakpoints.values()) {
+      intervals += b.length;
+    }
+    DiffStats stats = new DiffStats(pods.size(), sourceClasses.size(), destinationClasses.size(), intervals);
+    return new DiffResult(catalog, blocks.build(Change.NEWLY_ALLOWED), blocks.build(Change.NEWLY_DENIED), stats);
+  }
+
+  private Map<String, BitSet> byNamespace(int[] members) {
+    Map<String, BitSet> out = new TreeMap<>();
+    for (int i : members) {
+      out.computeIfAbsent(pods.get(i).namespace(), k -> new BitSet()).set(i);
+    }
+    return out;
+  }
+}
