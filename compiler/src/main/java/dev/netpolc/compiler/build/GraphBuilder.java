@@ -218,11 +218,24 @@ public final class GraphBuilder {
         return out;
       }
       // Destination pods that declare any of the names, split by what the names resolve to.
+      // Candidates: pods declaring one of the names, narrowed to the peer pods when every peer
+      // is a selector, so the cost follows the smaller of the two.
       java.util.TreeSet<Integer> candidates = new java.util.TreeSet<>();
       for (PolicyPort pp : named) {
         for (int id : index.podsWithPortName(pp.port().get().name())) {
           candidates.add(id);
         }
+      }
+      if (!r.peers().isEmpty() && r.peers().stream().allMatch(pr -> pr.ipBlock().isEmpty())) {
+        java.util.TreeSet<Integer> peerPods = new java.util.TreeSet<>();
+        for (Peer pr : r.peers()) {
+          for (int id : index.peerPods(pol.namespace(), pr)) {
+            if (candidates.contains(id)) {
+              peerPods.add(id);
+            }
+          }
+        }
+        candidates = peerPods;
       }
       Map<PortSet, List<IpAddress>> byPorts = new LinkedHashMap<>();
       for (int id : candidates) {
@@ -254,6 +267,7 @@ public final class GraphBuilder {
   }
 
   private final Map<List<Object>, AddressSet> peerSets = new HashMap<>();
+  private final Map<int[], AddressSet> podSets = new java.util.IdentityHashMap<>();
 
   /** The peers of one rule: every address when none are listed, else the union of the peers. */
   private AddressSet peerSet(int p, Direction d, int j) {
@@ -273,14 +287,28 @@ public final class GraphBuilder {
         if (peer.ipBlock().isPresent()) {
           elements.addAll(ipBlock(pol, path + ".ipBlock", peer.ipBlock().get()).elements());
         } else {
-          for (int id : index.peerPods(pol.namespace(), peer)) {
-            for (IpAddress ip : index.ips(id)) {
-              elements.add(Cidr.host(ip));
-            }
+          AddressSet pods = podSetOf(index.peerPods(pol.namespace(), peer));
+          if (r.peers().size() == 1) {
+            return pods; // shared with every rule naming the same pods
           }
+          elements.addAll(pods.elements());
         }
       }
       return AddressSet.ofCidrs(elements);
+    });
+  }
+
+  /**
+   * The addresses of a memoised pod selection, once per distinct selection: the index returns
+   * the same array for the same selector, so identity is the key.
+   */
+  private AddressSet podSetOf(int[] podIds) {
+    return podSets.computeIfAbsent(podIds, k -> {
+      List<IpAddress> ips = new ArrayList<>();
+      for (int id : podIds) {
+        ips.addAll(index.ips(id));
+      }
+      return AddressSet.ofAddresses(ips);
     });
   }
 

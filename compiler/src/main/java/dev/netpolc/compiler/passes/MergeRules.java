@@ -57,6 +57,8 @@ public final class MergeRules implements Pass {
         }
       }
     }
+    // A run rejected in one round is offered again in the next: merge it only once.
+    Map<List<Rule>, List<Rule>> memo = new HashMap<>();
     boolean changedAny = false;
     for (int round = 0; round < MAX_ROUNDS; round++) {
       boolean changed = false;
@@ -70,7 +72,7 @@ public final class MergeRules implements Pass {
             end++;
           }
           List<Rule> run = rules.subList(start, end);
-          List<Rule> merged = run.size() > 1 ? mergeRun(run) : run;
+          List<Rule> merged = run.size() > 1 ? memo.computeIfAbsent(List.copyOf(run), MergeRules::mergeRun) : run;
           if (merged.size() < run.size() && accept(run, merged, addrUses, portUses)) {
             out.addAll(merged);
             changed = true;
