@@ -1,7 +1,9 @@
 package dev.netpolc.cli;
 
 import dev.netpolc.backend.BackendDeciders;
+import dev.netpolc.cli.format.matrix.GroupBy;
 import dev.netpolc.cli.format.matrix.MatrixFormat;
+import dev.netpolc.cli.format.matrix.MatrixReportContext;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.matrix.DeciderFactory;
@@ -21,6 +23,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -80,6 +83,10 @@ public final class MatrixCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   MatrixFormat format;
 
+  @Option(names = "--group-by", paramLabel = "GROUP",
+      description = "Graph nodes for --format dot and mermaid: ${COMPLETION-CANDIDATES} (default: namespace).")
+  GroupBy groupBy;
+
   @Option(names = "--via", paramLabel = "DECIDER", defaultValue = "reference",
       description = "What decides each connection (default: ${DEFAULT-VALUE}).")
   String via;
@@ -94,6 +101,10 @@ public final class MatrixCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Optional<PortSpec> portSpec = parsePort();
     Optional<Protocol> proto = parseProtocol();
+    if (groupBy != null && format != MatrixFormat.dot && format != MatrixFormat.mermaid) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--group-by applies to --format dot and mermaid only");
+    }
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
 
@@ -141,7 +152,9 @@ public final class MatrixCommand implements Callable<Integer> {
       matrices.add(MatrixComputer.compute(cluster, decider, probe, include));
     }
     // Rendered whole before printing: no partial output.
-    out.print(format.formatter().format(matrices, portSpec.isPresent()));
+    MatrixReportContext context = new MatrixReportContext(OptionalInt.of(cluster.policies().size()),
+        new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy);
+    out.print(format.formatter().format(matrices, portSpec.isPresent(), context));
     out.flush();
     return Main.EXIT_OK;
   }

@@ -11,7 +11,13 @@ public enum MatrixFormat {
   /** A Markdown table per probe. */
   md(MarkdownMatrixFormatter::new),
   /** {@code from,to,port,protocol,allowed}, one row per pair. */
-  csv(CsvMatrixFormatter::new);
+  csv(CsvMatrixFormatter::new),
+  /** One self-contained HTML page: namespace heat map, pod drill-down, filters. */
+  html(HtmlMatrixFormatter::new),
+  /** A Graphviz digraph of which namespaces (or pods) reach which. */
+  dot(DotMatrixFormatter::new),
+  /** A Mermaid flowchart of which namespaces (or pods) reach which. */
+  mermaid(MermaidMatrixFormatter::new);
 
   private final Supplier<MatrixFormatter> factory;
 

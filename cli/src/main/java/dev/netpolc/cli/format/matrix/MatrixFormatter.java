@@ -14,6 +14,14 @@ public interface MatrixFormatter {
    */
   String format(List<ReachabilityMatrix> matrices, boolean single);
 
+  /**
+   * The whole output, for formats that also show the inputs summary or honour
+   * {@code --group-by} (reports for people); the others ignore {@code context}.
+   */
+  default String format(List<ReachabilityMatrix> matrices, boolean single, MatrixReportContext context) {
+    return format(matrices, single);
+  }
+
   /** The probe as a heading, e.g. {@code TCP port 80} or {@code TCP port http}. */
   static String title(ReachabilityMatrix m) {
     return m.protocol() + " port " + m.port();
