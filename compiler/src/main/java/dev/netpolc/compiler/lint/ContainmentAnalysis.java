@@ -1,0 +1,200 @@
+package dev.netpolc.compiler.lint;
+
+import dev.netpolc.compiler.CompileOptions;
+import dev.netpolc.compiler.Compiler;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.build.CompileException;
+import dev.netpolc.compiler.index.ClusterIndex;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.lint.LintContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
+
+/**
+ * Which policy rules are contained in which, read off the literal rule graph ({@code -O0}),
+ * where every IR rule keeps its {@link Origin}. Work is per endpoint group and direction:
+ * rule R is contained in S in a group when every IR rule of R there lies, peers and ports,
+ * within one IR rule of S there ({@code AddressSet}/{@code PortSet} containsAll). Of two equal
+ * rules only the later (by policy, direction, index) counts as contained, so duplicates are
+ * reported once. Computed once per lint run and shared by NP203 and NP204.
+ */
+final class ContainmentAnalysis {
+  /** What one policy rule does across the groups where it allows something. */
+  static final class RuleFacts {
+    final Origin origin;
+    int groups;
+    int pods;
+    int containedGroups;
+    final Set<Origin> containers = new TreeSet<>();
+    final Set<Origin> otherContainers = new TreeSet<>();
+    /** Per group it applies to: the policies (keys) holding a rule that contains it there. */
+    final List<Set<String>> containerPolicies = new ArrayList<>();
+
+    RuleFacts(Origin origin) {
+      this.origin = origin;
+    }
+
+    /** True when, in every group it applies to, another rule allows all it allows. */
+    boolean contained() {
+      return groups > 0 && containedGroups == groups;
+    }
+
+    /**
+     * True when, in every group it applies to, a rule of a policy other than its own and not in
+     * {@code removed} allows all it allows.
+     */
+    boolean containedByOthers(Set<String> removed) {
+      for (Set<String> holders : containerPolicies) {
+        if (holders.stream().allMatch(h -> h.equals(origin.policy()) || removed.contains(h))) {
+          return false;
+        }
+      }
+      return groups > 0;
+    }
+  }
+
+  private static final Map<LintContext, ContainmentAnalysis> CACHE = new WeakHashMap<>();
+
+  final Optional<RuleGraph> graph;
+  final Map<Origin, RuleFacts> facts = new TreeMap<>();
+  /** Group id to the indexes (into the cluster's policies) of the policies selecting it. */
+  final Map<String, List<Integer>> selecting = new LinkedHashMap<>();
+  /** Policy key to its first policy (later duplicates are NP107's). */
+  final Map<String, NetworkPolicy> policiesByKey = new LinkedHashMap<>();
+
+  private final Map<List<Object>, Boolean> memo = new HashMap<>();
+
+  private ContainmentAnalysis(Cluster cluster) {
+    cluster.policies().forEach(p -> policiesByKey.putIfAbsent(p.key(), p));
+    RuleGraph g;
+    try {
+      g = new Compiler().compile(cluster, CompileOptions.DEFAULTS.withoutPasses()).graph();
+    } catch (CompileException e) {
+      g = null; // untranslatable input: the NP1xx findings say why
+    }
+    graph = Optional.ofNullable(g);
+    if (g == null) {
+      return;
+    }
+    for (EndpointGroup group : g.groups()) {
+      for (Direction d : Direction.values()) {
+        analyse(group, g.rules(group.id(), d));
+      }
+    }
+    ClusterIndex index = new ClusterIndex(cluster, SemanticsOptions.DEFAULTS);
+    Map<String, Set<Integer>> byGroup = new TreeMap<>();
+    for (int i = 0; i < cluster.policies().size(); i++) {
+      NetworkPolicy p = cluster.policies().get(i);
+      for (int id : index.podsSelected(p.namespace(), p.podSelector())) {
+        Optional<EndpointGroup> group = g.groupOfPod(index.pods().get(id).key());
+        if (group.isPresent()) {
+          byGroup.computeIfAbsent(group.get().id(), k -> new TreeSet<>()).add(i);
+        }
+      }
+    }
+    byGroup.forEach((k, v) -> selecting.put(k, List.copyOf(v)));
+  }
+
+  /** The analysis of {@code context}'s cluster, computed on first use. */
+  static ContainmentAnalysis of(LintContext context) {
+    synchronized (CACHE) {
+      return CACHE.computeIfAbsent(context, c -> new ContainmentAnalysis(c.cluster()));
+    }
+  }
+
+  private void analyse(EndpointGroup group, List<Rule> rules) {
+    Map<Origin, List<Rule>> live = new TreeMap<>();
+    for (Rule r : rules) {
+      // rules that allow nothing are NP202/NP206's business, not containment's
+      if (r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW && !r.peers().isEmpty()
+          && !r.ports().isEmpty()) {
+        r.origins().forEach(o -> live.computeIfAbsent(o, k -> new ArrayList<>()).add(r));
+      }
+    }
+    for (Map.Entry<Origin, List<Rule>> e : live.entrySet()) {
+      Origin o = e.getKey();
+      RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
+      f.groups++;
+      f.pods += group.members().size();
+      Origin first = null;
+      Origin firstOther = null;
+      Set<String> holders = new TreeSet<>();
+      for (Map.Entry<Origin, List<Rule>> c : live.entrySet()) {
+        Origin o2 = c.getKey();
+        if (o2.equals(o) || !contains(c.getValue(), e.getValue())) {
+          continue;
+        }
+        if (o2.compareTo(o) > 0 && contains(e.getValue(), c.getValue())) {
+          continue; // equal rules: only the later one is the duplicate
+        }
+        first = first == null ? o2 : first;
+        holders.add(o2.policy());
+        if (firstOther == null && !o2.policy().equals(o.policy())) {
+          firstOther = o2;
+        }
+      }
+      f.containerPolicies.add(holders);
+      if (first != null) {
+        f.containedGroups++;
+        f.containers.add(first);
+      }
+      if (firstOther != null) {
+        f.otherContainers.add(firstOther);
+      }
+    }
+  }
+
+  /** True when every rule of {@code inner} lies within one rule of {@code outer}. */
+  private boolean contains(List<Rule> outer, List<Rule> inner) {
+    for (Rule r : inner) {
+      boolean found = false;
+      for (Rule s : outer) {
+        if (contains(s, r)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean contains(Rule outer, Rule inner) {
+    // the literal graph shares one peer and port set per policy rule across groups: memoise by identity
+    List<Object> key = List.of(new Identity(outer.peers()), new Identity(outer.ports()), new Identity(inner.peers()),
+        new Identity(inner.ports()));
+    return memo.computeIfAbsent(key,
+        k -> outer.ports().containsAll(inner.ports()) && outer.peers().containsAll(inner.peers()));
+  }
+
+  /** Identity equality for memo keys (the sets' own equals compares contents). */
+  private record Identity(Object ref) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity && ((Identity) o).ref == ref;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(ref);
+    }
+  }
+}
