@@ -36,7 +36,8 @@ public record ChangeBlock(Change change, String sourceNamespace, String sourceDe
 
   /** The number of ordered pod pairs in the block (pairs of a pod with itself excluded). */
   public long pairCount() {
-    long overlap = sources.stream().filter(destinations::contains).count();
+    java.util.Set<String> dests = new java.util.HashSet<>(destinations);
+    long overlap = sources.stream().filter(dests::contains).count();
     return (long) sources.size() * destinations.size() - overlap;
   }
 }

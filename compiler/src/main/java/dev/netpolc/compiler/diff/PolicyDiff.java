@@ -13,6 +13,7 @@ import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.RuleGraphEvaluator;
+import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.NetworkPolicy;
@@ -70,13 +71,19 @@ public final class PolicyDiff {
   private final int[][][] groupAt;
   private final boolean[][] special;
   private final Map<Protocol, int[]> breakpoints = new EnumMap<>(Protocol.class);
-  private final Map<List<Integer>, PortSpace> spaces = new HashMap<>();
+  private final Map<Long, Integer> spaces = new HashMap<>();
+  private final Map<PortSpace, Integer> spaceIds = new HashMap<>();
+  private final List<PortSpace> spaceList = new ArrayList<>();
+  private final Map<Long, Integer> ops = new HashMap<>();
 
   private PolicyDiff(Cluster inventory, List<NetworkPolicy> oldPolicies, List<NetworkPolicy> newPolicies,
       SemanticsOptions options) {
     this.catalog = new PodCatalog(inventory);
     this.pods = catalog.pods();
-    CompileOptions co = CompileOptions.DEFAULTS.withSemantics(options);
+    // Only the passes that shrink the classes cheaply: every pass preserves decisions, and rule
+    // merging, shadow removal and atoms cost more on a large cluster than they save here.
+    CompileOptions co = CompileOptions.DEFAULTS.withSemantics(options).withPasses(List.of(Passes.CIDR_COVER.name(),
+        Passes.PORT_MERGE.name(), Passes.HASH_CONS.name(), Passes.GROUP_ENDPOINTS.name()));
     Compiler compiler = new Compiler();
     this.graphs = new RuleGraph[] {
         compiler.compile(inventory.withPolicies(oldPolicies), co).graph(),
@@ -238,16 +245,16 @@ public final class PolicyDiff {
 
   /**
    * The ports on which direction {@code d} of the group at pod {@code subject}'s address (graph
-   * g, family f) lets the peer pod through; every port when no group decides.
+   * g, family f) lets the peer pod through, as an interned id; every port when no group decides.
    */
-  private PortSpace space(int g, Direction d, int f, int subject, int peer) {
+  private int space(int g, Direction d, int f, int subject, int peer) {
     int group = groupAt[g][f][subject];
     if (group < 0) {
-      return PortSpace.ALL;
+      return intern(PortSpace.ALL);
     }
     int memb = membership[g][dirIndex(d)][f][peer];
-    List<Integer> key = List.of(g, dirIndex(d), group, memb);
-    PortSpace cached = spaces.get(key);
+    long key = ((long) (g * 2 + dirIndex(d)) << 60) | ((long) group << 30) | memb;
+    Integer cached = spaces.get(key);
     if (cached != null) {
       return cached;
     }
@@ -269,14 +276,38 @@ public final class PolicyDiff {
     }
     // Every portless protocol behaves as ICMP: only rules without ports match it.
     boolean portless = RuleGraphEvaluator.decide(graph, grp, d, peerAddr, Protocol.ICMP, 0);
-    PortSpace s = PortSpace.of(allowed, portless);
-    spaces.put(key, s);
-    return s;
+    int id = intern(PortSpace.of(allowed, portless));
+    spaces.put(key, id);
+    return id;
+  }
+
+  private int intern(PortSpace s) {
+    Integer id = spaceIds.get(s);
+    if (id == null) {
+      id = spaceList.size();
+      spaceIds.put(s, id);
+      spaceList.add(s);
+    }
+    return id;
+  }
+
+  /** {@code a ∩ b} (op 0) or {@code a − b} (op 1) of interned spaces, memoised: few distinct spaces recur. */
+  private int op(int op, int a, int b) {
+    long key = ((long) op << 62) | ((long) a << 31) | b;
+    Integer cached = ops.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    PortSpace x = spaceList.get(a);
+    PortSpace y = spaceList.get(b);
+    int id = intern(op == 0 ? x.intersect(y) : x.minus(y));
+    ops.put(key, id);
+    return id;
   }
 
   /** Allowed ports from source pod s to destination pod d over family f in graph g (no shortcut). */
-  private PortSpace allowed(int g, int f, int s, int d) {
-    return space(g, Direction.EGRESS, f, s, d).intersect(space(g, Direction.INGRESS, f, d, s));
+  private int allowed(int g, int f, int s, int d) {
+    return op(0, space(g, Direction.EGRESS, f, s, d), space(g, Direction.INGRESS, f, d, s));
   }
 
   /** The class key of pod i as a source (roleDir = INGRESS: peer sets it is seen through). */
@@ -358,10 +389,13 @@ public final class PolicyDiff {
         if (f < 0) {
           continue; // no common family: never connected
         }
-        PortSpace before = allowed(0, f, s, d);
-        PortSpace after = allowed(1, f, s, d);
-        PortSpace gained = after.minus(before);
-        PortSpace lost = before.minus(after);
+        int before = allowed(0, f, s, d);
+        int after = allowed(1, f, s, d);
+        if (before == after) {
+          continue;
+        }
+        PortSpace gained = spaceList.get(op(1, after, before));
+        PortSpace lost = spaceList.get(op(1, before, after));
         if (gained.isEmpty() && lost.isEmpty()) {
           continue;
         }
