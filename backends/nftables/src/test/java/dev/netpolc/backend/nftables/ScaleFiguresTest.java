@@ -8,7 +8,7 @@ import dev.netpolc.backend.nftables.sim.Chain;
 import dev.netpolc.backend.nftables.sim.NftParser;
 import dev.netpolc.backend.nftables.sim.Table;
 import dev.netpolc.compiler.CompileOptions;
-import dev.netpolc.compiler.gen.ClusterGen;
+import dev.netpolc.compiler.gen.LargeClusterGen;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.RuleGraph;
@@ -37,9 +37,9 @@ class ScaleFiguresTest {
   void largeClusterChainLengthIsBoundedByTheGroupsIrRules() {
     Assumptions.assumeTrue(Boolean.getBoolean("netpolc.scaleFigures"),
         "large-cluster figures skipped: run with -Dnetpolc.scaleFigures=true");
-    Cluster large = ClusterGen.large(7, 5000, 500);
+    Cluster large = LargeClusterGen.generate(7, 5000, 500);
     report("generated 5000 pods / 500 policies cluster-wide", large, CompileOptions.DEFAULTS);
-    report("generated 5000 pods / 500 policies node n1", large, CompileOptions.DEFAULTS.withNode("n1"));
+    report("generated 5000 pods / 500 policies node node1", large, CompileOptions.DEFAULTS.withNode("node1"));
   }
 
   private static void report(String label, Cluster c, CompileOptions options) {
