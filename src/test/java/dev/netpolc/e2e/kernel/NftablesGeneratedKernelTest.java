@@ -9,7 +9,6 @@ import dev.netpolc.kernel.Family;
 import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.PortSpec;
 import dev.netpolc.kernel.Probe;
-import dev.netpolc.kernel.Prober;
 import dev.netpolc.kernel.Reachability;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
@@ -69,13 +68,13 @@ class NftablesGeneratedKernelTest {
             NodeRulesets rules = NodeRulesets.compile(cluster, layout);
             rules.load(t);
             NftablesConformanceKernelTest.forgetPreviousCase(t, true);
-            Reachability seen = Prober.probe(t, all, KernelMatrix.PROBING);
             ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
             Map<Probe, Boolean> expected = new LinkedHashMap<>();
             for (Probe p : all) {
               expected.put(p, ref.allows(Connection.of(t.address(p.from(), p.family()), t.address(p.to(), p.family()),
                   p.protocol(), p.port())));
             }
+            Reachability seen = KernelMatrix.probe(t, all, expected);
             examples.incrementAndGet();
             probes.addAndGet(all.size());
             allowed.addAndGet((int) expected.values().stream().filter(v -> v).count());

@@ -145,12 +145,13 @@ class NftablesReapplyKernelTest {
     // Neighbour caches only: flushing conntrack would drop the established flows under test.
     NftablesConformanceKernelTest.forgetPreviousCase(t, false);
     List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
-    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes));
     ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
+    List<ReachabilityMatrix> want = probes.stream()
+        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
+    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < probes.size(); i++) {
-      ReachabilityMatrix want = MatrixComputer.compute(cluster, ref, probes.get(i).port(), probes.get(i).protocol());
-      out.addAll(MatrixDiff.describe("reapply", want, seen.matrices().get(i)));
+      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
     }
     return out;
   }
