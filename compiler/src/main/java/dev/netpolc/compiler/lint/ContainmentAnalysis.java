@@ -56,12 +56,12 @@ final class ContainmentAnalysis {
     }
 
     /**
-     * True when, in every group it applies to, a rule of a policy other than its own and not in
-     * {@code removed} allows all it allows.
+     * True when, in every group it applies to, a rule of an {@code eligible} policy (by key) other
+     * than its own and not in {@code removed} allows all it allows.
      */
-    boolean containedByOthers(Set<String> removed) {
+    boolean containedByOthers(Set<String> removed, java.util.function.Predicate<String> eligible) {
       for (Set<String> holders : containerPolicies) {
-        if (holders.stream().allMatch(h -> h.equals(origin.policy()) || removed.contains(h))) {
+        if (holders.stream().noneMatch(h -> !h.equals(origin.policy()) && !removed.contains(h) && eligible.test(h))) {
           return false;
         }
       }

@@ -22,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * NP204: a policy whose removal changes nothing — every rule of it is contained in rules of
  * other policies for the same pods (see NP203), and every pod it selects is isolated in its
  * directions by other policies too — or a set of policies that together changes nothing,
- * since every pod they isolate is allowed all traffic in each isolated direction.
+ * since every pod they isolate is allowed all traffic in each isolated direction. A policy
+ * with {@code podSelector: {}} also guards pods created later, so only other such policies of
+ * its namespace make it redundant: a default-deny is never reported because today's pods all
+ * have narrower policies.
  */
 public final class RedundantPolicy extends CompilerRule {
   /** The rule id. */
@@ -77,15 +81,21 @@ public final class RedundantPolicy extends CompilerRule {
       if (groups.isEmpty() || keyCount.get(p.key()) > 1) {
         continue; // selects nothing (NP201) or defined twice (NP107)
       }
-      if (!isolationProvidedByOthers(p, i, groups, analysis, policies, removed)) {
+      // A policy selecting the whole namespace also covers pods that do not exist yet (the
+      // default-deny idiom): only other whole-namespace policies of that namespace can stand in.
+      Predicate<NetworkPolicy> eligible = p.podSelector().isEmpty()
+          ? q -> q.podSelector().isEmpty() && q.namespace().equals(p.namespace())
+          : q -> true;
+      if (!isolationProvidedByOthers(p, i, groups, analysis, policies, removed, eligible)) {
         continue;
       }
       Set<Origin> containers = new TreeSet<>();
       boolean allContained = true;
       for (ContainmentAnalysis.RuleFacts f : analysis.facts.values()) {
         if (f.origin.policy().equals(p.key())) {
-          allContained &= f.containedByOthers(removed);
-          f.otherContainers.stream().filter(c -> !removed.contains(c.policy())).forEach(containers::add);
+          allContained &= f.containedByOthers(removed, key -> eligible.test(analysis.policiesByKey.get(key)));
+          f.otherContainers.stream().filter(c -> !removed.contains(c.policy()))
+              .filter(c -> eligible.test(analysis.policiesByKey.get(c.policy()))).forEach(containers::add);
         }
       }
       if (!allContained) {
@@ -104,14 +114,15 @@ public final class RedundantPolicy extends CompilerRule {
   }
 
   private static boolean isolationProvidedByOthers(NetworkPolicy p, int self, List<String> groups,
-      ContainmentAnalysis analysis, List<NetworkPolicy> policies, Set<String> removed) {
+      ContainmentAnalysis analysis, List<NetworkPolicy> policies, Set<String> removed,
+      Predicate<NetworkPolicy> eligible) {
     for (String g : groups) {
       for (boolean ingress : new boolean[] {true, false}) {
         if (ingress ? !p.isolatesIngress() : !p.isolatesEgress()) {
           continue;
         }
         boolean provided = analysis.selecting.get(g).stream().anyMatch(j -> j != self
-            && !removed.contains(policies.get(j).key())
+            && !removed.contains(policies.get(j).key()) && eligible.test(policies.get(j))
             && (ingress ? policies.get(j).isolatesIngress() : policies.get(j).isolatesEgress()));
         if (!provided) {
           return false;

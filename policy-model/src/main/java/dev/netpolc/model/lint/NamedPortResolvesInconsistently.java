@@ -13,10 +13,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * NP207: a named port that resolves to different numbers on different destination pods
- * (ingress: the selected pods; egress: the pods the rule's selector peers match). It works,
- * since each pod's own number is used, but one rule then opens different ports on different
- * pods, which is rarely what a reader of the policy expects.
+ * NP207: a named port of an ingress rule that resolves to different numbers across the pods
+ * the policy selects. It works, since each pod's own number is used, but one rule then opens
+ * different ports on different pods, which is rarely what a reader of the policy expects. Egress
+ * rules are left alone: naming one port across many different destinations (a "metrics" port
+ * for every scraped application) is what named ports are for.
  */
 public final class NamedPortResolvesInconsistently extends BaseRule {
   /** The rule id. */
@@ -31,27 +32,22 @@ public final class NamedPortResolvesInconsistently extends BaseRule {
   public void check(LintContext context, LintSink sink) {
     Selection selection = context.selection();
     for (NetworkPolicy p : context.cluster().policies()) {
-      List<Pod> subjects = null;
-      for (RuleWalk w : RuleWalk.of(p)) {
-        if (!w.effective() || w.rule().ports().stream().noneMatch(NamedPortResolvesInconsistently::named)) {
-          continue;
-        }
-        List<Pod> destinations;
-        if (w.ingress()) {
-          subjects = subjects != null ? subjects : selection.subjects(p);
-          destinations = subjects;
-        } else {
-          destinations = selection.rulePods(p, w.rule());
-        }
-        for (int k = 0; k < w.rule().ports().size(); k++) {
-          PolicyPort port = w.rule().ports().get(k);
+      if (!p.isolatesIngress() || p.ingress().stream().allMatch(r -> r.ports().stream().noneMatch(
+          NamedPortResolvesInconsistently::named))) {
+        continue;
+      }
+      List<Pod> subjects = selection.subjects(p);
+      for (int i = 0; i < p.ingress().size(); i++) {
+        List<PolicyPort> ports = p.ingress().get(i).ports();
+        for (int k = 0; k < ports.size(); k++) {
+          PolicyPort port = ports.get(k);
           Optional<Protocol> protocol = port.effectiveProtocol();
           if (!named(port) || protocol.isEmpty()) {
             continue;
           }
           String name = port.port().get().name();
           Map<Integer, List<String>> byNumber = new TreeMap<>();
-          for (Pod pod : destinations) {
+          for (Pod pod : subjects) {
             pod.namedPort(name, protocol.get())
                 .ifPresent(n -> byNumber.computeIfAbsent(n, x -> new ArrayList<>()).add(pod.key()));
           }
@@ -59,9 +55,9 @@ public final class NamedPortResolvesInconsistently extends BaseRule {
             String detail = byNumber.entrySet().stream()
                 .map(e -> e.getKey() + " on " + sample(e.getValue()))
                 .collect(Collectors.joining("; "));
-            sink.report(p, finding(p, w.path() + ".ports[" + k + "].port", "named port \"" + name + "\" ("
-                + protocol.get() + ") resolves to different numbers across the "
-                + (w.ingress() ? "selected" : "destination") + " pods: " + detail));
+            sink.report(p, finding(p, "spec.ingress[" + i + "].ports[" + k + "].port", "named port \"" + name
+                + "\" (" + protocol.get() + ") resolves to different numbers across the selected pods: " + detail
+                + ", so this rule opens different ports on different pods"));
           }
         }
       }
