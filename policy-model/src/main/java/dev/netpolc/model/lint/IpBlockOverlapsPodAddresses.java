@@ -1,6 +1,7 @@
 package dev.netpolc.model.lint;
 
 import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.IpBlock;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
@@ -8,8 +9,11 @@ import dev.netpolc.model.Peer;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * NP205: an {@code ipBlock} that covers pod or node addresses: a node's {@code podCIDRs}, a
@@ -33,20 +37,24 @@ public final class IpBlockOverlapsPodAddresses extends BaseRule {
 
   @Override
   public void check(LintContext context, LintSink sink) {
-    List<Known> known = new ArrayList<>();
+    // Node pod CIDRs are few and scanned; host addresses are many and binary-searched.
+    List<Known> ranges = new ArrayList<>();
+    List<Known> hosts = new ArrayList<>();
     for (Node n : context.cluster().nodes()) {
-      n.podCidrs().forEach(c -> known.add(new Known(c, "pod CIDR " + c + " of node " + n.name())));
-      n.addresses().forEach(a -> known.add(new Known(Cidr.host(a), "address " + a + " of node " + n.name())));
+      n.podCidrs().forEach(c -> ranges.add(new Known(c, "pod CIDR " + c + " of node " + n.name())));
+      n.addresses().forEach(a -> hosts.add(new Known(Cidr.host(a), "address " + a + " of node " + n.name())));
     }
     for (Pod pod : context.cluster().pods()) {
       if (pod.isActive()) {
         String what = pod.hostNetwork() ? "host-network pod " : "pod ";
-        pod.ips().forEach(a -> known.add(new Known(Cidr.host(a), what + pod.key() + " (" + a + ")")));
+        pod.ips().forEach(a -> hosts.add(new Known(Cidr.host(a), what + pod.key() + " (" + a + ")")));
       }
     }
-    if (known.isEmpty()) {
+    if (ranges.isEmpty() && hosts.isEmpty()) {
       return;
     }
+    hosts.sort(Comparator.comparing((Known k) -> k.cidr().first()).thenComparing(Known::what));
+    List<IpAddress> hostAddresses = hosts.stream().map(k -> k.cidr().first()).collect(Collectors.toList());
     for (NetworkPolicy p : context.cluster().policies()) {
       for (RuleWalk w : RuleWalk.of(p)) {
         List<Peer> peers = w.rule().peers();
@@ -62,7 +70,17 @@ public final class IpBlockOverlapsPodAddresses extends BaseRule {
           List<Cidr> except = block.get().except().stream().map(Cidr::parse).flatMap(Optional::stream)
               .map(Cidr.Parsed::cidr).toList();
           List<String> hits = new ArrayList<>();
-          for (Known k : known) {
+          for (Known k : ranges) {
+            if (overlaps(cidr.get(), except, k.cidr())) {
+              hits.add(k.what());
+            }
+          }
+          int from = Collections.binarySearch(hostAddresses, cidr.get().first());
+          for (int i = from >= 0 ? from : -from - 1; i < hosts.size(); i++) {
+            Known k = hosts.get(i);
+            if (k.cidr().first().compareTo(cidr.get().last()) > 0) {
+              break;
+            }
             if (overlaps(cidr.get(), except, k.cidr())) {
               hits.add(k.what());
             }
