@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         LintCommand.class,
         CompileCommand.class,
         VerifyCommand.class,
+        ExplainCommand.class,
+        DiffCommand.class,
     })
 public final class Main implements Runnable {
 

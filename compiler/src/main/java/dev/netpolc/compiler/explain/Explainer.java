@@ -149,8 +149,8 @@ public final class Explainer {
     if (!out.isEmpty()) {
       return out;
     }
-    // Nothing is near: a new rule in the first isolating policy.
-    PolicyRef first = v.selecting().get(0);
+    // Nothing is near: a new rule in the isolating policy most specific to the pod.
+    PolicyRef first = target(v.selecting(), ingress);
     String path = "spec." + dir;
     String who = subject.map(Pod::key).orElse("?");
     String ports = c.portProtocol().isPresent()
@@ -163,6 +163,27 @@ public final class Explainer {
         .orElse(first.position());
     out.add(new Suggestion(dir, Optional.of(first.key()), path, pos, text));
     return out;
+  }
+
+  /**
+   * The policy a new rule belongs in: the first that selects by labels and already has rules in
+   * this direction, else the first that selects by labels, else the first.
+   */
+  private PolicyRef target(List<PolicyRef> selecting, boolean ingress) {
+    PolicyRef byLabels = null;
+    for (PolicyRef r : selecting) {
+      Optional<NetworkPolicy> p = find(r);
+      if (p.isEmpty() || p.get().podSelector().isEmpty()) {
+        continue;
+      }
+      if (!(ingress ? p.get().ingress() : p.get().egress()).isEmpty()) {
+        return r;
+      }
+      if (byLabels == null) {
+        byLabels = r;
+      }
+    }
+    return byLabels != null ? byLabels : selecting.get(0);
   }
 
   private static String peerDescription(Optional<Pod> pod, Endpoint ep) {

@@ -1,0 +1,164 @@
+package dev.netpolc.cli;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.cli.format.diff.DiffFormat;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.diff.Change;
+import dev.netpolc.compiler.diff.DiffResult;
+import dev.netpolc.compiler.diff.PolicyDiff;
+import dev.netpolc.compiler.matrix.PortSpec;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.Namespace;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Node;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.Protocol;
+import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.validation.ValidationOptions;
+import dev.netpolc.model.validation.Validator;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code netpolc diff OLD NEW}: the connections between pods that a policy change newly allows
+ * and newly denies, grouped by namespace and pod labels with port ranges merged.
+ *
+ * <p>The inventory (namespaces, pods, nodes) is shared by both sides: it is read from
+ * {@code --cluster}, then OLD, then NEW, and the first definition of each namespace, pod or node
+ * wins. Policies in {@code --cluster} files belong to both sides.
+ */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Lists the pod-to-pod connections that become allowed and that become denied when the policies",
+        "of OLD are replaced by those of NEW, on the inventory of --cluster (and of OLD and NEW)."},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+        "0:diff printed",
+        "1:--fail-on-new-allow and something is newly allowed",
+        "2:unusable input (unreadable file, YAML or validation error) or bad arguments",
+        "3:internal error"})
+public final class DiffCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "OLD", description = "The policies before: a file or directory.")
+  String oldPath;
+
+  @Parameters(index = "1", paramLabel = "NEW", description = "The policies after: a file or directory.")
+  String newPath;
+
+  @Option(names = "--cluster", paramLabel = "PATH",
+      description = "Inventory (namespaces, pods, nodes) shared by both sides; repeatable.")
+  List<String> clusterPaths = new ArrayList<>();
+
+  @Option(names = "--port", paramLabel = "PORT|NAME",
+      description = "Only this port: a number, or a container-port name resolved on each destination pod.")
+  String port;
+
+  @Option(names = "--protocol", paramLabel = "PROTO", description = "With --port: TCP (default), UDP or SCTP.")
+  String protocol;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  DiffFormat format;
+
+  @Option(names = "--fail-on-new-allow", description = "Exit 1 when any connection becomes allowed.")
+  boolean failOnNewAllow;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<PortSpec> portSpec = Optional.empty();
+    if (port != null) {
+      try {
+        portSpec = Optional.of(PortSpec.parse(port));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + e.getMessage());
+      }
+    }
+    if (protocol != null && port == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol needs --port");
+    }
+    Protocol proto = protocol == null ? Protocol.TCP : Protocol.parseLenient(protocol).orElseThrow(() ->
+        new CommandLine.ParameterException(spec.commandLine(), "--protocol: '" + protocol + "' is not TCP, UDP or SCTP"));
+
+    Cluster shared = Cluster.EMPTY;
+    if (!clusterPaths.isEmpty()) {
+      Optional<Cluster> c = InputLoader.load(clusterPaths, InputLoader.textPrinter(err), err);
+      if (c.isEmpty()) {
+        return Main.EXIT_USAGE;
+      }
+      shared = c.get();
+    }
+    Optional<Cluster> before = InputLoader.load(List.of(oldPath), InputLoader.textPrinter(err), err);
+    if (before.isEmpty()) {
+      return Main.EXIT_USAGE;
+    }
+    Optional<Cluster> after = InputLoader.load(List.of(newPath), InputLoader.textPrinter(err), err);
+    if (after.isEmpty()) {
+      return Main.EXIT_USAGE;
+    }
+    Cluster inventory = inventory(List.of(shared, before.get(), after.get()));
+    List<NetworkPolicy> oldPolicies = ImmutableList.<NetworkPolicy>builder().addAll(shared.policies())
+        .addAll(before.get().policies()).build();
+    List<NetworkPolicy> newPolicies = ImmutableList.<NetworkPolicy>builder().addAll(shared.policies())
+        .addAll(after.get().policies()).build();
+    List<Diagnostic> invalid = new ArrayList<>();
+    Validator validator = new Validator(ValidationOptions.DEFAULT);
+    Set<Diagnostic> seen = new HashSet<>();
+    for (List<NetworkPolicy> side : List.of(oldPolicies, newPolicies)) {
+      for (Diagnostic d : validator.validate(inventory.withPolicies(side))) {
+        if (Validator.blocksCompilation(d) && seen.add(d)) {
+          invalid.add(d);
+        }
+      }
+    }
+    if (!invalid.isEmpty()) {
+      InputLoader.textPrinter(err).print(invalid);
+      err.println("netpolc: the input is invalid; run 'netpolc lint' for details");
+      return Main.EXIT_USAGE;
+    }
+    if (inventory.pods().isEmpty()) {
+      err.println("netpolc diff: no pods in the input, so no connection can change; give the inventory with --cluster");
+    }
+    DiffResult result = PolicyDiff.compute(inventory, oldPolicies, newPolicies, SemanticsOptions.DEFAULTS);
+    Optional<String> probe = Optional.empty();
+    if (portSpec.isPresent()) {
+      result = result.at(proto, portSpec.get());
+      probe = Optional.of(proto + " " + portSpec.get());
+    }
+    // Rendered whole before printing: no partial output.
+    out.print(format.format(result, probe));
+    out.flush();
+    return failOnNewAllow && !result.blocks(Change.NEWLY_ALLOWED).isEmpty() ? Main.EXIT_FINDINGS : Main.EXIT_OK;
+  }
+
+  /** The inventories together; the first definition of each namespace, pod and node wins. */
+  static Cluster inventory(List<Cluster> parts) {
+    List<Namespace> namespaces = firsts(parts, Cluster::namespaces, Namespace::name);
+    List<Pod> pods = firsts(parts, Cluster::pods, Pod::key);
+    List<Node> nodes = firsts(parts, Cluster::nodes, Node::name);
+    return new Cluster(namespaces, pods, nodes, List.of());
+  }
+
+  private static <T> List<T> firsts(List<Cluster> parts, Function<Cluster, List<T>> items, Function<T, String> key) {
+    Set<String> seen = new HashSet<>();
+    return parts.stream().flatMap(c -> items.apply(c).stream()).filter(t -> seen.add(key.apply(t)))
+        .collect(Collectors.toList());
+  }
+}

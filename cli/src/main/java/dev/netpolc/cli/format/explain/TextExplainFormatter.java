@@ -1,0 +1,85 @@
+package dev.netpolc.cli.format.explain;
+
+import dev.netpolc.compiler.explain.ExplainReport;
+import dev.netpolc.compiler.explain.ExplainReport.DirectionReport;
+import dev.netpolc.compiler.explain.ExplainReport.PolicyLocation;
+import dev.netpolc.compiler.explain.ExplainReport.PolicyMissReport;
+import dev.netpolc.compiler.explain.ExplainReport.RuleLocation;
+import dev.netpolc.compiler.explain.ExplainReport.RuleMissReport;
+import dev.netpolc.compiler.explain.ExplainReport.Side;
+import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
+import dev.netpolc.model.SourcePosition;
+
+/** {@code netpolc explain --format text}: the decision, then each direction, then suggestions. */
+final class TextExplainFormatter {
+  private TextExplainFormatter() {}
+
+  static String format(ExplainReport r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.source().describe()).append(" -> ").append(r.destination().describe()).append(' ')
+        .append(r.connection().describe()).append(": ").append(r.allowed() ? "ALLOWED" : "DENIED").append('\n');
+    if (r.shortcut().equals("same-pod")) {
+      sb.append("  same pod: the traffic never leaves it\n");
+      return sb.toString();
+    }
+    if (r.shortcut().equals("node-local")) {
+      sb.append("  between a pod and the node it runs on: always allowed\n");
+      return sb.toString();
+    }
+    direction(sb, r.egress(), r.source());
+    direction(sb, r.ingress(), r.destination());
+    if (!r.suggestions().isEmpty()) {
+      sb.append("nearest change").append(r.suggestions().size() > 1 ? "s" : "").append(" that would allow it:\n");
+      for (Suggestion s : r.suggestions()) {
+        sb.append("  - ").append(s.text()).append(s.position().isKnown() ? " (" + s.position() + ")" : "").append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void direction(StringBuilder sb, DirectionReport d, Side side) {
+    if (!d.applies()) {
+      sb.append(d.direction()).append(": ").append(side.kind().equals("node") ? "a node" : "not a pod")
+          .append(", no policy applies: allowed\n");
+      return;
+    }
+    String pod = side.pod().orElse(side.address());
+    if (!d.isolated()) {
+      sb.append(d.direction()).append(" of ").append(pod).append(": not isolated (no policy selects it for ")
+          .append(d.direction()).append("): allowed\n");
+      return;
+    }
+    sb.append(d.direction()).append(" of ").append(pod).append(": isolated by\n");
+    for (PolicyLocation p : d.selectingPolicies()) {
+      sb.append("    ").append(p.policy()).append(at(p.position())).append('\n');
+    }
+    if (d.matched().isPresent()) {
+      RuleLocation m = d.matched().get();
+      sb.append("  allowed by ").append(m.policy()).append(' ').append(m.path()).append(" (").append(m.peer())
+          .append(", ").append(m.port()).append(')').append(at(m.position())).append('\n');
+      return;
+    }
+    sb.append("  denied: no rule of these policies matches\n");
+    for (PolicyMissReport miss : d.misses()) {
+      if (miss.rules().isEmpty()) {
+        sb.append("    ").append(miss.policy()).append(": no ").append(d.direction()).append(" rules (allows nothing)")
+            .append(at(miss.position())).append('\n');
+        continue;
+      }
+      for (RuleMissReport rule : miss.rules()) {
+        sb.append("    ").append(miss.policy()).append(' ').append(rule.path()).append(at(rule.position()))
+            .append(":\n");
+        for (String f : rule.peerFailures()) {
+          sb.append("      ").append(f).append('\n');
+        }
+        for (String f : rule.portFailures()) {
+          sb.append("      ").append(f).append('\n');
+        }
+      }
+    }
+  }
+
+  private static String at(SourcePosition p) {
+    return p.isKnown() ? " at " + p : "";
+  }
+}
