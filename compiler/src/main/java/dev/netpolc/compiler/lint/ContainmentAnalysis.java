@@ -6,14 +6,17 @@ import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.lint.LintContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.function.Predicate;
 
 /**
  * Which policy rules are contained in which, read off the literal rule graph ({@code -O0}),
@@ -32,7 +36,9 @@ import java.util.WeakHashMap;
  * rule R is contained in S in a group when every IR rule of R there lies, peers and ports,
  * within one IR rule of S there ({@code AddressSet}/{@code PortSet} containsAll). Of two equal
  * rules only the later (by policy, direction, index) counts as contained, so duplicates are
- * reported once. Computed once per lint run and shared by NP203 and NP204.
+ * reported once. Without an inventory the same facts are decided from the policies alone
+ * ({@link StaticContainment}), with one stand-in group per policy rule. Computed once per lint
+ * run and shared by NP203 and NP204.
  */
 final class ContainmentAnalysis {
   /** What one policy rule does across the groups where it allows something. */
@@ -80,8 +86,19 @@ final class ContainmentAnalysis {
 
   private final Map<List<Object>, Boolean> memo = new HashMap<>();
 
+  private final List<NetworkPolicy> policies;
+  /** True when decided from the policies alone (no inventory): see {@link StaticContainment}. */
+  final boolean isStatic;
+
   private ContainmentAnalysis(Cluster cluster) {
+    this.policies = cluster.policies();
     cluster.policies().forEach(p -> policiesByKey.putIfAbsent(p.key(), p));
+    this.isStatic = !cluster.hasInventory();
+    if (isStatic) {
+      graph = Optional.empty();
+      analyseStatically();
+      return;
+    }
     RuleGraph g;
     try {
       g = new Compiler().compile(cluster, CompileOptions.DEFAULTS.withoutPasses()).graph();
@@ -116,6 +133,154 @@ final class ContainmentAnalysis {
     synchronized (CACHE) {
       return CACHE.computeIfAbsent(context, c -> new ContainmentAnalysis(c.cluster()));
     }
+  }
+
+  /** Per namespace, each isolated policy rule against the rules of broader-or-equal policies. */
+  private void analyseStatically() {
+    for (int i = 0; i < policies.size(); i++) {
+      NetworkPolicy p = policies.get(i);
+      for (Direction d : Direction.values()) {
+        if (!isolates(p, d)) {
+          continue;
+        }
+        List<PolicyRule> rules = rules(p, d);
+        for (int j = 0; j < rules.size(); j++) {
+          Origin o = origin(p, d, j);
+          RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
+          f.groups = 1;
+          Origin first = null;
+          Origin firstOther = null;
+          Set<String> holders = new TreeSet<>();
+          for (NetworkPolicy q : policies) {
+            if (!q.namespace().equals(p.namespace()) || !isolates(q, d)
+                || !StaticContainment.broader(q.podSelector(), p.podSelector())) {
+              continue;
+            }
+            boolean sameSubjects = StaticContainment.broader(p.podSelector(), q.podSelector());
+            List<PolicyRule> qRules = rules(q, d);
+            for (int k = 0; k < qRules.size(); k++) {
+              Origin o2 = origin(q, d, k);
+              if (o2.equals(o) || !StaticContainment.contains(q, qRules.get(k), p, rules.get(j))) {
+                continue;
+              }
+              if (o2.compareTo(o) > 0 && sameSubjects && StaticContainment.contains(p, rules.get(j), q, qRules.get(k))) {
+                continue; // equal rules: only the later one is the duplicate
+              }
+              first = first == null ? o2 : first;
+              holders.add(q.key());
+              if (firstOther == null && !q.key().equals(p.key())) {
+                firstOther = o2;
+              }
+            }
+          }
+          f.containerPolicies.add(holders);
+          if (first != null) {
+            f.containedGroups = 1;
+            f.containers.add(first);
+          }
+          if (firstOther != null) {
+            f.otherContainers.add(firstOther);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isolates(NetworkPolicy p, Direction d) {
+    return d == Direction.INGRESS ? p.isolatesIngress() : p.isolatesEgress();
+  }
+
+  private static List<PolicyRule> rules(NetworkPolicy p, Direction d) {
+    return d == Direction.INGRESS ? p.ingress() : p.egress();
+  }
+
+  private static Origin origin(NetworkPolicy p, Direction d, int j) {
+    return new Origin(p.key(), d, j, p.source().find("spec." + d.apiName() + "[" + j + "]"));
+  }
+
+  /**
+   * True when policy {@code i} selects some pod (always assumed without an inventory) and every
+   * pod it selects is isolated in each of its directions by another {@code eligible} policy not
+   * in {@code removed}.
+   */
+  boolean isolationProvidedByOthers(int i, Set<String> removed, Predicate<NetworkPolicy> eligible) {
+    NetworkPolicy p = policies.get(i);
+    for (Direction d : Direction.values()) {
+      if (!isolates(p, d)) {
+        continue;
+      }
+      if (isStatic) {
+        boolean provided = false;
+        for (int j = 0; j < policies.size(); j++) {
+          NetworkPolicy q = policies.get(j);
+          provided |= j != i && !removed.contains(q.key()) && eligible.test(q) && isolates(q, d)
+              && q.namespace().equals(p.namespace()) && StaticContainment.broader(q.podSelector(), p.podSelector());
+        }
+        if (!provided) {
+          return false;
+        }
+        continue;
+      }
+      for (String g : groupsOf(i)) {
+        boolean provided = selecting.get(g).stream().anyMatch(j -> j != i
+            && !removed.contains(policies.get(j).key()) && eligible.test(policies.get(j))
+            && isolates(policies.get(j), d));
+        if (!provided) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The groups policy {@code i} selects; one stand-in group without an inventory. */
+  List<String> groupsOf(int i) {
+    if (isStatic) {
+      return List.of("");
+    }
+    List<String> out = new ArrayList<>();
+    selecting.forEach((g, ps) -> {
+      if (ps.contains(i)) {
+        out.add(g);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * True when every pod the policies isolate is allowed all traffic in each isolated direction;
+   * false when no pod is isolated at all (then NP201 has the story).
+   */
+  boolean changesNothing() {
+    if (isStatic) {
+      for (NetworkPolicy p : policies) {
+        for (Direction d : Direction.values()) {
+          if (isolates(p, d) && policies.stream().noneMatch(q -> q.namespace().equals(p.namespace())
+              && isolates(q, d) && StaticContainment.broader(q.podSelector(), p.podSelector())
+              && rules(q, d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty()))) {
+            return false;
+          }
+        }
+      }
+      return !policies.isEmpty();
+    }
+    RuleGraph g = graph.orElse(null);
+    if (g == null || g.groups().stream().noneMatch(x -> x.ingressIsolated() || x.egressIsolated())) {
+      return false;
+    }
+    for (EndpointGroup group : g.groups()) {
+      for (Direction d : Direction.values()) {
+        if (group.isolated(d) && g.rules(group.id(), d).stream().noneMatch(ContainmentAnalysis::allowsAll)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean allowsAll(Rule r) {
+    return r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW && r.peers().containsAll(AddressSet.ALL)
+        && r.ports().containsAll(PortSet.ALL_PROTOCOLS);
   }
 
   private void analyse(EndpointGroup group, List<Rule> rules) {

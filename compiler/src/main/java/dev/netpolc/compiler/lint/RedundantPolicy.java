@@ -1,14 +1,6 @@
 package dev.netpolc.compiler.lint;
 
-import dev.netpolc.compiler.ir.Action;
-import dev.netpolc.compiler.ir.AddressSet;
-import dev.netpolc.compiler.ir.Direction;
-import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Origin;
-import dev.netpolc.compiler.ir.PortSet;
-import dev.netpolc.compiler.ir.Rule;
-import dev.netpolc.compiler.ir.RuleGraph;
-import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
@@ -31,7 +23,8 @@ import java.util.function.Predicate;
  * since every pod they isolate is allowed all traffic in each isolated direction. A policy
  * with {@code podSelector: {}} also guards pods created later, so only other such policies of
  * its namespace make it redundant: a default-deny is never reported because today's pods all
- * have narrower policies.
+ * have narrower policies. Without an inventory the same is decided from the policies alone,
+ * for every possible set of pods (see {@link StaticContainment}).
  */
 public final class RedundantPolicy extends CompilerRule {
   /** The rule id. */
@@ -39,34 +32,25 @@ public final class RedundantPolicy extends CompilerRule {
 
   /** The rule. */
   public RedundantPolicy() {
-    super(ID, Severity.WARNING, "a whole policy is redundant, or the whole set changes nothing", true);
+    super(ID, Severity.WARNING, "a whole policy is redundant, or the whole set changes nothing", false);
   }
 
   @Override
   public void check(LintContext context, LintSink sink) {
     ContainmentAnalysis analysis = ContainmentAnalysis.of(context);
     List<NetworkPolicy> policies = context.cluster().policies();
-    if (analysis.graph.isEmpty() || policies.isEmpty()) {
-      return;
+    if ((analysis.graph.isEmpty() && !analysis.isStatic) || policies.isEmpty()) {
+      return; // untranslatable input: the NP1xx findings say why
     }
-    RuleGraph graph = analysis.graph.get();
-    if (graph.groups().stream().noneMatch(g -> g.ingressIsolated() || g.egressIsolated())) {
-      return; // no policy selects a pod: NP201's
-    }
-    if (changesNothing(graph)) {
+    if (analysis.changesNothing()) {
       NetworkPolicy first = policies.get(0);
-      int pods = graph.groups().stream().filter(g -> g.ingressIsolated() || g.egressIsolated())
-          .mapToInt(g -> g.members().size()).sum();
       sink.report(first, new Diagnostic(ID, defaultSeverity(), first.source().find("metadata.name"), "metadata.name",
-          "metadata.name: the " + policies.size() + " policies together change nothing: every one of the " + pods
-              + " pods they isolate is allowed all traffic in each direction it is isolated in (" + first.key() + ")",
-          List.of()));
+          "metadata.name: the " + policies.size() + " policies together change nothing: every pod they isolate is "
+              + "allowed all traffic in each direction it is isolated in (" + first.key() + ")", List.of()));
       return;
     }
     Map<String, Integer> keyCount = new HashMap<>();
     policies.forEach(p -> keyCount.merge(p.key(), 1, Integer::sum));
-    Map<Integer, List<String>> groupsOf = new HashMap<>();
-    analysis.selecting.forEach((g, ps) -> ps.forEach(i -> groupsOf.computeIfAbsent(i, k -> new ArrayList<>()).add(g)));
     // Later policies (by key) first: of two equal policies the later is the redundant one, and
     // a policy found redundant no longer vouches for the others.
     List<Integer> order = new ArrayList<>();
@@ -77,8 +61,7 @@ public final class RedundantPolicy extends CompilerRule {
     Set<String> removed = new HashSet<>();
     for (int i : order) {
       NetworkPolicy p = policies.get(i);
-      List<String> groups = groupsOf.getOrDefault(i, List.of());
-      if (groups.isEmpty() || keyCount.get(p.key()) > 1) {
+      if (analysis.groupsOf(i).isEmpty() || keyCount.get(p.key()) > 1) {
         continue; // selects nothing (NP201) or defined twice (NP107)
       }
       // A policy selecting the whole namespace also covers pods that do not exist yet (the
@@ -86,7 +69,7 @@ public final class RedundantPolicy extends CompilerRule {
       Predicate<NetworkPolicy> eligible = p.podSelector().isEmpty()
           ? q -> q.podSelector().isEmpty() && q.namespace().equals(p.namespace())
           : q -> true;
-      if (!isolationProvidedByOthers(p, i, groups, analysis, policies, removed, eligible)) {
+      if (!analysis.isolationProvidedByOthers(i, removed, eligible)) {
         continue;
       }
       Set<Origin> containers = new TreeSet<>();
@@ -111,41 +94,5 @@ public final class RedundantPolicy extends CompilerRule {
           "metadata.name: this policy changes nothing: " + why + ", and other policies isolate the pods it selects "
               + "as well; removing it allows and denies the same (" + p.key() + ")", related));
     }
-  }
-
-  private static boolean isolationProvidedByOthers(NetworkPolicy p, int self, List<String> groups,
-      ContainmentAnalysis analysis, List<NetworkPolicy> policies, Set<String> removed,
-      Predicate<NetworkPolicy> eligible) {
-    for (String g : groups) {
-      for (boolean ingress : new boolean[] {true, false}) {
-        if (ingress ? !p.isolatesIngress() : !p.isolatesEgress()) {
-          continue;
-        }
-        boolean provided = analysis.selecting.get(g).stream().anyMatch(j -> j != self
-            && !removed.contains(policies.get(j).key()) && eligible.test(policies.get(j))
-            && (ingress ? policies.get(j).isolatesIngress() : policies.get(j).isolatesEgress()));
-        if (!provided) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** True when every group is allowed everything in each direction it is isolated in. */
-  private static boolean changesNothing(RuleGraph graph) {
-    for (EndpointGroup g : graph.groups()) {
-      for (Direction d : Direction.values()) {
-        if (g.isolated(d) && graph.rules(g.id(), d).stream().noneMatch(RedundantPolicy::allowsAll)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static boolean allowsAll(Rule r) {
-    return r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW && r.peers().containsAll(AddressSet.ALL)
-        && r.ports().containsAll(PortSet.ALL_PROTOCOLS);
   }
 }

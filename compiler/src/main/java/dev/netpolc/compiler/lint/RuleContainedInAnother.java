@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * has the same or wider peers and ports. The rule can be deleted; often it shows that one of
  * the two was meant to be narrower. Names the containing rule (policy and rule index) and
  * gives its position as a related location. Read off the compiler's literal rule graph, per
- * endpoint group (see {@link ContainmentAnalysis}).
+ * endpoint group (see {@link ContainmentAnalysis}); without an inventory, decided from the
+ * policies alone so that it holds for every possible set of pods.
  */
 public final class RuleContainedInAnother extends CompilerRule {
   /** The rule id. */
@@ -24,7 +25,7 @@ public final class RuleContainedInAnother extends CompilerRule {
 
   /** The rule. */
   public RuleContainedInAnother() {
-    super(ID, Severity.WARNING, "a rule is shadowed by or contained in another rule for the same pods", true);
+    super(ID, Severity.WARNING, "a rule is shadowed by or contained in another rule for the same pods", false);
   }
 
   @Override
@@ -41,11 +42,11 @@ public final class RuleContainedInAnother extends CompilerRule {
         related.add(new Diagnostic.Related(c.position(), "contains it: " + c));
       }
       String names = sample(f.containers.stream().map(Origin::toString).collect(Collectors.toList()));
-      String pods = f.pods == 1 ? "the 1 pod" : "all " + f.pods + " pods";
+      String pods = analysis.isStatic ? "every pod" : f.pods == 1 ? "the 1 pod" : "all " + f.pods + " pods";
       sink.report(p, new Diagnostic(ID, defaultSeverity(), p.source().find(path), path, path
           + ": this rule is contained in " + names + ": for " + pods + " it applies to, "
-          + (f.containers.size() == 1 ? "that rule" : "those rules")
-          + " already allow every peer and port it allows (" + p.key() + ")", related));
+          + (f.containers.size() == 1 ? "that rule already allows" : "those rules already allow")
+          + " every peer and port it allows (" + p.key() + ")", related));
     }
   }
 }

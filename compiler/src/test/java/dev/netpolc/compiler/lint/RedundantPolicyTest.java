@@ -30,4 +30,10 @@ class RedundantPolicyTest {
         .lint(CompilerLintFixtures.read("np204-set-changes-something.yaml")).findings())
         .noneMatch(d -> d.ruleId().equals("NP204"));
   }
+
+  @Test
+  void withoutInventoryReportsWhatHoldsForEveryPodSet() {
+    List<Diagnostic> found = CompilerLintFixtures.assertMarked("np204-without-inventory.yaml", "NP204");
+    assertThat(found.get(0).message()).contains("(shop/allow ingress[0])");
+  }
 }

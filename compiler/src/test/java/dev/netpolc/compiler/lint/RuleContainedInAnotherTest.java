@@ -30,4 +30,12 @@ class RuleContainedInAnotherTest {
     assertThat(found.get(2).message()).contains("contained in shop/metrics ingress[0]");
     assertThat(found.get(3).message()).contains("contained in shop/api egress[1]").contains("the 1 pod");
   }
+
+  @Test
+  void withoutInventoryReportsWhatHoldsForEveryPodSet() {
+    List<Diagnostic> found = CompilerLintFixtures.assertMarked("np203-without-inventory.yaml", "NP203");
+    assertThat(found).extracting(Diagnostic::message).allSatisfy(m -> assertThat(m).contains("for every pod"));
+    assertThat(found.get(2).message()).contains("contained in shop/web ingress[1]");
+    assertThat(found.get(3).message()).contains("contained in shop/metrics ingress[0]");
+  }
 }
