@@ -96,10 +96,22 @@ class LintInventoryAndConfigTest {
 
   @Test
   void configFileSetsSeveritiesAndCommandLineRulesWin() throws IOException {
-    String policies = file("p.yaml", POLICIES);
-    String config = file("netpolc.yaml", "rules:\n  NP3xx: info\n  NP212: off\n");
+    String policies = file("p.yaml", String.join("\n",
+        "apiVersion: networking.k8s.io/v1",
+        "kind: NetworkPolicy",
+        "metadata: {name: open, namespace: shop}",
+        "spec:",
+        "  podSelector: {}",
+        "  ingress:",
+        "  - {}",
+        "  - ports:",
+        "    - port: 80",
+        ""));
+    assertThat(run("lint", policies).out()).contains("[NP210]").doesNotContain("NP30");
+    String config = file("netpolc.yaml", "rules:\n  NP3xx: info\n  NP210: off\n");
     Run r = run("lint", "--config", config, policies);
-    assertThat(r.out()).contains(policies + ":10:7: info[NP301]").contains("info[NP302]").contains("[NP210]");
+    assertThat(r.out()).contains(policies + ":9:7: info[NP301]").contains(policies + ":4:1: info[NP302]")
+        .doesNotContain("NP210");
     assertThat(run("lint", "--config", config, "--rule", "NP301=off", policies).out()).doesNotContain("NP301")
         .contains("info[NP302]");
     assertThat(run("lint", policies).out()).doesNotContain("NP301");
@@ -117,7 +129,7 @@ class LintInventoryAndConfigTest {
     assertThat(unknownRule.err()).contains("c.yaml:2:10: rules.NP999: unknown rule id 'NP999'");
     Run badSelector = run("lint", "--config", file("d.yaml", "dns: {podSelector: \"app in (\"}\n"), policies);
     assertThat(badSelector.err()).contains("d.yaml:1:").contains("dns.podSelector");
-    Run notYaml = run("lint", "--config", file("e.yaml", "rules: [\n"), policies);
+    Run notYaml = run("lint", "--config", file("e.yaml", "rules: {NP212: off\n"), policies);
     assertThat(notYaml.err()).contains("e.yaml:").contains("not valid YAML");
     assertThat(String.join("", unknownKey.out(), badSeverity.out(), unknownRule.out(), notYaml.out())).isEmpty();
     assertThat(String.join("", unknownKey.err(), badSeverity.err(), notYaml.err())).doesNotContain("Exception");
