@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("kernel")
 class NftablesGeneratedKernelTest {
 
-  /** Examples per mode: each costs about a second of probing (blocked attempts wait out their timeouts). */
-  private static final int EXAMPLES = 30;
+  /** Examples per mode: each costs well under a second (one 300 ms probe round, plus compile and load). */
+  private static final int EXAMPLES = 50;
   /** A failure shrinks, but every shrink step is a kernel run: keep it bounded. */
   private static final int SHRINK_CYCLES = 12;
   private static final long SEED = 20261128L;
