@@ -316,9 +316,19 @@ final class RulesetWriter {
 
   // ---- base chains ----
 
+  /**
+   * IPv6 neighbour discovery is link machinery, not a connection: conntrack leaves it untracked,
+   * and with br_netfilter bridged solicitations and advertisements cross the forward hook.
+   * Dropping them would cut an isolated pod off from its neighbours for every IPv6 flow, so they
+   * pass before any policy, as ARP does for IPv4 (Calico and Cilium do the same).
+   */
+  private static final String NEIGHBOUR_DISCOVERY = "icmpv6 type { nd-router-solicit, nd-router-advert, "
+      + "nd-neighbor-solicit, nd-neighbor-advert } accept comment \"IPv6 neighbour discovery\"";
+
   private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, TreeMap<IpAddress, String>> maps) {
     List<String> forward = new ArrayList<>();
     forward.add("ct state established,related accept comment \"replies of allowed connections\"");
+    forward.add(NEIGHBOUR_DISCOVERY);
     if (!bypass.v4().isEmpty()) {
       forward.add("ip saddr . ip daddr @bypass_4 accept comment \"never policed\"");
     }
@@ -331,10 +341,12 @@ final class RulesetWriter {
     if (graph.node().isPresent() && !graph.options().allowNodeToLocalPods()) {
       List<String> input = new ArrayList<>();
       input.add("ct state established,related accept comment \"replies of allowed connections\"");
+      input.add(NEIGHBOUR_DISCOVERY);
       input.addAll(dispatch(maps, Direction.EGRESS));
       writeBaseChain(sb, "input", "local pods to this node: their egress policy", input);
       List<String> output = new ArrayList<>();
       output.add("ct state established,related accept comment \"replies of allowed connections\"");
+      output.add(NEIGHBOUR_DISCOVERY);
       output.addAll(dispatch(maps, Direction.INGRESS));
       writeBaseChain(sb, "output", "this node to local pods: their ingress policy", output);
     }

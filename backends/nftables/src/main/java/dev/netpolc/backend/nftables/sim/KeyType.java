@@ -11,7 +11,8 @@ public enum KeyType {
   INET_SERVICE("inet_service", "internet network service"),
   IFNAME("ifname", "network interface name"),
   CT_STATE("ct_state", "conntrack state"),
-  NFPROTO("nf_proto", "netfilter protocol");
+  NFPROTO("nf_proto", "netfilter protocol"),
+  ICMPV6_TYPE("icmpv6_type", "ICMPv6 type");
 
   /** Interface names are at most 15 bytes (IFNAMSIZ 16 with the terminating NUL). */
   public static final int IFNAME_MAX = 15;
@@ -59,6 +60,7 @@ public enum KeyType {
         return 128;
       case INET_PROTO:
       case NFPROTO:
+      case ICMPV6_TYPE:
         return 8;
       case INET_SERVICE:
         return 16;

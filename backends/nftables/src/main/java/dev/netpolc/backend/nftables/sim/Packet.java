@@ -16,9 +16,17 @@ import java.util.OptionalInt;
  * @param ctState the conntrack state of the packet
  * @param iifname input interface, absent where the hook has none (then iifname matches fail)
  * @param oifname output interface, absent where the hook has none
+ * @param icmpType the ICMP/ICMPv6 type, absent for other protocols and for policy connections
+ *                 (a connection the policies decide carries no type; neighbour discovery does)
  */
 public record Packet(IpAddress saddr, IpAddress daddr, int l4proto, OptionalInt sport, int dport,
-    CtState ctState, Optional<String> iifname, Optional<String> oifname) {
+    CtState ctState, Optional<String> iifname, Optional<String> oifname, OptionalInt icmpType) {
+
+  /** A packet without an ICMP type. */
+  public Packet(IpAddress saddr, IpAddress daddr, int l4proto, OptionalInt sport, int dport,
+      CtState ctState, Optional<String> iifname, Optional<String> oifname) {
+    this(saddr, daddr, l4proto, sport, dport, ctState, iifname, oifname, OptionalInt.empty());
+  }
 
   public Packet {
     Objects.requireNonNull(saddr, "saddr");
@@ -27,6 +35,10 @@ public record Packet(IpAddress saddr, IpAddress daddr, int l4proto, OptionalInt 
     Objects.requireNonNull(ctState, "ctState");
     Objects.requireNonNull(iifname, "iifname");
     Objects.requireNonNull(oifname, "oifname");
+    Objects.requireNonNull(icmpType, "icmpType");
+    if (icmpType.isPresent() && (icmpType.getAsInt() < 0 || icmpType.getAsInt() > 255)) {
+      throw new IllegalArgumentException("ICMP type out of range");
+    }
     if (saddr.v6() != daddr.v6()) {
       throw new IllegalArgumentException("source and destination of different families");
     }
@@ -51,11 +63,16 @@ public record Packet(IpAddress saddr, IpAddress daddr, int l4proto, OptionalInt 
 
   /** This packet with another conntrack state. */
   public Packet withCtState(CtState state) {
-    return new Packet(saddr, daddr, l4proto, sport, dport, state, iifname, oifname);
+    return new Packet(saddr, daddr, l4proto, sport, dport, state, iifname, oifname, icmpType);
   }
 
   /** This packet with interface names. */
   public Packet withInterfaces(Optional<String> in, Optional<String> out) {
-    return new Packet(saddr, daddr, l4proto, sport, dport, ctState, in, out);
+    return new Packet(saddr, daddr, l4proto, sport, dport, ctState, in, out, icmpType);
+  }
+
+  /** This packet with an ICMP/ICMPv6 type (0..255). */
+  public Packet withIcmpType(int type) {
+    return new Packet(saddr, daddr, l4proto, sport, dport, ctState, iifname, oifname, OptionalInt.of(type));
   }
 }

@@ -612,6 +612,8 @@ final class RulesetBuilder {
         }
       case "ct":
         return Selector.CT_STATE;
+      case "icmpv6":
+        return Selector.ICMPV6_TYPE;
       case "iifname":
         return Selector.IIFNAME;
       case "oifname":

@@ -25,6 +25,7 @@ public enum Selector {
   SCTP_SPORT("sctp sport", KeyType.INET_SERVICE),
   SCTP_DPORT("sctp dport", KeyType.INET_SERVICE),
   CT_STATE("ct state", KeyType.CT_STATE),
+  ICMPV6_TYPE("icmpv6 type", KeyType.ICMPV6_TYPE),
   IIFNAME("iifname", KeyType.IFNAME),
   OIFNAME("oifname", KeyType.IFNAME);
 
@@ -127,6 +128,10 @@ public enum Selector {
         return p.l4proto() == 132 ? Optional.of(Value128.of(p.dport())) : Optional.empty();
       case CT_STATE:
         return Optional.of(Value128.of(p.ctState().bit()));
+      case ICMPV6_TYPE:
+        // nft adds the dependency "meta l4proto ipv6-icmp" (protocol 58).
+        return p.l4proto() == 58 && p.icmpType().isPresent()
+            ? Optional.of(Value128.of(p.icmpType().getAsInt())) : Optional.empty();
       case IIFNAME:
         return p.iifname().map(KeyType::ifname);
       case OIFNAME:

@@ -18,6 +18,13 @@ final class ValueParser {
       Map.entry("ipv6-icmp", 58), Map.entry("dccp", 33), Map.entry("sctp", 132),
       Map.entry("udplite", 136));
 
+  /** The ICMPv6 type names nft knows that netpolc emits or may read back (RFC 4443, 4861). */
+  private static final Map<String, Integer> ICMPV6_TYPES = Map.ofEntries(
+      Map.entry("destination-unreachable", 1), Map.entry("packet-too-big", 2), Map.entry("time-exceeded", 3),
+      Map.entry("parameter-problem", 4), Map.entry("echo-request", 128), Map.entry("echo-reply", 129),
+      Map.entry("nd-router-solicit", 133), Map.entry("nd-router-advert", 134),
+      Map.entry("nd-neighbor-solicit", 135), Map.entry("nd-neighbor-advert", 136), Map.entry("nd-redirect", 137));
+
   private final String fileName;
 
   ValueParser(String fileName) {
@@ -102,6 +109,16 @@ final class ValueParser {
           return Value128.of(Selector.NFPROTO_IPV6);
         }
         throw error(t, "Could not parse netfilter protocol '" + text + "'");
+      case ICMPV6_TYPE: {
+        if (t.getType() == dev.netpolc.backend.nftables.sim.grammar.NftParser.NUMBER) {
+          return Value128.of(number(t, 255));
+        }
+        Integer icmpType = ICMPV6_TYPES.get(text);
+        if (icmpType == null) {
+          throw error(t, "Could not parse ICMPv6 type '" + text + "'");
+        }
+        return Value128.of(icmpType);
+      }
       case IFNAME: {
         KeyRange r = ifname(atom);
         if (!r.isSingle()) {

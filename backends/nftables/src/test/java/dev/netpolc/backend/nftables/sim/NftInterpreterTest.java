@@ -40,6 +40,21 @@ class NftInterpreterTest {
   }
 
   @Test
+  void icmpv6TypeMatchesOnlyIcmpv6PacketsThatCarryTheType() {
+    Packet ns = pkt("fd00::9", "fd00::4", ICMPV6, 0).withIcmpType(135);
+    assertThat(eval("neighbour_discovery.nft", Hook.FORWARD, ns)).isEqualTo(Verdict.ACCEPT);
+    assertThat(eval("neighbour_discovery.nft", Hook.FORWARD, ns.withIcmpType(136))).isEqualTo(Verdict.ACCEPT);
+    // Echo requests are no neighbour discovery; a policy connection carries no type at all.
+    assertThat(eval("neighbour_discovery.nft", Hook.FORWARD, ns.withIcmpType(128))).isEqualTo(Verdict.DROP);
+    assertThat(eval("neighbour_discovery.nft", Hook.FORWARD, pkt("fd00::9", "fd00::1", ICMPV6, 0).withIcmpType(128)))
+        .isEqualTo(Verdict.ACCEPT);
+    assertThat(fwd("neighbour_discovery.nft", "fd00::9", "fd00::4", ICMPV6, 0)).isEqualTo(Verdict.DROP);
+    // The type of another protocol never matches.
+    assertThat(eval("neighbour_discovery.nft", Hook.FORWARD, pkt("fd00::9", "fd00::4", ICMP, 0).withIcmpType(135)))
+        .isEqualTo(Verdict.DROP);
+  }
+
+  @Test
   void familiesDecideWhichTablesSeeThePacket() {
     // The ip table does not see IPv6; ip saddr rules of the inet table do not match IPv6.
     assertThat(fwd("two_tables.nft", "fd00::9", "fd00::4", TCP, 80)).isEqualTo(Verdict.ACCEPT);

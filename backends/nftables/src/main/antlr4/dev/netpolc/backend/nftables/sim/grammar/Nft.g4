@@ -97,6 +97,7 @@ selector
   | META (L4PROTO | NFPROTO | IIFNAME | OIFNAME)
   | (TH | TCP | UDP | SCTP) (SPORT | DPORT)
   | CT STATE
+  | ICMPV6 TYPE
   | IIFNAME
   | OIFNAME
   ;
