@@ -5,14 +5,17 @@ import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.List;
 
-/** Metadata and finding construction shared by the lint rules. */
-abstract class BaseRule implements LintRule {
+/**
+ * Metadata and finding construction shared by the lint rules, here and in the compiler's rules.
+ */
+public abstract class BaseRule implements LintRule {
   private final String id;
   private final Severity severity;
   private final String summary;
   private final boolean needsInventory;
 
-  BaseRule(String id, Severity severity, String summary, boolean needsInventory) {
+  /** A rule with its catalogue metadata. */
+  protected BaseRule(String id, Severity severity, String summary, boolean needsInventory) {
     this.id = id;
     this.severity = severity;
     this.summary = summary;
@@ -40,18 +43,18 @@ abstract class BaseRule implements LintRule {
   }
 
   /** A finding of this rule at {@code path} of {@code policy}; the message starts with the path. */
-  final Diagnostic finding(NetworkPolicy policy, String path, String message, List<Diagnostic.Related> related) {
+  protected final Diagnostic finding(NetworkPolicy policy, String path, String message, List<Diagnostic.Related> related) {
     return new Diagnostic(id, severity, policy.source().find(path), path,
         path + ": " + message + " (" + policy.key() + ")", related);
   }
 
   /** A finding without related locations. */
-  final Diagnostic finding(NetworkPolicy policy, String path, String message) {
+  protected final Diagnostic finding(NetworkPolicy policy, String path, String message) {
     return finding(policy, path, message, List.of());
   }
 
   /** Up to three names, then how many more. */
-  static String sample(List<String> names) {
+  protected static String sample(List<String> names) {
     int shown = Math.min(3, names.size());
     String head = String.join(", ", names.subList(0, shown));
     return names.size() > shown ? head + " and " + (names.size() - shown) + " more" : head;
