@@ -1,0 +1,706 @@
+package dev.netpolc.backend.iptables;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import dev.netpolc.backend.Artifact;
+import dev.netpolc.backend.BackendException;
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Renders one {@link RuleGraph} as the four files of the iptables backend (see
+ * {@code backends/iptables/README.md} for the layout). One instance per emit; not thread-safe.
+ * Three passes: collect every address set the rules and the dispatch need (keyed by content),
+ * decide which become ipsets within the budget (the rest are rendered inline, one rule per
+ * element), then print.
+ */
+final class ScriptWriter {
+  /** At most this many ports per multiport match (a range counts twice). */
+  static final int MULTIPORT_MAX = 15;
+
+  private final RuleGraph graph;
+  private final BackendOptions options;
+  private final String prefix;
+  private final int maxIpsets;
+  private final String scope;
+
+  /** Set name → set, for every set the graph needs. */
+  private final TreeMap<String, SetSpec> sets = new TreeMap<>();
+  /** Names of the sets rendered as ipsets; the others are inlined. */
+  private Set<String> asIpset = Set.of();
+  private Map<String, String> groupHashes = Map.of();
+  private Map<String, String> peerHashes = Map.of();
+  private Map<String, String> nodeHashes = Map.of();
+
+  /** An address set as ipset would hold it. */
+  private record SetSpec(String name, String type, boolean v6, List<String> elements, List<String> inline,
+      String comment) {}
+
+  ScriptWriter(RuleGraph graph, BackendOptions options, String prefix, int maxIpsets) {
+    this.graph = graph;
+    this.options = options;
+    this.prefix = prefix;
+    this.maxIpsets = maxIpsets;
+    this.scope = IptText.sanitize(graph.node().map(n -> "node " + n).orElse("cluster-wide"));
+  }
+
+  /** The artifact: apply.sh, ipset.restore, iptables.rules, ip6tables.rules. */
+  Artifact write() throws BackendException {
+    groupHashes = IptNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
+    TreeSet<String> peerKeys = new TreeSet<>();
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        for (Rule r : graph.rules(g.id(), d)) {
+          for (boolean v6 : new boolean[] {false, true}) {
+            List<Cidr> fam = family(r.peers(), v6);
+            if (!fam.isEmpty() && !isFull(fam)) {
+              peerKeys.add(peerKey(fam, v6));
+            }
+          }
+        }
+      }
+    }
+    peerHashes = IptNames.hashes(peerKeys);
+    nodeHashes = IptNames.hashes(podsByNode().keySet());
+    collectSets();
+    chooseIpsets();
+    ImmutableSortedMap.Builder<String, String> files = ImmutableSortedMap.naturalOrder();
+    files.put(IptablesBackend.IPSET_FILE, ipsetFile());
+    List<String> chains4 = new ArrayList<>();
+    List<String> chains6 = new ArrayList<>();
+    files.put(IptablesBackend.IPTABLES_FILE, rulesFile(false, chains4));
+    files.put(IptablesBackend.IP6TABLES_FILE, rulesFile(true, chains6));
+    files.put(IptablesBackend.APPLY_FILE, applyScript(chains4, chains6));
+    return new Artifact(IptablesBackend.NAME, files.build());
+  }
+
+  // ---- sets ----
+
+  private void collectSets() {
+    for (EndpointGroup g : graph.groups()) {
+      if (!needsChain(g, Direction.INGRESS) && !needsChain(g, Direction.EGRESS)) {
+        continue;
+      }
+      for (boolean v6 : new boolean[] {false, true}) {
+        List<String> addrs = new ArrayList<>();
+        List<String> inline = new ArrayList<>();
+        for (IpAddress ip : ownAddresses(g)) {
+          if (ip.v6() == v6) {
+            addrs.add(ip.toString());
+            inline.add(Cidr.host(ip).toString());
+          }
+        }
+        if (!addrs.isEmpty()) {
+          String name = groupSetName(g, v6);
+          sets.put(name, new SetSpec(name, "hash:ip", v6, addrs, inline, "members of " + groupLabel(g)));
+        }
+      }
+    }
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        for (Rule r : graph.rules(g.id(), d)) {
+          for (boolean v6 : new boolean[] {false, true}) {
+            List<Cidr> fam = family(r.peers(), v6);
+            if (fam.isEmpty() || isFull(fam)) {
+              continue;
+            }
+            String name = peerSetName(fam, v6);
+            SetSpec old = sets.get(name);
+            if (old == null) {
+              sets.put(name, new SetSpec(name, "hash:net", v6, fam.stream().map(ScriptWriter::bare).toList(),
+                  fam.stream().map(Cidr::toString).toList(), origins(r)));
+            }
+          }
+        }
+      }
+    }
+    if (graph.node().isEmpty() && graph.options().allowNodeToLocalPods()) {
+      for (Map.Entry<String, List<Endpoint>> e : podsByNode().entrySet()) {
+        AddressSet nodeAddrs = graph.nodeAddresses().getOrDefault(e.getKey(), AddressSet.EMPTY);
+        for (boolean v6 : new boolean[] {false, true}) {
+          List<Cidr> fam = family(nodeAddrs, v6);
+          List<IpAddress> pods = new ArrayList<>();
+          e.getValue().forEach(ep -> ownAddresses(ep).stream().filter(a -> a.v6() == v6).forEach(pods::add));
+          if (fam.isEmpty() || pods.isEmpty()) {
+            continue;
+          }
+          String label = "node " + e.getKey();
+          String n = nodeSetName(e.getKey(), v6, "N-");
+          sets.put(n, new SetSpec(n, "hash:net", v6, fam.stream().map(ScriptWriter::bare).toList(),
+              fam.stream().map(Cidr::toString).toList(), "addresses of " + label));
+          String p = nodeSetName(e.getKey(), v6, "P-");
+          sets.put(p, new SetSpec(p, "hash:ip", v6, pods.stream().map(IpAddress::toString).toList(),
+              pods.stream().map(a -> Cidr.host(a).toString()).toList(), "pods on " + label));
+        }
+      }
+    }
+  }
+
+  /** Local pods by node, for the node allowance of a cluster-wide graph. */
+  private TreeMap<String, List<Endpoint>> podsByNode() {
+    TreeMap<String, List<Endpoint>> out = new TreeMap<>();
+    for (EndpointGroup g : graph.groups()) {
+      for (Endpoint e : g.members()) {
+        e.node().ifPresent(n -> out.computeIfAbsent(n, k -> new ArrayList<>()).add(e));
+      }
+    }
+    return out;
+  }
+
+  /** The largest sets become ipsets (they save the most rules); ties by name, for determinism. */
+  private void chooseIpsets() {
+    List<SetSpec> bySize = new ArrayList<>(sets.values());
+    bySize.sort(Comparator.comparingInt((SetSpec s) -> -s.elements().size()).thenComparing(SetSpec::name));
+    Set<String> chosen = new LinkedHashSet<>();
+    for (SetSpec s : bySize) {
+      if (chosen.size() < maxIpsets) {
+        chosen.add(s.name());
+      }
+    }
+    asIpset = chosen;
+  }
+
+  private String budgetLine() {
+    int needed = sets.size();
+    int used = asIpset.size();
+    return "# " + IptablesBackend.BUDGET_MARK + " needed=" + needed + " ipsets=" + used + " inlined=" + (needed - used)
+        + " max=" + maxIpsets + "\n";
+  }
+
+  private String ipsetFile() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# netpolc ipsets, ").append(scope).append(".\n");
+    sb.append("# Load with: ipset restore < ipset.restore (apply.sh does, before the rules).\n");
+    sb.append(budgetLine());
+    if (asIpset.size() < sets.size()) {
+      sb.append("# Over the ipset budget: the ").append(sets.size() - asIpset.size())
+          .append(" smallest sets are rendered inline, one rule per element (option maxIpsets).\n");
+    }
+    sb.append("# Each set is filled under a temporary name and swapped in: a live set is never empty.\n");
+    String tmp = prefix + "TMP";
+    for (SetSpec s : sets.values()) {
+      if (!asIpset.contains(s.name())) {
+        continue;
+      }
+      String create = s.type() + " family " + (s.v6() ? "inet6" : "inet") + maxelem(s);
+      sb.append("# ").append(IptText.sanitize(IptText.truncate(s.comment(), 200))).append('\n');
+      sb.append("create ").append(s.name()).append(' ').append(create).append(" -exist\n");
+      sb.append("create ").append(tmp).append(' ').append(create).append('\n');
+      for (String e : s.elements()) {
+        sb.append("add ").append(tmp).append(' ').append(e).append('\n');
+      }
+      sb.append("swap ").append(tmp).append(' ').append(s.name()).append('\n');
+      sb.append("destroy ").append(tmp).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Sets larger than ipset's default 65536 elements get room; a fixed size keeps -exist valid. */
+  private static String maxelem(SetSpec s) {
+    int n = s.elements().size();
+    if (n <= 65536) {
+      return "";
+    }
+    return " maxelem " + Integer.highestOneBit(n - 1) * 2;
+  }
+
+  // ---- rules files ----
+
+  /** One ip(6)tables-restore file; {@code chains} receives the chains it declares. */
+  private String rulesFile(boolean v6, List<String> chains) throws BackendException {
+    TreeMap<String, List<String>> body = new TreeMap<>();
+    List<String> order = new ArrayList<>();
+    String fwd = prefix + "FORWARD";
+    List<String> forward = new ArrayList<>();
+    forward.addAll(baseStart(v6));
+    for (String node : podsByNode().keySet()) {
+      SetSpec n = sets.get(nodeSetName(node, v6, "N-"));
+      SetSpec p = sets.get(nodeSetName(node, v6, "P-"));
+      if (n == null || p == null) {
+        continue;
+      }
+      String comment = "a pod and its own node are never policed";
+      for (String a : matchFragments(n, "src")) {
+        for (String b : matchFragments(p, "dst")) {
+          forward.add(line(fwd, join(a, b), comment, "ACCEPT"));
+        }
+      }
+      for (String a : matchFragments(p, "src")) {
+        for (String b : matchFragments(n, "dst")) {
+          forward.add(line(fwd, join(a, b), comment, "ACCEPT"));
+        }
+      }
+    }
+    forward.addAll(dispatch(fwd, v6, Direction.EGRESS));
+    forward.addAll(dispatch(fwd, v6, Direction.INGRESS));
+    order.add(fwd);
+    body.put(fwd, forward);
+    if (policesNode()) {
+      String in = prefix + "INPUT";
+      List<String> input = new ArrayList<>(baseStart(v6).stream().map(l -> l.replace(fwd, in)).toList());
+      input.addAll(dispatch(in, v6, Direction.EGRESS));
+      order.add(in);
+      body.put(in, input);
+      String out = prefix + "OUTPUT";
+      List<String> output = new ArrayList<>(baseStart(v6).stream().map(l -> l.replace(fwd, out)).toList());
+      output.addAll(dispatch(out, v6, Direction.INGRESS));
+      order.add(out);
+      body.put(out, output);
+    }
+    for (EndpointGroup g : graph.groups()) {
+      if (!hasFamily(g, v6)) {
+        continue;
+      }
+      for (Direction d : Direction.values()) {
+        if (needsChain(g, d)) {
+          groupChains(g, d, v6, order, body);
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    String tool = v6 ? "ip6tables-restore" : "iptables-restore";
+    sb.append("# netpolc ").append(v6 ? "ip6tables" : "iptables").append(" rules, ").append(scope).append(".\n");
+    sb.append("# Apply with apply.sh, or after ipset.restore: ").append(tool).append(" --noflush < this file,\n");
+    sb.append("# then jump to ").append(fwd).append(" from FORWARD")
+        .append(policesNode() ? " (and to " + prefix + "INPUT, " + prefix + "OUTPUT from INPUT, OUTPUT)" : "")
+        .append(" once.\n");
+    sb.append(budgetLine());
+    sb.append("*filter\n");
+    for (String c : order) {
+      sb.append(':').append(c).append(" - [0:0]\n");
+    }
+    for (String c : order) {
+      // Declaring a chain flushes it under --noflush already; the explicit flush says so.
+      sb.append("-F ").append(c).append('\n');
+    }
+    for (String c : order) {
+      for (String l : body.get(c)) {
+        sb.append(l).append('\n');
+      }
+    }
+    sb.append("COMMIT\n");
+    chains.addAll(order);
+    return sb.toString();
+  }
+
+  private boolean policesNode() {
+    return graph.node().isPresent() && !graph.options().allowNodeToLocalPods();
+  }
+
+  /**
+   * The first rules of every hook chain: replies of allowed connections; IPv6 neighbour
+   * discovery, which is link machinery conntrack leaves untracked and which bridged traffic
+   * carries through FORWARD (dropping it would cut isolated pods off from their neighbours).
+   */
+  private List<String> baseStart(boolean v6) {
+    String fwd = prefix + "FORWARD";
+    List<String> out = new ArrayList<>();
+    out.add(line(fwd, "-m conntrack --ctstate RELATED,ESTABLISHED", "replies of allowed connections", "ACCEPT"));
+    if (v6) {
+      for (int type = 133; type <= 136; type++) {
+        out.add(line(fwd, "-p ipv6-icmp -m icmp6 --icmpv6-type " + type, "IPv6 neighbour discovery", "ACCEPT"));
+      }
+    }
+    return out;
+  }
+
+  private List<String> dispatch(String chain, boolean v6, Direction d) {
+    List<String> out = new ArrayList<>();
+    String dir = d == Direction.INGRESS ? "dst" : "src";
+    for (EndpointGroup g : graph.groups()) {
+      SetSpec s = sets.get(groupSetName(g, v6));
+      if (s == null || !needsChain(g, d)) {
+        continue;
+      }
+      String comment = d.apiName() + " of " + groupLabel(g);
+      for (String m : matchFragments(s, dir)) {
+        out.add(line(chain, m, comment, chainName(g, d)));
+      }
+    }
+    return out;
+  }
+
+  /** A tier's run of rules and whether it ends in the default deny. */
+  private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
+
+  private void groupChains(EndpointGroup g, Direction d, boolean v6, List<String> order,
+      Map<String, List<String>> body) throws BackendException {
+    List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
+    boolean isolated = g.isolated(d);
+    List<Segment> segments = new ArrayList<>();
+    for (Tier t : Tier.values()) {
+      List<Rule> inTier = rules.stream().filter(r -> r.tier() == t).toList();
+      boolean deny = t == Tier.NETWORK_POLICY && isolated;
+      if (!inTier.isEmpty() || deny) {
+        segments.add(new Segment(t, inTier, deny));
+      }
+    }
+    String main = chainName(g, d);
+    String allow = d == Direction.INGRESS ? "ACCEPT" : "RETURN";
+    String peerDir = d == Direction.INGRESS ? "src" : "dst";
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      String name = i == 0 ? main : tierChain(main, s.tier());
+      Optional<String> next = i + 1 < segments.size()
+          ? Optional.of(tierChain(main, segments.get(i + 1).tier())) : Optional.empty();
+      List<String> lines = new ArrayList<>();
+      if (i == 0) {
+        selfRules(g, d, v6, main, lines, order, body);
+      }
+      if (i == 0 && isolated) {
+        lines.add(line(name, "-m conntrack --ctstate INVALID", "invalid packets of isolated pods", "DROP"));
+      }
+      for (Rule r : s.rules()) {
+        String target;
+        Optional<String> log = Optional.empty();
+        if (r.action() == Action.ALLOW) {
+          target = allow;
+        } else if (r.action() == Action.DENY) {
+          target = "DROP";
+          log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+        } else {
+          target = next.map(n -> "-g " + n).orElse(allow);
+        }
+        String comment = origins(r);
+        for (String peer : peerFragments(r.peers(), v6, peerDir)) {
+          for (String port : portFragments(r.ports())) {
+            String m = join(peer, port);
+            log.ifPresent(text -> logLine(lines, name, m, comment, text));
+            lines.add(line(name, m, comment, target));
+          }
+        }
+      }
+      if (s.defaultDeny()) {
+        String comment = "default-deny " + g.id();
+        logLine(lines, name, "", comment, "np-drop " + g.id());
+        lines.add(line(name, "", comment, "DROP"));
+      } else if (next.isPresent()) {
+        lines.add(line(name, "", "next tier", "-g " + next.get()));
+      }
+      order.add(name);
+      body.put(name, lines);
+    }
+  }
+
+  /** At most this many own-address pairs go straight into a group chain; more get a chain. */
+  private static final int INLINE_SELF_PAIRS = 4;
+
+  /**
+   * A pod talking to its own addresses is never policed. ipset cannot match "source equals
+   * destination" (and this kernel lacks hash:net,net), so the group's chain first accepts its
+   * members' own address pairs: inline for small groups, else through a chain entered only when
+   * the peer is in the group too, so other traffic does not scan the pairs.
+   */
+  private void selfRules(EndpointGroup g, Direction d, boolean v6, String main, List<String> lines,
+      List<String> order, Map<String, List<String>> body) {
+    List<String> pairs = new ArrayList<>();
+    for (Endpoint e : g.members()) {
+      List<IpAddress> own = ownAddresses(e).stream().filter(a -> a.v6() == v6).toList();
+      for (IpAddress a : own) {
+        for (IpAddress b : own) {
+          pairs.add("-s " + Cidr.host(a) + " -d " + Cidr.host(b));
+        }
+      }
+    }
+    String comment = "a pod to itself is never policed";
+    if (pairs.size() <= INLINE_SELF_PAIRS) {
+      pairs.forEach(m -> lines.add(line(main, m, comment, "ACCEPT")));
+      return;
+    }
+    String self = prefix + "S-" + groupHashes.get(g.id());
+    String peerDir = d == Direction.INGRESS ? "src" : "dst";
+    for (String m : matchFragments(sets.get(groupSetName(g, v6)), peerDir)) {
+      lines.add(line(main, m, "peer in the same group", self));
+    }
+    if (!body.containsKey(self)) {
+      order.add(self);
+      body.put(self, pairs.stream().map(m -> line(self, m, comment, "ACCEPT")).toList());
+    }
+  }
+
+  private void logLine(List<String> lines, String chain, String match, String comment, String text) {
+    if (options.logDrops()) {
+      String p = options.logPrefix().isEmpty() ? text : options.logPrefix() + " " + text;
+      lines.add(line(chain, match, comment, "LOG --log-prefix " + IptText.logPrefix(p) + " --log-level 6"));
+    }
+  }
+
+  /**
+   * The address part of each rule for {@code peers} in one family: none when the family is
+   * absent, one empty match when the family is complete, else the set match or inline elements.
+   */
+  private List<String> peerFragments(AddressSet peers, boolean v6, String dir) {
+    List<Cidr> fam = family(peers, v6);
+    if (fam.isEmpty()) {
+      return List.of();
+    }
+    if (isFull(fam)) {
+      return List.of("");
+    }
+    return matchFragments(sets.get(peerSetName(fam, v6)), dir);
+  }
+
+  /** A set match, or one {@code -s}/{@code -d} match per element when the set is inlined. */
+  private List<String> matchFragments(SetSpec s, String dir) {
+    if (asIpset.contains(s.name())) {
+      return List.of("-m set --match-set " + s.name() + " " + dir);
+    }
+    String flag = dir.equals("src") ? "-s " : "-d ";
+    return s.inline().stream().map(c -> flag + c).toList();
+  }
+
+  /** The protocol/port part of each rule for {@code ports}. */
+  static List<String> portFragments(PortSet ports) throws BackendException {
+    if (ports.allProtocols()) {
+      return List.of("");
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<Integer, ImmutableList<PortRange>> e : ports.canonical().byProtocol().entrySet()) {
+      String proto = protoName(e.getKey());
+      if (e.getValue().equals(List.of(PortRange.ALL))) {
+        out.add("-p " + proto);
+        continue;
+      }
+      if (!(e.getKey() == 6 || e.getKey() == 17 || e.getKey() == 132)) {
+        throw new BackendException("iptables: ports on IP protocol " + e.getKey() + " cannot be matched");
+      }
+      List<String> chunk = new ArrayList<>();
+      int used = 0;
+      for (PortRange r : e.getValue()) {
+        int cost = r.from() == r.to() ? 1 : 2;
+        if (used + cost > MULTIPORT_MAX) {
+          out.add("-p " + proto + " -m multiport --dports " + String.join(",", chunk));
+          chunk.clear();
+          used = 0;
+        }
+        chunk.add(r.from() == r.to() ? Integer.toString(r.from()) : r.from() + ":" + r.to());
+        used += cost;
+      }
+      out.add("-p " + proto + " -m multiport --dports " + String.join(",", chunk));
+    }
+    return out;
+  }
+
+  private static String line(String chain, String match, String comment, String target) {
+    StringBuilder sb = new StringBuilder("-A ").append(chain);
+    if (!match.isEmpty()) {
+      sb.append(' ').append(match);
+    }
+    sb.append(" -m comment --comment ").append(IptText.comment(comment));
+    sb.append(target.startsWith("-g ") ? " " + target : " -j " + target);
+    return sb.toString();
+  }
+
+  // ---- apply.sh ----
+
+  private String applyScript(List<String> chains4, List<String> chains6) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("#!/usr/bin/env bash\n");
+    sb.append("# netpolc iptables apply script, ").append(scope).append(".\n");
+    sb.append("# Idempotent: run it again after every compile. Loads the ipsets (each filled under a\n");
+    sb.append("# temporary name and swapped in), then the rules (our chains only, atomically per family),\n");
+    sb.append("# adds each hook jump only if missing, then removes chains and sets earlier compiles left.\n");
+    sb.append("set -euo pipefail\n");
+    sb.append("cd \"$(dirname \"$0\")\"\n");
+    sb.append("ipset destroy ").append(prefix).append("TMP 2>/dev/null || true\n");
+    sb.append("ipset restore < ipset.restore\n");
+    sb.append("iptables-restore --noflush < iptables.rules\n");
+    sb.append("ip6tables-restore --noflush < ip6tables.rules\n");
+    sb.append("hook() {\n");
+    sb.append("  \"$1\" -C \"$2\" -j \"$3\" 2>/dev/null || \"$1\" -I \"$2\" 1 -j \"$3\"\n");
+    sb.append("}\n");
+    List<String> hooks = new ArrayList<>(List.of("FORWARD"));
+    if (policesNode()) {
+      hooks.add("INPUT");
+      hooks.add("OUTPUT");
+    }
+    for (String bin : List.of("iptables", "ip6tables")) {
+      for (String h : hooks) {
+        sb.append("hook ").append(bin).append(' ').append(h).append(' ').append(prefix).append(h).append('\n');
+      }
+    }
+    sb.append("cleanup() {\n");
+    sb.append("  local bin=$1 keep=$2 c h\n");
+    sb.append("  local stale\n");
+    sb.append("  stale=$(\"$bin\" -S | awk '$1 == \"-N\" && index($2, \"").append(prefix)
+        .append("\") == 1 {print $2}' | { grep -vxF -f <(tr ' ' '\\n' <<<\"$keep\") || true; })\n");
+    sb.append("  for h in INPUT FORWARD OUTPUT; do\n");
+    sb.append("    if grep -qxF \"").append(prefix).append("$h\" <<<\"$stale\"; then\n");
+    sb.append("      while \"$bin\" -D \"$h\" -j \"").append(prefix).append("$h\" 2>/dev/null; do :; done\n");
+    sb.append("    fi\n");
+    sb.append("  done\n");
+    sb.append("  for c in $stale; do \"$bin\" -F \"$c\"; done\n");
+    sb.append("  for c in $stale; do \"$bin\" -X \"$c\"; done\n");
+    sb.append("}\n");
+    sb.append("cleanup iptables \"").append(String.join(" ", chains4)).append("\"\n");
+    sb.append("cleanup ip6tables \"").append(String.join(" ", chains6)).append("\"\n");
+    List<String> keepSets = new ArrayList<>(asIpset);
+    keepSets.sort(null);
+    sb.append("keep_sets=\"").append(String.join(" ", keepSets)).append("\"\n");
+    sb.append("for s in $(ipset list -n | awk 'index($0, \"").append(prefix).append("\") == 1'); do\n");
+    sb.append("  if ! grep -qxF \"$s\" <(tr ' ' '\\n' <<<\"$keep_sets\"); then ipset destroy \"$s\" || true; fi\n");
+    sb.append("done\n");
+    return sb.toString();
+  }
+
+  // ---- names ----
+
+  private String nodeSetName(String node, boolean v6, String kind) {
+    return prefix + kind + nodeHashes.get(node) + (v6 ? "-6" : "-4");
+  }
+
+  private String groupSetName(EndpointGroup g, boolean v6) {
+    return prefix + "G-" + groupHashes.get(g.id()) + (v6 ? "-6" : "-4");
+  }
+
+  private String peerSetName(List<Cidr> fam, boolean v6) {
+    return prefix + "A-" + peerHashes.get(peerKey(fam, v6)) + (v6 ? "-6" : "-4");
+  }
+
+  private static String peerKey(List<Cidr> fam, boolean v6) {
+    return (v6 ? "6:" : "4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+  }
+
+  private String chainName(EndpointGroup g, Direction d) {
+    return prefix + (d == Direction.INGRESS ? "I-" : "E-") + groupHashes.get(g.id());
+  }
+
+  private static String tierChain(String main, Tier t) {
+    switch (t) {
+      case ADMIN:
+        return main + "-AD";
+      case NETWORK_POLICY:
+        return main + "-NP";
+      default:
+        return main + "-BL";
+    }
+  }
+
+  private static String groupLabel(EndpointGroup g) {
+    return g.id() + (g.members().size() > 1 ? " and " + (g.members().size() - 1) + " more pods" : "");
+  }
+
+  // ---- helpers ----
+
+  private boolean needsChain(EndpointGroup g, Direction d) {
+    return g.isolated(d) || !graph.rules(g.id(), d).isEmpty();
+  }
+
+  private boolean hasFamily(EndpointGroup g, boolean v6) {
+    return ownAddresses(g).stream().anyMatch(a -> a.v6() == v6);
+  }
+
+  private List<IpAddress> ownAddresses(EndpointGroup g) {
+    List<IpAddress> out = new ArrayList<>();
+    for (Endpoint e : g.members()) {
+      out.addAll(ownAddresses(e));
+    }
+    return out;
+  }
+
+  /** The addresses at which the graph resolves to this endpoint (a shared address goes to one pod). */
+  private List<IpAddress> ownAddresses(Endpoint e) {
+    List<IpAddress> out = new ArrayList<>();
+    for (IpAddress ip : e.ips()) {
+      if (!out.contains(ip) && graph.endpointAt(ip).map(x -> x.pod().equals(e.pod())).orElse(false)) {
+        out.add(ip);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The rules with every run of consecutive rules of the same tier and action sorted by origin,
+   * then content: within such a run the first match always takes the same action, so the order
+   * cannot change a decision, and sorting makes the output independent of input order.
+   */
+  static List<Rule> canonicalOrder(List<Rule> rules) {
+    List<Rule> out = new ArrayList<>(rules.size());
+    int start = 0;
+    while (start < rules.size()) {
+      int end = start + 1;
+      while (end < rules.size() && rules.get(end).tier() == rules.get(start).tier()
+          && rules.get(end).action() == rules.get(start).action()) {
+        end++;
+      }
+      List<Rule> run = new ArrayList<>(rules.subList(start, end));
+      run.sort(RULE_ORDER);
+      out.addAll(run);
+      start = end;
+    }
+    return out;
+  }
+
+  private static final Comparator<Rule> RULE_ORDER = Comparator
+      .comparing((Rule r) -> r.origins(), ScriptWriter::compareOrigins)
+      .thenComparing(Rule::peers).thenComparing(Rule::ports).thenComparingInt(Rule::priority);
+
+  private static int compareOrigins(List<Origin> a, List<Origin> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static String origins(Rule r) {
+    if (r.origins().isEmpty()) {
+      return "no recorded origin";
+    }
+    return r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : b.isEmpty() ? a : a + " " + b;
+  }
+
+  private static List<Cidr> family(AddressSet s, boolean v6) {
+    return s.cidrs().stream().filter(c -> c.v6() == v6).toList();
+  }
+
+  private static boolean isFull(List<Cidr> cidrs) {
+    return cidrs.size() == 1 && cidrs.get(0).prefix() == 0;
+  }
+
+  /** A CIDR as ipset prints it: a bare address for a single host. */
+  static String bare(Cidr c) {
+    return c.prefix() == c.address().bits() ? c.address().toString() : c.toString();
+  }
+
+  static String protoName(int proto) {
+    switch (proto) {
+      case 6:
+        return "tcp";
+      case 17:
+        return "udp";
+      case 132:
+        return "sctp";
+      default:
+        return Integer.toString(proto);
+    }
+  }
+}

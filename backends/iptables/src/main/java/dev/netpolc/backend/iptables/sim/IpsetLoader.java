@@ -1,0 +1,200 @@
+package dev.netpolc.backend.iptables.sim;
+
+import dev.netpolc.backend.iptables.sim.grammar.IpsetRestoreBaseVisitor;
+import dev.netpolc.backend.iptables.sim.grammar.IpsetRestoreLexer;
+import dev.netpolc.backend.iptables.sim.grammar.IpsetRestoreParser;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Runs an {@code ipset restore} file against a set state, command by command, rejecting what
+ * ipset would reject: creating an existing set without {@code -exist} (or with another type),
+ * adding to a missing set, an element of the wrong family or shape, swapping sets of different
+ * type or family, destroying a missing set, and more than {@link #MAX_SETS} sets at once.
+ */
+public final class IpsetLoader {
+  /** The kernel's default ip_set_max: at most this many sets per network namespace. */
+  public static final int MAX_SETS = 256;
+
+  private final Map<String, Builder> sets = new TreeMap<>();
+  private int peak;
+
+  /** A mutable set while commands run. */
+  private static final class Builder {
+    final IpSet.Type type;
+    final boolean v6;
+    final List<IpSet.Entry> entries = new ArrayList<>();
+
+    Builder(IpSet.Type type, boolean v6) {
+      this.type = type;
+      this.v6 = v6;
+    }
+  }
+
+  /** Runs every command of {@code text} ({@code file} names it in errors). */
+  public void load(String text, String file) throws IptSyntaxException {
+    IpsetRestoreLexer lexer = new IpsetRestoreLexer(CharStreams.fromString(text));
+    IpsetRestoreParser parser = new IpsetRestoreParser(new CommonTokenStream(lexer));
+    SyntaxErrors errors = new SyntaxErrors(file);
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(errors);
+    parser.removeErrorListeners();
+    parser.addErrorListener(errors);
+    IpsetRestoreParser.FileContext tree = parser.file();
+    errors.throwFirst();
+    for (IpsetRestoreParser.LineContext line : tree.line()) {
+      run(line, file);
+    }
+  }
+
+  /** The sets as they are now, by name. */
+  public Map<String, IpSet> sets() {
+    Map<String, IpSet> out = new TreeMap<>();
+    sets.forEach((n, b) -> out.put(n, new IpSet(n, b.type, b.v6, b.entries)));
+    return out;
+  }
+
+  /** The most sets that existed at once while loading (temporary sets included). */
+  public int peakSets() {
+    return peak;
+  }
+
+  private void run(IpsetRestoreParser.LineContext line, String file) throws IptSyntaxException {
+    if (line.create() != null) {
+      IpsetRestoreParser.CreateContext c = line.create();
+      String name = name(c.name, file);
+      Optional<IpSet.Type> type = IpSet.Type.of(c.type.getText());
+      if (type.isEmpty()) {
+        throw error(file, c.type, "unsupported set type '" + c.type.getText() + "'");
+      }
+      boolean v6 = false;
+      for (IpsetRestoreParser.CreateOptionContext o : c.createOption()) {
+        String key = o.key.getText();
+        String value = o.value.getText();
+        if (key.equals("family")) {
+          if (!value.equals("inet") && !value.equals("inet6")) {
+            throw error(file, o.value, "family must be inet or inet6");
+          }
+          v6 = value.equals("inet6");
+        } else if (key.equals("maxelem") || key.equals("hashsize") || key.equals("timeout")) {
+          if (!value.matches("[0-9]{1,10}")) {
+            throw error(file, o.value, key + " must be a number");
+          }
+        } else {
+          throw error(file, o.key, "unsupported create option '" + key + "'");
+        }
+      }
+      Builder old = sets.get(name);
+      if (old != null) {
+        if (c.exist == null) {
+          throw error(file, c.name, "set " + name + " already exists");
+        }
+        if (old.type != type.get() || old.v6 != v6) {
+          throw error(file, c.name, "set " + name + " exists with another type or family");
+        }
+        return;
+      }
+      sets.put(name, new Builder(type.get(), v6));
+      peak = Math.max(peak, sets.size());
+      if (sets.size() > MAX_SETS) {
+        throw error(file, c.name, "more than " + MAX_SETS + " sets in one network namespace");
+      }
+    } else if (line.add() != null) {
+      IpsetRestoreParser.AddContext a = line.add();
+      Builder b = existing(a.name, file);
+      IpSet.Entry e = entry(a.element, b, a.nomatch != null, file);
+      if (b.entries.stream().anyMatch(x -> x.first().equals(e.first()) && x.second().equals(e.second()))) {
+        if (a.exist == null) {
+          throw error(file, a.element, "element is already in set " + a.name.getText());
+        }
+        return;
+      }
+      b.entries.add(e);
+    } else if (line.flush() != null) {
+      existing(line.flush().name, file).entries.clear();
+    } else if (line.swap() != null) {
+      IpsetRestoreParser.SwapContext s = line.swap();
+      Builder x = existing(s.from, file);
+      Builder y = existing(s.to, file);
+      if (x.type != y.type || x.v6 != y.v6) {
+        throw error(file, s.to, "sets " + s.from.getText() + " and " + s.to.getText()
+            + " differ in type or family");
+      }
+      sets.put(s.from.getText(), y);
+      sets.put(s.to.getText(), x);
+    } else if (line.destroy() != null) {
+      existing(line.destroy().name, file);
+      sets.remove(line.destroy().name.getText());
+    }
+  }
+
+  private Builder existing(Token name, String file) throws IptSyntaxException {
+    Builder b = sets.get(name.getText());
+    if (b == null) {
+      throw error(file, name, "set " + name.getText() + " does not exist");
+    }
+    return b;
+  }
+
+  private static String name(Token t, String file) throws IptSyntaxException {
+    String n = t.getText();
+    if (n.length() > 31) {
+      throw error(file, t, "set name longer than 31 characters");
+    }
+    return n;
+  }
+
+  private static IpSet.Entry entry(Token t, Builder b, boolean nomatch, String file) throws IptSyntaxException {
+    String[] parts = t.getText().split(",", -1);
+    if (parts.length != b.type.dimensions()) {
+      throw error(file, t, "element '" + t.getText() + "' does not fit " + b.type.text());
+    }
+    List<Cidr> cidrs = new ArrayList<>();
+    for (String p : parts) {
+      Cidr c = cidr(p, b.type == IpSet.Type.HASH_IP, t, file);
+      if (c.v6() != b.v6) {
+        throw error(file, t, "element '" + p + "' is not of the set's family");
+      }
+      if (b.type != IpSet.Type.HASH_IP && c.prefix() == 0) {
+        throw error(file, t, "hash:net elements cannot have prefix length 0");
+      }
+      cidrs.add(c);
+    }
+    if (nomatch && b.type == IpSet.Type.HASH_IP) {
+      throw error(file, t, "nomatch needs a hash:net type");
+    }
+    return new IpSet.Entry(cidrs.get(0), cidrs.size() > 1 ? Optional.of(cidrs.get(1)) : Optional.empty(), nomatch);
+  }
+
+  /** An address or CIDR as ipset reads it; {@code host} accepts only single addresses. */
+  static Cidr cidr(String text, boolean host, Token at, String file) throws IptSyntaxException {
+    int slash = text.indexOf('/');
+    if (slash < 0) {
+      Optional<IpAddress> ip = IpAddress.tryParse(text);
+      if (ip.isEmpty()) {
+        throw error(file, at, "not an address: '" + text + "'");
+      }
+      return Cidr.host(ip.get());
+    }
+    if (host) {
+      throw error(file, at, "hash:ip takes single addresses: '" + text + "'");
+    }
+    Optional<Cidr.Parsed> p = Cidr.parse(text);
+    if (p.isEmpty() || p.get().hostBitsSet()) {
+      throw error(file, at, "not a network: '" + text + "'");
+    }
+    return p.get().cidr();
+  }
+
+  static IptSyntaxException error(String file, Token t, String message) {
+    return new IptSyntaxException(file, t.getLine(), t.getCharPositionInLine() + 1, message);
+  }
+}

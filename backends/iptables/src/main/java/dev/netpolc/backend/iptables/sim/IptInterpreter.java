@@ -1,0 +1,81 @@
+package dev.netpolc.backend.iptables.sim;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+
+/**
+ * Walks a packet through one built-in chain of an {@link IptRuleset} as the kernel does: rules in
+ * order, {@code -j} calls a user chain, {@code -g} continues in one without coming back,
+ * {@code RETURN} or the end of a user chain goes back to the caller, the end of a built-in chain
+ * (or a {@code RETURN} in it) applies its policy; {@code LOG} and target-less rules continue.
+ */
+public final class IptInterpreter {
+  /** Deeper nesting than the kernel's own limit is a loop. */
+  private static final int MAX_DEPTH = 64;
+
+  private final IptRuleset ruleset;
+
+  /** An interpreter of {@code ruleset}. */
+  public IptInterpreter(IptRuleset ruleset) {
+    this.ruleset = Objects.requireNonNull(ruleset, "ruleset");
+  }
+
+  /** The verdict of built-in chain {@code hook} for {@code p}. */
+  public Verdict evaluate(Hook hook, Packet p) {
+    IptChain base = ruleset.chain(hook.name()).orElseThrow();
+    Deque<Frame> stack = new ArrayDeque<>();
+    Frame cur = new Frame(base, 0);
+    while (true) {
+      if (cur.index >= cur.chain.rules().size()) {
+        if (stack.isEmpty()) {
+          return base.policy().orElseThrow();
+        }
+        cur = stack.pop();
+        continue;
+      }
+      IptRule r = cur.chain.rules().get(cur.index++);
+      if (!r.matches(p)) {
+        continue;
+      }
+      Target t = r.target();
+      switch (t.kind()) {
+        case ACCEPT:
+          return Verdict.ACCEPT;
+        case DROP:
+          return Verdict.DROP;
+        case REJECT:
+          return Verdict.REJECT;
+        case RETURN:
+          if (stack.isEmpty()) {
+            return base.policy().orElseThrow();
+          }
+          cur = stack.pop();
+          break;
+        case JUMP:
+          if (stack.size() >= MAX_DEPTH) {
+            throw new IllegalStateException("chain loop through " + t.chain().orElseThrow());
+          }
+          stack.push(cur);
+          cur = new Frame(ruleset.chain(t.chain().orElseThrow()).orElseThrow(), 0);
+          break;
+        case GOTO:
+          cur = new Frame(ruleset.chain(t.chain().orElseThrow()).orElseThrow(), 0);
+          break;
+        default:
+          break; // LOG, NONE: continue
+      }
+    }
+  }
+
+  /** A chain being walked and the next rule to look at. */
+  private static final class Frame {
+    final IptChain chain;
+    int index;
+
+    Frame(IptChain chain, int index) {
+      this.chain = chain;
+      this.index = index;
+    }
+  }
+}

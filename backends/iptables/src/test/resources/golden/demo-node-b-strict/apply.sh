@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# netpolc iptables apply script, node node-b.
+# Idempotent: run it again after every compile. Loads the ipsets (each filled under a
+# temporary name and swapped in), then the rules (our chains only, atomically per family),
+# adds each hook jump only if missing, then removes chains and sets earlier compiles left.
+set -euo pipefail
+cd "$(dirname "$0")"
+ipset destroy NETPOLC-TMP 2>/dev/null || true
+ipset restore < ipset.restore
+iptables-restore --noflush < iptables.rules
+ip6tables-restore --noflush < ip6tables.rules
+hook() {
+  "$1" -C "$2" -j "$3" 2>/dev/null || "$1" -I "$2" 1 -j "$3"
+}
+hook iptables FORWARD NETPOLC-FORWARD
+hook iptables INPUT NETPOLC-INPUT
+hook iptables OUTPUT NETPOLC-OUTPUT
+hook ip6tables FORWARD NETPOLC-FORWARD
+hook ip6tables INPUT NETPOLC-INPUT
+hook ip6tables OUTPUT NETPOLC-OUTPUT
+cleanup() {
+  local bin=$1 keep=$2 c h
+  local stale
+  stale=$("$bin" -S | awk '$1 == "-N" && index($2, "NETPOLC-") == 1 {print $2}' | { grep -vxF -f <(tr ' ' '\n' <<<"$keep") || true; })
+  for h in INPUT FORWARD OUTPUT; do
+    if grep -qxF "NETPOLC-$h" <<<"$stale"; then
+      while "$bin" -D "$h" -j "NETPOLC-$h" 2>/dev/null; do :; done
+    fi
+  done
+  for c in $stale; do "$bin" -F "$c"; done
+  for c in $stale; do "$bin" -X "$c"; done
+}
+cleanup iptables "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
+cleanup ip6tables "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
+keep_sets="NETPOLC-A-06A8D48E4AD1-4 NETPOLC-A-18755778E802-4 NETPOLC-A-32D9AEF717D3-4 NETPOLC-A-330BD8519A31-6 NETPOLC-A-3F6CD5AAF4AB-6 NETPOLC-A-415D2881C541-4 NETPOLC-A-4768C7F3CD00-4 NETPOLC-A-4F0091FF8EE7-4 NETPOLC-A-59F7723280EC-4 NETPOLC-A-69A78BA23748-4 NETPOLC-A-85095D8D7383-6 NETPOLC-A-85D040EC90B3-4 NETPOLC-A-90F594AB0730-6 NETPOLC-A-9A054B526774-6 NETPOLC-A-A80DEB320A84-6 NETPOLC-A-AF440DA3F0DA-6 NETPOLC-A-C7BD1516F863-4 NETPOLC-A-D542473A22C7-6 NETPOLC-A-D958858E2556-6 NETPOLC-A-FBE44C2086F6-6 NETPOLC-G-0F1D733BE867-4 NETPOLC-G-0F1D733BE867-6 NETPOLC-G-5C8181728BDC-4 NETPOLC-G-5C8181728BDC-6 NETPOLC-G-88A043E34FC8-4 NETPOLC-G-88A043E34FC8-6 NETPOLC-G-D54FEE232D0D-4 NETPOLC-G-D54FEE232D0D-6"
+for s in $(ipset list -n | awk 'index($0, "NETPOLC-") == 1'); do
+  if ! grep -qxF "$s" <(tr ' ' '\n' <<<"$keep_sets"); then ipset destroy "$s" || true; fi
+done
