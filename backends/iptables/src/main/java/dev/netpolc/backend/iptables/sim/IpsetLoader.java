@@ -84,7 +84,13 @@ public final class IpsetLoader {
             throw error(file, o.value, "family must be inet or inet6");
           }
           v6 = value.equals("inet6");
-        } else if (key.equals("maxelem") || key.equals("hashsize") || key.equals("timeout")) {
+        } else if (key.equals("initval")) {
+          // ipset save prints the hash seed; it changes nothing for a lookup.
+          if (!value.matches("0x[0-9a-fA-F]{1,8}")) {
+            throw error(file, o.value, "initval must be a hex number");
+          }
+        } else if (key.equals("maxelem") || key.equals("hashsize") || key.equals("timeout")
+            || key.equals("bucketsize")) {
           if (!value.matches("[0-9]{1,10}")) {
             throw error(file, o.value, key + " must be a number");
           }
