@@ -50,7 +50,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RULESET", description = "The ruleset file to check.")
+  @Parameters(index = "0", paramLabel = "RULESET",
+      description = "The ruleset file to check, or a directory of the backend's files (e.g. iptables).")
   String ruleset;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH",
@@ -74,12 +75,25 @@ public final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Backend b = CompileCommand.backend(spec, backend);
-    String text;
-    String fileName;
+    // A directory holds a multi-file artifact (iptables: ipset.restore, iptables.rules, ...).
+    java.util.SortedMap<String, String> files = new java.util.TreeMap<>();
     try {
       Path file = Path.of(ruleset);
-      text = Files.readString(file, StandardCharsets.UTF_8);
-      fileName = file.getFileName() == null ? ruleset : file.getFileName().toString();
+      if (Files.isDirectory(file)) {
+        try (java.util.stream.Stream<Path> s = Files.list(file)) {
+          for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+              .sorted().toList()) {
+            files.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+          }
+        }
+        if (files.isEmpty()) {
+          err.println("netpolc: ruleset directory " + ruleset + " holds no files");
+          return Main.EXIT_USAGE;
+        }
+      } else {
+        files.put(file.getFileName() == null ? ruleset : file.getFileName().toString(),
+            Files.readString(file, StandardCharsets.UTF_8));
+      }
     } catch (IOException | InvalidPathException e) {
       err.println("netpolc: cannot read ruleset " + ruleset + ": " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -96,7 +110,7 @@ public final class VerifyCommand implements Callable<Integer> {
     try {
       SimulationContext context = node == null ? SimulationContext.clusterWide()
           : SimulationContext.of(new Compiler().compile(cluster.get(), CompileOptions.DEFAULTS.withNode(node)).graph());
-      simulator = b.simulator(Artifact.of(b.name(), fileName, text), context);
+      simulator = b.simulator(new Artifact(b.name(), files), context);
     } catch (BackendException | CompileException e) {
       err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;
