@@ -524,7 +524,21 @@ final class ScriptWriter {
     sb.append("# adds each hook jump only if missing, then removes chains and sets earlier compiles left.\n");
     sb.append("set -euo pipefail\n");
     sb.append("cd \"$(dirname \"$0\")\"\n");
-    sb.append("ipset destroy ").append(prefix).append("TMP 2>/dev/null || true\n");
+    List<String> keepSets = new ArrayList<>(asIpset);
+    keepSets.sort(null);
+    sb.append("keep_sets=\"").append(String.join(" ", keepSets)).append("\"\n");
+    sb.append("stale_sets() {\n");
+    sb.append("  ipset list -n | awk 'index($0, \"").append(prefix)
+        .append("\") == 1' | { grep -vxF -f <(tr ' ' '\\n' <<<\"$keep_sets\") || true; }\n");
+    sb.append("}\n");
+    sb.append("# Old sets stay until the new rules are in; drop the ones no rule uses any more first.\n");
+    sb.append("for s in $(stale_sets); do ipset destroy \"$s\" 2>/dev/null || true; done\n");
+    sb.append("in_use=$(stale_sets | wc -l)\n");
+    sb.append("if [ $((in_use + ").append(keepSets.size() + 1).append(")) -gt 256 ]; then\n");
+    sb.append("  echo \"apply.sh: $in_use sets of the live rules + ").append(keepSets.size() + 1)
+        .append(" new would pass the kernel's 256; lower maxIpsets\" >&2\n");
+    sb.append("  exit 1\n");
+    sb.append("fi\n");
     sb.append("ipset restore < ipset.restore\n");
     sb.append("iptables-restore --noflush < iptables.rules\n");
     sb.append("ip6tables-restore --noflush < ip6tables.rules\n");
@@ -556,12 +570,7 @@ final class ScriptWriter {
     sb.append("}\n");
     sb.append("cleanup iptables \"").append(String.join(" ", chains4)).append("\"\n");
     sb.append("cleanup ip6tables \"").append(String.join(" ", chains6)).append("\"\n");
-    List<String> keepSets = new ArrayList<>(asIpset);
-    keepSets.sort(null);
-    sb.append("keep_sets=\"").append(String.join(" ", keepSets)).append("\"\n");
-    sb.append("for s in $(ipset list -n | awk 'index($0, \"").append(prefix).append("\") == 1'); do\n");
-    sb.append("  if ! grep -qxF \"$s\" <(tr ' ' '\\n' <<<\"$keep_sets\"); then ipset destroy \"$s\" || true; fi\n");
-    sb.append("done\n");
+    sb.append("for s in $(stale_sets); do ipset destroy \"$s\" || true; done\n");
     return sb.toString();
   }
 
