@@ -25,6 +25,7 @@ import dev.netpolc.model.PolicyPort;
 import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.Protocol;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,12 @@ public final class GraphBuilder {
     this.cluster = cluster;
     this.index = index;
     this.options = options;
-    this.policies = cluster.policies();
+    // A canonical policy order (NetworkPolicy rules are additive, so order has no meaning):
+    // the graph, and every artifact emitted from it, must not depend on the order of inputs.
+    List<NetworkPolicy> sorted = new ArrayList<>(cluster.policies());
+    sorted.sort(Comparator.comparing(NetworkPolicy::namespace).thenComparing(NetworkPolicy::name)
+        .thenComparing(NetworkPolicy::position));
+    this.policies = sorted;
   }
 
   /** The graph for the whole cluster ({@code node} empty) or for one node's pods. */

@@ -51,4 +51,24 @@ class PassLawsTest {
       assertThat(second.stats().withoutTimings()).isEqualTo(first.stats().withoutTimings());
     });
   }
+
+  @Test
+  void theOrderOfInputObjectsDoesNotChangeTheGraph() {
+    qt().withExamples(200).withShrinkCycles(SHRINK_CYCLES).forAll(ClusterGen.clusters()).checkAssert(c -> {
+      dev.netpolc.model.Cluster reversed = new dev.netpolc.model.Cluster(reverse(c.namespaces()),
+          reverse(c.pods()), reverse(c.nodes()), reverse(c.policies()));
+      for (CompileOptions o : List.of(CompileOptions.DEFAULTS, CompileOptions.DEFAULTS.withoutPasses())) {
+        RuleGraph inOrder = new Compiler().compile(c, o).graph();
+        RuleGraph backwards = new Compiler().compile(reversed, o).graph();
+        assertThat(backwards.toString()).isEqualTo(inOrder.toString());
+        assertThat(backwards).isEqualTo(inOrder);
+      }
+    });
+  }
+
+  private static <T> List<T> reverse(List<T> xs) {
+    List<T> out = new java.util.ArrayList<>(xs);
+    java.util.Collections.reverse(out);
+    return out;
+  }
 }
