@@ -37,7 +37,7 @@ import java.util.Set;
  * @param nodeOf    address → the node it lives on (to route simulated connections)
  */
 public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String, RuleGraph> graphs,
-    Map<IpAddress, String> nodeOf) {
+    Map<IpAddress, String> nodeOf) implements NodeArtifacts {
 
   /** Copies the maps. */
   public IptablesNodeArtifacts {
@@ -71,7 +71,8 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   /** Runs every node's apply.sh in its node namespace (files written to a temporary directory). */
-  public void apply(Topology t) {
+  @Override
+  public void load(Topology t) {
     artifacts.forEach((node, a) -> {
       Path dir = write(a);
       try {
@@ -86,6 +87,7 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   /** {@code iptables-restore --test} and {@code ip6tables-restore --test} of every node; node → complaint. */
+  @Override
   public Map<String, String> check(Topology t) {
     Map<String, String> failures = new LinkedHashMap<>();
     artifacts.forEach((node, a) -> {
@@ -101,6 +103,7 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   /** A decider made of each node's simulator: a connection passes the source's node and the destination's. */
+  @Override
   public ConnectionDecider simulator() {
     Backend ipt = backend();
     Map<String, ConnectionDecider> sims = new LinkedHashMap<>();
@@ -133,6 +136,7 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   /** Every node's filter tables and sets as the kernel lists them, for failure messages. */
+  @Override
   public String listed(Topology t) {
     StringBuilder sb = new StringBuilder();
     for (String node : artifacts.keySet()) {

@@ -102,11 +102,11 @@ class IptablesReapplyKernelTest {
           + " && ipset create other-set hash:ip && ipset add other-set 198.18.0.251").orThrow();
       String foreignBefore = foreign(t);
 
-      filesA.apply(t);
+      filesA.load(t);
       assertThat(observed(t, a, layout)).isEmpty();
       PersistentTcp keptYaToXa = t.openPersistentTcp("y/a", "x/a", 80);
 
-      filesB.apply(t);
+      filesB.load(t);
       assertThat(keptYaToXa.stillAlive()).as("established y/a -> x/a, still allowed by B: " + keptYaToXa.stderr())
           .isTrue();
       assertThat(observed(t, b, layout)).as("new connections follow B").isEmpty();
@@ -114,7 +114,7 @@ class IptablesReapplyKernelTest {
       assertHookedOnce(t);
 
       String once = ours(t);
-      filesB.apply(t);
+      filesB.load(t);
       assertThat(ours(t)).as("applying the same files twice").isEqualTo(once);
       assertHookedOnce(t);
       assertThat(keptYaToXa.stillAlive()).as("y/a -> x/a survives an identical re-apply").isTrue();
@@ -134,7 +134,7 @@ class IptablesReapplyKernelTest {
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
   private static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
     // Neighbour caches only: flushing conntrack would drop the established flows under test.
-    NftablesConformanceKernelTest.forgetPreviousCase(t, false);
+    ConformanceKernelRun.forgetPreviousCase(t, false);
     List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
     ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
     List<ReachabilityMatrix> want = probes.stream()

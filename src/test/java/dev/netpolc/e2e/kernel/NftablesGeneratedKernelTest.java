@@ -67,7 +67,7 @@ class NftablesGeneratedKernelTest {
             assertThat(KernelLayout.of(cluster)).isEqualTo(layout);
             NodeRulesets rules = NodeRulesets.compile(cluster, layout);
             rules.load(t);
-            NftablesConformanceKernelTest.forgetPreviousCase(t, true);
+            ConformanceKernelRun.forgetPreviousCase(t, true);
             ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
             Map<Probe, Boolean> expected = new LinkedHashMap<>();
             for (Probe p : all) {

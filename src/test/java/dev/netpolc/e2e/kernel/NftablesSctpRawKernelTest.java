@@ -68,7 +68,7 @@ class NftablesSctpRawKernelTest {
     Cluster cluster = c.toCluster();
     NodeRulesets rules = NodeRulesets.compile(cluster, layout);
     rules.load(t);
-    NftablesConformanceKernelTest.forgetPreviousCase(t, true);
+    ConformanceKernelRun.forgetPreviousCase(t, true);
     List<Pod> pods = KernelLayout.activePods(cluster);
     List<ReachabilityMatrix> expected = c.probes().stream().filter(p -> p.protocol() == Protocol.SCTP).toList();
     // (from, to, probe index) → (source address, destination address, port)

@@ -30,7 +30,8 @@ import java.util.Set;
  * @param graphs   node → the graph it was emitted from
  * @param nodeOf   address → the node it lives on (to route simulated connections)
  */
-public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> graphs, Map<IpAddress, String> nodeOf) {
+public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> graphs, Map<IpAddress, String> nodeOf)
+    implements NodeArtifacts {
 
   /** The name of the table the backend owns by default. */
   public static final String TABLE = "inet " + BackendOptions.DEFAULTS.tableName();
@@ -72,11 +73,13 @@ public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> 
   }
 
   /** Loads every node's ruleset into its node namespace with {@code nft -f} (one transaction per node). */
+  @Override
   public void load(Topology t) {
     rulesets.forEach(t::loadNftables);
   }
 
   /** Runs {@code nft -c -f} (check only) on every node's ruleset; returns node → nft's complaint for those that fail. */
+  @Override
   public Map<String, String> check(Topology t) {
     Map<String, String> failures = new LinkedHashMap<>();
     rulesets.forEach((node, text) -> {
@@ -92,6 +95,7 @@ public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> 
    * A decider made of each node's nftables simulator: a connection passes when it passes the
    * ruleset of the source's node and of the destination's node, as packets do in the kernel.
    */
+  @Override
   public ConnectionDecider simulator() {
     Backend nft = backend();
     Map<String, ConnectionDecider> sims = new LinkedHashMap<>();
@@ -126,6 +130,7 @@ public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> 
   }
 
   /** Every node's ruleset as nft lists it back from the kernel, for failure messages. */
+  @Override
   public String listed(Topology t) {
     StringBuilder sb = new StringBuilder();
     for (String node : rulesets.keySet()) {
