@@ -37,6 +37,11 @@ public final class VerificationProbes {
 
   /** Every probe for {@code cluster}, in a deterministic order. */
   public static ImmutableList<Connection> of(Cluster cluster) {
+    return of(cluster, List.of());
+  }
+
+  /** Every probe for {@code cluster}, with {@code extraOutside} among the outside addresses. */
+  public static ImmutableList<Connection> of(Cluster cluster, java.util.Collection<IpAddress> extraOutside) {
     TreeSet<IpAddress> inventory = new TreeSet<>();
     for (Pod p : cluster.pods()) {
       inventory.addAll(p.ips());
@@ -46,6 +51,7 @@ public final class VerificationProbes {
     }
     TreeSet<IpAddress> outside = new TreeSet<>();
     EXTERNALS.forEach(s -> outside.add(IpAddress.parse(s)));
+    outside.addAll(extraOutside);
     TreeSet<Integer> ports = new TreeSet<>(List.of(1, 33333, 65535));
     for (Pod p : cluster.pods()) {
       for (ContainerPort cp : p.allPorts()) {

@@ -5,7 +5,6 @@ import com.google.common.collect.ImmutableMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The inventory and the policies: everything the compiler and the evaluators read. Namespaces
@@ -42,11 +41,6 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
       out.computeIfAbsent(p.namespace(), n -> Namespace.of(n, Map.of()));
     }
     return ImmutableMap.copyOf(out);
-  }
-
-  /** The namespace named {@code name}, declared or implicit. */
-  public Optional<Namespace> namespace(String name) {
-    return Optional.ofNullable(namespacesByName().get(name));
   }
 
   /** True when the input held any inventory (Namespace or Pod objects). */

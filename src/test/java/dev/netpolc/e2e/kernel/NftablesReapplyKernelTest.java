@@ -42,48 +42,6 @@ class NftablesReapplyKernelTest {
   private static final List<String> FOREIGN_IPTABLES_RULE =
       List.of("-A", "FORWARD", "-s", "198.18.0.250/32", "-p", "tcp", "--dport", "9", "-j", "DROP");
 
-  /** Policy set A: x accepts TCP 80 from every pod of y; y accepts everything. */
-  private static final String POLICIES_A = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-y, namespace: x}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: y}}
-          ports:
-          - {port: 80, protocol: TCP}
-      """;
-
-  /**
-   * Policy set B: x accepts TCP 80 only from y/a (pod=a), and now y is isolated too: only x/b gets
-   * in. So the replies x/a → y/a of the kept flow y/a → x/a would be refused as new connections:
-   * that flow survives only if the re-applied ruleset still honours its conntrack state.
-   */
-  private static final String POLICIES_B = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-y-a, namespace: x}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: y}}
-            podSelector: {matchLabels: {pod: a}}
-          ports:
-          - {port: 80, protocol: TCP}
-      ---
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-x-b, namespace: y}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: x}}
-            podSelector: {matchLabels: {pod: b}}
-      """;
 
   @BeforeAll
   static void kernel() {
@@ -94,8 +52,8 @@ class NftablesReapplyKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void reapplyKeepsAllowedFlowsFollowsNewPoliciesAndTouchesNothingElse(Topology.Mode mode) {
-    Cluster a = cluster(POLICIES_A);
-    Cluster b = cluster(POLICIES_B);
+    Cluster a = cluster(ReapplyPolicies.POLICIES_A);
+    Cluster b = cluster(ReapplyPolicies.POLICIES_B);
     KernelLayout layout = KernelLayout.of(a);
     assertThat(KernelLayout.of(b)).isEqualTo(layout);
     BackendOptions counters = BackendOptions.DEFAULTS.withCounters(true);
