@@ -57,6 +57,15 @@ public interface Backend {
   }
 
   /**
+   * What a user should know about an emitted artifact, one line each (a fallback the backend took,
+   * such as the iptables backend going over its ipset budget); a CLI prints them as warnings.
+   * Empty by default.
+   */
+  default java.util.List<String> warnings(Artifact artifact) {
+    return java.util.List.of();
+  }
+
+  /**
    * The incremental update from the state {@code previous} installed to {@code next}. Not
    * implemented by any backend yet: incremental deltas arrive with the scale work, so this
    * default throws {@link UnsupportedOperationException}; backends that implement it add

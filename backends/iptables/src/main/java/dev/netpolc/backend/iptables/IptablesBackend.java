@@ -38,8 +38,11 @@ import java.util.regex.Pattern;
  * <p>Options: the table name gives the prefix of every chain and set (upper-cased, then
  * {@code -}: {@code netpolc} → {@code NETPOLC-}); extra key {@code maxIpsets} (0 to 255,
  * default 200) caps the ipsets (the kernel allows 256 per network namespace, and loading needs
- * one temporary set): beyond it the smallest sets are rendered inline, one rule per element,
- * and the files say so in their header.
+ * one temporary set): beyond it the smallest sets are encoded as bits of the packet mark, set in
+ * the mangle table from up to four identity sets ({@code hash:net skbinfo}) and tested in the
+ * filter rules; {@code markMask} (default {@code 0xffff3fff}) gives the bits. What still does not
+ * fit is rendered inline, one rule per element. The files say so in their header, and
+ * {@link #warnings} reports it.
  */
 public final class IptablesBackend implements Backend {
   /** The backend's name. */
@@ -54,13 +57,21 @@ public final class IptablesBackend implements Backend {
   public static final String APPLY_FILE = "apply.sh";
   /** The default {@code maxIpsets}. */
   public static final int DEFAULT_MAX_IPSETS = 200;
+  /**
+   * The default {@code markMask}: the mark bits identity-encoded sets may use, all but
+   * kube-proxy's 0x4000 (masquerade) and 0x8000 (drop).
+   */
+  public static final int DEFAULT_MARK_MASK = 0xffff3fff;
+  /** Mark bits that are never ours: kube-proxy's. */
+  static final int KUBE_PROXY_BITS = 0x0000c000;
   /** The header marker of the ipset budget line. */
   static final String BUDGET_MARK = "netpolc-ipsets:";
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9]{0,6}");
   private static final Pattern BUDGET = Pattern.compile(
-      "^# " + BUDGET_MARK + " needed=(\\d+) ipsets=(\\d+) inlined=(\\d+) max=(\\d+)$", Pattern.MULTILINE);
-  private static final Set<String> EXTRA_KEYS = Set.of("maxIpsets");
+      "^# " + BUDGET_MARK + " needed=(\\d+) ipsets=(\\d+) regular=(\\d+) identity=(\\d+) inlined=(\\d+) max=(\\d+)"
+      + " markMask=(0x[0-9a-f]+)$", Pattern.MULTILINE);
+  private static final Set<String> EXTRA_KEYS = Set.of("maxIpsets", "markMask");
 
   @Override
   public String name() {
@@ -85,10 +96,10 @@ public final class IptablesBackend implements Backend {
     String prefix = prefix(options.tableName());
     for (String key : options.extra().keySet()) {
       if (!EXTRA_KEYS.contains(key)) {
-        throw new BackendException("iptables: unknown option '" + IptText.sanitize(key) + "' (known: maxIpsets)");
+        throw new BackendException("iptables: unknown option '" + IptText.sanitize(key) + "' (known: maxIpsets, markMask)");
       }
     }
-    return new ScriptWriter(graph, options, prefix, maxIpsets(options)).write();
+    return new ScriptWriter(graph, options, prefix, maxIpsets(options), markMask(options)).write();
   }
 
   @Override
@@ -99,8 +110,8 @@ public final class IptablesBackend implements Backend {
 
   /**
    * Counts: {@code chains}, {@code rules} (both families), {@code ipsets}, {@code ipsetElements},
-   * and from the header {@code setsNeeded} and {@code setsInlined} (the fallback below the
-   * ipset budget).
+   * and from the header {@code setsNeeded}, {@code setsIdentity} (encoded as mark bits) and
+   * {@code setsInlined} (the fallbacks over the ipset budget).
    */
   @Override
   public SortedMap<String, Long> statistics(Artifact artifact) throws BackendException {
@@ -123,7 +134,8 @@ public final class IptablesBackend implements Backend {
       Matcher m = BUDGET.matcher(ipset);
       if (m.find()) {
         out.put("setsNeeded", Long.parseLong(m.group(1)));
-        out.put("setsInlined", Long.parseLong(m.group(3)));
+        out.put("setsIdentity", Long.parseLong(m.group(4)));
+        out.put("setsInlined", Long.parseLong(m.group(5)));
       }
     }
     return out;
@@ -145,6 +157,50 @@ public final class IptablesBackend implements Backend {
           + "': use a letter then up to 6 letters or digits (it prefixes chain names, at most 28 characters)");
     }
     return tableName.toUpperCase(Locale.ROOT) + "-";
+  }
+
+  /**
+   * One line per fallback the artifact took over the ipset budget (empty when every set is an
+   * ipset), for a tool to show as a warning.
+   */
+  @Override
+  public java.util.List<String> warnings(Artifact artifact) {
+    String ipset = artifact.files().get(IPSET_FILE);
+    Matcher m = ipset == null ? null : BUDGET.matcher(ipset);
+    if (m == null || !m.find()) {
+      return java.util.List.of();
+    }
+    long identity = Long.parseLong(m.group(4));
+    long inlined = Long.parseLong(m.group(5));
+    if (identity == 0 && inlined == 0) {
+      return java.util.List.of();
+    }
+    return java.util.List.of("iptables: " + m.group(1) + " address sets needed, over maxIpsets=" + m.group(6) + ": "
+        + m.group(3) + " ipsets, " + identity + " encoded as mark bits (" + (Long.parseLong(m.group(2))
+        - Long.parseLong(m.group(3))) + " identity sets, markMask " + m.group(7) + "), " + inlined
+        + " inlined as one rule per element");
+  }
+
+  private static int markMask(BackendOptions options) throws BackendException {
+    String v = options.extra("markMask").orElse(null);
+    if (v == null) {
+      return DEFAULT_MARK_MASK;
+    }
+    long n;
+    try {
+      n = Long.decode(v);
+    } catch (NumberFormatException e) {
+      throw new BackendException("iptables: option markMask must be a number such as 0xffff0000, got '"
+          + IptText.sanitize(IptText.truncate(v, 40)) + "'");
+    }
+    if (n <= 0 || n > 0xffffffffL) {
+      throw new BackendException("iptables: option markMask must be a non-zero 32-bit mask, got " + v);
+    }
+    if ((n & KUBE_PROXY_BITS) != 0) {
+      throw new BackendException("iptables: option markMask must leave out 0x4000 and 0x8000 (kube-proxy's"
+          + " masquerade and drop bits), got " + IptText.sanitize(v));
+    }
+    return (int) n;
   }
 
   private static int maxIpsets(BackendOptions options) throws BackendException {

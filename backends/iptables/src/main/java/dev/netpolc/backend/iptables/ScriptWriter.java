@@ -7,6 +7,7 @@ import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Atoms;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
 import dev.netpolc.compiler.ir.EndpointGroup;
@@ -44,25 +45,55 @@ final class ScriptWriter {
   private final BackendOptions options;
   private final String prefix;
   private final int maxIpsets;
+  private final int markMask;
   private final String scope;
 
   /** Set name → set, for every set the graph needs. */
   private final TreeMap<String, SetSpec> sets = new TreeMap<>();
-  /** Names of the sets rendered as ipsets; the others are inlined. */
+  /** Names of the sets rendered as ipsets; the others are identity-encoded or inlined. */
   private Set<String> asIpset = Set.of();
+  /** Over the budget: set name → lookup direction → its mark bit (filled by the mangle table). */
+  private Map<String, Map<String, Integer>> markBits = Map.of();
+  /** The identity sets that fill those bits. */
+  private List<IdentitySet> identitySets = List.of();
+  /** While true, lookups are recorded in {@link #usage} (the dry run before choosing). */
+  private boolean recording;
+  /** Set name → the directions ({@code src}, {@code dst}) its lookups use. */
+  private final Map<String, Set<String>> usage = new TreeMap<>();
+  /** True while printing a family whose lookups use mark bits: ACCEPT clears them first. */
+  private boolean clearing;
   private Map<String, String> groupHashes = Map.of();
   private Map<String, String> peerHashes = Map.of();
   private Map<String, String> nodeHashes = Map.of();
 
   /** An address set as ipset would hold it. */
   private record SetSpec(String name, String type, boolean v6, List<String> elements, List<String> inline,
-      String comment) {}
+      String comment) {
+    AddressSet addresses() {
+      return AddressSet.ofCidrs(inline.stream().map(c -> Cidr.parse(c).orElseThrow().cidr()).toList());
+    }
+  }
 
-  ScriptWriter(RuleGraph graph, BackendOptions options, String prefix, int maxIpsets) {
+  /**
+   * A {@code hash:net skbinfo} set whose entries are the atoms of the overflowing sets it
+   * encodes, each carrying as {@code skbmark value/field} the bits of the sets holding it.
+   *
+   * @param name    the set name
+   * @param v6      its family
+   * @param dir     {@code src} or {@code dst}: the address the mangle table maps with it
+   * @param field   the mark bits it writes
+   * @param entries atom CIDR → mark value
+   * @param members how many overflowing sets it encodes
+   */
+  private record IdentitySet(String name, boolean v6, String dir, int field, List<Map.Entry<Cidr, Integer>> entries,
+      int members) {}
+
+  ScriptWriter(RuleGraph graph, BackendOptions options, String prefix, int maxIpsets, int markMask) {
     this.graph = graph;
     this.options = options;
     this.prefix = prefix;
     this.maxIpsets = maxIpsets;
+    this.markMask = markMask;
     this.scope = IptText.sanitize(graph.node().map(n -> "node " + n).orElse("cluster-wide"));
   }
 
@@ -85,14 +116,22 @@ final class ScriptWriter {
     peerHashes = IptNames.hashes(peerKeys);
     nodeHashes = IptNames.hashes(podsByNode().keySet());
     collectSets();
+    // Dry run with every set as an ipset, to learn which directions each set is looked up in.
+    asIpset = sets.keySet();
+    recording = true;
+    rulesFile(false, new ArrayList<>(), new ArrayList<>());
+    rulesFile(true, new ArrayList<>(), new ArrayList<>());
+    recording = false;
     chooseIpsets();
     ImmutableSortedMap.Builder<String, String> files = ImmutableSortedMap.naturalOrder();
     files.put(IptablesBackend.IPSET_FILE, ipsetFile());
     List<String> chains4 = new ArrayList<>();
     List<String> chains6 = new ArrayList<>();
-    files.put(IptablesBackend.IPTABLES_FILE, rulesFile(false, chains4));
-    files.put(IptablesBackend.IP6TABLES_FILE, rulesFile(true, chains6));
-    files.put(IptablesBackend.APPLY_FILE, applyScript(chains4, chains6));
+    List<String> mangle4 = new ArrayList<>();
+    List<String> mangle6 = new ArrayList<>();
+    files.put(IptablesBackend.IPTABLES_FILE, rulesFile(false, chains4, mangle4));
+    files.put(IptablesBackend.IP6TABLES_FILE, rulesFile(true, chains6, mangle6));
+    files.put(IptablesBackend.APPLY_FILE, applyScript(chains4, chains6, mangle4, mangle6));
     return new Artifact(IptablesBackend.NAME, files.build());
   }
 
@@ -169,24 +208,144 @@ final class ScriptWriter {
     return out;
   }
 
-  /** The largest sets become ipsets (they save the most rules); ties by name, for determinism. */
+  /** A choice within the budget: regular ipsets, mark bits, the rest inline. */
+  private record Plan(Set<String> regular, Map<String, Map<String, Integer>> bits, int inlined) {}
+
+  /**
+   * Within the budget every set is an ipset. Over it, the largest sets stay ipsets and the rest
+   * are encoded densely: each (set, lookup direction) gets one bit of {@link #markMask}, per
+   * family, filled by one identity set per family and direction (at most four ipsets); what
+   * finds no bit or no identity-set slot is inlined. Tries giving 0 to 4 ipsets to identity
+   * sets and keeps the plan with the fewest inlined sets (ties: more regular ipsets).
+   */
   private void chooseIpsets() {
     List<SetSpec> bySize = new ArrayList<>(sets.values());
     bySize.sort(Comparator.comparingInt((SetSpec s) -> -s.elements().size()).thenComparing(SetSpec::name));
-    Set<String> chosen = new LinkedHashSet<>();
-    for (SetSpec s : bySize) {
-      if (chosen.size() < maxIpsets) {
-        chosen.add(s.name());
+    if (bySize.size() <= maxIpsets) {
+      asIpset = new LinkedHashSet<>(sets.keySet());
+      markBits = Map.of();
+      identitySets = List.of();
+      return;
+    }
+    Plan best = null;
+    for (int regular = maxIpsets; regular >= Math.max(0, maxIpsets - 4); regular--) {
+      Plan p = plan(bySize, regular, maxIpsets - regular);
+      if (best == null || p.inlined() < best.inlined()) {
+        best = p;
       }
     }
-    asIpset = chosen;
+    asIpset = best.regular();
+    markBits = best.bits();
+    identitySets = identitySets(best.bits());
+  }
+
+  private Plan plan(List<SetSpec> bySize, int regular, int slots) {
+    Set<String> chosen = new LinkedHashSet<>();
+    Map<String, Map<String, Integer>> bits = new TreeMap<>();
+    Set<String> enabled = new TreeSet<>();
+    int[] used = new int[2];
+    int inlined = 0;
+    int width = Integer.bitCount(markMask);
+    for (SetSpec s : bySize) {
+      if (chosen.size() < regular) {
+        chosen.add(s.name());
+        continue;
+      }
+      Set<String> dirs = usage.getOrDefault(s.name(), Set.of());
+      int fam = s.v6() ? 1 : 0;
+      Set<String> keys = new TreeSet<>();
+      dirs.forEach(d -> keys.add(fam + d));
+      Set<String> newKeys = new TreeSet<>(keys);
+      newKeys.removeAll(enabled);
+      if (dirs.isEmpty() || used[fam] + dirs.size() > width || enabled.size() + newKeys.size() > slots) {
+        inlined++;
+        continue;
+      }
+      enabled.addAll(keys);
+      Map<String, Integer> byDir = new TreeMap<>();
+      for (String d : dirs) {
+        byDir.put(d, nthBit(markMask, used[fam]++));
+      }
+      bits.put(s.name(), byDir);
+    }
+    return new Plan(chosen, bits, inlined);
+  }
+
+  /** The {@code n}-th (0-based, from the least significant) set bit of {@code mask}. */
+  static int nthBit(int mask, int n) {
+    int m = mask;
+    for (int i = 0; i < n; i++) {
+      m &= m - 1;
+    }
+    return Integer.lowestOneBit(m);
+  }
+
+  /** One identity set per family and direction that has bits: entries are the atoms of its sets. */
+  private List<IdentitySet> identitySets(Map<String, Map<String, Integer>> bits) {
+    List<IdentitySet> out = new ArrayList<>();
+    for (boolean v6 : new boolean[] {false, true}) {
+      for (String dir : List.of("src", "dst")) {
+        List<Map.Entry<AddressSet, Integer>> members = new ArrayList<>();
+        int field = 0;
+        for (Map.Entry<String, Map<String, Integer>> e : bits.entrySet()) {
+          SetSpec s = sets.get(e.getKey());
+          Integer bit = e.getValue().get(dir);
+          if (s.v6() == v6 && bit != null) {
+            members.add(Map.entry(s.addresses(), bit));
+            field |= bit;
+          }
+        }
+        if (members.isEmpty()) {
+          continue;
+        }
+        Atoms atoms = Atoms.partition(members.stream().map(Map.Entry::getKey).toList());
+        int[] value = new int[atoms.size()];
+        for (Map.Entry<AddressSet, Integer> m : members) {
+          for (int id : atoms.idsOf(m.getKey())) {
+            value[id] |= m.getValue();
+          }
+        }
+        List<Map.Entry<Cidr, Integer>> entries = new ArrayList<>();
+        for (int id = 0; id < atoms.size(); id++) {
+          if (value[id] == 0) {
+            continue;
+          }
+          for (Cidr c : atoms.atom(id).cidrs()) {
+            entries.add(Map.entry(c, value[id]));
+          }
+        }
+        entries.sort(Map.Entry.comparingByKey());
+        String name = prefix + "ID-" + (dir.equals("src") ? "SRC" : "DST") + (v6 ? "-6" : "-4");
+        out.add(new IdentitySet(name, v6, dir, field, entries, members.size()));
+      }
+    }
+    return out;
+  }
+
+  /** The mark bits the lookups of one family use (0: none, no mangle rules). */
+  private int usedBits(boolean v6) {
+    int m = 0;
+    for (IdentitySet s : identitySets) {
+      if (s.v6() == v6) {
+        m |= s.field();
+      }
+    }
+    return m;
+  }
+
+  private int inlinedCount() {
+    return sets.size() - asIpset.size() - markBits.size();
   }
 
   private String budgetLine() {
     int needed = sets.size();
-    int used = asIpset.size();
-    return "# " + IptablesBackend.BUDGET_MARK + " needed=" + needed + " ipsets=" + used + " inlined=" + (needed - used)
-        + " max=" + maxIpsets + "\n";
+    return "# " + IptablesBackend.BUDGET_MARK + " needed=" + needed + " ipsets=" + (asIpset.size() + identitySets.size())
+        + " regular=" + asIpset.size() + " identity=" + markBits.size() + " inlined=" + inlinedCount() + " max="
+        + maxIpsets + " markMask=" + hex(markMask) + "\n";
+  }
+
+  static String hex(int v) {
+    return "0x" + Integer.toHexString(v);
   }
 
   private String ipsetFile() {
@@ -195,8 +354,10 @@ final class ScriptWriter {
     sb.append("# Load with: ipset restore < ipset.restore (apply.sh does, before the rules).\n");
     sb.append(budgetLine());
     if (asIpset.size() < sets.size()) {
-      sb.append("# Over the ipset budget: the ").append(sets.size() - asIpset.size())
-          .append(" smallest sets are rendered inline, one rule per element (option maxIpsets).\n");
+      sb.append("# Over the ipset budget (option maxIpsets): ").append(markBits.size())
+          .append(" smaller sets are encoded as mark bits by ").append(identitySets.size())
+          .append(" identity sets (hash:net skbinfo, mapped in the mangle table)");
+      sb.append(inlinedCount() > 0 ? ", " + inlinedCount() + " rendered inline, one rule per element.\n" : ".\n");
     }
     sb.append("# Each set is filled under a temporary name and swapped in: a live set is never empty.\n");
     String tmp = prefix + "TMP";
@@ -204,7 +365,7 @@ final class ScriptWriter {
       if (!asIpset.contains(s.name())) {
         continue;
       }
-      String create = s.type() + " family " + (s.v6() ? "inet6" : "inet") + maxelem(s);
+      String create = s.type() + " family " + (s.v6() ? "inet6" : "inet") + maxelem(s.elements().size());
       sb.append("# ").append(IptText.sanitize(IptText.truncate(s.comment(), 200))).append('\n');
       sb.append("create ").append(s.name()).append(' ').append(create).append(" -exist\n");
       sb.append("create ").append(tmp).append(' ').append(create).append('\n');
@@ -214,12 +375,24 @@ final class ScriptWriter {
       sb.append("swap ").append(tmp).append(' ').append(s.name()).append('\n');
       sb.append("destroy ").append(tmp).append('\n');
     }
+    for (IdentitySet s : identitySets) {
+      String create = "hash:net family " + (s.v6() ? "inet6" : "inet") + maxelem(s.entries().size()) + " skbinfo";
+      sb.append("# identity set: ").append(s.dir()).append(" address -> mark bits ").append(hex(s.field()))
+          .append(" of ").append(s.members()).append(" overflowing sets\n");
+      sb.append("create ").append(s.name()).append(' ').append(create).append(" -exist\n");
+      sb.append("create ").append(tmp).append(' ').append(create).append('\n');
+      for (Map.Entry<Cidr, Integer> e : s.entries()) {
+        sb.append("add ").append(tmp).append(' ').append(bare(e.getKey())).append(" skbmark ")
+            .append(hex(e.getValue())).append('/').append(hex(s.field())).append('\n');
+      }
+      sb.append("swap ").append(tmp).append(' ').append(s.name()).append('\n');
+      sb.append("destroy ").append(tmp).append('\n');
+    }
     return sb.toString();
   }
 
   /** Sets larger than ipset's default 65536 elements get room; a fixed size keeps -exist valid. */
-  private static String maxelem(SetSpec s) {
-    int n = s.elements().size();
+  private static String maxelem(int n) {
     if (n <= 65536) {
       return "";
     }
@@ -228,8 +401,13 @@ final class ScriptWriter {
 
   // ---- rules files ----
 
-  /** One ip(6)tables-restore file; {@code chains} receives the chains it declares. */
-  private String rulesFile(boolean v6, List<String> chains) throws BackendException {
+  /**
+   * One ip(6)tables-restore file; {@code chains} and {@code mangleChains} receive the chains it
+   * declares in the filter and mangle tables.
+   */
+  private String rulesFile(boolean v6, List<String> chains, List<String> mangleChains) throws BackendException {
+    int bits = usedBits(v6);
+    clearing = bits != 0;
     TreeMap<String, List<String>> body = new TreeMap<>();
     List<String> order = new ArrayList<>();
     String fwd = prefix + "FORWARD";
@@ -269,6 +447,16 @@ final class ScriptWriter {
       order.add(out);
       body.put(out, output);
     }
+    if (clearing) {
+      // Our bits leave our chains clear: the last rule of each hook chain, and the ACCEPT chain.
+      for (String hookChain : List.copyOf(order)) {
+        body.get(hookChain).add(rawLine(hookChain, "", "clear netpolc mark bits", clearMark(bits)));
+      }
+      String accept = prefix + "ACCEPT";
+      order.add(accept);
+      body.put(accept, List.of(rawLine(accept, "", "clear netpolc mark bits", clearMark(bits)),
+          rawLine(accept, "", "accept", "ACCEPT")));
+    }
     for (EndpointGroup g : graph.groups()) {
       if (!hasFamily(g, v6)) {
         continue;
@@ -287,6 +475,9 @@ final class ScriptWriter {
         .append(policesNode() ? " (and to " + prefix + "INPUT, " + prefix + "OUTPUT from INPUT, OUTPUT)" : "")
         .append(" once.\n");
     sb.append(budgetLine());
+    if (clearing) {
+      sb.append(mangleTable(v6, bits, mangleChains));
+    }
     sb.append("*filter\n");
     for (String c : order) {
       sb.append(':').append(c).append(" - [0:0]\n");
@@ -302,6 +493,47 @@ final class ScriptWriter {
     }
     sb.append("COMMIT\n");
     chains.addAll(order);
+    clearing = false;
+    return sb.toString();
+  }
+
+  private static String clearMark(int bits) {
+    return "MARK --set-xmark 0x0/" + hex(bits);
+  }
+
+  /**
+   * The mangle table's chains, which fill the mark bits the filter rules test: {@code --map-set}
+   * works only in the mangle table, which runs before filter at the same hook. Replies (accepted
+   * by the filter's first rule) and IPv6 neighbour discovery skip it.
+   */
+  private String mangleTable(boolean v6, int bits, List<String> mangleChains) {
+    List<String> hooks = new ArrayList<>(List.of("FORWARD"));
+    if (policesNode()) {
+      hooks.add("INPUT");
+      hooks.add("OUTPUT");
+    }
+    StringBuilder sb = new StringBuilder("*mangle\n");
+    for (String h : hooks) {
+      sb.append(':').append(prefix).append(h).append(" - [0:0]\n");
+    }
+    for (String h : hooks) {
+      sb.append("-F ").append(prefix).append(h).append('\n');
+    }
+    for (String h : hooks) {
+      String c = prefix + h;
+      for (String l : baseStart(v6)) {
+        sb.append(l.replace(prefix + "FORWARD", c).replace("-j ACCEPT", "-j RETURN")).append('\n');
+      }
+      sb.append(rawLine(c, "", "clear netpolc mark bits", clearMark(bits))).append('\n');
+      for (IdentitySet s : identitySets) {
+        if (s.v6() == v6) {
+          sb.append(rawLine(c, "", s.dir() + " address to the bits of " + s.members() + " overflowing sets",
+              "SET --map-set " + s.name() + " " + s.dir() + " --map-mark")).append('\n');
+        }
+      }
+      mangleChains.add(c);
+    }
+    sb.append("COMMIT\n");
     return sb.toString();
   }
 
@@ -317,10 +549,10 @@ final class ScriptWriter {
   private List<String> baseStart(boolean v6) {
     String fwd = prefix + "FORWARD";
     List<String> out = new ArrayList<>();
-    out.add(line(fwd, "-m conntrack --ctstate RELATED,ESTABLISHED", "replies of allowed connections", "ACCEPT"));
+    out.add(rawLine(fwd, "-m conntrack --ctstate RELATED,ESTABLISHED", "replies of allowed connections", "ACCEPT"));
     if (v6) {
       for (int type = 133; type <= 136; type++) {
-        out.add(line(fwd, "-p ipv6-icmp -m icmp6 --icmpv6-type " + type, "IPv6 neighbour discovery", "ACCEPT"));
+        out.add(rawLine(fwd, "-p ipv6-icmp -m icmp6 --icmpv6-type " + type, "IPv6 neighbour discovery", "ACCEPT"));
       }
     }
     return out;
@@ -462,10 +694,20 @@ final class ScriptWriter {
     return matchFragments(sets.get(peerSetName(fam, v6)), dir);
   }
 
-  /** A set match, or one {@code -s}/{@code -d} match per element when the set is inlined. */
+  /**
+   * A set match; a mark-bit test when the set is identity-encoded; or one {@code -s}/{@code -d}
+   * match per element when the set is inlined.
+   */
   private List<String> matchFragments(SetSpec s, String dir) {
+    if (recording) {
+      usage.computeIfAbsent(s.name(), k -> new TreeSet<>()).add(dir);
+    }
     if (asIpset.contains(s.name())) {
       return List.of("-m set --match-set " + s.name() + " " + dir);
+    }
+    Integer bit = markBits.getOrDefault(s.name(), Map.of()).get(dir);
+    if (bit != null) {
+      return List.of("-m mark --mark " + hex(bit) + "/" + hex(bit));
     }
     String flag = dir.equals("src") ? "-s " : "-d ";
     return s.inline().stream().map(c -> flag + c).toList();
@@ -503,7 +745,12 @@ final class ScriptWriter {
     return out;
   }
 
-  private static String line(String chain, String match, String comment, String target) {
+  /** A rule; while {@link #clearing}, ACCEPT goes through the chain that clears the mark bits. */
+  private String line(String chain, String match, String comment, String target) {
+    return rawLine(chain, match, comment, clearing && target.equals("ACCEPT") ? prefix + "ACCEPT" : target);
+  }
+
+  private static String rawLine(String chain, String match, String comment, String target) {
     StringBuilder sb = new StringBuilder("-A ").append(chain);
     if (!match.isEmpty()) {
       sb.append(' ').append(match);
@@ -515,16 +762,18 @@ final class ScriptWriter {
 
   // ---- apply.sh ----
 
-  private String applyScript(List<String> chains4, List<String> chains6) {
+  private String applyScript(List<String> chains4, List<String> chains6, List<String> mangle4,
+      List<String> mangle6) {
     StringBuilder sb = new StringBuilder();
     sb.append("#!/usr/bin/env bash\n");
     sb.append("# netpolc iptables apply script, ").append(scope).append(".\n");
     sb.append("# Idempotent: run it again after every compile. Loads the ipsets (each filled under a\n");
-    sb.append("# temporary name and swapped in), then the rules (our chains only, atomically per family),\n");
+    sb.append("# temporary name and swapped in), then the rules (our chains only, atomically per table),\n");
     sb.append("# adds each hook jump only if missing, then removes chains and sets earlier compiles left.\n");
     sb.append("set -euo pipefail\n");
     sb.append("cd \"$(dirname \"$0\")\"\n");
     List<String> keepSets = new ArrayList<>(asIpset);
+    identitySets.forEach(s -> keepSets.add(s.name()));
     keepSets.sort(null);
     sb.append("keep_sets=\"").append(String.join(" ", keepSets)).append("\"\n");
     sb.append("stale_sets() {\n");
@@ -543,7 +792,7 @@ final class ScriptWriter {
     sb.append("iptables-restore --noflush < iptables.rules\n");
     sb.append("ip6tables-restore --noflush < ip6tables.rules\n");
     sb.append("hook() {\n");
-    sb.append("  \"$1\" -C \"$2\" -j \"$3\" 2>/dev/null || \"$1\" -I \"$2\" 1 -j \"$3\"\n");
+    sb.append("  \"$1\" -t \"$2\" -C \"$3\" -j \"$4\" 2>/dev/null || \"$1\" -t \"$2\" -I \"$3\" 1 -j \"$4\"\n");
     sb.append("}\n");
     List<String> hooks = new ArrayList<>(List.of("FORWARD"));
     if (policesNode()) {
@@ -551,25 +800,32 @@ final class ScriptWriter {
       hooks.add("OUTPUT");
     }
     for (String bin : List.of("iptables", "ip6tables")) {
-      for (String h : hooks) {
-        sb.append("hook ").append(bin).append(' ').append(h).append(' ').append(prefix).append(h).append('\n');
+      boolean marks = !(bin.equals("iptables") ? mangle4 : mangle6).isEmpty();
+      for (String table : marks ? List.of("mangle", "filter") : List.of("filter")) {
+        for (String h : hooks) {
+          sb.append("hook ").append(bin).append(' ').append(table).append(' ').append(h).append(' ').append(prefix)
+              .append(h).append('\n');
+        }
       }
     }
     sb.append("cleanup() {\n");
-    sb.append("  local bin=$1 keep=$2 c h\n");
+    sb.append("  local bin=$1 table=$2 keep=$3 c h\n");
     sb.append("  local stale\n");
-    sb.append("  stale=$(\"$bin\" -S | awk '$1 == \"-N\" && index($2, \"").append(prefix)
+    sb.append("  stale=$(\"$bin\" -t \"$table\" -S | awk '$1 == \"-N\" && index($2, \"").append(prefix)
         .append("\") == 1 {print $2}' | { grep -vxF -f <(tr ' ' '\\n' <<<\"$keep\") || true; })\n");
     sb.append("  for h in INPUT FORWARD OUTPUT; do\n");
     sb.append("    if grep -qxF \"").append(prefix).append("$h\" <<<\"$stale\"; then\n");
-    sb.append("      while \"$bin\" -D \"$h\" -j \"").append(prefix).append("$h\" 2>/dev/null; do :; done\n");
+    sb.append("      while \"$bin\" -t \"$table\" -D \"$h\" -j \"").append(prefix)
+        .append("$h\" 2>/dev/null; do :; done\n");
     sb.append("    fi\n");
     sb.append("  done\n");
-    sb.append("  for c in $stale; do \"$bin\" -F \"$c\"; done\n");
-    sb.append("  for c in $stale; do \"$bin\" -X \"$c\"; done\n");
+    sb.append("  for c in $stale; do \"$bin\" -t \"$table\" -F \"$c\"; done\n");
+    sb.append("  for c in $stale; do \"$bin\" -t \"$table\" -X \"$c\"; done\n");
     sb.append("}\n");
-    sb.append("cleanup iptables \"").append(String.join(" ", chains4)).append("\"\n");
-    sb.append("cleanup ip6tables \"").append(String.join(" ", chains6)).append("\"\n");
+    sb.append("cleanup iptables filter \"").append(String.join(" ", chains4)).append("\"\n");
+    sb.append("cleanup ip6tables filter \"").append(String.join(" ", chains6)).append("\"\n");
+    sb.append("cleanup iptables mangle \"").append(String.join(" ", mangle4)).append("\"\n");
+    sb.append("cleanup ip6tables mangle \"").append(String.join(" ", mangle6)).append("\"\n");
     sb.append("for s in $(stale_sets); do ipset destroy \"$s\" || true; done\n");
     return sb.toString();
   }

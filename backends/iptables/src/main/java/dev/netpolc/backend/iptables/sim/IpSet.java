@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param name    the set's name
  * @param type    the set type
  * @param v6      true for {@code family inet6}
+ * @param skbinfo true when created with {@code skbinfo}: entries may carry an {@code skbmark}
  * @param entries the entries, in insertion order
  */
-public record IpSet(String name, Type type, boolean v6, List<Entry> entries) {
+public record IpSet(String name, Type type, boolean v6, boolean skbinfo, List<Entry> entries) {
 
   /** The set types the simulator knows. */
   public enum Type {
@@ -64,11 +65,27 @@ public record IpSet(String name, Type type, boolean v6, List<Entry> entries) {
    * @param first   the (first) network
    * @param second  the second network of a {@code hash:net,net} entry
    * @param nomatch true for an exception entry
+   * @param skbmark the {@code skbmark} of a {@code skbinfo} set's entry
    */
-  public record Entry(Cidr first, Optional<Cidr> second, boolean nomatch) {
+  public record Entry(Cidr first, Optional<Cidr> second, boolean nomatch, Optional<SkbMark> skbmark) {
     public Entry {
       Objects.requireNonNull(first, "first");
       Objects.requireNonNull(second, "second");
+      Objects.requireNonNull(skbmark, "skbmark");
+    }
+  }
+
+  /**
+   * An entry's {@code skbmark value/mask}: {@code -j SET --map-set ... --map-mark} sets the
+   * packet mark to {@code (mark & ~mask) ^ value}, as xt_SET does.
+   *
+   * @param value the value
+   * @param mask  the bits it replaces
+   */
+  public record SkbMark(int value, int mask) {
+    /** The mark after mapping this entry onto {@code mark}. */
+    public int apply(int mark) {
+      return (mark & ~mask) ^ value;
     }
   }
 
@@ -80,6 +97,11 @@ public record IpSet(String name, Type type, boolean v6, List<Entry> entries) {
 
   /** True when the key ({@code keys.size() == type().dimensions()}) is in the set. */
   public boolean contains(List<IpAddress> keys) {
+    return lookup(keys).isPresent();
+  }
+
+  /** The entry a lookup of the key finds (the most specific; none when that one is nomatch). */
+  public Optional<Entry> lookup(List<IpAddress> keys) {
     Entry best = null;
     for (Entry e : entries) {
       if (!e.first().contains(keys.get(0))) {
@@ -92,7 +114,7 @@ public record IpSet(String name, Type type, boolean v6, List<Entry> entries) {
         best = e;
       }
     }
-    return best != null && !best.nomatch();
+    return best == null || best.nomatch() ? Optional.empty() : Optional.of(best);
   }
 
   private static boolean moreSpecific(Entry a, Entry b) {

@@ -31,11 +31,13 @@ public final class IpsetLoader {
   private static final class Builder {
     final IpSet.Type type;
     final boolean v6;
+    final boolean skbinfo;
     final List<IpSet.Entry> entries = new ArrayList<>();
 
-    Builder(IpSet.Type type, boolean v6) {
+    Builder(IpSet.Type type, boolean v6, boolean skbinfo) {
       this.type = type;
       this.v6 = v6;
+      this.skbinfo = skbinfo;
     }
   }
 
@@ -58,7 +60,7 @@ public final class IpsetLoader {
   /** The sets as they are now, by name. */
   public Map<String, IpSet> sets() {
     Map<String, IpSet> out = new TreeMap<>();
-    sets.forEach((n, b) -> out.put(n, new IpSet(n, b.type, b.v6, b.entries)));
+    sets.forEach((n, b) -> out.put(n, new IpSet(n, b.type, b.v6, b.skbinfo, b.entries)));
     return out;
   }
 
@@ -76,39 +78,53 @@ public final class IpsetLoader {
         throw error(file, c.type, "unsupported set type '" + c.type.getText() + "'");
       }
       boolean v6 = false;
-      for (IpsetRestoreParser.CreateOptionContext o : c.createOption()) {
-        String key = o.key.getText();
-        String value = o.value.getText();
+      boolean skbinfo = false;
+      List<IpsetRestoreParser.CreateOptionContext> opts = c.createOption();
+      for (int i = 0; i < opts.size(); i++) {
+        Token keyToken = opts.get(i).start;
+        String key = keyToken.getText();
+        if (key.equals("skbinfo")) {
+          skbinfo = true;
+          continue;
+        }
+        if (i + 1 >= opts.size()) {
+          throw error(file, keyToken, "create option '" + key + "' needs a value");
+        }
+        Token valueToken = opts.get(++i).start;
+        String value = valueToken.getText();
         if (key.equals("family")) {
           if (!value.equals("inet") && !value.equals("inet6")) {
-            throw error(file, o.value, "family must be inet or inet6");
+            throw error(file, valueToken, "family must be inet or inet6");
           }
           v6 = value.equals("inet6");
         } else if (key.equals("initval")) {
           // ipset save prints the hash seed; it changes nothing for a lookup.
           if (!value.matches("0x[0-9a-fA-F]{1,8}")) {
-            throw error(file, o.value, "initval must be a hex number");
+            throw error(file, valueToken, "initval must be a hex number");
           }
         } else if (key.equals("maxelem") || key.equals("hashsize") || key.equals("timeout")
             || key.equals("bucketsize")) {
           if (!value.matches("[0-9]{1,10}")) {
-            throw error(file, o.value, key + " must be a number");
+            throw error(file, valueToken, key + " must be a number");
           }
         } else {
-          throw error(file, o.key, "unsupported create option '" + key + "'");
+          throw error(file, keyToken, "unsupported create option '" + key + "'");
         }
+      }
+      if (skbinfo && type.get() == IpSet.Type.HASH_NET_NET) {
+        throw error(file, c.type, "skbinfo is supported here on hash:ip and hash:net only");
       }
       Builder old = sets.get(name);
       if (old != null) {
         if (c.exist == null) {
           throw error(file, c.name, "set " + name + " already exists");
         }
-        if (old.type != type.get() || old.v6 != v6) {
+        if (old.type != type.get() || old.v6 != v6 || old.skbinfo != skbinfo) {
           throw error(file, c.name, "set " + name + " exists with another type or family");
         }
         return;
       }
-      sets.put(name, new Builder(type.get(), v6));
+      sets.put(name, new Builder(type.get(), v6, skbinfo));
       peak = Math.max(peak, sets.size());
       if (sets.size() > MAX_SETS) {
         throw error(file, c.name, "more than " + MAX_SETS + " sets in one network namespace");
@@ -116,7 +132,26 @@ public final class IpsetLoader {
     } else if (line.add() != null) {
       IpsetRestoreParser.AddContext a = line.add();
       Builder b = existing(a.name, file);
-      IpSet.Entry e = entry(a.element, b, a.nomatch != null, file);
+      boolean nomatch = false;
+      Optional<IpSet.SkbMark> mark = Optional.empty();
+      List<IpsetRestoreParser.AddOptionContext> opts = a.addOption();
+      for (int i = 0; i < opts.size(); i++) {
+        Token t = opts.get(i).start;
+        if (t.getType() == IpsetRestoreParser.NOMATCH) {
+          nomatch = true;
+        } else if (t.getText().equals("skbmark")) {
+          if (!b.skbinfo) {
+            throw error(file, t, "skbmark needs a set created with skbinfo");
+          }
+          if (i + 1 >= opts.size()) {
+            throw error(file, t, "skbmark needs a value");
+          }
+          mark = Optional.of(skbmark(opts.get(++i).start, file));
+        } else {
+          throw error(file, t, "unsupported add option '" + t.getText() + "'");
+        }
+      }
+      IpSet.Entry e = entry(a.element, b, nomatch, mark, file);
       if (b.entries.stream().anyMatch(x -> x.first().equals(e.first()) && x.second().equals(e.second()))) {
         if (a.exist == null) {
           throw error(file, a.element, "element is already in set " + a.name.getText());
@@ -158,7 +193,31 @@ public final class IpsetLoader {
     return n;
   }
 
-  private static IpSet.Entry entry(Token t, Builder b, boolean nomatch, String file) throws IptSyntaxException {
+  /** {@code VALUE[/MASK]}, hex or decimal, 32 bits; without a mask ipset uses 0xffffffff. */
+  private static IpSet.SkbMark skbmark(Token t, String file) throws IptSyntaxException {
+    String[] parts = t.getText().split("/", -1);
+    if (parts.length > 2) {
+      throw error(file, t, "skbmark is VALUE or VALUE/MASK");
+    }
+    long value = mark32(parts[0], t, file);
+    long mask = parts.length == 2 ? mark32(parts[1], t, file) : 0xffffffffL;
+    return new IpSet.SkbMark((int) value, (int) mask);
+  }
+
+  static long mark32(String text, Token t, String file) throws IptSyntaxException {
+    try {
+      long v = Long.decode(text);
+      if (v >= 0 && v <= 0xffffffffL) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw error(file, t, "not a 32-bit mark: '" + text + "'");
+  }
+
+  private static IpSet.Entry entry(Token t, Builder b, boolean nomatch, Optional<IpSet.SkbMark> mark, String file)
+      throws IptSyntaxException {
     String[] parts = t.getText().split(",", -1);
     if (parts.length != b.type.dimensions()) {
       throw error(file, t, "element '" + t.getText() + "' does not fit " + b.type.text());
@@ -177,7 +236,8 @@ public final class IpsetLoader {
     if (nomatch && b.type == IpSet.Type.HASH_IP) {
       throw error(file, t, "nomatch needs a hash:net type");
     }
-    return new IpSet.Entry(cidrs.get(0), cidrs.size() > 1 ? Optional.of(cidrs.get(1)) : Optional.empty(), nomatch);
+    return new IpSet.Entry(cidrs.get(0), cidrs.size() > 1 ? Optional.of(cidrs.get(1)) : Optional.empty(), nomatch,
+        mark);
   }
 
   /** An address or CIDR as ipset reads it; {@code host} accepts only single addresses. */

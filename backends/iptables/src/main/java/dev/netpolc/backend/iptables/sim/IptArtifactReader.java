@@ -70,13 +70,17 @@ public record IptArtifactReader(Map<String, IpSet> sets, int peakSets, Optional<
     return false;
   }
 
-  /** {@code r} with the hook jumps apply.sh adds when they are missing. */
+  /** {@code r} with the hook jumps apply.sh adds when they are missing (filter and mangle). */
   static IptRuleset withHooks(IptRuleset r) {
-    Map<String, IptChain> chains = new LinkedHashMap<>(r.chains());
+    return new IptRuleset(r.v6(), withHooks(r.chains()), r.mangle().isEmpty() ? r.mangle() : withHooks(r.mangle()));
+  }
+
+  private static Map<String, IptChain> withHooks(Map<String, IptChain> table) {
+    Map<String, IptChain> chains = new LinkedHashMap<>(table);
     for (Hook h : Hook.values()) {
       IptChain base = chains.get(h.name());
       List<IptRule> add = new ArrayList<>();
-      for (IptChain c : new TreeMap<>(r.chains()).values()) {
+      for (IptChain c : new TreeMap<>(table).values()) {
         String n = c.name();
         if (c.builtIn() || !n.endsWith("-" + h.name()) || n.length() == h.name().length() + 1) {
           continue;
@@ -91,6 +95,6 @@ public record IptArtifactReader(Map<String, IpSet> sets, int peakSets, Optional<
         chains.put(h.name(), new IptChain(base.name(), base.policy(), add));
       }
     }
-    return new IptRuleset(r.v6(), chains);
+    return chains;
   }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Walks a packet through one built-in chain of an {@link IptRuleset} as the kernel does: rules in
  * order, {@code -j} calls a user chain, {@code -g} continues in one without coming back,
  * {@code RETURN} or the end of a user chain goes back to the caller, the end of a built-in chain
- * (or a {@code RETURN} in it) applies its policy; {@code LOG} and target-less rules continue.
+ * (or a {@code RETURN} in it) applies its policy; {@code LOG} and target-less rules continue;
+ * {@code MARK} and {@code SET --map-mark} change the packet mark, which later rules see.
  */
 public final class IptInterpreter {
   /** Deeper nesting than the kernel's own limit is a loop. */
@@ -21,15 +22,29 @@ public final class IptInterpreter {
     this.ruleset = Objects.requireNonNull(ruleset, "ruleset");
   }
 
+  /**
+   * A verdict and the packet as it leaves the chain (its mark possibly changed).
+   *
+   * @param verdict the verdict
+   * @param packet  the packet after the walk
+   */
+  public record Result(Verdict verdict, Packet packet) {}
+
   /** The verdict of built-in chain {@code hook} for {@code p}. */
   public Verdict evaluate(Hook hook, Packet p) {
+    return run(hook, p).verdict();
+  }
+
+  /** The verdict of built-in chain {@code hook} for {@code p}, and the packet's final mark. */
+  public Result run(Hook hook, Packet start) {
+    Packet p = start;
     IptChain base = ruleset.chain(hook.name()).orElseThrow();
     Deque<Frame> stack = new ArrayDeque<>();
     Frame cur = new Frame(base, 0);
     while (true) {
       if (cur.index >= cur.chain.rules().size()) {
         if (stack.isEmpty()) {
-          return base.policy().orElseThrow();
+          return new Result(base.policy().orElseThrow(), p);
         }
         cur = stack.pop();
         continue;
@@ -41,14 +56,20 @@ public final class IptInterpreter {
       Target t = r.target();
       switch (t.kind()) {
         case ACCEPT:
-          return Verdict.ACCEPT;
+          return new Result(Verdict.ACCEPT, p);
         case DROP:
-          return Verdict.DROP;
+          return new Result(Verdict.DROP, p);
         case REJECT:
-          return Verdict.REJECT;
+          return new Result(Verdict.REJECT, p);
+        case MARK:
+        case SET:
+          if (t.effect().isPresent()) {
+            p = p.withMark(t.effect().get().apply(p.mark(), p));
+          }
+          break;
         case RETURN:
           if (stack.isEmpty()) {
-            return base.policy().orElseThrow();
+            return new Result(base.policy().orElseThrow(), p);
           }
           cur = stack.pop();
           break;

@@ -22,28 +22,36 @@ import org.antlr.v4.runtime.Token;
  * as {@code --noflush} would on an empty table: rejecting what iptables would reject (a rule in
  * an undeclared chain, a jump to a missing chain, an unknown match or option, a set that does
  * not exist or is of the other family, more than 15 multiport ports, a comment over 255 or a
- * log prefix over 29 characters, a chain name over 28, a table without {@code COMMIT}). Tables
- * other than {@code filter} are parsed and ignored.
+ * log prefix over 29 characters, a chain name over 28, a table without {@code COMMIT},
+ * {@code --map-set} outside the mangle table). The {@code filter} and {@code mangle} tables are
+ * built; other tables are parsed and ignored.
  */
 public final class IptRulesetBuilder {
   /** The kernel's limit on chain names (XT_EXTENSION_MAXNAMELEN - 1). */
   public static final int MAX_CHAIN_NAME = 28;
-  private static final Set<String> BUILT_IN = ImmutableSet.of("INPUT", "FORWARD", "OUTPUT");
+  private static final Set<String> FILTER_BUILT_IN = ImmutableSet.of("INPUT", "FORWARD", "OUTPUT");
+  private static final Set<String> MANGLE_BUILT_IN = ImmutableSet.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT",
+      "POSTROUTING");
   private static final Set<String> STATES = ImmutableSet.of("NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED");
 
   private final boolean v6;
   private final Map<String, IpSet> sets;
   private final String file;
+  private final boolean mangle;
+  private final Set<String> builtIn;
+  private boolean seen;
   private final Map<String, List<IptRule>> chains = new LinkedHashMap<>();
   private final Map<String, Verdict> policies = new LinkedHashMap<>();
   /** Jumps to check when the table commits: target chain → token that named it. */
   private final Map<String, Token> pendingTargets = new LinkedHashMap<>();
 
-  private IptRulesetBuilder(boolean v6, Map<String, IpSet> sets, String file) {
+  private IptRulesetBuilder(boolean v6, Map<String, IpSet> sets, String file, boolean mangle) {
     this.v6 = v6;
     this.sets = sets;
     this.file = file;
-    for (String b : BUILT_IN) {
+    this.mangle = mangle;
+    this.builtIn = mangle ? MANGLE_BUILT_IN : FILTER_BUILT_IN;
+    for (String b : builtIn) {
       chains.put(b, new ArrayList<>());
       policies.put(b, Verdict.ACCEPT);
     }
@@ -67,31 +75,40 @@ public final class IptRulesetBuilder {
     parser.addErrorListener(errors);
     IptRestoreParser.FileContext tree = parser.file();
     errors.throwFirst();
-    IptRulesetBuilder b = new IptRulesetBuilder(v6, sets, file);
-    b.run(tree);
-    Map<String, IptChain> out = new LinkedHashMap<>();
-    b.chains.forEach((name, rules) -> out.put(name, new IptChain(name, Optional.ofNullable(b.policies.get(name)),
-        rules)));
-    return new IptRuleset(v6, out);
+    IptRulesetBuilder filter = new IptRulesetBuilder(v6, sets, file, false);
+    IptRulesetBuilder mangle = new IptRulesetBuilder(v6, sets, file, true);
+    run(tree, filter, mangle);
+    return new IptRuleset(v6, filter.result(), mangle.seen ? mangle.result() : Map.of());
   }
 
-  private void run(IptRestoreParser.FileContext tree) throws IptSyntaxException {
+  private Map<String, IptChain> result() {
+    Map<String, IptChain> out = new LinkedHashMap<>();
+    chains.forEach((name, rules) -> out.put(name, new IptChain(name, Optional.ofNullable(policies.get(name)),
+        rules)));
+    return out;
+  }
+
+  private static void run(IptRestoreParser.FileContext tree, IptRulesetBuilder filter, IptRulesetBuilder mangle)
+      throws IptSyntaxException {
+    IptRulesetBuilder b = filter;
     Optional<String> table = Optional.empty();
     Token tableToken = null;
     for (IptRestoreParser.LineContext line : tree.line()) {
       if (line.table() != null) {
         if (table.isPresent()) {
-          throw error(line.table().start, "table " + table.get() + " has no COMMIT");
+          throw filter.error(line.table().start, "table " + table.get() + " has no COMMIT");
         }
         table = Optional.of(line.table().name.getText());
         tableToken = line.table().start;
+        b = table.get().equals("mangle") ? mangle : filter;
+        b.seen |= table.get().equals("mangle");
         continue;
       }
       if (line.commit() != null) {
         if (table.isEmpty()) {
-          throw error(line.commit().start, "COMMIT outside a table");
+          throw filter.error(line.commit().start, "COMMIT outside a table");
         }
-        checkTargets();
+        b.checkTargets();
         table = Optional.empty();
         continue;
       }
@@ -100,26 +117,26 @@ public final class IptRulesetBuilder {
       }
       Token start = line.chainDecl() != null ? line.chainDecl().start : line.command().start;
       if (table.isEmpty()) {
-        throw error(start, "rule or chain outside a table (missing *filter)");
+        throw filter.error(start, "rule or chain outside a table (missing *filter)");
       }
-      if (!table.get().equals("filter")) {
+      if (!table.get().equals("filter") && !table.get().equals("mangle")) {
         continue;
       }
       if (line.chainDecl() != null) {
-        declare(line.chainDecl());
+        b.declare(line.chainDecl());
       } else {
-        command(line.command());
+        b.command(line.command());
       }
     }
     if (table.isPresent()) {
-      throw error(tableToken, "table " + table.get() + " has no COMMIT");
+      throw filter.error(tableToken, "table " + table.get() + " has no COMMIT");
     }
   }
 
   private void declare(IptRestoreParser.ChainDeclContext d) throws IptSyntaxException {
     String name = d.start.getText().substring(1);
     String policy = d.policy.getText();
-    if (BUILT_IN.contains(name)) {
+    if (builtIn.contains(name)) {
       if (!policy.equals("ACCEPT") && !policy.equals("DROP")) {
         throw error(d.policy, "policy of " + name + " must be ACCEPT or DROP");
       }
@@ -146,7 +163,7 @@ public final class IptRulesetBuilder {
         chains.put(chain, new ArrayList<>());
         return;
       case "-X":
-        if (BUILT_IN.contains(chain) || chains.remove(chain) == null) {
+        if (builtIn.contains(chain) || chains.remove(chain) == null) {
           throw error(c.chain, "cannot delete chain " + chain);
         }
         return;
@@ -154,7 +171,7 @@ public final class IptRulesetBuilder {
         existing(chain, c.chain).clear();
         return;
       case "-P":
-        if (!BUILT_IN.contains(chain) || c.position == null
+        if (!builtIn.contains(chain) || c.position == null
             || !(c.position.getText().equals("ACCEPT") || c.position.getText().equals("DROP"))) {
           throw error(c.chain, "-P needs a built-in chain and ACCEPT or DROP");
         }
@@ -189,6 +206,9 @@ public final class IptRulesetBuilder {
     Target target = Target.of(Target.Kind.NONE);
     boolean targetSeen = false;
     String comment = "";
+    Optional<Target.MarkEffect> effect = Optional.empty();
+    Token mapSet = null;
+    boolean mapMark = false;
     for (IptRestoreParser.OptionContext o : c.option()) {
       String name = o.name.getText();
       boolean neg = o.neg != null;
@@ -266,6 +286,37 @@ public final class IptRulesetBuilder {
           needTarget(target, Target.Kind.LOG, o);
           one(o, values);
           break;
+        case "--mark":
+          need(modules, "mark", o);
+          int[] vm = valueMask(one(o, values));
+          matches.add(new Match.Mark(vm[0], vm[1], neg));
+          break;
+        case "--set-xmark":
+        case "--set-mark":
+          needTarget(target, Target.Kind.MARK, o);
+          int[] xm = valueMask(one(o, values));
+          // --set-xmark v/m zeroes m, then XORs v; --set-mark v/m zeroes m, then ORs v, which
+          // iptables turns into --set-xmark v/(m|v) (what iptables-save prints).
+          effect = Optional.of(new Target.SetXmark(xm[0], name.equals("--set-mark") ? xm[1] | xm[0] : xm[1]));
+          break;
+        case "--map-set":
+          needTarget(target, Target.Kind.SET, o);
+          if (!mangle) {
+            throw error(o.name, "--map-set only works in the mangle table (the kernel refuses it elsewhere)");
+          }
+          if (values.size() != 2) {
+            throw error(o.start, "--map-set needs a set name and src/dst flags");
+          }
+          mapSet = o.start;
+          effect = Optional.of(mapMark(values));
+          break;
+        case "--map-mark":
+          needTarget(target, Target.Kind.SET, o);
+          if (!values.isEmpty()) {
+            throw error(o.name, "--map-mark takes no value");
+          }
+          mapMark = true;
+          break;
         case "--reject-with":
           needTarget(target, Target.Kind.REJECT, o);
           one(o, values);
@@ -277,7 +328,38 @@ public final class IptRulesetBuilder {
         throw error(o.start, "'!' cannot negate " + name);
       }
     }
+    if (target.kind() == Target.Kind.SET) {
+      if (mapSet == null || !mapMark) {
+        throw error(c.start, "only -j SET --map-set NAME FLAGS --map-mark is supported");
+      }
+      IpSet set = ((Target.MapMark) effect.orElseThrow()).set();
+      if (!set.skbinfo()) {
+        throw error(mapSet, "--map-mark needs set " + set.name() + " created with skbinfo");
+      }
+    }
+    if (target.kind() == Target.Kind.MARK && effect.isEmpty()) {
+      throw error(c.start, "-j MARK needs --set-xmark or --set-mark");
+    }
+    if (effect.isPresent()) {
+      target = new Target(target.kind(), target.chain(), effect);
+    }
     return new IptRule(matches, target, comment, c.start.getLine());
+  }
+
+  private Target.MarkEffect mapMark(List<Token> values) throws IptSyntaxException {
+    Match.SetLookup lookup = (Match.SetLookup) setLookupOf(values, false);
+    return new Target.MapMark(lookup.set(), lookup.source());
+  }
+
+  /** {@code VALUE[/MASK]}: 32-bit numbers, hex or decimal; the mask defaults to all ones. */
+  private int[] valueMask(Token t) throws IptSyntaxException {
+    String[] parts = t.getText().split("/", -1);
+    if (parts.length > 2) {
+      throw error(t, "a mark is VALUE or VALUE/MASK");
+    }
+    long v = IpsetLoader.mark32(parts[0], t, file);
+    long m = parts.length == 2 ? IpsetLoader.mark32(parts[1], t, file) : 0xffffffffL;
+    return new int[] {(int) v, (int) m};
   }
 
   private Match setLookup(IptRestoreParser.OptionContext o, List<Token> values, boolean neg)
@@ -285,6 +367,10 @@ public final class IptRulesetBuilder {
     if (values.size() != 2) {
       throw error(o.start, "--match-set needs a set name and src/dst flags");
     }
+    return setLookupOf(values, neg);
+  }
+
+  private Match setLookupOf(List<Token> values, boolean neg) throws IptSyntaxException {
     IpSet set = sets.get(values.get(0).getText());
     if (set == null) {
       throw error(values.get(0), "set " + values.get(0).getText() + " does not exist");
@@ -314,12 +400,14 @@ public final class IptRulesetBuilder {
       case "REJECT":
       case "RETURN":
       case "LOG":
+      case "MARK":
+      case "SET":
         if (isGoto) {
           throw error(t, "-g needs a user chain");
         }
         return Target.of(Target.Kind.valueOf(name));
       default:
-        if (BUILT_IN.contains(name)) {
+        if (builtIn.contains(name)) {
           throw error(t, "cannot jump to built-in chain " + name);
         }
         pendingTargets.putIfAbsent(name, t);
@@ -408,7 +496,7 @@ public final class IptRulesetBuilder {
   private String module(Token t) throws IptSyntaxException {
     String m = t.getText();
     Set<String> known = ImmutableSet.of("conntrack", "state", "set", "multiport", "comment", "icmp6", "icmp", "tcp",
-        "udp", "sctp");
+        "udp", "sctp", "mark");
     if (!known.contains(m)) {
       throw error(t, "unsupported match module " + m);
     }

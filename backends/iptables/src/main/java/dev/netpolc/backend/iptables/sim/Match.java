@@ -72,6 +72,14 @@ public sealed interface Match {
     }
   }
 
+  /** {@code -m mark --mark value/mask}: the masked packet mark equals the value. */
+  record Mark(int value, int mask, boolean negated) implements Match {
+    @Override
+    public boolean test(Packet p) {
+      return ((p.mark() & mask) == value) != negated;
+    }
+  }
+
   /** {@code -m icmp6 --icmpv6-type N} / {@code -m icmp --icmp-type N}. */
   record IcmpType(int proto, int type, boolean negated) implements Match {
     @Override

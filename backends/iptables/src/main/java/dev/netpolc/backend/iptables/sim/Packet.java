@@ -13,8 +13,10 @@ import java.util.OptionalInt;
  * @param dport    destination port (0 without ports)
  * @param icmpType ICMP / ICMPv6 type, absent for other protocols and for policy connections
  * @param ctState  conntrack state: NEW, ESTABLISHED, RELATED, INVALID or UNTRACKED
+ * @param mark     the packet mark ({@code skb->mark}), changed by MARK and SET targets
  */
-public record Packet(IpAddress src, IpAddress dst, int proto, int dport, OptionalInt icmpType, String ctState) {
+public record Packet(IpAddress src, IpAddress dst, int proto, int dport, OptionalInt icmpType, String ctState,
+    int mark) {
   public Packet {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(dst, "dst");
@@ -24,16 +26,21 @@ public record Packet(IpAddress src, IpAddress dst, int proto, int dport, Optiona
 
   /** The first packet of a new connection. */
   public static Packet newConnection(IpAddress src, IpAddress dst, int proto, int dport) {
-    return new Packet(src, dst, proto, dport, OptionalInt.empty(), "NEW");
+    return new Packet(src, dst, proto, dport, OptionalInt.empty(), "NEW", 0);
   }
 
   /** This packet in another conntrack state. */
   public Packet withCtState(String state) {
-    return new Packet(src, dst, proto, dport, icmpType, state);
+    return new Packet(src, dst, proto, dport, icmpType, state, mark);
   }
 
   /** This packet with an ICMP type. */
   public Packet withIcmpType(int type) {
-    return new Packet(src, dst, proto, dport, OptionalInt.of(type), ctState);
+    return new Packet(src, dst, proto, dport, OptionalInt.of(type), ctState, mark);
+  }
+
+  /** This packet with another mark. */
+  public Packet withMark(int newMark) {
+    return new Packet(src, dst, proto, dport, icmpType, ctState, newMark);
   }
 }

@@ -1,6 +1,6 @@
 /*
- * The ipset restore forms netpolc emits: create (type, family and numeric options, -exist),
- * add (element, nomatch, -exist), flush, swap, destroy. Semantics are checked by the loader.
+ * The ipset restore forms netpolc emits: create (type, family, numeric options, skbinfo,
+ * -exist), add (element, nomatch, skbmark, -exist), flush, swap, destroy. Semantics are checked by the loader.
  */
 grammar IpsetRestore;
 
@@ -12,9 +12,13 @@ line
 
 create : CREATE name=WORD type=WORD createOption* exist=EXIST? ;
 
-createOption : key=WORD value=WORD ;
+// A key, or a key and its value ("family inet", "skbinfo"): the loader knows which keys take one.
+createOption : WORD ;
 
-add : ADD name=WORD element=WORD nomatch=NOMATCH? exist=EXIST? ;
+add : ADD name=WORD element=WORD addOption* exist=EXIST? ;
+
+// nomatch, or "skbmark VALUE[/MASK]"; the loader checks them.
+addOption : NOMATCH | WORD ;
 
 flush : FLUSH name=WORD ;
 
