@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # netpolc iptables apply script, node node-b.
 # Idempotent: run it again after every compile. Loads the ipsets (each filled under a
-# temporary name and swapped in), then the rules (our chains only, atomically per family),
+# temporary name and swapped in), then the rules (our chains only, atomically per table),
 # adds each hook jump only if missing, then removes chains and sets earlier compiles left.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,26 +20,28 @@ ipset restore < ipset.restore
 iptables-restore --noflush < iptables.rules
 ip6tables-restore --noflush < ip6tables.rules
 hook() {
-  "$1" -C "$2" -j "$3" 2>/dev/null || "$1" -I "$2" 1 -j "$3"
+  "$1" -t "$2" -C "$3" -j "$4" 2>/dev/null || "$1" -t "$2" -I "$3" 1 -j "$4"
 }
-hook iptables FORWARD NETPOLC-FORWARD
-hook iptables INPUT NETPOLC-INPUT
-hook iptables OUTPUT NETPOLC-OUTPUT
-hook ip6tables FORWARD NETPOLC-FORWARD
-hook ip6tables INPUT NETPOLC-INPUT
-hook ip6tables OUTPUT NETPOLC-OUTPUT
+hook iptables filter FORWARD NETPOLC-FORWARD
+hook iptables filter INPUT NETPOLC-INPUT
+hook iptables filter OUTPUT NETPOLC-OUTPUT
+hook ip6tables filter FORWARD NETPOLC-FORWARD
+hook ip6tables filter INPUT NETPOLC-INPUT
+hook ip6tables filter OUTPUT NETPOLC-OUTPUT
 cleanup() {
-  local bin=$1 keep=$2 c h
+  local bin=$1 table=$2 keep=$3 c h
   local stale
-  stale=$("$bin" -S | awk '$1 == "-N" && index($2, "NETPOLC-") == 1 {print $2}' | { grep -vxF -f <(tr ' ' '\n' <<<"$keep") || true; })
+  stale=$("$bin" -t "$table" -S | awk '$1 == "-N" && index($2, "NETPOLC-") == 1 {print $2}' | { grep -vxF -f <(tr ' ' '\n' <<<"$keep") || true; })
   for h in INPUT FORWARD OUTPUT; do
     if grep -qxF "NETPOLC-$h" <<<"$stale"; then
-      while "$bin" -D "$h" -j "NETPOLC-$h" 2>/dev/null; do :; done
+      while "$bin" -t "$table" -D "$h" -j "NETPOLC-$h" 2>/dev/null; do :; done
     fi
   done
-  for c in $stale; do "$bin" -F "$c"; done
-  for c in $stale; do "$bin" -X "$c"; done
+  for c in $stale; do "$bin" -t "$table" -F "$c"; done
+  for c in $stale; do "$bin" -t "$table" -X "$c"; done
 }
-cleanup iptables "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
-cleanup ip6tables "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
+cleanup iptables filter "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
+cleanup ip6tables filter "NETPOLC-FORWARD NETPOLC-INPUT NETPOLC-OUTPUT NETPOLC-I-5C8181728BDC NETPOLC-E-5C8181728BDC NETPOLC-I-D54FEE232D0D NETPOLC-E-D54FEE232D0D NETPOLC-I-0F1D733BE867 NETPOLC-E-0F1D733BE867 NETPOLC-I-88A043E34FC8 NETPOLC-E-88A043E34FC8"
+cleanup iptables mangle ""
+cleanup ip6tables mangle ""
 for s in $(stale_sets); do ipset destroy "$s" || true; done

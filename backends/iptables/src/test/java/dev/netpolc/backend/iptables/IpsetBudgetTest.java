@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernel allows 256 ipsets per network namespace. A generated cluster that needs more than
- * 256 sets is emitted within the budget ({@code maxIpsets}, default 200): the smallest sets are
- * rendered inline, the header and {@code statistics()} say how many, decisions do not change
- * (simulated against the reference on sampled probes), and the real ipset loads it into a
- * network namespace without ever holding more than 256 sets.
+ * 256 sets is emitted within the budget ({@code maxIpsets}, default 200): the smaller sets become
+ * mark bits filled from identity sets (and, when the mask runs out of bits, inline rules); the
+ * header, {@code statistics()} and {@code warnings()} say how many; decisions do not change
+ * (simulated against the reference on sampled probes); and the real ipset and iptables load it
+ * into a network namespace without ever holding more than 256 sets.
  */
 class IpsetBudgetTest {
   private static Cluster cluster;
@@ -47,16 +48,29 @@ class IpsetBudgetTest {
   }
 
   @Test
-  void overTheLimitFallsBackInlineAndSaysSo() throws BackendException {
+  void overTheLimitEncodesSetsAsMarkBitsAndSaysSo() throws BackendException {
     Artifact a = Fixtures.emit(graph, BackendOptions.DEFAULTS);
     SortedMap<String, Long> stats = new IptablesBackend().statistics(a);
     System.out.println("ipset budget, generated 1500 pods / 400 policies: " + stats);
-    assertThat(stats.get("setsNeeded")).isGreaterThan(256L);
-    assertThat(stats.get("ipsets")).isEqualTo(200L);
-    assertThat(stats.get("setsInlined")).isEqualTo(stats.get("setsNeeded") - 200);
-    assertThat(a.files().get("ipset.restore")).contains("# Over the ipset budget: the " + stats.get("setsInlined")
-        + " smallest sets are rendered inline");
-    assertThat(IptablesBackend.read(a).peakSets()).isEqualTo(201);
+    long needed = stats.get("setsNeeded");
+    assertThat(needed).isGreaterThan(256L);
+    assertThat(stats.get("ipsets")).isLessThanOrEqualTo(200L);
+    assertThat(stats.get("setsIdentity")).isPositive();
+    assertThat(stats.get("ipsets") + stats.get("setsIdentity") + stats.get("setsInlined"))
+        .as("every set is an ipset, identity bits or inline").isGreaterThanOrEqualTo(needed);
+    String ipset = a.files().get("ipset.restore");
+    assertThat(ipset).contains("# Over the ipset budget (option maxIpsets): " + stats.get("setsIdentity")
+        + " smaller sets are encoded as mark bits").contains(" skbinfo");
+    assertThat(a.files().get("iptables.rules")).contains("*mangle", "--map-mark", "-m mark --mark ");
+    assertThat(new IptablesBackend().warnings(a)).singleElement().asString()
+        .contains(needed + " address sets needed, over maxIpsets=200", "encoded as mark bits");
+    assertThat(IptablesBackend.read(a).peakSets()).isLessThanOrEqualTo(201);
+
+    // A narrow mask runs out of bits: the rest is inlined, and still decides the same.
+    Artifact narrow = Fixtures.emit(graph, BackendOptions.DEFAULTS.with("markMask", "0xff"));
+    SortedMap<String, Long> narrowStats = new IptablesBackend().statistics(narrow);
+    assertThat(narrowStats.get("setsIdentity")).isBetween(1L, 16L);
+    assertThat(narrowStats.get("setsInlined")).isPositive();
 
     Artifact unlimited = Fixtures.emit(graph, BackendOptions.DEFAULTS.with("maxIpsets", "255"));
     assertThat(IptablesBackend.read(unlimited).peakSets()).isLessThanOrEqualTo(IpsetLoader.MAX_SETS);
@@ -65,7 +79,7 @@ class IpsetBudgetTest {
 
     ReferenceEvaluator ref = new ReferenceEvaluator(cluster, SemanticsOptions.DEFAULTS);
     List<Connection> sample = sample(cluster, 4000);
-    for (Artifact x : List.of(a, unlimited, none)) {
+    for (Artifact x : List.of(a, narrow, unlimited, none)) {
       VerifyReport r = Verifier.verify(ref, Optional.empty(),
           new IptablesBackend().simulator(x, SimulationContext.of(graph)), sample, 1);
       assertThat(r.first()).isEmpty();
@@ -99,11 +113,15 @@ class IpsetBudgetTest {
       assertThatThrownBy(() -> new IptablesBackend().emit(graph, BackendOptions.DEFAULTS.with("maxIpsets", bad)))
           .isInstanceOf(BackendException.class).hasMessageContaining("maxIpsets");
     }
+    for (String bad : List.of("0", "0x1ffffffff", "0xffffffff", "0x4000", "bits")) {
+      assertThatThrownBy(() -> new IptablesBackend().emit(graph, BackendOptions.DEFAULTS.with("markMask", bad)))
+          .isInstanceOf(BackendException.class).hasMessageContaining("markMask");
+    }
   }
 
   @Test
   void realIpsetLoadsItWithinTheKernelLimit() {
-    Artifact a = Fixtures.emit(graph, BackendOptions.DEFAULTS.with("maxIpsets", "255"));
+    Artifact a = Fixtures.emit(graph, BackendOptions.DEFAULTS);
     IptArtifactReader read;
     try {
       read = IptablesBackend.read(a);
@@ -114,7 +132,8 @@ class IpsetBudgetTest {
       RealIptables.Result r = real.apply(a);
       assertThat(r.ok()).as(r.stderr()).isTrue();
       long sets = real.sh("ipset list -n").stdout().lines().count();
-      assertThat(sets).isEqualTo(read.sets().size()).isLessThanOrEqualTo(255);
+      assertThat(sets).isEqualTo(read.sets().size()).isLessThanOrEqualTo(200);
+      assertThat(real.sh("iptables -t mangle -S FORWARD").stdout()).contains("-j NETPOLC-FORWARD");
       // Applying again swaps every set through the temporary one: still within the limit.
       assertThat(real.apply(a).ok()).isTrue();
     }
