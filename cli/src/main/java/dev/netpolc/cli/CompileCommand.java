@@ -82,6 +82,10 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--stats", description = "Print compile and artifact statistics to stderr.")
   boolean stats;
 
+  @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
+      description = "A backend-specific option, repeatable (iptables: maxIpsets=N, markMask=0xMASK).")
+  List<String> backendOptions = new ArrayList<>();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,13 +99,21 @@ public final class CompileCommand implements Callable<Integer> {
       err.println("netpolc: unknown node '" + node + "' (known: " + String.join(", ", nodeNames(cluster.get())) + ")");
       return Main.EXIT_USAGE;
     }
+    BackendOptions bo = BackendOptions.DEFAULTS.withTableName(table).withCounters(counters).withLogDrops(logDrops);
+    for (String kv : backendOptions) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        err.println("netpolc: --backend-option: expected KEY=VALUE, got '" + kv + "'");
+        return Main.EXIT_USAGE;
+      }
+      bo = bo.with(kv.substring(0, eq), kv.substring(eq + 1));
+    }
     CompileOptions options = node == null ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
     CompileResult compiled;
     Artifact artifact;
     try {
       compiled = new Compiler().compile(cluster.get(), options);
-      artifact = b.emit(compiled.graph(), BackendOptions.DEFAULTS.withTableName(table).withCounters(counters)
-          .withLogDrops(logDrops));
+      artifact = b.emit(compiled.graph(), bo);
     } catch (CompileException | BackendException e) {
       err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -116,6 +128,9 @@ public final class CompileCommand implements Callable<Integer> {
         err.println("netpolc: cannot write to " + output + ": " + e.getMessage());
         return Main.EXIT_USAGE;
       }
+    }
+    for (String w : b.warnings(artifact)) {
+      err.println("netpolc: warning: " + w);
     }
     if (stats) {
       err.print(compiled.stats());
