@@ -25,6 +25,7 @@ class ScaleFiguresTest {
   void demo() throws BackendException {
     report("examples/demo cluster-wide", Fixtures.demo(), CompileOptions.DEFAULTS);
     report("examples/demo node-a", Fixtures.demo(), CompileOptions.DEFAULTS.withNode("node-a"));
+    report("examples/demo node-b", Fixtures.demo(), CompileOptions.DEFAULTS.withNode("node-b"));
   }
 
   /** Minutes on a shared 2-core machine: run with -Dnetpolc.scaleFigures=true. */
@@ -32,9 +33,16 @@ class ScaleFiguresTest {
   void largeCluster() throws BackendException {
     Assumptions.assumeTrue(Boolean.getBoolean("netpolc.scaleFigures"),
         "large-cluster figures skipped: run with -Dnetpolc.scaleFigures=true");
-    Cluster large = LargeClusterGen.generate(7, 5000, 500);
+    Cluster large = LargeClusterGen.generate(42, 5000, 500);
     report("generated 5000 pods / 500 policies cluster-wide", large, CompileOptions.DEFAULTS);
     report("generated 5000 pods / 500 policies node node1", large, CompileOptions.DEFAULTS.withNode("node1"));
+    // The same cluster-wide artifact with all but 56 sets as mark bits, to show the density.
+    RuleGraph g = Fixtures.compile(large, CompileOptions.DEFAULTS);
+    for (String max : new String[] {"255", "0"}) {
+      Artifact a = Fixtures.emit(g, BackendOptions.DEFAULTS.with("maxIpsets", max));
+      System.out.printf("generated 5000 pods / 500 policies cluster-wide maxIpsets=%s: %s%n", max,
+          new IptablesBackend().statistics(a));
+    }
   }
 
   private static void report(String label, Cluster c, CompileOptions options) throws BackendException {
