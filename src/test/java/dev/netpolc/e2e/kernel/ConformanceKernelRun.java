@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -98,8 +99,17 @@ final class ConformanceKernelRun {
 
   /** Per mode, the cases grouped by layout (groups in order of first appearance), so each topology is built once. */
   Stream<Arguments> runs() {
+    return runs((cluster, layout) -> true);
+  }
+
+  /**
+   * Like {@link #runs()}, but only the cases {@code include} accepts (cases that cannot be laid
+   * out are always kept, so they still fail loudly).
+   */
+  Stream<Arguments> runs(BiPredicate<Cluster, KernelLayout> include) {
     Map<Object, List<Prepared>> groups = new LinkedHashMap<>();
-    prepared.forEach(p -> groups.computeIfAbsent(p.layout() == null ? p : p.layout(), k -> new ArrayList<>()).add(p));
+    prepared.stream().filter(p -> p.layout() == null || include.test(p.cluster(), p.layout()))
+        .forEach(p -> groups.computeIfAbsent(p.layout() == null ? p : p.layout(), k -> new ArrayList<>()).add(p));
     List<Arguments> out = new ArrayList<>();
     for (Topology.Mode mode : modes) {
       groups.values().forEach(g -> g.forEach(p -> out.add(Arguments.of(mode, p.c().name()))));
