@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,17 +90,27 @@ public final class ClusterGenerator {
 
   /**
    * Writes {@link #INVENTORY_FILE} and {@link #POLICIES_FILE} into {@code dir} (created when
-   * missing; existing files of those names are replaced) and returns their paths.
+   * missing; files of those names are replaced) and returns their paths. Each file is written
+   * under a temporary name first, so a failure leaves no half-written file behind.
    */
   public static List<Path> writeFiles(Cluster cluster, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path inventory = dir.resolve(INVENTORY_FILE);
     Path policies = dir.resolve(POLICIES_FILE);
-    try (BufferedWriter w = Files.newBufferedWriter(inventory, StandardCharsets.UTF_8)) {
-      writeInventory(cluster, w);
-    }
-    try (BufferedWriter w = Files.newBufferedWriter(policies, StandardCharsets.UTF_8)) {
-      writePolicies(cluster, w);
+    Path inventoryTmp = Files.createTempFile(dir, "." + INVENTORY_FILE + ".", ".tmp");
+    Path policiesTmp = Files.createTempFile(dir, "." + POLICIES_FILE + ".", ".tmp");
+    try {
+      try (BufferedWriter w = Files.newBufferedWriter(inventoryTmp, StandardCharsets.UTF_8)) {
+        writeInventory(cluster, w);
+      }
+      try (BufferedWriter w = Files.newBufferedWriter(policiesTmp, StandardCharsets.UTF_8)) {
+        writePolicies(cluster, w);
+      }
+      Files.move(inventoryTmp, inventory, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(policiesTmp, policies, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(inventoryTmp);
+      Files.deleteIfExists(policiesTmp);
     }
     return List.of(inventory, policies);
   }
