@@ -6,9 +6,11 @@ import dev.netpolc.backend.iptables.sim.grammar.IpsetRestoreParser;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -33,6 +35,8 @@ public final class IpsetLoader {
     final boolean v6;
     final boolean skbinfo;
     final List<IpSet.Entry> entries = new ArrayList<>();
+    /** The (first, second) keys of {@link #entries}: the duplicate check must not scan the list. */
+    final Set<List<Object>> keys = new HashSet<>();
 
     Builder(IpSet.Type type, boolean v6, boolean skbinfo) {
       this.type = type;
@@ -152,7 +156,7 @@ public final class IpsetLoader {
         }
       }
       IpSet.Entry e = entry(a.element, b, nomatch, mark, file);
-      if (b.entries.stream().anyMatch(x -> x.first().equals(e.first()) && x.second().equals(e.second()))) {
+      if (!b.keys.add(List.of(e.first(), e.second()))) {
         if (a.exist == null) {
           throw error(file, a.element, "element is already in set " + a.name.getText());
         }
@@ -160,7 +164,9 @@ public final class IpsetLoader {
       }
       b.entries.add(e);
     } else if (line.flush() != null) {
-      existing(line.flush().name, file).entries.clear();
+      Builder b = existing(line.flush().name, file);
+      b.entries.clear();
+      b.keys.clear();
     } else if (line.swap() != null) {
       IpsetRestoreParser.SwapContext s = line.swap();
       Builder x = existing(s.from, file);
