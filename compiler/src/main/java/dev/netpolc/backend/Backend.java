@@ -66,14 +66,34 @@ public interface Backend {
   }
 
   /**
-   * The incremental update from the state {@code previous} installed to {@code next}. Not
-   * implemented by any backend yet: incremental deltas arrive with the scale work, so this
-   * default throws {@link UnsupportedOperationException}; backends that implement it add
-   * {@link Feature#INCREMENTAL_DELTAS} to their capabilities.
+   * The update from the state {@code previous} installed to {@code next}. By default a full
+   * replacement: the files of {@code emit(next, options)} (every backend's artifact replaces
+   * what it owns atomically). Backends that can do better diff {@code previous} against
+   * {@code next} and add {@link Feature#INCREMENTAL_DELTAS} to their capabilities.
    *
    * @throws BackendException when an option is invalid or {@code previous} is not this backend's
    */
   default Delta delta(Artifact previous, RuleGraph next, BackendOptions options) throws BackendException {
-    throw new UnsupportedOperationException(name() + ": incremental deltas arrive with the scale work");
+    return new Delta(name(), emit(next, options).files());
+  }
+
+  /**
+   * The update for one {@link dev.netpolc.compiler.incremental.CompilerSession#apply} batch, from
+   * the state {@code previous} installed (made from the session's graph before the batch). An
+   * incremental {@code update} carries the exact set-content and group-member changes, which a
+   * backend renders without rendering the whole graph (nftables: element additions and
+   * deletions; ipset: add/del; eBPF: map updates). By default {@link #delta} of
+   * {@code update.next()}.
+   *
+   * <pre>{@code
+   * GraphUpdate u = session.apply(changes);
+   * Delta d = backend.update(installed, u, options);
+   * }</pre>
+   *
+   * @throws BackendException when an option is invalid or {@code previous} is not this backend's
+   */
+  default Delta update(Artifact previous, dev.netpolc.compiler.incremental.GraphUpdate update,
+      BackendOptions options) throws BackendException {
+    return delta(previous, update.next(), options);
   }
 }

@@ -5,13 +5,15 @@ import java.util.Objects;
 import java.util.SortedMap;
 
 /**
- * An incremental update: files that turn the state an earlier {@link Artifact} installed into
- * the state of a new graph without replacing everything (e.g. {@code nft} element additions and
- * deletions). No backend makes deltas yet: {@link Backend#delta} throws
- * {@link UnsupportedOperationException}; incremental deltas arrive with the scale work.
+ * An update: files that turn the state an earlier {@link Artifact} installed into the state of a
+ * new graph, applied in name order (nftables: {@code netpolc-delta.nft}, one {@code nft -f}
+ * transaction of element additions and deletions and chain replacements, plus an optional
+ * {@code conntrack.sh}). A backend without a delta of its own returns the full artifact, which
+ * replaces everything.
  *
  * <pre>{@code
- * Delta d = backend.delta(previous, nextGraph, options); // later
+ * Delta d = backend.update(installed, session.apply(changes), options);
+ * d.files().forEach((name, text) -> Files.writeString(dir.resolve(name), text));
  * }</pre>
  *
  * @param backend the name of the backend that made it

@@ -31,4 +31,13 @@ public final class Compiler {
     return new CompileResult(optimised.graph(),
         new CompileStats(literal.size(), optimised.graph().size(), buildNanos, optimised.stats()));
   }
+
+  /**
+   * A session that keeps {@code cluster}'s graph up to date under changes (pods, namespaces,
+   * policies) and reports each batch as a {@link dev.netpolc.compiler.incremental.GraphUpdate}
+   * that backends turn into incremental deltas. Compiles once now.
+   */
+  public dev.netpolc.compiler.incremental.CompilerSession session(Cluster cluster, CompileOptions options) {
+    return new dev.netpolc.compiler.incremental.CompilerSession(this, cluster, options);
+  }
 }

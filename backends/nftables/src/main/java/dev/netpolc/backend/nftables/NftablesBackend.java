@@ -3,6 +3,8 @@ package dev.netpolc.backend.nftables;
 import com.google.common.collect.ImmutableSet;
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Delta;
+import dev.netpolc.compiler.incremental.GraphUpdate;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.backend.Feature;
@@ -37,7 +39,13 @@ public final class NftablesBackend implements Backend {
   public static final String NAME = "nftables";
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,30}");
-  private static final Set<String> EXTRA_KEYS = Set.of("priority");
+  private static final Set<String> EXTRA_KEYS = Set.of("priority", "conntrack");
+  /** The delta's nft file. */
+  public static final String DELTA_FILE = "netpolc-delta.nft";
+  /** The delta's optional conntrack script (option {@code conntrack=true}). */
+  public static final String CONNTRACK_FILE = "conntrack.sh";
+  /** Names derived from the last update's role keys and group ids: reused while they are the same. */
+  private static final NameCache NAMES = new NameCache();
 
   @Override
   public String name() {
@@ -53,7 +61,7 @@ public final class NftablesBackend implements Backend {
   public Set<Feature> capabilities() {
     return ImmutableSet.of(Feature.IPV4, Feature.IPV6, Feature.SCTP, Feature.ALL_PROTOCOLS, Feature.PORT_RANGES,
         Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
-        Feature.COUNTERS, Feature.DROP_LOGGING);
+        Feature.COUNTERS, Feature.DROP_LOGGING, Feature.INCREMENTAL_DELTAS);
   }
 
   @Override
@@ -61,7 +69,8 @@ public final class NftablesBackend implements Backend {
     checkTableName(options.tableName());
     for (String key : options.extra().keySet()) {
       if (!EXTRA_KEYS.contains(key)) {
-        throw new BackendException("nftables: unknown option '" + NftText.sanitize(key) + "' (known: priority)");
+        throw new BackendException("nftables: unknown option '" + NftText.sanitize(key)
+            + "' (known: priority, conntrack)");
       }
     }
     String priority = priority(options);
@@ -72,6 +81,79 @@ public final class NftablesBackend implements Backend {
   @Override
   public ConnectionDecider simulator(Artifact artifact, SimulationContext context) throws BackendException {
     return new NftSimulator(parse(artifact), context.nodeAddresses());
+  }
+
+  /**
+   * One {@code nft -f} transaction from the ruleset {@code previous} to {@code next}'s: element
+   * additions and deletions, chain replacements, new and removed chains and sets (a full
+   * replacement when the table itself differs). With option {@code conntrack=true}, also a
+   * {@code conntrack.sh} (see {@code backends/nftables/README.md}).
+   */
+  @Override
+  public Delta delta(Artifact previous, RuleGraph next, BackendOptions options) throws BackendException {
+    checkPrevious(previous);
+    Artifact after = emit(next, options);
+    return delta(options, DeltaWriter.diff(previous.primary(), after.primary()));
+  }
+
+  /**
+   * The delta of one session batch: for an incremental update only {@code add element} and
+   * {@code delete element} statements, computed from the update's changes without rendering
+   * either ruleset; otherwise {@link #delta(Artifact, RuleGraph, BackendOptions)}.
+   */
+  @Override
+  public Delta update(Artifact previous, GraphUpdate update, BackendOptions options) throws BackendException {
+    if (!update.incremental()) {
+      return delta(previous, update.next(), options);
+    }
+    checkPrevious(previous);
+    checkTableName(options.tableName());
+    priority(options);
+    conntrack(options);
+    return delta(options, DeltaWriter.fast(options.tableName(), update, NAMES.roles(update.roleKeys()),
+        NAMES.groups(update.groupIds())));
+  }
+
+  private Delta delta(BackendOptions options, DeltaWriter.Result r) throws BackendException {
+    java.util.SortedMap<String, String> files = new java.util.TreeMap<>();
+    files.put(DELTA_FILE, r.nft());
+    if (conntrack(options)) {
+      String sh = ConntrackWriter.write(options.tableName(), r.cut());
+      if (!sh.isEmpty()) {
+        files.put(CONNTRACK_FILE, sh);
+      }
+    }
+    return new Delta(NAME, files);
+  }
+
+  private static void checkPrevious(Artifact previous) throws BackendException {
+    if (!previous.backend().equals(NAME)) {
+      throw new BackendException("nftables: the previous artifact was made by " + previous.backend());
+    }
+  }
+
+  private static boolean conntrack(BackendOptions options) throws BackendException {
+    String v = options.extra("conntrack").orElse("false");
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new BackendException("nftables: option conntrack must be true or false, got '" + NftText.sanitize(v) + "'");
+    }
+    return v.equals("true");
+  }
+
+  /**
+   * Parses {@code previous} with {@code delta} applied on top, as {@code nft -f} would apply the
+   * delta's file to the ruleset {@code previous} installed.
+   */
+  public static Ruleset parse(Artifact previous, Delta delta) throws BackendException {
+    String text = delta.files().get(DELTA_FILE);
+    if (text == null) {
+      throw new BackendException("nftables: the delta has no " + DELTA_FILE);
+    }
+    try {
+      return NftParser.parse(previous.primary() + "\n" + text, previous.primaryName() + "+" + DELTA_FILE);
+    } catch (NftSyntaxException e) {
+      throw new BackendException(e.getMessage(), e);
+    }
   }
 
   /** Counts of the parsed primary file: see {@link RulesetStats#toMap()}. */

@@ -13,6 +13,7 @@ import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
@@ -28,7 +29,10 @@ import java.util.stream.Collectors;
 /**
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
  * for the layout). One instance per emit; not thread-safe. Three passes: collect the sets every
- * rule needs (keyed by content), name them by hash, then print.
+ * rule needs, name them by hash, then print. Peer sets are keyed by their role ({@link SetRoles}:
+ * the policy rules they implement), not by content, so a set keeps its name when pods come and
+ * go and an incremental update only adds and deletes its elements ({@link DeltaWriter}); port
+ * sets are keyed by content and the rules using them.
  */
 final class RulesetWriter {
   private static final String TAB = "\t";
@@ -46,6 +50,8 @@ final class RulesetWriter {
   private final Map<String, String> setTypes = new TreeMap<>();
   private Map<String, String> setNames = Map.of();
   private Map<String, String> groupHashes = Map.of();
+  private SetRoles roles;
+  private Map<String, String> roleHashes = Map.of();
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
     this.graph = graph;
@@ -57,6 +63,8 @@ final class RulesetWriter {
   /** The whole script. */
   String write() {
     groupHashes = NftNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
+    roles = SetRoles.of(graph);
+    roleHashes = NftNames.hashes(roles.keys());
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
         for (Rule r : graph.rules(g.id(), d)) {
@@ -94,7 +102,7 @@ final class RulesetWriter {
 
   private void collect(Rule r) {
     String origins = origins(r);
-    for (Optional<String> key : addressKeys(r.peers())) {
+    for (Optional<String> key : addressKeys(r)) {
       key.ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
     }
     portKey(r.ports()).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
@@ -105,7 +113,8 @@ final class RulesetWriter {
    * only the family is matched), else the key of that family's set. No entry at all when the set
    * holds every address of both families (no address match needed).
    */
-  private List<Optional<String>> addressKeys(AddressSet peers) {
+  private List<Optional<String>> addressKeys(Rule r) {
+    AddressSet peers = r.peers();
     List<Cidr> v4 = family(peers, false);
     List<Cidr> v6 = family(peers, true);
     if (isFull(v4) && isFull(v6)) {
@@ -121,7 +130,7 @@ final class RulesetWriter {
         continue;
       }
       boolean v6Family = fam.get(0).v6();
-      String key = (v6Family ? "a6:" : "a4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+      String key = (v6Family ? "a6:" : "a4:") + roles.key(r);
       setElements.computeIfAbsent(key, k -> fam.stream().map(RulesetWriter::cidr).toList());
       setTypes.putIfAbsent(key, v6Family ? "type ipv6_addr" : "type ipv4_addr");
       out.add(Optional.of(key));
@@ -159,25 +168,48 @@ final class RulesetWriter {
   }
 
   private void nameSets() {
-    Map<String, String> hashes = NftNames.hashes(setOrigins.keySet());
-    Map<String, String> names = new LinkedHashMap<>();
-    hashes.forEach((key, h) -> {
-      if (key.startsWith("a4:")) {
-        names.put(key, "a_" + h + "_4");
-      } else if (key.startsWith("a6:")) {
-        names.put(key, "a_" + h + "_6");
-      } else {
-        names.put(key, "p_" + h);
+    List<String> portKeys = new ArrayList<>();
+    for (String key : setOrigins.keySet()) {
+      if (key.startsWith("p:")) {
+        portKeys.add(portIdentity(key));
       }
-    });
+    }
+    Map<String, String> portHashes = NftNames.hashes(portKeys);
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String key : setOrigins.keySet()) {
+      if (key.startsWith("a4:")) {
+        names.put(key, addressSetName(roleHashes.get(key.substring(3)), false));
+      } else if (key.startsWith("a6:")) {
+        names.put(key, addressSetName(roleHashes.get(key.substring(3)), true));
+      } else {
+        names.put(key, "p_" + portHashes.get(portIdentity(key)));
+      }
+    }
     setNames = names;
+  }
+
+  /** The name of a peer set from the hash of its role key. */
+  static String addressSetName(String roleHash, boolean v6) {
+    return "a_" + roleHash + (v6 ? "_6" : "_4");
+  }
+
+  /** A port set is named after its content and its users (its comment), so both fix its declaration. */
+  private String portIdentity(String key) {
+    return key + "\u0000" + String.join(", ", setOrigins.get(key));
   }
 
   private void writeSets(StringBuilder sb) {
     TreeMap<String, String> byName = new TreeMap<>();
     setNames.forEach((key, name) -> byName.put(name, key));
     byName.forEach((name, key) -> writeSet(sb, "set", name, List.of(setTypes.get(key), "flags interval"),
-        String.join(", ", setOrigins.get(key)), setElements.get(key)));
+        key.startsWith("p:") ? String.join(", ", setOrigins.get(key)) : roleComment(key.substring(3)),
+        setElements.get(key)));
+  }
+
+  /** A peer set's comment: the policy rules of its role (the role key without any content suffix). */
+  private static String roleComment(String roleKey) {
+    int cut = roleKey.indexOf(" = ");
+    return cut < 0 ? roleKey : roleKey.substring(0, cut);
   }
 
   private static void writeSet(StringBuilder sb, String kind, String name, List<String> header, String comment,
@@ -429,8 +461,8 @@ final class RulesetWriter {
       } else if (next.isPresent()) {
         lines.add("goto " + next.get() + " comment \"next tier\"");
       }
-      String comment = d.apiName() + " of " + g.id() + (g.members().size() > 1
-          ? " and " + (g.members().size() - 1) + " more pods" : "") + (i == 0 ? "" : ", " + tierLabel(s.tier()));
+      // No member count: pods joining or leaving must not change a chain (incremental updates).
+      String comment = d.apiName() + " of group " + g.id() + (i == 0 ? "" : ", " + tierLabel(s.tier()));
       sb.append(TAB).append("chain ").append(name).append(" {\n");
       sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
       for (String l : lines) {
@@ -495,7 +527,7 @@ final class RulesetWriter {
   /** The match part of each nft rule for one IR rule: one per address family it needs. */
   private List<String> matches(Rule r, String peerField) {
     String ports = portMatch(r.ports());
-    List<Optional<String>> keys = addressKeys(r.peers());
+    List<Optional<String>> keys = addressKeys(r);
     if (keys.isEmpty()) {
       return List.of(ports);
     }

@@ -37,9 +37,10 @@ final class NftChecker {
    * @param position where the name is written
    * @param keyTypes for lookups, the key type of the expression
    * @param fromRule true when the reference is in a rule (flushed with the rules)
+   * @param owner    the chain ({@code chain NAME}) or set ({@code set NAME}) holding the reference
    */
   record Reference(RefKind kind, String name, SourcePosition position, ImmutableList<KeyType> keyTypes,
-      boolean fromRule) {
+      boolean fromRule, String owner) {
     Reference {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(name, "name");

@@ -15,7 +15,9 @@ import dev.netpolc.backend.nftables.sim.grammar.NftParser.CommentTextContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ConcatValueContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.CounterStatementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DefineTableContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteChainContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteElementContext;
+import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteSetContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.DeleteTableContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ElementContext;
 import dev.netpolc.backend.nftables.sim.grammar.NftParser.ElementsContext;
@@ -83,6 +85,8 @@ final class RulesetBuilder {
 
   private final ValueParser values;
   private final Map<String, TableState> tables = new LinkedHashMap<>();
+  /** The chain or set whose rules or elements are being read: the owner of new references. */
+  private String owner = "";
 
   RulesetBuilder(String fileName) {
     this.values = new ValueParser(fileName);
@@ -163,6 +167,7 @@ final class RulesetBuilder {
       AddElementContext a = (AddElementContext) c;
       TableState t = existingTable(a.family(), a.name(0));
       NftSet set = existingSet(t, a.name(1));
+      owner = "set " + set.name();
       List<SetElement> all = new ArrayList<>(set.elements());
       all.addAll(elements(t, a.elements(), set.keyTypes(), set.map(), set.interval(), false, false));
       checkOverlaps(all, set.autoMerge() && !set.map());
@@ -173,11 +178,15 @@ final class RulesetBuilder {
       TableState t = existingTable(d.family(), d.name(0));
       NftSet set = existingSet(t, d.name(1));
       List<SetElement> remaining = new ArrayList<>(set.elements());
+      owner = "set " + set.name();
       for (SetElement gone : elements(t, d.elements(), set.keyTypes(), false, set.interval(), false, false)) {
-        if (!remaining.removeIf(e -> e.key().equals(gone.key()))) {
+        Optional<SetElement> present = remaining.stream().filter(e -> e.key().equals(gone.key())).findFirst();
+        if (present.isEmpty()) {
           throw new NftSyntaxException(gone.position(), "element does not exist in " + set.kind() + " '"
               + set.name() + "' (No such file or directory)");
         }
+        remaining.remove(present.get());
+        present.get().verdict().flatMap(VerdictStatement::target).ifPresent(target -> dropReference(t, "set " + set.name(), target));
       }
       t.sets.put(set.name(), set.withElements(ImmutableList.copyOf(remaining)));
     } else if (c instanceof FlushSetContext) {
@@ -185,10 +194,41 @@ final class RulesetBuilder {
       TableState t = existingTable(f.family(), f.name(0));
       NftSet set = existingSet(t, f.name(1));
       t.sets.put(set.name(), set.withElements(ImmutableList.of()));
+    } else if (c instanceof DeleteChainContext) {
+      DeleteChainContext d = (DeleteChainContext) c;
+      TableState t = existingTable(d.family(), d.name(0));
+      ChainState chain = existingChain(t, d.name(1));
+      if (!chain.rules.isEmpty()) {
+        throw values.error(d.name(1).getStart(), "chain '" + chain.name + "' is not empty (Device or resource busy)");
+      }
+      t.chains.remove(chain.name);
+      t.refs.removeIf(r -> r.owner().equals("chain " + chain.name));
+      NftChecker.check(t.toTable(), t.refs);
+    } else if (c instanceof DeleteSetContext) {
+      DeleteSetContext d = (DeleteSetContext) c;
+      TableState t = existingTable(d.family(), d.name(0));
+      NftSet set = existingSet(t, d.name(1));
+      t.sets.remove(set.name());
+      t.refs.removeIf(r -> r.owner().equals("set " + set.name()));
+      NftChecker.check(t.toTable(), t.refs);
     } else {
       FlushChainContext f = (FlushChainContext) c;
       TableState t = existingTable(f.family(), f.name(0));
-      existingChain(t, f.name(1)).rules.clear();
+      ChainState chain = existingChain(t, f.name(1));
+      chain.rules.clear();
+      t.refs.removeIf(r -> r.owner().equals("chain " + chain.name));
+    }
+  }
+
+  /** Forgets one reference a deleted map element held to chain {@code target}. */
+  private static void dropReference(TableState t, String setOwner, String target) {
+    for (java.util.Iterator<NftChecker.Reference> it = t.refs.iterator(); it.hasNext(); ) {
+      NftChecker.Reference r = it.next();
+      if (r.owner().equals(setOwner) && r.name().equals(target)
+          && (r.kind() == NftChecker.RefKind.JUMP || r.kind() == NftChecker.RefKind.GOTO)) {
+        it.remove();
+        return;
+      }
     }
   }
 
@@ -353,6 +393,7 @@ final class RulesetBuilder {
   // ---- rules ----
 
   private Rule rule(TableState t, ChainState chain, NftRuleContext ctx) {
+    owner = "chain " + chain.name;
     List<StatementContext> stmts = ctx.statement();
     ImmutableList.Builder<Statement> out = ImmutableList.builder();
     String network = t.family == Family.IP ? "ip" : t.family == Family.IP6 ? "ip6" : null;
@@ -483,7 +524,7 @@ final class RulesetBuilder {
       if (v.setRef() != null) {
         String name = name(v.setRef().name());
         t.refs.add(new NftChecker.Reference(NftChecker.RefKind.VMAP, name, values.pos(v.setRef().name().getStart()),
-            types, true));
+            types, true, owner));
         map = new SetSource.Named(name);
       } else {
         map = new SetSource.Anonymous(ImmutableList.copyOf(elements(t, v.elements(), types, true, true, false, true)));
@@ -539,7 +580,7 @@ final class RulesetBuilder {
     if (v.JUMP() != null || v.GOTO() != null) {
       String target = name(v.name());
       t.refs.add(new NftChecker.Reference(v.JUMP() != null ? NftChecker.RefKind.JUMP : NftChecker.RefKind.GOTO,
-          target, values.pos(v.name().getStart()), ImmutableList.of(), fromRule));
+          target, values.pos(v.name().getStart()), ImmutableList.of(), fromRule, owner));
       return new VerdictStatement(v.JUMP() != null ? VerdictStatement.Kind.JUMP : VerdictStatement.Kind.GOTO,
           Optional.of(target));
     }
@@ -558,7 +599,7 @@ final class RulesetBuilder {
     if (m.rhs() instanceof RhsSetRefContext) {
       NameContext n = ((RhsSetRefContext) m.rhs()).setRef().name();
       String name = name(n);
-      t.refs.add(new NftChecker.Reference(NftChecker.RefKind.SET, name, values.pos(n.getStart()), types, true));
+      t.refs.add(new NftChecker.Reference(NftChecker.RefKind.SET, name, values.pos(n.getStart()), types, true, owner));
       source = new SetSource.Named(name);
     } else if (m.rhs() instanceof RhsAnonSetContext) {
       source = new SetSource.Anonymous(ImmutableList.copyOf(elements(t, ((RhsAnonSetContext) m.rhs()).elements(),
@@ -637,6 +678,7 @@ final class RulesetBuilder {
 
   private void defineSet(TableState t, NameContext nameCtx, SetBodyContext body, boolean isMap, Token start) {
     String name = name(nameCtx);
+    owner = "set " + name;
     NftSet existing = t.sets.get(name);
     if (existing != null) {
       throw values.error(nameCtx.getStart(), existing.kind() + " '" + name + "' is already defined in table "

@@ -25,6 +25,8 @@ command
   | DELETE ELEMENT family? name name LBRACE elements RBRACE   # deleteElement
   | FLUSH (SET | MAP) family? name name                       # flushSet
   | FLUSH CHAIN family? name name                             # flushChain
+  | DELETE CHAIN family? name name                            # deleteChain
+  | DELETE (SET | MAP) family? name name                      # deleteSet
   ;
 
 family : INET | IP | IP6 ;

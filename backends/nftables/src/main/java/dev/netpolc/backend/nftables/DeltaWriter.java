@@ -1,0 +1,307 @@
+package dev.netpolc.backend.nftables;
+
+import dev.netpolc.backend.BackendException;
+import dev.netpolc.compiler.incremental.GraphUpdate;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Renders the difference between two rulesets as one {@code nft -f} transaction that turns the
+ * first into the second without replacing the table: new chains, new sets and maps, element
+ * deletions then additions on changed sets and maps (exact: deleting an element not present, or
+ * adding one that overlaps, is an error in nft), rule replacement of changed chains
+ * ({@code flush chain} then {@code add rule}), then removal of chains and sets no longer used.
+ * The generic path diffs two scripts of {@link RulesetWriter}; the fast path renders a
+ * {@link GraphUpdate}'s element changes directly, without rendering either ruleset.
+ */
+final class DeltaWriter {
+  private static final String TAB = "\t";
+
+  private DeltaWriter() {}
+
+  /** A set, map or chain of a script: its declaration lines and its elements or rules. */
+  private record Obj(String kind, String name, List<String> header, List<String> items) {}
+
+  /** The objects of a {@link RulesetWriter} script, by kind and name, in script order. */
+  private record Script(String table, String comment, Map<String, Obj> objects) {}
+
+  /** What a delta changes, for {@link ConntrackWriter}: addresses that lost permissions. */
+  record Result(String nft, Set<Cidr> cut, boolean fullReplacement) {}
+
+  /** The generic delta from script {@code before} to script {@code after}. */
+  static Result diff(String before, String after) throws BackendException {
+    Script a = parse(before);
+    Script b = parse(after);
+    if (!a.table().equals(b.table()) || !a.comment().equals(b.comment())) {
+      return full(after, a);
+    }
+    for (Map.Entry<String, Obj> e : b.objects().entrySet()) {
+      Obj old = a.objects().get(e.getKey());
+      if (old != null && !old.header().equals(e.getValue().header())) {
+        return full(after, a);
+      }
+    }
+    String t = "inet " + a.table();
+    StringBuilder sb = header(a.table());
+    Set<Cidr> cut = new TreeSet<>();
+    // 1. New chains (empty), so that map elements and rules may jump to them.
+    b.objects().values().stream().filter(o -> o.kind().equals("chain") && !a.objects().containsKey(key(o)))
+        .forEach(o -> declare(sb, "add chain " + t + " " + o.name(), o.header()));
+    // 2. New sets and maps, with their elements.
+    for (Obj o : b.objects().values()) {
+      if (!o.kind().equals("chain") && !a.objects().containsKey(key(o))) {
+        declare(sb, "add " + o.kind() + " " + t + " " + o.name(), o.header());
+        elements(sb, "add", t, o, o.items());
+      }
+    }
+    // 3. Element changes: deletions first, so that a cover may shrink or grow in place.
+    for (Obj o : b.objects().values()) {
+      Obj old = a.objects().get(key(o));
+      if (o.kind().equals("chain") || old == null) {
+        continue;
+      }
+      Set<String> now = new LinkedHashSet<>(o.items());
+      Set<String> was = new LinkedHashSet<>(old.items());
+      List<String> gone = old.items().stream().filter(x -> !now.contains(x)).toList();
+      List<String> come = o.items().stream().filter(x -> !was.contains(x)).toList();
+      elements(sb, "delete", t, o, gone.stream().map(x -> o.kind().equals("map") ? mapKey(x) : x).toList());
+      elements(sb, "add", t, o, come);
+      if (o.kind().equals("map")) {
+        gone.forEach(x -> cut.addAll(addresses(mapKey(x))));
+      } else if (!o.name().startsWith("bypass_")) {
+        cut.addAll(lost(gone, come));
+      }
+    }
+    // 4. Changed and new chains get their rules.
+    for (Obj o : b.objects().values()) {
+      Obj old = a.objects().get(key(o));
+      if (!o.kind().equals("chain") || (old != null && old.items().equals(o.items()))) {
+        continue;
+      }
+      if (old != null) {
+        sb.append("flush chain ").append(t).append(' ').append(o.name()).append('\n');
+        cut.addAll(members(a, o.name()));
+      }
+      for (String rule : o.items()) {
+        sb.append("add rule ").append(t).append(' ').append(o.name()).append(' ').append(rule).append('\n');
+      }
+    }
+    // 5. What is gone: empty the chains, then drop sets and maps, then the chains.
+    List<Obj> goneChains = new ArrayList<>();
+    List<Obj> goneSets = new ArrayList<>();
+    for (Obj o : a.objects().values()) {
+      if (!b.objects().containsKey(key(o))) {
+        (o.kind().equals("chain") ? goneChains : goneSets).add(o);
+      }
+    }
+    goneChains.forEach(o -> sb.append("flush chain ").append(t).append(' ').append(o.name()).append('\n'));
+    for (Obj o : goneSets) {
+      sb.append("delete ").append(o.kind()).append(' ').append(t).append(' ').append(o.name()).append('\n');
+    }
+    goneChains.forEach(o -> cut.addAll(members(a, o.name())));
+    goneChains.forEach(o -> sb.append("delete chain ").append(t).append(' ').append(o.name()).append('\n'));
+    return new Result(sb.toString(), cut, false);
+  }
+
+  /** The fast path: the element changes of an incremental {@code update}. */
+  static Result fast(String table, GraphUpdate update, Map<String, String> roleHashes,
+      Map<String, String> groupHashes) {
+    String t = "inet " + table;
+    StringBuilder sb = header(table);
+    Set<Cidr> cut = new TreeSet<>();
+    List<String[]> adds = new ArrayList<>();
+    for (GraphUpdate.SetChange c : update.setChanges()) {
+      String h = Objects.requireNonNull(roleHashes.get(c.role()), c.role());
+      for (boolean v6 : new boolean[] {false, true}) {
+        String name = RulesetWriter.addressSetName(h, v6);
+        List<String> del = c.removed().stream().filter(x -> x.v6() == v6).map(RulesetWriter::cidr).toList();
+        List<String> add = c.added().stream().filter(x -> x.v6() == v6).map(RulesetWriter::cidr).toList();
+        element(sb, "delete", t, name, del);
+        if (!add.isEmpty()) {
+          adds.add(new String[] {name, String.join(", ", add)});
+        }
+      }
+      cut.addAll(AddressSet.ofCidrs(c.removed()).difference(AddressSet.ofCidrs(c.added())).cidrs());
+    }
+    boolean nodePairs = update.node().isEmpty() && update.semantics().allowNodeToLocalPods();
+    for (GraphUpdate.MemberChange m : update.memberChanges()) {
+      String chain = "g_" + Objects.requireNonNull(groupHashes.get(m.groupId()), m.groupId());
+      for (IpAddress ip : m.endpoint().ips()) {
+        String fam = ip.v6() ? "6" : "4";
+        List<String[]> entries = new ArrayList<>();
+        if (m.ingressPoliced()) {
+          entries.add(new String[] {"ep_in" + fam, ip.toString(), ip + " : jump " + chain + "_in"});
+        }
+        if (m.egressPoliced()) {
+          entries.add(new String[] {"ep_out" + fam, ip.toString(), ip + " : jump " + chain + "_out"});
+        }
+        String self = ip + " . " + ip;
+        entries.add(new String[] {"bypass_" + fam, self, self});
+        if (nodePairs && m.endpoint().node().isPresent()) {
+          AddressSet node = update.nodeAddresses().getOrDefault(m.endpoint().node().get(), AddressSet.EMPTY);
+          for (Cidr n : node.cidrs()) {
+            if (n.v6() == ip.v6()) {
+              String in = RulesetWriter.cidr(n) + " . " + ip;
+              String out = ip + " . " + RulesetWriter.cidr(n);
+              entries.add(new String[] {"bypass_" + fam, in, in});
+              entries.add(new String[] {"bypass_" + fam, out, out});
+            }
+          }
+        }
+        for (String[] e : entries) {
+          if (m.joined()) {
+            adds.add(new String[] {e[0], e[2]});
+          } else {
+            element(sb, "delete", t, e[0], List.of(e[1]));
+          }
+        }
+        if (!m.joined()) {
+          cut.add(Cidr.host(ip));
+        }
+      }
+    }
+    for (String[] a : adds) {
+      element(sb, "add", t, a[0], List.of(a[1]));
+    }
+    return new Result(sb.toString(), cut, false);
+  }
+
+  private static StringBuilder header(String table) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# netpolc nftables delta for table inet ").append(table).append(".\n");
+    sb.append("# Apply atomically with: nft -f FILE (on the ruleset it was computed from).\n");
+    return sb;
+  }
+
+  /** The addresses in {@code gone} elements and not in {@code come} ones, as a minimal cover. */
+  private static List<Cidr> lost(List<String> gone, List<String> come) {
+    List<Cidr> g = new ArrayList<>();
+    gone.forEach(x -> g.addAll(addresses(x)));
+    List<Cidr> c = new ArrayList<>();
+    come.forEach(x -> c.addAll(addresses(x)));
+    return AddressSet.ofCidrs(g).difference(AddressSet.ofCidrs(c)).cidrs();
+  }
+
+  /** The local pod addresses whose dispatch leads to group chain {@code chain} (or its tier chains). */
+  private static List<Cidr> members(Script s, String chain) {
+    String main = chain.replaceAll("_(admin|np|base)$", "");
+    List<Cidr> out = new ArrayList<>();
+    for (Obj o : s.objects().values()) {
+      if (o.kind().equals("map")) {
+        for (String x : o.items()) {
+          if (x.endsWith(" : jump " + main)) {
+            out.addAll(addresses(mapKey(x)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Result full(String after, Script before) {
+    Set<Cidr> cut = new TreeSet<>();
+    before.objects().values().forEach(o -> o.items().forEach(x -> cut.addAll(addresses(x))));
+    return new Result(after, cut, true);
+  }
+
+  private static String key(Obj o) {
+    return (o.kind().equals("chain") ? "chain " : "set ") + o.name();
+  }
+
+  private static void declare(StringBuilder sb, String command, List<String> header) {
+    sb.append(command).append(" {\n");
+    header.forEach(h -> sb.append(TAB).append(h).append('\n'));
+    sb.append("}\n");
+  }
+
+  private static void elements(StringBuilder sb, String verb, String t, Obj o, List<String> items) {
+    element(sb, verb, t, o.name(), items);
+  }
+
+  private static void element(StringBuilder sb, String verb, String t, String set, List<String> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    sb.append(verb).append(" element ").append(t).append(' ').append(set).append(" {");
+    for (int i = 0; i < items.size(); i++) {
+      sb.append(i == 0 ? " " : ", ").append(items.get(i));
+    }
+    sb.append(" }\n");
+  }
+
+  private static String mapKey(String element) {
+    int i = element.indexOf(" : ");
+    return i < 0 ? element : element.substring(0, i);
+  }
+
+  /** The addresses and blocks an element or rule names, for conntrack filters. */
+  static List<Cidr> addresses(String text) {
+    List<Cidr> out = new ArrayList<>();
+    for (String word : text.split("[\\s,{}]+")) {
+      if (word.isEmpty() || !(Character.isDigit(word.charAt(0)) || word.indexOf(':') > 0)) {
+        continue;
+      }
+      Cidr.parse(word).map(Cidr.Parsed::cidr).or(() -> IpAddress.tryParse(word).map(Cidr::host)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** Reads a script {@link RulesetWriter} wrote. */
+  private static Script parse(String text) throws BackendException {
+    String[] lines = text.split("\n", -1);
+    String table = null;
+    String comment = "";
+    Map<String, Obj> objects = new LinkedHashMap<>();
+    int i = 0;
+    while (i < lines.length && !(lines[i].startsWith("table inet ") && lines[i].endsWith(" {"))) {
+      i++;
+    }
+    if (i == lines.length) {
+      throw new BackendException("nftables: the previous artifact is not a netpolc ruleset (no table block)");
+    }
+    table = lines[i].substring("table inet ".length(), lines[i].length() - 2);
+    for (i++; i < lines.length && !lines[i].equals("}"); i++) {
+      String l = lines[i];
+      if (l.startsWith(TAB + "comment ")) {
+        comment = l;
+        continue;
+      }
+      String[] head = l.trim().split(" ");
+      if (!l.startsWith(TAB) || l.startsWith(TAB + TAB) || head.length != 3 || !head[2].equals("{")) {
+        throw new BackendException("nftables: the previous artifact is not a netpolc ruleset (line " + (i + 1) + ")");
+      }
+      Obj o = new Obj(head[0], head[1], new ArrayList<>(), new ArrayList<>());
+      boolean inElements = false;
+      for (i++; i < lines.length && !lines[i].equals(TAB + "}"); i++) {
+        String body = lines[i].trim();
+        if (inElements) {
+          if (body.equals("}")) {
+            inElements = false;
+          } else {
+            o.items().add(body.endsWith(",") ? body.substring(0, body.length() - 1) : body);
+          }
+        } else if (body.equals("elements = {")) {
+          inElements = true;
+        } else if (body.startsWith("type ") || body.startsWith("typeof ") || body.startsWith("flags ")
+            || body.startsWith("comment ")) {
+          o.header().add(body);
+        } else if (o.kind().equals("chain")) {
+          o.items().add(body);
+        } else {
+          throw new BackendException("nftables: the previous artifact is not a netpolc ruleset (line " + (i + 1) + ")");
+        }
+      }
+      objects.put(key(o), o);
+    }
+    return new Script(table, comment, objects);
+  }
+}

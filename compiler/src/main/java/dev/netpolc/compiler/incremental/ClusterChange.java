@@ -1,0 +1,65 @@
+package dev.netpolc.compiler.incremental;
+
+import dev.netpolc.model.Namespace;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import java.util.Objects;
+
+/**
+ * One change to the cluster a {@link CompilerSession} compiles: what a controller sees on its
+ * watch streams. An upsert replaces the object with the same key (or adds it), so a pod that is
+ * added, relabelled, rescheduled or given another IP is a {@link PodUpserted}.
+ *
+ * <pre>{@code
+ * session.apply(List.of(new ClusterChange.PodUpserted(pod), new ClusterChange.PodRemoved("ns", "old")));
+ * }</pre>
+ */
+public sealed interface ClusterChange {
+
+  /** A pod added or replaced (labels, IPs, node, ports or phase changed). */
+  record PodUpserted(Pod pod) implements ClusterChange {
+    public PodUpserted {
+      Objects.requireNonNull(pod, "pod");
+    }
+  }
+
+  /** A pod deleted; removing a pod that does not exist is a no-op. */
+  record PodRemoved(String namespace, String name) implements ClusterChange {
+    public PodRemoved {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+    }
+
+    /** {@code namespace/name}. */
+    public String key() {
+      return namespace + "/" + name;
+    }
+  }
+
+  /** A namespace added or relabelled. */
+  record NamespaceUpserted(Namespace namespace) implements ClusterChange {
+    public NamespaceUpserted {
+      Objects.requireNonNull(namespace, "namespace");
+    }
+  }
+
+  /** A NetworkPolicy added or changed. */
+  record PolicyUpserted(NetworkPolicy policy) implements ClusterChange {
+    public PolicyUpserted {
+      Objects.requireNonNull(policy, "policy");
+    }
+  }
+
+  /** A NetworkPolicy deleted; removing one that does not exist is a no-op. */
+  record PolicyRemoved(String namespace, String name) implements ClusterChange {
+    public PolicyRemoved {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+    }
+
+    /** {@code namespace/name}. */
+    public String key() {
+      return namespace + "/" + name;
+    }
+  }
+}
