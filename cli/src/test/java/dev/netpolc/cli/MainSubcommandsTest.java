@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@link Main} registers only the subcommand a run names (a cold-start saving): the name table
- * must match each class's {@code @Command} name, and help, --version and typos still see every
+ * must match each class's {@code @Command} name, and help, --version and unknown words still see every
  * subcommand.
  */
 class MainSubcommandsTest {
@@ -51,9 +51,10 @@ class MainSubcommandsTest {
   }
 
   @Test
-  void typoGetsTheUsualSuggestion() {
-    CompileCommandTest.Run r = CompileCommandTest.run("compil");
+  void unknownSubcommandIsAUsageError() {
+    CompileCommandTest.Run r = CompileCommandTest.run("compil", "x");
     assertThat(r.rc()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(r.err()).contains("compile");
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("netpolc: Unmatched arguments from index 0: 'compil', 'x'");
   }
 }
