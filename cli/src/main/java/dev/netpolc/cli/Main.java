@@ -1,5 +1,10 @@
 package dev.netpolc.cli;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,19 +16,41 @@ import picocli.CommandLine.Command;
     name = "netpolc",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Kubernetes network policy compiler and linter.",
-    subcommands = {
-        // Each subcommand is one class; add new ones here, one per line.
-        CommandLine.HelpCommand.class,
-        MatrixCommand.class,
-        LintCommand.class,
-        CompileCommand.class,
-        VerifyCommand.class,
-        ExplainCommand.class,
-        DiffCommand.class,
-        GenerateCommand.class,
-    })
+    description = "Kubernetes network policy compiler and linter.")
 public final class Main implements Runnable {
+
+  /**
+   * The subcommands by name, in the order help lists them; each is one class (add new ones here).
+   * Registered by {@link #execute} rather than in {@code @Command}, so that a run of one
+   * subcommand builds only that one's model (picocli reflects over every registered class, and
+   * some, like matrix, load every backend in their static initialisers): a cold-start cost.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("help", CommandLine.HelpCommand.class);
+    m.put("matrix", MatrixCommand.class);
+    m.put("lint", LintCommand.class);
+    m.put("compile", CompileCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("explain", ExplainCommand.class);
+    m.put("diff", DiffCommand.class);
+    m.put("generate", GenerateCommand.class);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The subcommands {@code args} can reach: only the named one when the first argument names a
+   * subcommand (everything after it belongs to that subcommand), else all of them (for help,
+   * --version, suggestions after a typo, and help's own listing).
+   */
+  static Collection<Class<?>> subcommandsFor(String[] args) {
+    if (args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0])) {
+      return List.of(SUBCOMMANDS.get(args[0]));
+    }
+    return SUBCOMMANDS.values();
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -45,6 +72,9 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (no {@code System.exit}), for tests and embedding. */
   public static int execute(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
+    for (Class<?> sub : subcommandsFor(args)) {
+      cl.addSubcommand(sub);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new InternalErrorHandler());

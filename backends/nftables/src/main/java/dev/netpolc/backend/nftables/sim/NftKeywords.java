@@ -1,12 +1,19 @@
 package dev.netpolc.backend.nftables.sim;
 
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.ImmutableSortedSet;
 
 /**
  * Words nft 1.0.6's scanner always turns into keywords, so they cannot be bare table, chain or
- * set names; plus the contextual words this grammar lexes as keywords everywhere.
+ * set names; plus the contextual words this grammar lexes as keywords everywhere. A superset of
+ * the grammar's keyword tokens (a test keeps it so), and free of ANTLR: the backend checks names
+ * with it without loading the simulator's parser.
+ *
+ * <pre>{@code
+ * NftKeywords.isReserved("counter");   // true
+ * }</pre>
  */
-final class NftKeywords {
+public final class NftKeywords {
   private NftKeywords() {}
 
   private static final ImmutableSet<String> RESERVED = ImmutableSet.of(
@@ -30,8 +37,13 @@ final class NftKeywords {
       "with", "icmpx", "packets", "bytes", "prefix", "level", "group", "snaplen", "saddr", "daddr",
       "sport", "dport", "protocol", "l4proto", "nfproto", "state");
 
+  /** Every reserved word, sorted. */
+  public static ImmutableSortedSet<String> all() {
+    return ImmutableSortedSet.copyOf(RESERVED);
+  }
+
   /** True when {@code word} cannot be used as a bare name. */
-  static boolean isReserved(String word) {
+  public static boolean isReserved(String word) {
     return RESERVED.contains(word);
   }
 }
