@@ -364,16 +364,14 @@ public final class PolicyReader {
     if (!json && simpleScanner) {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
-      List<YNode> documents = SimpleYamlScanner.scan(text, chunk.start(), chunk.end(), chunk.lineOffset(), limits);
-      if (documents != null) {
-        for (YNode d : documents) {
-          binder.document(d);
-          if (binder.errorCount() >= DocumentBinder.MAX_ERRORS_PER_FILE) {
-            break;
-          }
-        }
+      DocumentBinder fast = binder;
+      if (SimpleYamlScanner.scan(text, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
+        fast.document(d);
+        return fast.errorCount() < DocumentBinder.MAX_ERRORS_PER_FILE;
+      })) {
         return new ChunkResult(binder.items, 0, 0, position(name, chunk.lineOffset() + 1, 1));
       }
+      binder = new DocumentBinder(name, suppressions);
     }
     String part = chunk.start() == 0 && chunk.end() == text.length() ? text : text.substring(chunk.start(), chunk.end());
     TreeBuilder trees = null;

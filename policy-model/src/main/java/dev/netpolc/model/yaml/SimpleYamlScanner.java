@@ -3,6 +3,7 @@ package dev.netpolc.model.yaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A fast reader for the block-YAML subset that Kubernetes manifests and {@link PolicyWriter}
@@ -44,6 +45,16 @@ final class SimpleYamlScanner {
     }
   }
 
+  /** Signals that the sink wants no more documents. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Stop INSTANCE = new Stop();
+
+    private Stop() {
+      super(null, null, false, false);
+    }
+  }
+
   private SimpleYamlScanner(String text, int start, int end, int lineOffset, ReaderLimits limits) {
     this.text = text;
     this.end = end;
@@ -59,36 +70,51 @@ final class SimpleYamlScanner {
    * of the file; null when the text is outside the subset.
    */
   static List<YNode> scan(String text, int start, int end, int lineOffset, ReaderLimits limits) {
+    List<YNode> out = new ArrayList<>();
+    return scan(text, start, end, lineOffset, limits, out::add) ? out : null;
+  }
+
+  /**
+   * Hands each document of {@code text[start, end)} to {@code sink} as soon as it is built (so a
+   * large chunk's trees need not all be in memory at once), until {@code sink} returns false.
+   * Returns false when the text is outside the subset: then {@code sink} may have received some
+   * documents, which the caller must discard.
+   */
+  static boolean scan(String text, int start, int end, int lineOffset, ReaderLimits limits,
+      Predicate<YNode> sink) {
     for (int i = start; i < end; i++) {
       char c = text.charAt(i);
       if ((c < ' ' && c != '\n') || c > '~') {
-        return null;
+        return false;
       }
     }
     try {
-      return new SimpleYamlScanner(text, start, end, lineOffset, limits).documents();
+      new SimpleYamlScanner(text, start, end, lineOffset, limits).documents(sink);
+      return true;
+    } catch (Stop e) {
+      return true;
     } catch (GiveUp e) {
-      return null;
+      return false;
     }
   }
 
-  private List<YNode> documents() {
-    List<YNode> out = new ArrayList<>();
+  private void documents(Predicate<YNode> sink) {
+    int count = 0;
     skipBlankLines();
     boolean open = false; // a `---` was read and its document not yet
     while (true) {
       if (atEnd()) {
         if (open) {
-          add(out, emptyDocument());
+          count = add(sink, count, emptyDocument());
         }
-        return out;
+        return;
       }
       if (isDocumentStart()) {
         if (!restIsBlank(lineStart + 3)) {
           throw GiveUp.INSTANCE;
         }
         if (open) {
-          add(out, emptyDocument());
+          count = add(sink, count, emptyDocument());
         }
         open = true;
         nextLine();
@@ -99,7 +125,7 @@ final class SimpleYamlScanner {
         throw GiveUp.INSTANCE;
       }
       lastLine = 0;
-      add(out, blockNode(0));
+      count = add(sink, count, blockNode(0));
       open = false;
       if (!atEnd() && !isDocumentStart()) {
         throw GiveUp.INSTANCE;
@@ -107,11 +133,15 @@ final class SimpleYamlScanner {
     }
   }
 
-  private void add(List<YNode> documents, YNode document) {
-    if (documents.size() >= limits.maxDocuments()) {
+  /** Hands over one more document; returns the count so far. */
+  private int add(Predicate<YNode> sink, int count, YNode document) {
+    if (count >= limits.maxDocuments()) {
       throw GiveUp.INSTANCE;
     }
-    documents.add(document);
+    if (!sink.test(document)) {
+      throw Stop.INSTANCE;
+    }
+    return count + 1;
   }
 
   /** An empty document: null, placed where the next document (or the text) starts. */
