@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff. Thin: parse
+ * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff, generate. Thin: parse
  * arguments, call the library, format output.
  */
 @Command(
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         ExplainCommand.class,
         DiffCommand.class,
+        GenerateCommand.class,
     })
 public final class Main implements Runnable {
 

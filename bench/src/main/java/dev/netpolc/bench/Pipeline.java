@@ -1,0 +1,111 @@
+package dev.netpolc.bench;
+
+import dev.netpolc.backend.Artifact;
+import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.BackendException;
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.compiler.CompileOptions;
+import dev.netpolc.compiler.build.GraphBuilder;
+import dev.netpolc.compiler.index.ClusterIndex;
+import dev.netpolc.compiler.ir.GraphSize;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.passes.PassManager;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.validation.ValidationOptions;
+import dev.netpolc.model.validation.Validator;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The compiler's stages one by one, as {@code netpolc compile} chains them (read, validate,
+ * resolve the selectors into a cluster index, build the literal rule graph, optimise, emit), so
+ * that each can be timed alone. Stages fail loudly: a benchmark of a failing stage means nothing.
+ */
+final class Pipeline {
+  private final CompileOptions options;
+
+  /** A pipeline compiling for {@code node}, or for the whole cluster when empty. */
+  Pipeline(Optional<String> node) {
+    this.options = node.map(CompileOptions.DEFAULTS::withNode).orElse(CompileOptions.DEFAULTS);
+  }
+
+  Cluster read(List<Path> files) {
+    ReadResult r = new PolicyReader().read(files);
+    if (!r.errors().isEmpty()) {
+      throw new IllegalStateException("read failed: " + r.errors().get(0));
+    }
+    return r.cluster();
+  }
+
+  List<Diagnostic> validate(Cluster cluster) {
+    List<Diagnostic> errors = new Validator(ValidationOptions.DEFAULT).validate(cluster).stream()
+        .filter(d -> d.severity() == Severity.ERROR).collect(Collectors.toList());
+    if (!errors.isEmpty()) {
+      throw new IllegalStateException("invalid input: " + errors.get(0));
+    }
+    return errors;
+  }
+
+  ClusterIndex resolve(Cluster cluster) {
+    return new ClusterIndex(cluster, options.semantics());
+  }
+
+  RuleGraph build(Cluster cluster, ClusterIndex index) {
+    return new GraphBuilder(cluster, index, options.semantics()).build(options.node());
+  }
+
+  RuleGraph optimise(RuleGraph literal) {
+    return PassManager.of(options.passes()).run(literal).graph();
+  }
+
+  static Artifact emit(Backend backend, RuleGraph graph) throws BackendException {
+    return backend.emit(graph, BackendOptions.DEFAULTS);
+  }
+
+  /** Read, resolve and build: the part the Antrea controller figures compare with. */
+  RuleGraph graph(List<Path> files) {
+    Cluster c = read(files);
+    return build(c, resolve(c));
+  }
+
+  /** What {@code netpolc compile} does, minus writing the file. */
+  Artifact compile(List<Path> files, Backend backend) throws BackendException {
+    Cluster c = read(files);
+    validate(c);
+    return emit(backend, optimise(build(c, resolve(c))));
+  }
+
+  static Map<String, Long> sizes(Cluster c) {
+    Map<String, Long> out = new TreeMap<>();
+    out.put("namespaces", (long) c.namespaces().size());
+    out.put("pods", (long) c.pods().size());
+    out.put("nodes", (long) c.nodes().size());
+    out.put("policies", (long) c.policies().size());
+    return out;
+  }
+
+  static Map<String, Long> sizes(RuleGraph g) {
+    GraphSize s = g.size();
+    Map<String, Long> out = new TreeMap<>();
+    out.put("groups", (long) s.groups());
+    out.put("rules", (long) s.rules());
+    out.put("set_elements", (long) s.addressElements());
+    out.put("address_sets", (long) s.addressSets());
+    return out;
+  }
+
+  static Map<String, Long> sizes(Backend backend, Artifact a) throws BackendException {
+    Map<String, Long> out = new TreeMap<>(backend.statistics(a));
+    out.put("bytes", a.files().values().stream().mapToLong(f -> f.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        .length).sum());
+    return out;
+  }
+}
