@@ -67,37 +67,51 @@ public final class GraphBuilder {
   /** The graph for the whole cluster ({@code node} empty) or for one node's pods. */
   public RuleGraph build(Optional<String> node) {
     List<Pod> pods = index.pods();
-    List<List<Integer>> selecting = new ArrayList<>();
-    for (int i = 0; i < pods.size(); i++) {
-      selecting.add(new ArrayList<>());
-    }
+    boolean[] isolatesIngress = new boolean[policies.size()];
+    boolean[] isolatesEgress = new boolean[policies.size()];
     for (int p = 0; p < policies.size(); p++) {
-      NetworkPolicy pol = policies.get(p);
-      for (int podId : index.podsSelected(pol.namespace(), pol.podSelector())) {
-        selecting.get(podId).add(p);
-      }
+      isolatesIngress[p] = policies.get(p).isolatesIngress();
+      isolatesEgress[p] = policies.get(p).isolatesEgress();
     }
-    // Group endpoints by (selecting policies, resolution of their named ingress ports).
+    SelectionClasses classes = selectionClasses(pods.size());
+    // Group endpoints by (selecting policies, resolution of their named ingress ports), in the
+    // order of their first pod.
+    Map<Integer, Boolean> usesNamedPorts = new HashMap<>();
     Map<List<Object>, List<Integer>> byKey = new LinkedHashMap<>();
+    Map<Integer, List<Integer>> withoutNamedPorts = new HashMap<>();
     for (int i = 0; i < pods.size(); i++) {
       Pod pod = pods.get(i);
       if (node.isPresent() && !node.get().equals(pod.nodeName())) {
         continue;
       }
-      List<Object> key = new ArrayList<>();
-      key.add(selecting.get(i));
-      for (int p : selecting.get(i)) {
-        if (policies.get(p).isolatesIngress()) {
-          for (PolicyRule r : policies.get(p).ingress()) {
-            for (PolicyPort pp : r.ports()) {
-              if (pp.port().isPresent() && pp.port().get().isNamed()) {
-                key.add(resolve(pod, pp));
+      int c = classes.classOf[i];
+      List<Integer> selecting = classes.policies(c);
+      boolean named = usesNamedPorts.computeIfAbsent(c, x -> hasNamedIngressPorts(selecting, isolatesIngress));
+      List<Integer> members;
+      if (!named) {
+        members = withoutNamedPorts.get(c);
+        if (members == null) {
+          members = new ArrayList<>();
+          withoutNamedPorts.put(c, members);
+          byKey.put(List.of(c), members);
+        }
+      } else {
+        List<Object> key = new ArrayList<>();
+        key.add(c);
+        for (int p : selecting) {
+          if (isolatesIngress[p]) {
+            for (PolicyRule r : policies.get(p).ingress()) {
+              for (PolicyPort pp : r.ports()) {
+                if (pp.port().isPresent() && pp.port().get().isNamed()) {
+                  key.add(resolve(pod, pp));
+                }
               }
             }
           }
         }
+        members = byKey.computeIfAbsent(key, k -> new ArrayList<>());
       }
-      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+      members.add(i);
     }
     RuleGraph.Builder b = RuleGraph.builder(options).node(node);
     nodeAddresses().forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
@@ -107,21 +121,21 @@ public final class GraphBuilder {
         Pod p = pods.get(i);
         endpoints.add(new Endpoint(p.key(), index.ips(i), Optional.ofNullable(p.nodeName())));
       }
-      List<Integer> pols = selecting.get(members.get(0));
-      boolean ingressIsolated = pols.stream().anyMatch(p -> policies.get(p).isolatesIngress());
-      boolean egressIsolated = pols.stream().anyMatch(p -> policies.get(p).isolatesEgress());
+      List<Integer> pols = classes.policies(classes.classOf[members.get(0)]);
+      boolean ingressIsolated = pols.stream().anyMatch(p -> isolatesIngress[p]);
+      boolean egressIsolated = pols.stream().anyMatch(p -> isolatesEgress[p]);
       EndpointGroup g = EndpointGroup.of(endpoints, ingressIsolated, egressIsolated);
       b.addGroup(g);
       Pod representative = pods.get(members.get(0));
       for (int p : pols) {
         NetworkPolicy pol = policies.get(p);
-        if (pol.isolatesIngress()) {
+        if (isolatesIngress[p]) {
           for (int j = 0; j < pol.ingress().size(); j++) {
             PolicyRule r = pol.ingress().get(j);
             b.addRule(ingressTemplate(p, j, r, representative).withSubject(g.id()));
           }
         }
-        if (pol.isolatesEgress()) {
+        if (isolatesEgress[p]) {
           for (int j = 0; j < pol.egress().size(); j++) {
             for (Rule t : egressTemplates(p, j)) {
               b.addRule(t.withSubject(g.id()));
@@ -131,6 +145,92 @@ public final class GraphBuilder {
       }
     }
     return b.build();
+  }
+
+  private boolean hasNamedIngressPorts(List<Integer> selecting, boolean[] isolatesIngress) {
+    for (int p : selecting) {
+      if (isolatesIngress[p]) {
+        for (PolicyRule r : policies.get(p).ingress()) {
+          for (PolicyPort pp : r.ports()) {
+            if (pp.port().isPresent() && pp.port().get().isNamed()) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Pods partitioned by the set of policies selecting them, refining one distinct selection at
+   * a time, so the cost is the total size of the distinct selections (the index hands out one
+   * array per distinct selector), not pods times policies.
+   */
+  private SelectionClasses selectionClasses(int podCount) {
+    Map<int[], List<Integer>> policiesBySelection = new java.util.IdentityHashMap<>();
+    List<int[]> selections = new ArrayList<>();
+    for (int p = 0; p < policies.size(); p++) {
+      NetworkPolicy pol = policies.get(p);
+      int[] selected = index.podsSelected(pol.namespace(), pol.podSelector());
+      if (selected.length == 0) {
+        continue;
+      }
+      policiesBySelection.computeIfAbsent(selected, k -> {
+        selections.add(k);
+        return new ArrayList<>();
+      }).add(p);
+    }
+    int[] classOf = new int[podCount];
+    List<Integer> parent = new ArrayList<>(List.of(-1));
+    List<Integer> selectionOf = new ArrayList<>(List.of(-1));
+    Map<Integer, Integer> split = new HashMap<>();
+    for (int s = 0; s < selections.size(); s++) {
+      split.clear();
+      for (int pod : selections.get(s)) {
+        int old = classOf[pod];
+        Integer c = split.get(old);
+        if (c == null) {
+          c = parent.size();
+          parent.add(old);
+          selectionOf.add(s);
+          split.put(old, c);
+        }
+        classOf[pod] = c;
+      }
+    }
+    return new SelectionClasses(classOf, parent, selectionOf, selections, policiesBySelection);
+  }
+
+  /** The classes of {@link #selectionClasses}: class 0 is "selected by no policy". */
+  private static final class SelectionClasses {
+    final int[] classOf;
+    private final List<Integer> parent;
+    private final List<Integer> selectionOf;
+    private final List<int[]> selections;
+    private final Map<int[], List<Integer>> policiesBySelection;
+    private final Map<Integer, List<Integer>> policies = new HashMap<>();
+
+    SelectionClasses(int[] classOf, List<Integer> parent, List<Integer> selectionOf, List<int[]> selections,
+        Map<int[], List<Integer>> policiesBySelection) {
+      this.classOf = classOf;
+      this.parent = parent;
+      this.selectionOf = selectionOf;
+      this.selections = selections;
+      this.policiesBySelection = policiesBySelection;
+    }
+
+    /** The policies selecting the pods of class {@code c}, ascending. */
+    List<Integer> policies(int c) {
+      return policies.computeIfAbsent(c, k -> {
+        List<Integer> out = new ArrayList<>();
+        for (int x = c; x > 0; x = parent.get(x)) {
+          out.addAll(policiesBySelection.get(selections.get(selectionOf.get(x))));
+        }
+        out.sort(null);
+        return List.copyOf(out);
+      });
+    }
   }
 
   private static Origin origin(NetworkPolicy pol, Direction d, int j) {

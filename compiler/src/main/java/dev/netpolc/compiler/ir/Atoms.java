@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -31,56 +30,71 @@ public final class Atoms {
     this.segmentAtom = segmentAtom;
   }
 
-  /** Partitions the address space by {@code sets}. Cost: O(boundaries × overlapping sets). */
+  /**
+   * Partitions the address space by {@code sets}: one sweep over the sorted range boundaries,
+   * keeping the sets that cover the current segment as a sorted int array. Cost:
+   * O(boundaries × (log boundaries + overlapping sets)).
+   */
   public static Atoms partition(Collection<AddressSet> sets) {
     Map<List<AddressRange>, AddressSet> byContent = new LinkedHashMap<>();
     for (AddressSet s : sets) {
       byContent.putIfAbsent(s.ranges(), s);
     }
     List<AddressSet> distinct = new ArrayList<>(byContent.values());
-    // Boundary point -> sets starting there / sets ending just before it.
-    TreeMap<IpAddress, List<int[]>> events = new TreeMap<>();
     IpAddress v4 = IpAddress.v4(0);
     IpAddress v6 = IpAddress.v6(0, 0);
-    events.put(v4, new ArrayList<>());
-    events.put(v6, new ArrayList<>());
+    // Boundaries: a set's range starts (set id >= 0) or ends just before (encoded ~id).
+    List<Boundary> events = new ArrayList<>();
+    events.add(new Boundary(v4, NO_SET));
+    events.add(new Boundary(v6, NO_SET));
     for (int i = 0; i < distinct.size(); i++) {
       for (AddressRange r : distinct.get(i).ranges()) {
-        events.computeIfAbsent(r.first(), k -> new ArrayList<>()).add(new int[] {i, 1});
+        events.add(new Boundary(r.first(), i));
         final int id = i;
-        r.last().next().ifPresent(n -> events.computeIfAbsent(n, k -> new ArrayList<>()).add(new int[] {id, -1}));
+        r.last().next().ifPresent(n -> events.add(new Boundary(n, ~id)));
       }
     }
-    TreeSet<Integer> active = new TreeSet<>();
-    Map<List<Integer>, Integer> atomBySignature = new HashMap<>();
+    events.sort(null);
+    int[] active = new int[Math.max(4, distinct.size())];
+    int activeCount = 0;
+    Map<Signature, Integer> atomBySignature = new HashMap<>();
     List<List<AddressRange>> atomRanges = new ArrayList<>();
     List<AddressRange> segs = new ArrayList<>();
-    List<Integer> segAtom = new ArrayList<>();
-    List<IpAddress> points = new ArrayList<>(events.keySet());
-    for (int p = 0; p < points.size(); p++) {
-      IpAddress start = points.get(p);
-      for (int[] ev : events.get(start)) {
-        if (ev[1] > 0) {
-          active.add(ev[0]);
-        } else {
-          active.remove(ev[0]);
-        }
-      }
+    int[] segAtom = new int[events.size()];
+    int e = 0;
+    while (e < events.size()) {
+      IpAddress start = events.get(e).at;
+      int next = e;
       if (start.equals(v6)) {
-        active.clear(); // ranges never span families; v6 sets re-enter through their own events
-        for (int[] ev : events.get(start)) {
-          if (ev[1] > 0) {
-            active.add(ev[0]);
+        activeCount = 0; // ranges never span families; v6 sets re-enter through their own events
+      }
+      for (; next < events.size() && events.get(next).at.equals(start); next++) {
+        int set = events.get(next).set;
+        if (set == NO_SET) {
+          continue;
+        }
+        if (set >= 0) {
+          int pos = -java.util.Arrays.binarySearch(active, 0, activeCount, set) - 1;
+          if (pos >= 0) {
+            System.arraycopy(active, pos, active, pos + 1, activeCount - pos);
+            active[pos] = set;
+            activeCount++;
+          }
+        } else if (!start.equals(v6)) {
+          int pos = java.util.Arrays.binarySearch(active, 0, activeCount, ~set);
+          if (pos >= 0) {
+            System.arraycopy(active, pos + 1, active, pos, activeCount - pos - 1);
+            activeCount--;
           }
         }
       }
       IpAddress end;
-      if (p + 1 < points.size() && points.get(p + 1).v6() == start.v6()) {
-        end = points.get(p + 1).previous().orElseThrow();
+      if (next < events.size() && events.get(next).at.v6() == start.v6()) {
+        end = events.get(next).at.previous().orElseThrow();
       } else {
         end = start.v6() ? IpAddress.v6(-1L, -1L) : IpAddress.v4(0xFFFF_FFFFL);
       }
-      List<Integer> signature = List.copyOf(active);
+      Signature signature = new Signature(java.util.Arrays.copyOf(active, activeCount));
       Integer atom = atomBySignature.get(signature);
       if (atom == null) {
         atom = atomRanges.size();
@@ -89,14 +103,43 @@ public final class Atoms {
       }
       AddressRange seg = new AddressRange(start, end);
       atomRanges.get(atom).add(seg);
+      segAtom[segs.size()] = atom;
       segs.add(seg);
-      segAtom.add(atom);
+      e = next;
     }
     List<AddressSet> atoms = new ArrayList<>();
     for (List<AddressRange> rs : atomRanges) {
       atoms.add(AddressSet.ofRanges(rs));
     }
-    return new Atoms(atoms, segs, segAtom.stream().mapToInt(Integer::intValue).toArray());
+    return new Atoms(atoms, segs, java.util.Arrays.copyOf(segAtom, segs.size()));
+  }
+
+  private static final int NO_SET = Integer.MIN_VALUE;
+
+  /** A boundary point and the set starting there ({@code set >= 0}) or ending before it ({@code ~set}). */
+  private record Boundary(IpAddress at, int set) implements Comparable<Boundary> {
+    @Override
+    public int compareTo(Boundary o) {
+      return at.compareTo(o.at);
+    }
+  }
+
+  /** The sorted ids of the sets covering a segment. */
+  private record Signature(int[] sets) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Signature && java.util.Arrays.equals(((Signature) o).sets, sets);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(sets);
+    }
+
+    @Override
+    public String toString() {
+      return java.util.Arrays.toString(sets);
+    }
   }
 
   /** The atoms; an atom's id is its index. */

@@ -1,0 +1,572 @@
+package dev.netpolc.model.yaml;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A fast reader for the block-YAML subset that Kubernetes manifests and {@link PolicyWriter}
+ * use: {@code ---} separated documents of block mappings and sequences (indentless sequences
+ * included), single-line plain, single- and double-quoted scalars, comments and the empty flow
+ * collections {@code {}} and {@code []}, in printable ASCII. It builds the very {@link YNode}
+ * trees {@link TreeBuilder} builds from Jackson's parser, positions and implicit types included.
+ *
+ * <p>It gives up (returns null) on anything else: anchors, aliases, tags, block scalars,
+ * multi-line or escaped scalars, non-empty flow collections, tabs, non-ASCII text, directives,
+ * duplicate or merge keys, scalars whose implicit type it does not know for sure, and anything a
+ * limit would stop. The caller then parses the same text with Jackson, so every error keeps its
+ * id, message and position, and a clean read gives the same tree either way.
+ */
+final class SimpleYamlScanner {
+  private final String text;
+  private final int end;
+  private final int lineOffset;
+  private final ReaderLimits limits;
+  private final int maxDepth;
+
+  /** Offset of the current line's first character. */
+  private int lineStart;
+  /** Offset after the current line's last character (its newline or the end). */
+  private int lineEnd;
+  /** 1-based line number (in the file) of the current line. */
+  private int line;
+  /** Offset of the current line's first non-space character. */
+  private int content;
+  private int lastLine;
+
+  /** Signals that the text is outside the subset; never escapes this class. */
+  private static final class GiveUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final GiveUp INSTANCE = new GiveUp();
+
+    private GiveUp() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Signals that the sink wants no more documents. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Stop INSTANCE = new Stop();
+
+    private Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private SimpleYamlScanner(String text, int start, int end, int lineOffset, ReaderLimits limits) {
+    this.text = text;
+    this.end = end;
+    this.lineOffset = lineOffset;
+    this.limits = limits;
+    this.maxDepth = limits.effectiveDepth();
+    this.line = lineOffset + 1;
+    setLine(start);
+  }
+
+  /**
+   * The documents of {@code text[start, end)}, whose first line is line {@code lineOffset + 1}
+   * of the file; null when the text is outside the subset.
+   */
+  static List<YNode> scan(String text, int start, int end, int lineOffset, ReaderLimits limits) {
+    List<YNode> out = new ArrayList<>();
+    return scan(text, start, end, lineOffset, limits, out::add) ? out : null;
+  }
+
+  /**
+   * Hands each document of {@code text[start, end)} to {@code sink} as soon as it is built (so a
+   * large chunk's trees need not all be in memory at once), until {@code sink} returns false.
+   * Returns false when the text is outside the subset: then {@code sink} may have received some
+   * documents, which the caller must discard.
+   */
+  static boolean scan(String text, int start, int end, int lineOffset, ReaderLimits limits,
+      Predicate<YNode> sink) {
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if ((c < ' ' && c != '\n') || c > '~') {
+        return false;
+      }
+    }
+    try {
+      new SimpleYamlScanner(text, start, end, lineOffset, limits).documents(sink);
+      return true;
+    } catch (Stop e) {
+      return true;
+    } catch (GiveUp e) {
+      return false;
+    }
+  }
+
+  private void documents(Predicate<YNode> sink) {
+    int count = 0;
+    skipBlankLines();
+    boolean open = false; // a `---` was read and its document not yet
+    while (true) {
+      if (atEnd()) {
+        if (open) {
+          count = add(sink, count, emptyDocument());
+        }
+        return;
+      }
+      if (isDocumentStart()) {
+        if (!restIsBlank(lineStart + 3)) {
+          throw GiveUp.INSTANCE;
+        }
+        if (open) {
+          count = add(sink, count, emptyDocument());
+        }
+        open = true;
+        nextLine();
+        skipBlankLines();
+        continue;
+      }
+      if (content != lineStart || text.charAt(content) == '%' || text.startsWith("...", lineStart)) {
+        throw GiveUp.INSTANCE;
+      }
+      lastLine = 0;
+      count = add(sink, count, blockNode(0));
+      open = false;
+      if (!atEnd() && !isDocumentStart()) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+  }
+
+  /** Hands over one more document; returns the count so far. */
+  private int add(Predicate<YNode> sink, int count, YNode document) {
+    if (count >= limits.maxDocuments()) {
+      throw GiveUp.INSTANCE;
+    }
+    if (!sink.test(document)) {
+      throw Stop.INSTANCE;
+    }
+    return count + 1;
+  }
+
+  /** An empty document: null, placed where the next document (or the text) starts. */
+  private YNode emptyDocument() {
+    if (atEnd() && (end == 0 || text.charAt(end - 1) != '\n')) {
+      throw GiveUp.INSTANCE; // the end of a last line without newline: let Jackson place it
+    }
+    return new YNode.YScalar(YNode.ScalarType.NULL, "", 0, false, line, 1);
+  }
+
+  /** A mapping or sequence starting at the current line's content, indented {@code indent}. */
+  private YNode blockNode(int depth) {
+    if (depth >= maxDepth) {
+      throw GiveUp.INSTANCE;
+    }
+    if (isDash(content)) {
+      return sequence(content - lineStart, depth, false);
+    }
+    return mapping(content, depth);
+  }
+
+  /** A block mapping whose first key starts at offset {@code at} of the current line. */
+  private YNode.YMap mapping(int at, int depth) {
+    int indent = at - lineStart;
+    int mapLine = line;
+    int mapColumn = indent + 1;
+    noteLine(line);
+    LinkedHashMap<String, YNode.Field> fields = new LinkedHashMap<>();
+    long size = 1;
+    int keyAt = at;
+    while (true) {
+      int keyLine = line;
+      int keyColumn = keyAt - lineStart + 1;
+      int colon = keyEnd(keyAt);
+      String key = keyText(keyAt, colon);
+      if (key.length() > limits.maxScalarChars()) {
+        throw GiveUp.INSTANCE;
+      }
+      YNode value;
+      int valueAt = skipSpaces(colon + 1);
+      if (valueAt == lineEnd || text.charAt(valueAt) == '#') {
+        int nullColumn = colon - lineStart + 2;
+        nextLine();
+        skipBlankLines();
+        int nextIndent = atEnd() || isDocumentStart() ? -1 : content - lineStart;
+        if (nextIndent > indent || (nextIndent == indent && isDash(content))) {
+          if (depth + 1 >= maxDepth) {
+            throw GiveUp.INSTANCE;
+          }
+          value = nextIndent > indent ? blockNode(depth + 1)
+              : sequence(content - lineStart, depth + 1, true);
+        } else {
+          noteLine(keyLine);
+          value = new YNode.YScalar(YNode.ScalarType.NULL, "", 0, false, keyLine, nullColumn);
+        }
+      } else {
+        value = inlineValue(valueAt, depth + 1);
+        nextLine();
+        skipBlankLines();
+      }
+      size += value.size();
+      if (fields.put(key, new YNode.Field(key, keyLine, keyColumn, value)) != null) {
+        throw GiveUp.INSTANCE; // duplicate: Jackson's path reports it
+      }
+      if (atEnd() || isDocumentStart()) {
+        break;
+      }
+      int nextIndent = content - lineStart;
+      if (nextIndent < indent) {
+        break;
+      }
+      if (nextIndent > indent || isDash(content)) {
+        throw GiveUp.INSTANCE;
+      }
+      keyAt = content;
+    }
+    return new YNode.YMap(fields, mapLine, mapColumn, lastLine, clamp(size));
+  }
+
+  /** A block sequence whose dashes are at column {@code indent} (0-based). */
+  private YNode.YList sequence(int indent, int depth, boolean indentless) {
+    if (depth >= maxDepth) {
+      throw GiveUp.INSTANCE;
+    }
+    int seqLine = line;
+    noteLine(line);
+    List<YNode> items = new ArrayList<>();
+    long size = 1;
+    while (true) {
+      int dash = lineStart + indent;
+      int itemAt = skipSpaces(dash + 1);
+      YNode item;
+      if (itemAt == lineEnd || text.charAt(itemAt) == '#') {
+        throw GiveUp.INSTANCE; // an item on the following lines, or an empty one
+      }
+      if (depth + 1 >= maxDepth) {
+        throw GiveUp.INSTANCE;
+      }
+      if (isDash(itemAt)) {
+        throw GiveUp.INSTANCE;
+      }
+      if (looksLikeKey(itemAt)) {
+        item = mapping(itemAt, depth + 1);
+      } else {
+        item = inlineValue(itemAt, depth + 1);
+        nextLine();
+        skipBlankLines();
+      }
+      items.add(item);
+      size += item.size();
+      if (atEnd() || isDocumentStart()) {
+        break;
+      }
+      int nextIndent = content - lineStart;
+      if (nextIndent < indent || (indentless && nextIndent == indent && !isDash(content))) {
+        break;
+      }
+      if (nextIndent > indent || !isDash(content)) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+    return new YNode.YList(items, seqLine, indent + 1, lastLine, clamp(size));
+  }
+
+  /** A value on the rest of the current line: {@code {}}, {@code []}, or a one-line scalar. */
+  private YNode inlineValue(int at, int depth) {
+    noteLine(line);
+    int column = at - lineStart + 1;
+    char c = text.charAt(at);
+    int after;
+    YNode node;
+    if (c == '{' || c == '[') {
+      if (depth >= maxDepth || at + 1 >= lineEnd || text.charAt(at + 1) != (c == '{' ? '}' : ']')) {
+        throw GiveUp.INSTANCE;
+      }
+      after = at + 2;
+      node = c == '{' ? new YNode.YMap(new LinkedHashMap<>(), line, column, line, 1)
+          : new YNode.YList(List.of(), line, column, line, 1);
+    } else if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      String s = unquote(at, close);
+      if (s.length() > limits.maxScalarChars()) {
+        throw GiveUp.INSTANCE;
+      }
+      after = close + 1;
+      node = new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+    } else {
+      int stop = plainEnd(at);
+      String s = text.substring(at, stop);
+      if (s.length() > limits.maxScalarChars()) {
+        throw GiveUp.INSTANCE;
+      }
+      return plainScalar(s, column);
+    }
+    if (!restIsComment(after)) {
+      throw GiveUp.INSTANCE;
+    }
+    return node;
+  }
+
+  /** The end of a plain scalar starting at {@code at}: before a comment and trailing spaces. */
+  private int plainEnd(int at) {
+    int stop = lineEnd;
+    for (int i = at; i < lineEnd; i++) {
+      char c = text.charAt(i);
+      if (c == '#' && text.charAt(i - 1) == ' ') {
+        stop = i;
+        break;
+      }
+      if (c == ':' && (i + 1 == lineEnd || text.charAt(i + 1) == ' ')) {
+        throw GiveUp.INSTANCE; // a mapping where a scalar should be: Jackson reports it
+      }
+    }
+    while (stop > at && text.charAt(stop - 1) == ' ') {
+      stop--;
+    }
+    return stop;
+  }
+
+  /** A plain scalar with YAML's implicit type as Jackson resolves it; gives up when unsure. */
+  private YNode plainScalar(String s, int column) {
+    char c = s.charAt(0);
+    if ("-?:,[]{}#&*!|>'\"%@`".indexOf(c) >= 0 && !(c == '-' && s.length() > 1 && isDigit(s.charAt(1)))) {
+      throw GiveUp.INSTANCE;
+    }
+    if (isDigit(c) || c == '-' || c == '+' || c == '.') {
+      if (isDecimalInt(s)) {
+        long v = Long.parseLong(s);
+        boolean fits = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+        return new YNode.YScalar(YNode.ScalarType.INT, s, fits ? (int) v : 0, fits, line, column);
+      }
+      if (isDottedNumbers(s)) {
+        return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+      }
+      throw GiveUp.INSTANCE;
+    }
+    switch (s) {
+      case "true": case "True": case "TRUE": case "false": case "False": case "FALSE":
+      case "yes": case "Yes": case "YES": case "no": case "No": case "NO":
+      case "on": case "On": case "ON": case "off": case "Off": case "OFF":
+        return new YNode.YScalar(YNode.ScalarType.BOOL, s, 0, false, line, column);
+      case "null": case "Null": case "NULL": case "~":
+        return new YNode.YScalar(YNode.ScalarType.NULL, s, 0, false, line, column);
+      default:
+        break;
+    }
+    if (c == '~' || c == '<' || c == '=') {
+      throw GiveUp.INSTANCE;
+    }
+    return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+  }
+
+  /** {@code -?(0|[1-9][0-9]*)}, at most 18 digits. */
+  private static boolean isDecimalInt(String s) {
+    int i = s.charAt(0) == '-' ? 1 : 0;
+    int digits = s.length() - i;
+    if (digits < 1 || digits > 18 || (digits > 1 && s.charAt(i) == '0')) {
+      return false;
+    }
+    for (; i < s.length(); i++) {
+      if (!isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Digits with two or more single dots between them, optionally {@code /digits}: an address. */
+  private static boolean isDottedNumbers(String s) {
+    int dots = 0;
+    int i = 0;
+    int n = s.length();
+    while (true) {
+      int from = i;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+      }
+      if (i == from) {
+        return false;
+      }
+      if (i == n || s.charAt(i) != '.') {
+        break;
+      }
+      dots++;
+      i++;
+    }
+    if (dots < 2) {
+      return false;
+    }
+    if (i == n) {
+      return true;
+    }
+    if (s.charAt(i) != '/' || i + 1 == n) {
+      return false;
+    }
+    for (i++; i < n; i++) {
+      if (!isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** True when a mapping key ({@code key:} then a space or the line end) starts at {@code at}. */
+  private boolean looksLikeKey(int at) {
+    char c = text.charAt(at);
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      return close + 1 < lineEnd && text.charAt(close + 1) == ':'
+          && (close + 2 == lineEnd || text.charAt(close + 2) == ' ');
+    }
+    for (int i = at; i < lineEnd; i++) {
+      char k = text.charAt(i);
+      if (k == ':') {
+        return i > at && (i + 1 == lineEnd || text.charAt(i + 1) == ' ');
+      }
+      if (!isKeyChar(k)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The offset of the colon ending the key at {@code at}; gives up when there is no simple key. */
+  private int keyEnd(int at) {
+    char c = text.charAt(at);
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      if (close + 1 < lineEnd && text.charAt(close + 1) == ':' && (close + 2 == lineEnd || text.charAt(close + 2) == ' ')) {
+        return close + 1;
+      }
+      throw GiveUp.INSTANCE;
+    }
+    if (!Character.isLetterOrDigit(c) && c != '_' && c != '/' && c != '.') {
+      throw GiveUp.INSTANCE;
+    }
+    for (int i = at; i < lineEnd; i++) {
+      char k = text.charAt(i);
+      if (k == ':') {
+        if (i + 1 == lineEnd || text.charAt(i + 1) == ' ') {
+          return i;
+        }
+        throw GiveUp.INSTANCE;
+      }
+      if (!isKeyChar(k)) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+    throw GiveUp.INSTANCE;
+  }
+
+  private String keyText(int at, int colon) {
+    char c = text.charAt(at);
+    return c == '"' || c == '\'' ? unquote(at, colon - 1) : text.substring(at, colon);
+  }
+
+  private static boolean isKeyChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '_' || c == '.' || c == '/'
+        || c == '-';
+  }
+
+  /** The offset of the quote closing the one-line quoted scalar at {@code at}. */
+  private int closingQuote(int at) {
+    char q = text.charAt(at);
+    for (int i = at + 1; i < lineEnd; i++) {
+      char c = text.charAt(i);
+      if (q == '"' && c == '\\') {
+        if (i + 1 < lineEnd && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+          i++;
+          continue;
+        }
+        throw GiveUp.INSTANCE;
+      }
+      if (c == q) {
+        if (q == '\'' && i + 1 < lineEnd && text.charAt(i + 1) == '\'') {
+          i++;
+          continue;
+        }
+        return i;
+      }
+    }
+    throw GiveUp.INSTANCE; // multi-line or unterminated
+  }
+
+  private String unquote(int open, int close) {
+    char q = text.charAt(open);
+    String inner = text.substring(open + 1, close);
+    if (q == '"') {
+      return inner.indexOf('\\') < 0 ? inner : inner.replace("\\\\", "\u0000").replace("\\\"", "\"")
+          .replace('\u0000', '\\');
+    }
+    return inner.replace("''", "'");
+  }
+
+  /** True for {@code -} followed by a space or the line end at {@code at}. */
+  private boolean isDash(int at) {
+    return text.charAt(at) == '-' && (at + 1 == lineEnd || text.charAt(at + 1) == ' ');
+  }
+
+  private boolean isDocumentStart() {
+    return content == lineStart && text.startsWith("---", lineStart)
+        && (lineStart + 3 == lineEnd || text.charAt(lineStart + 3) == ' ');
+  }
+
+  /** Only spaces, or spaces then a comment, from {@code at} to the line end. */
+  private boolean restIsComment(int at) {
+    int i = skipSpaces(at);
+    return i == lineEnd || (i > at && text.charAt(i) == '#');
+  }
+
+  private boolean restIsBlank(int at) {
+    return skipSpaces(at) == lineEnd;
+  }
+
+  private int skipSpaces(int at) {
+    int i = at;
+    while (i < lineEnd && text.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  private boolean atEnd() {
+    return lineStart >= end;
+  }
+
+  private void setLine(int start) {
+    lineStart = start;
+    int nl = start >= end ? -1 : text.indexOf('\n', start);
+    lineEnd = nl < 0 || nl >= end ? end : nl;
+    int i = start;
+    while (i < lineEnd && text.charAt(i) == ' ') {
+      i++;
+    }
+    content = i;
+  }
+
+  private void nextLine() {
+    if (lineEnd < end) {
+      line++;
+      setLine(lineEnd + 1);
+    } else {
+      setLine(end);
+      lineStart = end + 1; // past the end: atEnd()
+    }
+  }
+
+  /** Skips lines that are empty, blank or only a comment. */
+  private void skipBlankLines() {
+    while (!atEnd() && (content == lineEnd || text.charAt(content) == '#')) {
+      nextLine();
+    }
+  }
+
+  private void noteLine(int l) {
+    if (l > lastLine) {
+      lastLine = l;
+    }
+  }
+
+  private static int clamp(long size) {
+    return (int) Math.min(size, Integer.MAX_VALUE);
+  }
+}

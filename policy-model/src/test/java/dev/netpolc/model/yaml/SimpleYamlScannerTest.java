@@ -1,0 +1,299 @@
+package dev.netpolc.model.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.SourceMap;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.quicktheories.core.Gen;
+
+/**
+ * The fast scanner builds exactly the trees Jackson's path builds (types, texts, lines, columns,
+ * end lines, key order), or gives up; and reading any file, good or bad, gives the same result
+ * (objects, errors with ids, messages and positions) with and without it.
+ */
+class SimpleYamlScannerTest {
+  private static final YAMLFactory YAML = YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+
+  /** Scalars in every style, including ones the scanner must type exactly or give up on. */
+  private static final String[] SCALARS = {"x", "hello world", "Pod", "80", "0", "-1", "-0", "080", "1.5", "10.0.0.1",
+      "10.0.0.0/8", "1.2.3", "1.2.3.4/x", "fd00::1", "yes", "No", "oN", "ON", "true", "TRUE", "tRue", "null", "~",
+      "NULL", "nULL", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "\"a\\\\b\"", "\"a\\nb\"", "a: b", "x # comment",
+      "12345678901", "2147483647", "2147483648", "-2147483648", "-x", "&a x", "*a", "!!str x", "!x y", "'multi",
+      ".5", "0x1F", "0o7", "1_000", "a#b", "Infinity", "@x", "%x", "\"\"", "''", "a   ", "y", "n", "{}", "[]",
+      "[a, b]", "{a: 1}", "{ }", "it's", "a,b", "?x", ":x", "=x", "<<", "- x", "\"unterminated", "a:b", "x:"};
+  private static final String[] KEYS = {"a", "b", "kind", "spec", "app.kubernetes.io/name", "80", "true", "~", "null",
+      "\"q k\"", "'s k'", "x-y", "a_b", "<<", "-k", "a b", "\"a\\\"\"", "''"};
+
+  @Test
+  void buildsTheSameTreesAsJacksonOrGivesUp() {
+    int[] understood = {0};
+    qt().withExamples(1500).forAll(streams(false)).checkAssert(text -> {
+      if (compare(text)) {
+        understood[0]++;
+      }
+    });
+    assertThat(understood[0]).as("streams the scanner understood").isGreaterThan(150);
+  }
+
+  @Test
+  void understandsEveryStreamOfTheSubset() {
+    qt().withExamples(500).forAll(streams(true)).checkAssert(text ->
+        assertThat(compare(text)).as("understood:%n%s", text).isTrue());
+  }
+
+  @Test
+  void understandsWhatTheWriterWrites() {
+    qt().withExamples(200).forAll(ValidPolicyGen.policies(), ValidPolicyGen.pods(), ValidPolicyGen.namespaces(),
+        ValidPolicyGen.nodes()).checkAssert((pol, pod, ns, node) -> {
+          String text = PolicyWriter.toYaml(new Cluster(List.of(ns), List.of(pod), List.of(node), List.of(pol)));
+          if (text.chars().allMatch(c -> c == '\n' || (c >= ' ' && c <= '~'))) {
+            assertThat(compare(text)).as("understood:%n%s", text).isTrue();
+          } else {
+            compare(text);
+          }
+        });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpusFiles")
+  void readsEveryCorpusFileAsJacksonDoes(Path file) throws IOException {
+    ReadResult fast = new PolicyReader(ReaderLimits.DEFAULTS, true).read(List.of(file));
+    ReadResult jackson = new PolicyReader(ReaderLimits.DEFAULTS, false).read(List.of(file));
+    assertSameResult(fast, jackson);
+    String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    if (!file.toString().endsWith(".json")) {
+      compare(text);
+    }
+  }
+
+  @Test
+  void readsUnderTightLimitsAsJacksonDoes() {
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits tight = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 3, 4, d.maxAliases(), 2, d.maxObjects());
+    qt().withExamples(500).forAll(streams(true)).checkAssert(text -> {
+      ReadResult fast = new PolicyReader(tight, true).readString("t.yaml", text);
+      ReadResult jackson = new PolicyReader(tight, false).readString("t.yaml", text);
+      assertSameResult(fast, jackson);
+    });
+  }
+
+  /** Equal objects (field positions included), errors and skipped kinds. */
+  private static void assertSameResult(ReadResult fast, ReadResult jackson) {
+    assertThat(fast.errors()).isEqualTo(jackson.errors());
+    assertThat(withoutSources(fast.cluster())).isEqualTo(withoutSources(jackson.cluster()));
+    assertThat(sources(fast.cluster())).isEqualTo(sources(jackson.cluster()));
+    assertThat(fast.skippedKinds()).isEqualTo(jackson.skippedKinds());
+    assertThat(fast.objectCount()).isEqualTo(jackson.objectCount());
+  }
+
+  private static Cluster withoutSources(Cluster c) {
+    return c.withPolicies(c.policies().stream().map(p -> new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
+        p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).collect(Collectors.toList()));
+  }
+
+  private static List<Object> sources(Cluster c) {
+    return c.policies().stream().map(p -> List.of(p.source().all(), p.source().objectPosition()))
+        .collect(Collectors.toList());
+  }
+
+  static Stream<Path> corpusFiles() throws IOException, URISyntaxException {
+    List<Path> out = new ArrayList<>();
+    for (String dir : List.of("/input-corpus", "/validation-corpus", "/lint-fixtures")) {
+      Path root = Path.of(SimpleYamlScannerTest.class.getResource(dir).toURI());
+      try (Stream<Path> files = Files.walk(root)) {
+        out.addAll(files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".expect")).sorted()
+            .collect(Collectors.toList()));
+      }
+    }
+    return out.stream();
+  }
+
+  /** Asserts the scanner gave up or built Jackson's trees; true when it did not give up. */
+  private static boolean compare(String text) {
+    List<YNode> fast = SimpleYamlScanner.scan(text, 0, text.length(), 0, ReaderLimits.DEFAULTS);
+    if (fast == null) {
+      return false;
+    }
+    List<YNode> jackson;
+    try {
+      jackson = jackson(text);
+    } catch (IOException | RuntimeException e) {
+      throw new AssertionError("the scanner accepted what Jackson rejects (" + e + "):\n" + text, e);
+    }
+    assertThat(fast.toString()).as("trees of:%n%s", text).isEqualTo(jackson.toString());
+    return true;
+  }
+
+  private static List<YNode> jackson(String text) throws IOException {
+    List<YNode> out = new ArrayList<>();
+    try (JsonParser p = YAML.createParser(text)) {
+      TreeBuilder trees = new TreeBuilder(p, new LineIndex(text), 0, "t.yaml", ReaderLimits.DEFAULTS);
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        out.add(trees.document(t));
+      }
+    }
+    return out;
+  }
+
+  /** YAML streams from a seed: only the scanner's subset when {@code subset}, anything nearby otherwise. */
+  private static Gen<String> streams(boolean subset) {
+    return longs().all().map(seed -> new StreamWriter(new Random(seed), subset).stream());
+  }
+
+  private static final class StreamWriter {
+    private final Random r;
+    private final boolean subset;
+    private final StringBuilder sb = new StringBuilder();
+
+    StreamWriter(Random r, boolean subset) {
+      this.r = r;
+      this.subset = subset;
+    }
+
+    String stream() {
+      if (r.nextInt(4) == 0) {
+        sb.append("# leading comment\n");
+      }
+      int documents = 1 + r.nextInt(3);
+      for (int d = 0; d < documents; d++) {
+        if (d > 0 || r.nextBoolean()) {
+          sb.append("---\n");
+        }
+        if (r.nextInt(8) == 0) {
+          sb.append(r.nextBoolean() ? "# only a comment\n" : "");
+          continue;
+        }
+        if (r.nextInt(6) == 0) {
+          sequence(0, 0, 0);
+        } else {
+          mapping(0, 0, 0);
+        }
+        if (r.nextInt(5) == 0) {
+          sb.append(r.nextBoolean() ? "\n" : "   # trailing\n");
+        }
+      }
+      if (r.nextInt(6) == 0) {
+        sb.append("---\n");
+      }
+      String s = sb.toString();
+      if (!subset && r.nextInt(5) == 0 && !s.isEmpty()) {
+        int at = r.nextInt(s.length());
+        String[] junk = {" ", "", "\t", ":", "-", "#", "\"", "  ", "\n"};
+        s = s.substring(0, at) + junk[r.nextInt(junk.length)] + s.substring(Math.min(s.length(), at + r.nextInt(2)));
+      }
+      return s;
+    }
+
+    /** A block mapping whose first key goes at the current position (already indented to {@code firstIndent}). */
+    private void mapping(int indent, int depth, int firstIndent) {
+      int n = 1 + r.nextInt(4);
+      List<String> used = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          sb.append(" ".repeat(indent));
+        }
+        String key = key(used);
+        sb.append(key).append(':');
+        value(indent, depth);
+        if (r.nextInt(10) == 0) {
+          sb.append(r.nextBoolean() ? "\n" : " ".repeat(r.nextInt(indent + 1)) + "# between\n");
+        }
+      }
+    }
+
+    private String key(List<String> used) {
+      String key;
+      do {
+        key = subset ? pick("a", "b", "kind", "spec", "app.kubernetes.io/name", "80", "true", "\"q k\"", "'s k'", "x-y")
+            : KEYS[r.nextInt(KEYS.length)];
+      } while (used.contains(key) && (subset || r.nextInt(8) != 0));
+      used.add(key);
+      return key;
+    }
+
+    private void value(int indent, int depth) {
+      int kind = depth >= 4 ? 0 : r.nextInt(6);
+      switch (kind) {
+        case 0:
+        case 1:
+          sb.append(' ').append(scalar()).append(comment()).append('\n');
+          break;
+        case 2: {
+          sb.append(comment()).append('\n');
+          int inner = indent + 1 + r.nextInt(4);
+          sb.append(" ".repeat(inner));
+          mapping(inner, depth + 1, inner);
+          break;
+        }
+        case 3: {
+          sb.append(comment()).append('\n');
+          int inner = r.nextBoolean() ? indent : indent + 1 + r.nextInt(3);
+          sequence(inner, depth + 1, inner);
+          break;
+        }
+        case 4:
+          sb.append(' ').append(r.nextBoolean() ? "{}" : "[]").append(comment()).append('\n');
+          break;
+        default:
+          sb.append(r.nextBoolean() ? "" : "   ").append(comment()).append('\n');
+          break;
+      }
+    }
+
+    private void sequence(int indent, int depth, int unused) {
+      int n = 1 + r.nextInt(3);
+      for (int i = 0; i < n; i++) {
+        sb.append(" ".repeat(indent)).append('-').append(" ".repeat(1 + (r.nextInt(4) == 0 ? r.nextInt(3) : 0)));
+        int itemIndent = indent + sbLineLength() - indent;
+        if (depth < 4 && r.nextBoolean()) {
+          mapping(itemIndent, depth + 1, itemIndent);
+        } else {
+          sb.append(scalar()).append(comment()).append('\n');
+        }
+      }
+    }
+
+    /** Characters on the line being written so far. */
+    private int sbLineLength() {
+      int nl = sb.lastIndexOf("\n");
+      return sb.length() - nl - 1;
+    }
+
+    private String comment() {
+      return r.nextInt(6) == 0 ? " # note" : "";
+    }
+
+    private String scalar() {
+      if (subset) {
+        return pick("x", "hello world", "80", "0", "-1", "10.0.0.1", "10.0.0.0/8", "fd00::1", "yes", "No", "true",
+            "null", "~", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "it's", "x # comment", "2147483648", "\"\"", "a,b");
+      }
+      return SCALARS[r.nextInt(SCALARS.length)];
+    }
+
+    private String pick(String... options) {
+      return options[r.nextInt(options.length)];
+    }
+  }
+}
