@@ -52,6 +52,7 @@ class EbpfDatapathKernelTest {
       for (Path object : List.of(d.object(), small)) {
         Path pins = d.bpffs().resolve("verify");
         try {
+          Files.createDirectories(pins); // bpftool pins maps only into an existing directory
           CommandResult load = Commands.run(Topology.COMMAND_TIMEOUT, "bpftool", "prog", "loadall", object.toString(),
               pins.resolve("prog").toString(), "type", "tc", "pinmaps", pins.toString());
           assertThat(load.ok()).as("verifier on %s: %s", object, load.describe()).isTrue();
