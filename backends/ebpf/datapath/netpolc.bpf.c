@@ -8,7 +8,7 @@
  *
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
- * NP_CONNTRACK_MAX); the defaults equal the Java emitter's.
+ * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (65536 each).
  *
  * What is parsed, and why (the README's "Reference datapath" section says the same):
  *  - Non-IP frames (ARP, ...) pass.
@@ -46,6 +46,9 @@
 #endif
 #ifndef NP_POLICY_MAX
 #define NP_POLICY_MAX 65536
+#endif
+#ifndef NP_HOSTPODS_MAX
+#define NP_HOSTPODS_MAX 65536
 #endif
 #ifndef NP_CONNTRACK_MAX
 #define NP_CONNTRACK_MAX 65536
@@ -90,6 +93,14 @@ struct endpoint_value {
 	__u32 flags;
 };
 
+/* np_hostpods (cluster-wide artifacts): a node address and a pod on that node. */
+struct hostpod_key {
+	__u8 family;
+	__u8 pad[3];
+	__u8 host[16];
+	__u8 pod[16];
+};
+
 struct policy_key {
 	__u32 prefixlen;
 	__u32 group; /* big-endian */
@@ -122,6 +133,7 @@ _Static_assert(sizeof(struct ident4_key) == 8, "np_ident4 key");
 _Static_assert(sizeof(struct ident6_key) == 20, "np_ident6 key");
 _Static_assert(sizeof(struct endpoint_key) == 20, "np_endpoints key");
 _Static_assert(sizeof(struct endpoint_value) == 8, "np_endpoints value");
+_Static_assert(sizeof(struct hostpod_key) == 36, "np_hostpods key");
 _Static_assert(sizeof(struct policy_key) == 16, "np_policy key");
 _Static_assert(sizeof(struct policy_value) == 12, "np_policy value");
 _Static_assert(sizeof(struct ct_key) == 40, "np_conntrack key");
@@ -156,6 +168,13 @@ struct {
 	__type(key, struct policy_key);
 	__type(value, struct policy_value);
 } np_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NP_HOSTPODS_MAX);
+	__type(key, struct hostpod_key);
+	__type(value, __u32);
+} np_hostpods SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -333,6 +352,15 @@ static __always_inline struct endpoint_value *endpoint(__u8 family, const __u8 *
 	return bpf_map_lookup_elem(&np_endpoints, &k);
 }
 
+/* A cluster-wide artifact's "this pod and its own node" pair. */
+static __always_inline int host_pod(__u8 family, const __u8 *host, const __u8 *pod)
+{
+	struct hostpod_key k = {.family = family};
+	copy_addr(k.host, host);
+	copy_addr(k.pod, pod);
+	return bpf_map_lookup_elem(&np_hostpods, &k) != 0;
+}
+
 static __always_inline __u64 idle_limit(__u8 protocol)
 {
 	return (protocol == IPPROTO_TCP ? NP_CT_TCP_IDLE_S : NP_CT_OTHER_IDLE_S) * 1000000000ull;
@@ -442,11 +470,13 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 	local = stage == NP_STAGE_EGRESS ? p.saddr : p.daddr;
 	peer = stage == NP_STAGE_EGRESS ? p.daddr : p.saddr;
 	ep = endpoint(p.family, local);
-	if (!ep)
-		return TC_ACT_OK; /* not one of this node's endpoints */
+	if (!ep || ep->group == NP_ANY)
+		return TC_ACT_OK; /* not one of this node's endpoints (or only the node's own address) */
 	other = endpoint(p.family, peer);
 	if (other && (other->flags & NP_FLAG_HOST))
 		return TC_ACT_OK; /* a pod and its own node */
+	if (host_pod(p.family, peer, local))
+		return TC_ACT_OK; /* the same, in a cluster-wide artifact */
 	if (same_addr(local, peer))
 		return TC_ACT_OK;
 	int isolated = ep->flags & (stage == NP_STAGE_EGRESS ? NP_FLAG_EGRESS_ISOLATED : NP_FLAG_INGRESS_ISOLATED);

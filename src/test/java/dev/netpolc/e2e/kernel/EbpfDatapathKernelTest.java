@@ -67,6 +67,8 @@ class EbpfDatapathKernelTest {
               .contains("lru_hash").contains("key 40B  value 8B");
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_endpoints").toString()))
               .contains("hash").contains("key 20B  value 8B");
+          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_hostpods").toString()))
+              .contains("hash").contains("key 36B  value 4B");
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_ident6").toString()))
               .contains("lpm_trie").contains("key 20B  value 4B");
         } finally {
