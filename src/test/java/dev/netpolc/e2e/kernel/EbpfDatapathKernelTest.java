@@ -93,7 +93,7 @@ class EbpfDatapathKernelTest {
       String foreign = veths.get("x/a");
       // Someone else's clsact and filter on one veth, which detach must leave as they are.
       t.exec(NODE, "sh", "-c", "tc qdisc add dev " + foreign + " clsact && tc filter add dev " + foreign
-          + " ingress pref 100 matchall action pass").orThrow();
+          + " ingress pref 100 u32 match u32 0xdeadbeef 0xffffffff at 0 flowid 1:1").orThrow();
       String before = tc(t, veths.values());
       Path pins = d.pinDir(t, NODE);
       Path dir = EbpfNodeArtifacts.write(maps.artifacts().get(NODE).files());
@@ -103,8 +103,8 @@ class EbpfDatapathKernelTest {
         veths.values().forEach(v -> attach.addAll(List.of("--interface", v)));
         d.run(t, NODE, attach.toArray(String[]::new)).orThrow();
         String attached = tc(t, veths.values());
-        assertThat(attached.split("netpolc_from_pod", -1)).as(attached).hasSize(5);
-        assertThat(attached.split("netpolc_to_pod", -1)).as(attached).hasSize(5);
+        assertThat(attached.split("netpolc_from_pod:", -1)).as(attached).hasSize(5);
+        assertThat(attached.split("netpolc_to_pod:", -1)).as(attached).hasSize(5);
         assertThat(Files.exists(pins.resolve("np_policy"))).isTrue();
 
         CommandResult again = d.run(t, NODE, attach.toArray(String[]::new));
