@@ -502,7 +502,7 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 		if (p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
 			return TC_ACT_SHOT; /* no state and not an opening SYN */
 		if (identity_of(p.family, peer, &identity) < 0)
-			return TC_ACT_SHOT; /* the partition covers everything: fail closed */
+			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
 		if (!policy_allows(ep->group, identity, stage, p.protocol, p.dport))
 			return TC_ACT_SHOT;
 	}

@@ -39,6 +39,7 @@ final class EbpfDatapath implements AutoCloseable {
   private final Path object;
   private final Path script;
   private final Thread hook = new Thread(this::closeQuietly, "netpolc-ebpf-bpffs-cleanup");
+  private final Map<String, Map<String, String>> veths = new java.util.concurrent.ConcurrentHashMap<>();
   private boolean closed;
 
   private EbpfDatapath(Path root, Path bpffs, Path object, Path script) {
@@ -150,10 +151,15 @@ final class EbpfDatapath implements AutoCloseable {
   }
 
   /**
-   * The host-side veth of every pod of {@code node}, by pod key: the interface of the node
+   * The host-side veth of every pod of {@code node}, by pod key (cached per topology): the interface of the node
    * namespace whose index is the pod's {@code eth0} peer index ({@code iflink}).
    */
-  static Map<String, String> hostVeths(Topology t, String node) {
+  Map<String, String> hostVeths(Topology t, String node) {
+    // Veths live as long as their topology: look them up once per topology and node.
+    return veths.computeIfAbsent(t.prefix() + node, k -> findHostVeths(t, node));
+  }
+
+  private static Map<String, String> findHostVeths(Topology t, String node) {
     List<PodSpec> pods = t.pods().stream().filter(p -> p.node().equals(node)).toList();
     StringBuilder sh = new StringBuilder();
     for (PodSpec p : pods) {
@@ -183,6 +189,7 @@ final class EbpfDatapath implements AutoCloseable {
 
   /** Removes the pin directories of topologies other than {@code t} (their namespaces, veths and filters are gone). */
   void forgetOtherTopologies(Topology t) {
+    veths.keySet().removeIf(k -> !k.startsWith(t.prefix()));
     try (Stream<Path> dirs = Files.list(bpffs)) {
       for (Path d : dirs.toList()) {
         String name = d.getFileName().toString();

@@ -88,7 +88,7 @@ class EbpfDatapathKernelTest {
     EbpfNodeArtifacts maps = EbpfNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS);
     EbpfDatapath d = EbpfDatapath.shared();
     try (Topology t = layout.build(Topology.Mode.PTP)) {
-      Map<String, String> veths = EbpfDatapath.hostVeths(t, NODE);
+      Map<String, String> veths = d.hostVeths(t, NODE);
       assertThat(veths).hasSize(4);
       String foreign = veths.get("x/a");
       // Someone else's clsact and filter on one veth, which detach must leave as they are.

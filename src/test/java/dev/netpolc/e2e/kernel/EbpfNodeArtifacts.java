@@ -34,8 +34,8 @@ import java.util.Set;
  * node namespace {@code netpolc-ebpf attach} loads {@code netpolc.bpf.o} (the kernel verifier
  * runs), pins the node's own maps under the test bpffs, fills them from {@code maps.batch} with
  * {@code bpftool batch}, and attaches the programs to the host-side veth of every pod of the node.
- * Loading over an earlier load of the same topology detaches that first, so each case starts
- * with fresh maps and an empty conntrack map.
+ * Loading over an earlier load of the same topology replaces it ({@code attach --replace}), so
+ * each case starts with fresh maps and an empty conntrack map.
  *
  * @param artifacts node → its artifact
  * @param graphs    node → the graph it was emitted from
@@ -90,16 +90,13 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
     d.forgetOtherTopologies(t);
     artifacts.forEach((node, a) -> {
       Path pins = d.pinDir(t, node);
-      if (Files.exists(pins)) {
-        expectOk(d.run(t, node, "detach", "--pin-dir", pins.toString()), "detach", node);
-      }
-      List<String> veths = new ArrayList<>(EbpfDatapath.hostVeths(t, node).values());
+      List<String> veths = new ArrayList<>(d.hostVeths(t, node).values());
       if (veths.isEmpty()) {
         return; // a node with no pods (only a hostNetwork pod): nothing to attach to
       }
       Path dir = write(a.files());
       try {
-        List<String> args = new ArrayList<>(List.of("attach", "--artifact", dir.toString(), "--object",
+        List<String> args = new ArrayList<>(List.of("attach", "--replace", "--artifact", dir.toString(), "--object",
             d.object().toString(), "--pin-dir", pins.toString()));
         veths.forEach(v -> args.addAll(List.of("--interface", v)));
         expectOk(d.run(t, node, args.toArray(String[]::new)), "attach", node);
@@ -193,7 +190,7 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
         sh.append("echo '-- ").append(map).append("'; bpftool map dump pinned ").append(pins.resolve(map))
             .append(" 2>&1;");
       }
-      sh.append("for i in ").append(String.join(" ", EbpfDatapath.hostVeths(t, node).values()))
+      sh.append("for i in ").append(String.join(" ", d.hostVeths(t, node).values()))
           .append("; do echo \"-- tc $i\"; tc filter show dev $i ingress; tc filter show dev $i egress; done");
       CommandResult r = t.exec(node, "sh", "-c", sh.toString());
       sb.append("---- node ").append(node).append(" (pins ").append(pins).append(")\n")
