@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * The reference datapath object and its ops script on their own: the kernel verifier accepts
  * the object (default and overridden map sizes), and {@code netpolc-ebpf} attach / detach
  * leaves nothing behind (no filter, no qdisc it added, no pin), keeps what it did not add (a
- * clsact qdisc and filter that were there before), refuses a pin directory in use, and undoes
- * everything when the batch is rejected.
+ * clsact qdisc and filter that were there before), refuses a pin directory in use, replaces an
+ * attach in place ({@code --replace}, also dropping an interface), and undoes everything when
+ * the batch is rejected.
  */
 @Tag("kernel")
 class EbpfDatapathKernelTest {
@@ -111,6 +112,17 @@ class EbpfDatapathKernelTest {
         assertThat(again.ok()).as("a second attach on the same pin directory").isFalse();
         assertThat(again.stderr()).contains("in use");
         assertThat(tc(t, veths.values())).as("the refused attach changed nothing").isEqualTo(attached);
+
+        // A full reload onto three of the four veths: filters swapped in place, the fourth detached.
+        List<String> replace = new ArrayList<>(List.of("attach", "--replace", "--artifact", dir.toString(), "--object",
+            d.object().toString(), "--pin-dir", pins.toString()));
+        veths.values().stream().skip(1).forEach(v -> replace.addAll(List.of("--interface", v)));
+        d.run(t, NODE, replace.toArray(String[]::new)).orThrow();
+        String replaced = tc(t, veths.values());
+        assertThat(replaced.split("netpolc_from_pod:", -1)).as(replaced).hasSize(4);
+        assertThat(replaced).as("programs swapped").isNotEqualTo(attached);
+        assertThat(d.leftovers()).as("no staging directory left").allMatch(p -> p.startsWith(pins.getFileName() + "/")
+            || p.equals(pins.getFileName().toString()));
 
         d.run(t, NODE, "detach", "--pin-dir", pins.toString()).orThrow();
         assertThat(tc(t, veths.values())).as("tc after detach").isEqualTo(before);

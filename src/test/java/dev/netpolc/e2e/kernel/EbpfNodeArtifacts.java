@@ -44,6 +44,10 @@ import java.util.Set;
 public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, RuleGraph> graphs,
     Map<IpAddress, String> nodeOf) implements NodeArtifacts {
 
+  /** Node loads (attach --replace) so far in this JVM and the time they took, for the summary lines. */
+  static final java.util.concurrent.atomic.LongAdder LOADS = new java.util.concurrent.atomic.LongAdder();
+  static final java.util.concurrent.atomic.LongAdder LOAD_NANOS = new java.util.concurrent.atomic.LongAdder();
+
   /** The file of an artifact that {@code bpftool batch file} reads. */
   static final String BATCH = "maps.batch";
 
@@ -99,7 +103,10 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
         List<String> args = new ArrayList<>(List.of("attach", "--replace", "--artifact", dir.toString(), "--object",
             d.object().toString(), "--pin-dir", pins.toString()));
         veths.forEach(v -> args.addAll(List.of("--interface", v)));
+        long t0 = System.nanoTime();
         expectOk(d.run(t, node, args.toArray(String[]::new)), "attach", node);
+        LOAD_NANOS.add(System.nanoTime() - t0);
+        LOADS.increment();
       } finally {
         delete(dir);
       }
