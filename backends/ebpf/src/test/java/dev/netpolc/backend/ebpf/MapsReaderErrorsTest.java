@@ -21,10 +21,10 @@ class MapsReaderErrorsTest {
   void jsonErrors() {
     assertThatThrownBy(() -> MapsJson.read("maps.json", "{\"format\": 1"))
         .isInstanceOf(MapsFormatException.class).hasMessageStartingWith("maps.json:1:");
-    String badHex = json.replaceFirst("\"key\": \"0500000000000000\"", "\"key\": \"0500000000000001\"");
+    String badHex = json.replaceFirst("\"key\": \"0000000000000000\"", "\"key\": \"0000000000000001\"");
     assertThatThrownBy(() -> MapsJson.read("maps.json", badHex))
         .hasMessageStartingWith("maps.json:12:5: np_ident4 key: address bits beyond the prefix length");
-    String badFields = json.replaceFirst("\"prefix\": \"0.0.0.0/5\"", "\"prefix\": \"0.0.0.0/6\"");
+    String badFields = json.replaceFirst("\"prefix\": \"0.0.0.0/0\"", "\"prefix\": \"0.0.0.0/1\"");
     assertThatThrownBy(() -> MapsJson.read("maps.json", badFields))
         .hasMessageStartingWith("maps.json:12:5: np_ident4: keyFields");
     String badCount = json.replaceFirst("\"entries\": 5}", "\"entries\": 6}");
