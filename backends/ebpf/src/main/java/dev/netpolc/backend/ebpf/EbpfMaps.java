@@ -2,7 +2,6 @@ package dev.netpolc.backend.ebpf;
 
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +33,6 @@ public record EbpfMaps(List<MapEntry<IdentityKey, IdentityValue>> ident4,
   /** No entries at all. */
   public static final EbpfMaps EMPTY = new EbpfMaps(List.of(), List.of(), List.of(), List.of(), List.of());
 
-  private static final Comparator<MapEntry<?, ?>> BY_KEY =
-      (a, b) -> ByteCodec.compare(a.key().sortKey(), b.key().sortKey());
-
   public EbpfMaps {
     ident4 = sorted(ident4, EbpfMap.IDENT4);
     ident6 = sorted(ident6, EbpfMap.IDENT6);
@@ -57,14 +53,20 @@ public record EbpfMaps(List<MapEntry<IdentityKey, IdentityValue>> ident4,
 
   private static <K extends MapKey, V extends MapValue> List<MapEntry<K, V>> sorted(List<MapEntry<K, V>> in,
       EbpfMap map) {
-    List<MapEntry<K, V>> out = new ArrayList<>(in);
-    out.sort(BY_KEY);
-    for (int i = 1; i < out.size(); i++) {
-      if (out.get(i).key().equals(out.get(i - 1).key())) {
-        throw new IllegalArgumentException(map + " holds key " + out.get(i).key() + " twice");
-      }
+    // Each sort key once: they are built from the key's fields.
+    List<Map.Entry<byte[], MapEntry<K, V>>> keyed = new ArrayList<>(in.size());
+    for (MapEntry<K, V> e : in) {
+      keyed.add(Map.entry(e.key().sortKey(), e));
     }
-    return ImmutableList.copyOf(out);
+    keyed.sort((a, b) -> ByteCodec.compare(a.getKey(), b.getKey()));
+    ImmutableList.Builder<MapEntry<K, V>> out = ImmutableList.builderWithExpectedSize(in.size());
+    for (int i = 0; i < keyed.size(); i++) {
+      if (i > 0 && ByteCodec.compare(keyed.get(i).getKey(), keyed.get(i - 1).getKey()) == 0) {
+        throw new IllegalArgumentException(map + " holds key " + keyed.get(i).getValue().key() + " twice");
+      }
+      out.add(keyed.get(i).getValue());
+    }
+    return out.build();
   }
 
   /** A builder that checks key and value types per map. */

@@ -77,10 +77,18 @@ public final class MapsEmitter {
     }
   }
 
+  /** Per family, the fewest nested prefixes that resolve every address to its atom. */
   private void identities() {
+    List<Map.Entry<Cidr, Integer>> v4 = new ArrayList<>();
+    List<Map.Entry<Cidr, Integer>> v6 = new ArrayList<>();
     for (Map.Entry<Cidr, Integer> e : atoms.lpmEntries()) {
-      IdentityKey k = new IdentityKey(e.getKey());
-      out.put(k.map(), k, new IdentityValue(e.getValue()));
+      (e.getKey().v6() ? v6 : v4).add(e);
+    }
+    for (List<Map.Entry<Cidr, Integer>> family : List.of(v4, v6)) {
+      for (Map.Entry<Cidr, Integer> e : IdentityPrefixes.minimal(family)) {
+        IdentityKey k = new IdentityKey(e.getKey());
+        out.put(k.map(), k, new IdentityValue(e.getValue()));
+      }
     }
   }
 
