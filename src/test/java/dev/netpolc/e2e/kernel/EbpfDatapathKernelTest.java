@@ -3,6 +3,8 @@ package dev.netpolc.e2e.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.backend.ebpf.EbpfMap;
+import dev.netpolc.backend.ebpf.MapLimits;
 import dev.netpolc.kernel.CommandResult;
 import dev.netpolc.kernel.Commands;
 import dev.netpolc.kernel.KernelSupport;
@@ -60,6 +62,16 @@ class EbpfDatapathKernelTest {
           for (String prog : List.of("netpolc_from_pod", "netpolc_to_pod")) {
             assertThat(bpftool("prog", "show", "pinned", pins.resolve("prog").resolve(prog).toString()))
                 .contains("sched_cls");
+          }
+          if (object.equals(d.object())) {
+            // The object's defaults are the emitter's: every map the Java side describes, exactly.
+            for (EbpfMap m : EbpfMap.values()) {
+              String shown = bpftool("map", "show", "pinned", pins.resolve(m.mapName()).toString());
+              assertThat(shown).as(m.mapName()).contains(m.type() + "  name " + m.mapName())
+                  .contains(String.format("flags 0x%x", m.flags()))
+                  .contains("key " + m.keySize() + "B  value " + m.valueSize() + "B  max_entries "
+                      + MapLimits.DEFAULTS.of(m));
+            }
           }
           String maxEntries = object.equals(small) ? "128" : "65536";
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_policy").toString()))

@@ -84,7 +84,7 @@ class EbpfPacketShapesKernelTest {
   }
 
   @Test
-  void fragmentsAndIpv6ExtensionHeadersAreDecidedLikeTheirFlow() {
+  void fragmentsAndIpv6ExtensionHeadersAreDecidedLikeTheirFlow() throws Exception {
     Cluster cluster = ReapplyPolicies.cluster(POLICY);
     KernelLayout layout = KernelLayout.of(cluster);
     EbpfNodeArtifacts maps = EbpfNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS);
@@ -94,30 +94,43 @@ class EbpfPacketShapesKernelTest {
       t.startServers(List.of(PortSpec.udp(80), PortSpec.udp(81)), false);
       try {
         maps.load(t);
-        List<String> wrong = new ArrayList<>();
+        List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
         int allowed = 0;
-        for (String from : List.of("y/b", "y/a")) {
-          for (int port : List.of(80, 81)) {
-            for (Family f : Family.values()) {
-              boolean want = reference.allows(Connection.of(t.address(from, f), t.address("x/a", f), Protocol.UDP,
-                  port));
-              allowed += want ? 1 : 0;
-              List<int[]> shapes = new ArrayList<>(List.of(new int[] {3000, 0, 0}));
-              if (f == Family.V6) {
-                shapes.add(new int[] {100, 0, 1});
-                shapes.add(new int[] {100, 1, 1});
-                shapes.add(new int[] {3000, 1, 1});
-              }
-              for (int[] shape : shapes) {
-                String got = send(t, from, f, port, shape);
-                String expected = want ? String.valueOf(shape[0]) : "TIMEOUT";
-                if (!got.equals(expected)) {
-                  wrong.add(from + " -> x/a UDP " + port + " " + f + " size " + shape[0] + (shape[1] == 1 ? " +hbh" : "")
-                      + (shape[2] == 1 ? " +dstopts" : "") + ": expected " + expected + ", got " + got);
+        // Each send waits up to 1.5 s for its echo: all of them at once, each from its own socket.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+        try {
+          for (String from : List.of("y/b", "y/a")) {
+            for (int port : List.of(80, 81)) {
+              for (Family f : Family.values()) {
+                boolean want = reference.allows(Connection.of(t.address(from, f), t.address("x/a", f), Protocol.UDP,
+                    port));
+                allowed += want ? 1 : 0;
+                List<int[]> shapes = new ArrayList<>(List.of(new int[] {3000, 0, 0}));
+                if (f == Family.V6) {
+                  shapes.add(new int[] {100, 0, 1});
+                  shapes.add(new int[] {100, 1, 1});
+                  shapes.add(new int[] {3000, 1, 1});
+                }
+                for (int[] shape : shapes) {
+                  sends.add(pool.submit(() -> {
+                    String got = send(t, from, f, port, shape);
+                    String expected = want ? String.valueOf(shape[0]) : "TIMEOUT";
+                    if (!got.equals(expected)) {
+                      wrong.add(from + " -> x/a UDP " + port + " " + f + " size " + shape[0]
+                          + (shape[1] == 1 ? " +hbh" : "") + (shape[2] == 1 ? " +dstopts" : "") + ": expected "
+                          + expected + ", got " + got);
+                    }
+                  }));
                 }
               }
             }
           }
+          for (java.util.concurrent.Future<?> s : sends) {
+            s.get();
+          }
+        } finally {
+          pool.shutdownNow();
         }
         assertThat(allowed).as("the reference allows y/b -> x/a UDP 80 in both families only").isEqualTo(2);
         assertThat(wrong).as(maps.listed(t)).isEmpty();
