@@ -76,7 +76,7 @@ public final class CompileCommand implements Callable<Integer> {
   boolean logDrops;
 
   @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
-      description = "A backend-specific option, repeatable (iptables: maxIpsets; ebpf: pinDir, maxEntries.<map>).")
+      description = "A backend-specific option, repeatable (nftables: priority; iptables: maxIpsets; ebpf: pinDir, maxEntries.<map>).")
   List<String> backendOptions = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "DIR|-", defaultValue = "-",
