@@ -75,6 +75,10 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--log-drops", description = "Log every dropped new connection before dropping it.")
   boolean logDrops;
 
+  @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
+      description = "A backend-specific option, repeatable (nftables: priority; iptables: maxIpsets; ebpf: pinDir, maxEntries.<map>).")
+  List<String> backendOptions = new ArrayList<>();
+
   @Option(names = "--output", paramLabel = "DIR|-", defaultValue = "-",
       description = "Write the artifact's files into DIR, or the main file to stdout with - (default).")
   String output;
@@ -96,12 +100,21 @@ public final class CompileCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     CompileOptions options = node == null ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
+    BackendOptions backendOpts = BackendOptions.DEFAULTS.withTableName(table).withCounters(counters)
+        .withLogDrops(logDrops);
+    for (String kv : backendOptions) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--backend-option: expected KEY=VALUE, got '" + kv.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+      }
+      backendOpts = backendOpts.with(kv.substring(0, eq), kv.substring(eq + 1));
+    }
     CompileResult compiled;
     Artifact artifact;
     try {
       compiled = new Compiler().compile(cluster.get(), options);
-      artifact = b.emit(compiled.graph(), BackendOptions.DEFAULTS.withTableName(table).withCounters(counters)
-          .withLogDrops(logDrops));
+      artifact = b.emit(compiled.graph(), backendOpts);
     } catch (CompileException | BackendException e) {
       err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;

@@ -174,6 +174,11 @@ public final class EbpfBackend implements Backend {
 
   /** The pin directory: option {@code pinDir}, else {@code /sys/fs/bpf/<table name>}. */
   static String pinDir(BackendOptions options) throws BackendException {
+    if (options.counters() || options.logDrops()) {
+      // Not silently dropped: layout v1 has no counter or log fields for the datapath to fill.
+      throw new BackendException("ebpf: " + (options.counters() ? "counters" : "drop logging")
+          + " cannot be expressed in map layout v1 (the capabilities of 'ebpf' list neither)");
+    }
     for (String key : options.extra().keySet()) {
       boolean known = key.equals("pinDir")
           || (key.startsWith(MAX_PREFIX) && EbpfMap.byName(key.substring(MAX_PREFIX.length())).isPresent());

@@ -56,6 +56,10 @@ class MapLimitsAndOptionsTest {
         .hasMessageContaining("absolute path").hasMessageNotContaining("\n");
     assertThatThrownBy(() -> ebpf.emit(demoA, BackendOptions.DEFAULTS.withTableName("no/slash")))
         .hasMessageContaining("invalid table name");
+    assertThatThrownBy(() -> ebpf.emit(demoA, BackendOptions.DEFAULTS.withCounters(true)))
+        .hasMessageContaining("counters cannot be expressed in map layout v1");
+    assertThatThrownBy(() -> ebpf.emit(demoA, BackendOptions.DEFAULTS.withLogDrops(true)))
+        .hasMessageContaining("drop logging cannot be expressed");
   }
 
   @Test
