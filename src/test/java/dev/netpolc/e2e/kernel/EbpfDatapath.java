@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class EbpfDatapath implements AutoCloseable {
 
   /** The tools the datapath needs besides the harness's. */
-  static final String[] TOOLS = {"clang", "bpftool", "tc", "bash", "sed", "mount", "umount"};
+  static final String[] TOOLS = {"clang", "bpftool", "tc", "bash", "sed", "awk", "mount", "umount"};
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static EbpfDatapath shared;
