@@ -75,16 +75,16 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--log-drops", description = "Log every dropped new connection before dropping it.")
   boolean logDrops;
 
+  @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
+      description = "A backend-specific option, repeatable (nftables: priority, conntrack; iptables: maxIpsets=N, markMask=0xMASK; ebpf: pinDir, maxEntries.<map>).")
+  List<String> backendOptions = new ArrayList<>();
+
   @Option(names = "--output", paramLabel = "DIR|-", defaultValue = "-",
       description = "Write the artifact's files into DIR, or the main file to stdout with - (default).")
   String output;
 
   @Option(names = "--stats", description = "Print compile and artifact statistics to stderr.")
   boolean stats;
-
-  @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
-      description = "A backend-specific option, repeatable (iptables: maxIpsets=N, markMask=0xMASK).")
-  List<String> backendOptions = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -99,21 +99,22 @@ public final class CompileCommand implements Callable<Integer> {
       err.println("netpolc: unknown node '" + node + "' (known: " + String.join(", ", nodeNames(cluster.get())) + ")");
       return Main.EXIT_USAGE;
     }
-    BackendOptions bo = BackendOptions.DEFAULTS.withTableName(table).withCounters(counters).withLogDrops(logDrops);
+    CompileOptions options = node == null ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
+    BackendOptions backendOpts = BackendOptions.DEFAULTS.withTableName(table).withCounters(counters)
+        .withLogDrops(logDrops);
     for (String kv : backendOptions) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        err.println("netpolc: --backend-option: expected KEY=VALUE, got '" + kv + "'");
-        return Main.EXIT_USAGE;
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--backend-option: expected KEY=VALUE, got '" + kv.replaceAll("[^\\x20-\\x7e]", "?") + "'");
       }
-      bo = bo.with(kv.substring(0, eq), kv.substring(eq + 1));
+      backendOpts = backendOpts.with(kv.substring(0, eq), kv.substring(eq + 1));
     }
-    CompileOptions options = node == null ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
     CompileResult compiled;
     Artifact artifact;
     try {
       compiled = new Compiler().compile(cluster.get(), options);
-      artifact = b.emit(compiled.graph(), bo);
+      artifact = b.emit(compiled.graph(), backendOpts);
     } catch (CompileException | BackendException e) {
       err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;

@@ -166,4 +166,31 @@ class CompileCommandTest {
     assertThat(r.rc()).isEqualTo(Main.EXIT_USAGE);
     assertThat(r.err()).contains("unknown backend 'pf'").contains("nftables");
   }
+
+  @Test
+  void ebpfWritesBothFilesAndTakesBackendOptions(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("out");
+    Run r = run("compile", "--backend", "ebpf", "--node", "node-a", "--stats", "--backend-option",
+        "pinDir=/run/np/bpf", "--output", dir.toString(), demo().toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("ebpf: bytes=").contains(" np_policy=").contains(" np_ident4=");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("maps.batch", "maps.json");
+    }
+    assertThat(Files.readString(dir.resolve("maps.batch"))).contains("map update pinned /run/np/bpf/np_policy key hex ");
+    Run verify = run("verify", "--backend", "ebpf", "--node", "node-a", dir.toString(), demo().toString());
+    assertThat(verify.rc()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).contains("agrees with the policies (node node-a");
+
+    Path small = tmp.resolve("small");
+    Run limited = run("compile", "--backend", "ebpf", "--node", "node-a", "--backend-option",
+        "maxEntries.np_policy=10", "--output", small.toString(), demo().toString());
+    assertThat(limited.rc()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(limited.err()).contains("map np_policy needs").contains("the policies with the most entries: ")
+        .doesNotContain("Exception");
+    assertThat(small).doesNotExist();
+    Run malformed = run("compile", "--backend", "ebpf", "--backend-option", "pinDir", demo().toString());
+    assertThat(malformed.rc()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(malformed.err()).contains("--backend-option: expected KEY=VALUE");
+  }
 }

@@ -1,5 +1,12 @@
 package dev.netpolc.e2e.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
+import java.util.List;
+
 /**
  * The two policy sets every backend's re-apply kernel test switches between, so that each
  * backend is held to the same scenario.
@@ -49,4 +56,30 @@ final class ReapplyPolicies {
           - namespaceSelector: {matchLabels: {ns: x}}
             podSelector: {matchLabels: {pod: b}}
       """;
+
+  /** The node every pod of {@link #cluster} runs on. */
+  static final String NODE = "node0";
+
+  /** Namespaces x and y, pods a and b in each (dual-stack, on {@link #NODE}), and {@code policies}. */
+  static Cluster cluster(String policies) {
+    StringBuilder yaml = new StringBuilder();
+    for (String ns : List.of("x", "y")) {
+      yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append(", labels: {ns: ")
+          .append(ns).append("}}\n---\n");
+    }
+    int ip = 10;
+    for (String ns : List.of("x", "y")) {
+      for (String pod : List.of("a", "b")) {
+        yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(ns).append(", name: ").append(pod)
+            .append(", labels: {pod: ").append(pod).append("}}\nspec: {nodeName: ").append(NODE)
+            .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: 198.18.0.")
+            .append(ip).append("}, {ip: \"fd00::").append(ip).append("\"}]}\n---\n");
+        ip++;
+      }
+    }
+    yaml.append(policies);
+    ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
+    assertThat(r.errors()).isEmpty();
+    return r.cluster();
+  }
 }

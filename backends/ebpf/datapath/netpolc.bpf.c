@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * netpolc reference datapath: a tc (clsact) program for the host-side veth of each pod that
+ * enforces the maps netpolc emits (layout v1, backends/ebpf/README.md).
+ *
+ *   veth ingress (packets leaving the pod)   -> the pod's egress policy  (stage 1)
+ *   veth egress  (packets entering the pod)  -> the pod's ingress policy (stage 0)
+ *
+ * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
+ * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
+ * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (65536 each).
+ *
+ * What is parsed, and why (the README's "Reference datapath" section says the same):
+ *  - Non-IP frames (ARP, ...) pass.
+ *  - IPv4: the header (IHL honoured); a non-first fragment (offset != 0) passes: it carries no
+ *    ports, and without the first fragment (which is checked) it cannot be reassembled; the
+ *    kernel discards overlapping fragments.
+ *  - IPv6: up to NP_IPV6_EXT_MAX extension headers among hop-by-hop (0), routing (43),
+ *    fragment (44), destination options (60) and AH (51) are skipped; any other next header is
+ *    the protocol (ESP 50 and "no next header" 59 included, they have no ports). More extension
+ *    headers than that, or headers cut short, make the packet malformed.
+ *  - TCP, UDP, SCTP: source and destination ports. Other protocols: protocol only (ports 0).
+ *  - ICMPv6 neighbour discovery (types 133..136) passes.
+ *  - ICMP / ICMPv6 errors (v4 types 3, 4, 5, 11, 12; v6 types 1..4) whose embedded header
+ *    belongs to a tracked connection pass (as conntrack's "related").
+ *  - Malformed packets of a local endpoint drop when it is isolated in that direction, and
+ *    pass otherwise (nothing would have checked them).
+ *  - TCP without state: only a SYN without ACK may open a connection of an isolated pod; other
+ *    TCP packets with no state drop for isolated pods ("invalid dropped for isolated pods").
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#ifndef NP_IDENT4_MAX
+#define NP_IDENT4_MAX 65536
+#endif
+#ifndef NP_IDENT6_MAX
+#define NP_IDENT6_MAX 65536
+#endif
+#ifndef NP_ENDPOINTS_MAX
+#define NP_ENDPOINTS_MAX 65536
+#endif
+#ifndef NP_POLICY_MAX
+#define NP_POLICY_MAX 65536
+#endif
+#ifndef NP_HOSTPODS_MAX
+#define NP_HOSTPODS_MAX 65536
+#endif
+#ifndef NP_CONNTRACK_MAX
+#define NP_CONNTRACK_MAX 65536
+#endif
+/* Idle time after which a conntrack entry no longer counts (seconds): TCP, then anything else. */
+#ifndef NP_CT_TCP_IDLE_S
+#define NP_CT_TCP_IDLE_S 7200
+#endif
+#ifndef NP_CT_OTHER_IDLE_S
+#define NP_CT_OTHER_IDLE_S 180
+#endif
+#ifndef NP_IPV6_EXT_MAX
+#define NP_IPV6_EXT_MAX 6
+#endif
+
+#define NP_FLAG_INGRESS_ISOLATED 1u
+#define NP_FLAG_EGRESS_ISOLATED 2u
+#define NP_FLAG_HOST 4u
+#define NP_ANY 0xFFFFFFFFu
+#define NP_ALLOW 1
+#define NP_STAGE_INGRESS 0 /* a pod's ingress check: veth egress */
+#define NP_STAGE_EGRESS 1  /* a pod's egress check: veth ingress */
+
+struct ident4_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct ident6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct endpoint_key {
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+struct endpoint_value {
+	__u32 group;
+	__u32 flags;
+};
+
+/* np_hostpods (cluster-wide artifacts): a node address and a pod on that node. */
+struct hostpod_key {
+	__u8 family;
+	__u8 pad[3];
+	__u8 host[16];
+	__u8 pod[16];
+};
+
+struct policy_key {
+	__u32 prefixlen;
+	__u32 group; /* big-endian */
+	__u32 peer;  /* big-endian */
+	__u8 direction;
+	__u8 protocol;
+	__u16 port; /* big-endian */
+};
+
+struct policy_value {
+	__u8 action;
+	__u8 tier;
+	__u16 reserved;
+	__u32 priority;
+	__u32 rule;
+};
+
+struct ct_key {
+	__u8 family;
+	__u8 protocol;
+	__u8 stage;
+	__u8 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport; /* big-endian */
+	__u16 dport; /* big-endian */
+};
+
+_Static_assert(sizeof(struct ident4_key) == 8, "np_ident4 key");
+_Static_assert(sizeof(struct ident6_key) == 20, "np_ident6 key");
+_Static_assert(sizeof(struct endpoint_key) == 20, "np_endpoints key");
+_Static_assert(sizeof(struct endpoint_value) == 8, "np_endpoints value");
+_Static_assert(sizeof(struct hostpod_key) == 36, "np_hostpods key");
+_Static_assert(sizeof(struct policy_key) == 16, "np_policy key");
+_Static_assert(sizeof(struct policy_value) == 12, "np_policy value");
+_Static_assert(sizeof(struct ct_key) == 40, "np_conntrack key");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NP_IDENT4_MAX);
+	__type(key, struct ident4_key);
+	__type(value, __u32);
+} np_ident4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NP_IDENT6_MAX);
+	__type(key, struct ident6_key);
+	__type(value, __u32);
+} np_ident6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NP_ENDPOINTS_MAX);
+	__type(key, struct endpoint_key);
+	__type(value, struct endpoint_value);
+} np_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, NP_POLICY_MAX);
+	__type(key, struct policy_key);
+	__type(value, struct policy_value);
+} np_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NP_HOSTPODS_MAX);
+	__type(key, struct hostpod_key);
+	__type(value, __u32);
+} np_hostpods SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NP_CONNTRACK_MAX);
+	__type(key, struct ct_key);
+	__type(value, __u64);
+} np_conntrack SEC(".maps");
+
+/* What parsing found. */
+enum parsed {
+	P_OK,        /* addresses, protocol and ports known */
+	P_NOT_IP,    /* pass */
+	P_MALFORMED, /* addresses known, the rest cut short */
+	P_PASS,      /* addresses known; neighbour discovery or a non-first fragment: pass */
+	P_BROKEN,    /* not even the addresses: pass (cannot be a local endpoint's) */
+};
+
+struct packet {
+	__u8 saddr[16] __attribute__((aligned(8)));
+	__u8 daddr[16] __attribute__((aligned(8)));
+	__u8 family; /* 4 or 6 */
+	__u8 protocol;
+	__u8 tcp_flags;
+	__u8 related; /* an ICMP error whose embedded tuple is in inner */
+	__u16 sport; /* big-endian */
+	__u16 dport; /* big-endian */
+	struct ct_key inner; /* the embedded packet's tuple, stage unset */
+};
+
+#define NP_IPPROTO_ICMPV6 58
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_ACK 0x10
+
+static __always_inline int has_ports(__u8 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP;
+}
+
+/* Reads the embedded header of an ICMP(v6) error at off into p->inner; 0 when complete. */
+static __always_inline int parse_inner(struct __sk_buff *skb, __u32 off, __u8 family, struct packet *p)
+{
+	struct ct_key *in = &p->inner;
+	__u8 proto;
+	__u32 l4;
+
+	in->family = family;
+	if (family == 4) {
+		__u8 vihl;
+		if (bpf_skb_load_bytes(skb, off, &vihl, 1) < 0 || (vihl >> 4) != 4 || (vihl & 0xF) < 5)
+			return -1;
+		if (bpf_skb_load_bytes(skb, off + 9, &proto, 1) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 12, in->saddr, 4) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 16, in->daddr, 4) < 0)
+			return -1;
+		l4 = off + (vihl & 0xF) * 4;
+	} else {
+		if (bpf_skb_load_bytes(skb, off + 6, &proto, 1) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 8, in->saddr, 16) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 24, in->daddr, 16) < 0)
+			return -1;
+		l4 = off + 40;
+	}
+	in->protocol = proto;
+	if (has_ports(proto)) {
+		__u16 ports[2];
+		if (bpf_skb_load_bytes(skb, l4, ports, 4) < 0)
+			return -1;
+		in->sport = ports[0];
+		in->dport = ports[1];
+	}
+	return 0;
+}
+
+static __always_inline int is_icmp_error(__u8 family, __u8 type)
+{
+	if (family == 4)
+		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+	return type >= 1 && type <= 4;
+}
+
+static __always_inline enum parsed parse_l4(struct __sk_buff *skb, __u32 l4, struct packet *p)
+{
+	if (has_ports(p->protocol)) {
+		__u16 ports[2];
+		if (bpf_skb_load_bytes(skb, l4, ports, 4) < 0)
+			return P_MALFORMED;
+		p->sport = ports[0];
+		p->dport = ports[1];
+		if (p->protocol == IPPROTO_TCP && bpf_skb_load_bytes(skb, l4 + 13, &p->tcp_flags, 1) < 0)
+			return P_MALFORMED;
+		return P_OK;
+	}
+	if ((p->family == 4 && p->protocol == IPPROTO_ICMP) || (p->family == 6 && p->protocol == NP_IPPROTO_ICMPV6)) {
+		__u8 type;
+		if (bpf_skb_load_bytes(skb, l4, &type, 1) < 0)
+			return P_MALFORMED;
+		if (p->family == 6 && type >= 133 && type <= 136)
+			return P_PASS;
+		if (is_icmp_error(p->family, type) && parse_inner(skb, l4 + 8, p->family, p) == 0)
+			p->related = 1;
+	}
+	return P_OK;
+}
+
+static __always_inline enum parsed parse(struct __sk_buff *skb, struct packet *p)
+{
+	__u16 proto = skb->protocol;
+	__u32 off = ETH_HLEN;
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		__u8 vihl;
+		__u16 frag;
+		p->family = 4;
+		if (bpf_skb_load_bytes(skb, off + 12, p->saddr, 4) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 16, p->daddr, 4) < 0)
+			return P_BROKEN;
+		if (bpf_skb_load_bytes(skb, off, &vihl, 1) < 0 || (vihl & 0xF) < 5 ||
+		    bpf_skb_load_bytes(skb, off + 6, &frag, 2) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 9, &p->protocol, 1) < 0)
+			return P_MALFORMED;
+		if (bpf_ntohs(frag) & 0x1FFF)
+			return P_PASS;
+		return parse_l4(skb, off + (vihl & 0xF) * 4, p);
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		__u8 next;
+		p->family = 6;
+		if (bpf_skb_load_bytes(skb, off + 8, p->saddr, 16) < 0 ||
+		    bpf_skb_load_bytes(skb, off + 24, p->daddr, 16) < 0)
+			return P_BROKEN;
+		if (bpf_skb_load_bytes(skb, off + 6, &next, 1) < 0)
+			return P_MALFORMED;
+		off += 40;
+#pragma unroll
+		for (int i = 0; i < NP_IPV6_EXT_MAX; i++) {
+			__u8 hdr[4];
+			if (next != 0 && next != 43 && next != 44 && next != 60 && next != 51)
+				break;
+			if (bpf_skb_load_bytes(skb, off, hdr, 4) < 0)
+				return P_MALFORMED;
+			if (next == 44) {
+				if ((((__u16)hdr[2] << 8) | hdr[3]) & 0xFFF8)
+					return P_PASS; /* a non-first fragment */
+				off += 8;
+			} else if (next == 51) {
+				off += ((__u32)hdr[1] + 2) * 4;
+			} else {
+				off += ((__u32)hdr[1] + 1) * 8;
+			}
+			next = hdr[0];
+		}
+		if (next == 0 || next == 43 || next == 44 || next == 60 || next == 51)
+			return P_MALFORMED; /* more extension headers than we walk */
+		p->protocol = next;
+		return parse_l4(skb, off, p);
+	}
+	return P_NOT_IP;
+}
+
+static __always_inline void copy_addr(__u8 *dst, const __u8 *src)
+{
+	__builtin_memcpy(dst, src, 16);
+}
+
+static __always_inline int same_addr(const __u8 *a, const __u8 *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+static __always_inline struct endpoint_value *endpoint(__u8 family, const __u8 *addr)
+{
+	struct endpoint_key k = {.family = family};
+	copy_addr(k.addr, addr);
+	return bpf_map_lookup_elem(&np_endpoints, &k);
+}
+
+/* A cluster-wide artifact's "this pod and its own node" pair. */
+static __always_inline int host_pod(__u8 family, const __u8 *host, const __u8 *pod)
+{
+	struct hostpod_key k = {.family = family};
+	copy_addr(k.host, host);
+	copy_addr(k.pod, pod);
+	return bpf_map_lookup_elem(&np_hostpods, &k) != 0;
+}
+
+static __always_inline __u64 idle_limit(__u8 protocol)
+{
+	return (protocol == IPPROTO_TCP ? NP_CT_TCP_IDLE_S : NP_CT_OTHER_IDLE_S) * 1000000000ull;
+}
+
+/* True (and the entry refreshed) when k is tracked and not idle too long. */
+static __always_inline int tracked(struct ct_key *k, __u64 now)
+{
+	__u64 *seen = bpf_map_lookup_elem(&np_conntrack, k);
+	if (!seen || now - *seen > idle_limit(k->protocol))
+		return 0;
+	*seen = now;
+	return 1;
+}
+
+static __always_inline void reverse(struct ct_key *r, const struct ct_key *k, __u8 stage)
+{
+	r->family = k->family;
+	r->protocol = k->protocol;
+	r->stage = stage;
+	r->pad = 0;
+	copy_addr(r->saddr, k->daddr);
+	copy_addr(r->daddr, k->saddr);
+	r->sport = k->dport;
+	r->dport = k->sport;
+}
+
+/* An ICMP error about a tracked connection, in either direction, at either stage. */
+static __always_inline int related(struct packet *p, __u64 now)
+{
+	struct ct_key r = {};
+	p->inner.pad = 0;
+	p->inner.stage = NP_STAGE_INGRESS;
+	if (tracked(&p->inner, now))
+		return 1;
+	p->inner.stage = NP_STAGE_EGRESS;
+	if (tracked(&p->inner, now))
+		return 1;
+	reverse(&r, &p->inner, NP_STAGE_INGRESS);
+	if (tracked(&r, now))
+		return 1;
+	r.stage = NP_STAGE_EGRESS;
+	return tracked(&r, now);
+}
+
+static __always_inline int allowed_by(struct policy_key *k)
+{
+	struct policy_value *v = bpf_map_lookup_elem(&np_policy, k);
+	return v && v->action == NP_ALLOW;
+}
+
+/* The four lookups of the layout, in its order. */
+static __always_inline int policy_allows(__u32 group, __u32 identity, __u8 stage, __u8 protocol, __u16 port)
+{
+	struct policy_key k = {
+		.prefixlen = 96,
+		.group = bpf_htonl(group),
+		.peer = bpf_htonl(identity),
+		.direction = stage, /* 0 ingress, 1 egress: the same numbers as the stages */
+		.protocol = protocol,
+		.port = port,
+	};
+	if (allowed_by(&k))
+		return 1;
+	k.peer = bpf_htonl(NP_ANY);
+	if (allowed_by(&k))
+		return 1;
+	k.peer = bpf_htonl(identity);
+	k.protocol = 0;
+	k.port = 0;
+	if (allowed_by(&k))
+		return 1;
+	k.peer = bpf_htonl(NP_ANY);
+	return allowed_by(&k);
+}
+
+static __always_inline int identity_of(__u8 family, const __u8 *addr, __u32 *out)
+{
+	__u32 *id;
+	if (family == 4) {
+		struct ident4_key k = {.prefixlen = 32};
+		__builtin_memcpy(k.addr, addr, 4);
+		id = bpf_map_lookup_elem(&np_ident4, &k);
+	} else {
+		struct ident6_key k = {.prefixlen = 128};
+		copy_addr(k.addr, addr);
+		id = bpf_map_lookup_elem(&np_ident6, &k);
+	}
+	if (!id)
+		return -1;
+	*out = *id;
+	return 0;
+}
+
+static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
+{
+	struct packet p = {};
+	enum parsed what = parse(skb, &p);
+	const __u8 *local, *peer;
+	struct endpoint_value *ep, *other;
+	struct ct_key k = {}, r = {};
+	__u64 now;
+	__u32 identity;
+
+	if (what == P_NOT_IP || what == P_BROKEN || what == P_PASS)
+		return TC_ACT_OK;
+	local = stage == NP_STAGE_EGRESS ? p.saddr : p.daddr;
+	peer = stage == NP_STAGE_EGRESS ? p.daddr : p.saddr;
+	ep = endpoint(p.family, local);
+	if (!ep || ep->group == NP_ANY)
+		return TC_ACT_OK; /* not one of this node's endpoints (or only the node's own address) */
+	other = endpoint(p.family, peer);
+	if (other && (other->flags & NP_FLAG_HOST))
+		return TC_ACT_OK; /* a pod and its own node */
+	if (host_pod(p.family, peer, local))
+		return TC_ACT_OK; /* the same, in a cluster-wide artifact */
+	if (same_addr(local, peer))
+		return TC_ACT_OK;
+	int isolated = ep->flags & (stage == NP_STAGE_EGRESS ? NP_FLAG_EGRESS_ISOLATED : NP_FLAG_INGRESS_ISOLATED);
+	if (what == P_MALFORMED)
+		return isolated ? TC_ACT_SHOT : TC_ACT_OK;
+
+	now = bpf_ktime_get_ns();
+	k.family = p.family;
+	k.protocol = p.protocol;
+	k.stage = stage;
+	copy_addr(k.saddr, p.saddr);
+	copy_addr(k.daddr, p.daddr);
+	k.sport = p.sport;
+	k.dport = p.dport;
+	if (tracked(&k, now))
+		return TC_ACT_OK;
+	reverse(&r, &k, stage ^ 1);
+	if (tracked(&r, now))
+		return TC_ACT_OK; /* a reply of a connection this pod opened or accepted */
+	if (p.related && related(&p, now))
+		return TC_ACT_OK;
+	if (isolated) {
+		if (p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
+			return TC_ACT_SHOT; /* no state and not an opening SYN */
+		if (identity_of(p.family, peer, &identity) < 0)
+			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
+		if (!policy_allows(ep->group, identity, stage, p.protocol, p.dport))
+			return TC_ACT_SHOT;
+	}
+	bpf_map_update_elem(&np_conntrack, &k, &now, BPF_ANY);
+	return TC_ACT_OK;
+}
+
+/* Attached at the host-side veth's ingress: packets the pod sends. */
+SEC("tc")
+int netpolc_from_pod(struct __sk_buff *skb)
+{
+	return decide(skb, NP_STAGE_EGRESS);
+}
+
+/* Attached at the host-side veth's egress: packets delivered to the pod. */
+SEC("tc")
+int netpolc_to_pod(struct __sk_buff *skb)
+{
+	return decide(skb, NP_STAGE_INGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

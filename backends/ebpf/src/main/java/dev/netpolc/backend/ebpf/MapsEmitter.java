@@ -1,0 +1,265 @@
+package dev.netpolc.backend.ebpf;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.backend.BackendException;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressRange;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Atoms;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.compiler.passes.Passes;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a {@link RuleGraph} into {@link EbpfMaps} following the layout in
+ * {@code backends/ebpf/README.md}: identities are the atoms of the address-space partition
+ * (computed here when the {@code atoms} pass did not run), groups are numbered in id order, and
+ * every rule becomes peers × port blocks policy entries. Counts every map against
+ * {@link MapLimits} before returning, so nothing is ever truncated.
+ */
+public final class MapsEmitter {
+  /** How many policies a limit error names. */
+  private static final int NAMED = 5;
+  /** At most this many addresses expanded from one node's address set. */
+  private static final long MAX_NODE_ADDRESSES = 65_536;
+
+  private final RuleGraph graph;
+  private final Atoms atoms;
+  private final MapLimits limits;
+  private final EbpfMaps.Builder out = EbpfMaps.builder();
+  private final Map<String, Long> policyEntriesByPolicy = new TreeMap<>();
+
+  private MapsEmitter(RuleGraph graph, MapLimits limits) {
+    this.graph = graph;
+    this.atoms = graph.atoms().orElseGet(() -> Passes.ATOMS.apply(graph).atoms().orElseThrow());
+    this.limits = limits;
+  }
+
+  /**
+   * The maps of {@code graph}.
+   *
+   * @throws BackendException when the graph uses what layout v1 cannot express (tiers other
+   *                          than NetworkPolicy, actions other than allow), or a map would
+   *                          exceed its maximum; the message names the policies responsible
+   */
+  public static EbpfMaps emit(RuleGraph graph, MapLimits limits) throws BackendException {
+    MapsEmitter e = new MapsEmitter(graph, limits);
+    e.checkExpressible();
+    e.identities();
+    e.endpoints();
+    e.policies();
+    e.checkLimits();
+    return e.out.build();
+  }
+
+  private void checkExpressible() throws BackendException {
+    for (Rule r : graph.rules()) {
+      if (r.tier() != Tier.NETWORK_POLICY || r.action() != Action.ALLOW || r.priority() != 0) {
+        throw new BackendException("ebpf: layout v1 holds only NetworkPolicy allow rules, but "
+            + origins(r) + " is tier " + r.tier() + ", action " + r.action() + ", priority " + r.priority());
+      }
+    }
+  }
+
+  /** Per family, the fewest nested prefixes that resolve every address to its atom. */
+  private void identities() {
+    List<Map.Entry<Cidr, Integer>> v4 = new ArrayList<>();
+    List<Map.Entry<Cidr, Integer>> v6 = new ArrayList<>();
+    for (Map.Entry<Cidr, Integer> e : atoms.lpmEntries()) {
+      (e.getKey().v6() ? v6 : v4).add(e);
+    }
+    for (List<Map.Entry<Cidr, Integer>> family : List.of(v4, v6)) {
+      for (Map.Entry<Cidr, Integer> e : IdentityPrefixes.minimal(family)) {
+        IdentityKey k = new IdentityKey(e.getKey());
+        out.put(k.map(), k, new IdentityValue(e.getValue()));
+      }
+    }
+  }
+
+  private void endpoints() throws BackendException {
+    boolean nodeLocal = graph.options().allowNodeToLocalPods();
+    List<EndpointGroup> groups = graph.groups();
+    for (int i = 0; i < groups.size(); i++) {
+      EndpointGroup g = groups.get(i);
+      int flags = (g.ingressIsolated() ? EndpointValue.INGRESS_ISOLATED : 0)
+          | (g.egressIsolated() ? EndpointValue.EGRESS_ISOLATED : 0);
+      for (Endpoint e : g.members()) {
+        for (IpAddress ip : ownAddresses(e)) {
+          out.put(EbpfMap.ENDPOINTS, new EndpointKey(ip), new EndpointValue(i, flags));
+          if (nodeLocal && graph.node().isEmpty() && e.node().isPresent()) {
+            // Cluster-wide: a pod and its own node, as pairs (every pod is an endpoint here).
+            for (IpAddress host : expand(e.node().get())) {
+              if (host.v6() == ip.v6()) {
+                out.putIfAbsent(EbpfMap.HOST_PODS, new HostPodKey(host, ip), HostPodValue.PRESENT);
+              }
+            }
+          }
+        }
+      }
+    }
+    if (nodeLocal && graph.node().isPresent()) {
+      for (IpAddress host : expand(graph.node().get())) {
+        EndpointKey k = new EndpointKey(host);
+        Optional<MapValue> there = out.get(EbpfMap.ENDPOINTS, k);
+        out.replace(EbpfMap.ENDPOINTS, k,
+            there.map(v -> ((EndpointValue) v).withHost()).orElse(EndpointValue.host()));
+      }
+    }
+  }
+
+  /** The addresses at which the graph resolves to {@code e} (a shared address goes to one pod). */
+  private List<IpAddress> ownAddresses(Endpoint e) {
+    List<IpAddress> own = new ArrayList<>();
+    for (IpAddress ip : e.ips()) {
+      if (!own.contains(ip) && graph.endpointAt(ip).map(x -> x.pod().equals(e.pod())).orElse(false)) {
+        own.add(ip);
+      }
+    }
+    return own;
+  }
+
+  /** Every address of node {@code name} (node address sets hold single addresses). */
+  private List<IpAddress> expand(String name) throws BackendException {
+    AddressSet set = graph.nodeAddresses().getOrDefault(name, AddressSet.EMPTY);
+    List<IpAddress> all = new ArrayList<>();
+    for (AddressRange r : set.ranges()) {
+      for (IpAddress ip = r.first(); ; ip = ip.next().orElseThrow()) {
+        if (all.size() >= MAX_NODE_ADDRESSES) {
+          throw new BackendException("ebpf: node " + name + " has more than " + MAX_NODE_ADDRESSES
+              + " addresses; np_endpoints holds one entry per node address");
+        }
+        all.add(ip);
+        if (ip.equals(r.last())) {
+          break;
+        }
+      }
+    }
+    return all;
+  }
+
+  private void policies() {
+    List<EndpointGroup> groups = graph.groups();
+    ImmutableList<Rule> all = graph.rules();
+    int index = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      for (dev.netpolc.compiler.ir.Direction d : dev.netpolc.compiler.ir.Direction.values()) {
+        for (Rule r : graph.rules(groups.get(g).id(), d)) {
+          // graph.rules() lists groups in id order, ingress then egress: the same walk.
+          if (all.get(index) != r) {
+            throw new IllegalStateException("rule order differs from RuleGraph.rules()");
+          }
+          PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), index);
+          List<Integer> peers = r.peers().sameAddresses(AddressSet.ALL) ? List.of(PolicyKey.ANY_PEER)
+              : atoms.idsOf(r.peers());
+          List<int[]> ports = portBlocks(r.ports());
+          long added = 0;
+          for (int peer : peers) {
+            for (int[] p : ports) {
+              PolicyKey k = new PolicyKey(p[2], g, peer, d, p[0], p[1]);
+              if (out.putIfAbsent(EbpfMap.POLICY, k, value).isEmpty()) {
+                added++;
+              }
+            }
+          }
+          for (String policy : r.origins().stream().map(Origin::policy).collect(Collectors.toCollection(TreeSet::new))) {
+            policyEntriesByPolicy.merge(policy, added, Long::sum);
+          }
+          index++;
+        }
+      }
+    }
+  }
+
+  /** (protocol, first port, prefix length) per block of {@code ports}. */
+  static List<int[]> portBlocks(PortSet ports) {
+    List<int[]> out = new ArrayList<>();
+    if (ports.allProtocols()) {
+      out.add(new int[] {0, 0, PolicyKey.BASE_PREFIX});
+      return out;
+    }
+    ports.canonical().byProtocol().forEach((proto, ranges) -> {
+      for (PortRange r : ranges) {
+        for (PortBlocks.Block b : PortBlocks.cover(r.from(), r.to())) {
+          out.add(new int[] {proto, b.first(), PolicyKey.BASE_PREFIX + b.bits()});
+        }
+      }
+    });
+    return out;
+  }
+
+  private void checkLimits() throws BackendException {
+    List<String> problems = new ArrayList<>();
+    for (EbpfMap m : EbpfMap.values()) {
+      int n = out.count(m);
+      if (n > limits.of(m)) {
+        problems.add("map " + m + " needs " + n + " entries, more than its maximum " + limits.of(m)
+            + " (option maxEntries." + m + "); " + responsible(m));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BackendException("ebpf: " + String.join("; ", problems));
+    }
+  }
+
+  private String responsible(EbpfMap m) {
+    Map<String, Long> by = switch (m) {
+      case POLICY -> policyEntriesByPolicy;
+      case IDENT4, IDENT6 -> peerCidrsByPolicy(m == EbpfMap.IDENT6);
+      case ENDPOINTS, HOST_PODS -> Map.of();
+    };
+    if (by.isEmpty()) {
+      return m == EbpfMap.POLICY || m == EbpfMap.IDENT4 || m == EbpfMap.IDENT6
+          ? "no policy adds entries"
+          : "its entries are the addresses of " + graph.node().map(n -> "node " + n + " and its pods")
+              .orElse("every pod and node") + ", not policies";
+    }
+    List<Map.Entry<String, Long>> sorted = new ArrayList<>(by.entrySet());
+    sorted.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+        .thenComparing(Map.Entry.comparingByKey()));
+    String what = m == EbpfMap.POLICY ? "entries" : "peer CIDRs";
+    StringBuilder sb = new StringBuilder("the policies with the most " + what + ": ");
+    for (int i = 0; i < Math.min(NAMED, sorted.size()); i++) {
+      sb.append(i > 0 ? ", " : "").append(sorted.get(i).getKey()).append(" (").append(sorted.get(i).getValue())
+          .append(')');
+    }
+    if (sorted.size() > NAMED) {
+      sb.append(" and ").append(sorted.size() - NAMED).append(" more");
+    }
+    return sb.toString();
+  }
+
+  /** Per policy, the CIDRs of one family in its rules' peer sets: what splits the address space. */
+  private Map<String, Long> peerCidrsByPolicy(boolean v6) {
+    Map<String, Long> by = new TreeMap<>();
+    for (Rule r : graph.rules()) {
+      long n = r.peers().elements().stream().filter(c -> c.v6() == v6).count();
+      if (n > 0) {
+        for (String p : r.origins().stream().map(Origin::policy).collect(Collectors.toCollection(TreeSet::new))) {
+          by.merge(p, n, Long::sum);
+        }
+      }
+    }
+    return by;
+  }
+
+  private static String origins(Rule r) {
+    return r.origins().isEmpty() ? "a rule of group " + r.subject()
+        : r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
+  }
+}

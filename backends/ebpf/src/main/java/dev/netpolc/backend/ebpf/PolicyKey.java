@@ -1,0 +1,119 @@
+package dev.netpolc.backend.ebpf;
+
+import dev.netpolc.compiler.ir.Direction;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+
+/**
+ * A key of {@code np_policy} (LPM trie, 16 bytes): host-order u32 prefix length, then in network
+ * order u32 group, u32 peer identity, u8 direction, u8 protocol, u16 destination port. The
+ * prefix length counts data bits: 80 covers group to protocol, {@code 80 + k} also the top
+ * {@code k} bits of the port.
+ *
+ * @param prefixLength 80..96; exactly 80 when {@code protocol} is 0
+ * @param group        the group index
+ * @param peer         the peer identity, or {@link #ANY_PEER}
+ * @param direction    ingress (peer is the source) or egress (peer is the destination)
+ * @param protocol     IP protocol number, 0 for every protocol
+ * @param port         the first port of the block; bits past the prefix are zero
+ */
+public record PolicyKey(int prefixLength, int group, int peer, Direction direction, int protocol, int port)
+    implements MapKey {
+  /** The peer identity that stands for every address: 0xffffffff. */
+  public static final int ANY_PEER = -1;
+  /** The prefix length covering group, peer, direction and protocol. */
+  public static final int BASE_PREFIX = 80;
+  /** The prefix length covering every data bit, used for lookups. */
+  public static final int FULL_PREFIX = 96;
+  /** The encoded size. */
+  public static final int SIZE = 16;
+
+  public PolicyKey {
+    Objects.requireNonNull(direction, "direction");
+    if (prefixLength < BASE_PREFIX || prefixLength > FULL_PREFIX) {
+      throw new IllegalArgumentException("policy prefix length must be 80..96, got " + prefixLength);
+    }
+    if (protocol < 0 || protocol > 255) {
+      throw new IllegalArgumentException("protocol out of range: " + protocol);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (protocol == 0 && (prefixLength != BASE_PREFIX || port != 0)) {
+      throw new IllegalArgumentException("protocol 0 (every protocol) needs prefix length 80 and port 0");
+    }
+    int portBits = prefixLength - BASE_PREFIX;
+    if (portBits < 16 && (port & (0xFFFF >>> portBits)) != 0) {
+      throw new IllegalArgumentException("port " + port + " has bits set past prefix length " + prefixLength);
+    }
+  }
+
+  /** A lookup key: every bit significant. */
+  public static PolicyKey lookup(int group, int peer, Direction direction, int protocol, int port) {
+    return new PolicyKey(protocol == 0 ? BASE_PREFIX : FULL_PREFIX, group, peer, direction, protocol,
+        protocol == 0 ? 0 : port);
+  }
+
+  /** The number of ports this key's block covers (1 to 65536). */
+  public int portCount() {
+    return 1 << (FULL_PREFIX - prefixLength);
+  }
+
+  @Override
+  public byte[] encode() {
+    byte[] b = new byte[SIZE];
+    ByteCodec.putU32Le(b, 0, prefixLength);
+    writeData(b, 4);
+    return b;
+  }
+
+  /** The 12 data bytes (group to port), network order. */
+  byte[] data() {
+    byte[] b = new byte[12];
+    writeData(b, 0);
+    return b;
+  }
+
+  private void writeData(byte[] b, int at) {
+    ByteCodec.putU32Be(b, at, group);
+    ByteCodec.putU32Be(b, at + 4, peer);
+    b[at + 8] = (byte) (direction == Direction.INGRESS ? 0 : 1);
+    b[at + 9] = (byte) protocol;
+    ByteCodec.putU16Be(b, at + 10, port);
+  }
+
+  static PolicyKey decode(byte[] b) {
+    ByteCodec.requireLength(b, SIZE, "an np_policy key");
+    long len = ByteCodec.u32Le(b, 0);
+    if (len < BASE_PREFIX || len > FULL_PREFIX) {
+      throw new IllegalArgumentException("policy prefix length must be 80..96, got " + len);
+    }
+    int dir = ByteCodec.u8(b, 12);
+    if (dir > 1) {
+      throw new IllegalArgumentException("direction must be 0 (ingress) or 1 (egress), got " + dir);
+    }
+    return new PolicyKey((int) len, (int) ByteCodec.u32Be(b, 4), (int) ByteCodec.u32Be(b, 8),
+        dir == 0 ? Direction.INGRESS : Direction.EGRESS, ByteCodec.u8(b, 13), ByteCodec.u16Be(b, 14));
+  }
+
+  @Override
+  public LinkedHashMap<String, Object> fields() {
+    LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+    m.put("prefixLength", prefixLength);
+    m.put("group", Integer.toUnsignedLong(group));
+    m.put("peer", peer == ANY_PEER ? "any" : Integer.toUnsignedLong(peer));
+    m.put("direction", direction.apiName());
+    m.put("protocol", protocol);
+    int last = port + portCount() - 1;
+    m.put("ports", protocol == 0 ? "any" : port == last ? Integer.toString(port) : port + "-" + last);
+    return m;
+  }
+
+  @Override
+  public byte[] sortKey() {
+    byte[] d = data();
+    byte[] out = java.util.Arrays.copyOf(d, d.length + 1);
+    out[d.length] = (byte) prefixLength;
+    return out;
+  }
+}

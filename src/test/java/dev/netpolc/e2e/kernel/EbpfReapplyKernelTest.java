@@ -1,0 +1,118 @@
+package dev.netpolc.e2e.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpolc.backend.Artifact;
+import dev.netpolc.backend.BackendException;
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.backend.Delta;
+import dev.netpolc.compiler.conformance.MatrixDiff;
+import dev.netpolc.compiler.matrix.MatrixComputer;
+import dev.netpolc.compiler.matrix.PortSpec;
+import dev.netpolc.compiler.matrix.Probe;
+import dev.netpolc.compiler.matrix.ReachabilityMatrix;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.kernel.KernelSupport;
+import dev.netpolc.kernel.PersistentTcp;
+import dev.netpolc.kernel.Topology;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A live policy change on the eBPF datapath: the maps of policy set A are attached, a TCP flow
+ * opens, then the backend's map diff (A → B, {@code Backend.delta}) is applied to the pinned
+ * maps with {@code netpolc-ebpf update} while the programs stay attached. The established flow
+ * (still allowed by B, but whose replies B would refuse as new connections) survives through
+ * the conntrack map, new connections follow B, and applying the diff B → B changes no map.
+ */
+@Tag("kernel")
+class EbpfReapplyKernelTest {
+
+  private static final String NODE = ReapplyPolicies.NODE;
+  private static final List<String> POLICY_MAPS = List.of("np_endpoints", "np_ident4", "np_ident6", "np_policy");
+
+  @BeforeAll
+  static void kernel() {
+    List<String> tools = new ArrayList<>(List.of(KernelSupport.ROOT, "ip", KernelSupport.NETNS,
+        KernelSupport.BR_NETFILTER, KernelSupport.CNI, "socat", "perl", "ss", "sysctl", "nft"));
+    tools.addAll(List.of(EbpfDatapath.TOOLS));
+    KernelSupport.assumeAvailable(tools.toArray(String[]::new));
+  }
+
+  @AfterAll
+  static void unmount() {
+    EbpfDatapath.closeShared();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Topology.Mode.class)
+  void mapDiffKeepsAllowedFlowsAndNewConnectionsFollowTheNewPolicies(Topology.Mode mode) throws BackendException {
+    Cluster a = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_A);
+    Cluster b = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_B);
+    KernelLayout layout = KernelLayout.of(a);
+    assertThat(KernelLayout.of(b)).isEqualTo(layout);
+    EbpfNodeArtifacts mapsA = EbpfNodeArtifacts.compile(a, layout, BackendOptions.DEFAULTS);
+    Artifact artifactA = mapsA.artifacts().get(NODE);
+    Delta aToB = EbpfNodeArtifacts.backend().delta(artifactA, EbpfNodeArtifacts.graph(b, layout, NODE),
+        BackendOptions.DEFAULTS);
+    Artifact artifactB = EbpfNodeArtifacts.compile(b, layout, BackendOptions.DEFAULTS).artifacts().get(NODE);
+    Delta bToB = EbpfNodeArtifacts.backend().delta(artifactB, EbpfNodeArtifacts.graph(b, layout, NODE),
+        BackendOptions.DEFAULTS);
+    EbpfDatapath d = EbpfDatapath.shared();
+    try (Topology t = layout.build(mode)) {
+      t.startServers(List.of(dev.netpolc.kernel.PortSpec.tcp(80), dev.netpolc.kernel.PortSpec.udp(80)), false);
+      try {
+        mapsA.load(t);
+        assertThat(observed(t, a, layout)).as("A attached").isEmpty();
+        PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80);
+        assertThat(kept.stillAlive()).as("y/a -> x/a under A: " + kept.stderr()).isTrue();
+
+        EbpfNodeArtifacts.update(t, NODE, aToB);
+        assertThat(kept.stillAlive()).as("established y/a -> x/a, still allowed by B: " + kept.stderr()).isTrue();
+        assertThat(observed(t, b, layout)).as("new connections follow B").isEmpty();
+
+        String before = dump(t, d, POLICY_MAPS);
+        EbpfNodeArtifacts.update(t, NODE, bToB);
+        assertThat(dump(t, d, POLICY_MAPS)).as("the diff B -> B changes nothing").isEqualTo(before);
+        assertThat(kept.stillAlive()).as("y/a -> x/a after the empty diff").isTrue();
+      } finally {
+        d.run(t, NODE, "detach", "--pin-dir", d.pinDir(t, NODE).toString());
+      }
+      assertThat(d.leftovers()).as("pins after detach").isEmpty();
+    }
+  }
+
+  /** The pinned maps' entries as bpftool dumps them (LPM tries and hashes dump in a stable order here). */
+  private static String dump(Topology t, EbpfDatapath d, List<String> maps) {
+    StringBuilder sb = new StringBuilder();
+    for (String m : maps) {
+      List<String> lines = new ArrayList<>(List.of(dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool",
+          "map", "dump", "pinned", d.pinDir(t, NODE).resolve(m).toString()).orThrow().stdout().split("\n")));
+      lines.sort(null);
+      sb.append("-- ").append(m).append('\n').append(String.join("\n", lines)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
+  private static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
+    ConformanceKernelRun.forgetPreviousCase(t, false);
+    List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
+    ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
+    List<ReachabilityMatrix> want = probes.stream()
+        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
+    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
+    }
+    return out;
+  }
+}
