@@ -99,7 +99,7 @@ class NftablesReapplyKernelTest {
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
-  private static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
+  static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
     // Neighbour caches only: flushing conntrack would drop the established flows under test.
     ConformanceKernelRun.forgetPreviousCase(t, false);
     List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));

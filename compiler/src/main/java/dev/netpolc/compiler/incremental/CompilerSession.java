@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedSet;
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.ir.AddressRange;
 import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
@@ -308,16 +309,17 @@ public final class CompilerSession {
       ips.addAll(newP.ips());
     }
     Set<OriginInfo> candidates = new LinkedHashSet<>();
-    for (Map.Entry<PeerKey, List<OriginInfo>> e : s.bySelector.entrySet()) {
-      if ((oldP != null && e.getKey().matches(oldP, this)) || (newP != null && e.getKey().matches(newP, this))) {
-        candidates.addAll(e.getValue());
+    for (Pod p : oldP == null ? List.of(newP) : newP == null ? List.of(oldP) : List.of(oldP, newP)) {
+      for (PeerKey k : s.selectorCandidates(p)) {
+        if (k.matches(p, this)) {
+          candidates.addAll(s.bySelector.get(k));
+        }
       }
     }
-    for (OriginInfo o : s.withIpBlocks) {
-      for (IpAddress ip : ips) {
+    for (IpAddress ip : ips) {
+      for (OriginInfo o : s.blockCandidates(ip)) {
         if (o.blockContains(ip)) {
           candidates.add(o);
-          break;
         }
       }
     }
@@ -452,6 +454,8 @@ public final class CompilerSession {
         }
       }
     }
+    s.indexSelectors();
+    s.indexBlocks();
     // Roles: every rule's peers are the union of its origins' peers (unless ambiguous).
     SetRoles roles = SetRoles.of(graph);
     Map<String, Set<OriginRef>> present = new HashMap<>();
@@ -552,6 +556,23 @@ public final class CompilerSession {
 
   /** A selector peer, as resolved from one policy's namespace. */
   private record PeerKey(String policyNamespace, Optional<LabelSelector> pods, Optional<LabelSelector> namespaces) {
+    /**
+     * The index bucket: a label pair that every pod this peer matches carries (on the pod, or
+     * on its namespace), or only the namespace, or {@code *} when nothing narrows it.
+     */
+    List<String> bucket() {
+      Optional<Map.Entry<String, String>> podPair = pods.flatMap(CompilerSession::firstPair);
+      if (namespaces.isEmpty()) {
+        return podPair.map(e -> List.of("P", policyNamespace, e.getKey(), e.getValue()))
+            .orElse(List.of("P", policyNamespace));
+      }
+      Optional<Map.Entry<String, String>> nsPair = firstPair(namespaces.get());
+      if (nsPair.isPresent()) {
+        return List.of("N", nsPair.get().getKey(), nsPair.get().getValue());
+      }
+      return podPair.map(e -> List.of("Q", e.getKey(), e.getValue())).orElse(List.of("*"));
+    }
+
     boolean matches(Pod p, CompilerSession session) {
       if (namespaces.isEmpty()) {
         return p.namespace().equals(policyNamespace) && pods.get().matches(p.labels());
@@ -559,6 +580,10 @@ public final class CompilerSession {
       return namespaces.get().matches(session.namespaceLabels(p.namespace()))
           && pods.orElse(LabelSelector.EVERYTHING).matches(p.labels());
     }
+  }
+
+  private static Optional<Map.Entry<String, String>> firstPair(LabelSelector sel) {
+    return sel.matchLabels().entrySet().stream().findFirst();
   }
 
   /** What decides the peers of one policy rule: its selector peers and its ipBlocks. */
@@ -618,6 +643,8 @@ public final class CompilerSession {
     final Map<String, List<OriginInfo>> byPolicy = new HashMap<>();
     final Map<PeerKey, List<OriginInfo>> bySelector = new LinkedHashMap<>();
     final List<OriginInfo> withIpBlocks = new ArrayList<>();
+    final Map<List<String>, List<PeerKey>> selectorBuckets = new HashMap<>();
+    final TreeMap<IpAddress, List<OriginInfo>> blockSegments = new TreeMap<>();
     final Set<OriginRef> fragile = new HashSet<>();
     final Map<String, List<OriginInfo>> roleOrigins = new HashMap<>();
     final Map<OriginRef, List<String>> originRoles = new HashMap<>();
@@ -635,6 +662,73 @@ public final class CompilerSession {
     State(RuleGraph graph) {
       this.graph = graph;
       this.nodeAddresses = graph.nodeAddresses();
+    }
+
+    /**
+     * Buckets {@link #bySelector}'s keys by one label pair every match needs (see
+     * {@link PeerKey#bucket()}), so that a pod event checks only the selectors that can match
+     * its pod instead of every selector of the cluster.
+     */
+    void indexSelectors() {
+      for (PeerKey k : bySelector.keySet()) {
+        selectorBuckets.computeIfAbsent(k.bucket(), x -> new ArrayList<>()).add(k);
+      }
+    }
+
+    /** The selector peers that may match {@code p}: a superset of those that do. */
+    List<PeerKey> selectorCandidates(Pod p) {
+      List<PeerKey> out = new ArrayList<>();
+      addBucket(out, List.of("*"));
+      addBucket(out, List.of("P", p.namespace()));
+      p.labels().forEach((k, v) -> {
+        addBucket(out, List.of("P", p.namespace(), k, v));
+        addBucket(out, List.of("Q", k, v));
+      });
+      namespaceLabels(p.namespace()).forEach((k, v) -> addBucket(out, List.of("N", k, v)));
+      return out;
+    }
+
+    private void addBucket(List<PeerKey> out, List<String> bucket) {
+      List<PeerKey> keys = selectorBuckets.get(bucket);
+      if (keys != null) {
+        out.addAll(keys);
+      }
+    }
+
+    /**
+     * Splits the address space at every ipBlock range boundary; each segment lists the origins
+     * whose blocks cover it, so that an address finds its ipBlock origins with one lookup.
+     */
+    void indexBlocks() {
+      TreeMap<IpAddress, List<OriginInfo>> segments = new TreeMap<>();
+      segments.put(IpAddress.v4(0), new ArrayList<>());
+      segments.put(IpAddress.v6(0, 0), new ArrayList<>());
+      for (OriginInfo o : withIpBlocks) {
+        for (AddressSet b : o.blocks) {
+          for (AddressRange r : b.ranges()) {
+            segments.putIfAbsent(r.first(), new ArrayList<>());
+            r.last().next().filter(n -> n.v6() == r.last().v6()).ifPresent(n -> segments.putIfAbsent(n, new ArrayList<>()));
+          }
+        }
+      }
+      for (OriginInfo o : withIpBlocks) {
+        for (AddressSet b : o.blocks) {
+          for (AddressRange r : b.ranges()) {
+            for (List<OriginInfo> seg : segments.subMap(r.first(), true, r.last(), true).values()) {
+              if (seg.isEmpty() || seg.get(seg.size() - 1) != o) {
+                seg.add(o);
+              }
+            }
+          }
+        }
+      }
+      blockSegments.putAll(segments);
+    }
+
+    /** The ipBlock origins that may contain {@code ip}: a superset of those that do. */
+    List<OriginInfo> blockCandidates(IpAddress ip) {
+      Map.Entry<IpAddress, List<OriginInfo>> e = blockSegments.floorEntry(ip);
+      return e == null ? List.of() : e.getValue();
     }
 
     List<OriginInfo> originsOf(String policyKey) {
