@@ -30,6 +30,9 @@ final class TreeBuilder {
   private final String text;
   /** Offsets of the file's line starts in {@code text}; null when {@code text} is. */
   private final int[] lineStarts;
+  /** The file's YAML text and line starts whatever it holds, to tell a quoted key from a plain one. */
+  private final String source;
+  private final int[] sourceLineStarts;
   /** Lines of the file before the text the parser reads (it may read one chunk of a file). */
   private final int lineOffset;
   private final String file;
@@ -54,6 +57,8 @@ final class TreeBuilder {
     this.yaml = parser instanceof YAMLParser ? (YAMLParser) parser : null;
     this.text = yaml != null && lines != null && lines.hasAnchors() ? lines.text() : null;
     this.lineStarts = text == null ? null : lines.lineStarts();
+    this.source = yaml != null && lines != null ? lines.text() : null;
+    this.sourceLineStarts = source == null ? null : lines.lineStarts();
     this.lineOffset = lineOffset;
     this.file = file;
     this.limits = limits;
@@ -116,7 +121,7 @@ final class TreeBuilder {
       YNode v = value(parser.nextToken(), depth + 1);
       pathStack.remove(pathStack.size() - 1);
       size += v.size();
-      if (yaml != null && MERGE_KEY.equals(key)) {
+      if (yaml != null && MERGE_KEY.equals(key) && !quotedAt(keyLine, keyAt.getColumnNr())) {
         if (mergeSources == null) {
           mergeSources = new ArrayList<>();
         }
@@ -225,6 +230,22 @@ final class TreeBuilder {
           + " nodes (alias bomb?)");
     }
     return target;
+  }
+
+  /**
+   * True when the scalar at {@code line:column} starts with a quote: only a plain {@code <<} is a
+   * merge key (YAML 1.1 resolves the merge tag for plain scalars), a quoted one is an ordinary key.
+   */
+  private boolean quotedAt(int line, int column) {
+    if (source == null || line < 1 || line > sourceLineStarts.length) {
+      return false;
+    }
+    try {
+      int i = source.offsetByCodePoints(sourceLineStarts[line - 1], column - 1);
+      return i < source.length() && (source.charAt(i) == '"' || source.charAt(i) == '\'');
+    } catch (IndexOutOfBoundsException e) {
+      return false;
+    }
   }
 
   private String anchor() throws IOException {

@@ -66,6 +66,15 @@ class PolicyRoundTripTest {
   }
 
   @Test
+  void aQuotedMergeKeyIsAnOrdinaryLabel() {
+    // Found by anyLabelTextRoundTripsExactly: the writer quotes "<<", and only a plain << merges.
+    Namespace ns = Namespace.of("n", java.util.Map.of("<<", "!!!"));
+    ReadResult r = new PolicyReader().readString("ns.yaml", PolicyWriter.toYaml(ns));
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.cluster().namespaces().get(0).labels()).isEqualTo(ns.labels());
+  }
+
+  @Test
   void writingIsDeterministic() {
     qt().withExamples(200).forAll(ValidPolicyGen.policies()).checkAssert(p ->
         assertThat(PolicyWriter.toYaml(p)).isEqualTo(PolicyWriter.toYaml(ValidPolicyGen.withoutSource(p))));
