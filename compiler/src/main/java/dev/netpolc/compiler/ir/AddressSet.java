@@ -5,7 +5,9 @@ import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A set of IPv4 and IPv6 addresses.
@@ -163,8 +165,14 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The addresses in any of {@code sets} (minimal). */
   public static AddressSet unionAll(Collection<AddressSet> sets) {
+    // Merged rules often share one peer set (hash-consed): union each distinct set once, or
+    // n rules over an n-element set would sort n^2 ranges.
+    Set<AddressSet> distinct = new LinkedHashSet<>(sets);
+    if (distinct.size() == 1) {
+      return distinct.iterator().next().canonical();
+    }
     List<AddressRange> all = new ArrayList<>();
-    for (AddressSet s : sets) {
+    for (AddressSet s : distinct) {
       all.addAll(s.ranges);
     }
     return ofRanges(all);
@@ -172,7 +180,7 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The addresses in either set (minimal). */
   public AddressSet union(AddressSet other) {
-    if (other.isEmpty()) {
+    if (other.isEmpty() || other.equals(this)) {
       return canonical();
     }
     List<AddressRange> all = new ArrayList<>(ranges.size() + other.ranges.size());
