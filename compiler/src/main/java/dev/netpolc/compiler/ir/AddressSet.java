@@ -264,7 +264,8 @@ public final class AddressSet implements Comparable<AddressSet> {
       if (!out.isEmpty()) {
         AddressRange prev = out.get(out.size() - 1);
         boolean sameFamily = prev.last().v6() == r.first().v6();
-        boolean touches = sameFamily && prev.last().next().map(n -> n.compareTo(r.first()) >= 0).orElse(true);
+        boolean touches = sameFamily
+            && (r.first().compareTo(prev.last()) <= 0 || isSuccessor(prev.last(), r.first()));
         if (touches) {
           if (r.last().compareTo(prev.last()) > 0) {
             out.set(out.size() - 1, new AddressRange(prev.first(), r.last()));
@@ -275,6 +276,14 @@ public final class AddressSet implements Comparable<AddressSet> {
       out.add(r);
     }
     return out;
+  }
+
+  /** True when {@code b} is the address right after {@code a} (same family); no allocation. */
+  private static boolean isSuccessor(IpAddress a, IpAddress b) {
+    if (!a.v6()) {
+      return b.lo() == a.lo() + 1;
+    }
+    return b.lo() == a.lo() + 1 && b.hi() == a.hi() + (a.lo() == -1L ? 1 : 0);
   }
 
   /** Appends the minimal CIDR cover of one range: the largest aligned block at each step. */
