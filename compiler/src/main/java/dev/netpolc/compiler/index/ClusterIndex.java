@@ -47,9 +47,10 @@ public final class ClusterIndex {
         byKey.putIfAbsent(p.key(), p); // a repeated key is the same object read twice: first wins
       }
     }
-    List<Pod> sorted = new ArrayList<>(byKey.values());
-    sorted.sort(Comparator.comparing(Pod::key));
-    this.pods = ImmutableList.copyOf(sorted);
+    // Sorted by the keys already built: Pod.key() concatenates on every call.
+    List<Map.Entry<String, Pod>> sorted = new ArrayList<>(byKey.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    this.pods = sorted.stream().map(Map.Entry::getValue).collect(ImmutableList.toImmutableList());
     List<Namespace> nss = new ArrayList<>(cluster.namespacesByName().values());
     nss.sort(Comparator.comparing(Namespace::name));
     this.namespaces = ImmutableList.copyOf(nss);

@@ -5,7 +5,9 @@ import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A set of IPv4 and IPv6 addresses.
@@ -163,8 +165,14 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The addresses in any of {@code sets} (minimal). */
   public static AddressSet unionAll(Collection<AddressSet> sets) {
+    // Merged rules often share one peer set (hash-consed): union each distinct set once, or
+    // n rules over an n-element set would sort n^2 ranges.
+    Set<AddressSet> distinct = new LinkedHashSet<>(sets);
+    if (distinct.size() == 1) {
+      return distinct.iterator().next().canonical();
+    }
     List<AddressRange> all = new ArrayList<>();
-    for (AddressSet s : sets) {
+    for (AddressSet s : distinct) {
       all.addAll(s.ranges);
     }
     return ofRanges(all);
@@ -172,7 +180,7 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The addresses in either set (minimal). */
   public AddressSet union(AddressSet other) {
-    if (other.isEmpty()) {
+    if (other.isEmpty() || other.equals(this)) {
       return canonical();
     }
     List<AddressRange> all = new ArrayList<>(ranges.size() + other.ranges.size());
@@ -256,7 +264,8 @@ public final class AddressSet implements Comparable<AddressSet> {
       if (!out.isEmpty()) {
         AddressRange prev = out.get(out.size() - 1);
         boolean sameFamily = prev.last().v6() == r.first().v6();
-        boolean touches = sameFamily && prev.last().next().map(n -> n.compareTo(r.first()) >= 0).orElse(true);
+        boolean touches = sameFamily
+            && (r.first().compareTo(prev.last()) <= 0 || isSuccessor(prev.last(), r.first()));
         if (touches) {
           if (r.last().compareTo(prev.last()) > 0) {
             out.set(out.size() - 1, new AddressRange(prev.first(), r.last()));
@@ -267,6 +276,14 @@ public final class AddressSet implements Comparable<AddressSet> {
       out.add(r);
     }
     return out;
+  }
+
+  /** True when {@code b} is the address right after {@code a} (same family); no allocation. */
+  private static boolean isSuccessor(IpAddress a, IpAddress b) {
+    if (!a.v6()) {
+      return b.lo() == a.lo() + 1;
+    }
+    return b.lo() == a.lo() + 1 && b.hi() == a.hi() + (a.lo() == -1L ? 1 : 0);
   }
 
   /** Appends the minimal CIDR cover of one range: the largest aligned block at each step. */

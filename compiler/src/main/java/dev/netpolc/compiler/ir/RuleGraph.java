@@ -33,7 +33,10 @@ public final class RuleGraph {
   private final ImmutableSortedMap<String, AddressSet> nodeAddresses;
   private final SemanticsOptions options;
   private final Optional<String> node;
-  private final Optional<Atoms> atoms;
+  // Whether the atoms pass ran. The partition is a function of the graph's sets, so it is
+  // computed on first use: backends that never ask for it (nftables, iptables) never pay for it.
+  private final boolean hasAtoms;
+  private volatile Atoms atoms;
   // Derived indexes.
   private final ImmutableList<AddressSet> addressSets;
   private final ImmutableMap<AddressSet, Integer> addressSetIds;
@@ -69,7 +72,7 @@ public final class RuleGraph {
     this.nodeAddresses = ImmutableSortedMap.copyOf(b.nodeAddresses);
     this.options = b.options;
     this.node = b.node;
-    this.atoms = b.atoms;
+    this.hasAtoms = b.atoms;
     Map<AddressSet, Integer> aIds = new LinkedHashMap<>();
     Map<PortSet, Integer> pIds = new LinkedHashMap<>();
     for (Rule r : rules()) {
@@ -80,6 +83,24 @@ public final class RuleGraph {
     this.addressSetIds = ImmutableMap.copyOf(aIds);
     this.portSets = ImmutableList.copyOf(pIds.keySet());
     this.portSetIds = ImmutableMap.copyOf(pIds);
+  }
+
+  private RuleGraph(RuleGraph g, boolean hasAtoms) {
+    this.groups = g.groups;
+    this.groupsById = g.groupsById;
+    this.ingress = g.ingress;
+    this.egress = g.egress;
+    this.nodeAddresses = g.nodeAddresses;
+    this.options = g.options;
+    this.node = g.node;
+    this.hasAtoms = hasAtoms;
+    this.atoms = g.atoms;
+    this.addressSets = g.addressSets;
+    this.addressSetIds = g.addressSetIds;
+    this.portSets = g.portSets;
+    this.portSetIds = g.portSetIds;
+    this.endpointsByAddress = g.endpointsByAddress;
+    this.groupByPod = g.groupByPod;
   }
 
   /** A new, empty builder. */
@@ -195,16 +216,36 @@ public final class RuleGraph {
     return node;
   }
 
-  /** The address-space partition, when the {@code atoms} pass ran. */
+  /**
+   * The address-space partition, when the {@code atoms} pass ran: the coarsest partition such
+   * that every peer set, every group's endpoint addresses and every node's addresses is a union
+   * of atoms. Computed on the first call.
+   */
   public Optional<Atoms> atoms() {
-    return atoms;
+    if (!hasAtoms) {
+      return Optional.empty();
+    }
+    Atoms a = atoms;
+    if (a == null) {
+      List<AddressSet> sets = new ArrayList<>(addressSets);
+      for (EndpointGroup g : groups) {
+        sets.add(g.addresses());
+      }
+      sets.addAll(nodeAddresses.values());
+      a = Atoms.partition(sets);
+      atoms = a;
+    }
+    return Optional.of(a);
   }
 
-  /** This graph with an atom partition attached. */
-  public RuleGraph withAtoms(Atoms newAtoms) {
-    Builder b = toBuilder();
-    b.atoms = Optional.of(newAtoms);
-    return b.build();
+  /** True when the graph carries its atom partition ({@link #atoms()} is present). */
+  public boolean hasAtoms() {
+    return hasAtoms;
+  }
+
+  /** This graph with its atom partition attached (computed when first asked for). */
+  public RuleGraph withAtoms() {
+    return hasAtoms ? this : new RuleGraph(this, true);
   }
 
   /** This graph with every rule's sets mapped (groups and order unchanged). */
@@ -215,7 +256,7 @@ public final class RuleGraph {
     Map<PortSet, PortSet> pDone = new HashMap<>();
     b.rules.replaceAll(r -> r.withPeers(aDone.computeIfAbsent(r.peers(), addresses))
         .withPorts(pDone.computeIfAbsent(r.ports(), ports)));
-    b.atoms = atoms;
+    b.atoms = hasAtoms;
     return b.build();
   }
 
@@ -251,7 +292,7 @@ public final class RuleGraph {
     RuleGraph g = (RuleGraph) o;
     return groups.equals(g.groups) && ingress.equals(g.ingress) && egress.equals(g.egress)
         && nodeAddresses.equals(g.nodeAddresses) && options.equals(g.options) && node.equals(g.node)
-        && atoms.equals(g.atoms);
+        && hasAtoms == g.hasAtoms; // the partition is a function of the rest
   }
 
   @Override
@@ -289,7 +330,7 @@ public final class RuleGraph {
     private final List<Rule> rules = new ArrayList<>();
     private final Map<String, AddressSet> nodeAddresses = new TreeMap<>();
     private Optional<String> node = Optional.empty();
-    private Optional<Atoms> atoms = Optional.empty();
+    private boolean atoms;
 
     private Builder(SemanticsOptions options) {
       this.options = Objects.requireNonNull(options, "options");

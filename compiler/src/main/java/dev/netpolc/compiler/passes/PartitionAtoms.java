@@ -1,16 +1,12 @@
 package dev.netpolc.compiler.passes;
 
-import dev.netpolc.compiler.ir.AddressSet;
-import dev.netpolc.compiler.ir.Atoms;
-import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.RuleGraph;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Partitions the address space into atoms (identities) such that every peer set, every
  * group's endpoint addresses and every node's addresses is a union of atoms, and attaches the
- * partition to the graph ({@link RuleGraph#atoms()}). Rules are unchanged.
+ * partition to the graph ({@link RuleGraph#atoms()}). Rules are unchanged. The partition is
+ * computed when a backend first asks for it, so backends that do not use it do not pay for it.
  */
 public final class PartitionAtoms implements Pass {
   @Override
@@ -25,12 +21,6 @@ public final class PartitionAtoms implements Pass {
 
   @Override
   public RuleGraph apply(RuleGraph graph) {
-    List<AddressSet> sets = new ArrayList<>(graph.addressSets());
-    for (EndpointGroup g : graph.groups()) {
-      sets.add(g.addresses());
-    }
-    sets.addAll(graph.nodeAddresses().values());
-    Atoms atoms = Atoms.partition(sets);
-    return graph.atoms().equals(java.util.Optional.of(atoms)) ? graph : graph.withAtoms(atoms);
+    return graph.withAtoms();
   }
 }

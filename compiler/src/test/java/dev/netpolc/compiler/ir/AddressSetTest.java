@@ -48,6 +48,20 @@ class AddressSetTest {
   }
 
   @Test
+  void unionAllOfRepeatedSetsIsTheMinimalUnionOfTheDistinctOnes() {
+    qt().withExamples(300).forAll(sets(), sets(), integers().between(1, 4)).checkAssert((a, b, copies) -> {
+      List<AddressSet> same = java.util.Collections.nCopies(copies, a);
+      assertThat(AddressSet.unionAll(same)).isEqualTo(a.canonical());
+      List<AddressSet> mixed = new java.util.ArrayList<>(same);
+      mixed.add(b);
+      mixed.add(AddressSet.ofCidrs(a.elements()));
+      assertThat(agrees(AddressSet.unionAll(mixed), a, b, (x, y) -> x || y)).isTrue();
+      assertThat(AddressSet.unionAll(mixed).isMinimal()).isTrue();
+      assertThat(a.union(a)).isEqualTo(a.canonical());
+    });
+  }
+
+  @Test
   void theCanonicalCoverIsExactDisjointAndNoLongerThanTheRepresentation() {
     qt().withExamples(500).forAll(sets()).checkAssert(a -> {
       AddressSet c = a.canonical();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Atoms;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
 import dev.netpolc.compiler.ir.EndpointGroup;
@@ -80,5 +81,23 @@ class PassesTest {
     assertThat(r.stats()).extracting(PassStats::pass).containsExactly("cidr-cover", "port-merge", "group-endpoints",
         "merge-rules", "remove-shadowed", "atoms");
     assertThat(r.graph().atoms()).isPresent();
+  }
+
+  @Test
+  void theAtomsPassAttachesThePartitionOfEverySetOfTheGraph() {
+    RuleGraph g = graph(rule(Tier.NETWORK_POLICY, ip("10.0.0.0"), tcp(80), Action.ALLOW, 0),
+        rule(Tier.NETWORK_POLICY, ip("10.0.0.1"), tcp(443), Action.ALLOW, 1));
+    assertThat(g.atoms()).isEmpty();
+    RuleGraph withAtoms = Passes.ATOMS.apply(g);
+    assertThat(Passes.ATOMS.apply(withAtoms)).isSameAs(withAtoms);
+    assertThat(withAtoms).isNotEqualTo(g).isEqualTo(Passes.ATOMS.apply(g));
+    Atoms atoms = withAtoms.atoms().orElseThrow();
+    List<AddressSet> sets = new java.util.ArrayList<>(withAtoms.addressSets());
+    withAtoms.groups().forEach(grp -> sets.add(grp.addresses()));
+    assertThat(sets).hasSizeGreaterThan(2);
+    for (AddressSet s : sets) {
+      AddressSet rebuilt = AddressSet.unionAll(atoms.idsOf(s).stream().map(atoms::atom).toList());
+      assertThat(rebuilt.sameAddresses(s)).as("set %s", s).isTrue();
+    }
   }
 }

@@ -51,9 +51,14 @@ final class NftChecker {
 
   /** Checks {@code table}; throws {@link NftSyntaxException} at the first problem. */
   static void check(Table table, List<Reference> refs) {
+    // By name, first wins (as Table.chain/set): a linear lookup per reference is quadratic.
+    java.util.Map<String, Chain> chains = new java.util.HashMap<>();
+    table.chains().forEach(c -> chains.putIfAbsent(c.name(), c));
+    java.util.Map<String, NftSet> sets = new java.util.HashMap<>();
+    table.sets().forEach(st -> sets.putIfAbsent(st.name(), st));
     for (Reference r : refs) {
       if (r.kind() == RefKind.JUMP || r.kind() == RefKind.GOTO) {
-        Chain target = table.chain(r.name()).orElseThrow(() -> new NftSyntaxException(r.position(),
+        Chain target = java.util.Optional.ofNullable(chains.get(r.name())).orElseThrow(() -> new NftSyntaxException(r.position(),
             "chain '" + r.name() + "' does not exist in table " + table.family().keyword() + " " + table.name()
                 + " (No such file or directory)"));
         if (target.isBase()) {
@@ -61,7 +66,7 @@ final class NftChecker {
               + " to base chain '" + r.name() + "' (Operation not supported)");
         }
       } else {
-        NftSet set = table.set(r.name()).orElseThrow(() -> new NftSyntaxException(r.position(),
+        NftSet set = java.util.Optional.ofNullable(sets.get(r.name())).orElseThrow(() -> new NftSyntaxException(r.position(),
             "set '" + r.name() + "' does not exist in table " + table.family().keyword() + " " + table.name()
                 + " (No such file or directory)"));
         if (r.kind() == RefKind.VMAP && !set.map()) {
