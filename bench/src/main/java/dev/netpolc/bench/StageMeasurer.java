@@ -42,11 +42,11 @@ final class StageMeasurer implements AutoCloseable {
     for (int i = 0; i < runs; i++) {
       value = null;
       heap.start();
-      long alloc0 = threads.getTotalThreadAllocatedBytes();
+      long alloc0 = totalAllocated();
       long t0 = System.nanoTime();
       value = stage.call();
       long t1 = System.nanoTime();
-      allocated[i] = threads.getTotalThreadAllocatedBytes() - alloc0;
+      allocated[i] = totalAllocated() - alloc0;
       millis[i] = (t1 - t0) / 1e6;
       long[] peakAndRetained = heap.stop();
       peak = Math.max(peak, peakAndRetained[0]);
@@ -54,6 +54,36 @@ final class StageMeasurer implements AutoCloseable {
     }
     return new Measured<>(value, new StageResult(preset, stageName, runs, median(millis), median(allocated), peak,
         retained, Map.of()));
+  }
+
+  /**
+   * Bytes allocated by every thread so far. {@code getTotalThreadAllocatedBytes} (which also
+   * counts threads that have ended) is in JDK 17 updates and JDK 21+, but not in the Java 17 API
+   * we compile against, so it is looked up by reflection; without it, the live threads' sum.
+   */
+  private long totalAllocated() {
+    if (TOTAL_ALLOCATED != null) {
+      try {
+        return (long) TOTAL_ALLOCATED.invoke(threads);
+      } catch (ReflectiveOperationException e) {
+        // fall through to the live threads' sum
+      }
+    }
+    long sum = 0;
+    for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, a);
+    }
+    return sum;
+  }
+
+  private static final java.lang.reflect.Method TOTAL_ALLOCATED = totalAllocatedMethod();
+
+  private static java.lang.reflect.Method totalAllocatedMethod() {
+    try {
+      return com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes");
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
   }
 
   static double median(double[] xs) {
