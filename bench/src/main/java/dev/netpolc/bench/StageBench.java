@@ -2,6 +2,7 @@ package dev.netpolc.bench;
 
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.Backends;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.RuleGraph;
@@ -174,7 +175,14 @@ public final class StageBench {
       sink.accept(optimised.result().withSizes(Pipeline.sizes(optimised.value())));
       RuleGraph g = optimised.value();
       for (Backend b : backends) {
-        StageMeasurer.Measured<Artifact> a = m.measure(name, "emit-" + b.name(), () -> Pipeline.emit(b, g));
+        StageMeasurer.Measured<Artifact> a;
+        try {
+          a = m.measure(name, "emit-" + b.name(), () -> Pipeline.emit(b, g));
+        } catch (BackendException e) {
+          // A backend may refuse a graph by design (an eBPF map over its maximum): say so, go on.
+          System.err.println("# " + name + " emit-" + b.name() + ": refused: " + e.getMessage());
+          continue;
+        }
         sink.accept(a.result().withSizes(Pipeline.sizes(b, a.value())));
       }
     } finally {
