@@ -23,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The eBPF backend's maps of one cluster, one artifact per node of its {@link KernelLayout}
@@ -165,24 +163,7 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
             + ex.getMessage(), ex);
       }
     }
-    return c -> {
-      Set<String> path = new LinkedHashSet<>();
-      for (IpAddress a : new IpAddress[] {c.source(), c.destination()}) {
-        String n = nodeOf.get(a);
-        if (n != null) {
-          path.add(n);
-        }
-      }
-      if (sims.size() == 1) {
-        path = sims.keySet();
-      }
-      for (String n : path) {
-        if (!sims.get(n).allows(c)) {
-          return false;
-        }
-      }
-      return true;
-    };
+    return NodeArtifacts.throughNodes(sims, nodeOf);
   }
 
   /** Every node's maps (bpftool map dump) and tc filters, for failure messages. */

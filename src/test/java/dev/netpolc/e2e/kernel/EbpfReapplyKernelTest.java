@@ -6,17 +6,11 @@ import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.backend.Delta;
-import dev.netpolc.compiler.conformance.MatrixDiff;
-import dev.netpolc.compiler.matrix.MatrixComputer;
 import dev.netpolc.compiler.matrix.PortSpec;
-import dev.netpolc.compiler.matrix.Probe;
-import dev.netpolc.compiler.matrix.ReachabilityMatrix;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.PersistentTcp;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,13 +64,13 @@ class EbpfReapplyKernelTest {
       t.startServers(List.of(dev.netpolc.kernel.PortSpec.tcp(80), dev.netpolc.kernel.PortSpec.udp(80)), false);
       try {
         mapsA.load(t);
-        assertThat(observed(t, a, layout)).as("A attached").isEmpty();
+        assertThat(ReapplyPolicies.observed(t, a, layout)).as("A attached").isEmpty();
         PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80);
         assertThat(kept.stillAlive()).as("y/a -> x/a under A: " + kept.stderr()).isTrue();
 
         EbpfNodeArtifacts.update(t, NODE, aToB);
         assertThat(kept.stillAlive()).as("established y/a -> x/a, still allowed by B: " + kept.stderr()).isTrue();
-        assertThat(observed(t, b, layout)).as("new connections follow B").isEmpty();
+        assertThat(ReapplyPolicies.observed(t, b, layout)).as("new connections follow B").isEmpty();
 
         String before = dump(t, d, POLICY_MAPS);
         EbpfNodeArtifacts.update(t, NODE, bToB);
@@ -102,17 +96,4 @@ class EbpfReapplyKernelTest {
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
-  private static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
-    ConformanceKernelRun.forgetPreviousCase(t, false);
-    List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
-    ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
-    List<ReachabilityMatrix> want = probes.stream()
-        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
-    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < probes.size(); i++) {
-      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
-    }
-    return out;
-  }
 }

@@ -22,9 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The iptables backend's artifacts of one cluster, one per node of its {@link KernelLayout}
@@ -115,24 +113,7 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
             + ex.getMessage(), ex);
       }
     }
-    return c -> {
-      Set<String> path = new LinkedHashSet<>();
-      for (IpAddress a : new IpAddress[] {c.source(), c.destination()}) {
-        String n = nodeOf.get(a);
-        if (n != null) {
-          path.add(n);
-        }
-      }
-      if (sims.size() == 1) {
-        path = sims.keySet();
-      }
-      for (String n : path) {
-        if (!sims.get(n).allows(c)) {
-          return false;
-        }
-      }
-      return true;
-    };
+    return NodeArtifacts.throughNodes(sims, nodeOf);
   }
 
   /** Every node's filter tables and sets as the kernel lists them, for failure messages. */

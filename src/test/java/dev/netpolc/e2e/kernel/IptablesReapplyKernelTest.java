@@ -3,19 +3,11 @@ package dev.netpolc.e2e.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.backend.BackendOptions;
-import dev.netpolc.compiler.conformance.MatrixDiff;
-import dev.netpolc.compiler.matrix.MatrixComputer;
 import dev.netpolc.compiler.matrix.PortSpec;
-import dev.netpolc.compiler.matrix.Probe;
-import dev.netpolc.compiler.matrix.ReachabilityMatrix;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.PersistentTcp;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.Protocol;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("kernel")
 class IptablesReapplyKernelTest {
 
-  private static final String NODE = "node0";
+  private static final String NODE = ReapplyPolicies.NODE;
 
 
   @BeforeAll
@@ -46,8 +38,8 @@ class IptablesReapplyKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void reapplyKeepsAllowedFlowsFollowsNewPoliciesAndTouchesNothingElse(Topology.Mode mode) {
-    Cluster a = cluster(ReapplyPolicies.POLICIES_A);
-    Cluster b = cluster(ReapplyPolicies.POLICIES_B);
+    Cluster a = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_A);
+    Cluster b = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_B);
     KernelLayout layout = KernelLayout.of(a);
     assertThat(KernelLayout.of(b)).isEqualTo(layout);
     IptablesNodeArtifacts filesA = IptablesNodeArtifacts.compile(a, layout, BackendOptions.DEFAULTS);
@@ -61,13 +53,13 @@ class IptablesReapplyKernelTest {
       String foreignBefore = foreign(t);
 
       filesA.load(t);
-      assertThat(observed(t, a, layout)).isEmpty();
+      assertThat(ReapplyPolicies.observed(t, a, layout)).isEmpty();
       PersistentTcp keptYaToXa = t.openPersistentTcp("y/a", "x/a", 80);
 
       filesB.load(t);
       assertThat(keptYaToXa.stillAlive()).as("established y/a -> x/a, still allowed by B: " + keptYaToXa.stderr())
           .isTrue();
-      assertThat(observed(t, b, layout)).as("new connections follow B").isEmpty();
+      assertThat(ReapplyPolicies.observed(t, b, layout)).as("new connections follow B").isEmpty();
       assertThat(foreign(t)).as("foreign rules, chains and sets").isEqualTo(foreignBefore);
       assertHookedOnce(t);
 
@@ -76,7 +68,7 @@ class IptablesReapplyKernelTest {
       assertThat(ours(t)).as("applying the same files twice").isEqualTo(once);
       assertHookedOnce(t);
       assertThat(keptYaToXa.stillAlive()).as("y/a -> x/a survives an identical re-apply").isTrue();
-      assertThat(observed(t, b, layout)).isEmpty();
+      assertThat(ReapplyPolicies.observed(t, b, layout)).isEmpty();
       assertThat(foreign(t)).isEqualTo(foreignBefore);
     }
   }
@@ -90,42 +82,6 @@ class IptablesReapplyKernelTest {
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
-  private static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
-    // Neighbour caches only: flushing conntrack would drop the established flows under test.
-    ConformanceKernelRun.forgetPreviousCase(t, false);
-    List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
-    ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
-    List<ReachabilityMatrix> want = probes.stream()
-        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
-    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < probes.size(); i++) {
-      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
-    }
-    return out;
-  }
-
-  private static Cluster cluster(String policies) {
-    StringBuilder yaml = new StringBuilder();
-    for (String ns : List.of("x", "y")) {
-      yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append(", labels: {ns: ")
-          .append(ns).append("}}\n---\n");
-    }
-    int ip = 10;
-    for (String ns : List.of("x", "y")) {
-      for (String pod : List.of("a", "b")) {
-        yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(ns).append(", name: ").append(pod)
-            .append(", labels: {pod: ").append(pod).append("}}\nspec: {nodeName: ").append(NODE)
-            .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: 198.18.0.")
-            .append(ip).append("}, {ip: \"fd00::").append(ip).append("\"}]}\n---\n");
-        ip++;
-      }
-    }
-    yaml.append(policies);
-    ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
-  }
 
   /** Everything but our chains, jumps and sets: both filter tables and every other ipset, counters removed. */
   private static String foreign(Topology t) {

@@ -3,20 +3,12 @@ package dev.netpolc.e2e.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.backend.BackendOptions;
-import dev.netpolc.compiler.conformance.MatrixDiff;
-import dev.netpolc.compiler.matrix.MatrixComputer;
 import dev.netpolc.compiler.matrix.PortSpec;
-import dev.netpolc.compiler.matrix.Probe;
-import dev.netpolc.compiler.matrix.ReachabilityMatrix;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.kernel.CommandResult;
 import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.PersistentTcp;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.Protocol;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("kernel")
 class NftablesReapplyKernelTest {
 
-  private static final String NODE = "node0";
+  private static final String NODE = ReapplyPolicies.NODE;
   private static final String FOREIGN_TABLE = "table inet other {\n"
       + "  chain c {\n    type filter hook forward priority 10; policy accept;\n    counter\n  }\n}\n";
   /** An iptables-nft rule for a source that never sends: present, never in the way. */
@@ -52,8 +44,8 @@ class NftablesReapplyKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void reapplyKeepsAllowedFlowsFollowsNewPoliciesAndTouchesNothingElse(Topology.Mode mode) {
-    Cluster a = cluster(ReapplyPolicies.POLICIES_A);
-    Cluster b = cluster(ReapplyPolicies.POLICIES_B);
+    Cluster a = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_A);
+    Cluster b = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_B);
     KernelLayout layout = KernelLayout.of(a);
     assertThat(KernelLayout.of(b)).isEqualTo(layout);
     BackendOptions counters = BackendOptions.DEFAULTS.withCounters(true);
@@ -70,7 +62,7 @@ class NftablesReapplyKernelTest {
       assertThat(iptablesBefore).contains("-A FORWARD -s 198.18.0.250/32 -p tcp -m tcp --dport 9 -j DROP");
 
       rulesA.load(t);
-      assertThat(observed(t, a, layout)).isEmpty();
+      assertThat(ReapplyPolicies.observed(t, a, layout)).isEmpty();
       // Flows A allows; under B the first stays allowed, the other two are denied for new connections.
       PersistentTcp keptYaToXa = t.openPersistentTcp("y/a", "x/a", 80);
       PersistentTcp ybToXa = t.openPersistentTcp("y/b", "x/a", 80);
@@ -82,7 +74,7 @@ class NftablesReapplyKernelTest {
       // Not part of the contract, reported for the record: the ruleset accepts established packets first.
       System.out.printf("%s: after re-apply, established flows now denied for new connections: y/b -> x/a %s,"
           + " x/a -> y/b %s%n", mode, ybToXa.stillAlive() ? "alive" : "cut", xaToYb.stillAlive() ? "alive" : "cut");
-      assertThat(observed(t, b, layout)).as("new connections follow B").isEmpty();
+      assertThat(ReapplyPolicies.observed(t, b, layout)).as("new connections follow B").isEmpty();
       assertThat(keptYaToXa.stillAlive()).as("y/a -> x/a survives the probes too").isTrue();
 
       assertThat(otherTables(t)).as("tables of others, counters aside").isEqualTo(withOurTable(othersBefore, t));
@@ -92,49 +84,13 @@ class NftablesReapplyKernelTest {
       rulesB.load(t);
       assertThat(withoutCounters(listOurTable(t))).as("applying the same ruleset twice").isEqualTo(once);
       assertThat(keptYaToXa.stillAlive()).as("y/a -> x/a survives an identical re-apply").isTrue();
-      assertThat(observed(t, b, layout)).isEmpty();
+      assertThat(ReapplyPolicies.observed(t, b, layout)).isEmpty();
       assertThat(otherTables(t)).isEqualTo(withOurTable(othersBefore, t));
       assertThat(iptablesSave(t)).isEqualTo(iptablesBefore);
     }
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
-  static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
-    // Neighbour caches only: flushing conntrack would drop the established flows under test.
-    ConformanceKernelRun.forgetPreviousCase(t, false);
-    List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
-    ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
-    List<ReachabilityMatrix> want = probes.stream()
-        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
-    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < probes.size(); i++) {
-      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
-    }
-    return out;
-  }
-
-  private static Cluster cluster(String policies) {
-    StringBuilder yaml = new StringBuilder();
-    for (String ns : List.of("x", "y")) {
-      yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append(", labels: {ns: ")
-          .append(ns).append("}}\n---\n");
-    }
-    int ip = 10;
-    for (String ns : List.of("x", "y")) {
-      for (String pod : List.of("a", "b")) {
-        yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(ns).append(", name: ").append(pod)
-            .append(", labels: {pod: ").append(pod).append("}}\nspec: {nodeName: ").append(NODE)
-            .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: 198.18.0.")
-            .append(ip).append("}, {ip: \"fd00::").append(ip).append("\"}]}\n---\n");
-        ip++;
-      }
-    }
-    yaml.append(policies);
-    ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
-  }
 
   /** Every table but ours (the harness's included), listed, counters removed. */
   private static Map<String, String> otherTables(Topology t) {

@@ -17,9 +17,7 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The nftables rulesets of one cluster, one per node of its {@link KernelLayout}: compiled with
@@ -109,24 +107,7 @@ public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> 
             + ex.getMessage(), ex);
       }
     }
-    return c -> {
-      Set<String> path = new LinkedHashSet<>();
-      for (IpAddress a : new IpAddress[] {c.source(), c.destination()}) {
-        String n = nodeOf.get(a);
-        if (n != null) {
-          path.add(n);
-        }
-      }
-      if (sims.size() == 1) {
-        path = sims.keySet();
-      }
-      for (String n : path) {
-        if (!sims.get(n).allows(c)) {
-          return false;
-        }
-      }
-      return true;
-    };
+    return NodeArtifacts.throughNodes(sims, nodeOf);
   }
 
   /** Every node's ruleset as nft lists it back from the kernel, for failure messages. */

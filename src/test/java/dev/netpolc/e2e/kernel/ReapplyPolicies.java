@@ -2,9 +2,18 @@ package dev.netpolc.e2e.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.netpolc.compiler.conformance.MatrixDiff;
+import dev.netpolc.compiler.matrix.MatrixComputer;
+import dev.netpolc.compiler.matrix.PortSpec;
+import dev.netpolc.compiler.matrix.Probe;
+import dev.netpolc.compiler.matrix.ReachabilityMatrix;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.Protocol;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -81,5 +90,24 @@ final class ReapplyPolicies {
     ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
     assertThat(r.errors()).isEmpty();
     return r.cluster();
+  }
+
+  /**
+   * TCP and UDP port 80 between every pair of pods, probed on {@code t} and compared with the
+   * reference for {@code cluster}: the disagreements (empty when the kernel follows it).
+   */
+  static List<String> observed(Topology t, Cluster cluster, KernelLayout layout) {
+    // Neighbour caches only: flushing conntrack would drop the established flows under test.
+    ConformanceKernelRun.forgetPreviousCase(t, false);
+    List<Probe> probes = List.of(new Probe(PortSpec.of(80), Protocol.TCP), new Probe(PortSpec.of(80), Protocol.UDP));
+    ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
+    List<ReachabilityMatrix> want = probes.stream()
+        .map(p -> MatrixComputer.compute(cluster, ref, p.port(), p.protocol())).toList();
+    KernelMatrix.Observed seen = KernelMatrix.observe(t, KernelMatrix.plan(cluster, layout, probes), want);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      out.addAll(MatrixDiff.describe("reapply", want.get(i), seen.matrices().get(i)));
+    }
+    return out;
   }
 }
