@@ -80,7 +80,7 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(new InternalErrorHandler());
     cl.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("netpolc: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'netpolc " + ex.getCommandLine().getCommandName() + " --help'.");
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return EXIT_USAGE;
     });
     int rc = cl.execute(args);

@@ -55,6 +55,14 @@ class MainSubcommandsTest {
     CompileCommandTest.Run r = CompileCommandTest.run("compil", "x");
     assertThat(r.rc()).isEqualTo(Main.EXIT_USAGE);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).startsWith("netpolc: Unmatched arguments from index 0: 'compil', 'x'");
+    assertThat(r.err()).startsWith("netpolc: Unmatched arguments from index 0: 'compil', 'x'")
+        .contains("Try 'netpolc --help'.").doesNotContain("netpolc netpolc");
+  }
+
+  @Test
+  void usageErrorInASubcommandPointsAtThatSubcommandsHelp() {
+    CompileCommandTest.Run r = CompileCommandTest.run("compile", "--no-such-option", "x");
+    assertThat(r.rc()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(r.err()).contains("Try 'netpolc compile --help'.");
   }
 }
