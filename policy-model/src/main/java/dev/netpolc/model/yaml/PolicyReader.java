@@ -151,7 +151,7 @@ public final class PolicyReader {
   public ReadResult readString(String displayName, String text) {
     Session s = new Session();
     if (s.admit(displayName, text.length())) {
-      s.parse(displayName, text);
+      s.parse(displayName, text, simpleScanner ? SimpleYamlScanner.asciiBytes(text) : null);
     }
     return s.result();
   }
@@ -241,7 +241,14 @@ public final class PolicyReader {
         errors.add(e.diagnostic());
         return;
       }
-      parse(name, text);
+      // ASCII text (the common case) is scanned as the very bytes read, without a copy.
+      byte[] ascii = null;
+      if (simpleScanner && text.length() == bytes.length) {
+        ascii = bytes;
+      } else if (simpleScanner && text.length() == bytes.length - 3 && Utf8.isAscii(bytes, 3)) {
+        ascii = java.util.Arrays.copyOfRange(bytes, 3, bytes.length); // after a byte-order mark
+      }
+      parse(name, text, ascii);
     }
 
     /**
@@ -249,7 +256,7 @@ public final class PolicyReader {
      * read, in order, applying the file- and read-wide limits; adds the objects only when the
      * file has no error.
      */
-    void parse(String name, String text) {
+    void parse(String name, String text, byte[] ascii) {
       boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
       Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
       LineIndex lines = json ? null : new LineIndex(text);
@@ -257,8 +264,8 @@ public final class PolicyReader {
           ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
           : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
       List<ChunkResult> results = chunks.size() == 1
-          ? List.of(parseChunk(name, text, chunks.get(0), json, lines, suppressions))
-          : chunks.parallelStream().map(c -> parseChunk(name, text, c, json, lines, suppressions))
+          ? List.of(parseChunk(name, text, ascii, chunks.get(0), json, lines, suppressions))
+          : chunks.parallelStream().map(c -> parseChunk(name, text, ascii, c, json, lines, suppressions))
               .collect(Collectors.toList());
       merge(name, results);
     }
@@ -358,14 +365,14 @@ public final class PolicyReader {
   }
 
   /** Parses and binds one chunk; never throws. */
-  private ChunkResult parseChunk(String name, String text, DocumentChunks.Chunk chunk, boolean json, LineIndex lines,
-      Suppressions suppressions) {
+  private ChunkResult parseChunk(String name, String text, byte[] ascii, DocumentChunks.Chunk chunk, boolean json,
+      LineIndex lines, Suppressions suppressions) {
     DocumentBinder binder = new DocumentBinder(name, suppressions);
-    if (!json && simpleScanner) {
+    if (!json && ascii != null) {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
       DocumentBinder fast = binder;
-      if (SimpleYamlScanner.scan(text, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
+      if (SimpleYamlScanner.scan(ascii, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
         fast.document(d);
         return fast.errorCount() < DocumentBinder.MAX_ERRORS_PER_FILE;
       })) {
