@@ -67,6 +67,8 @@ public final class PolicyReader {
   private final ReaderLimits limits;
   /** False to parse all YAML with Jackson (tests compare the two paths). */
   private final boolean simpleScanner;
+  /** False to parse every file in one piece, on the calling thread. */
+  private final boolean parallel;
   private final YAMLFactory yamlFactory;
   private final JsonFactory jsonFactory;
 
@@ -85,8 +87,17 @@ public final class PolicyReader {
    * first when {@code simpleScanner} is true, and uses only Jackson's parser otherwise.
    */
   PolicyReader(ReaderLimits limits, boolean simpleScanner) {
+    this(limits, simpleScanner, true);
+  }
+
+  /**
+   * As {@link #PolicyReader(ReaderLimits, boolean)}, cutting large streams into chunks parsed in
+   * parallel only when {@code parallel} (tests compare the two).
+   */
+  PolicyReader(ReaderLimits limits, boolean simpleScanner, boolean parallel) {
     this.limits = limits;
     this.simpleScanner = simpleScanner;
+    this.parallel = parallel;
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(Math.max(limits.maxAliases(), 1));
     options.setNestingDepthLimit(limits.effectiveDepth() + 1);
@@ -260,7 +271,7 @@ public final class PolicyReader {
       boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
       Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
       LineIndex lines = json ? null : new LineIndex(text);
-      List<DocumentChunks.Chunk> chunks = json
+      List<DocumentChunks.Chunk> chunks = json || !parallel
           ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
           : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
       List<ChunkResult> results = chunks.size() == 1

@@ -2,8 +2,9 @@ package dev.netpolc.model.yaml;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -25,6 +26,9 @@ final class SimpleYamlScanner {
   private final int end;
   private final StringCache strings;
   private final int lineOffset;
+  /** Mappings with more keys than this check duplicates with a hash set. */
+  private static final int SMALL_MAP = 8;
+
   private final ReaderLimits limits;
   private final int maxDepth;
 
@@ -184,7 +188,8 @@ final class SimpleYamlScanner {
     int mapLine = line;
     int mapColumn = indent + 1;
     noteLine(line);
-    LinkedHashMap<String, YNode.Field> fields = new LinkedHashMap<>();
+    List<YNode.Field> fields = new ArrayList<>(8);
+    Set<String> keys = null; // only for large mappings: small ones are searched in order
     long size = 1;
     int keyAt = at;
     while (true) {
@@ -218,9 +223,16 @@ final class SimpleYamlScanner {
         skipBlankLines();
       }
       size += value.size();
-      if (fields.put(key, new YNode.Field(key, keyLine, keyColumn, value)) != null) {
+      if (fields.size() == SMALL_MAP) {
+        keys = new HashSet<>();
+        for (YNode.Field f : fields) {
+          keys.add(f.key());
+        }
+      }
+      if (keys != null ? !keys.add(key) : hasKey(fields, key)) {
         throw GiveUp.INSTANCE; // duplicate: Jackson's path reports it
       }
+      fields.add(new YNode.Field(key, keyLine, keyColumn, value));
       if (atEnd() || isDocumentStart()) {
         break;
       }
@@ -234,6 +246,15 @@ final class SimpleYamlScanner {
       keyAt = content;
     }
     return new YNode.YMap(fields, mapLine, mapColumn, lastLine, clamp(size));
+  }
+
+  private static boolean hasKey(List<YNode.Field> fields, String key) {
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).key().equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A block sequence whose dashes are at column {@code indent} (0-based). */
@@ -293,7 +314,7 @@ final class SimpleYamlScanner {
         throw GiveUp.INSTANCE;
       }
       after = at + 2;
-      node = c == '{' ? new YNode.YMap(new LinkedHashMap<>(), line, column, line, 1)
+      node = c == '{' ? new YNode.YMap(List.of(), line, column, line, 1)
           : new YNode.YList(List.of(), line, column, line, 1);
     } else if (c == '"' || c == '\'') {
       int close = closingQuote(at);

@@ -52,11 +52,12 @@ final class StringCache {
   }
 
   private String lookup(int from, int to, byte[][] bytes, String[] strings, boolean intern) {
-    int h = 0;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + text[i];
-    }
-    int slot = (h ^ (h >>> 12)) & mask;
+    // The length and the first and last two bytes pick the slot: cheap, and enough to spread
+    // keys and values; the full comparison below decides.
+    int length = to - from;
+    int h = length == 0 ? 0 : length * 0x9E3779B1 + text[from] * 961 + text[to - 1] * 31
+        + text[from + (length >> 1)] + (text[to - 1 - (length >> 2)] << 7);
+    int slot = (h ^ (h >>> 15)) & mask;
     byte[] b = bytes[slot];
     if (b != null && Arrays.equals(b, 0, b.length, text, from, to)) {
       return strings[slot];
