@@ -52,8 +52,8 @@ final class StringCache {
   }
 
   private String lookup(int from, int to, byte[][] bytes, String[] strings, boolean intern) {
-    // The length and the first and last two bytes pick the slot: cheap, and enough to spread
-    // keys and values; the full comparison below decides.
+    // The length and four sampled bytes (first, middle, last, three quarters) pick the slot:
+    // cheap whatever the length, and enough to spread keys and values; the comparison decides.
     int length = to - from;
     int h = length == 0 ? 0 : length * 0x9E3779B1 + text[from] * 961 + text[to - 1] * 31
         + text[from + (length >> 1)] + (text[to - 1 - (length >> 2)] << 7);
