@@ -7,6 +7,9 @@ import java.util.regex.Pattern;
 /**
  * The API machinery's name and value checks (apimachinery {@code validation.Is*}). Each answers
  * the list of problems, empty when the text is valid, so that callers can report every one.
+ *
+ * <p>Valid text, by far the common case, is recognised by a hand-written scan first; only text
+ * that fails it goes through the regular expressions, which word the problems.
  */
 public final class ApiNames {
   private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
@@ -28,6 +31,9 @@ public final class ApiNames {
 
   /** A label key or annotation key: an optional DNS-subdomain prefix and a slash, then a name. */
   public static List<String> qualifiedName(String value) {
+    if (isQualifiedName(value)) {
+      return List.of();
+    }
     ImmutableList.Builder<String> out = ImmutableList.builder();
     String[] parts = value.split("/", -1);
     String name;
@@ -60,6 +66,9 @@ public final class ApiNames {
 
   /** A label value: empty, or up to 63 alphanumerics, '-', '_', '.' starting and ending alphanumeric. */
   public static List<String> labelValue(String value) {
+    if (value.isEmpty() || (value.length() <= MAX_LABEL_LENGTH && isAlnumEnclosed(value, 0, value.length()))) {
+      return List.of();
+    }
     ImmutableList.Builder<String> out = ImmutableList.builder();
     if (value.length() > MAX_LABEL_LENGTH) {
       out.add("must be no more than 63 characters");
@@ -73,6 +82,9 @@ public final class ApiNames {
 
   /** A DNS-1123 subdomain (object names such as a NetworkPolicy's or a Pod's). */
   public static List<String> dns1123Subdomain(String value) {
+    if (value.length() <= MAX_SUBDOMAIN_LENGTH && isSubdomain(value, 0, value.length())) {
+      return List.of();
+    }
     ImmutableList.Builder<String> out = ImmutableList.builder();
     if (value.length() > MAX_SUBDOMAIN_LENGTH) {
       out.add("must be no more than 253 characters");
@@ -86,6 +98,9 @@ public final class ApiNames {
 
   /** A DNS-1123 label (namespace names). */
   public static List<String> dns1123Label(String value) {
+    if (value.length() <= MAX_LABEL_LENGTH && isDnsLabel(value, 0, value.length())) {
+      return List.of();
+    }
     ImmutableList.Builder<String> out = ImmutableList.builder();
     if (value.length() > MAX_LABEL_LENGTH) {
       out.add("must be no more than 63 characters");
@@ -99,6 +114,9 @@ public final class ApiNames {
 
   /** An IANA service name, the form of a named port. */
   public static List<String> portName(String value) {
+    if (isPortName(value)) {
+      return List.of();
+    }
     ImmutableList.Builder<String> out = ImmutableList.builder();
     if (value.length() > MAX_PORT_NAME_LENGTH) {
       out.add("must be no more than 15 characters");
@@ -121,5 +139,92 @@ public final class ApiNames {
   /** A port number: 1 to 65535. */
   public static List<String> portNumber(long value) {
     return value >= 1 && value <= 65535 ? List.of() : List.of("must be between 1 and 65535, inclusive");
+  }
+
+  /** True when {@link #qualifiedName} finds no problem. */
+  static boolean isQualifiedName(String value) {
+    int slash = value.indexOf('/');
+    int nameStart = 0;
+    if (slash >= 0) {
+      if (slash == 0 || value.indexOf('/', slash + 1) >= 0 || slash > MAX_SUBDOMAIN_LENGTH
+          || !isSubdomain(value, 0, slash)) {
+        return false;
+      }
+      nameStart = slash + 1;
+    }
+    int length = value.length() - nameStart;
+    return length >= 1 && length <= MAX_LABEL_LENGTH && isAlnumEnclosed(value, nameStart, value.length());
+  }
+
+  /** {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]} on {@code s[from, to)}. */
+  private static boolean isAlnumEnclosed(String s, int from, int to) {
+    if (to <= from || !isAlnum(s.charAt(from)) || !isAlnum(s.charAt(to - 1))) {
+      return false;
+    }
+    for (int i = from + 1; i < to - 1; i++) {
+      char c = s.charAt(i);
+      if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The DNS-1123 subdomain pattern (no length limit) on {@code s[from, to)}: labels joined by dots. */
+  private static boolean isSubdomain(String s, int from, int to) {
+    int start = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || s.charAt(i) == '.') {
+        if (!isDnsLabel(s, start, i)) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
+  }
+
+  /** The DNS-1123 label pattern (no length limit) on {@code s[from, to)}. */
+  private static boolean isDnsLabel(String s, int from, int to) {
+    if (to <= from || !isLowerAlnum(s.charAt(from)) || !isLowerAlnum(s.charAt(to - 1))) {
+      return false;
+    }
+    for (int i = from + 1; i < to - 1; i++) {
+      char c = s.charAt(i);
+      if (!isLowerAlnum(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when {@link #portName} finds no problem. */
+  private static boolean isPortName(String value) {
+    int n = value.length();
+    if (n == 0 || n > MAX_PORT_NAME_LENGTH || value.charAt(0) == '-' || value.charAt(n - 1) == '-') {
+      return false;
+    }
+    boolean letter = false;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        letter = true;
+      } else if (c == '-') {
+        if (value.charAt(i - 1) == '-') {
+          return false;
+        }
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return letter;
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAlnum(char c) {
+    return isLowerAlnum(c) || (c >= 'A' && c <= 'Z');
   }
 }

@@ -36,12 +36,12 @@ public final class DuplicateObjectCheck {
   /** Every later definition of a namespace or a pod, in input order. */
   public static List<Diagnostic> inventoryDuplicates(Cluster cluster) {
     ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
-    Map<String, SourcePosition> seen = new HashMap<>();
+    Map<ObjectKey, SourcePosition> seen = new HashMap<>(2 * (cluster.namespaces().size() + cluster.pods().size()));
     for (Namespace ns : cluster.namespaces()) {
-      duplicate("Namespace", ns.name(), ns.position(), seen, out);
+      duplicate(new ObjectKey("Namespace", null, ns.name()), ns.position(), seen, out);
     }
     for (Pod pod : cluster.pods()) {
-      duplicate("Pod", pod.key(), pod.position(), seen, out);
+      duplicate(ObjectKey.of("Pod", pod.namespace(), pod.name()), pod.position(), seen, out);
     }
     return out.build();
   }
@@ -49,26 +49,50 @@ public final class DuplicateObjectCheck {
   /** The finding about each later copy of a policy, keyed by the copy's index in {@code policies}. */
   public static SortedMap<Integer, Diagnostic> policyDuplicates(List<NetworkPolicy> policies) {
     SortedMap<Integer, Diagnostic> out = new TreeMap<>();
-    Map<String, SourcePosition> seen = new HashMap<>();
+    Map<ObjectKey, SourcePosition> seen = new HashMap<>(2 * policies.size());
     for (int i = 0; i < policies.size(); i++) {
       NetworkPolicy p = policies.get(i);
-      ImmutableList.Builder<Diagnostic> one = ImmutableList.builder();
-      duplicate("NetworkPolicy", p.key(), p.position(), seen, one);
-      List<Diagnostic> found = one.build();
-      if (!found.isEmpty()) {
-        out.put(i, found.get(0));
+      SourcePosition first = seen.putIfAbsent(ObjectKey.of("NetworkPolicy", p.namespace(), p.name()), p.position());
+      if (first != null) {
+        out.put(i, finding("NetworkPolicy", p.key(), p.position(), first));
       }
     }
     return out;
   }
 
-  private static void duplicate(String kind, String key, SourcePosition at, Map<String, SourcePosition> seen,
-      ImmutableList.Builder<Diagnostic> out) {
-    SourcePosition first = seen.putIfAbsent(kind + " " + key, at);
-    if (first != null) {
-      out.add(new Diagnostic(ID, Severity.ERROR, at, "metadata.name",
-          "metadata.name: " + kind + " " + key + " is defined twice; only one definition can exist in a cluster",
-          List.of(new Diagnostic.Related(first, "first definition of " + kind + " " + key))));
+  /**
+   * Identifies an object without building its {@code namespace/name} string; namespace is null
+   * for cluster-scoped kinds.
+   */
+  private record ObjectKey(String kind, String namespace, String name) {
+    /**
+     * The key of a namespaced object. Names with a slash (invalid anyway) are keyed by the whole
+     * {@code namespace/name}, so that exactly the objects whose keys read the same are the same.
+     */
+    static ObjectKey of(String kind, String namespace, String name) {
+      if (namespace.indexOf('/') >= 0 || name.indexOf('/') >= 0) {
+        return new ObjectKey(kind, "/", namespace + "/" + name);
+      }
+      return new ObjectKey(kind, namespace, name);
     }
+
+    /** The key as findings show it: {@code name} or {@code namespace/name}. */
+    String shown() {
+      return namespace == null || namespace.equals("/") ? name : namespace + "/" + name;
+    }
+  }
+
+  private static void duplicate(ObjectKey key, SourcePosition at,
+      Map<ObjectKey, SourcePosition> seen, ImmutableList.Builder<Diagnostic> out) {
+    SourcePosition first = seen.putIfAbsent(key, at);
+    if (first != null) {
+      out.add(finding(key.kind(), key.shown(), at, first));
+    }
+  }
+
+  private static Diagnostic finding(String kind, String key, SourcePosition at, SourcePosition first) {
+    return new Diagnostic(ID, Severity.ERROR, at, "metadata.name",
+          "metadata.name: " + kind + " " + key + " is defined twice; only one definition can exist in a cluster",
+        List.of(new Diagnostic.Related(first, "first definition of " + kind + " " + key)));
   }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  * resolve against. Inventory objects carry only their own position, so findings point there.
  */
 public final class InventoryCheck {
+  /** Up to this many ports, duplicate names are found without a map. */
+  private static final int SMALL = 8;
+
   private InventoryCheck() {}
 
   /** Findings about one namespace. */
@@ -42,8 +45,10 @@ public final class InventoryCheck {
   }
 
   private static void checkPorts(List<ContainerPort> ports, String path, Findings out) {
-    Map<String, Integer> names = new HashMap<>();
-    for (ContainerPort p : ports) {
+    // Pods have a few ports: a linear look-back finds a reused name without a map per pod.
+    Map<String, Integer> names = ports.size() > SMALL ? new HashMap<>() : null;
+    for (int i = 0; i < ports.size(); i++) {
+      ContainerPort p = ports.get(i);
       for (String msg : ApiNames.portNumber(p.containerPort())) {
         out.error(PortCheck.ID, path, "invalid containerPort " + p.containerPort() + ": " + msg);
       }
@@ -53,11 +58,21 @@ public final class InventoryCheck {
       for (String msg : ApiNames.portName(p.name())) {
         out.error(PortCheck.ID, path, "invalid port name \"" + p.name() + "\": " + msg);
       }
-      Integer before = names.putIfAbsent(p.name(), p.containerPort());
-      if (before != null) {
+      if (names != null ? names.putIfAbsent(p.name(), p.containerPort()) != null : namedBefore(ports, i)) {
         out.error(PortCheck.ID, path, "port name \"" + p.name() + "\" is used twice");
       }
     }
+  }
+
+  /** True when a port before {@code ports[i]} has its name. */
+  private static boolean namedBefore(List<ContainerPort> ports, int i) {
+    String name = ports.get(i).name();
+    for (int j = 0; j < i; j++) {
+      if (name.equals(ports.get(j).name())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every inventory finding, namespaces first, in input order. */

@@ -145,14 +145,20 @@ final class Fields {
       return Map.of();
     }
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, YNode.Field> e : m.entries()) {
-      String p = path + "." + e.getKey();
-      YNode v = e.getValue().value();
-      if (positions != null) {
-        positions.put(p, position(v));
-      }
+    for (YNode.Field field : m.fields()) {
+      YNode v = field.value();
       boolean isNull = v instanceof YNode.YScalar && ((YNode.YScalar) v).isNull();
-      out.put(e.getKey(), isNull ? "" : asString(v, p));
+      if (positions != null) {
+        String p = path + "." + field.key();
+        positions.put(p, position(v));
+        out.put(field.key(), isNull ? "" : asString(v, p));
+      } else if (isNull) {
+        out.put(field.key(), "");
+      } else if (v instanceof YNode.YScalar && ((YNode.YScalar) v).type() == YNode.ScalarType.STRING) {
+        out.put(field.key(), ((YNode.YScalar) v).text());
+      } else {
+        out.put(field.key(), asString(v, path + "." + field.key())); // throws: the path only when needed
+      }
     }
     return out;
   }
@@ -175,12 +181,11 @@ final class Fields {
 
   /** Refuses keys of {@code map} outside {@code known}: a typo there silently changes a policy. */
   void onlyKnown(YNode.YMap map, String path, Set<String> known) {
-    for (Map.Entry<String, YNode.Field> e : map.entries()) {
-      if (!known.contains(e.getKey())) {
-        YNode.Field f = e.getValue();
-        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+    for (YNode.Field f : map.fields()) {
+      if (!known.contains(f.key())) {
+        String p = path.isEmpty() ? f.key() : path + "." + f.key();
         throw new InputException(Diagnostic.of(ReaderRule.UNKNOWN_FIELD.id(), Severity.ERROR,
-            position(f.line(), f.column()), errorPrefix + p, "unknown field '" + e.getKey() + "' in "
+            position(f.line(), f.column()), errorPrefix + p, "unknown field '" + f.key() + "' in "
                 + (path.isEmpty() ? "the object" : path) + "; expected one of " + String.join(", ", known)));
       }
     }

@@ -87,6 +87,14 @@ final class InventoryBinder {
     YNode.YList podIps = f.list(status, "podIPs", "status.podIPs");
     if (podIps != null) {
       for (int i = 0; i < podIps.items().size(); i++) {
+        YNode item = podIps.items().get(i);
+        YNode ipNode = item instanceof YNode.YMap ? ((YNode.YMap) item).get("ip") : null;
+        String quick = ipNode == null ? null : stringOrNull(ipNode);
+        Optional<IpAddress> parsed = quick == null ? Optional.empty() : IpAddress.tryParse(quick);
+        if (parsed.isPresent()) {
+          ips.add(parsed.get()); // an ordinary entry: no field path needed
+          continue;
+        }
         String p = "status.podIPs[" + i + "]";
         YNode.YMap entry = f.asMap(podIps.items().get(i), p);
         String ip = f.string(entry, "ip", p + ".ip");
@@ -120,13 +128,23 @@ final class InventoryBinder {
     }
     List<ContainerPort> out = new ArrayList<>();
     for (int c = 0; c < containers.items().size(); c++) {
+      YNode item = containers.items().get(c);
+      YNode portsNode = item instanceof YNode.YMap ? ((YNode.YMap) item).get("ports") : null;
+      if (item instanceof YNode.YMap && (portsNode == null || isNull(portsNode))) {
+        continue; // no ports: nothing to read, no path to name
+      }
       String cp = path + "[" + c + "]";
-      YNode.YMap container = f.asMap(containers.items().get(c), cp);
+      YNode.YMap container = f.asMap(item, cp);
       YNode.YList ports = f.list(container, "ports", cp + ".ports");
       if (ports == null) {
         continue;
       }
       for (int i = 0; i < ports.items().size(); i++) {
+        ContainerPort quick = quickPort(ports.items().get(i));
+        if (quick != null) {
+          out.add(quick);
+          continue;
+        }
         String p = cp + ".ports[" + i + "]";
         YNode.YMap port = f.asMap(ports.items().get(i), p);
         Integer number = f.integer(port, "containerPort", p + ".containerPort");
@@ -147,6 +165,51 @@ final class InventoryBinder {
       }
     }
     return out;
+  }
+
+  /**
+   * The port {@code item} describes when it is an ordinary, valid entry, read without building
+   * field paths (they only serve errors); null otherwise, and the caller reads it field by field.
+   */
+  private static ContainerPort quickPort(YNode item) {
+    if (!(item instanceof YNode.YMap)) {
+      return null;
+    }
+    YNode.YMap port = (YNode.YMap) item;
+    YNode number = port.get("containerPort");
+    if (!(number instanceof YNode.YScalar) || ((YNode.YScalar) number).type() != YNode.ScalarType.INT
+        || !((YNode.YScalar) number).fitsInt()) {
+      return null;
+    }
+    YNode protocolNode = port.get("protocol");
+    Protocol protocol = Protocol.TCP;
+    if (protocolNode != null && !isNull(protocolNode)) {
+      String text = stringOrNull(protocolNode);
+      Optional<Protocol> parsed = text == null ? Optional.empty() : Protocol.parse(text);
+      if (parsed.isEmpty()) {
+        return null;
+      }
+      protocol = parsed.get();
+    }
+    YNode nameNode = port.get("name");
+    String name = null;
+    if (nameNode != null && !isNull(nameNode)) {
+      name = stringOrNull(nameNode);
+      if (name == null) {
+        return null;
+      }
+    }
+    return new ContainerPort(name, ((YNode.YScalar) number).intValue(), protocol);
+  }
+
+  private static boolean isNull(YNode v) {
+    return v instanceof YNode.YScalar && ((YNode.YScalar) v).isNull();
+  }
+
+  /** The text of a string scalar, or null for any other node. */
+  private static String stringOrNull(YNode v) {
+    return v instanceof YNode.YScalar && ((YNode.YScalar) v).type() == YNode.ScalarType.STRING
+        ? ((YNode.YScalar) v).text() : null;
   }
 
   private IpAddress ip(YNode at, String text, String path) {

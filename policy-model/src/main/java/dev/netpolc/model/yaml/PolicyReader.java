@@ -67,6 +67,8 @@ public final class PolicyReader {
   private final ReaderLimits limits;
   /** False to parse all YAML with Jackson (tests compare the two paths). */
   private final boolean simpleScanner;
+  /** False to parse every file in one piece, on the calling thread. */
+  private final boolean parallel;
   private final YAMLFactory yamlFactory;
   private final JsonFactory jsonFactory;
 
@@ -85,8 +87,17 @@ public final class PolicyReader {
    * first when {@code simpleScanner} is true, and uses only Jackson's parser otherwise.
    */
   PolicyReader(ReaderLimits limits, boolean simpleScanner) {
+    this(limits, simpleScanner, true);
+  }
+
+  /**
+   * As {@link #PolicyReader(ReaderLimits, boolean)}, cutting large streams into chunks parsed in
+   * parallel only when {@code parallel} (tests compare the two).
+   */
+  PolicyReader(ReaderLimits limits, boolean simpleScanner, boolean parallel) {
     this.limits = limits;
     this.simpleScanner = simpleScanner;
+    this.parallel = parallel;
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(Math.max(limits.maxAliases(), 1));
     options.setNestingDepthLimit(limits.effectiveDepth() + 1);
@@ -151,7 +162,7 @@ public final class PolicyReader {
   public ReadResult readString(String displayName, String text) {
     Session s = new Session();
     if (s.admit(displayName, text.length())) {
-      s.parse(displayName, text);
+      s.parse(displayName, text, simpleScanner ? SimpleYamlScanner.asciiBytes(text) : null);
     }
     return s.result();
   }
@@ -241,7 +252,14 @@ public final class PolicyReader {
         errors.add(e.diagnostic());
         return;
       }
-      parse(name, text);
+      // ASCII text (the common case) is scanned as the very bytes read, without a copy.
+      byte[] ascii = null;
+      if (simpleScanner && text.length() == bytes.length) {
+        ascii = bytes;
+      } else if (simpleScanner && text.length() == bytes.length - 3 && Utf8.isAscii(bytes, 3)) {
+        ascii = java.util.Arrays.copyOfRange(bytes, 3, bytes.length); // after a byte-order mark
+      }
+      parse(name, text, ascii);
     }
 
     /**
@@ -249,16 +267,16 @@ public final class PolicyReader {
      * read, in order, applying the file- and read-wide limits; adds the objects only when the
      * file has no error.
      */
-    void parse(String name, String text) {
+    void parse(String name, String text, byte[] ascii) {
       boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
       Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
       LineIndex lines = json ? null : new LineIndex(text);
-      List<DocumentChunks.Chunk> chunks = json
+      List<DocumentChunks.Chunk> chunks = json || !parallel
           ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
           : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
       List<ChunkResult> results = chunks.size() == 1
-          ? List.of(parseChunk(name, text, chunks.get(0), json, lines, suppressions))
-          : chunks.parallelStream().map(c -> parseChunk(name, text, c, json, lines, suppressions))
+          ? List.of(parseChunk(name, text, ascii, chunks.get(0), json, lines, suppressions))
+          : chunks.parallelStream().map(c -> parseChunk(name, text, ascii, c, json, lines, suppressions))
               .collect(Collectors.toList());
       merge(name, results);
     }
@@ -358,14 +376,14 @@ public final class PolicyReader {
   }
 
   /** Parses and binds one chunk; never throws. */
-  private ChunkResult parseChunk(String name, String text, DocumentChunks.Chunk chunk, boolean json, LineIndex lines,
-      Suppressions suppressions) {
+  private ChunkResult parseChunk(String name, String text, byte[] ascii, DocumentChunks.Chunk chunk, boolean json,
+      LineIndex lines, Suppressions suppressions) {
     DocumentBinder binder = new DocumentBinder(name, suppressions);
-    if (!json && simpleScanner) {
+    if (!json && ascii != null) {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
       DocumentBinder fast = binder;
-      if (SimpleYamlScanner.scan(text, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
+      if (SimpleYamlScanner.scan(ascii, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
         fast.document(d);
         return fast.errorCount() < DocumentBinder.MAX_ERRORS_PER_FILE;
       })) {

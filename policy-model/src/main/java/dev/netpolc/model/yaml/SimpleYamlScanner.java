@@ -1,8 +1,10 @@
 package dev.netpolc.model.yaml;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -19,9 +21,14 @@ import java.util.function.Predicate;
  * id, message and position, and a clean read gives the same tree either way.
  */
 final class SimpleYamlScanner {
-  private final String text;
+  /** The text's bytes: printable ASCII and newlines only (checked before scanning). */
+  private final byte[] text;
   private final int end;
+  private final StringCache strings;
   private final int lineOffset;
+  /** Mappings with more keys than this check duplicates with a hash set. */
+  private static final int SMALL_MAP = 8;
+
   private final ReaderLimits limits;
   private final int maxDepth;
 
@@ -55,8 +62,9 @@ final class SimpleYamlScanner {
     }
   }
 
-  private SimpleYamlScanner(String text, int start, int end, int lineOffset, ReaderLimits limits) {
+  private SimpleYamlScanner(byte[] text, int start, int end, int lineOffset, ReaderLimits limits) {
     this.text = text;
+    this.strings = new StringCache(text, end - start);
     this.end = end;
     this.lineOffset = lineOffset;
     this.limits = limits;
@@ -71,19 +79,30 @@ final class SimpleYamlScanner {
    */
   static List<YNode> scan(String text, int start, int end, int lineOffset, ReaderLimits limits) {
     List<YNode> out = new ArrayList<>();
-    return scan(text, start, end, lineOffset, limits, out::add) ? out : null;
+    byte[] ascii = asciiBytes(text);
+    return ascii != null && scan(ascii, start, end, lineOffset, limits, out::add) ? out : null;
+  }
+
+  /** The bytes of {@code text} when it is all ASCII, else null. */
+  static byte[] asciiBytes(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0x7F) {
+        return null;
+      }
+    }
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
-   * Hands each document of {@code text[start, end)} to {@code sink} as soon as it is built (so a
-   * large chunk's trees need not all be in memory at once), until {@code sink} returns false.
-   * Returns false when the text is outside the subset: then {@code sink} may have received some
-   * documents, which the caller must discard.
+   * Hands each document of {@code text[start, end)} (ASCII bytes, as {@link #asciiBytes} gives)
+   * to {@code sink} as soon as it is built (so a large chunk's trees need not all be in memory
+   * at once), until {@code sink} returns false. Returns false when the text is outside the
+   * subset: then {@code sink} may have received some documents, which the caller must discard.
    */
-  static boolean scan(String text, int start, int end, int lineOffset, ReaderLimits limits,
+  static boolean scan(byte[] text, int start, int end, int lineOffset, ReaderLimits limits,
       Predicate<YNode> sink) {
     for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
+      byte c = text[i];
       if ((c < ' ' && c != '\n') || c > '~') {
         return false;
       }
@@ -121,7 +140,7 @@ final class SimpleYamlScanner {
         skipBlankLines();
         continue;
       }
-      if (content != lineStart || text.charAt(content) == '%' || text.startsWith("...", lineStart)) {
+      if (content != lineStart || at(content) == '%' || startsWith3(lineStart, '.')) {
         throw GiveUp.INSTANCE;
       }
       lastLine = 0;
@@ -146,7 +165,7 @@ final class SimpleYamlScanner {
 
   /** An empty document: null, placed where the next document (or the text) starts. */
   private YNode emptyDocument() {
-    if (atEnd() && (end == 0 || text.charAt(end - 1) != '\n')) {
+    if (atEnd() && (end == 0 || at(end - 1) != '\n')) {
       throw GiveUp.INSTANCE; // the end of a last line without newline: let Jackson place it
     }
     return new YNode.YScalar(YNode.ScalarType.NULL, "", 0, false, line, 1);
@@ -169,7 +188,8 @@ final class SimpleYamlScanner {
     int mapLine = line;
     int mapColumn = indent + 1;
     noteLine(line);
-    LinkedHashMap<String, YNode.Field> fields = new LinkedHashMap<>();
+    List<YNode.Field> fields = new ArrayList<>(8);
+    Set<String> keys = null; // only for large mappings: small ones are searched in order
     long size = 1;
     int keyAt = at;
     while (true) {
@@ -182,7 +202,7 @@ final class SimpleYamlScanner {
       }
       YNode value;
       int valueAt = skipSpaces(colon + 1);
-      if (valueAt == lineEnd || text.charAt(valueAt) == '#') {
+      if (valueAt == lineEnd || at(valueAt) == '#') {
         int nullColumn = colon - lineStart + 2;
         nextLine();
         skipBlankLines();
@@ -203,9 +223,16 @@ final class SimpleYamlScanner {
         skipBlankLines();
       }
       size += value.size();
-      if (fields.put(key, new YNode.Field(key, keyLine, keyColumn, value)) != null) {
+      if (fields.size() == SMALL_MAP) {
+        keys = new HashSet<>();
+        for (YNode.Field f : fields) {
+          keys.add(f.key());
+        }
+      }
+      if (keys != null ? !keys.add(key) : hasKey(fields, key)) {
         throw GiveUp.INSTANCE; // duplicate: Jackson's path reports it
       }
+      fields.add(new YNode.Field(key, keyLine, keyColumn, value));
       if (atEnd() || isDocumentStart()) {
         break;
       }
@@ -221,6 +248,15 @@ final class SimpleYamlScanner {
     return new YNode.YMap(fields, mapLine, mapColumn, lastLine, clamp(size));
   }
 
+  private static boolean hasKey(List<YNode.Field> fields, String key) {
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).key().equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A block sequence whose dashes are at column {@code indent} (0-based). */
   private YNode.YList sequence(int indent, int depth, boolean indentless) {
     if (depth >= maxDepth) {
@@ -234,7 +270,7 @@ final class SimpleYamlScanner {
       int dash = lineStart + indent;
       int itemAt = skipSpaces(dash + 1);
       YNode item;
-      if (itemAt == lineEnd || text.charAt(itemAt) == '#') {
+      if (itemAt == lineEnd || at(itemAt) == '#') {
         throw GiveUp.INSTANCE; // an item on the following lines, or an empty one
       }
       if (depth + 1 >= maxDepth) {
@@ -270,15 +306,15 @@ final class SimpleYamlScanner {
   private YNode inlineValue(int at, int depth) {
     noteLine(line);
     int column = at - lineStart + 1;
-    char c = text.charAt(at);
+    char c = at(at);
     int after;
     YNode node;
     if (c == '{' || c == '[') {
-      if (depth >= maxDepth || at + 1 >= lineEnd || text.charAt(at + 1) != (c == '{' ? '}' : ']')) {
+      if (depth >= maxDepth || at + 1 >= lineEnd || at(at + 1) != (c == '{' ? '}' : ']')) {
         throw GiveUp.INSTANCE;
       }
       after = at + 2;
-      node = c == '{' ? new YNode.YMap(new LinkedHashMap<>(), line, column, line, 1)
+      node = c == '{' ? new YNode.YMap(List.of(), line, column, line, 1)
           : new YNode.YList(List.of(), line, column, line, 1);
     } else if (c == '"' || c == '\'') {
       int close = closingQuote(at);
@@ -290,7 +326,7 @@ final class SimpleYamlScanner {
       node = new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
     } else {
       int stop = plainEnd(at);
-      String s = text.substring(at, stop);
+      String s = strings.get(at, stop);
       if (s.length() > limits.maxScalarChars()) {
         throw GiveUp.INSTANCE;
       }
@@ -306,16 +342,16 @@ final class SimpleYamlScanner {
   private int plainEnd(int at) {
     int stop = lineEnd;
     for (int i = at; i < lineEnd; i++) {
-      char c = text.charAt(i);
-      if (c == '#' && text.charAt(i - 1) == ' ') {
+      char c = at(i);
+      if (c == '#' && at(i - 1) == ' ') {
         stop = i;
         break;
       }
-      if (c == ':' && (i + 1 == lineEnd || text.charAt(i + 1) == ' ')) {
+      if (c == ':' && (i + 1 == lineEnd || at(i + 1) == ' ')) {
         throw GiveUp.INSTANCE; // a mapping where a scalar should be: Jackson reports it
       }
     }
-    while (stop > at && text.charAt(stop - 1) == ' ') {
+    while (stop > at && at(stop - 1) == ' ') {
       stop--;
     }
     return stop;
@@ -411,16 +447,16 @@ final class SimpleYamlScanner {
 
   /** True when a mapping key ({@code key:} then a space or the line end) starts at {@code at}. */
   private boolean looksLikeKey(int at) {
-    char c = text.charAt(at);
+    char c = at(at);
     if (c == '"' || c == '\'') {
       int close = closingQuote(at);
-      return close + 1 < lineEnd && text.charAt(close + 1) == ':'
-          && (close + 2 == lineEnd || text.charAt(close + 2) == ' ');
+      return close + 1 < lineEnd && at(close + 1) == ':'
+          && (close + 2 == lineEnd || at(close + 2) == ' ');
     }
     for (int i = at; i < lineEnd; i++) {
-      char k = text.charAt(i);
+      char k = at(i);
       if (k == ':') {
-        return i > at && (i + 1 == lineEnd || text.charAt(i + 1) == ' ');
+        return i > at && (i + 1 == lineEnd || at(i + 1) == ' ');
       }
       if (!isKeyChar(k)) {
         return false;
@@ -431,10 +467,10 @@ final class SimpleYamlScanner {
 
   /** The offset of the colon ending the key at {@code at}; gives up when there is no simple key. */
   private int keyEnd(int at) {
-    char c = text.charAt(at);
+    char c = at(at);
     if (c == '"' || c == '\'') {
       int close = closingQuote(at);
-      if (close + 1 < lineEnd && text.charAt(close + 1) == ':' && (close + 2 == lineEnd || text.charAt(close + 2) == ' ')) {
+      if (close + 1 < lineEnd && at(close + 1) == ':' && (close + 2 == lineEnd || at(close + 2) == ' ')) {
         return close + 1;
       }
       throw GiveUp.INSTANCE;
@@ -443,9 +479,9 @@ final class SimpleYamlScanner {
       throw GiveUp.INSTANCE;
     }
     for (int i = at; i < lineEnd; i++) {
-      char k = text.charAt(i);
+      char k = at(i);
       if (k == ':') {
-        if (i + 1 == lineEnd || text.charAt(i + 1) == ' ') {
+        if (i + 1 == lineEnd || at(i + 1) == ' ') {
           return i;
         }
         throw GiveUp.INSTANCE;
@@ -458,8 +494,8 @@ final class SimpleYamlScanner {
   }
 
   private String keyText(int at, int colon) {
-    char c = text.charAt(at);
-    return c == '"' || c == '\'' ? unquote(at, colon - 1) : text.substring(at, colon);
+    char c = at(at);
+    return c == '"' || c == '\'' ? unquote(at, colon - 1).intern() : strings.key(at, colon);
   }
 
   private static boolean isKeyChar(char c) {
@@ -469,18 +505,18 @@ final class SimpleYamlScanner {
 
   /** The offset of the quote closing the one-line quoted scalar at {@code at}. */
   private int closingQuote(int at) {
-    char q = text.charAt(at);
+    char q = at(at);
     for (int i = at + 1; i < lineEnd; i++) {
-      char c = text.charAt(i);
+      char c = at(i);
       if (q == '"' && c == '\\') {
-        if (i + 1 < lineEnd && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+        if (i + 1 < lineEnd && (at(i + 1) == '"' || at(i + 1) == '\\')) {
           i++;
           continue;
         }
         throw GiveUp.INSTANCE;
       }
       if (c == q) {
-        if (q == '\'' && i + 1 < lineEnd && text.charAt(i + 1) == '\'') {
+        if (q == '\'' && i + 1 < lineEnd && at(i + 1) == '\'') {
           i++;
           continue;
         }
@@ -491,8 +527,8 @@ final class SimpleYamlScanner {
   }
 
   private String unquote(int open, int close) {
-    char q = text.charAt(open);
-    String inner = text.substring(open + 1, close);
+    char q = at(open);
+    String inner = strings.get(open + 1, close);
     if (q == '"') {
       return inner.indexOf('\\') < 0 ? inner : inner.replace("\\\\", "\u0000").replace("\\\"", "\"")
           .replace('\u0000', '\\');
@@ -502,18 +538,18 @@ final class SimpleYamlScanner {
 
   /** True for {@code -} followed by a space or the line end at {@code at}. */
   private boolean isDash(int at) {
-    return text.charAt(at) == '-' && (at + 1 == lineEnd || text.charAt(at + 1) == ' ');
+    return at(at) == '-' && (at + 1 == lineEnd || at(at + 1) == ' ');
   }
 
   private boolean isDocumentStart() {
-    return content == lineStart && text.startsWith("---", lineStart)
-        && (lineStart + 3 == lineEnd || text.charAt(lineStart + 3) == ' ');
+    return content == lineStart && startsWith3(lineStart, '-')
+        && (lineStart + 3 == lineEnd || at(lineStart + 3) == ' ');
   }
 
   /** Only spaces, or spaces then a comment, from {@code at} to the line end. */
   private boolean restIsComment(int at) {
     int i = skipSpaces(at);
-    return i == lineEnd || (i > at && text.charAt(i) == '#');
+    return i == lineEnd || (i > at && at(i) == '#');
   }
 
   private boolean restIsBlank(int at) {
@@ -522,7 +558,7 @@ final class SimpleYamlScanner {
 
   private int skipSpaces(int at) {
     int i = at;
-    while (i < lineEnd && text.charAt(i) == ' ') {
+    while (i < lineEnd && at(i) == ' ') {
       i++;
     }
     return i;
@@ -534,10 +570,13 @@ final class SimpleYamlScanner {
 
   private void setLine(int start) {
     lineStart = start;
-    int nl = start >= end ? -1 : text.indexOf('\n', start);
-    lineEnd = nl < 0 || nl >= end ? end : nl;
+    int nl = start;
+    while (nl < end && text[nl] != '\n') {
+      nl++;
+    }
+    lineEnd = nl;
     int i = start;
-    while (i < lineEnd && text.charAt(i) == ' ') {
+    while (i < lineEnd && at(i) == ' ') {
       i++;
     }
     content = i;
@@ -555,7 +594,7 @@ final class SimpleYamlScanner {
 
   /** Skips lines that are empty, blank or only a comment. */
   private void skipBlankLines() {
-    while (!atEnd() && (content == lineEnd || text.charAt(content) == '#')) {
+    while (!atEnd() && (content == lineEnd || at(content) == '#')) {
       nextLine();
     }
   }
@@ -564,6 +603,15 @@ final class SimpleYamlScanner {
     if (l > lastLine) {
       lastLine = l;
     }
+  }
+
+  private char at(int i) {
+    return (char) text[i];
+  }
+
+  /** True when {@code text[i, i + 3)} is three times {@code c}. */
+  private boolean startsWith3(int i, char c) {
+    return i + 3 <= text.length && text[i] == c && text[i + 1] == c && text[i + 2] == c;
   }
 
   private static int clamp(long size) {

@@ -138,12 +138,12 @@ final class TreeBuilder {
     if (mergeSources != null) {
       // YAML 1.1 merge: explicit keys win, then earlier sources over later ones.
       for (YNode source : mergeSources) {
-        for (Map.Entry<String, YNode.Field> e : ((YNode.YMap) source).entries()) {
-          fields.putIfAbsent(e.getKey(), e.getValue());
+        for (YNode.Field f : ((YNode.YMap) source).fields()) {
+          fields.putIfAbsent(f.key(), f);
         }
       }
     }
-    return new YNode.YMap(fields, line, column, lastLine, clamp(size));
+    return new YNode.YMap(List.copyOf(fields.values()), line, column, lastLine, clamp(size));
   }
 
   private void addMergeSources(YNode v, List<YNode> into) {

@@ -41,7 +41,8 @@ final class Utf8 {
     return out.toString();
   }
 
-  private static boolean isAscii(byte[] bytes, int start) {
+  /** True when {@code bytes} from {@code start} on are all ASCII. */
+  static boolean isAscii(byte[] bytes, int start) {
     for (int i = start; i < bytes.length; i++) {
       if (bytes[i] < 0) {
         return false;

@@ -1,8 +1,6 @@
 package dev.netpolc.model.yaml;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One node of the positioned tree the reader builds from Jackson's token stream: a mapping, a
@@ -34,29 +32,31 @@ sealed interface YNode permits YNode.YMap, YNode.YList, YNode.YScalar {
   record Field(String key, int line, int column, YNode value) {}
 
   /**
-   * A mapping; keys are unique and keep their input order.
+   * A mapping; keys are unique and keep their input order. Mappings are small (a handful of
+   * keys), so the fields are a plain list searched in order: no hash table per mapping.
    *
-   * @param fields  key to field, in input order
+   * @param fields  the fields, in input order, with unique keys
    * @param line    line of the first token
    * @param column  column of the first token
    * @param endLine the last line any token of the mapping is on
    * @param size    subtree size
    */
-  record YMap(LinkedHashMap<String, Field> fields, int line, int column, int endLine, int size) implements YNode {
+  record YMap(List<Field> fields, int line, int column, int endLine, int size) implements YNode {
     /** The field named {@code key}, or null. */
     Field field(String key) {
-      return fields.get(key);
+      for (int i = 0, n = fields.size(); i < n; i++) {
+        Field f = fields.get(i);
+        if (f.key().equals(key)) {
+          return f;
+        }
+      }
+      return null;
     }
 
     /** The value of {@code key}, or null when absent. */
     YNode get(String key) {
-      Field f = fields.get(key);
+      Field f = field(key);
       return f == null ? null : f.value();
-    }
-
-    /** The fields in input order. */
-    Iterable<Map.Entry<String, Field>> entries() {
-      return fields.entrySet();
     }
 
     @Override

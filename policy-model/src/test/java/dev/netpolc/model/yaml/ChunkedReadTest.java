@@ -8,6 +8,7 @@ import dev.netpolc.model.PolicyPort;
 import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.PortValue;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.model.SourceMap;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,5 +116,54 @@ class ChunkedReadTest {
     Diagnostic dup = new PolicyReader().readString("big.yaml", duplicated).errors().get(0);
     assertThat(dup.ruleId()).isEqualTo("NP004");
     assertThat(dup.position().line()).isEqualTo((int) line + 1);
+  }
+
+  @Test
+  void parallelAndSequentialReadsGiveTheSameClusterAndErrors() {
+    String text = bigStream();
+    assertSameRead(text);
+    // Errors spread over several chunks, of the kinds the scanner and Jackson each report: the
+    // same errors in the same order, the first in input order first, and no object at all.
+    StringBuilder broken = new StringBuilder();
+    int cut = 0;
+    String[] replacements = {"  podSelector: [}\n", "  podSelector: 7\n", "  podSelector: {}\n  podSelector: {}\n",
+        "  podSelector:\n    bogus: 1\n"};
+    for (int k = 0; k < replacements.length; k++) {
+      int at = text.indexOf("  podSelector:\n", (int) ((long) text.length() * (2 * k + 1) / 9));
+      broken.append(text, cut, at).append(replacements[k]);
+      cut = at + "  podSelector:\n".length();
+    }
+    broken.append(text.substring(cut));
+    ReadResult r = assertSameRead(broken.toString());
+    assertThat(r.errors()).isNotEmpty();
+    assertThat(r.cluster().policies()).isEmpty();
+  }
+
+  private static ReadResult assertSameRead(String text) {
+    ReadResult parallel = new PolicyReader(ReaderLimits.DEFAULTS, true, true).readString("big.yaml", text);
+    ReadResult sequential = new PolicyReader(ReaderLimits.DEFAULTS, true, false).readString("big.yaml", text);
+    assertThat(parallel.errors()).isEqualTo(sequential.errors());
+    assertThat(withoutSources(parallel)).isEqualTo(withoutSources(sequential));
+    assertThat(sources(parallel)).isEqualTo(sources(sequential));
+    assertThat(parallel.skippedKinds()).isEqualTo(sequential.skippedKinds());
+    assertThat(parallel.objectCount()).isEqualTo(sequential.objectCount());
+    return parallel;
+  }
+
+  private static List<NetworkPolicy> withoutSources(ReadResult r) {
+    List<NetworkPolicy> out = new ArrayList<>();
+    for (NetworkPolicy p : r.cluster().policies()) {
+      out.add(new NetworkPolicy(p.namespace(), p.name(), p.podSelector(), p.policyTypes(), p.ingress(), p.egress(),
+          SourceMap.EMPTY, p.suppressedRules()));
+    }
+    return out;
+  }
+
+  private static List<Object> sources(ReadResult r) {
+    List<Object> out = new ArrayList<>();
+    for (NetworkPolicy p : r.cluster().policies()) {
+      out.add(List.of(p.source().all(), p.source().objectPosition()));
+    }
+    return out;
   }
 }
