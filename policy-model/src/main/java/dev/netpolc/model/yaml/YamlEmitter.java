@@ -132,23 +132,40 @@ final class YamlEmitter {
   }
 
   /**
-   * IPv4 addresses and CIDRs ({@code 10.0.0.0/8}) stay plain for readability: digits, dots and
-   * at most one slash, with three dots, never read as a number.
+   * IPv4 addresses and CIDRs ({@code 10.0.0.0/8}) stay plain for readability: four non-empty
+   * digit runs joined by dots, optionally {@code /digits}, never read as a number. Anything
+   * looser ({@code 0...0}) is quoted: YAML 1.1 readers may take it for a float.
    */
   private static boolean isDottedAddress(String s) {
-    int dots = 0;
-    int slashes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '.') {
-        dots++;
-      } else if (c == '/') {
-        slashes++;
-      } else if (c < '0' || c > '9') {
+    int i = 0;
+    int n = s.length();
+    for (int part = 0; part < 4; part++) {
+      int from = i;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        i++;
+      }
+      if (i == from) {
+        return false;
+      }
+      if (part < 3) {
+        if (i == n || s.charAt(i) != '.') {
+          return false;
+        }
+        i++;
+      }
+    }
+    if (i == n) {
+      return true;
+    }
+    if (s.charAt(i) != '/' || i + 1 == n) {
+      return false;
+    }
+    for (i++; i < n; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return false;
       }
     }
-    return dots == 3 && slashes <= 1 && s.charAt(s.length() - 1) != '/' && s.charAt(s.length() - 1) != '.';
+    return true;
   }
 
   private static String quote(String s) {
