@@ -7,6 +7,7 @@ import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.compiler.ir.Atoms;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
@@ -20,7 +21,9 @@ import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,9 @@ final class ScriptWriter {
   private boolean clearing;
   private Map<String, String> groupHashes = Map.of();
   private Map<String, String> peerHashes = Map.of();
+  /** The role of each rule's peer set: peer sets are named by role, so a pod event keeps their names. */
+  private SetRoles roles;
+  private final Map<Rule, String> roleKeys = new IdentityHashMap<>();
   private Map<String, String> nodeHashes = Map.of();
 
   /** An address set as ipset would hold it. */
@@ -100,20 +106,8 @@ final class ScriptWriter {
   /** The artifact: apply.sh, ipset.restore, iptables.rules, ip6tables.rules. */
   Artifact write() throws BackendException {
     groupHashes = IptNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
-    TreeSet<String> peerKeys = new TreeSet<>();
-    for (EndpointGroup g : graph.groups()) {
-      for (Direction d : Direction.values()) {
-        for (Rule r : graph.rules(g.id(), d)) {
-          for (boolean v6 : new boolean[] {false, true}) {
-            List<Cidr> fam = family(r.peers(), v6);
-            if (!fam.isEmpty() && !isFull(fam)) {
-              peerKeys.add(peerKey(fam, v6));
-            }
-          }
-        }
-      }
-    }
-    peerHashes = IptNames.hashes(peerKeys);
+    roles = SetRoles.of(graph);
+    peerHashes = peerHashes(roles.keys());
     nodeHashes = IptNames.hashes(podsByNode().keySet());
     collectSets();
     // Dry run with every set as an ipset, to learn which directions each set is looked up in.
@@ -165,7 +159,7 @@ final class ScriptWriter {
             if (fam.isEmpty() || isFull(fam)) {
               continue;
             }
-            String name = peerSetName(fam, v6);
+            String name = peerSetName(r, v6);
             SetSpec old = sets.get(name);
             if (old == null) {
               sets.put(name, new SetSpec(name, "hash:net", v6, fam.stream().map(ScriptWriter::bare).toList(),
@@ -392,7 +386,7 @@ final class ScriptWriter {
   }
 
   /** Sets larger than ipset's default 65536 elements get room; a fixed size keeps -exist valid. */
-  private static String maxelem(int n) {
+  static String maxelem(int n) {
     if (n <= 65536) {
       return "";
     }
@@ -616,7 +610,7 @@ final class ScriptWriter {
           target = next.map(n -> "-g " + n).orElse(allow);
         }
         String comment = origins(r);
-        for (String peer : peerFragments(r.peers(), v6, peerDir)) {
+        for (String peer : peerFragments(r, v6, peerDir)) {
           for (String port : portFragments(r.ports())) {
             String m = join(peer, port);
             log.ifPresent(text -> logLine(lines, name, m, comment, text));
@@ -683,15 +677,15 @@ final class ScriptWriter {
    * The address part of each rule for {@code peers} in one family: none when the family is
    * absent, one empty match when the family is complete, else the set match or inline elements.
    */
-  private List<String> peerFragments(AddressSet peers, boolean v6, String dir) {
-    List<Cidr> fam = family(peers, v6);
+  private List<String> peerFragments(Rule r, boolean v6, String dir) {
+    List<Cidr> fam = family(r.peers(), v6);
     if (fam.isEmpty()) {
       return List.of();
     }
     if (isFull(fam)) {
       return List.of("");
     }
-    return matchFragments(sets.get(peerSetName(fam, v6)), dir);
+    return matchFragments(sets.get(peerSetName(r, v6)), dir);
   }
 
   /**
@@ -840,12 +834,30 @@ final class ScriptWriter {
     return prefix + "G-" + groupHashes.get(g.id()) + (v6 ? "-6" : "-4");
   }
 
-  private String peerSetName(List<Cidr> fam, boolean v6) {
-    return prefix + "A-" + peerHashes.get(peerKey(fam, v6)) + (v6 ? "-6" : "-4");
+  private String peerSetName(Rule r, boolean v6) {
+    return peerSetName(prefix, peerHashes, roleKeys.computeIfAbsent(r, roles::key), v6);
   }
 
-  private static String peerKey(List<Cidr> fam, boolean v6) {
-    return (v6 ? "6:" : "4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+  /** The name of the peer set of role {@code roleKey} in one family, from {@link #peerHashes(Collection)}. */
+  static String peerSetName(String prefix, Map<String, String> hashes, String roleKey, boolean v6) {
+    return prefix + "A-" + hashes.get(peerKey(roleKey, v6)) + (v6 ? "-6" : "-4");
+  }
+
+  /**
+   * The name hash of every peer set of a graph with these {@link SetRoles} keys, in both
+   * families: it depends on the keys only, so the fast path derives the same names.
+   */
+  static Map<String, String> peerHashes(Collection<String> roleKeys) throws BackendException {
+    List<String> keys = new ArrayList<>(roleKeys.size() * 2);
+    for (String k : roleKeys) {
+      keys.add(peerKey(k, false));
+      keys.add(peerKey(k, true));
+    }
+    return IptNames.hashes(keys);
+  }
+
+  private static String peerKey(String roleKey, boolean v6) {
+    return (v6 ? "6:" : "4:") + roleKey;
   }
 
   private String chainName(EndpointGroup g, Direction d) {
