@@ -134,14 +134,19 @@ final class DeltaWriter {
 
   /**
    * The fast path: the peer-set changes of an incremental {@code update} as {@code add} and
-   * {@code del} lines, or empty when they cannot be expressed so (a member change, which edits
-   * the self-traffic rules; a set that is not a regular ipset of {@code previous}, that would
+   * {@code del} lines, or empty when they cannot be expressed so (a policed group's member
+   * change, which edits the self-traffic rules; a set that is not a regular ipset of {@code previous}, that would
    * become empty or complete, change its size class, or move across the ipset budget).
    */
   static Optional<SortedMap<String, String>> fast(Artifact previous, GraphUpdate update, String prefix,
       Map<String, String> peerHashes) throws BackendException {
-    if (!update.memberChanges().isEmpty()) {
-      return Optional.empty();
+    // A policed group's member change edits its dispatch set and self-traffic rules; an unpoliced
+    // group has neither, and only the node allowance of a cluster-wide graph lists its pods.
+    boolean nodePods = update.node().isEmpty() && update.semantics().allowNodeToLocalPods();
+    for (GraphUpdate.MemberChange m : update.memberChanges()) {
+      if (m.ingressPoliced() || m.egressPoliced() || nodePods) {
+        return Optional.empty();
+      }
     }
     String ipset = file(previous, IptablesBackend.IPSET_FILE);
     Map<String, SetDef> before = sets(ipset, prefix);

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class RealIptablesDeltaTest {
   private static final int STEPS = 6;
-  private static final int EXAMPLES = 8;
+  private static final int EXAMPLES = 5;
 
   @Test
   void deltasLeaveWhatAFreshFullLoadLeaves() {
