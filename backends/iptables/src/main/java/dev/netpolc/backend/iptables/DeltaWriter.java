@@ -150,10 +150,13 @@ final class DeltaWriter {
     }
     String ipset = file(previous, IptablesBackend.IPSET_FILE);
     Map<String, SetDef> before = sets(ipset, prefix);
+    Map<String, PeerSet> index = peerSets(ipset);
+    Map<String, String> setOfRole = new TreeMap<>();
+    index.values().forEach(p -> p.roles().forEach(h -> setOfRole.put(h, p.name())));
     StringBuilder sb = header("ipset element changes of one update (no rule changes)");
-    Map<String, Integer> newSize = new TreeMap<>();
-    List<String> adds = new ArrayList<>();
-    List<String> dels = new ArrayList<>();
+    // Set name → its change (removed, added), which every role of the set must share.
+    Map<String, List<List<String>>> changes = new TreeMap<>();
+    Map<String, Integer> rolesChanged = new TreeMap<>();
     for (GraphUpdate.SetChange c : update.setChanges()) {
       for (boolean v6 : new boolean[] {false, true}) {
         List<String> removed = c.removed().stream().filter(x -> x.v6() == v6).map(ScriptWriter::bare).toList();
@@ -165,23 +168,48 @@ final class DeltaWriter {
           return Optional.empty();
         }
         List<String> added = addedCidrs.stream().map(ScriptWriter::bare).toList();
-        String name = ScriptWriter.peerSetName(prefix, peerHashes, c.role(), v6);
-        SetDef s = before.get(name);
-        if (s == null || s.identity() || newSize.containsKey(name)) {
+        String name = setOfRole.get(peerHashes.get(ScriptWriter.peerKey(c.role(), v6)));
+        if (name == null) {
           return Optional.empty();
         }
-        Set<String> old = new HashSet<>(s.elements());
-        if (!old.containsAll(removed) || added.stream().anyMatch(old::contains)) {
-          return Optional.empty();
+        List<List<String>> change = List.of(removed, added);
+        if (changes.containsKey(name) && !changes.get(name).equals(change)) {
+          return Optional.empty(); // the roles of one set part ways: the set splits
         }
-        int size = s.elements().size() - removed.size() + added.size();
-        if (size == 0 || !ScriptWriter.maxelem(size).equals(ScriptWriter.maxelem(s.elements().size()))) {
-          return Optional.empty();
-        }
-        newSize.put(name, size);
-        added.forEach(e -> adds.add("add " + name + " " + e + " -exist"));
-        removed.forEach(e -> dels.add("del " + name + " " + e + " -exist"));
+        changes.put(name, change);
+        rolesChanged.merge(name, 1, Integer::sum);
       }
+    }
+    Map<String, Integer> newSize = new TreeMap<>();
+    Map<String, String> digests = new TreeMap<>();
+    index.values().forEach(p -> digests.put(p.name(), p.content()));
+    List<String> adds = new ArrayList<>();
+    List<String> dels = new ArrayList<>();
+    for (Map.Entry<String, List<List<String>>> e : changes.entrySet()) {
+      String name = e.getKey();
+      SetDef s = before.get(name);
+      if (s == null || s.identity() || rolesChanged.get(name) != index.get(name).roles().size()) {
+        return Optional.empty(); // not a regular ipset, or a role of it keeps the old content (a split)
+      }
+      List<String> removed = e.getValue().get(0);
+      List<String> added = e.getValue().get(1);
+      Set<String> old = new LinkedHashSet<>(s.elements());
+      if (!old.containsAll(removed) || added.stream().anyMatch(old::contains)) {
+        return Optional.empty();
+      }
+      int size = s.elements().size() - removed.size() + added.size();
+      if (size == 0 || !ScriptWriter.maxelem(size).equals(ScriptWriter.maxelem(s.elements().size()))) {
+        return Optional.empty();
+      }
+      old.removeAll(removed);
+      old.addAll(added);
+      digests.put(name, ScriptWriter.contentDigest(name.endsWith("-6"), old));
+      newSize.put(name, size);
+      added.forEach(x -> adds.add("add " + name + " " + x + " -exist"));
+      removed.forEach(x -> dels.add("del " + name + " " + x + " -exist"));
+    }
+    if (new HashSet<>(digests.values()).size() < digests.size()) {
+      return Optional.empty(); // a changed set now holds another set's content: they merge
     }
     if (!keepsBudgetPlan(ipset, before, newSize)) {
       return Optional.empty();
@@ -238,6 +266,40 @@ final class DeltaWriter {
     }
     // An unchanged regular set must rank after the last changed one, which must stay within the top.
     return lastChanged < top && lastChanged + 1 < now.size();
+  }
+
+  /**
+   * A peer set of the index lines of an ipset file (every peer set, whether an ipset, identity
+   * bits or inline rules).
+   *
+   * @param name    the set name
+   * @param roles   the name hashes of its roles
+   * @param content the digest of its content
+   */
+  record PeerSet(String name, List<String> roles, String content) {}
+
+  /** The peer-set index of an ipset file {@link ScriptWriter} wrote, by set name (a set may take several lines). */
+  static Map<String, PeerSet> peerSets(String text) {
+    Map<String, PeerSet> out = new LinkedHashMap<>();
+    String mark = "# " + ScriptWriter.PEER_SET_MARK + " ";
+    int start = 0;
+    while (start < text.length()) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = text.length();
+      }
+      if (text.startsWith(mark, start)) {
+        String[] w = text.substring(start + mark.length(), end).split(" ");
+        List<String> roles = new ArrayList<>(List.of(w[1].substring("roles=".length()).split(",")));
+        PeerSet seen = out.get(w[0]);
+        if (seen != null) {
+          roles.addAll(0, seen.roles());
+        }
+        out.put(w[0], new PeerSet(w[0], roles, w[2].substring("content=".length())));
+      }
+      start = end + 1;
+    }
+    return out;
   }
 
   /** The sets of an ipset file {@link ScriptWriter} wrote, by name (temporary fills resolved). */

@@ -49,6 +49,11 @@ import java.util.regex.Pattern;
  * filter rules; {@code markMask} (default {@code 0xffff3fff}) gives the bits. What still does not
  * fit is rendered inline, one rule per element. The files say so in their header, and
  * {@link #warnings} reports it.
+ *
+ * <p>Updates: {@link #delta} and {@link #update} give {@code delta-*} files run by
+ * {@code delta-apply.sh} (ipset changes, then our chains when a rule changed, then unused sets
+ * destroyed); a session's pod event is {@code ipset add}/{@code del} only. See
+ * {@code backends/iptables/README.md}, section Deltas.
  */
 public final class IptablesBackend implements Backend {
   /** The backend's name. */
@@ -218,24 +223,12 @@ public final class IptablesBackend implements Backend {
   /**
    * Counts: {@code chains}, {@code rules} (both families), {@code ipsets}, {@code ipsetElements},
    * and from the header {@code setsNeeded}, {@code setsIdentity} (encoded as mark bits) and
-   * {@code setsInlined} (the fallbacks over the ipset budget).
+   * {@code setsInlined} (the fallbacks over the ipset budget). Counted line by line in constant
+   * memory ({@link IptStatistics}); {@link #simulator} and {@link #read} parse and check.
    */
   @Override
   public SortedMap<String, Long> statistics(Artifact artifact) throws BackendException {
-    IptArtifactReader r = read(artifact);
-    SortedMap<String, Long> out = new TreeMap<>();
-    long chains = 0;
-    long rules = 0;
-    for (Optional<IptRuleset> rs : java.util.List.of(r.v4(), r.v6())) {
-      if (rs.isPresent()) {
-        chains += rs.get().userChainCount();
-        rules += rs.get().ruleCount();
-      }
-    }
-    out.put("chains", chains);
-    out.put("rules", rules);
-    out.put("ipsets", (long) r.sets().size());
-    out.put("ipsetElements", r.sets().values().stream().mapToLong(s -> s.entries().size()).sum());
+    SortedMap<String, Long> out = IptStatistics.count(artifact.files());
     String ipset = artifact.files().get(IPSET_FILE);
     if (ipset != null) {
       Matcher m = BUDGET.matcher(ipset);

@@ -70,6 +70,10 @@ final class ScriptWriter {
   /** The role of each rule's peer set: peer sets are named by role, so a pod event keeps their names. */
   private SetRoles roles;
   private final Map<Rule, String> roleKeys = new IdentityHashMap<>();
+  /** Peer-set content (family and elements) → the role keys whose rules have it, sorted. */
+  private final Map<String, TreeSet<String>> rolesByContent = new TreeMap<>();
+  /** Peer-set content → its set's name: the hash of its first role. */
+  private final Map<String, String> peerSetByContent = new TreeMap<>();
   private Map<String, String> nodeHashes = Map.of();
 
   /** An address set as ipset would hold it. */
@@ -108,6 +112,23 @@ final class ScriptWriter {
     groupHashes = IptNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
     roles = SetRoles.of(graph);
     peerHashes = peerHashes(roles.keys());
+    // One set per distinct content, named by the first of its roles: a pod event that changes
+    // every role of a set alike keeps its name (the fast path's add/del).
+    for (EndpointGroup g : graph.groups()) {
+      for (Direction d : Direction.values()) {
+        for (Rule r : graph.rules(g.id(), d)) {
+          for (boolean v6 : new boolean[] {false, true}) {
+            List<Cidr> fam = family(r.peers(), v6);
+            if (!fam.isEmpty() && !isFull(fam)) {
+              rolesByContent.computeIfAbsent(contentKey(fam, v6), k -> new TreeSet<>())
+                  .add(roleKeys.computeIfAbsent(r, roles::key));
+            }
+          }
+        }
+      }
+    }
+    rolesByContent.forEach((content, keys) -> peerSetByContent.put(content,
+        peerSetName(prefix, peerHashes, keys.first(), content.startsWith("6:"))));
     nodeHashes = IptNames.hashes(podsByNode().keySet());
     collectSets();
     // Dry run with every set as an ipset, to learn which directions each set is looked up in.
@@ -354,6 +375,7 @@ final class ScriptWriter {
       sb.append(inlinedCount() > 0 ? ", " + inlinedCount() + " rendered inline, one rule per element.\n" : ".\n");
     }
     sb.append("# Each set is filled under a temporary name and swapped in: a live set is never empty.\n");
+    peerSetIndex(sb);
     String tmp = prefix + "TMP";
     for (SetSpec s : sets.values()) {
       if (!asIpset.contains(s.name())) {
@@ -835,8 +857,47 @@ final class ScriptWriter {
   }
 
   private String peerSetName(Rule r, boolean v6) {
-    return peerSetName(prefix, peerHashes, roleKeys.computeIfAbsent(r, roles::key), v6);
+    return peerSetByContent.get(contentKey(family(r.peers(), v6), v6));
   }
+
+  private static String contentKey(List<Cidr> fam, boolean v6) {
+    return (v6 ? "6:" : "4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+  }
+
+  /**
+   * The digest of a peer set's content in one family, over its elements as ipset prints them in
+   * any order: the fast path compares a changed set's new content with every other set's.
+   */
+  static String contentDigest(boolean v6, Collection<String> bareElements) {
+    List<String> sorted = new ArrayList<>(bareElements);
+    sorted.sort(null);
+    return com.google.common.hash.Hashing.sha256().hashString((v6 ? "6:" : "4:") + String.join(",", sorted),
+        java.nio.charset.StandardCharsets.UTF_8).toString().substring(0, 16);
+  }
+
+  /**
+   * The index lines of every peer set (ipset, identity-encoded or inline): its roles' hashes and
+   * content digest, at most {@link #INDEX_ROLES} roles a line (ipset restore splits long lines).
+   */
+  private void peerSetIndex(StringBuilder sb) {
+    rolesByContent.forEach((content, keys) -> {
+      boolean v6 = content.startsWith("6:");
+      SetSpec s = sets.get(peerSetByContent.get(content));
+      String digest = contentDigest(v6, s.elements());
+      List<String> hashes = keys.stream().map(k -> peerHashes.get(peerKey(k, v6))).toList();
+      for (int i = 0; i < hashes.size(); i += INDEX_ROLES) {
+        sb.append("# ").append(PEER_SET_MARK).append(' ').append(s.name()).append(" roles=")
+            .append(String.join(",", hashes.subList(i, Math.min(hashes.size(), i + INDEX_ROLES))))
+            .append(" content=").append(digest).append('\n');
+      }
+    });
+  }
+
+  /** Role hashes per index line: 40 × 16 characters stays well within ipset restore's line buffer. */
+  private static final int INDEX_ROLES = 40;
+
+  /** The marker of a peer-set index line in the ipset file. */
+  static final String PEER_SET_MARK = "netpolc-peer-set";
 
   /** The name of the peer set of role {@code roleKey} in one family, from {@link #peerHashes(Collection)}. */
   static String peerSetName(String prefix, Map<String, String> hashes, String roleKey, boolean v6) {
@@ -856,7 +917,7 @@ final class ScriptWriter {
     return IptNames.hashes(keys);
   }
 
-  private static String peerKey(String roleKey, boolean v6) {
+  static String peerKey(String roleKey, boolean v6) {
     return (v6 ? "6:" : "4:") + roleKey;
   }
 
