@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Short, stable names derived from a hash of an identity (a group id) or of a content (a set's
- * elements): equal inputs give equal names in every compile, a change renames only what it
- * touches, and no input text ever becomes part of a name. Hashes are upper-case hex so names
+ * Short, stable names derived from a hash of an identity (a group id, a node name, a peer set's
+ * role): equal inputs give equal names in every compile, a change renames only what it touches,
+ * and no input text ever becomes part of a name. Hashes are upper-case hex so names
  * stay within {@code [A-Z0-9-]}, which is safe in restore files and shell words alike.
  */
 final class IptNames {

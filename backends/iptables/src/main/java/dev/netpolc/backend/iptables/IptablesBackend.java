@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableSet;
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.BackendException;
+import dev.netpolc.backend.Delta;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.backend.Feature;
 import dev.netpolc.backend.SimulationContext;
@@ -12,8 +13,13 @@ import dev.netpolc.backend.iptables.sim.IptRuleset;
 import dev.netpolc.backend.iptables.sim.IptSyntaxException;
 import dev.netpolc.backend.iptables.sim.IptablesSimulator;
 import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.compiler.incremental.GraphUpdate;
 import dev.netpolc.compiler.ir.RuleGraph;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -43,6 +49,11 @@ import java.util.regex.Pattern;
  * filter rules; {@code markMask} (default {@code 0xffff3fff}) gives the bits. What still does not
  * fit is rendered inline, one rule per element. The files say so in their header, and
  * {@link #warnings} reports it.
+ *
+ * <p>Updates: {@link #delta} and {@link #update} give {@code delta-*} files run by
+ * {@code delta-apply.sh} (ipset changes, then our chains when a rule changed, then unused sets
+ * destroyed); a session's pod event is {@code ipset add}/{@code del} only. See
+ * {@code backends/iptables/README.md}, section Deltas.
  */
 public final class IptablesBackend implements Backend {
   /** The backend's name. */
@@ -88,18 +99,119 @@ public final class IptablesBackend implements Backend {
   public Set<Feature> capabilities() {
     return ImmutableSet.of(Feature.IPV4, Feature.IPV6, Feature.SCTP, Feature.ALL_PROTOCOLS, Feature.PORT_RANGES,
         Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
-        Feature.COUNTERS, Feature.DROP_LOGGING);
+        Feature.COUNTERS, Feature.DROP_LOGGING, Feature.INCREMENTAL_DELTAS);
   }
 
   @Override
   public Artifact emit(RuleGraph graph, BackendOptions options) throws BackendException {
     String prefix = prefix(options.tableName());
-    for (String key : options.extra().keySet()) {
-      if (!EXTRA_KEYS.contains(key)) {
-        throw new BackendException("iptables: unknown option '" + IptText.sanitize(key) + "' (known: maxIpsets, markMask)");
-      }
-    }
+    checkExtra(options);
     return new ScriptWriter(graph, options, prefix, maxIpsets(options), markMask(options)).write();
+  }
+
+  /**
+   * The update from the state {@code previous} installed to {@code next}'s: the delta files of
+   * {@code backends/iptables/README.md} (new and changed ipsets, then our chains replaced
+   * atomically when a rule changed, then unused sets destroyed). When a hook chain comes or goes
+   * (the mangle table appears or disappears, node policing changes) it is the full artifact,
+   * applied with its {@code apply.sh}.
+   *
+   * @throws BackendException when an option is invalid, {@code previous} is not a netpolc iptables
+   *     artifact, or the delta would need more ipsets at once than the kernel allows
+   */
+  @Override
+  public Delta delta(Artifact previous, RuleGraph next, BackendOptions options) throws BackendException {
+    checkPrevious(previous);
+    Artifact after = emit(next, options);
+    return new Delta(NAME, DeltaWriter.diff(previous, after, prefix(options.tableName())).orElse(after.files()));
+  }
+
+  /**
+   * The delta of one session batch: for an incremental update whose peer-set changes all land
+   * in regular ipsets of {@code previous} (and keep the ipset plan), only {@code add}/{@code del}
+   * lines, computed without rendering the next artifact; otherwise
+   * {@link #delta(Artifact, RuleGraph, BackendOptions)}.
+   */
+  @Override
+  public Delta update(Artifact previous, GraphUpdate update, BackendOptions options) throws BackendException {
+    if (!update.incremental()) {
+      return delta(previous, update.next(), options);
+    }
+    checkPrevious(previous);
+    String prefix = prefix(options.tableName());
+    checkExtra(options);
+    maxIpsets(options);
+    markMask(options);
+    Optional<SortedMap<String, String>> fast = DeltaWriter.fast(previous, update, prefix, peerHashes(update));
+    return fast.isPresent() ? new Delta(NAME, fast.get()) : delta(previous, update.next(), options);
+  }
+
+  /** The last role keys' name hashes: the same key instance across incremental updates. */
+  private static final AtomicReference<Map.Entry<Object, Map<String, String>>> PEER_HASHES =
+      new AtomicReference<>(Map.entry(new Object(), Map.of()));
+
+  private static Map<String, String> peerHashes(GraphUpdate update) throws BackendException {
+    Map.Entry<Object, Map<String, String>> last = PEER_HASHES.get();
+    if (last.getKey() == update.roleKeys()) {
+      return last.getValue();
+    }
+    Map<String, String> h = ScriptWriter.peerHashes(update.roleKeys());
+    PEER_HASHES.set(Map.entry(update.roleKeys(), h));
+    return h;
+  }
+
+  /**
+   * Reads the state {@code delta} leaves when applied to what {@code previous} installed, as
+   * {@code delta-apply.sh} (or, for a full replacement, {@code apply.sh}) would.
+   */
+  public static IptArtifactReader read(Artifact previous, Delta delta) throws BackendException {
+    SortedMap<String, String> d = delta.files();
+    String prevSets = previous.files().get(IPSET_FILE);
+    List<Map.Entry<String, String>> before = new ArrayList<>();
+    before.add(Map.entry(IPSET_FILE, prevSets == null ? "" : prevSets));
+    List<Map.Entry<String, String>> after = new ArrayList<>();
+    SortedMap<String, String> rules = new TreeMap<>();
+    try {
+      if (d.containsKey(APPLY_FILE)) {
+        String prefix = prefixOf(previous);
+        String nextSets = d.get(IPSET_FILE);
+        before.add(Map.entry("delta " + IPSET_FILE, nextSets));
+        rules.put(IPTABLES_FILE, d.get(IPTABLES_FILE));
+        rules.put(IP6TABLES_FILE, d.get(IP6TABLES_FILE));
+        StringBuilder stale = new StringBuilder();
+        Set<String> keep = DeltaWriter.sets(nextSets, prefix).keySet();
+        DeltaWriter.sets(prevSets, prefix).keySet().stream().filter(n -> !keep.contains(n))
+            .forEach(n -> stale.append("destroy ").append(n).append('\n'));
+        after.add(Map.entry("apply.sh stale sets", stale.toString()));
+      } else {
+        Optional.ofNullable(d.get(DeltaWriter.SETS_FILE)).ifPresent(t -> before.add(Map.entry(DeltaWriter.SETS_FILE, t)));
+        rules.put(d.containsKey(DeltaWriter.RULES_FILE) ? DeltaWriter.RULES_FILE : IPTABLES_FILE,
+            d.getOrDefault(DeltaWriter.RULES_FILE, previous.files().get(IPTABLES_FILE)));
+        rules.put(d.containsKey(DeltaWriter.RULES6_FILE) ? DeltaWriter.RULES6_FILE : IP6TABLES_FILE,
+            d.getOrDefault(DeltaWriter.RULES6_FILE, previous.files().get(IP6TABLES_FILE)));
+        Optional.ofNullable(d.get(DeltaWriter.DESTROY_FILE))
+            .ifPresent(t -> after.add(Map.entry(DeltaWriter.DESTROY_FILE, t)));
+      }
+      return IptArtifactReader.applied(before, rules, after);
+    } catch (IptSyntaxException e) {
+      throw new BackendException(e.getMessage(), e);
+    }
+  }
+
+  /** The chain and set prefix of an artifact: its hook chain's name without {@code FORWARD}. */
+  private static String prefixOf(Artifact a) throws BackendException {
+    String rules = a.files().getOrDefault(IPTABLES_FILE, "");
+    Matcher m = Pattern.compile("^:([A-Z0-9]+-)FORWARD ", Pattern.MULTILINE).matcher(rules);
+    if (!m.find()) {
+      throw new BackendException("iptables: the previous artifact has no hook chain");
+    }
+    return m.group(1);
+  }
+
+  private static void checkPrevious(Artifact previous) throws BackendException {
+    if (!previous.backend().equals(NAME)) {
+      throw new BackendException("iptables: the previous artifact was made by " + previous.backend());
+    }
   }
 
   @Override
@@ -111,24 +223,12 @@ public final class IptablesBackend implements Backend {
   /**
    * Counts: {@code chains}, {@code rules} (both families), {@code ipsets}, {@code ipsetElements},
    * and from the header {@code setsNeeded}, {@code setsIdentity} (encoded as mark bits) and
-   * {@code setsInlined} (the fallbacks over the ipset budget).
+   * {@code setsInlined} (the fallbacks over the ipset budget). Counted line by line in constant
+   * memory ({@link IptStatistics}); {@link #simulator} and {@link #read} parse and check.
    */
   @Override
   public SortedMap<String, Long> statistics(Artifact artifact) throws BackendException {
-    IptArtifactReader r = read(artifact);
-    SortedMap<String, Long> out = new TreeMap<>();
-    long chains = 0;
-    long rules = 0;
-    for (Optional<IptRuleset> rs : java.util.List.of(r.v4(), r.v6())) {
-      if (rs.isPresent()) {
-        chains += rs.get().userChainCount();
-        rules += rs.get().ruleCount();
-      }
-    }
-    out.put("chains", chains);
-    out.put("rules", rules);
-    out.put("ipsets", (long) r.sets().size());
-    out.put("ipsetElements", r.sets().values().stream().mapToLong(s -> s.entries().size()).sum());
+    SortedMap<String, Long> out = IptStatistics.count(artifact.files());
     String ipset = artifact.files().get(IPSET_FILE);
     if (ipset != null) {
       Matcher m = BUDGET.matcher(ipset);
@@ -179,6 +279,14 @@ public final class IptablesBackend implements Backend {
         + m.group(3) + " ipsets, " + identity + " encoded as mark bits (" + (Long.parseLong(m.group(2))
         - Long.parseLong(m.group(3))) + " identity sets, markMask " + m.group(7) + "), " + inlined
         + " inlined as one rule per element");
+  }
+
+  private static void checkExtra(BackendOptions options) throws BackendException {
+    for (String key : options.extra().keySet()) {
+      if (!EXTRA_KEYS.contains(key)) {
+        throw new BackendException("iptables: unknown option '" + IptText.sanitize(key) + "' (known: maxIpsets, markMask)");
+      }
+    }
   }
 
   private static int markMask(BackendOptions options) throws BackendException {

@@ -7,6 +7,7 @@ import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.compiler.ir.Atoms;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
@@ -20,7 +21,9 @@ import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,13 @@ final class ScriptWriter {
   private boolean clearing;
   private Map<String, String> groupHashes = Map.of();
   private Map<String, String> peerHashes = Map.of();
+  /** The role of each rule's peer set: peer sets are named by role, so a pod event keeps their names. */
+  private SetRoles roles;
+  private final Map<Rule, String> roleKeys = new IdentityHashMap<>();
+  /** Peer-set content (family and elements) → the role keys whose rules have it, sorted. */
+  private final Map<String, TreeSet<String>> rolesByContent = new TreeMap<>();
+  /** Peer-set content → its set's name: the hash of its first role. */
+  private final Map<String, String> peerSetByContent = new TreeMap<>();
   private Map<String, String> nodeHashes = Map.of();
 
   /** An address set as ipset would hold it. */
@@ -100,20 +110,25 @@ final class ScriptWriter {
   /** The artifact: apply.sh, ipset.restore, iptables.rules, ip6tables.rules. */
   Artifact write() throws BackendException {
     groupHashes = IptNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
-    TreeSet<String> peerKeys = new TreeSet<>();
+    roles = SetRoles.of(graph);
+    peerHashes = peerHashes(roles.keys());
+    // One set per distinct content, named by the first of its roles: a pod event that changes
+    // every role of a set alike keeps its name (the fast path's add/del).
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
         for (Rule r : graph.rules(g.id(), d)) {
           for (boolean v6 : new boolean[] {false, true}) {
             List<Cidr> fam = family(r.peers(), v6);
             if (!fam.isEmpty() && !isFull(fam)) {
-              peerKeys.add(peerKey(fam, v6));
+              rolesByContent.computeIfAbsent(contentKey(fam, v6), k -> new TreeSet<>())
+                  .add(roleKeys.computeIfAbsent(r, roles::key));
             }
           }
         }
       }
     }
-    peerHashes = IptNames.hashes(peerKeys);
+    rolesByContent.forEach((content, keys) -> peerSetByContent.put(content,
+        peerSetName(prefix, peerHashes, keys.first(), content.startsWith("6:"))));
     nodeHashes = IptNames.hashes(podsByNode().keySet());
     collectSets();
     // Dry run with every set as an ipset, to learn which directions each set is looked up in.
@@ -165,7 +180,7 @@ final class ScriptWriter {
             if (fam.isEmpty() || isFull(fam)) {
               continue;
             }
-            String name = peerSetName(fam, v6);
+            String name = peerSetName(r, v6);
             SetSpec old = sets.get(name);
             if (old == null) {
               sets.put(name, new SetSpec(name, "hash:net", v6, fam.stream().map(ScriptWriter::bare).toList(),
@@ -360,6 +375,7 @@ final class ScriptWriter {
       sb.append(inlinedCount() > 0 ? ", " + inlinedCount() + " rendered inline, one rule per element.\n" : ".\n");
     }
     sb.append("# Each set is filled under a temporary name and swapped in: a live set is never empty.\n");
+    peerSetIndex(sb);
     String tmp = prefix + "TMP";
     for (SetSpec s : sets.values()) {
       if (!asIpset.contains(s.name())) {
@@ -392,7 +408,7 @@ final class ScriptWriter {
   }
 
   /** Sets larger than ipset's default 65536 elements get room; a fixed size keeps -exist valid. */
-  private static String maxelem(int n) {
+  static String maxelem(int n) {
     if (n <= 65536) {
       return "";
     }
@@ -616,7 +632,7 @@ final class ScriptWriter {
           target = next.map(n -> "-g " + n).orElse(allow);
         }
         String comment = origins(r);
-        for (String peer : peerFragments(r.peers(), v6, peerDir)) {
+        for (String peer : peerFragments(r, v6, peerDir)) {
           for (String port : portFragments(r.ports())) {
             String m = join(peer, port);
             log.ifPresent(text -> logLine(lines, name, m, comment, text));
@@ -683,15 +699,15 @@ final class ScriptWriter {
    * The address part of each rule for {@code peers} in one family: none when the family is
    * absent, one empty match when the family is complete, else the set match or inline elements.
    */
-  private List<String> peerFragments(AddressSet peers, boolean v6, String dir) {
-    List<Cidr> fam = family(peers, v6);
+  private List<String> peerFragments(Rule r, boolean v6, String dir) {
+    List<Cidr> fam = family(r.peers(), v6);
     if (fam.isEmpty()) {
       return List.of();
     }
     if (isFull(fam)) {
       return List.of("");
     }
-    return matchFragments(sets.get(peerSetName(fam, v6)), dir);
+    return matchFragments(sets.get(peerSetName(r, v6)), dir);
   }
 
   /**
@@ -840,12 +856,69 @@ final class ScriptWriter {
     return prefix + "G-" + groupHashes.get(g.id()) + (v6 ? "-6" : "-4");
   }
 
-  private String peerSetName(List<Cidr> fam, boolean v6) {
-    return prefix + "A-" + peerHashes.get(peerKey(fam, v6)) + (v6 ? "-6" : "-4");
+  private String peerSetName(Rule r, boolean v6) {
+    return peerSetByContent.get(contentKey(family(r.peers(), v6), v6));
   }
 
-  private static String peerKey(List<Cidr> fam, boolean v6) {
+  private static String contentKey(List<Cidr> fam, boolean v6) {
     return (v6 ? "6:" : "4:") + fam.stream().map(Cidr::toString).collect(Collectors.joining(","));
+  }
+
+  /**
+   * The digest of a peer set's content in one family, over its elements as ipset prints them in
+   * any order: the fast path compares a changed set's new content with every other set's.
+   */
+  static String contentDigest(boolean v6, Collection<String> bareElements) {
+    List<String> sorted = new ArrayList<>(bareElements);
+    sorted.sort(null);
+    return com.google.common.hash.Hashing.sha256().hashString((v6 ? "6:" : "4:") + String.join(",", sorted),
+        java.nio.charset.StandardCharsets.UTF_8).toString().substring(0, 16);
+  }
+
+  /**
+   * The index lines of every peer set (ipset, identity-encoded or inline): its roles' hashes and
+   * content digest, at most {@link #INDEX_ROLES} roles a line (ipset restore splits long lines).
+   */
+  private void peerSetIndex(StringBuilder sb) {
+    rolesByContent.forEach((content, keys) -> {
+      boolean v6 = content.startsWith("6:");
+      SetSpec s = sets.get(peerSetByContent.get(content));
+      String digest = contentDigest(v6, s.elements());
+      List<String> hashes = keys.stream().map(k -> peerHashes.get(peerKey(k, v6))).toList();
+      for (int i = 0; i < hashes.size(); i += INDEX_ROLES) {
+        sb.append("# ").append(PEER_SET_MARK).append(' ').append(s.name()).append(" roles=")
+            .append(String.join(",", hashes.subList(i, Math.min(hashes.size(), i + INDEX_ROLES))))
+            .append(" content=").append(digest).append('\n');
+      }
+    });
+  }
+
+  /** Role hashes per index line: 40 × 16 characters stays well within ipset restore's line buffer. */
+  private static final int INDEX_ROLES = 40;
+
+  /** The marker of a peer-set index line in the ipset file. */
+  static final String PEER_SET_MARK = "netpolc-peer-set";
+
+  /** The name of the peer set of role {@code roleKey} in one family, from {@link #peerHashes(Collection)}. */
+  static String peerSetName(String prefix, Map<String, String> hashes, String roleKey, boolean v6) {
+    return prefix + "A-" + hashes.get(peerKey(roleKey, v6)) + (v6 ? "-6" : "-4");
+  }
+
+  /**
+   * The name hash of every peer set of a graph with these {@link SetRoles} keys, in both
+   * families: it depends on the keys only, so the fast path derives the same names.
+   */
+  static Map<String, String> peerHashes(Collection<String> roleKeys) throws BackendException {
+    List<String> keys = new ArrayList<>(roleKeys.size() * 2);
+    for (String k : roleKeys) {
+      keys.add(peerKey(k, false));
+      keys.add(peerKey(k, true));
+    }
+    return IptNames.hashes(keys);
+  }
+
+  static String peerKey(String roleKey, boolean v6) {
+    return (v6 ? "6:" : "4:") + roleKey;
   }
 
   private String chainName(EndpointGroup g, Direction d) {

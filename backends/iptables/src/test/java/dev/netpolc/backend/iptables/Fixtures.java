@@ -42,6 +42,16 @@ final class Fixtures {
     return r.cluster();
   }
 
+  /** A cluster of {@code src/test/resources/<dir>}, read. */
+  static Cluster read(String dir) {
+    ReadResult r = new PolicyReader().read(List.of(root().resolve("backends").resolve("iptables")
+        .resolve("src").resolve("test").resolve("resources").resolve(dir)));
+    if (!r.ok()) {
+      throw new AssertionError(dir + " does not read: " + r.errors());
+    }
+    return r.cluster();
+  }
+
   static RuleGraph compile(Cluster c, CompileOptions options) {
     return new Compiler().compile(c, options).graph();
   }

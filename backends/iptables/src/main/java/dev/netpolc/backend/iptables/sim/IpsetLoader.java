@@ -20,7 +20,9 @@ import org.antlr.v4.runtime.Token;
  * Runs an {@code ipset restore} file against a set state, command by command, rejecting what
  * ipset would reject: creating an existing set without {@code -exist} (or with another type),
  * adding to a missing set, an element of the wrong family or shape, swapping sets of different
- * type or family, destroying a missing set, and more than {@link #MAX_SETS} sets at once.
+ * type or family, destroying a missing set or one a loaded rule still uses ({@link #use}),
+ * deleting an element that is not there (without {@code -exist}), and more than
+ * {@link #MAX_SETS} sets at once. Several files may run one after another on the same state.
  */
 public final class IpsetLoader {
   /** The kernel's default ip_set_max: at most this many sets per network namespace. */
@@ -28,6 +30,8 @@ public final class IpsetLoader {
 
   private final Map<String, Builder> sets = new TreeMap<>();
   private int peak;
+  /** Sets that loaded rules reference: the kernel refuses to destroy them. */
+  private final Set<String> inUse = new HashSet<>();
 
   /** A mutable set while commands run. */
   private static final class Builder {
@@ -66,6 +70,11 @@ public final class IpsetLoader {
     Map<String, IpSet> out = new TreeMap<>();
     sets.forEach((n, b) -> out.put(n, new IpSet(n, b.type, b.v6, b.skbinfo, b.entries)));
     return out;
+  }
+
+  /** Marks {@code names} as referenced by loaded rules: destroying one of them is refused. */
+  public void use(Set<String> names) {
+    inUse.addAll(names);
   }
 
   /** The most sets that existed at once while loading (temporary sets included). */
@@ -163,6 +172,17 @@ public final class IpsetLoader {
         return;
       }
       b.entries.add(e);
+    } else if (line.del() != null) {
+      IpsetRestoreParser.DelContext d = line.del();
+      Builder b = existing(d.name, file);
+      IpSet.Entry e = entry(d.element, b, false, Optional.empty(), file);
+      if (!b.keys.remove(List.of(e.first(), e.second()))) {
+        if (d.exist == null) {
+          throw error(file, d.element, "element is not in set " + d.name.getText());
+        }
+        return;
+      }
+      b.entries.removeIf(x -> x.first().equals(e.first()) && x.second().equals(e.second()));
     } else if (line.flush() != null) {
       Builder b = existing(line.flush().name, file);
       b.entries.clear();
@@ -179,6 +199,9 @@ public final class IpsetLoader {
       sets.put(s.to.getText(), x);
     } else if (line.destroy() != null) {
       existing(line.destroy().name, file);
+      if (inUse.contains(line.destroy().name.getText())) {
+        throw error(file, line.destroy().name, "set " + line.destroy().name.getText() + " is in use by a rule");
+      }
       sets.remove(line.destroy().name.getText());
     }
   }

@@ -56,6 +56,62 @@ public record IptArtifactReader(Map<String, IpSet> sets, int peakSets, Optional<
     return new IptArtifactReader(sets, loader.peakSets(), v4, v6);
   }
 
+  /**
+   * The state a delta leaves: {@code setsBefore} run in order on an empty set state, then the
+   * rules files {@code rules} (name → content; IPv6 when the name contains {@code ip6}) built
+   * against the sets as they are then, then {@code setsAfter}, which may not destroy a set those
+   * rules use (the kernel refuses).
+   */
+  public static IptArtifactReader applied(List<Map.Entry<String, String>> setsBefore, SortedMap<String, String> rules,
+      List<Map.Entry<String, String>> setsAfter) throws IptSyntaxException {
+    IpsetLoader loader = new IpsetLoader();
+    for (Map.Entry<String, String> f : setsBefore) {
+      loader.load(f.getValue(), f.getKey());
+    }
+    Map<String, IpSet> sets = loader.sets();
+    Optional<IptRuleset> v4 = Optional.empty();
+    Optional<IptRuleset> v6 = Optional.empty();
+    for (Map.Entry<String, String> f : rules.entrySet()) {
+      boolean six = f.getKey().contains("ip6");
+      if ((six ? v6 : v4).isPresent()) {
+        throw new IptSyntaxException(f.getKey(), 1, 1, "a second " + (six ? "IPv6" : "IPv4") + " rules file");
+      }
+      IptRuleset r = withHooks(IptRulesetBuilder.build(f.getValue(), six, sets, f.getKey()));
+      loader.use(setsUsed(r));
+      if (six) {
+        v6 = Optional.of(r);
+      } else {
+        v4 = Optional.of(r);
+      }
+    }
+    for (Map.Entry<String, String> f : setsAfter) {
+      loader.load(f.getValue(), f.getKey());
+    }
+    return new IptArtifactReader(loader.sets(), loader.peakSets(), v4, v6);
+  }
+
+  /** The names of the sets the rules of {@code r} look up or map from. */
+  static java.util.Set<String> setsUsed(IptRuleset r) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Map<String, IptChain> table : List.of(r.chains(), r.mangle())) {
+      for (IptChain c : table.values()) {
+        for (IptRule rule : c.rules()) {
+          for (Match m : rule.matches()) {
+            if (m instanceof Match.SetLookup l) {
+              out.add(l.set().name());
+            }
+          }
+          rule.target().effect().ifPresent(e -> {
+            if (e instanceof Target.MapMark mm) {
+              out.add(mm.set().name());
+            }
+          });
+        }
+      }
+    }
+    return out;
+  }
+
   private static boolean isIpset(String name, String text) {
     if (name.contains("ipset")) {
       return true;

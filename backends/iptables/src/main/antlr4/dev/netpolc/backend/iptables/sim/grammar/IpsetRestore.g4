@@ -1,13 +1,13 @@
 /*
  * The ipset restore forms netpolc emits: create (type, family, numeric options, skbinfo,
- * -exist), add (element, nomatch, skbmark, -exist), flush, swap, destroy. Semantics are checked by the loader.
+ * -exist), add (element, nomatch, skbmark, -exist), del (element, -exist), flush, swap, destroy. Semantics are checked by the loader.
  */
 grammar IpsetRestore;
 
 file : line* EOF ;
 
 line
-  : (create | add | flush | swap | destroy)? NL
+  : (create | add | del | flush | swap | destroy)? NL
   ;
 
 create : CREATE name=WORD type=WORD createOption* exist=EXIST? ;
@@ -20,6 +20,8 @@ add : ADD name=WORD element=WORD addOption* exist=EXIST? ;
 // nomatch, or "skbmark VALUE[/MASK]"; the loader checks them.
 addOption : NOMATCH | WORD ;
 
+del : DEL name=WORD element=WORD exist=EXIST? ;
+
 flush : FLUSH name=WORD ;
 
 swap : SWAP from=WORD to=WORD ;
@@ -28,6 +30,7 @@ destroy : DESTROY name=WORD ;
 
 CREATE : 'create' ;
 ADD : 'add' ;
+DEL : 'del' ;
 FLUSH : 'flush' ;
 SWAP : 'swap' ;
 DESTROY : 'destroy' ;
