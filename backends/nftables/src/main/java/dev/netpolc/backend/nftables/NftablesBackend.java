@@ -16,6 +16,8 @@ import dev.netpolc.backend.nftables.sim.NftSyntaxException;
 import dev.netpolc.backend.nftables.sim.Ruleset;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.ir.RuleGraph;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
@@ -45,8 +47,10 @@ public final class NftablesBackend implements Backend {
   public static final String DELTA_FILE = "netpolc-delta.nft";
   /** The delta's optional conntrack script (option {@code conntrack=true}). */
   public static final String CONNTRACK_FILE = "conntrack.sh";
-  /** Names derived from the last update's role keys and group ids: reused while they are the same. */
+  /** Names derived from the last update's group ids: reused while they are the same. */
   private static final NameCache NAMES = new NameCache();
+  /** The peer-set layouts of recently emitted rulesets, for the incremental fast path. */
+  private static final LayoutCache LAYOUTS = new LayoutCache();
 
   @Override
   public String name() {
@@ -75,7 +79,9 @@ public final class NftablesBackend implements Backend {
       }
     }
     String priority = priority(options);
-    String text = new RulesetWriter(graph, options, priority).write();
+    RulesetWriter writer = new RulesetWriter(graph, options, priority);
+    String text = writer.write();
+    LAYOUTS.put(text, writer.layout());
     return Artifact.of(NAME, options.tableName() + ".nft", text);
   }
 
@@ -100,7 +106,9 @@ public final class NftablesBackend implements Backend {
   /**
    * The delta of one session batch: for an incremental update only {@code add element} and
    * {@code delete element} statements, computed from the update's changes without rendering
-   * either ruleset; otherwise {@link #delta(Artifact, RuleGraph, BackendOptions)}.
+   * either ruleset; otherwise, or when the update changes which roles share a peer set, or when
+   * {@code previous} is not a ruleset this JVM emitted recently (its set layout is unknown),
+   * {@link #delta(Artifact, RuleGraph, BackendOptions)}.
    */
   @Override
   public Delta update(Artifact previous, GraphUpdate update, BackendOptions options) throws BackendException {
@@ -111,8 +119,19 @@ public final class NftablesBackend implements Backend {
     checkTableName(options.tableName());
     priority(options);
     conntrack(options);
-    return delta(options, DeltaWriter.fast(options.tableName(), update, NAMES.roles(update.roleKeys()),
-        NAMES.groups(update.groupIds())));
+    Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
+    if (layout.isPresent() && sameRoles(layout.get(), update.roleKeys())) {
+      Optional<DeltaWriter.Result> r = DeltaWriter.fast(options.tableName(), update, layout.get(),
+          NAMES.groups(update.groupIds()));
+      if (r.isPresent()) {
+        return delta(options, r.get());
+      }
+    }
+    return delta(previous, update.next(), options);
+  }
+
+  private static boolean sameRoles(SetLayout layout, Collection<String> keys) {
+    return layout.roleKeys() == keys || layout.roleKeys().equals(keys);
   }
 
   private Delta delta(BackendOptions options, DeltaWriter.Result r) throws BackendException {

@@ -1,0 +1,99 @@
+package dev.netpolc.backend.nftables;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedSet;
+import dev.netpolc.model.Cidr;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one emitted ruleset stores its peer sets: which set holds each role's addresses (roles
+ * with equal content share a set), how many roles share each set, and a fingerprint of each
+ * set's content. The incremental fast path ({@link DeltaWriter#fast}) needs it to know that an
+ * update keeps the sharing exactly as a full compile of the new graph would have it.
+ *
+ * <p>Immutable; built by {@link RulesetWriter} and kept per emitted artifact in {@link LayoutCache}.
+ */
+final class SetLayout {
+  private final ImmutableSortedSet<String> roleKeys;
+  private final ImmutableMap<String, String> roleSets;
+  private final ImmutableMap<String, Integer> sharers;
+  private final ImmutableMap<String, Long> fingerprints;
+  private final Map<Long, List<String>> byFingerprint = new HashMap<>();
+
+  /**
+   * @param roleKeys     the role keys of the graph ({@code SetRoles.keys()})
+   * @param roleSets     {@code a4:<role>} or {@code a6:<role>} → the name of its set (hash part)
+   * @param sharers      set name → the number of role keys using it
+   * @param fingerprints set name → {@link #fingerprint(Collection)} of its addresses
+   */
+  SetLayout(ImmutableSortedSet<String> roleKeys, Map<String, String> roleSets, Map<String, Integer> sharers,
+      Map<String, Long> fingerprints) {
+    this.roleKeys = roleKeys;
+    this.roleSets = ImmutableMap.copyOf(roleSets);
+    this.sharers = ImmutableMap.copyOf(sharers);
+    this.fingerprints = ImmutableMap.copyOf(fingerprints);
+    fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
+  }
+
+  /** The role keys of the graph the ruleset was emitted from. */
+  ImmutableSortedSet<String> roleKeys() {
+    return roleKeys;
+  }
+
+  /** The set (hash part) holding {@code role}'s addresses of one family, if it has one. */
+  Optional<String> set(String role, boolean v6) {
+    return Optional.ofNullable(roleSets.get((v6 ? "a6:" : "a4:") + role));
+  }
+
+  /** The number of role keys sharing set {@code name}. */
+  int sharers(String name) {
+    return sharers.getOrDefault(name, 0);
+  }
+
+  /** The fingerprint of set {@code name}'s content. */
+  long fingerprint(String name) {
+    return fingerprints.get(name);
+  }
+
+  /** The sets whose fingerprint is {@code fp}. */
+  List<String> withFingerprint(long fp) {
+    return byFingerprint.getOrDefault(fp, List.of());
+  }
+
+  /** The number of distinct peer sets (hash parts). */
+  int setCount() {
+    return fingerprints.size();
+  }
+
+  /**
+   * A 64-bit fingerprint of a set of CIDRs: the sum of a hash of each, so that it follows element
+   * additions and deletions. Equal sets have equal fingerprints; unequal sets rarely do, and then
+   * the fast path only falls back to the full diff.
+   */
+  static long fingerprint(Collection<Cidr> cidrs) {
+    long sum = 0;
+    for (Cidr c : cidrs) {
+      sum += hash(c);
+    }
+    return sum;
+  }
+
+  /** A well-mixed 64-bit hash of one CIDR (address bits, prefix, family). */
+  static long hash(Cidr c) {
+    String text = RulesetWriter.cidr(c);
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      h = (h ^ text.charAt(i)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+}
