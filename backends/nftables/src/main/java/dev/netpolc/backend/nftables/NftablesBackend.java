@@ -119,15 +119,22 @@ public final class NftablesBackend implements Backend {
     checkTableName(options.tableName());
     priority(options);
     conntrack(options);
+    Optional<DeltaWriter.Result> r = fast(previous, update, options);
+    return r.isPresent() ? delta(options, r.get()) : delta(previous, update.next(), options);
+  }
+
+  /** The fast path's delta of an incremental {@code update}, when it applies (see {@link #update}). */
+  static Optional<DeltaWriter.Result> fast(Artifact previous, GraphUpdate update, BackendOptions options) {
     Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
-    if (layout.isPresent() && sameRoles(layout.get(), update.roleKeys())) {
-      Optional<DeltaWriter.Result> r = DeltaWriter.fast(options.tableName(), update, layout.get(),
-          NAMES.groups(update.groupIds()));
-      if (r.isPresent()) {
-        return delta(options, r.get());
-      }
+    if (layout.isEmpty() || !sameRoles(layout.get(), update.roleKeys())) {
+      return Optional.empty();
     }
-    return delta(previous, update.next(), options);
+    return DeltaWriter.fast(options.tableName(), update, layout.get(), NAMES.groups(update.groupIds()));
+  }
+
+  /** The peer-set layout of {@code artifact}, when this JVM emitted it recently. */
+  static Optional<SetLayout> layout(Artifact artifact) {
+    return LAYOUTS.get(artifact.primary());
   }
 
   private static boolean sameRoles(SetLayout layout, Collection<String> keys) {

@@ -65,9 +65,9 @@ final class SetLayout {
     return byFingerprint.getOrDefault(fp, List.of());
   }
 
-  /** The number of distinct peer sets (hash parts). */
-  int setCount() {
-    return fingerprints.size();
+  /** The names of the peer sets (hash parts), sorted. */
+  java.util.SortedSet<String> sets() {
+    return new java.util.TreeSet<>(fingerprints.keySet());
   }
 
   /**
