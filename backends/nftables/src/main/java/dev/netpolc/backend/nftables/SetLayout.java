@@ -83,13 +83,16 @@ final class SetLayout {
     return sum;
   }
 
-  /** A well-mixed 64-bit hash of one CIDR (address bits, prefix, family). */
+  /** A well-mixed 64-bit hash of one CIDR (family, address bits, prefix length). */
   static long hash(Cidr c) {
-    String text = RulesetWriter.cidr(c);
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < text.length(); i++) {
-      h = (h ^ text.charAt(i)) * 0x100000001b3L;
-    }
+    long h = mix(c.address().hi() ^ (c.v6() ? 0x9e3779b97f4a7c15L : 0));
+    h = mix(h ^ c.address().lo());
+    return mix(h ^ c.prefix());
+  }
+
+  /** The finaliser of MurmurHash3 (64-bit). */
+  private static long mix(long x) {
+    long h = x;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
