@@ -13,7 +13,7 @@ import java.util.Optional;
  * emitted long ago) takes the full recompile-and-diff path instead. Thread-safe.
  */
 final class LayoutCache {
-  private static final int CAPACITY = 16;
+  private static final int CAPACITY = 4;
 
   private record Entry(WeakReference<String> text, SetLayout layout) {}
 
