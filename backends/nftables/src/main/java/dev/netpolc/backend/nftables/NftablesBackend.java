@@ -16,7 +16,6 @@ import dev.netpolc.backend.nftables.sim.NftSyntaxException;
 import dev.netpolc.backend.nftables.sim.Ruleset;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.ir.RuleGraph;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -25,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * The nftables backend: one {@code nft -f} script that atomically replaces table
  * {@code inet <table>} (and nothing else) with verdict maps dispatching each local pod address
- * to its group's chains, shared interval sets for peers and ports, and one nft rule per IR rule
- * and address family. Read back with {@link NftParser} and simulated with {@link NftSimulator}.
+ * to its group's chains, shared sets for peers (addresses in hash sets, prefixes in interval
+ * sets) and ports, and nft rules per IR rule and address family. Read back with
+ * {@link NftParser} and simulated with {@link NftSimulator}.
  *
  * <pre>{@code
  * Backend nft = new NftablesBackend();
@@ -126,7 +126,7 @@ public final class NftablesBackend implements Backend {
   /** The fast path's delta of an incremental {@code update}, when it applies (see {@link #update}). */
   static Optional<DeltaWriter.Result> fast(Artifact previous, GraphUpdate update, BackendOptions options) {
     Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
-    if (layout.isEmpty() || !sameRoles(layout.get(), update.roleKeys())) {
+    if (layout.isEmpty() || !layout.get().hasRoles(update.roleKeys())) {
       return Optional.empty();
     }
     return DeltaWriter.fast(options.tableName(), update, layout.get(), NAMES.groups(update.groupIds()));
@@ -137,9 +137,6 @@ public final class NftablesBackend implements Backend {
     return LAYOUTS.get(artifact.primary());
   }
 
-  private static boolean sameRoles(SetLayout layout, Collection<String> keys) {
-    return layout.roleKeys() == keys || layout.roleKeys().equals(keys);
-  }
 
   private Delta delta(BackendOptions options, DeltaWriter.Result r) throws BackendException {
     java.util.SortedMap<String, String> files = new java.util.TreeMap<>();

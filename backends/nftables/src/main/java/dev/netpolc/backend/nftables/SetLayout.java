@@ -24,6 +24,8 @@ final class SetLayout {
   private final ImmutableMap<String, Integer> sharers;
   private final ImmutableMap<String, Long> fingerprints;
   private final Map<Long, List<String>> byFingerprint = new HashMap<>();
+  /** The last other instance of the same role keys seen (a memo: the answer never depends on it). */
+  private volatile Collection<String> verified;
 
   /**
    * @param roleKeys     the role keys of the graph ({@code SetRoles.keys()})
@@ -40,9 +42,19 @@ final class SetLayout {
     fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
   }
 
-  /** The role keys of the graph the ruleset was emitted from. */
-  ImmutableSortedSet<String> roleKeys() {
-    return roleKeys;
+  /**
+   * True when {@code keys} are the role keys of the graph the ruleset was emitted from. A session
+   * hands the same instance to each update, so the (linear) comparison runs once per instance.
+   */
+  boolean hasRoles(Collection<String> keys) {
+    if (keys == roleKeys || keys == verified) {
+      return true;
+    }
+    if (!roleKeys.equals(keys)) {
+      return false;
+    }
+    verified = keys;
+    return true;
   }
 
   /** The set (hash part) holding {@code role}'s addresses of one family, if it has one. */
