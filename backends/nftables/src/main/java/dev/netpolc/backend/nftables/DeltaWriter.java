@@ -6,12 +6,16 @@ import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -112,25 +116,72 @@ final class DeltaWriter {
     return new Result(sb.toString(), cut, false);
   }
 
-  /** The fast path: the element changes of an incremental {@code update}. */
-  static Result fast(String table, GraphUpdate update, Map<String, String> roleHashes,
-      Map<String, String> groupHashes) {
+  /** One family's part of a role's {@link GraphUpdate.SetChange}: CIDRs as printed. */
+  private record FamilyChange(List<String> removed, List<String> added) {}
+
+  /**
+   * The fast path: the element changes of an incremental {@code update} on the ruleset whose
+   * peer sets {@code layout} describes; empty when the update changes which roles share a set
+   * (a shared set whose roles do not all receive the same change, or a set whose content
+   * becomes equal to another's), so that only a full recompile gives the ruleset's new shape.
+   */
+  static Optional<Result> fast(String table, GraphUpdate update, SetLayout layout, Map<String, String> groupHashes) {
     String t = "inet " + table;
     StringBuilder sb = header(table);
     Set<Cidr> cut = new TreeSet<>();
     List<String[]> adds = new ArrayList<>();
+    Map<String, FamilyChange> bySet = new TreeMap<>();
+    Map<String, Integer> receivers = new HashMap<>();
+    Map<String, Long> fingerprints = new HashMap<>();
     for (GraphUpdate.SetChange c : update.setChanges()) {
-      String h = Objects.requireNonNull(roleHashes.get(c.role()), c.role());
       for (boolean v6 : new boolean[] {false, true}) {
-        String name = RulesetWriter.addressSetName(h, v6);
-        List<String> del = c.removed().stream().filter(x -> x.v6() == v6).map(RulesetWriter::cidr).toList();
-        List<String> add = c.added().stream().filter(x -> x.v6() == v6).map(RulesetWriter::cidr).toList();
-        element(sb, "delete", t, name, del);
-        if (!add.isEmpty()) {
-          adds.add(new String[] {name, String.join(", ", add)});
+        List<Cidr> del = c.removed().stream().filter(x -> x.v6() == v6).toList();
+        List<Cidr> add = c.added().stream().filter(x -> x.v6() == v6).toList();
+        if (del.isEmpty() && add.isEmpty()) {
+          continue;
+        }
+        Optional<String> set = layout.set(c.role(), v6);
+        if (set.isEmpty()) {
+          return Optional.empty();
+        }
+        FamilyChange change = new FamilyChange(del.stream().map(RulesetWriter::cidr).toList(),
+            add.stream().map(RulesetWriter::cidr).toList());
+        FamilyChange other = bySet.putIfAbsent(set.get(), change);
+        if (other != null && !other.equals(change)) {
+          return Optional.empty(); // the roles sharing the set part ways
+        }
+        if (receivers.merge(set.get(), 1, Integer::sum) == 1) {
+          fingerprints.put(set.get(), layout.fingerprint(set.get()) - SetLayout.fingerprint(del)
+              + SetLayout.fingerprint(add));
         }
       }
       cut.addAll(AddressSet.ofCidrs(c.removed()).difference(AddressSet.ofCidrs(c.added())).cidrs());
+    }
+    Set<Long> seen = new HashSet<>();
+    for (Map.Entry<String, FamilyChange> e : bySet.entrySet()) {
+      String set = e.getKey();
+      if (receivers.get(set) != layout.sharers(set)) {
+        return Optional.empty(); // some roles of the set change, others do not
+      }
+      long fp = fingerprints.get(set);
+      if (!seen.add(fp)) {
+        return Optional.empty(); // two changed sets may become equal
+      }
+      for (String same : layout.withFingerprint(fp)) {
+        if (!bySet.containsKey(same)) {
+          return Optional.empty(); // may become equal to an unchanged set
+        }
+      }
+      element(sb, "delete", t, set, hosts(e.getValue().removed(), true));
+      element(sb, "delete", t, RulesetWriter.prefixSetName(set), hosts(e.getValue().removed(), false));
+      List<String> addHosts = hosts(e.getValue().added(), true);
+      List<String> addPrefixes = hosts(e.getValue().added(), false);
+      if (!addHosts.isEmpty()) {
+        adds.add(new String[] {set, String.join(", ", addHosts)});
+      }
+      if (!addPrefixes.isEmpty()) {
+        adds.add(new String[] {RulesetWriter.prefixSetName(set), String.join(", ", addPrefixes)});
+      }
     }
     boolean nodePairs = update.node().isEmpty() && update.semantics().allowNodeToLocalPods();
     for (GraphUpdate.MemberChange m : update.memberChanges()) {
@@ -172,7 +223,12 @@ final class DeltaWriter {
     for (String[] a : adds) {
       element(sb, "add", t, a[0], List.of(a[1]));
     }
-    return new Result(sb.toString(), cut, false);
+    return Optional.of(new Result(sb.toString(), cut, false));
+  }
+
+  /** The single addresses ({@code hosts}) or the prefixes of CIDRs as printed. */
+  private static List<String> hosts(List<String> printed, boolean hosts) {
+    return printed.stream().filter(x -> (x.indexOf('/') < 0) == hosts).toList();
   }
 
   private static StringBuilder header(String table) {

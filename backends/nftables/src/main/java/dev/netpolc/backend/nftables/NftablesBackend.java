@@ -16,6 +16,7 @@ import dev.netpolc.backend.nftables.sim.NftSyntaxException;
 import dev.netpolc.backend.nftables.sim.Ruleset;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.ir.RuleGraph;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * The nftables backend: one {@code nft -f} script that atomically replaces table
  * {@code inet <table>} (and nothing else) with verdict maps dispatching each local pod address
- * to its group's chains, shared interval sets for peers and ports, and one nft rule per IR rule
- * and address family. Read back with {@link NftParser} and simulated with {@link NftSimulator}.
+ * to its group's chains, shared sets for peers (addresses in hash sets, prefixes in interval
+ * sets) and ports, and nft rules per IR rule and address family. Read back with
+ * {@link NftParser} and simulated with {@link NftSimulator}.
  *
  * <pre>{@code
  * Backend nft = new NftablesBackend();
@@ -45,8 +47,10 @@ public final class NftablesBackend implements Backend {
   public static final String DELTA_FILE = "netpolc-delta.nft";
   /** The delta's optional conntrack script (option {@code conntrack=true}). */
   public static final String CONNTRACK_FILE = "conntrack.sh";
-  /** Names derived from the last update's role keys and group ids: reused while they are the same. */
+  /** Names derived from the last update's group ids: reused while they are the same. */
   private static final NameCache NAMES = new NameCache();
+  /** The peer-set layouts of recently emitted rulesets, for the incremental fast path. */
+  private static final LayoutCache LAYOUTS = new LayoutCache();
 
   @Override
   public String name() {
@@ -75,7 +79,9 @@ public final class NftablesBackend implements Backend {
       }
     }
     String priority = priority(options);
-    String text = new RulesetWriter(graph, options, priority).write();
+    RulesetWriter writer = new RulesetWriter(graph, options, priority);
+    String text = writer.write();
+    LAYOUTS.put(text, writer.layout());
     return Artifact.of(NAME, options.tableName() + ".nft", text);
   }
 
@@ -100,7 +106,9 @@ public final class NftablesBackend implements Backend {
   /**
    * The delta of one session batch: for an incremental update only {@code add element} and
    * {@code delete element} statements, computed from the update's changes without rendering
-   * either ruleset; otherwise {@link #delta(Artifact, RuleGraph, BackendOptions)}.
+   * either ruleset; otherwise, or when the update changes which roles share a peer set, or when
+   * {@code previous} is not a ruleset this JVM emitted recently (its set layout is unknown),
+   * {@link #delta(Artifact, RuleGraph, BackendOptions)}.
    */
   @Override
   public Delta update(Artifact previous, GraphUpdate update, BackendOptions options) throws BackendException {
@@ -111,9 +119,24 @@ public final class NftablesBackend implements Backend {
     checkTableName(options.tableName());
     priority(options);
     conntrack(options);
-    return delta(options, DeltaWriter.fast(options.tableName(), update, NAMES.roles(update.roleKeys()),
-        NAMES.groups(update.groupIds())));
+    Optional<DeltaWriter.Result> r = fast(previous, update, options);
+    return r.isPresent() ? delta(options, r.get()) : delta(previous, update.next(), options);
   }
+
+  /** The fast path's delta of an incremental {@code update}, when it applies (see {@link #update}). */
+  static Optional<DeltaWriter.Result> fast(Artifact previous, GraphUpdate update, BackendOptions options) {
+    Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
+    if (layout.isEmpty() || !layout.get().hasRoles(update.roleKeys())) {
+      return Optional.empty();
+    }
+    return DeltaWriter.fast(options.tableName(), update, layout.get(), NAMES.groups(update.groupIds()));
+  }
+
+  /** The peer-set layout of {@code artifact}, when this JVM emitted it recently. */
+  static Optional<SetLayout> layout(Artifact artifact) {
+    return LAYOUTS.get(artifact.primary());
+  }
+
 
   private Delta delta(BackendOptions options, DeltaWriter.Result r) throws BackendException {
     java.util.SortedMap<String, String> files = new java.util.TreeMap<>();

@@ -17,6 +17,7 @@ import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,13 @@ import java.util.stream.Collectors;
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
  * for the layout). One instance per emit; not thread-safe. Three passes: collect the sets every
  * rule needs, name them by hash, then print. Peer sets are keyed by their role ({@link SetRoles}:
- * the policy rules they implement), not by content, so a set keeps its name when pods come and
- * go and an incremental update only adds and deletes its elements ({@link DeltaWriter}); port
- * sets are keyed by content and the rules using them.
+ * the policy rules they implement); roles with equal content (per family) share one set, named
+ * after the smallest role key of them, so a set keeps its name when pods come and go and an
+ * incremental update only adds and deletes its elements ({@link DeltaWriter}, which reads the
+ * sharing from {@link #layout()}). Each peer set is two nft sets: single addresses in a hash set
+ * ({@code a_<hash>_4}), prefixes in an interval set ({@code a_<hash>_4n}), both always declared
+ * (maybe empty) so that an update never needs a new set or rule. Port sets are keyed by content
+ * and the rules using them.
  */
 final class RulesetWriter {
   private static final String TAB = "\t";
@@ -52,6 +57,11 @@ final class RulesetWriter {
   private Map<String, String> groupHashes = Map.of();
   private SetRoles roles;
   private Map<String, String> roleHashes = Map.of();
+  /** Peer-set key ({@code a4:role} or {@code a6:role}) → its addresses. */
+  private final Map<String, List<Cidr>> peerCidrs = new TreeMap<>();
+  /** Peer-set name (hash part) → the key of the role it is named after (the smallest sharing it). */
+  private final TreeMap<String, String> peerSetRoles = new TreeMap<>();
+  private SetLayout layout;
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
     this.graph = graph;
@@ -131,8 +141,7 @@ final class RulesetWriter {
       }
       boolean v6Family = fam.get(0).v6();
       String key = (v6Family ? "a6:" : "a4:") + roles.key(r);
-      setElements.computeIfAbsent(key, k -> fam.stream().map(RulesetWriter::cidr).toList());
-      setTypes.putIfAbsent(key, v6Family ? "type ipv6_addr" : "type ipv4_addr");
+      peerCidrs.putIfAbsent(key, fam);
       out.add(Optional.of(key));
     }
     return out;
@@ -176,21 +185,45 @@ final class RulesetWriter {
     }
     Map<String, String> portHashes = NftNames.hashes(portKeys);
     Map<String, String> names = new LinkedHashMap<>();
+    // Keys in sorted order: the first key of each content names the set all of them share.
+    Map<List<Cidr>, String> byContent = new HashMap<>();
+    Map<String, Integer> sharers = new HashMap<>();
     for (String key : setOrigins.keySet()) {
-      if (key.startsWith("a4:")) {
-        names.put(key, addressSetName(roleHashes.get(key.substring(3)), false));
-      } else if (key.startsWith("a6:")) {
-        names.put(key, addressSetName(roleHashes.get(key.substring(3)), true));
-      } else {
+      if (key.startsWith("p:")) {
         names.put(key, "p_" + portHashes.get(portIdentity(key)));
+        continue;
       }
+      String owner = byContent.computeIfAbsent(peerCidrs.get(key), c -> key);
+      String name = addressSetName(roleHashes.get(owner.substring(3)), key.startsWith("a6:"));
+      names.put(key, name);
+      peerSetRoles.putIfAbsent(name, owner);
+      sharers.merge(name, 1, Integer::sum);
     }
     setNames = names;
+    Map<String, String> roleSets = new HashMap<>();
+    names.forEach((key, name) -> {
+      if (!key.startsWith("p:")) {
+        roleSets.put(key, name);
+      }
+    });
+    Map<String, Long> fingerprints = new HashMap<>();
+    peerSetRoles.forEach((name, owner) -> fingerprints.put(name, SetLayout.fingerprint(peerCidrs.get(owner))));
+    layout = new SetLayout(roles.keys(), roleSets, sharers, fingerprints);
   }
 
-  /** The name of a peer set from the hash of its role key. */
+  /** The name of a peer set's hash part (single addresses) from the hash of its role key. */
   static String addressSetName(String roleHash, boolean v6) {
     return "a_" + roleHash + (v6 ? "_6" : "_4");
+  }
+
+  /** The name of the interval part (prefixes) of the peer set whose hash part is {@code hashPart}. */
+  static String prefixSetName(String hashPart) {
+    return hashPart + "n";
+  }
+
+  /** Which set each role's peers are in, and the sets' fingerprints; after {@link #write()}. */
+  SetLayout layout() {
+    return layout;
   }
 
   /** A port set is named after its content and its users (its comment), so both fix its declaration. */
@@ -199,11 +232,26 @@ final class RulesetWriter {
   }
 
   private void writeSets(StringBuilder sb) {
-    TreeMap<String, String> byName = new TreeMap<>();
-    setNames.forEach((key, name) -> byName.put(name, key));
-    byName.forEach((name, key) -> writeSet(sb, "set", name, List.of(setTypes.get(key), "flags interval"),
-        key.startsWith("p:") ? String.join(", ", setOrigins.get(key)) : roleComment(key.substring(3)),
-        setElements.get(key)));
+    TreeMap<String, Runnable> byName = new TreeMap<>();
+    setNames.forEach((key, name) -> {
+      if (key.startsWith("p:")) {
+        byName.put(name, () -> writeSet(sb, "set", name, List.of(setTypes.get(key), "flags interval"),
+            String.join(", ", setOrigins.get(key)), setElements.get(key)));
+      }
+    });
+    peerSetRoles.forEach((name, owner) -> {
+      String type = owner.startsWith("a6:") ? "type ipv6_addr" : "type ipv4_addr";
+      String comment = roleComment(owner.substring(3));
+      List<String> hosts = new ArrayList<>();
+      List<String> prefixes = new ArrayList<>();
+      for (Cidr c : peerCidrs.get(owner)) {
+        (isHost(c) ? hosts : prefixes).add(cidr(c));
+      }
+      byName.put(name, () -> writeSet(sb, "set", name, List.of(type), comment, hosts));
+      byName.put(prefixSetName(name), () -> writeSet(sb, "set", prefixSetName(name), List.of(type, "flags interval"),
+          comment, prefixes));
+    });
+    byName.values().forEach(Runnable::run);
   }
 
   /** A peer set's comment: the policy rules of its role (the role key without any content suffix). */
@@ -539,9 +587,14 @@ final class RulesetWriter {
         continue;
       }
       Optional<String> key = keys.get(i++);
-      String addr = key.isEmpty() ? "meta nfproto " + (v6 ? "ipv6" : "ipv4")
-          : (v6 ? "ip6 " : "ip ") + peerField + " @" + setNames.get(key.get());
-      out.add(join(addr, ports));
+      if (key.isEmpty()) {
+        out.add(join("meta nfproto " + (v6 ? "ipv6" : "ipv4"), ports));
+        continue;
+      }
+      String set = setNames.get(key.get());
+      String field = (v6 ? "ip6 " : "ip ") + peerField + " @";
+      out.add(join(field + set, ports));
+      out.add(join(field + prefixSetName(set), ports));
     }
     return out;
   }
@@ -597,6 +650,11 @@ final class RulesetWriter {
 
   private static boolean isFull(List<Cidr> cidrs) {
     return cidrs.size() == 1 && cidrs.get(0).prefix() == 0;
+  }
+
+  /** True for a single address (it goes to a peer set's hash part). */
+  static boolean isHost(Cidr c) {
+    return c.prefix() == c.address().bits();
   }
 
   /** A CIDR as nft prints it: a bare address for a single host. */

@@ -28,6 +28,8 @@ import dev.netpolc.compiler.incremental.CompilerSession;
 import dev.netpolc.compiler.incremental.GraphUpdate;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.PolicyRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,34 +42,120 @@ import org.junit.jupiter.api.Test;
  * the simulator to the ruleset installed before it, gives exactly the sets, maps and chains of
  * the full ruleset of the session's graph, and that ruleset decides every probe as the reference
  * evaluator does on the changed cluster (so the session's graph decides like a fresh compile).
+ * The generated clusters must exercise peer sets shared by several roles, peer sets with both
+ * a hash part (addresses) and an interval part (prefixes), and fast-path deltas on both.
  */
 class IncrementalDeltaPropertyTest {
   private static final int EXAMPLES = 60;
+  private static final int SHARED_EXAMPLES = 40;
   private static final int STEPS = 6;
   private final NftablesBackend nft = new NftablesBackend();
 
+  /** What the run exercised, over all examples. */
+  private static final class Coverage {
+    int incremental;
+    int recompiled;
+    /** Incremental updates the fast path rendered (the others changed the sharing of a set). */
+    int fastPath;
+    /** Fast-path deltas that change a set shared by several roles. */
+    int fastOnShared;
+    /** Fast-path deltas that add or delete a prefix (interval part). */
+    int fastOnPrefixes;
+    /** Emitted rulesets with a peer set. */
+    int withPeerSet;
+    /** Emitted rulesets with a set shared by several roles. */
+    int withSharedSet;
+    /** Emitted rulesets with a peer set holding both addresses and prefixes. */
+    int withSplitSet;
+    int emits;
+
+    @Override
+    public String toString() {
+      return "emits " + emits + " (peer sets " + withPeerSet + ", shared " + withSharedSet + ", split " + withSplitSet
+          + "), incremental " + incremental + " (fast " + fastPath + ", on shared sets " + fastOnShared
+          + ", on prefixes " + fastOnPrefixes + "), recompiled " + recompiled;
+    }
+  }
+
   @Test
   void deltasReachTheFullRulesetAndDecideLikeTheReference() {
-    int[] fast = new int[2];
+    Coverage cov = new Coverage();
     qt().withExamples(EXAMPLES).forAll(ClusterGen.clusters(), longs().all(), booleans().all())
         .checkAssert((c, seed, perNode) -> {
           Optional<String> node = perNode && !c.nodes().isEmpty() ? Optional.of(c.nodes().get(0).name())
               : Optional.empty();
           CompileOptions o = node.map(CompileOptions.DEFAULTS::withNode).orElse(CompileOptions.DEFAULTS);
-          run(c, o, new Random(seed), fast);
+          run(seed % 2 == 0 ? withMirrors(c) : c, o, new Random(seed), cov);
         });
-    // The generator is biased to pod events that keep groups: the fast path must be exercised.
-    assertThat(fast[0]).as("incremental updates of %s", fast[0] + fast[1]).isGreaterThan(fast[1] / 4);
+    System.out.println("coverage " + cov);
+    // The generator is biased to pod events that keep groups: the fast path must be exercised,
+    // also on shared sets and on prefixes, and the full path must cope with sharing that changes.
+    assertThat(cov.incremental).as("incremental updates of %s", cov.incremental + cov.recompiled)
+        .isGreaterThan(cov.recompiled / 4);
+    assertThat(cov.fastPath).as("fast-path deltas of %s incremental updates", cov.incremental)
+        .isGreaterThan(cov.incremental / 2);
   }
 
-  private void run(Cluster c, CompileOptions o, Random r, int[] fast) {
+  @Test
+  void sharedSetsTakeTheFastPathOnlyWhileTheSharingHolds() {
+    Coverage cov = new Coverage();
+    qt().withExamples(SHARED_EXAMPLES).forAll(longs().all()).checkAssert(seed ->
+        run(SharedPeersClusters.of(seed), CompileOptions.DEFAULTS, new Random(seed), cov));
+    System.out.println("coverage " + cov);
+    assertThat(cov.withSharedSet).as("rulesets with a shared set, of %s with peer sets", cov.withPeerSet)
+        .isGreaterThan(cov.withPeerSet / 2);
+    assertThat(cov.withSplitSet).as("rulesets with addresses and prefixes in one set, of %s with peer sets",
+        cov.withPeerSet).isGreaterThan(cov.withPeerSet / 4);
+    assertThat(cov.fastOnShared).as("fast-path deltas on a shared set, of %s", cov.fastPath).isGreaterThan(0);
+    assertThat(cov.fastOnPrefixes).as("fast-path deltas on prefixes").isGreaterThan(0);
+    assertThat(cov.incremental - cov.fastPath).as("incremental updates that change the sharing, of %s",
+        cov.incremental).isGreaterThan(0);
+    assertThat(cov.fastPath).as("fast-path deltas of %s incremental updates", cov.incremental)
+        .isGreaterThan(cov.incremental / 2);
+  }
+
+  /**
+   * {@code c} plus, for each policy with isolating ingress rules with peers, a policy whose egress
+   * rules have the same peers for the same pods: roles of equal content, which share a set.
+   */
+  static Cluster withMirrors(Cluster c) {
+    List<NetworkPolicy> all = new ArrayList<>(c.policies());
+    for (NetworkPolicy p : c.policies()) {
+      List<PolicyRule> rules = p.isolatesIngress()
+          ? p.ingress().stream().filter(r -> !r.peers().isEmpty()).toList() : List.of();
+      if (!rules.isEmpty()) {
+        all.add(NetworkPolicy.of(p.namespace(), p.name() + "-mirror", p.podSelector(), List.of("Egress"), List.of(),
+            rules));
+      }
+    }
+    return c.withPolicies(all);
+  }
+
+  private void run(Cluster c, CompileOptions o, Random r, Coverage cov) {
     BackendOptions opts = BackendOptions.DEFAULTS;
     CompilerSession s = new Compiler().session(c, o);
     Artifact installed = emit(s, opts);
+    SetLayout layout = layout(cov, installed, parse(installed));
     for (int step = 0; step < STEPS; step++) {
       ClusterChange change = ChangeGen.next(s.cluster(), r, step);
       GraphUpdate u = s.apply(List.of(change));
-      fast[u.incremental() ? 0 : 1]++;
+      if (u.incremental()) {
+        cov.incremental++;
+        Optional<DeltaWriter.Result> f = NftablesBackend.fast(installed, u, opts);
+        if (f.isPresent()) {
+          cov.fastPath++;
+          String text = f.get().nft();
+          SetLayout shared = layout;
+          if (shared.sets().stream().anyMatch(set -> shared.sharers(set) > 1 && text.contains(" " + set + " {"))) {
+            cov.fastOnShared++;
+          }
+          if (text.lines().anyMatch(l -> l.contains("n {") && l.contains("/"))) {
+            cov.fastOnPrefixes++;
+          }
+        }
+      } else {
+        cov.recompiled++;
+      }
       Delta d = update(installed, u, opts);
       Artifact full = emit(s, opts);
       String where = "step " + step + " " + change + " (" + (u.incremental() ? "incremental" : u.fallbackReason())
@@ -88,7 +176,29 @@ class IncrementalDeltaPropertyTest {
         throw new AssertionError(rep.first().get(0).toText() + where);
       }
       installed = full;
+      layout = layout(cov, full, expected);
     }
+  }
+
+  /** The peer-set layout of the emitted ruleset {@code a} ({@code parsed}), counting what it exercises. */
+  private static SetLayout layout(Coverage cov, Artifact a, Ruleset parsed) {
+    SetLayout l = NftablesBackend.layout(a).orElseThrow();
+    cov.emits++;
+    if (!l.sets().isEmpty()) {
+      cov.withPeerSet++;
+    }
+    if (l.sets().stream().anyMatch(set -> l.sharers(set) > 1)) {
+      cov.withSharedSet++;
+    }
+    Table t = parsed.tables().get(0);
+    for (String set : l.sets()) {
+      if (!t.set(set).orElseThrow().elements().isEmpty()
+          && !t.set(RulesetWriter.prefixSetName(set)).orElseThrow().elements().isEmpty()) {
+        cov.withSplitSet++;
+        break;
+      }
+    }
+    return l;
   }
 
   private Artifact emit(CompilerSession s, BackendOptions opts) {

@@ -1,0 +1,114 @@
+package dev.netpolc.backend.nftables;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedSet;
+import dev.netpolc.model.Cidr;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How one emitted ruleset stores its peer sets: which set holds each role's addresses (roles
+ * with equal content share a set), how many roles share each set, and a fingerprint of each
+ * set's content. The incremental fast path ({@link DeltaWriter#fast}) needs it to know that an
+ * update keeps the sharing exactly as a full compile of the new graph would have it.
+ *
+ * <p>Immutable; built by {@link RulesetWriter} and kept per emitted artifact in {@link LayoutCache}.
+ */
+final class SetLayout {
+  private final ImmutableSortedSet<String> roleKeys;
+  private final ImmutableMap<String, String> roleSets;
+  private final ImmutableMap<String, Integer> sharers;
+  private final ImmutableMap<String, Long> fingerprints;
+  private final Map<Long, List<String>> byFingerprint = new HashMap<>();
+  /** The last other instance of the same role keys seen (a memo: the answer never depends on it). */
+  private volatile Collection<String> verified;
+
+  /**
+   * @param roleKeys     the role keys of the graph ({@code SetRoles.keys()})
+   * @param roleSets     {@code a4:<role>} or {@code a6:<role>} → the name of its set (hash part)
+   * @param sharers      set name → the number of role keys using it
+   * @param fingerprints set name → {@link #fingerprint(Collection)} of its addresses
+   */
+  SetLayout(ImmutableSortedSet<String> roleKeys, Map<String, String> roleSets, Map<String, Integer> sharers,
+      Map<String, Long> fingerprints) {
+    this.roleKeys = roleKeys;
+    this.roleSets = ImmutableMap.copyOf(roleSets);
+    this.sharers = ImmutableMap.copyOf(sharers);
+    this.fingerprints = ImmutableMap.copyOf(fingerprints);
+    fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
+  }
+
+  /**
+   * True when {@code keys} are the role keys of the graph the ruleset was emitted from. A session
+   * hands the same instance to each update, so the (linear) comparison runs once per instance.
+   */
+  boolean hasRoles(Collection<String> keys) {
+    if (keys == roleKeys || keys == verified) {
+      return true;
+    }
+    if (!roleKeys.equals(keys)) {
+      return false;
+    }
+    verified = keys;
+    return true;
+  }
+
+  /** The set (hash part) holding {@code role}'s addresses of one family, if it has one. */
+  Optional<String> set(String role, boolean v6) {
+    return Optional.ofNullable(roleSets.get((v6 ? "a6:" : "a4:") + role));
+  }
+
+  /** The number of role keys sharing set {@code name}. */
+  int sharers(String name) {
+    return sharers.getOrDefault(name, 0);
+  }
+
+  /** The fingerprint of set {@code name}'s content. */
+  long fingerprint(String name) {
+    return fingerprints.get(name);
+  }
+
+  /** The sets whose fingerprint is {@code fp}. */
+  List<String> withFingerprint(long fp) {
+    return byFingerprint.getOrDefault(fp, List.of());
+  }
+
+  /** The names of the peer sets (hash parts), sorted. */
+  java.util.SortedSet<String> sets() {
+    return new java.util.TreeSet<>(fingerprints.keySet());
+  }
+
+  /**
+   * A 64-bit fingerprint of a set of CIDRs: the sum of a hash of each, so that it follows element
+   * additions and deletions. Equal sets have equal fingerprints; unequal sets rarely do, and then
+   * the fast path only falls back to the full diff.
+   */
+  static long fingerprint(Collection<Cidr> cidrs) {
+    long sum = 0;
+    for (Cidr c : cidrs) {
+      sum += hash(c);
+    }
+    return sum;
+  }
+
+  /** A well-mixed 64-bit hash of one CIDR (family, address bits, prefix length). */
+  static long hash(Cidr c) {
+    long h = mix(c.address().hi() ^ (c.v6() ? 0x9e3779b97f4a7c15L : 0));
+    h = mix(h ^ c.address().lo());
+    return mix(h ^ c.prefix());
+  }
+
+  /** The finaliser of MurmurHash3 (64-bit). */
+  private static long mix(long x) {
+    long h = x;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+}
