@@ -60,9 +60,20 @@ public final class GraphBuilder {
     this.options = options;
     // A canonical policy order (NetworkPolicy rules are additive, so order has no meaning):
     // the graph, and every artifact emitted from it, must not depend on the order of inputs.
-    List<NetworkPolicy> sorted = new ArrayList<>(cluster.policies());
-    sorted.sort(Comparator.comparing(NetworkPolicy::namespace).thenComparing(NetworkPolicy::name)
-        .thenComparing(NetworkPolicy::position));
+    // Sorted by namespace, then name, then position: bucketed by namespace first, so that the
+    // comparator chain only runs within a namespace.
+    Map<String, List<NetworkPolicy>> byNs = new HashMap<>();
+    for (NetworkPolicy p : cluster.policies()) {
+      byNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p);
+    }
+    List<String> namespaces = new ArrayList<>(byNs.keySet());
+    namespaces.sort(null);
+    List<NetworkPolicy> sorted = new ArrayList<>(cluster.policies().size());
+    for (String ns : namespaces) {
+      List<NetworkPolicy> bucket = byNs.get(ns);
+      bucket.sort(Comparator.comparing(NetworkPolicy::name).thenComparing(NetworkPolicy::position));
+      sorted.addAll(bucket);
+    }
     this.policies = sorted;
     this.isolatesIngress = new boolean[sorted.size()];
     this.isolatesEgress = new boolean[sorted.size()];

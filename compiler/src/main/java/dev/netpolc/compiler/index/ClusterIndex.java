@@ -2,7 +2,6 @@ package dev.netpolc.compiler.index;
 
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.compiler.SemanticsOptions;
-import dev.netpolc.compiler.ir.AddressArrays;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.ContainerPort;
 import dev.netpolc.model.IpAddress;
@@ -283,60 +282,39 @@ public final class ClusterIndex {
 
   /**
    * Which pod owns each address (an address held by several pods, invalid on a real cluster,
-   * belongs to the first by key) and the set of all addresses, on sorted primitive arrays: the
-   * map from address to owner is only built when some address repeats.
+   * belongs to the first by key) and the set of all addresses, in primitive hash tables: the map
+   * from address to owner is only built when some address repeats.
    */
   private static final class Ownership {
     /** Pods that lose an address to an earlier pod: their own addresses. Usually empty. */
     final Map<Integer, ImmutableList<IpAddress>> owned = new HashMap<>();
-    private final long[] v4; // sorted, distinct
-    private final long[] v6hi; // with v6lo: sorted pairs (duplicates kept)
-    private final long[] v6lo;
-    private final int n6;
+    private final AddressTable v4;
+    private final AddressTable v6;
 
     Ownership(List<Pod> pods) {
-      int total = 0;
-      for (Pod p : pods) {
-        total += p.ips().size();
-      }
-      long[] four = new long[total];
       int n4 = 0;
-      long[] hi = new long[0];
-      long[] lo = new long[0];
       int n6 = 0;
-      for (Pod p : pods) {
-        for (IpAddress ip : p.ips()) {
-          if (ip.v6()) {
-            if (hi.length == 0) {
-              hi = new long[total];
-              lo = new long[total];
-            }
-            hi[n6] = ip.hi();
-            lo[n6++] = ip.lo();
+      for (int i = 0; i < pods.size(); i++) {
+        List<IpAddress> ips = pods.get(i).ips();
+        for (int k = 0; k < ips.size(); k++) {
+          if (ips.get(k).v6()) {
+            n6++;
           } else {
-            four[n4++] = ip.lo();
+            n4++;
           }
         }
       }
-      Arrays.sort(four, 0, n4);
-      AddressArrays.sort(hi, lo, n6);
-      this.v6hi = hi;
-      this.v6lo = lo;
-      this.n6 = n6;
-      // Addresses held twice (by two pods, or listed twice by one) are the only ones whose
+      this.v4 = new AddressTable(n4);
+      this.v6 = new AddressTable(n6);
+      // An address held twice (by two pods, or listed twice by one) is the only case where the
       // owner must be looked up.
       boolean repeated = false;
-      int d = 0;
-      for (int i = 0; i < n4; i++) {
-        if (d > 0 && four[d - 1] == four[i]) {
-          repeated = true;
-        } else {
-          four[d++] = four[i];
+      for (int i = 0; i < pods.size(); i++) {
+        List<IpAddress> ips = pods.get(i).ips();
+        for (int k = 0; k < ips.size(); k++) {
+          IpAddress ip = ips.get(k);
+          repeated |= !(ip.v6() ? v6 : v4).add(ip.hi(), ip.lo());
         }
-      }
-      this.v4 = Arrays.copyOf(four, d);
-      for (int i = 1; i < n6 && !repeated; i++) {
-        repeated = hi[i] == hi[i - 1] && lo[i] == lo[i - 1];
       }
       if (repeated) {
         assignRepeated(pods);
@@ -366,8 +344,53 @@ public final class ClusterIndex {
     }
 
     boolean contains(IpAddress ip) {
-      return ip.v6() ? AddressArrays.search(v6hi, v6lo, n6, ip.hi(), ip.lo()) >= 0
-          : Arrays.binarySearch(v4, ip.lo()) >= 0;
+      return (ip.v6() ? v6 : v4).contains(ip.hi(), ip.lo());
+    }
+  }
+
+  /** A set of 128-bit values (an address's two halves), open addressing on primitive arrays. */
+  private static final class AddressTable {
+    private final long[] hi;
+    private final long[] lo;
+    private final boolean[] used;
+    private final int mask;
+
+    AddressTable(int expected) {
+      int size = Integer.highestOneBit(Math.max(8, expected) * 2 - 1) * 2;
+      hi = new long[size];
+      lo = new long[size];
+      used = new boolean[size];
+      mask = size - 1;
+    }
+
+    /** Adds the value; false when it was already there. */
+    boolean add(long h, long l) {
+      int i = slot(h, l);
+      while (used[i]) {
+        if (hi[i] == h && lo[i] == l) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      used[i] = true;
+      hi[i] = h;
+      lo[i] = l;
+      return true;
+    }
+
+    boolean contains(long h, long l) {
+      for (int i = slot(h, l); used[i]; i = (i + 1) & mask) {
+        if (hi[i] == h && lo[i] == l) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private int slot(long h, long l) {
+      long x = h * 0x9E3779B97F4A7C15L ^ l;
+      x = (x ^ (x >>> 32)) * 0xBF58476D1CE4E5B9L;
+      return (int) (x ^ (x >>> 29)) & mask;
     }
   }
 
