@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The inventory indexed for selector resolution. Only <em>policy pods</em> are indexed: pods
@@ -32,6 +33,8 @@ public final class ClusterIndex {
   /** Namespaces with at most this many pods are resolved by matching each pod, without an index. */
   private static final int SCAN_LIMIT = 48;
   private static final int[] NONE = new int[0];
+  /** From this many policy pods on, independent parts of the index are built on several cores. */
+  private static final int PARALLEL_FROM = 20_000;
 
   private final Cluster cluster;
   private final ImmutableList<Pod> pods;
@@ -43,7 +46,7 @@ public final class ClusterIndex {
   private ImmutableList<Namespace> namespaces;
   private LabelIndex namespaceLabels;
   private Map<String, int[]> podsByPortName;
-  private Ownership ownership;
+  private CompletableFuture<Ownership> ownership;
 
   /** Indexes the policy pods and namespaces of {@code cluster}. */
   public ClusterIndex(Cluster cluster, SemanticsOptions options) {
@@ -72,9 +75,16 @@ public final class ClusterIndex {
       Map<String, String> sortKeys = new HashMap<>(names.size() * 2);
       names.forEach(n -> sortKeys.put(n, n + "/"));
       names.sort(Comparator.comparing(sortKeys::get));
+      // Stable: of pods with one key, the first read wins. Buckets are independent, so a large
+      // cluster sorts them on every core.
+      Comparator<Pod> byName = (a, b) -> a.name().compareTo(b.name());
+      if (policyPods.size() >= PARALLEL_FROM) {
+        names.parallelStream().forEach(ns -> byNs.get(ns).sort(byName));
+      } else {
+        names.forEach(ns -> byNs.get(ns).sort(byName));
+      }
       for (String ns : names) {
         List<Pod> bucket = byNs.get(ns);
-        bucket.sort(Comparator.comparing(Pod::name)); // stable: of pods with one key, the first read wins
         int start = sorted.size();
         for (Pod p : bucket) {
           if (sorted.size() == start || !sorted.get(sorted.size() - 1).name().equals(p.name())) {
@@ -107,6 +117,9 @@ public final class ClusterIndex {
       ids.forEach((ns, list) -> podsByNamespace.put(ns, list.toArray()));
     }
     this.pods = ImmutableList.copyOf(sorted);
+    // Address ownership is needed by every build, but not right away: on a large cluster it is
+    // computed on another core while the caller matches policies.
+    this.ownership = pods.size() >= PARALLEL_FROM ? CompletableFuture.supplyAsync(() -> new Ownership(pods)) : null;
   }
 
   /** The policy pods, in pod-key order; a pod's id is its index. */
@@ -275,9 +288,9 @@ public final class ClusterIndex {
 
   private Ownership ownership() {
     if (ownership == null) {
-      ownership = new Ownership(pods);
+      ownership = CompletableFuture.completedFuture(new Ownership(pods));
     }
-    return ownership;
+    return ownership.join();
   }
 
   /**
