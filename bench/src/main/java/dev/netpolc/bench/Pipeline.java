@@ -5,6 +5,7 @@ import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.compiler.CompileOptions;
+import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.build.GraphBuilder;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.GraphSize;
@@ -68,6 +69,14 @@ final class Pipeline {
 
   static Artifact emit(Backend backend, RuleGraph graph) throws BackendException {
     return backend.emit(graph, BackendOptions.DEFAULTS);
+  }
+
+  /**
+   * What a node agent does on a full resync: its cluster state already in memory (read and
+   * validated), {@link Compiler#compile} for its node, then the backend's emit.
+   */
+  Artifact compileInMemory(Cluster cluster, Backend backend) throws BackendException {
+    return emit(backend, new Compiler().compile(cluster, options).graph());
   }
 
   /** Read, resolve and build: the part the Antrea controller figures compare with. */

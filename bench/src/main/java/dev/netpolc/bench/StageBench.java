@@ -34,7 +34,10 @@ import java.util.stream.Stream;
  *            [--artifact-dir DIR]
  * </pre>
  *
- * Presets compile for the whole cluster, except node-agent, which compiles for its focus node.
+ * Presets compile for the whole cluster, except node-agent, which compiles for its focus node;
+ * for it, {@code compile-node} measures what a node agent does with its cluster state already in
+ * memory: {@code Compiler.compile} of the read and validated cluster for the node, then the
+ * nftables emit (resolve, build, optimise and emit, without read or validate).
  * With {@code --artifact-dir}, the nftables artifact is written there (for the kernel row).
  */
 public final class StageBench {
@@ -166,6 +169,13 @@ public final class StageBench {
       sink.accept(read.result().withSizes(Pipeline.sizes(read.value())));
       Cluster c = read.value();
       sink.accept(m.measure(name, "validate", () -> pipeline.validate(c)).result());
+      if (node.isPresent()) {
+        // The node agent's path: from the cluster in memory to the nftables ruleset for its node.
+        StageMeasurer.Measured<Artifact> agent = m.measure(name, "compile-node",
+            () -> pipeline.compileInMemory(c, nft));
+        sink.accept(agent.result().withSizes(Pipeline.sizes(nft, agent.value())));
+        agent = null;
+      }
       StageMeasurer.Measured<ClusterIndex> index = m.measure(name, "resolve", () -> pipeline.resolve(c));
       sink.accept(index.result());
       StageMeasurer.Measured<RuleGraph> literal = m.measure(name, "build", () -> pipeline.build(c, index.value()));

@@ -47,6 +47,8 @@ public final class GraphBuilder {
   private final ClusterIndex index;
   private final SemanticsOptions options;
   private final List<NetworkPolicy> policies;
+  private final boolean[] isolatesIngress;
+  private final boolean[] isolatesEgress;
   private final Map<List<Integer>, List<Rule>> ruleTemplates = new HashMap<>();
   private final Map<List<Object>, Rule> ingressTemplates = new HashMap<>();
   private AddressSet podAddresses;
@@ -58,21 +60,45 @@ public final class GraphBuilder {
     this.options = options;
     // A canonical policy order (NetworkPolicy rules are additive, so order has no meaning):
     // the graph, and every artifact emitted from it, must not depend on the order of inputs.
-    List<NetworkPolicy> sorted = new ArrayList<>(cluster.policies());
-    sorted.sort(Comparator.comparing(NetworkPolicy::namespace).thenComparing(NetworkPolicy::name)
-        .thenComparing(NetworkPolicy::position));
+    // Sorted by namespace, then name, then position: bucketed by namespace first, so that the
+    // comparator chain only runs within a namespace.
+    Map<String, List<NetworkPolicy>> byNs = new HashMap<>();
+    for (NetworkPolicy p : cluster.policies()) {
+      byNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p);
+    }
+    List<String> namespaces = new ArrayList<>(byNs.keySet());
+    namespaces.sort(null);
+    List<NetworkPolicy> sorted = new ArrayList<>(cluster.policies().size());
+    for (String ns : namespaces) {
+      List<NetworkPolicy> bucket = byNs.get(ns);
+      bucket.sort(Comparator.comparing(NetworkPolicy::name).thenComparing(NetworkPolicy::position));
+      sorted.addAll(bucket);
+    }
     this.policies = sorted;
+    this.isolatesIngress = new boolean[sorted.size()];
+    this.isolatesEgress = new boolean[sorted.size()];
+    for (int p = 0; p < sorted.size(); p++) {
+      isolatesIngress[p] = sorted.get(p).isolatesIngress();
+      isolatesEgress[p] = sorted.get(p).isolatesEgress();
+    }
   }
 
-  /** The graph for the whole cluster ({@code node} empty) or for one node's pods. */
+  /**
+   * The graph for the whole cluster ({@code node} empty) or for one node's pods. For one node,
+   * only that node's pods can be subjects, so only the policies of their namespaces are matched,
+   * and only against them; the graph is the same as {@link #buildBySelectionClasses}'s.
+   */
   public RuleGraph build(Optional<String> node) {
+    return node.isPresent() ? buildForNode(node.get()) : buildBySelectionClasses(Optional.empty());
+  }
+
+  /**
+   * The graph by partitioning every policy pod of the cluster by the policies selecting it, then
+   * keeping the pods on {@code node} (when given). Package-private: the reference that the
+   * node-scoped build is tested against.
+   */
+  RuleGraph buildBySelectionClasses(Optional<String> node) {
     List<Pod> pods = index.pods();
-    boolean[] isolatesIngress = new boolean[policies.size()];
-    boolean[] isolatesEgress = new boolean[policies.size()];
-    for (int p = 0; p < policies.size(); p++) {
-      isolatesIngress[p] = policies.get(p).isolatesIngress();
-      isolatesEgress[p] = policies.get(p).isolatesEgress();
-    }
     SelectionClasses classes = selectionClasses(pods.size());
     // Group endpoints by (selecting policies, resolution of their named ingress ports), in the
     // order of their first pod.
@@ -86,7 +112,7 @@ public final class GraphBuilder {
       }
       int c = classes.classOf[i];
       List<Integer> selecting = classes.policies(c);
-      boolean named = usesNamedPorts.computeIfAbsent(c, x -> hasNamedIngressPorts(selecting, isolatesIngress));
+      boolean named = usesNamedPorts.computeIfAbsent(c, x -> hasNamedIngressPorts(selecting));
       List<Integer> members;
       if (!named) {
         members = withoutNamedPorts.get(c);
@@ -96,32 +122,97 @@ public final class GraphBuilder {
           byKey.put(List.of(c), members);
         }
       } else {
-        List<Object> key = new ArrayList<>();
-        key.add(c);
-        for (int p : selecting) {
-          if (isolatesIngress[p]) {
-            for (PolicyRule r : policies.get(p).ingress()) {
-              for (PolicyPort pp : r.ports()) {
-                if (pp.port().isPresent() && pp.port().get().isNamed()) {
-                  key.add(resolve(pod, pp));
-                }
-              }
-            }
-          }
-        }
-        members = byKey.computeIfAbsent(key, k -> new ArrayList<>());
+        members = byKey.computeIfAbsent(namedPortKey(c, selecting, pod), k -> new ArrayList<>());
       }
       members.add(i);
     }
+    List<List<Integer>> memberLists = new ArrayList<>(byKey.values());
+    List<List<Integer>> selectingLists = new ArrayList<>();
+    for (List<Integer> members : memberLists) {
+      selectingLists.add(classes.policies(classes.classOf[members.get(0)]));
+    }
+    return assemble(node, memberLists, selectingLists);
+  }
+
+  /**
+   * The graph for the pods on {@code node}: each of them matched against the pod selectors of
+   * the policies in its namespace, grouped by the list of policies selecting it (the same
+   * partition as the selection classes, restricted to the node).
+   */
+  private RuleGraph buildForNode(String node) {
+    List<Pod> pods = index.pods();
+    int[] local = index.podsOnNode(node);
+    Map<String, List<Integer>> localByNs = new HashMap<>();
+    for (int i : local) {
+      localByNs.computeIfAbsent(pods.get(i).namespace(), k -> new ArrayList<>()).add(i);
+    }
+    Map<Integer, List<Integer>> selecting = new HashMap<>();
+    for (int i : local) {
+      selecting.put(i, new ArrayList<>());
+    }
+    for (int p = 0; p < policies.size(); p++) {
+      NetworkPolicy pol = policies.get(p);
+      List<Integer> inNs = localByNs.get(pol.namespace());
+      if (inNs == null) {
+        continue;
+      }
+      for (int i : inNs) {
+        if (pol.podSelector().matches(pods.get(i).labels())) {
+          selecting.get(i).add(p); // policies ascend, so each list does too
+        }
+      }
+    }
+    Map<List<Integer>, Boolean> usesNamedPorts = new HashMap<>();
+    Map<List<Object>, List<Integer>> byKey = new LinkedHashMap<>();
+    Map<Integer, List<Integer>> selectingOf = new HashMap<>();
+    for (int i : local) {
+      List<Integer> sel = List.copyOf(selecting.get(i));
+      boolean named = usesNamedPorts.computeIfAbsent(sel, this::hasNamedIngressPorts);
+      List<Object> key = named ? namedPortKey(sel, sel, pods.get(i)) : List.of(sel);
+      List<Integer> members = byKey.computeIfAbsent(key, k -> new ArrayList<>());
+      members.add(i);
+      selectingOf.putIfAbsent(members.get(0), sel);
+    }
+    List<List<Integer>> memberLists = new ArrayList<>(byKey.values());
+    List<List<Integer>> selectingLists = new ArrayList<>();
+    for (List<Integer> members : memberLists) {
+      selectingLists.add(selectingOf.get(members.get(0)));
+    }
+    return assemble(Optional.of(node), memberLists, selectingLists);
+  }
+
+  /** The grouping key of a pod whose selecting policies name ingress ports: class, then each resolution. */
+  private List<Object> namedPortKey(Object selectionClass, List<Integer> selecting, Pod pod) {
+    List<Object> key = new ArrayList<>();
+    key.add(selectionClass);
+    for (int p : selecting) {
+      if (isolatesIngress[p]) {
+        for (PolicyRule r : policies.get(p).ingress()) {
+          for (PolicyPort pp : r.ports()) {
+            if (pp.port().isPresent() && pp.port().get().isNamed()) {
+              key.add(resolve(pod, pp));
+            }
+          }
+        }
+      }
+    }
+    return key;
+  }
+
+  /** The graph of these groups (pod ids, in the order groups were found) and their selecting policies. */
+  private RuleGraph assemble(Optional<String> node, List<List<Integer>> memberLists,
+      List<List<Integer>> selectingLists) {
+    List<Pod> pods = index.pods();
     RuleGraph.Builder b = RuleGraph.builder(options).node(node);
     nodeAddresses().forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
-    for (List<Integer> members : byKey.values()) {
+    for (int k = 0; k < memberLists.size(); k++) {
+      List<Integer> members = memberLists.get(k);
       List<Endpoint> endpoints = new ArrayList<>();
       for (int i : members) {
         Pod p = pods.get(i);
         endpoints.add(new Endpoint(p.key(), index.ips(i), Optional.ofNullable(p.nodeName())));
       }
-      List<Integer> pols = classes.policies(classes.classOf[members.get(0)]);
+      List<Integer> pols = selectingLists.get(k);
       boolean ingressIsolated = pols.stream().anyMatch(p -> isolatesIngress[p]);
       boolean egressIsolated = pols.stream().anyMatch(p -> isolatesEgress[p]);
       EndpointGroup g = EndpointGroup.of(endpoints, ingressIsolated, egressIsolated);
@@ -147,7 +238,7 @@ public final class GraphBuilder {
     return b.build();
   }
 
-  private boolean hasNamedIngressPorts(List<Integer> selecting, boolean[] isolatesIngress) {
+  private boolean hasNamedIngressPorts(List<Integer> selecting) {
     for (int p : selecting) {
       if (isolatesIngress[p]) {
         for (PolicyRule r : policies.get(p).ingress()) {
@@ -453,10 +544,9 @@ public final class GraphBuilder {
     }
     hostPods.sort(java.util.Comparator.comparing(Pod::key));
     hostPods.forEach(p -> p.ips().forEach(ip -> owner.putIfAbsent(ip, p.nodeName())));
-    AddressSet pods = podAddresses();
     Map<String, List<IpAddress>> out = new TreeMap<>();
     owner.forEach((ip, n) -> {
-      if (!pods.contains(ip)) {
+      if (!index.isPodAddress(ip)) {
         out.computeIfAbsent(n, k -> new ArrayList<>()).add(ip);
       }
     });

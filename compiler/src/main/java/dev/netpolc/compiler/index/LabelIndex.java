@@ -23,28 +23,34 @@ public final class LabelIndex {
 
   private final List<Map<String, String>> labels;
   private final Map<String, Map<String, int[]>> byKeyValue;
-  private final Map<String, int[]> byKey;
+  private final Map<String, int[]> byKey = new HashMap<>(); // key → items, built per key on first use
   private final int[] all;
 
   /** Indexes {@code labels}: item i has {@code labels.get(i)}. */
   public LabelIndex(List<Map<String, String>> labels) {
     this.labels = ImmutableList.copyOf(labels);
-    Map<String, Map<String, List<Integer>>> kv = new HashMap<>();
-    Map<String, List<Integer>> k = new HashMap<>();
+    Map<String, Map<String, ClusterIndex.IntList>> kv = new HashMap<>();
     for (int i = 0; i < labels.size(); i++) {
       for (Map.Entry<String, String> e : labels.get(i).entrySet()) {
-        kv.computeIfAbsent(e.getKey(), x -> new HashMap<>()).computeIfAbsent(e.getValue(), x -> new ArrayList<>()).add(i);
-        k.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(i);
+        Map<String, ClusterIndex.IntList> values = kv.get(e.getKey());
+        if (values == null) {
+          values = new HashMap<>();
+          kv.put(e.getKey(), values);
+        }
+        ClusterIndex.IntList ids = values.get(e.getValue());
+        if (ids == null) {
+          ids = new ClusterIndex.IntList();
+          values.put(e.getValue(), ids);
+        }
+        ids.add(i);
       }
     }
-    this.byKeyValue = new HashMap<>();
+    this.byKeyValue = new HashMap<>(kv.size() * 2);
     kv.forEach((key, values) -> {
-      Map<String, int[]> m = new HashMap<>();
-      values.forEach((v, ids) -> m.put(v, toArray(ids)));
+      Map<String, int[]> m = new HashMap<>(values.size() * 2);
+      values.forEach((v, ids) -> m.put(v, ids.toArray()));
       byKeyValue.put(key, m);
     });
-    this.byKey = new HashMap<>();
-    k.forEach((key, ids) -> byKey.put(key, toArray(ids)));
     this.all = new int[labels.size()];
     Arrays.setAll(all, i -> i);
   }
@@ -82,7 +88,7 @@ public final class LabelIndex {
           positive.add(unionOf(r.key(), r.values()));
           break;
         case Exists:
-          positive.add(byKey.getOrDefault(r.key(), NONE));
+          positive.add(withKey(r.key()));
           break;
         default:
           negative.add(r);
@@ -124,6 +130,28 @@ public final class LabelIndex {
       return NONE;
     }
     return values.getOrDefault(value, NONE);
+  }
+
+  /** The items that have label {@code key}: the union of its values' (disjoint) posting lists. */
+  private int[] withKey(String key) {
+    Map<String, int[]> values = byKeyValue.get(key);
+    if (values == null) {
+      return NONE;
+    }
+    return byKey.computeIfAbsent(key, k -> {
+      int total = 0;
+      for (int[] p : values.values()) {
+        total += p.length;
+      }
+      int[] out = new int[total];
+      int n = 0;
+      for (int[] p : values.values()) {
+        System.arraycopy(p, 0, out, n, p.length);
+        n += p.length;
+      }
+      Arrays.sort(out);
+      return out;
+    });
   }
 
   private int[] unionOf(String key, List<String> values) {
@@ -175,13 +203,5 @@ public final class LabelIndex {
       }
     }
     return Arrays.copyOf(out, n);
-  }
-
-  private static int[] toArray(List<Integer> ids) {
-    int[] out = new int[ids.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = ids.get(i);
-    }
-    return out;
   }
 }

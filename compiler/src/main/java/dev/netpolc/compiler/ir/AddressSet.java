@@ -38,6 +38,13 @@ public final class AddressSet implements Comparable<AddressSet> {
     this.hash = elements.hashCode();
   }
 
+  /** A set of these sorted, distinct elements whose content is already known to be {@code ranges}. */
+  private AddressSet(List<Cidr> sortedDistinct, List<AddressRange> ranges) {
+    this.elements = ImmutableList.copyOf(sortedDistinct);
+    this.ranges = ImmutableList.copyOf(ranges);
+    this.hash = elements.hashCode();
+  }
+
   /** A set represented by exactly these CIDRs (sorted and de-duplicated; overlaps kept). */
   public static AddressSet ofCidrs(Collection<Cidr> cidrs) {
     List<Cidr> sorted = new ArrayList<>(cidrs);
@@ -53,11 +60,67 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** The set of single addresses, one host CIDR each (not minimal: see {@link #canonical()}). */
   public static AddressSet ofAddresses(Collection<IpAddress> addresses) {
-    List<Cidr> out = new ArrayList<>(addresses.size());
+    // Sorted as primitives (a cluster's pod addresses are 100,000s), and the ranges are the runs
+    // of consecutive addresses: no comparator call or intermediate range per address.
+    int size = addresses.size();
+    long[] v4 = new long[size];
+    int n4 = 0;
+    long[] hi = null;
+    long[] lo = null;
+    int n6 = 0;
     for (IpAddress a : addresses) {
-      out.add(Cidr.host(a));
+      if (a.v6()) {
+        if (hi == null) {
+          hi = new long[size];
+          lo = new long[size];
+        }
+        hi[n6] = a.hi();
+        lo[n6++] = a.lo();
+      } else {
+        v4[n4++] = a.lo();
+      }
     }
-    return ofCidrs(out);
+    if (n4 + n6 == 0) {
+      return EMPTY;
+    }
+    java.util.Arrays.sort(v4, 0, n4);
+    List<Cidr> elements = new ArrayList<>(n4 + n6);
+    List<AddressRange> ranges = new ArrayList<>();
+    IpAddress runFirst = null;
+    IpAddress prev = null;
+    for (int i = 0; i < n4; i++) {
+      if (i > 0 && v4[i] == v4[i - 1]) {
+        continue;
+      }
+      IpAddress a = IpAddress.v4(v4[i]);
+      elements.add(new Cidr(a, 32));
+      if (prev == null || !isSuccessor(prev, a)) {
+        if (prev != null) {
+          ranges.add(new AddressRange(runFirst, prev));
+        }
+        runFirst = a;
+      }
+      prev = a;
+    }
+    if (n6 > 0) {
+      AddressArrays.sort(hi, lo, n6);
+      for (int i = 0; i < n6; i++) {
+        if (i > 0 && hi[i] == hi[i - 1] && lo[i] == lo[i - 1]) {
+          continue;
+        }
+        IpAddress a = IpAddress.v6(hi[i], lo[i]);
+        elements.add(new Cidr(a, 128));
+        if (prev == null || !isSuccessor(prev, a)) { // isSuccessor is false across families
+          if (prev != null) {
+            ranges.add(new AddressRange(runFirst, prev));
+          }
+          runFirst = a;
+        }
+        prev = a;
+      }
+    }
+    ranges.add(new AddressRange(runFirst, prev));
+    return new AddressSet(elements, ranges);
   }
 
   /** The minimal set covering exactly these ranges (which may overlap). */
@@ -280,6 +343,9 @@ public final class AddressSet implements Comparable<AddressSet> {
 
   /** True when {@code b} is the address right after {@code a} (same family); no allocation. */
   private static boolean isSuccessor(IpAddress a, IpAddress b) {
+    if (a.v6() != b.v6()) {
+      return false;
+    }
     if (!a.v6()) {
       return b.lo() == a.lo() + 1;
     }

@@ -31,7 +31,21 @@ public record Rule(Direction direction, Tier tier, int priority, String subject,
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(ports, "ports");
     Objects.requireNonNull(action, "action");
-    origins = ImmutableList.sortedCopyOf(origins.stream().distinct().toList());
+    if (origins.size() <= 1) {
+      origins = ImmutableList.copyOf(origins);
+    } else if (!(origins instanceof ImmutableList && strictlyAscending(origins))) {
+      origins = ImmutableList.sortedCopyOf(origins.stream().distinct().toList());
+    }
+  }
+
+  /** True when the list is already sorted and distinct (the origins of every rule derived from another). */
+  private static boolean strictlyAscending(List<Origin> origins) {
+    for (int i = 1; i < origins.size(); i++) {
+      if (origins.get(i - 1).compareTo(origins.get(i)) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when a connection with this peer, protocol and port matches. */

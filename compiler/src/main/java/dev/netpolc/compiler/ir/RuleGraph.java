@@ -42,7 +42,9 @@ public final class RuleGraph {
   private final ImmutableMap<AddressSet, Integer> addressSetIds;
   private final ImmutableList<PortSet> portSets;
   private final ImmutableMap<PortSet, Integer> portSetIds;
-  private final ImmutableMap<IpAddress, Endpoint> endpointsByAddress;
+  // Built on first use (a benign race, like atoms): compiling never needs it, and it has an
+  // entry per endpoint address, 100,000s for a cluster-wide graph.
+  private volatile ImmutableMap<IpAddress, Endpoint> endpointsByAddress;
   private final ImmutableMap<String, EndpointGroup> groupByPod;
 
   private RuleGraph(Builder b, List<EndpointGroup> sortedGroups, Map<String, ImmutableList<Rule>> in,
@@ -50,23 +52,14 @@ public final class RuleGraph {
     this.groups = ImmutableList.copyOf(sortedGroups);
     ImmutableMap.Builder<String, EndpointGroup> byId = ImmutableMap.builder();
     ImmutableMap.Builder<String, EndpointGroup> byPod = ImmutableMap.builder();
-    Map<IpAddress, Endpoint> byAddress = new HashMap<>();
     for (EndpointGroup g : groups) {
       byId.put(g.id(), g);
       for (Endpoint e : g.members()) {
         byPod.put(e.pod(), g);
-        for (IpAddress ip : e.ips()) {
-          // Two live pods never share an address; if input says so, the first pod key wins.
-          Endpoint prev = byAddress.get(ip);
-          if (prev == null || e.pod().compareTo(prev.pod()) < 0) {
-            byAddress.put(ip, e);
-          }
-        }
       }
     }
     this.groupsById = byId.buildOrThrow();
     this.groupByPod = byPod.buildOrThrow();
-    this.endpointsByAddress = ImmutableMap.copyOf(byAddress);
     this.ingress = ImmutableMap.copyOf(in);
     this.egress = ImmutableMap.copyOf(out);
     this.nodeAddresses = ImmutableSortedMap.copyOf(b.nodeAddresses);
@@ -193,7 +186,24 @@ public final class RuleGraph {
 
   /** The endpoint (local pod) with this address. */
   public Optional<Endpoint> endpointAt(IpAddress ip) {
-    return Optional.ofNullable(endpointsByAddress.get(ip));
+    ImmutableMap<IpAddress, Endpoint> m = endpointsByAddress;
+    if (m == null) {
+      Map<IpAddress, Endpoint> byAddress = new HashMap<>();
+      for (EndpointGroup g : groups) {
+        for (Endpoint e : g.members()) {
+          for (IpAddress a : e.ips()) {
+            // Two live pods never share an address; if input says so, the first pod key wins.
+            Endpoint prev = byAddress.get(a);
+            if (prev == null || e.pod().compareTo(prev.pod()) < 0) {
+              byAddress.put(a, e);
+            }
+          }
+        }
+      }
+      m = ImmutableMap.copyOf(byAddress);
+      endpointsByAddress = m;
+    }
+    return Optional.ofNullable(m.get(ip));
   }
 
   /** The group of the endpoint with this pod key. */
@@ -384,11 +394,20 @@ public final class RuleGraph {
             .add(shared);
       }
       Comparator<Rule> order = Comparator.comparing(Rule::tier).thenComparingInt(Rule::priority);
-      Map<String, ImmutableList<Rule>> inSorted = new TreeMap<>();
-      Map<String, ImmutableList<Rule>> outSorted = new TreeMap<>();
-      in.forEach((k, v) -> inSorted.put(k, ImmutableList.sortedCopyOf(order, v)));
-      out.forEach((k, v) -> outSorted.put(k, ImmutableList.sortedCopyOf(order, v)));
-      return new RuleGraph(this, sorted, inSorted, outSorted);
+      // Keyed in group id order, as the groups are sorted: no map sorts the ids again.
+      ImmutableMap.Builder<String, ImmutableList<Rule>> inSorted = ImmutableMap.builderWithExpectedSize(in.size());
+      ImmutableMap.Builder<String, ImmutableList<Rule>> outSorted = ImmutableMap.builderWithExpectedSize(out.size());
+      for (EndpointGroup g : sorted) {
+        List<Rule> i = in.get(g.id());
+        if (i != null) {
+          inSorted.put(g.id(), ImmutableList.sortedCopyOf(order, i));
+        }
+        List<Rule> o = out.get(g.id());
+        if (o != null) {
+          outSorted.put(g.id(), ImmutableList.sortedCopyOf(order, o));
+        }
+      }
+      return new RuleGraph(this, sorted, inSorted.buildOrThrow(), outSorted.buildOrThrow());
     }
   }
 }

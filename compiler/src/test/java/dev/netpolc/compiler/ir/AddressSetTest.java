@@ -36,6 +36,49 @@ class AddressSetTest {
     return true;
   }
 
+  /** Addresses near the edges where runs meet: both families, a carry into IPv6's high half, repeats. */
+  private static Gen<List<IpAddress>> addresses() {
+    List<IpAddress> pool = List.of(IpAddress.v4(BASE), IpAddress.v4(BASE + 1), IpAddress.v4(BASE + 2),
+        IpAddress.v4(BASE + 4), IpAddress.v4(0xFFFF_FFFFL), IpAddress.v4(0), IpAddress.v6(0, 0xFFFF_FFFFL),
+        IpAddress.v6(1, -1L), IpAddress.v6(2, 0), IpAddress.v6(2, 1), IpAddress.v6(-1L, -1L),
+        IpAddress.v6(-1L, -2L), IpAddress.v6(0x8000_0000_0000_0000L, 5), IpAddress.v6(7, 0x8000_0000_0000_0000L),
+        IpAddress.v6(7, 0x7FFF_FFFF_FFFF_FFFFL));
+    return lists().of(integers().between(0, pool.size() - 1).map(pool::get)).ofSizeBetween(0, 40);
+  }
+
+  @Test
+  void ofAddressesIsOneHostCidrPerDistinctAddress() {
+    qt().withExamples(500).forAll(addresses()).checkAssert(ips -> {
+      AddressSet fast = AddressSet.ofAddresses(ips);
+      AddressSet slow = AddressSet.ofCidrs(ips.stream().map(Cidr::host).toList());
+      assertThat(fast).isEqualTo(slow);
+      assertThat(fast.elements()).isEqualTo(slow.elements());
+      assertThat(fast.ranges()).isEqualTo(slow.ranges());
+      assertThat(fast.cidrs()).isEqualTo(slow.cidrs());
+    });
+  }
+
+  @Test
+  void theAddressArraysSortPairsAsAddressesOrder() {
+    qt().withExamples(300).forAll(lists().of(addresses()).ofSizeBetween(1, 6)).checkAssert(lists -> {
+      List<IpAddress> all = lists.stream().flatMap(List::stream).filter(IpAddress::v6).toList();
+      long[] hi = new long[all.size()];
+      long[] lo = new long[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        hi[i] = all.get(i).hi();
+        lo[i] = all.get(i).lo();
+      }
+      AddressArrays.sort(hi, lo, all.size());
+      List<IpAddress> sorted = new java.util.ArrayList<>(all);
+      sorted.sort(null);
+      for (int i = 0; i < sorted.size(); i++) {
+        assertThat(IpAddress.v6(hi[i], lo[i])).isEqualTo(sorted.get(i));
+        assertThat(AddressArrays.search(hi, lo, all.size(), hi[i], lo[i])).isNotNegative();
+      }
+      assertThat(AddressArrays.search(hi, lo, all.size(), 3, 3)).isEqualTo(-1);
+    });
+  }
+
   @Test
   void setOperationsMatchBruteForce() {
     qt().withExamples(500).forAll(sets(), sets()).checkAssert((a, b) -> {
