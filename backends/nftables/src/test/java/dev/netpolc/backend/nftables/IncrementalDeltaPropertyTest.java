@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
  */
 class IncrementalDeltaPropertyTest {
   private static final int EXAMPLES = 60;
-  private static final int SHARED_EXAMPLES = 60;
+  private static final int SHARED_EXAMPLES = 80;
+  private static final long SHARED_SEED = 4242L;
   private static final int STEPS = 6;
   private final NftablesBackend nft = new NftablesBackend();
 
@@ -105,7 +106,9 @@ class IncrementalDeltaPropertyTest {
   @Test
   void sharedSetsTakeTheFastPathOnlyWhileTheSharingHolds() {
     Coverage cov = new Coverage();
-    qt().withExamples(SHARED_EXAMPLES).forAll(longs().all()).checkAssert(seed ->
+    // A fixed seed: the coverage below (parts that appear and disappear, prefix changes that keep
+    // both parts) is rare enough per example that a random run could miss it.
+    qt().withFixedSeed(SHARED_SEED).withExamples(SHARED_EXAMPLES).forAll(longs().all()).checkAssert(seed ->
         run(SharedPeersClusters.of(seed), CompileOptions.DEFAULTS, new Random(seed), cov));
     System.out.println("coverage " + cov);
     assertThat(cov.withSharedSet).as("rulesets with a shared set, of %s with peer sets", cov.withPeerSet)
