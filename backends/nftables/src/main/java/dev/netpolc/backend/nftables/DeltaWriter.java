@@ -116,6 +116,29 @@ final class DeltaWriter {
     return new Result(sb.toString(), cut, false);
   }
 
+  /** Why the fast path gave way to the full diff. */
+  enum Fallback {
+    /** The previous ruleset's layout is unknown here, or was emitted for other roles. */
+    NO_LAYOUT,
+    /** A role gets addresses of a family it had none of (no set to add them to). */
+    NO_SET,
+    /** The roles sharing a set part ways, or a set may become equal to another. */
+    SHARING_CHANGES,
+    /** A part of a peer set (hash or interval) appears or disappears, and with it its rule. */
+    PART_APPEARS_OR_DISAPPEARS
+  }
+
+  /** The fast path's answer: its delta, or why there is none. */
+  record Fast(Optional<Result> delta, Optional<Fallback> fallback) {
+    static Fast of(Result r) {
+      return new Fast(Optional.of(r), Optional.empty());
+    }
+
+    static Fast fallback(Fallback why) {
+      return new Fast(Optional.empty(), Optional.of(why));
+    }
+  }
+
   /** One family's part of a role's {@link GraphUpdate.SetChange}: CIDRs as printed. */
   private record FamilyChange(List<String> removed, List<String> added) {}
 
@@ -123,9 +146,15 @@ final class DeltaWriter {
    * The fast path: the element changes of an incremental {@code update} on the ruleset whose
    * peer sets {@code layout} describes; empty when the update changes which roles share a set
    * (a shared set whose roles do not all receive the same change, or a set whose content
-   * becomes equal to another's), so that only a full recompile gives the ruleset's new shape.
+   * becomes equal to another's, or a set part appears or disappears), so that only a full
+   * recompile gives the ruleset's new shape.
    */
   static Optional<Result> fast(String table, GraphUpdate update, SetLayout layout, Map<String, String> groupHashes) {
+    return attempt(table, update, layout, groupHashes).delta();
+  }
+
+  /** {@link #fast}, saying why it falls back. */
+  static Fast attempt(String table, GraphUpdate update, SetLayout layout, Map<String, String> groupHashes) {
     String t = "inet " + table;
     StringBuilder sb = header(table);
     Set<Cidr> cut = new TreeSet<>();
@@ -142,13 +171,13 @@ final class DeltaWriter {
         }
         Optional<String> set = layout.set(c.role(), v6);
         if (set.isEmpty()) {
-          return Optional.empty();
+          return Fast.fallback(Fallback.NO_SET);
         }
         FamilyChange change = new FamilyChange(del.stream().map(RulesetWriter::cidr).toList(),
             add.stream().map(RulesetWriter::cidr).toList());
         FamilyChange other = bySet.putIfAbsent(set.get(), change);
         if (other != null && !other.equals(change)) {
-          return Optional.empty(); // the roles sharing the set part ways
+          return Fast.fallback(Fallback.SHARING_CHANGES); // the roles sharing the set part ways
         }
         if (receivers.merge(set.get(), 1, Integer::sum) == 1) {
           fingerprints.put(set.get(), layout.fingerprint(set.get()) - SetLayout.fingerprint(del)
@@ -161,21 +190,33 @@ final class DeltaWriter {
     for (Map.Entry<String, FamilyChange> e : bySet.entrySet()) {
       String set = e.getKey();
       if (receivers.get(set) != layout.sharers(set)) {
-        return Optional.empty(); // some roles of the set change, others do not
+        return Fast.fallback(Fallback.SHARING_CHANGES); // some roles of the set change, others do not
       }
       long fp = fingerprints.get(set);
       if (!seen.add(fp)) {
-        return Optional.empty(); // two changed sets may become equal
+        return Fast.fallback(Fallback.SHARING_CHANGES); // two changed sets may become equal
       }
       for (String same : layout.withFingerprint(fp)) {
         if (!bySet.containsKey(same)) {
-          return Optional.empty(); // may become equal to an unchanged set
+          return Fast.fallback(Fallback.SHARING_CHANGES); // may become equal to an unchanged set
         }
       }
-      element(sb, "delete", t, set, hosts(e.getValue().removed(), true));
-      element(sb, "delete", t, RulesetWriter.prefixSetName(set), hosts(e.getValue().removed(), false));
+      List<String> delHosts = hosts(e.getValue().removed(), true);
+      List<String> delPrefixes = hosts(e.getValue().removed(), false);
       List<String> addHosts = hosts(e.getValue().added(), true);
       List<String> addPrefixes = hosts(e.getValue().added(), false);
+      // The changes are exact (removed elements are in the set, added ones are not), so the new
+      // sizes follow; a part that appears or disappears changes the rules: the full diff does that.
+      SetLayout.Sizes was = layout.sizes(set);
+      SetLayout.Sizes now = new SetLayout.Sizes(was.hosts() - delHosts.size() + addHosts.size(),
+          was.prefixes() - delPrefixes.size() + addPrefixes.size());
+      if (was.hostPart() != now.hostPart() || was.prefixPart() != now.prefixPart()
+          || now.hosts() + now.prefixes() == 0) {
+        // An emptied set also falls back: a full compile has no set and no rule for that family.
+        return Fast.fallback(Fallback.PART_APPEARS_OR_DISAPPEARS);
+      }
+      element(sb, "delete", t, set, delHosts);
+      element(sb, "delete", t, RulesetWriter.prefixSetName(set), delPrefixes);
       if (!addHosts.isEmpty()) {
         adds.add(new String[] {set, String.join(", ", addHosts)});
       }
@@ -223,7 +264,7 @@ final class DeltaWriter {
     for (String[] a : adds) {
       element(sb, "add", t, a[0], List.of(a[1]));
     }
-    return Optional.of(new Result(sb.toString(), cut, false));
+    return Fast.of(new Result(sb.toString(), cut, false));
   }
 
   /** The single addresses ({@code hosts}) or the prefixes of CIDRs as printed. */

@@ -125,11 +125,16 @@ public final class NftablesBackend implements Backend {
 
   /** The fast path's delta of an incremental {@code update}, when it applies (see {@link #update}). */
   static Optional<DeltaWriter.Result> fast(Artifact previous, GraphUpdate update, BackendOptions options) {
+    return attempt(previous, update, options).delta();
+  }
+
+  /** {@link #fast}, saying why it falls back. */
+  static DeltaWriter.Fast attempt(Artifact previous, GraphUpdate update, BackendOptions options) {
     Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
     if (layout.isEmpty() || !layout.get().hasRoles(update.roleKeys())) {
-      return Optional.empty();
+      return DeltaWriter.Fast.fallback(DeltaWriter.Fallback.NO_LAYOUT);
     }
-    return DeltaWriter.fast(options.tableName(), update, layout.get(), NAMES.groups(update.groupIds()));
+    return DeltaWriter.attempt(options.tableName(), update, layout.get(), NAMES.groups(update.groupIds()));
   }
 
   /** The peer-set layout of {@code artifact}, when this JVM emitted it recently. */

@@ -34,10 +34,11 @@ import java.util.stream.Collectors;
  * the policy rules they implement); roles with equal content (per family) share one set, named
  * after the smallest role key of them, so a set keeps its name when pods come and go and an
  * incremental update only adds and deletes its elements ({@link DeltaWriter}, which reads the
- * sharing from {@link #layout()}). Each peer set is two nft sets: single addresses in a hash set
- * ({@code a_<hash>_4}), prefixes in an interval set ({@code a_<hash>_4n}), both always declared
- * (maybe empty) so that an update never needs a new set or rule. Port sets are keyed by content
- * and the rules using them.
+ * sharing from {@link #layout()}). Each peer set has up to two parts: single addresses in a hash
+ * set ({@code a_<hash>_4}), prefixes in an interval set ({@code a_<hash>_4n}); a part is declared,
+ * and gets its rule, only when it holds elements ({@link SetLayout#hasHostPart}), and an update
+ * that makes a part appear or disappear takes the full diff. Port sets are keyed by content and
+ * the rules using them.
  */
 final class RulesetWriter {
   private static final String TAB = "\t";
@@ -61,6 +62,8 @@ final class RulesetWriter {
   private final Map<String, List<Cidr>> peerCidrs = new TreeMap<>();
   /** Peer-set name (hash part) → the key of the role it is named after (the smallest sharing it). */
   private final TreeMap<String, String> peerSetRoles = new TreeMap<>();
+  /** Peer-set name (hash part) → its single addresses and its prefixes, as printed. */
+  private final Map<String, Parts> peerParts = new HashMap<>();
   private SetLayout layout;
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
@@ -207,8 +210,15 @@ final class RulesetWriter {
       }
     });
     Map<String, Long> fingerprints = new HashMap<>();
-    peerSetRoles.forEach((name, owner) -> fingerprints.put(name, SetLayout.fingerprint(peerCidrs.get(owner))));
-    layout = new SetLayout(roles.keys(), roleSets, sharers, fingerprints);
+    Map<String, SetLayout.Sizes> sizes = new HashMap<>();
+    peerSetRoles.forEach((name, owner) -> {
+      List<Cidr> cidrs = peerCidrs.get(owner);
+      fingerprints.put(name, SetLayout.fingerprint(cidrs));
+      Parts parts = Parts.of(cidrs);
+      peerParts.put(name, parts);
+      sizes.put(name, new SetLayout.Sizes(parts.hosts().size(), parts.prefixes().size()));
+    });
+    layout = new SetLayout(roles.keys(), roleSets, sharers, fingerprints, sizes);
   }
 
   /** The name of a peer set's hash part (single addresses) from the hash of its role key. */
@@ -231,6 +241,26 @@ final class RulesetWriter {
     return key + "\u0000" + String.join(", ", setOrigins.get(key));
   }
 
+  /** A peer set's elements as printed: single addresses (hash part) and prefixes (interval part). */
+  private record Parts(List<String> hosts, List<String> prefixes) {
+    static Parts of(List<Cidr> cidrs) {
+      List<String> hosts = new ArrayList<>();
+      List<String> prefixes = new ArrayList<>();
+      for (Cidr c : cidrs) {
+        (isHost(c) ? hosts : prefixes).add(cidr(c));
+      }
+      return new Parts(hosts, prefixes);
+    }
+
+    boolean hasHostPart() {
+      return SetLayout.hasHostPart(hosts.size(), prefixes.size());
+    }
+
+    boolean hasPrefixPart() {
+      return SetLayout.hasPrefixPart(hosts.size(), prefixes.size());
+    }
+  }
+
   private void writeSets(StringBuilder sb) {
     TreeMap<String, Runnable> byName = new TreeMap<>();
     setNames.forEach((key, name) -> {
@@ -242,14 +272,14 @@ final class RulesetWriter {
     peerSetRoles.forEach((name, owner) -> {
       String type = owner.startsWith("a6:") ? "type ipv6_addr" : "type ipv4_addr";
       String comment = roleComment(owner.substring(3));
-      List<String> hosts = new ArrayList<>();
-      List<String> prefixes = new ArrayList<>();
-      for (Cidr c : peerCidrs.get(owner)) {
-        (isHost(c) ? hosts : prefixes).add(cidr(c));
+      Parts parts = peerParts.get(name);
+      if (parts.hasHostPart()) {
+        byName.put(name, () -> writeSet(sb, "set", name, List.of(type), comment, parts.hosts()));
       }
-      byName.put(name, () -> writeSet(sb, "set", name, List.of(type), comment, hosts));
-      byName.put(prefixSetName(name), () -> writeSet(sb, "set", prefixSetName(name), List.of(type, "flags interval"),
-          comment, prefixes));
+      if (parts.hasPrefixPart()) {
+        byName.put(prefixSetName(name), () -> writeSet(sb, "set", prefixSetName(name),
+            List.of(type, "flags interval"), comment, parts.prefixes()));
+      }
     });
     byName.values().forEach(Runnable::run);
   }
@@ -593,8 +623,13 @@ final class RulesetWriter {
       }
       String set = setNames.get(key.get());
       String field = (v6 ? "ip6 " : "ip ") + peerField + " @";
-      out.add(join(field + set, ports));
-      out.add(join(field + prefixSetName(set), ports));
+      Parts parts = peerParts.get(set);
+      if (parts.hasHostPart()) {
+        out.add(join(field + set, ports));
+      }
+      if (parts.hasPrefixPart()) {
+        out.add(join(field + prefixSetName(set), ports));
+      }
     }
     return out;
   }

@@ -23,6 +23,7 @@ final class SetLayout {
   private final ImmutableMap<String, String> roleSets;
   private final ImmutableMap<String, Integer> sharers;
   private final ImmutableMap<String, Long> fingerprints;
+  private final ImmutableMap<String, Sizes> sizes;
   private final Map<Long, List<String>> byFingerprint = new HashMap<>();
   /** The last other instance of the same role keys seen (a memo: the answer never depends on it). */
   private volatile Collection<String> verified;
@@ -32,13 +33,15 @@ final class SetLayout {
    * @param roleSets     {@code a4:<role>} or {@code a6:<role>} → the name of its set (hash part)
    * @param sharers      set name → the number of role keys using it
    * @param fingerprints set name → {@link #fingerprint(Collection)} of its addresses
+   * @param sizes        set name → the number of its single addresses and of its prefixes
    */
   SetLayout(ImmutableSortedSet<String> roleKeys, Map<String, String> roleSets, Map<String, Integer> sharers,
-      Map<String, Long> fingerprints) {
+      Map<String, Long> fingerprints, Map<String, Sizes> sizes) {
     this.roleKeys = roleKeys;
     this.roleSets = ImmutableMap.copyOf(roleSets);
     this.sharers = ImmutableMap.copyOf(sharers);
     this.fingerprints = ImmutableMap.copyOf(fingerprints);
+    this.sizes = ImmutableMap.copyOf(sizes);
     fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
   }
 
@@ -70,6 +73,43 @@ final class SetLayout {
   /** The fingerprint of set {@code name}'s content. */
   long fingerprint(String name) {
     return fingerprints.get(name);
+  }
+
+  /**
+   * How many single addresses (hash part) and prefixes (interval part) a peer set holds.
+   *
+   * @param hosts    elements of the hash part
+   * @param prefixes elements of the interval part
+   */
+  record Sizes(int hosts, int prefixes) {
+    /** True when the hash part is declared (and has its rule). */
+    boolean hostPart() {
+      return hasHostPart(hosts, prefixes);
+    }
+
+    /** True when the interval part is declared (and has its rule). */
+    boolean prefixPart() {
+      return hasPrefixPart(hosts, prefixes);
+    }
+  }
+
+  /** The sizes of set {@code name}'s parts. */
+  Sizes sizes(String name) {
+    return sizes.get(name);
+  }
+
+  /**
+   * True when a peer set with {@code hosts} single addresses and {@code prefixes} prefixes
+   * declares its hash part: when that part has elements, or when the set is empty altogether
+   * (then both parts stay declared, empty: a rule matching nothing, never a missing set).
+   */
+  static boolean hasHostPart(int hosts, int prefixes) {
+    return hosts > 0 || prefixes == 0;
+  }
+
+  /** True when such a set declares its interval part (see {@link #hasHostPart}). */
+  static boolean hasPrefixPart(int hosts, int prefixes) {
+    return prefixes > 0 || hosts == 0;
   }
 
   /** The sets whose fingerprint is {@code fp}. */

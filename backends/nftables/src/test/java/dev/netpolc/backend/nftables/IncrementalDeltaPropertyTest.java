@@ -43,11 +43,13 @@ import org.junit.jupiter.api.Test;
  * the full ruleset of the session's graph, and that ruleset decides every probe as the reference
  * evaluator does on the changed cluster (so the session's graph decides like a fresh compile).
  * The generated clusters must exercise peer sets shared by several roles, peer sets with both
- * a hash part (addresses) and an interval part (prefixes), and fast-path deltas on both.
+ * a hash part (addresses) and an interval part (prefixes), fast-path deltas on both, and updates
+ * that make a part appear or disappear (which must fall back to the full diff).
  */
 class IncrementalDeltaPropertyTest {
   private static final int EXAMPLES = 60;
-  private static final int SHARED_EXAMPLES = 40;
+  private static final int SHARED_EXAMPLES = 80;
+  private static final long SHARED_SEED = 4242L;
   private static final int STEPS = 6;
   private final NftablesBackend nft = new NftablesBackend();
 
@@ -61,6 +63,10 @@ class IncrementalDeltaPropertyTest {
     int fastOnShared;
     /** Fast-path deltas that add or delete a prefix (interval part). */
     int fastOnPrefixes;
+    /** Fast-path deltas that change elements of a peer set (its parts exist before and after). */
+    int fastOnPeerParts;
+    /** Incremental updates that fell back because a peer-set part would appear or disappear. */
+    int partFallbacks;
     /** Emitted rulesets with a peer set. */
     int withPeerSet;
     /** Emitted rulesets with a set shared by several roles. */
@@ -73,7 +79,8 @@ class IncrementalDeltaPropertyTest {
     public String toString() {
       return "emits " + emits + " (peer sets " + withPeerSet + ", shared " + withSharedSet + ", split " + withSplitSet
           + "), incremental " + incremental + " (fast " + fastPath + ", on shared sets " + fastOnShared
-          + ", on prefixes " + fastOnPrefixes + "), recompiled " + recompiled;
+          + ", on prefixes " + fastOnPrefixes + ", on peer sets " + fastOnPeerParts + "; part fallbacks "
+          + partFallbacks + "), recompiled " + recompiled;
     }
   }
 
@@ -99,7 +106,9 @@ class IncrementalDeltaPropertyTest {
   @Test
   void sharedSetsTakeTheFastPathOnlyWhileTheSharingHolds() {
     Coverage cov = new Coverage();
-    qt().withExamples(SHARED_EXAMPLES).forAll(longs().all()).checkAssert(seed ->
+    // A fixed seed: the coverage below (parts that appear and disappear, prefix changes that keep
+    // both parts) is rare enough per example that a random run could miss it.
+    qt().withFixedSeed(SHARED_SEED).withExamples(SHARED_EXAMPLES).forAll(longs().all()).checkAssert(seed ->
         run(SharedPeersClusters.of(seed), CompileOptions.DEFAULTS, new Random(seed), cov));
     System.out.println("coverage " + cov);
     assertThat(cov.withSharedSet).as("rulesets with a shared set, of %s with peer sets", cov.withPeerSet)
@@ -108,6 +117,8 @@ class IncrementalDeltaPropertyTest {
         cov.withPeerSet).isGreaterThan(cov.withPeerSet / 4);
     assertThat(cov.fastOnShared).as("fast-path deltas on a shared set, of %s", cov.fastPath).isGreaterThan(0);
     assertThat(cov.fastOnPrefixes).as("fast-path deltas on prefixes").isGreaterThan(0);
+    assertThat(cov.fastOnPeerParts).as("fast-path deltas on existing peer-set parts").isGreaterThan(0);
+    assertThat(cov.partFallbacks).as("fallbacks for a part that appears or disappears").isGreaterThan(0);
     assertThat(cov.incremental - cov.fastPath).as("incremental updates that change the sharing, of %s",
         cov.incremental).isGreaterThan(0);
     assertThat(cov.fastPath).as("fast-path deltas of %s incremental updates", cov.incremental)
@@ -141,7 +152,11 @@ class IncrementalDeltaPropertyTest {
       GraphUpdate u = s.apply(List.of(change));
       if (u.incremental()) {
         cov.incremental++;
-        Optional<DeltaWriter.Result> f = NftablesBackend.fast(installed, u, opts);
+        DeltaWriter.Fast attempt = NftablesBackend.attempt(installed, u, opts);
+        Optional<DeltaWriter.Result> f = attempt.delta();
+        if (attempt.fallback().equals(Optional.of(DeltaWriter.Fallback.PART_APPEARS_OR_DISAPPEARS))) {
+          cov.partFallbacks++;
+        }
         if (f.isPresent()) {
           cov.fastPath++;
           String text = f.get().nft();
@@ -151,6 +166,9 @@ class IncrementalDeltaPropertyTest {
           }
           if (text.lines().anyMatch(l -> l.contains("n {") && l.contains("/"))) {
             cov.fastOnPrefixes++;
+          }
+          if (text.lines().anyMatch(l -> l.contains("element inet ") && l.contains(" a_"))) {
+            cov.fastOnPeerParts++;
           }
         }
       } else {
@@ -192,8 +210,8 @@ class IncrementalDeltaPropertyTest {
     }
     Table t = parsed.tables().get(0);
     for (String set : l.sets()) {
-      if (!t.set(set).orElseThrow().elements().isEmpty()
-          && !t.set(RulesetWriter.prefixSetName(set)).orElseThrow().elements().isEmpty()) {
+      // A part is declared only when it has elements.
+      if (t.set(set).isPresent() && t.set(RulesetWriter.prefixSetName(set)).isPresent()) {
         cov.withSplitSet++;
         break;
       }

@@ -18,7 +18,8 @@ import java.util.Random;
 /**
  * Small clusters whose peer sets are often shared and split between addresses and prefixes: pods
  * at neighbouring addresses (covers with /31 and /30 blocks), policies whose rules select the
- * same peers from several roles, and an ipBlock with exceptions. Two labels agree on every IPv4
+ * same peers from several roles, an ipBlock with exceptions, and a rule whose peers are pods and
+ * a distant block (a set whose interval part stays while pod events change it). Two labels agree on every IPv4
  * pod, so that the IPv4 peers selected by either are equal (one shared set) until a pod takes
  * the labels of one of the two IPv6-only pods on which they disagree (the sharing changes).
  */
@@ -31,7 +32,7 @@ final class SharedPeersClusters {
   static Cluster of(long seed) {
     Random r = new Random(seed);
     List<Pod> pods = new ArrayList<>();
-    int count = 6 + r.nextInt(8);
+    int count = 8 + r.nextInt(8);
     long address = 0x0A00_0001L;
     for (int i = 0; i < count; i++) {
       boolean a = r.nextBoolean();
@@ -53,6 +54,9 @@ final class SharedPeersClusters {
     pols.add(NetworkPolicy.of(NS, "y-from-a", tierY, List.of("Ingress"), List.of(rule(Peer.pods(appA))), List.of()));
     pols.add(NetworkPolicy.of(NS, "b-from-x", appB, List.of("Ingress"), List.of(rule(Peer.pods(tierX))), List.of()));
     pols.add(NetworkPolicy.of(NS, "a-to-a", appA, List.of("Egress"), List.of(), List.of(rule(Peer.pods(appA)))));
+    pols.add(NetworkPolicy.of(NS, "a-from-a-or-block", appA, List.of("Ingress"),
+        List.of(new PolicyRule(List.of(Peer.pods(appA), Peer.ipBlock(new IpBlock("10.0.1.0/29", List.of()))),
+            List.of())), List.of()));
     if (r.nextBoolean()) {
       pols.add(NetworkPolicy.of(NS, "y-from-block", tierY, List.of("Ingress"),
           List.of(rule(Peer.ipBlock(new IpBlock("10.0.0.0/28", List.of("10.0.0.4/30"))))), List.of()));
