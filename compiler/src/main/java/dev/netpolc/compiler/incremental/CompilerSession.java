@@ -16,6 +16,7 @@ import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.model.Cidr;
+import dev.netpolc.model.ContainerPort;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.LabelSelector;
@@ -301,6 +302,16 @@ public final class CompilerSession {
 
   /** Adds and removes the pod's addresses in every peer set whose content they change. */
   private String peerSets(State s, Pod oldP, Pod newP, Batch batch) {
+    for (Pod p : new Pod[] {oldP, newP}) {
+      if (p != null && !s.namedPortsToAll.isEmpty()) {
+        for (ContainerPort cp : p.allPorts()) {
+          List<OriginRef> refs = cp.name() == null ? null : s.namedPortsToAll.get(cp.name());
+          if (refs != null) {
+            return "peers of " + refs.get(0) + " (named port " + cp.name() + " to every destination) change";
+          }
+        }
+      }
+    }
     TreeSet<IpAddress> ips = new TreeSet<>();
     if (oldP != null) {
       ips.addAll(oldP.ips());
@@ -450,6 +461,12 @@ public final class CompilerSession {
           if (d == Direction.EGRESS && rules.get(j).ports().stream()
               .anyMatch(pp -> pp.port().isPresent() && pp.port().get().isNamed())) {
             s.fragile.add(o.ref); // split by resolved port: the role is not the union of origins
+            if (o.all) {
+              // Its peers are the pods resolving the names, which no selector or block finds.
+              rules.get(j).ports().stream().filter(pp -> pp.port().isPresent() && pp.port().get().isNamed())
+                  .forEach(pp -> s.namedPortsToAll.computeIfAbsent(pp.port().get().name(), k -> new ArrayList<>())
+                      .add(o.ref));
+            }
           }
         }
       }
@@ -646,6 +663,8 @@ public final class CompilerSession {
     final Map<List<String>, List<PeerKey>> selectorBuckets = new HashMap<>();
     final TreeMap<IpAddress, List<OriginInfo>> blockSegments = new TreeMap<>();
     final Set<OriginRef> fragile = new HashSet<>();
+    /** Egress rules to every destination on named ports, by port name: their peers follow pods' ports. */
+    final Map<String, List<OriginRef>> namedPortsToAll = new HashMap<>();
     final Map<String, List<OriginInfo>> roleOrigins = new HashMap<>();
     final Map<OriginRef, List<String>> originRoles = new HashMap<>();
     final Map<String, AddressSet> roleContent = new HashMap<>();
