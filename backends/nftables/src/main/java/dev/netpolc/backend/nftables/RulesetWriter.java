@@ -124,8 +124,11 @@ final class RulesetWriter {
     for (Parts p : peerParts.values()) {
       elements += p.hosts().size() + p.prefixes().size();
     }
-    long estimate = 4096 + 160L * peerKeys.size() + 24 * elements + 200L * peerParts.size()
-        + 120L * ownAddresses.size();
+    long members = 0;
+    for (EndpointGroup g : graph.groups()) {
+      members += g.members().size();
+    }
+    long estimate = 4096 + 160L * peerKeys.size() + 24 * elements + 200L * peerParts.size() + 120L * members;
     return (int) Math.min(estimate, 256L << 20);
   }
 
@@ -667,6 +670,7 @@ final class RulesetWriter {
       if (i == 0 && isolated) {
         sb.append(TAB).append(TAB).append("ct state invalid drop comment \"invalid packets of isolated pods\"\n");
       }
+      String pass = next.map(n -> "goto " + n).orElse(allow);
       for (Rule r : s.rules()) {
         String verdict;
         Optional<String> log = Optional.empty();
@@ -674,9 +678,11 @@ final class RulesetWriter {
           verdict = allow;
         } else if (r.action() == Action.DENY) {
           verdict = "drop";
-          log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+          if (options.logDrops()) {
+            log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+          }
         } else {
-          verdict = next.map(n -> "goto " + n).orElse(allow);
+          verdict = pass;
         }
         List<String> ms = matches(r, peerField);
         if (!ms.isEmpty()) {
@@ -710,9 +716,11 @@ final class RulesetWriter {
           && rules.get(end).action() == rules.get(start).action()) {
         end++;
       }
-      List<Rule> run = new ArrayList<>(rules.subList(start, end));
-      run.sort(RULE_ORDER);
-      out.addAll(run);
+      int from = out.size();
+      out.addAll(rules.subList(start, end));
+      if (end - start > 1) {
+        out.subList(from, out.size()).sort(RULE_ORDER);
+      }
       start = end;
     }
     return out;
