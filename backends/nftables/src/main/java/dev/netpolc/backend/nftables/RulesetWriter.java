@@ -517,9 +517,11 @@ final class RulesetWriter {
           continue;
         }
         String chain = chainName(g, d);
+        List<MapEntry> v4 = maps.get(mapName(d, false));
+        List<MapEntry> v6 = maps.get(mapName(d, true));
         for (Endpoint e : g.members()) {
           for (IpAddress ip : ownAddresses(e)) {
-            maps.get(mapName(d, ip.v6())).add(new MapEntry(ip, chain));
+            (ip.v6() ? v6 : v4).add(new MapEntry(ip, chain));
           }
         }
       }
@@ -905,14 +907,17 @@ final class RulesetWriter {
     appendOctet(sb, v & 0xFF);
   }
 
+  /** The decimal text of every IPv4 octet value. */
+  private static final String[] OCTETS = new String[256];
+
+  static {
+    for (int i = 0; i < OCTETS.length; i++) {
+      OCTETS[i] = Integer.toString(i);
+    }
+  }
+
   private static void appendOctet(StringBuilder sb, int octet) {
-    if (octet >= 100) {
-      sb.append((char) ('0' + octet / 100));
-    }
-    if (octet >= 10) {
-      sb.append((char) ('0' + octet / 10 % 10));
-    }
-    sb.append((char) ('0' + octet % 10));
+    sb.append(OCTETS[octet]);
   }
 
   /** A CIDR as nft prints it: a bare address for a single host. */
