@@ -18,10 +18,23 @@ final class NftText {
 
   /** {@code text} with every character outside the safe set replaced by {@code _}. */
   static String sanitize(String text) {
+    if (allSafe(text)) {
+      return text;
+    }
     StringBuilder sb = new StringBuilder(text.length());
     // By code point, so a surrogate pair becomes one replacement, not two.
     text.codePoints().forEach(cp -> sb.append(isSafe(cp) ? (char) cp : '_'));
     return sb.toString();
+  }
+
+  /** True when every character is kept verbatim (the common case: nothing to copy). */
+  private static boolean allSafe(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!isSafe(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True for the characters kept verbatim. */

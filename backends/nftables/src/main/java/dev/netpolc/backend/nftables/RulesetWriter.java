@@ -18,6 +18,7 @@ import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,23 +49,29 @@ final class RulesetWriter {
   private final String table;
   private final String priority;
 
-  /** Set key (content) → origins of the rules using it, for the set's comment. */
-  private final Map<String, SortedSet<String>> setOrigins = new TreeMap<>();
+  /** Set key (content) → origins of the rules using it, for the set's comment (keys sorted in {@link #nameSets}). */
+  private final Map<String, SortedSet<String>> setOrigins = new HashMap<>();
   /** Set key → elements as printed. */
-  private final Map<String, List<String>> setElements = new TreeMap<>();
+  private final Map<String, List<String>> setElements = new HashMap<>();
   /** Set key → nft key type declaration line. */
-  private final Map<String, String> setTypes = new TreeMap<>();
+  private final Map<String, String> setTypes = new HashMap<>();
   private Map<String, String> setNames = Map.of();
   private Map<String, String> groupHashes = Map.of();
   private SetRoles roles;
   private Map<String, String> roleHashes = Map.of();
   /** Peer-set key ({@code a4:role} or {@code a6:role}) → its addresses. */
-  private final Map<String, List<Cidr>> peerCidrs = new TreeMap<>();
+  private final Map<String, List<Cidr>> peerCidrs = new HashMap<>();
   /** Peer-set name (hash part) → the key of the role it is named after (the smallest sharing it). */
   private final TreeMap<String, String> peerSetRoles = new TreeMap<>();
   /** Peer-set name (hash part) → its single addresses and its prefixes, as printed. */
   private final Map<String, Parts> peerParts = new HashMap<>();
   private SetLayout layout;
+  /** Per rule (by identity): its peer families and set keys, computed once in {@link #collect}. */
+  private final Map<Rule, PeerKeys> peerKeys = new IdentityHashMap<>();
+  /** Per rule (by identity): its origins as one comment text. */
+  private final Map<Rule, String> ruleOrigins = new IdentityHashMap<>();
+  /** Per endpoint (by identity): {@link #ownAddresses}, needed by the bypass and the dispatch maps. */
+  private final Map<Endpoint, List<IpAddress>> ownAddresses = new IdentityHashMap<>();
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
     this.graph = graph;
@@ -86,7 +93,7 @@ final class RulesetWriter {
       }
     }
     nameSets();
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(estimatedSize());
     String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
     sb.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
     sb.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
@@ -97,7 +104,7 @@ final class RulesetWriter {
     writeSets(sb);
     Bypass bypass = bypass();
     writeBypass(sb, bypass);
-    Map<String, TreeMap<IpAddress, String>> maps = dispatchMaps();
+    Map<String, List<MapEntry>> maps = dispatchMaps();
     writeMaps(sb, maps);
     writeBaseChains(sb, bypass, maps);
     for (EndpointGroup g : graph.groups()) {
@@ -109,6 +116,20 @@ final class RulesetWriter {
     }
     sb.append("}\n");
     return sb.toString();
+  }
+
+  /** A first guess at the script's length, so the builder seldom grows (and copies) on a big graph. */
+  private int estimatedSize() {
+    long elements = 0;
+    for (Parts p : peerParts.values()) {
+      elements += p.hosts().size() + p.prefixes().size();
+    }
+    long members = 0;
+    for (EndpointGroup g : graph.groups()) {
+      members += g.members().size();
+    }
+    long estimate = 4096 + 160L * peerKeys.size() + 24 * elements + 200L * peerParts.size() + 120L * members;
+    return (int) Math.min(estimate, 256L << 20);
   }
 
   // ---- sets ----
@@ -127,11 +148,27 @@ final class RulesetWriter {
    * holds every address of both families (no address match needed).
    */
   private List<Optional<String>> addressKeys(Rule r) {
-    AddressSet peers = r.peers();
-    List<Cidr> v4 = family(peers, false);
-    List<Cidr> v6 = family(peers, true);
+    return peerKeys(r).keys();
+  }
+
+  /** A rule's peers split by family, and {@link #addressKeys}'s answer. */
+  private record PeerKeys(boolean hasV4, boolean hasV6, List<Optional<String>> keys) {}
+
+  private PeerKeys peerKeys(Rule r) {
+    PeerKeys k = peerKeys.get(r);
+    if (k == null) {
+      k = computePeerKeys(r);
+      peerKeys.put(r, k);
+    }
+    return k;
+  }
+
+  private PeerKeys computePeerKeys(Rule r) {
+    ImmutableList<Cidr> all = r.peers().cidrs();
+    List<Cidr> v4 = family(all, false);
+    List<Cidr> v6 = family(all, true);
     if (isFull(v4) && isFull(v6)) {
-      return List.of();
+      return new PeerKeys(true, true, List.of());
     }
     List<Optional<String>> out = new ArrayList<>(2);
     for (List<Cidr> fam : List.of(v4, v6)) {
@@ -147,7 +184,7 @@ final class RulesetWriter {
       peerCidrs.putIfAbsent(key, fam);
       out.add(Optional.of(key));
     }
-    return out;
+    return new PeerKeys(!v4.isEmpty(), !v6.isEmpty(), out);
   }
 
   /** The key of a port set that needs a named set, if it does. */
@@ -180,18 +217,20 @@ final class RulesetWriter {
   }
 
   private void nameSets() {
+    List<String> sortedKeys = new ArrayList<>(setOrigins.keySet());
+    sortedKeys.sort(null);
     List<String> portKeys = new ArrayList<>();
-    for (String key : setOrigins.keySet()) {
+    for (String key : sortedKeys) {
       if (key.startsWith("p:")) {
         portKeys.add(portIdentity(key));
       }
     }
     Map<String, String> portHashes = NftNames.hashes(portKeys);
-    Map<String, String> names = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>(sortedKeys.size() * 2);
     // Keys in sorted order: the first key of each content names the set all of them share.
     Map<List<Cidr>, String> byContent = new HashMap<>();
     Map<String, Integer> sharers = new HashMap<>();
-    for (String key : setOrigins.keySet()) {
+    for (String key : sortedKeys) {
       if (key.startsWith("p:")) {
         names.put(key, "p_" + portHashes.get(portIdentity(key)));
         continue;
@@ -242,12 +281,12 @@ final class RulesetWriter {
   }
 
   /** A peer set's elements as printed: single addresses (hash part) and prefixes (interval part). */
-  private record Parts(List<String> hosts, List<String> prefixes) {
+  private record Parts(List<Cidr> hosts, List<Cidr> prefixes) {
     static Parts of(List<Cidr> cidrs) {
-      List<String> hosts = new ArrayList<>();
-      List<String> prefixes = new ArrayList<>();
+      List<Cidr> hosts = new ArrayList<>(cidrs.size());
+      List<Cidr> prefixes = new ArrayList<>();
       for (Cidr c : cidrs) {
-        (isHost(c) ? hosts : prefixes).add(cidr(c));
+        (isHost(c) ? hosts : prefixes).add(c);
       }
       return new Parts(hosts, prefixes);
     }
@@ -266,7 +305,7 @@ final class RulesetWriter {
     setNames.forEach((key, name) -> {
       if (key.startsWith("p:")) {
         byName.put(name, () -> writeSet(sb, "set", name, List.of(setTypes.get(key), "flags interval"),
-            String.join(", ", setOrigins.get(key)), setElements.get(key)));
+            String.join(", ", setOrigins.get(key)), textElements(setElements.get(key))));
       }
     });
     peerSetRoles.forEach((name, owner) -> {
@@ -274,11 +313,11 @@ final class RulesetWriter {
       String comment = roleComment(owner.substring(3));
       Parts parts = peerParts.get(name);
       if (parts.hasHostPart()) {
-        byName.put(name, () -> writeSet(sb, "set", name, List.of(type), comment, parts.hosts()));
+        byName.put(name, () -> writeSet(sb, "set", name, List.of(type), comment, cidrElements(parts.hosts())));
       }
       if (parts.hasPrefixPart()) {
         byName.put(prefixSetName(name), () -> writeSet(sb, "set", prefixSetName(name),
-            List.of(type, "flags interval"), comment, parts.prefixes()));
+            List.of(type, "flags interval"), comment, cidrElements(parts.prefixes())));
       }
     });
     byName.values().forEach(Runnable::run);
@@ -290,17 +329,55 @@ final class RulesetWriter {
     return cut < 0 ? roleKey : roleKey.substring(0, cut);
   }
 
+  /** A set's elements, each printed straight into the script (no text per element). */
+  private interface Elements {
+    int size();
+
+    void append(StringBuilder sb, int i);
+  }
+
+  private static Elements textElements(List<String> texts) {
+    return new Elements() {
+      @Override
+      public int size() {
+        return texts.size();
+      }
+
+      @Override
+      public void append(StringBuilder sb, int i) {
+        sb.append(texts.get(i));
+      }
+    };
+  }
+
+  private static Elements cidrElements(List<Cidr> cidrs) {
+    return new Elements() {
+      @Override
+      public int size() {
+        return cidrs.size();
+      }
+
+      @Override
+      public void append(StringBuilder sb, int i) {
+        appendCidr(sb, cidrs.get(i));
+      }
+    };
+  }
+
   private static void writeSet(StringBuilder sb, String kind, String name, List<String> header, String comment,
-      List<String> elements) {
+      Elements elements) {
     sb.append(TAB).append(kind).append(' ').append(name).append(" {\n");
     for (String h : header) {
       sb.append(TAB).append(TAB).append(h).append('\n');
     }
     sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
-    if (!elements.isEmpty()) {
+    int n = elements.size();
+    if (n > 0) {
       sb.append(TAB).append(TAB).append("elements = {\n");
-      for (int i = 0; i < elements.size(); i++) {
-        sb.append(TAB).append(TAB).append(TAB).append(elements.get(i)).append(i + 1 < elements.size() ? ",\n" : "\n");
+      for (int i = 0; i < n; i++) {
+        sb.append(TAB).append(TAB).append(TAB);
+        elements.append(sb, i);
+        sb.append(i + 1 < n ? ",\n" : "\n");
       }
       sb.append(TAB).append(TAB).append("}\n");
     }
@@ -310,11 +387,11 @@ final class RulesetWriter {
   // ---- the bypass sets: same pod, and (cluster-wide) a pod and its own node ----
 
   /** Source . destination pairs accepted before any policy, per family. */
-  private record Bypass(List<String> v4, List<String> v6) {}
+  private record Bypass(List<Pair> v4, List<Pair> v6) {}
 
   private Bypass bypass() {
-    TreeSet<Pair> v4 = new TreeSet<>();
-    TreeSet<Pair> v6 = new TreeSet<>();
+    List<Pair> v4 = new ArrayList<>();
+    List<Pair> v6 = new ArrayList<>();
     boolean nodeLocal = graph.node().isEmpty() && graph.options().allowNodeToLocalPods();
     for (EndpointGroup g : graph.groups()) {
       for (Endpoint e : g.members()) {
@@ -339,7 +416,38 @@ final class RulesetWriter {
         }
       }
     }
-    return new Bypass(v4.stream().map(Pair::toString).toList(), v6.stream().map(Pair::toString).toList());
+    return new Bypass(sortedDistinct(v4), sortedDistinct(v6));
+  }
+
+  /** The pairs sorted, each distinct pair once (what a sorted set would hold). */
+  private static List<Pair> sortedDistinct(List<Pair> pairs) {
+    pairs.sort(null);
+    List<Pair> out = new ArrayList<>(pairs.size());
+    Pair last = null;
+    for (Pair p : pairs) {
+      if (last == null || p.compareTo(last) != 0) {
+        out.add(p);
+        last = p;
+      }
+    }
+    return out;
+  }
+
+  private static Elements pairElements(List<Pair> pairs) {
+    return new Elements() {
+      @Override
+      public int size() {
+        return pairs.size();
+      }
+
+      @Override
+      public void append(StringBuilder sb, int i) {
+        Pair p = pairs.get(i);
+        appendCidr(sb, p.src());
+        sb.append(" . ");
+        appendCidr(sb, p.dst());
+      }
+    };
   }
 
   /** Two address blocks as a concatenated set element, ordered by source then destination. */
@@ -350,26 +458,31 @@ final class RulesetWriter {
       return c != 0 ? c : dst.compareTo(o.dst);
     }
 
-    @Override
-    public String toString() {
-      return cidr(src) + " . " + cidr(dst);
-    }
   }
 
   private void writeBypass(StringBuilder sb, Bypass b) {
     String comment = graph.options().allowNodeToLocalPods() && graph.node().isEmpty()
         ? "a pod to itself, and a pod and its own node" : "a pod to itself";
     if (!b.v4().isEmpty()) {
-      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, b.v4());
+      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, pairElements(b.v4()));
     }
     if (!b.v6().isEmpty()) {
-      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, b.v6());
+      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, pairElements(b.v6()));
     }
   }
 
   /** The addresses at which the graph resolves to this endpoint (a shared address goes to one pod). */
   private List<IpAddress> ownAddresses(Endpoint e) {
-    List<IpAddress> out = new ArrayList<>();
+    List<IpAddress> out = ownAddresses.get(e);
+    if (out == null) {
+      out = computeOwnAddresses(e);
+      ownAddresses.put(e, out);
+    }
+    return out;
+  }
+
+  private List<IpAddress> computeOwnAddresses(Endpoint e) {
+    List<IpAddress> out = new ArrayList<>(e.ips().size());
     for (IpAddress ip : e.ips()) {
       if (!out.contains(ip) && graph.endpointAt(ip).map(x -> x.pod().equals(e.pod())).orElse(false)) {
         out.add(ip);
@@ -388,11 +501,15 @@ final class RulesetWriter {
     return (d == Direction.INGRESS ? "ep_in" : "ep_out") + (v6 ? "6" : "4");
   }
 
-  private Map<String, TreeMap<IpAddress, String>> dispatchMaps() {
-    Map<String, TreeMap<IpAddress, String>> maps = new TreeMap<>();
+  /** One element of a dispatch map: a local pod address and the chain it jumps to. */
+  private record MapEntry(IpAddress ip, String chain) {}
+
+  /** Per map name: its elements sorted by address, one per address (the last one put, as in a map). */
+  private Map<String, List<MapEntry>> dispatchMaps() {
+    Map<String, List<MapEntry>> maps = new TreeMap<>();
     for (Direction d : Direction.values()) {
-      maps.put(mapName(d, false), new TreeMap<>());
-      maps.put(mapName(d, true), new TreeMap<>());
+      maps.put(mapName(d, false), new ArrayList<>());
+      maps.put(mapName(d, true), new ArrayList<>());
     }
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
@@ -400,25 +517,53 @@ final class RulesetWriter {
           continue;
         }
         String chain = chainName(g, d);
+        List<MapEntry> v4 = maps.get(mapName(d, false));
+        List<MapEntry> v6 = maps.get(mapName(d, true));
         for (Endpoint e : g.members()) {
           for (IpAddress ip : ownAddresses(e)) {
-            maps.get(mapName(d, ip.v6())).put(ip, chain);
+            (ip.v6() ? v6 : v4).add(new MapEntry(ip, chain));
           }
         }
       }
     }
+    maps.replaceAll((name, entries) -> lastPerAddress(entries));
     return maps;
   }
 
-  private void writeMaps(StringBuilder sb, Map<String, TreeMap<IpAddress, String>> maps) {
+  /** The entries sorted by address (stable), keeping the last one put for each address. */
+  private static List<MapEntry> lastPerAddress(List<MapEntry> entries) {
+    entries.sort((a, b) -> a.ip().compareTo(b.ip()));
+    List<MapEntry> out = new ArrayList<>(entries.size());
+    for (MapEntry e : entries) {
+      if (!out.isEmpty() && out.get(out.size() - 1).ip().equals(e.ip())) {
+        out.set(out.size() - 1, e);
+      } else {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private void writeMaps(StringBuilder sb, Map<String, List<MapEntry>> maps) {
     maps.forEach((name, entries) -> {
       if (entries.isEmpty()) {
         return;
       }
       boolean v6 = name.endsWith("6");
       String what = name.startsWith("ep_in") ? "ingress" : "egress";
-      List<String> elems = new ArrayList<>(entries.size());
-      entries.forEach((ip, chain) -> elems.add(ip + " : jump " + chain));
+      Elements elems = new Elements() {
+        @Override
+        public int size() {
+          return entries.size();
+        }
+
+        @Override
+        public void append(StringBuilder out, int i) {
+          MapEntry e = entries.get(i);
+          appendIp(out, e.ip());
+          out.append(" : jump ").append(e.chain());
+        }
+      };
       writeSet(sb, "map", name, List.of(v6 ? "type ipv6_addr : verdict" : "type ipv4_addr : verdict"),
           "local pod address to the " + what + " chain of its group", elems);
     });
@@ -435,7 +580,7 @@ final class RulesetWriter {
   private static final String NEIGHBOUR_DISCOVERY = "icmpv6 type { nd-router-solicit, nd-router-advert, "
       + "nd-neighbor-solicit, nd-neighbor-advert } accept comment \"IPv6 neighbour discovery\"";
 
-  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, TreeMap<IpAddress, String>> maps) {
+  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, List<MapEntry>> maps) {
     List<String> forward = new ArrayList<>();
     forward.add("ct state established,related accept comment \"replies of allowed connections\"");
     forward.add(NEIGHBOUR_DISCOVERY);
@@ -463,7 +608,7 @@ final class RulesetWriter {
   }
 
   /** The vmap rules sending a packet of a local pod to its group's chain for {@code d}. */
-  private static List<String> dispatch(Map<String, TreeMap<IpAddress, String>> maps, Direction d) {
+  private static List<String> dispatch(Map<String, List<MapEntry>> maps, Direction d) {
     List<String> out = new ArrayList<>();
     String field = d == Direction.INGRESS ? "daddr" : "saddr";
     String what = d == Direction.INGRESS ? "\"ingress of local pods\"" : "\"egress of local pods\"";
@@ -501,7 +646,12 @@ final class RulesetWriter {
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     for (Tier t : Tier.values()) {
-      List<Rule> inTier = rules.stream().filter(r -> r.tier() == t).toList();
+      List<Rule> inTier = new ArrayList<>();
+      for (Rule r : rules) {
+        if (r.tier() == t) {
+          inTier.add(r);
+        }
+      }
       boolean deny = t == Tier.NETWORK_POLICY && isolated;
       if (!inTier.isEmpty() || deny) {
         segments.add(new Segment(t, inTier, deny));
@@ -515,10 +665,14 @@ final class RulesetWriter {
       String name = i == 0 ? main : tierChain(main, s.tier());
       Optional<String> next = i + 1 < segments.size()
           ? Optional.of(tierChain(main, segments.get(i + 1).tier())) : Optional.empty();
-      List<String> lines = new ArrayList<>();
+      // No member count: pods joining or leaving must not change a chain (incremental updates).
+      String comment = d.apiName() + " of group " + g.id() + (i == 0 ? "" : ", " + tierLabel(s.tier()));
+      sb.append(TAB).append("chain ").append(name).append(" {\n");
+      sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
       if (i == 0 && isolated) {
-        lines.add("ct state invalid drop comment \"invalid packets of isolated pods\"");
+        sb.append(TAB).append(TAB).append("ct state invalid drop comment \"invalid packets of isolated pods\"\n");
       }
+      String pass = next.map(n -> "goto " + n).orElse(allow);
       for (Rule r : s.rules()) {
         String verdict;
         Optional<String> log = Optional.empty();
@@ -526,25 +680,24 @@ final class RulesetWriter {
           verdict = allow;
         } else if (r.action() == Action.DENY) {
           verdict = "drop";
-          log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+          if (options.logDrops()) {
+            log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
+          }
         } else {
-          verdict = next.map(n -> "goto " + n).orElse(allow);
+          verdict = pass;
         }
-        for (String match : matches(r, peerField)) {
-          lines.add(ruleLine(match, verdict, log, origins(r)));
+        List<String> ms = matches(r, peerField);
+        if (!ms.isEmpty()) {
+          String ruleComment = NftText.comment(origins(r));
+          for (String match : ms) {
+            appendRuleLine(sb, match, verdict, log, ruleComment);
+          }
         }
       }
       if (s.defaultDeny()) {
-        lines.add(ruleLine("", "drop", Optional.of("default-deny " + g.id()), "default-deny " + g.id()));
+        appendRuleLine(sb, "", "drop", Optional.of("default-deny " + g.id()), NftText.comment("default-deny " + g.id()));
       } else if (next.isPresent()) {
-        lines.add("goto " + next.get() + " comment \"next tier\"");
-      }
-      // No member count: pods joining or leaving must not change a chain (incremental updates).
-      String comment = d.apiName() + " of group " + g.id() + (i == 0 ? "" : ", " + tierLabel(s.tier()));
-      sb.append(TAB).append("chain ").append(name).append(" {\n");
-      sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
-      for (String l : lines) {
-        sb.append(TAB).append(TAB).append(l).append('\n');
+        sb.append(TAB).append(TAB).append("goto ").append(next.get()).append(" comment \"next tier\"\n");
       }
       sb.append(TAB).append("}\n");
     }
@@ -565,9 +718,11 @@ final class RulesetWriter {
           && rules.get(end).action() == rules.get(start).action()) {
         end++;
       }
-      List<Rule> run = new ArrayList<>(rules.subList(start, end));
-      run.sort(RULE_ORDER);
-      out.addAll(run);
+      int from = out.size();
+      out.addAll(rules.subList(start, end));
+      if (end - start > 1) {
+        out.subList(from, out.size()).sort(RULE_ORDER);
+      }
       start = end;
     }
     return out;
@@ -609,11 +764,12 @@ final class RulesetWriter {
     if (keys.isEmpty()) {
       return List.of(ports);
     }
-    List<String> out = new ArrayList<>(keys.size());
-    List<Cidr> v4 = family(r.peers(), false);
+    List<String> out = new ArrayList<>(keys.size() + 1);
+    PeerKeys pk = peerKeys(r);
     int i = 0;
-    for (boolean v6 : new boolean[] {false, true}) {
-      if ((v6 ? family(r.peers(), true) : v4).isEmpty()) {
+    for (int f = 0; f < 2; f++) {
+      boolean v6 = f == 1;
+      if (!(v6 ? pk.hasV6() : pk.hasV4())) {
         continue;
       }
       Optional<String> key = keys.get(i++);
@@ -645,22 +801,27 @@ final class RulesetWriter {
     return "meta l4proto . th dport @" + setNames.get(portKey(ports).orElseThrow());
   }
 
-  private String ruleLine(String match, String verdict, Optional<String> logText, String comment) {
-    StringBuilder sb = new StringBuilder(match);
+  /** One rule line of a group chain, indented, printed straight into {@code sb}; {@code comment} is quoted. */
+  private void appendRuleLine(StringBuilder sb, String match, String verdict, Optional<String> logText,
+      String comment) {
+    sb.append(TAB).append(TAB);
+    int start = sb.length();
+    sb.append(match);
     if (options.counters()) {
-      append(sb, "counter");
+      append(sb, start, "counter");
     }
     if (options.logDrops() && logText.isPresent()) {
       String prefix = options.logPrefix().isEmpty() ? logText.get() : options.logPrefix() + " " + logText.get();
-      append(sb, "log prefix " + NftText.logPrefix(prefix) + " level info");
+      append(sb, start, "log prefix " + NftText.logPrefix(prefix) + " level info");
     }
-    append(sb, verdict);
-    append(sb, "comment " + NftText.comment(comment));
-    return sb.toString();
+    append(sb, start, verdict);
+    append(sb, start, "comment ");
+    sb.append(comment).append('\n');
   }
 
-  private static void append(StringBuilder sb, String part) {
-    if (sb.length() > 0) {
+  /** Appends {@code part}, after a space unless it is the first thing since {@code start}. */
+  private static void append(StringBuilder sb, int start, String part) {
+    if (sb.length() > start) {
       sb.append(' ');
     }
     sb.append(part);
@@ -670,17 +831,47 @@ final class RulesetWriter {
     return a.isEmpty() ? b : b.isEmpty() ? a : a + " " + b;
   }
 
-  private static String origins(Rule r) {
+  private String origins(Rule r) {
+    String o = ruleOrigins.get(r);
+    if (o == null) {
+      o = originsText(r);
+      ruleOrigins.put(r, o);
+    }
+    return o;
+  }
+
+  private static String originsText(Rule r) {
     if (r.origins().isEmpty()) {
       return "no recorded origin";
+    }
+    if (r.origins().size() == 1) {
+      return r.origins().get(0).toString();
     }
     return r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
   }
 
   // ---- values ----
 
-  private static List<Cidr> family(AddressSet s, boolean v6) {
-    return s.cidrs().stream().filter(c -> c.v6() == v6).toList();
+  /** The CIDRs of one family: a view when the list is IPv4 then IPv6 (as {@link AddressSet#cidrs()} is). */
+  private static List<Cidr> family(ImmutableList<Cidr> all, boolean v6) {
+    int split = 0;
+    while (split < all.size() && !all.get(split).v6()) {
+      split++;
+    }
+    boolean ordered = true;
+    for (int i = split; i < all.size() && ordered; i++) {
+      ordered = all.get(i).v6();
+    }
+    if (ordered) {
+      return v6 ? all.subList(split, all.size()) : all.subList(0, split);
+    }
+    List<Cidr> out = new ArrayList<>();
+    for (Cidr c : all) {
+      if (c.v6() == v6) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static boolean isFull(List<Cidr> cidrs) {
@@ -690,6 +881,43 @@ final class RulesetWriter {
   /** True for a single address (it goes to a peer set's hash part). */
   static boolean isHost(Cidr c) {
     return c.prefix() == c.address().bits();
+  }
+
+  /** {@link #cidr} printed straight into {@code sb}. */
+  static void appendCidr(StringBuilder sb, Cidr c) {
+    appendIp(sb, c.address());
+    if (c.prefix() != c.address().bits()) {
+      sb.append('/').append(c.prefix());
+    }
+  }
+
+  /** {@link IpAddress#toString()} printed straight into {@code sb} (IPv4 without any text in between). */
+  static void appendIp(StringBuilder sb, IpAddress ip) {
+    if (ip.v6()) {
+      sb.append(ip);
+      return;
+    }
+    int v = (int) ip.lo();
+    appendOctet(sb, v >>> 24);
+    sb.append('.');
+    appendOctet(sb, (v >>> 16) & 0xFF);
+    sb.append('.');
+    appendOctet(sb, (v >>> 8) & 0xFF);
+    sb.append('.');
+    appendOctet(sb, v & 0xFF);
+  }
+
+  /** The decimal text of every IPv4 octet value. */
+  private static final String[] OCTETS = new String[256];
+
+  static {
+    for (int i = 0; i < OCTETS.length; i++) {
+      OCTETS[i] = Integer.toString(i);
+    }
+  }
+
+  private static void appendOctet(StringBuilder sb, int octet) {
+    sb.append(OCTETS[octet]);
   }
 
   /** A CIDR as nft prints it: a bare address for a single host. */
