@@ -19,9 +19,6 @@ import dev.netpolc.kernel.PortSpec;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Namespace;
-import dev.netpolc.model.Pod;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,64 +40,16 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class IptablesDeltaKernelTest {
 
-  private static final String NODE = "node0";
+  private static final String NODE = DeltaScenario.NODE;
   private static final CompileOptions COMPILE = CompileOptions.DEFAULTS.withNode(NODE);
   private static final BackendOptions OPTIONS = BackendOptions.DEFAULTS;
-
-  /** x: every pod takes TCP 80 from y's clients; x's db pods also take anything from x's web pods. */
-  private static final String POLICIES = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-clients, namespace: x}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: y}}
-            podSelector: {matchLabels: {role: client}}
-          ports:
-          - {port: 80, protocol: TCP}
-      ---
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: db-from-web, namespace: x}
-      spec:
-        podSelector: {matchLabels: {tier: db}}
-        ingress:
-        - from:
-          - podSelector: {matchLabels: {tier: web}}
-      """;
-
-  /** Added in step 3: y is isolated, only x's db pods get in. */
-  private static final String Y_FROM_DB = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-db, namespace: y}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: x}}
-            podSelector: {matchLabels: {tier: db}}
-      """;
 
   @Test
   void deltasAppliedForRealFollowTheReferenceAfterEveryStep() throws BackendException {
     KernelSupport.assumeAvailable(KernelSupport.ROOT, "ip", KernelSupport.NETNS, KernelSupport.BR_NETFILTER,
         KernelSupport.CNI, "socat", "perl", "ss", "sysctl", "ipset", "iptables", "ip6tables", "iptables-restore",
         "ip6tables-restore", "bash");
-    Cluster start = read("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: x, labels: {ns: x}}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: y, labels: {ns: y}}
-        ---
-        """ + pod("x", "a", "{pod: a, tier: web}", 10) + pod("x", "b", "{pod: b, tier: db}", 11)
-        + pod("x", "c", "{pod: c, tier: web}", 12) + pod("y", "a", "{pod: a, role: client}", 13)
-        + pod("y", "b", "{pod: b}", 14) + POLICIES);
+    Cluster start = DeltaScenario.start();
     KernelLayout layout = KernelLayout.of(start);
     Backend ipt = IptablesNodeArtifacts.backend();
     try (Topology t = layout.build(Topology.Mode.BRIDGE)) {
@@ -112,13 +61,13 @@ class IptablesDeltaKernelTest {
       try (PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80)) {
         // 1. y/b becomes a client: its group (no policy in y) is not policed, x's peer set gains it.
         installed = step(t, layout, ipt, s, installed, "y/b becomes a client", true,
-            new ClusterChange.PodUpserted(relabel(s, "y/b", Map.of("pod", "b", "role", "client"))));
+            new ClusterChange.PodUpserted(DeltaScenario.relabel(s, "y/b", Map.of("pod", "b", "role", "client"))));
         // 2. x/c turns db: it joins x/b's group (its sets and self rules change) and leaves the web peers.
         installed = step(t, layout, ipt, s, installed, "x/c joins the db group", false,
-            new ClusterChange.PodUpserted(relabel(s, "x/c", Map.of("pod", "c", "tier", "db"))));
+            new ClusterChange.PodUpserted(DeltaScenario.relabel(s, "x/c", Map.of("pod", "c", "tier", "db"))));
         // 3. y gets isolated: new chains and sets.
         installed = step(t, layout, ipt, s, installed, "policy y/from-db added", false,
-            new ClusterChange.PolicyUpserted(read(Y_FROM_DB).policies().get(0)));
+            new ClusterChange.PolicyUpserted(DeltaScenario.yFromDb()));
         // 4. x's db pods lose their extra ingress: chains and a set go.
         installed = step(t, layout, ipt, s, installed, "policy x/db-from-web removed", false,
             new ClusterChange.PolicyRemoved("x", "db-from-web"));
@@ -174,23 +123,5 @@ class IptablesDeltaKernelTest {
         // a leftover temporary directory is harmless
       }
     }
-  }
-
-  private static Pod relabel(CompilerSession s, String key, Map<String, String> labels) {
-    Pod p = s.cluster().pods().stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow();
-    return new Pod(p.namespace(), p.name(), labels, p.ips(), p.nodeName(), p.hostNetwork(), p.phase(), p.ports(),
-        p.initPorts(), p.position());
-  }
-
-  private static String pod(String ns, String name, String labels, int ip) {
-    return "apiVersion: v1\nkind: Pod\nmetadata: {namespace: " + ns + ", name: " + name + ", labels: " + labels
-        + "}\nspec: {nodeName: " + NODE + ", containers: [{name: main, image: pause}]}\n"
-        + "status: {phase: Running, podIPs: [{ip: 198.18.0." + ip + "}, {ip: \"fd00::" + ip + "\"}]}\n---\n";
-  }
-
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString("delta.yaml", yaml);
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
   }
 }

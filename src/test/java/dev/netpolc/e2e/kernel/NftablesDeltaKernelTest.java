@@ -19,8 +19,6 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,47 +40,10 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class NftablesDeltaKernelTest {
 
-  private static final String NODE = "node0";
+  private static final String NODE = DeltaScenario.NODE;
   private static final CompileOptions COMPILE = CompileOptions.DEFAULTS.withNode(NODE);
   private static final BackendOptions PLAIN = BackendOptions.DEFAULTS;
   private static final BackendOptions CONNTRACK = BackendOptions.DEFAULTS.with("conntrack", "true");
-
-  /** x: every pod takes TCP 80 from y's clients; x's db pods also take anything from x's web pods. */
-  private static final String POLICIES = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-clients, namespace: x}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: y}}
-            podSelector: {matchLabels: {role: client}}
-          ports:
-          - {port: 80, protocol: TCP}
-      ---
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: db-from-web, namespace: x}
-      spec:
-        podSelector: {matchLabels: {tier: db}}
-        ingress:
-        - from:
-          - podSelector: {matchLabels: {tier: web}}
-      """;
-
-  /** Added in step 3: y is isolated, only x's db pods get in. */
-  private static final String Y_FROM_DB = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-db, namespace: y}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: x}}
-            podSelector: {matchLabels: {tier: db}}
-      """;
 
   /** The conntrack test's policy change: x now takes TCP 80 from y/a only. */
   private static final String FROM_CLIENT_A = """
@@ -107,18 +68,7 @@ class NftablesDeltaKernelTest {
   static void kernel() {
     KernelSupport.assumeAvailable(KernelSupport.ROOT, "ip", KernelSupport.NETNS, KernelSupport.BR_NETFILTER,
         KernelSupport.CNI, "socat", "perl", "ss", "sysctl", "nft", "conntrack");
-    start = read("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: x, labels: {ns: x}}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: y, labels: {ns: y}}
-        ---
-        """ + pod("x", "a", "{pod: a, tier: web}", 10) + pod("x", "b", "{pod: b, tier: db}", 11)
-        + pod("x", "c", "{pod: c, tier: web}", 12) + pod("y", "a", "{pod: a, role: client}", 13)
-        + pod("y", "b", "{pod: b}", 14) + POLICIES);
+    start = DeltaScenario.start();
     layout = KernelLayout.of(start);
     topology = layout.build(Topology.Mode.BRIDGE);
     topology.startServers(List.of(dev.netpolc.kernel.PortSpec.tcp(80), dev.netpolc.kernel.PortSpec.udp(80)), false);
@@ -141,13 +91,13 @@ class NftablesDeltaKernelTest {
 
     // 1. y/b becomes a client: its group (no policy in y) stays, x's peer set gains its addresses.
     installed = step(nft, s, installed, "y/b becomes a client", true,
-        new ClusterChange.PodUpserted(relabel(s, "y/b", Map.of("pod", "b", "role", "client"))));
+        new ClusterChange.PodUpserted(DeltaScenario.relabel(s, "y/b", Map.of("pod", "b", "role", "client"))));
     // 2. x/c turns db: it joins x/b's group and leaves the web peer set (x/a stays in it).
     installed = step(nft, s, installed, "x/c joins the db group", true,
-        new ClusterChange.PodUpserted(relabel(s, "x/c", Map.of("pod", "c", "tier", "db"))));
+        new ClusterChange.PodUpserted(DeltaScenario.relabel(s, "x/c", Map.of("pod", "c", "tier", "db"))));
     // 3. y gets isolated.
     installed = step(nft, s, installed, "policy y/from-db added", false,
-        new ClusterChange.PolicyUpserted(read(Y_FROM_DB).policies().get(0)));
+        new ClusterChange.PolicyUpserted(DeltaScenario.yFromDb()));
     // 4. x's db pods lose their extra ingress.
     installed = step(nft, s, installed, "policy x/db-from-web removed", false,
         new ClusterChange.PolicyRemoved("x", "db-from-web"));
@@ -159,8 +109,8 @@ class NftablesDeltaKernelTest {
   @Test
   void conntrackOptionCutsEstablishedFlowsThePolicyChangeDeniesAndKeepsTheOthers() throws BackendException {
     Backend nft = NodeRulesets.backend();
-    Cluster clients = withPod(start, relabel(start, "y/b", Map.of("pod", "b", "role", "client")));
-    NetworkPolicy narrowed = read(FROM_CLIENT_A).policies().get(0);
+    Cluster clients = withPod(start, DeltaScenario.relabel(start, "y/b", Map.of("pod", "b", "role", "client")));
+    NetworkPolicy narrowed = DeltaScenario.read(FROM_CLIENT_A).policies().get(0);
 
     // Option off: the delta brings no conntrack.sh and the now denied flow goes on.
     CompilerSession off = new Compiler().session(clients, COMPILE);
@@ -213,30 +163,8 @@ class NftablesDeltaKernelTest {
     return nft.emit(s.graph(), PLAIN);
   }
 
-  private static Pod relabel(CompilerSession s, String key, Map<String, String> labels) {
-    return relabel(s.cluster(), key, labels);
-  }
-
-  private static Pod relabel(Cluster c, String key, Map<String, String> labels) {
-    Pod p = c.pods().stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow();
-    return new Pod(p.namespace(), p.name(), labels, p.ips(), p.nodeName(), p.hostNetwork(), p.phase(), p.ports(),
-        p.initPorts(), p.position());
-  }
-
   private static Cluster withPod(Cluster c, Pod pod) {
     List<Pod> pods = c.pods().stream().map(p -> p.key().equals(pod.key()) ? pod : p).toList();
     return new Cluster(c.namespaces(), pods, c.nodes(), c.policies());
-  }
-
-  private static String pod(String ns, String name, String labels, int ip) {
-    return "apiVersion: v1\nkind: Pod\nmetadata: {namespace: " + ns + ", name: " + name + ", labels: " + labels
-        + "}\nspec: {nodeName: " + NODE + ", containers: [{name: main, image: pause}]}\n"
-        + "status: {phase: Running, podIPs: [{ip: 198.18.0." + ip + "}, {ip: \"fd00::" + ip + "\"}]}\n---\n";
-  }
-
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString("delta.yaml", yaml);
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
   }
 }

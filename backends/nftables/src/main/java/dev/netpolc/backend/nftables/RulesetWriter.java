@@ -337,29 +337,23 @@ final class RulesetWriter {
   }
 
   private static Elements textElements(List<String> texts) {
-    return new Elements() {
-      @Override
-      public int size() {
-        return texts.size();
-      }
-
-      @Override
-      public void append(StringBuilder sb, int i) {
-        sb.append(texts.get(i));
-      }
-    };
+    return elements(texts, StringBuilder::append);
   }
 
   private static Elements cidrElements(List<Cidr> cidrs) {
+    return elements(cidrs, RulesetWriter::appendCidr);
+  }
+
+  private static <T> Elements elements(List<T> items, java.util.function.BiConsumer<StringBuilder, T> print) {
     return new Elements() {
       @Override
       public int size() {
-        return cidrs.size();
+        return items.size();
       }
 
       @Override
       public void append(StringBuilder sb, int i) {
-        appendCidr(sb, cidrs.get(i));
+        print.accept(sb, items.get(i));
       }
     };
   }
