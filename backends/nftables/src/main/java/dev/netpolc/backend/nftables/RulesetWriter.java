@@ -428,20 +428,11 @@ final class RulesetWriter {
   }
 
   private static Elements pairElements(List<Pair> pairs) {
-    return new Elements() {
-      @Override
-      public int size() {
-        return pairs.size();
-      }
-
-      @Override
-      public void append(StringBuilder sb, int i) {
-        Pair p = pairs.get(i);
-        appendCidr(sb, p.src());
-        sb.append(" . ");
-        appendCidr(sb, p.dst());
-      }
-    };
+    return elements(pairs, (sb, p) -> {
+      appendCidr(sb, p.src());
+      sb.append(" . ");
+      appendCidr(sb, p.dst());
+    });
   }
 
   /** Two address blocks as a concatenated set element, ordered by source then destination. */
@@ -545,19 +536,10 @@ final class RulesetWriter {
       }
       boolean v6 = name.endsWith("6");
       String what = name.startsWith("ep_in") ? "ingress" : "egress";
-      Elements elems = new Elements() {
-        @Override
-        public int size() {
-          return entries.size();
-        }
-
-        @Override
-        public void append(StringBuilder out, int i) {
-          MapEntry e = entries.get(i);
-          appendIp(out, e.ip());
-          out.append(" : jump ").append(e.chain());
-        }
-      };
+      Elements elems = elements(entries, (out, e) -> {
+        appendIp(out, e.ip());
+        out.append(" : jump ").append(e.chain());
+      });
       writeSet(sb, "map", name, List.of(v6 ? "type ipv6_addr : verdict" : "type ipv4_addr : verdict"),
           "local pod address to the " + what + " chain of its group", elems);
     });
