@@ -7,6 +7,7 @@ import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class RuleGraph {
   private final ImmutableMap<PortSet, Integer> portSetIds;
   // Built on first use (a benign race, like atoms): compiling never needs it, and it has an
   // entry per endpoint address, 100,000s for a cluster-wide graph.
-  private volatile ImmutableMap<IpAddress, Endpoint> endpointsByAddress;
+  /** Built on first use; never changed after it is published (volatile, so it is safely published). */
+  private volatile Map<IpAddress, Endpoint> endpointsByAddress;
   private final ImmutableMap<String, EndpointGroup> groupByPod;
 
   private RuleGraph(Builder b, List<EndpointGroup> sortedGroups, Map<String, ImmutableList<Rule>> in,
@@ -186,9 +188,9 @@ public final class RuleGraph {
 
   /** The endpoint (local pod) with this address. */
   public Optional<Endpoint> endpointAt(IpAddress ip) {
-    ImmutableMap<IpAddress, Endpoint> m = endpointsByAddress;
+    Map<IpAddress, Endpoint> m = endpointsByAddress;
     if (m == null) {
-      Map<IpAddress, Endpoint> byAddress = new HashMap<>();
+      Map<IpAddress, Endpoint> byAddress = new HashMap<>(groupByPod.size() * 2);
       for (EndpointGroup g : groups) {
         for (Endpoint e : g.members()) {
           for (IpAddress a : e.ips()) {
@@ -200,7 +202,7 @@ public final class RuleGraph {
           }
         }
       }
-      m = ImmutableMap.copyOf(byAddress);
+      m = Collections.unmodifiableMap(byAddress);
       endpointsByAddress = m;
     }
     return Optional.ofNullable(m.get(ip));

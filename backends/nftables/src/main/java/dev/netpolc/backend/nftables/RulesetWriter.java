@@ -19,14 +19,13 @@ import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
@@ -49,7 +48,7 @@ final class RulesetWriter {
   private final String table;
   private final String priority;
 
-  /** Set key (content) → origins of the rules using it, for the set's comment (keys sorted in {@link #nameSets}). */
+  /** Port-set key (content) → origins of the rules using it, for the set's comment. */
   private final Map<String, SortedSet<String>> setOrigins = new HashMap<>();
   /** Set key → elements as printed. */
   private final Map<String, List<String>> setElements = new HashMap<>();
@@ -62,27 +61,39 @@ final class RulesetWriter {
   /** Peer-set key ({@code a4:role} or {@code a6:role}) → its addresses. */
   private final Map<String, List<Cidr>> peerCidrs = new HashMap<>();
   /** Peer-set name (hash part) → the key of the role it is named after (the smallest sharing it). */
-  private final TreeMap<String, String> peerSetRoles = new TreeMap<>();
+  private final Map<String, String> peerSetRoles = new HashMap<>();
   /** Peer-set name (hash part) → its single addresses and its prefixes, as printed. */
   private final Map<String, Parts> peerParts = new HashMap<>();
   private SetLayout layout;
   /** Per rule (by identity): its peer families and set keys, computed once in {@link #collect}. */
   private final Map<Rule, PeerKeys> peerKeys = new IdentityHashMap<>();
-  /** Per rule (by identity): its origins as one comment text. */
-  private final Map<Rule, String> ruleOrigins = new IdentityHashMap<>();
   /** Per endpoint (by identity): {@link #ownAddresses}, needed by the bypass and the dispatch maps. */
   private final Map<Endpoint, List<IpAddress>> ownAddresses = new IdentityHashMap<>();
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
+    this(graph, options, priority, PARALLEL_FROM);
+  }
+
+  /** A writer that uses a second thread when the graph has at least {@code parallelFrom} endpoints. */
+  RulesetWriter(RuleGraph graph, BackendOptions options, String priority, int parallelFrom) {
     this.graph = graph;
     this.options = options;
     this.table = options.tableName();
     this.priority = priority;
+    this.parallelFrom = parallelFrom;
   }
 
   /** The whole script. */
   String write() {
     groupHashes = NftNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
+    int endpoints = endpointCount();
+    boolean parallel = endpoints >= parallelFrom;
+    // The bypass set and the dispatch maps need only the graph and the group chains' names: on
+    // a big graph they are built and printed on a second thread while this one names the sets.
+    ForkJoinTask<LocalMaps> localMaps = ForkJoinTask.adapt(() -> localMaps(endpoints));
+    if (parallel) {
+      localMaps.fork();
+    }
     roles = SetRoles.of(graph);
     roleHashes = NftNames.hashes(roles.keys());
     for (EndpointGroup g : graph.groups()) {
@@ -93,53 +104,98 @@ final class RulesetWriter {
       }
     }
     nameSets();
-    StringBuilder sb = new StringBuilder(estimatedSize());
-    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
-    sb.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
-    sb.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
-    sb.append("table inet ").append(table).append('\n');
-    sb.append("delete table inet ").append(table).append('\n');
-    sb.append("table inet ").append(table).append(" {\n");
-    sb.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
-    writeSets(sb);
-    Bypass bypass = bypass();
-    writeBypass(sb, bypass);
-    Map<String, List<MapEntry>> maps = dispatchMaps();
-    writeMaps(sb, maps);
-    writeBaseChains(sb, bypass, maps);
+    // From here on the writer's state is only read: the group chains are printed in two halves,
+    // the first on a second thread.
+    List<ChainRef> chains = new ArrayList<>();
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
         if (needsChain(g, d)) {
-          writeGroupChains(sb, g, d);
+          chains.add(new ChainRef(g, d));
         }
       }
     }
-    sb.append("}\n");
-    return sb.toString();
+    int half = parallel ? chains.size() / 2 : chains.size();
+    ForkJoinTask<StringBuilder> firstChains = ForkJoinTask.adapt(() -> writeGroupChains(chains.subList(0, half)));
+    if (parallel) {
+      firstChains.fork();
+    }
+    StringBuilder head = new StringBuilder((int) Math.min(64 * 1024 + 20 * peerSetElements() + 200L * peerParts.size(),
+        64 << 20));
+    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
+    head.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
+    head.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
+    head.append("table inet ").append(table).append('\n');
+    head.append("delete table inet ").append(table).append('\n');
+    head.append("table inet ").append(table).append(" {\n");
+    head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
+    writeSets(head);
+    StringBuilder lastChains = writeGroupChains(chains.subList(half, chains.size()));
+    LocalMaps local = parallel ? localMaps.join() : localMaps.invoke();
+    StringBuilder base = new StringBuilder(4096);
+    writeBaseChains(base, local.bypass(), local.maps());
+    StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
+    List<StringBuilder> parts = List.of(head, local.text(), base, first, lastChains);
+    int length = 2;
+    for (StringBuilder part : parts) {
+      length += part.length();
+    }
+    StringBuilder out = new StringBuilder(length);
+    parts.forEach(out::append);
+    out.append("}\n");
+    return out.toString();
   }
 
-  /** A first guess at the script's length, so the builder seldom grows (and copies) on a big graph. */
-  private int estimatedSize() {
+  /** Graphs with at least this many endpoints are written on two threads. */
+  static final int PARALLEL_FROM = 5_000;
+
+  private final int parallelFrom;
+
+  /** A group chain to print. */
+  private record ChainRef(EndpointGroup group, Direction direction) {}
+
+  /** The bypass set and the dispatch maps, printed, with what the base chains need to know of them. */
+  private record LocalMaps(StringBuilder text, Bypass bypass, Map<String, DispatchMap> maps) {}
+
+  private LocalMaps localMaps(int endpoints) {
+    Bypass bypass = bypass();
+    Map<String, DispatchMap> maps = dispatchMaps();
+    StringBuilder sb = new StringBuilder(64 * 1024 + 200 * Math.min(endpoints, 300_000));
+    writeBypass(sb, bypass);
+    writeMaps(sb, maps);
+    return new LocalMaps(sb, bypass, maps);
+  }
+
+  private int endpointCount() {
+    int n = 0;
+    for (EndpointGroup g : graph.groups()) {
+      n += g.members().size();
+    }
+    return n;
+  }
+
+  /** The number of elements of the peer sets, for sizing the builder. */
+  private long peerSetElements() {
     long elements = 0;
     for (Parts p : peerParts.values()) {
       elements += p.hosts().size() + p.prefixes().size();
     }
-    long members = 0;
-    for (EndpointGroup g : graph.groups()) {
-      members += g.members().size();
+    return elements;
+  }
+
+  private StringBuilder writeGroupChains(List<ChainRef> chains) {
+    StringBuilder sb = new StringBuilder(4096 + 256 * Math.min(chains.size(), 250_000));
+    for (ChainRef c : chains) {
+      writeGroupChains(sb, c.group(), c.direction());
     }
-    long estimate = 4096 + 160L * peerKeys.size() + 24 * elements + 200L * peerParts.size() + 120L * members;
-    return (int) Math.min(estimate, 256L << 20);
+    return sb;
   }
 
   // ---- sets ----
 
+  /** Records the peer sets (in {@link #peerCidrs}) and the port set {@code r} needs. */
   private void collect(Rule r) {
-    String origins = origins(r);
-    for (Optional<String> key : addressKeys(r)) {
-      key.ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
-    }
-    portKey(r.ports()).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins));
+    peerKeys(r);
+    portKey(r.ports()).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins(r)));
   }
 
   /**
@@ -217,39 +273,43 @@ final class RulesetWriter {
   }
 
   private void nameSets() {
-    List<String> sortedKeys = new ArrayList<>(setOrigins.keySet());
-    sortedKeys.sort(null);
-    List<String> portKeys = new ArrayList<>();
-    for (String key : sortedKeys) {
-      if (key.startsWith("p:")) {
-        portKeys.add(portIdentity(key));
+    List<String> portKeys = new ArrayList<>(setOrigins.keySet());
+    portKeys.sort(null);
+    List<String> portIdentities = new ArrayList<>(portKeys.size());
+    for (String key : portKeys) {
+      portIdentities.add(portIdentity(key));
+    }
+    Map<String, String> portHashes = NftNames.hashes(portIdentities);
+    // Peer-set keys in sorted order ("a4:" keys, then "a6:" keys, each in role order): the
+    // first key of each content names the set all of them share.
+    List<String> peerSetKeys = new ArrayList<>(peerCidrs.size());
+    for (String family : List.of("a4:", "a6:")) {
+      for (String role : roles.keys()) {
+        String key = family + role;
+        if (peerCidrs.containsKey(key)) {
+          peerSetKeys.add(key);
+        }
       }
     }
-    Map<String, String> portHashes = NftNames.hashes(portKeys);
-    Map<String, String> names = new LinkedHashMap<>(sortedKeys.size() * 2);
-    // Keys in sorted order: the first key of each content names the set all of them share.
-    Map<List<Cidr>, String> byContent = new HashMap<>();
-    Map<String, Integer> sharers = new HashMap<>();
-    for (String key : sortedKeys) {
-      if (key.startsWith("p:")) {
-        names.put(key, "p_" + portHashes.get(portIdentity(key)));
-        continue;
-      }
+    int n = peerSetKeys.size();
+    Map<String, String> names = new HashMap<>(2 * (n + portKeys.size()));
+    Map<List<Cidr>, String> byContent = new HashMap<>(2 * n);
+    Map<String, String> roleSets = new HashMap<>(2 * n);
+    Map<String, Integer> sharers = new HashMap<>(2 * n);
+    for (String key : portKeys) {
+      names.put(key, "p_" + portHashes.get(portIdentity(key)));
+    }
+    for (String key : peerSetKeys) {
       String owner = byContent.computeIfAbsent(peerCidrs.get(key), c -> key);
       String name = addressSetName(roleHashes.get(owner.substring(3)), key.startsWith("a6:"));
       names.put(key, name);
+      roleSets.put(key, name);
       peerSetRoles.putIfAbsent(name, owner);
       sharers.merge(name, 1, Integer::sum);
     }
     setNames = names;
-    Map<String, String> roleSets = new HashMap<>();
-    names.forEach((key, name) -> {
-      if (!key.startsWith("p:")) {
-        roleSets.put(key, name);
-      }
-    });
-    Map<String, Long> fingerprints = new HashMap<>();
-    Map<String, SetLayout.Sizes> sizes = new HashMap<>();
+    Map<String, Long> fingerprints = new HashMap<>(2 * peerSetRoles.size());
+    Map<String, SetLayout.Sizes> sizes = new HashMap<>(2 * peerSetRoles.size());
     peerSetRoles.forEach((name, owner) -> {
       List<Cidr> cidrs = peerCidrs.get(owner);
       fingerprints.put(name, SetLayout.fingerprint(cidrs));
@@ -330,7 +390,7 @@ final class RulesetWriter {
   }
 
   /** A set's elements, each printed straight into the script (no text per element). */
-  private interface Elements {
+  interface Elements {
     int size();
 
     void append(StringBuilder sb, int i);
@@ -381,11 +441,11 @@ final class RulesetWriter {
   // ---- the bypass sets: same pod, and (cluster-wide) a pod and its own node ----
 
   /** Source . destination pairs accepted before any policy, per family. */
-  private record Bypass(List<Pair> v4, List<Pair> v6) {}
+  private record Bypass(AddressPairs v4, AddressPairs v6) {}
 
   private Bypass bypass() {
-    List<Pair> v4 = new ArrayList<>();
-    List<Pair> v6 = new ArrayList<>();
+    AddressPairs v4 = new AddressPairs();
+    AddressPairs v6 = new AddressPairs();
     boolean nodeLocal = graph.node().isEmpty() && graph.options().allowNodeToLocalPods();
     for (EndpointGroup g : graph.groups()) {
       for (Endpoint e : g.members()) {
@@ -393,7 +453,7 @@ final class RulesetWriter {
         for (IpAddress a : own) {
           for (IpAddress b : own) {
             if (a.v6() == b.v6()) {
-              (a.v6() ? v6 : v4).add(new Pair(Cidr.host(a), Cidr.host(b)));
+              (a.v6() ? v6 : v4).add(a, b);
             }
           }
         }
@@ -402,57 +462,26 @@ final class RulesetWriter {
           for (Cidr n : node.cidrs()) {
             for (IpAddress a : own) {
               if (a.v6() == n.v6()) {
-                (a.v6() ? v6 : v4).add(new Pair(n, Cidr.host(a)));
-                (a.v6() ? v6 : v4).add(new Pair(Cidr.host(a), n));
+                Cidr host = Cidr.host(a);
+                (a.v6() ? v6 : v4).add(n, host);
+                (a.v6() ? v6 : v4).add(host, n);
               }
             }
           }
         }
       }
     }
-    return new Bypass(sortedDistinct(v4), sortedDistinct(v6));
-  }
-
-  /** The pairs sorted, each distinct pair once (what a sorted set would hold). */
-  private static List<Pair> sortedDistinct(List<Pair> pairs) {
-    pairs.sort(null);
-    List<Pair> out = new ArrayList<>(pairs.size());
-    Pair last = null;
-    for (Pair p : pairs) {
-      if (last == null || p.compareTo(last) != 0) {
-        out.add(p);
-        last = p;
-      }
-    }
-    return out;
-  }
-
-  private static Elements pairElements(List<Pair> pairs) {
-    return elements(pairs, (sb, p) -> {
-      appendCidr(sb, p.src());
-      sb.append(" . ");
-      appendCidr(sb, p.dst());
-    });
-  }
-
-  /** Two address blocks as a concatenated set element, ordered by source then destination. */
-  private record Pair(Cidr src, Cidr dst) implements Comparable<Pair> {
-    @Override
-    public int compareTo(Pair o) {
-      int c = src.compareTo(o.src);
-      return c != 0 ? c : dst.compareTo(o.dst);
-    }
-
+    return new Bypass(v4, v6);
   }
 
   private void writeBypass(StringBuilder sb, Bypass b) {
     String comment = graph.options().allowNodeToLocalPods() && graph.node().isEmpty()
         ? "a pod to itself, and a pod and its own node" : "a pod to itself";
     if (!b.v4().isEmpty()) {
-      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, pairElements(b.v4()));
+      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, b.v4().sorted());
     }
     if (!b.v6().isEmpty()) {
-      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, pairElements(b.v6()));
+      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, b.v6().sorted());
     }
   }
 
@@ -469,7 +498,8 @@ final class RulesetWriter {
   private List<IpAddress> computeOwnAddresses(Endpoint e) {
     List<IpAddress> out = new ArrayList<>(e.ips().size());
     for (IpAddress ip : e.ips()) {
-      if (!out.contains(ip) && graph.endpointAt(ip).map(x -> x.pod().equals(e.pod())).orElse(false)) {
+      Endpoint owner = graph.endpointAt(ip).orElse(null);
+      if (owner != null && (owner == e || owner.pod().equals(e.pod())) && !out.contains(ip)) {
         out.add(ip);
       }
     }
@@ -483,18 +513,18 @@ final class RulesetWriter {
   }
 
   private static String mapName(Direction d, boolean v6) {
-    return (d == Direction.INGRESS ? "ep_in" : "ep_out") + (v6 ? "6" : "4");
+    if (d == Direction.INGRESS) {
+      return v6 ? "ep_in6" : "ep_in4";
+    }
+    return v6 ? "ep_out6" : "ep_out4";
   }
 
-  /** One element of a dispatch map: a local pod address and the chain it jumps to. */
-  private record MapEntry(IpAddress ip, String chain) {}
-
-  /** Per map name: its elements sorted by address, one per address (the last one put, as in a map). */
-  private Map<String, List<MapEntry>> dispatchMaps() {
-    Map<String, List<MapEntry>> maps = new TreeMap<>();
+  /** Per map name: the local pod addresses of each family and direction, and the chain each jumps to. */
+  private Map<String, DispatchMap> dispatchMaps() {
+    Map<String, DispatchMap> maps = new TreeMap<>();
     for (Direction d : Direction.values()) {
-      maps.put(mapName(d, false), new ArrayList<>());
-      maps.put(mapName(d, true), new ArrayList<>());
+      maps.put(mapName(d, false), new DispatchMap());
+      maps.put(mapName(d, true), new DispatchMap());
     }
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
@@ -502,46 +532,27 @@ final class RulesetWriter {
           continue;
         }
         String chain = chainName(g, d);
-        List<MapEntry> v4 = maps.get(mapName(d, false));
-        List<MapEntry> v6 = maps.get(mapName(d, true));
+        DispatchMap v4 = maps.get(mapName(d, false));
+        DispatchMap v6 = maps.get(mapName(d, true));
         for (Endpoint e : g.members()) {
           for (IpAddress ip : ownAddresses(e)) {
-            (ip.v6() ? v6 : v4).add(new MapEntry(ip, chain));
+            (ip.v6() ? v6 : v4).put(ip, chain);
           }
         }
       }
     }
-    maps.replaceAll((name, entries) -> lastPerAddress(entries));
     return maps;
   }
 
-  /** The entries sorted by address (stable), keeping the last one put for each address. */
-  private static List<MapEntry> lastPerAddress(List<MapEntry> entries) {
-    entries.sort((a, b) -> a.ip().compareTo(b.ip()));
-    List<MapEntry> out = new ArrayList<>(entries.size());
-    for (MapEntry e : entries) {
-      if (!out.isEmpty() && out.get(out.size() - 1).ip().equals(e.ip())) {
-        out.set(out.size() - 1, e);
-      } else {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  private void writeMaps(StringBuilder sb, Map<String, List<MapEntry>> maps) {
+  private void writeMaps(StringBuilder sb, Map<String, DispatchMap> maps) {
     maps.forEach((name, entries) -> {
       if (entries.isEmpty()) {
         return;
       }
       boolean v6 = name.endsWith("6");
       String what = name.startsWith("ep_in") ? "ingress" : "egress";
-      Elements elems = elements(entries, (out, e) -> {
-        appendIp(out, e.ip());
-        out.append(" : jump ").append(e.chain());
-      });
       writeSet(sb, "map", name, List.of(v6 ? "type ipv6_addr : verdict" : "type ipv4_addr : verdict"),
-          "local pod address to the " + what + " chain of its group", elems);
+          "local pod address to the " + what + " chain of its group", entries.sorted());
     });
   }
 
@@ -556,7 +567,7 @@ final class RulesetWriter {
   private static final String NEIGHBOUR_DISCOVERY = "icmpv6 type { nd-router-solicit, nd-router-advert, "
       + "nd-neighbor-solicit, nd-neighbor-advert } accept comment \"IPv6 neighbour discovery\"";
 
-  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, List<MapEntry>> maps) {
+  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, DispatchMap> maps) {
     List<String> forward = new ArrayList<>();
     forward.add("ct state established,related accept comment \"replies of allowed connections\"");
     forward.add(NEIGHBOUR_DISCOVERY);
@@ -584,7 +595,7 @@ final class RulesetWriter {
   }
 
   /** The vmap rules sending a packet of a local pod to its group's chain for {@code d}. */
-  private static List<String> dispatch(Map<String, List<MapEntry>> maps, Direction d) {
+  private static List<String> dispatch(Map<String, DispatchMap> maps, Direction d) {
     List<String> out = new ArrayList<>();
     String field = d == Direction.INGRESS ? "daddr" : "saddr";
     String what = d == Direction.INGRESS ? "\"ingress of local pods\"" : "\"egress of local pods\"";
@@ -807,23 +818,9 @@ final class RulesetWriter {
     return a.isEmpty() ? b : b.isEmpty() ? a : a + " " + b;
   }
 
+  /** The rule's origins as one comment text (its role's base). */
   private String origins(Rule r) {
-    String o = ruleOrigins.get(r);
-    if (o == null) {
-      o = originsText(r);
-      ruleOrigins.put(r, o);
-    }
-    return o;
-  }
-
-  private static String originsText(Rule r) {
-    if (r.origins().isEmpty()) {
-      return "no recorded origin";
-    }
-    if (r.origins().size() == 1) {
-      return r.origins().get(0).toString();
-    }
-    return r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
+    return roles.baseOf(r);
   }
 
   // ---- values ----
@@ -873,7 +870,11 @@ final class RulesetWriter {
       sb.append(ip);
       return;
     }
-    int v = (int) ip.lo();
+    appendIp4(sb, (int) ip.lo());
+  }
+
+  /** An IPv4 address, given as its 32 bits, printed straight into {@code sb}. */
+  static void appendIp4(StringBuilder sb, int v) {
     appendOctet(sb, v >>> 24);
     sb.append('.');
     appendOctet(sb, (v >>> 16) & 0xFF);

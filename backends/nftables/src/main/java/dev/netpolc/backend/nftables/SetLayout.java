@@ -1,10 +1,10 @@
 package dev.netpolc.backend.nftables;
 
-import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedSet;
 import dev.netpolc.model.Cidr;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +20,10 @@ import java.util.Optional;
  */
 final class SetLayout {
   private final ImmutableSortedSet<String> roleKeys;
-  private final ImmutableMap<String, String> roleSets;
-  private final ImmutableMap<String, Integer> sharers;
-  private final ImmutableMap<String, Long> fingerprints;
-  private final ImmutableMap<String, Sizes> sizes;
+  private final Map<String, String> roleSets;
+  private final Map<String, Integer> sharers;
+  private final Map<String, Long> fingerprints;
+  private final Map<String, Sizes> sizes;
   private final Map<Long, List<String>> byFingerprint = new HashMap<>();
   /** The last other instance of the same role keys seen (a memo: the answer never depends on it). */
   private volatile Collection<String> verified;
@@ -34,14 +34,16 @@ final class SetLayout {
    * @param sharers      set name → the number of role keys using it
    * @param fingerprints set name → {@link #fingerprint(Collection)} of its addresses
    * @param sizes        set name → the number of its single addresses and of its prefixes
+   *     <p>The maps are taken over, not copied (they can hold 100,000 entries): the caller must
+   *     not change them afterwards.
    */
   SetLayout(ImmutableSortedSet<String> roleKeys, Map<String, String> roleSets, Map<String, Integer> sharers,
       Map<String, Long> fingerprints, Map<String, Sizes> sizes) {
     this.roleKeys = roleKeys;
-    this.roleSets = ImmutableMap.copyOf(roleSets);
-    this.sharers = ImmutableMap.copyOf(sharers);
-    this.fingerprints = ImmutableMap.copyOf(fingerprints);
-    this.sizes = ImmutableMap.copyOf(sizes);
+    this.roleSets = Collections.unmodifiableMap(roleSets);
+    this.sharers = Collections.unmodifiableMap(sharers);
+    this.fingerprints = Collections.unmodifiableMap(fingerprints);
+    this.sizes = Collections.unmodifiableMap(sizes);
     fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
   }
 
