@@ -57,7 +57,7 @@ class IptablesDeltaKernelTest {
       CompilerSession s = new Compiler().session(start, COMPILE);
       Artifact installed = ipt.emit(s.graph(), OPTIONS);
       run(t, installed, "apply.sh");
-      assertThat(ReapplyPolicies.observed(t, s.cluster(), layout)).as("full artifact").isEmpty();
+      assertThat(ReapplyPolicies.observedNewFlows(t, s.cluster(), layout)).as("full artifact").isEmpty();
       try (PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80)) {
         // 1. y/b becomes a client: its group (no policy in y) is not policed, x's peer set gains it.
         installed = step(t, layout, ipt, s, installed, "y/b becomes a client", true,
@@ -95,7 +95,8 @@ class IptablesDeltaKernelTest {
       assertThat(d.files()).as("%s: a delta, not the full artifact", what).containsKey("delta-apply.sh");
     }
     run(t, new Artifact(d.backend(), d.files()), "delta-apply.sh");
-    assertThat(ReapplyPolicies.observed(t, s.cluster(), layout)).as("%s, delta:%n%s", what, shown).isEmpty();
+    assertThat(ReapplyPolicies.observedNewFlows(t, s.cluster(), layout)).as("%s, delta:%n%s", what, shown)
+        .isEmpty();
     return ipt.emit(s.graph(), OPTIONS);
   }
 

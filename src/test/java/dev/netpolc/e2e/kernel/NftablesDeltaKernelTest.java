@@ -87,7 +87,7 @@ class NftablesDeltaKernelTest {
     CompilerSession s = new Compiler().session(start, COMPILE);
     Artifact installed = nft.emit(s.graph(), PLAIN);
     topology.loadNftables(NODE, installed.primary());
-    assertThat(ReapplyPolicies.observed(topology, s.cluster(), layout)).as("full ruleset").isEmpty();
+    assertThat(ReapplyPolicies.observedNewFlows(topology, s.cluster(), layout)).as("full ruleset").isEmpty();
 
     // 1. y/b becomes a client: its group (no policy in y) stays, x's peer set gains its addresses.
     installed = step(nft, s, installed, "y/b becomes a client", true,
@@ -123,7 +123,7 @@ class NftablesDeltaKernelTest {
       topology.loadNftables(NODE, d.files().get("netpolc-delta.nft"));
       assertThat(kept.stillAlive()).as("option off, allowed flow y/a -> x/a: " + kept.stderr()).isTrue();
       assertThat(denied.stillAlive()).as("option off, denied flow y/b -> x/a outlives its permission").isTrue();
-      assertThat(ReapplyPolicies.observed(topology, off.cluster(), layout)).as("new connections").isEmpty();
+      assertThat(ReapplyPolicies.observedNewFlows(topology, off.cluster(), layout)).as("new connections").isEmpty();
     }
 
     // Option on: the same change, then conntrack.sh in the node namespace.
@@ -140,7 +140,7 @@ class NftablesDeltaKernelTest {
       assertThat(denied.stillAlive(Duration.ofSeconds(2))).as("option on, denied flow y/b -> x/a is cut").isFalse();
       assertThat(kept.stillAlive()).as("option on, allowed flow y/a -> x/a survives:%n%s%s", kept.stderr(), sh)
           .isTrue();
-      assertThat(ReapplyPolicies.observed(topology, on.cluster(), layout)).as("new connections").isEmpty();
+      assertThat(ReapplyPolicies.observedNewFlows(topology, on.cluster(), layout)).as("new connections").isEmpty();
       assertThat(kept.stillAlive()).as("y/a -> x/a survives the probes too").isTrue();
     }
   }
@@ -158,7 +158,7 @@ class NftablesDeltaKernelTest {
           .as("%s: only element changes:%n%s", what, text).isTrue();
     }
     topology.loadNftables(NODE, text);
-    assertThat(ReapplyPolicies.observed(topology, s.cluster(), layout))
+    assertThat(ReapplyPolicies.observedNewFlows(topology, s.cluster(), layout))
         .as("%s, delta:%n%s", what, text).isEmpty();
     return nft.emit(s.graph(), PLAIN);
   }

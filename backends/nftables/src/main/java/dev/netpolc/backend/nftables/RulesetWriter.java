@@ -478,10 +478,12 @@ final class RulesetWriter {
     String comment = graph.options().allowNodeToLocalPods() && graph.node().isEmpty()
         ? "a pod to itself, and a pod and its own node" : "a pod to itself";
     if (!b.v4().isEmpty()) {
-      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment, b.v4().sorted());
+      writeSet(sb, "set", "bypass_4", List.of("type ipv4_addr . ipv4_addr", "flags interval"), comment,
+          b.v4().sorted());
     }
     if (!b.v6().isEmpty()) {
-      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment, b.v6().sorted());
+      writeSet(sb, "set", "bypass_6", List.of("type ipv6_addr . ipv6_addr", "flags interval"), comment,
+          b.v6().sorted());
     }
   }
 
