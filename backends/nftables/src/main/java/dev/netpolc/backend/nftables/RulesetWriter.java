@@ -29,7 +29,7 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
- * for the layout). One instance per emit; not thread-safe. Three passes: collect the sets every
+ * for the layout). One instance per emit, called by one thread. Three passes: collect the sets every
  * rule needs, name them by hash, then print. Peer sets are keyed by their role ({@link SetRoles}:
  * the policy rules they implement); roles with equal content (per family) share one set, named
  * after the smallest role key of them, so a set keeps its name when pods come and go and an
@@ -39,6 +39,11 @@ import java.util.concurrent.ForkJoinTask;
  * and gets its rule, only when it holds elements ({@link SetLayout#hasHostPart}), and an update
  * that makes a part appear or disappear takes the full diff. Port sets are keyed by content and
  * the rules using them.
+ *
+ * <p>A graph of {@link #PARALLEL_FROM} endpoints or more is printed on two threads (the second from
+ * the common fork-join pool): pieces printed apart and joined in a fixed order, each reading only
+ * state the first thread finished before handing it over, so the script is the one a single
+ * thread prints.
  */
 final class RulesetWriter {
   private static final String TAB = "\t";
@@ -130,10 +135,13 @@ final class RulesetWriter {
     head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
     writeSets(head);
     StringBuilder lastChains = writeGroupChains(chains.subList(half, chains.size()));
+    // Joined in the reverse order of forking: a task no pool thread has started yet is then on
+    // top of this thread's submission queue, and join runs it here instead of waiting for the
+    // pool (which an embedding application may keep busy).
+    StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
     LocalMaps local = parallel ? localMaps.join() : localMaps.invoke();
     StringBuilder base = new StringBuilder(4096);
     writeBaseChains(base, local.bypass(), local.maps());
-    StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
     List<StringBuilder> parts = List.of(head, local.text(), base, first, lastChains);
     int length = 2;
     for (StringBuilder part : parts) {
