@@ -61,7 +61,7 @@ public final class Main implements Runnable {
   public static final int EXIT_FINDINGS = 1;
   /** Unusable input or arguments. */
   public static final int EXIT_USAGE = 2;
-  /** A bug in netpolc. */
+  /** A bug in netpolc, or a run out of memory. */
   public static final int EXIT_INTERNAL = 3;
 
   @Override
@@ -83,7 +83,14 @@ public final class Main implements Runnable {
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return EXIT_USAGE;
     });
-    int rc = cl.execute(args);
+    int rc;
+    try {
+      rc = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Thrown past picocli's handler (it handles exceptions only); the heap is free again here.
+      err.println(OutOfMemory.message());
+      rc = EXIT_INTERNAL;
+    }
     out.flush();
     err.flush();
     return rc;
