@@ -9,11 +9,15 @@ import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.build.GraphBuilder;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.GraphSize;
+import dev.netpolc.compiler.lint.CompilerLintRules;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.PassManager;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.lint.LintConfig;
+import dev.netpolc.model.lint.LintReport;
+import dev.netpolc.model.lint.Linter;
 import dev.netpolc.model.validation.ValidationOptions;
 import dev.netpolc.model.validation.Validator;
 import dev.netpolc.model.yaml.PolicyReader;
@@ -53,6 +57,11 @@ final class Pipeline {
       throw new IllegalStateException("invalid input: " + errors.get(0));
     }
     return errors;
+  }
+
+  /** What {@code netpolc lint} does on a read cluster: every rule, the compiler's included. */
+  LintReport lint(Cluster cluster) {
+    return new Linter(LintConfig.DEFAULT, CompilerLintRules.all(Optional.empty())).lint(cluster);
   }
 
   ClusterIndex resolve(Cluster cluster) {

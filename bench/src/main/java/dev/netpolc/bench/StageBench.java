@@ -10,6 +10,7 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.generate.ClusterGenerator;
 import dev.netpolc.model.generate.GeneratorSpec;
 import dev.netpolc.model.generate.Preset;
+import dev.netpolc.model.lint.LintReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -169,6 +170,9 @@ public final class StageBench {
       sink.accept(read.result().withSizes(Pipeline.sizes(read.value())));
       Cluster c = read.value();
       sink.accept(m.measure(name, "validate", () -> pipeline.validate(c)).result());
+      StageMeasurer.Measured<LintReport> lint = m.measure(name, "lint", () -> pipeline.lint(c));
+      sink.accept(lint.result().withSizes(Map.of("findings", (long) lint.value().findings().size())));
+      lint = null;
       if (node.isPresent()) {
         // The node agent's path: from the cluster in memory to the nftables ruleset for its node.
         StageMeasurer.Measured<Artifact> agent = m.measure(name, "compile-node",

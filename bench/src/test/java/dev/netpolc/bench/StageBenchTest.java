@@ -22,7 +22,8 @@ class StageBenchTest {
         "--warmup", "0", "--runs", "1", "--artifact-dir", artifacts.toString()});
     List<StageResult> rows = StageBench.collect(o);
     assertThat(rows).extracting(StageResult::stage).startsWith("generate", "write-yaml", "graph", "compile-nftables",
-        "read", "validate", "compile-node", "resolve", "build", "optimise").contains("emit-nftables", "emit-iptables");
+        "read", "validate", "lint", "compile-node", "resolve", "build", "optimise")
+        .contains("emit-nftables", "emit-iptables");
     assertThat(rows).allSatisfy(r -> {
       assertThat(r.preset()).isEqualTo("node-agent@0.002");
       assertThat(r.peakHeapBytes()).isPositive();
@@ -31,6 +32,8 @@ class StageBenchTest {
     });
     StageResult read = rows.stream().filter(r -> r.stage().equals("read")).findFirst().orElseThrow();
     assertThat(read.sizes()).containsEntry("pods", 200L).containsEntry("policies", 20L);
+    StageResult lint = rows.stream().filter(r -> r.stage().equals("lint")).findFirst().orElseThrow();
+    assertThat(lint.sizes().get("findings")).isPositive();
     StageResult agent = rows.stream().filter(r -> r.stage().equals("compile-node")).findFirst().orElseThrow();
     assertThat(agent.sizes().get("rules")).isPositive();
     StageResult nft = rows.stream().filter(r -> r.stage().equals("emit-nftables")).findFirst().orElseThrow();

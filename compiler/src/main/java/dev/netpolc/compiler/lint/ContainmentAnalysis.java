@@ -83,6 +83,12 @@ final class ContainmentAnalysis {
   final Map<String, List<Integer>> selecting = new LinkedHashMap<>();
   /** Policy key to its first policy (later duplicates are NP107's). */
   final Map<String, NetworkPolicy> policiesByKey = new LinkedHashMap<>();
+  /** Policy index to the groups it selects, in {@link #selecting}'s order (its inverse). */
+  private final Map<Integer, List<String>> groupsByPolicy = new HashMap<>();
+  /** Namespace to the indexes of its policies, ascending: containment never crosses namespaces. */
+  private final Map<String, List<Integer>> policiesByNamespace = new HashMap<>();
+  /** Policy key to the facts of its rules, in {@link #facts}'s order; built on first use. */
+  private Map<String, List<RuleFacts>> factsByPolicy;
 
   private final Map<List<Object>, Boolean> memo = new HashMap<>();
 
@@ -93,6 +99,9 @@ final class ContainmentAnalysis {
   private ContainmentAnalysis(Cluster cluster) {
     this.policies = cluster.policies();
     cluster.policies().forEach(p -> policiesByKey.putIfAbsent(p.key(), p));
+    for (int i = 0; i < policies.size(); i++) {
+      policiesByNamespace.computeIfAbsent(policies.get(i).namespace(), k -> new ArrayList<>()).add(i);
+    }
     this.isStatic = !cluster.hasInventory();
     if (isStatic) {
       graph = Optional.empty();
@@ -115,17 +124,41 @@ final class ContainmentAnalysis {
       }
     }
     ClusterIndex index = new ClusterIndex(cluster, SemanticsOptions.DEFAULTS);
-    Map<String, Set<Integer>> byGroup = new TreeMap<>();
+    // Each pod's group looked up once (by index), not once per policy selecting it.
+    List<String> groupIds = new ArrayList<>();
+    Map<String, Integer> groupIndex = new HashMap<>();
+    int[] groupOfPod = new int[index.pods().size()];
+    for (int id = 0; id < groupOfPod.length; id++) {
+      groupOfPod[id] = g.groupOfPod(index.pods().get(id).key()).map(EndpointGroup::id)
+          .map(gid -> groupIndex.computeIfAbsent(gid, k -> {
+            groupIds.add(k);
+            return groupIds.size() - 1;
+          })).orElse(-1);
+    }
+    int[] lastPolicy = new int[groupIds.size()];
+    java.util.Arrays.fill(lastPolicy, -1);
+    List<List<Integer>> policiesOfGroup = new ArrayList<>();
+    groupIds.forEach(x -> policiesOfGroup.add(new ArrayList<>()));
     for (int i = 0; i < cluster.policies().size(); i++) {
       NetworkPolicy p = cluster.policies().get(i);
       for (int id : index.podsSelected(p.namespace(), p.podSelector())) {
-        Optional<EndpointGroup> group = g.groupOfPod(index.pods().get(id).key());
-        if (group.isPresent()) {
-          byGroup.computeIfAbsent(group.get().id(), k -> new TreeSet<>()).add(i);
+        int gi = groupOfPod[id];
+        if (gi >= 0 && lastPolicy[gi] != i) {
+          lastPolicy[gi] = i; // policies in ascending order: each list ends up sorted, no duplicates
+          policiesOfGroup.get(gi).add(i);
         }
       }
     }
-    byGroup.forEach((k, v) -> selecting.put(k, List.copyOf(v)));
+    Map<String, List<Integer>> byGroup = new TreeMap<>();
+    for (int gi = 0; gi < groupIds.size(); gi++) {
+      if (!policiesOfGroup.get(gi).isEmpty()) {
+        byGroup.put(groupIds.get(gi), policiesOfGroup.get(gi));
+      }
+    }
+    byGroup.forEach((k, v) -> {
+      selecting.put(k, List.copyOf(v));
+      v.forEach(i -> groupsByPolicy.computeIfAbsent(i, x -> new ArrayList<>()).add(k));
+    });
   }
 
   /** The analysis of {@code context}'s cluster, computed on first use. */
@@ -151,9 +184,8 @@ final class ContainmentAnalysis {
           Origin first = null;
           Origin firstOther = null;
           Set<String> holders = new TreeSet<>();
-          for (NetworkPolicy q : policies) {
-            if (!q.namespace().equals(p.namespace()) || !isolates(q, d)
-                || !StaticContainment.broader(q.podSelector(), p.podSelector())) {
+          for (NetworkPolicy q : sameNamespace(p)) {
+            if (!isolates(q, d) || !StaticContainment.broader(q.podSelector(), p.podSelector())) {
               continue;
             }
             boolean sameSubjects = StaticContainment.broader(p.podSelector(), q.podSelector());
@@ -211,10 +243,10 @@ final class ContainmentAnalysis {
       }
       if (isStatic) {
         boolean provided = false;
-        for (int j = 0; j < policies.size(); j++) {
+        for (int j : policiesByNamespace.get(p.namespace())) {
           NetworkPolicy q = policies.get(j);
           provided |= j != i && !removed.contains(q.key()) && eligible.test(q) && isolates(q, d)
-              && q.namespace().equals(p.namespace()) && StaticContainment.broader(q.podSelector(), p.podSelector());
+              && StaticContainment.broader(q.podSelector(), p.podSelector());
         }
         if (!provided) {
           return false;
@@ -238,12 +270,24 @@ final class ContainmentAnalysis {
     if (isStatic) {
       return List.of("");
     }
-    List<String> out = new ArrayList<>();
-    selecting.forEach((g, ps) -> {
-      if (ps.contains(i)) {
-        out.add(g);
-      }
-    });
+    return groupsByPolicy.getOrDefault(i, List.of());
+  }
+
+  /** The facts of the rules of the policy with key {@code policyKey}, in {@link #facts}'s order. */
+  List<RuleFacts> factsOf(String policyKey) {
+    if (factsByPolicy == null) {
+      factsByPolicy = new HashMap<>();
+      facts.values().forEach(f -> factsByPolicy.computeIfAbsent(f.origin.policy(), k -> new ArrayList<>()).add(f));
+    }
+    return factsByPolicy.getOrDefault(policyKey, List.of());
+  }
+
+  /** The policies of {@code p}'s namespace, {@code p} included, in input order. */
+  private List<NetworkPolicy> sameNamespace(NetworkPolicy p) {
+    List<NetworkPolicy> out = new ArrayList<>();
+    for (int j : policiesByNamespace.get(p.namespace())) {
+      out.add(policies.get(j));
+    }
     return out;
   }
 
@@ -255,8 +299,8 @@ final class ContainmentAnalysis {
     if (isStatic) {
       for (NetworkPolicy p : policies) {
         for (Direction d : Direction.values()) {
-          if (isolates(p, d) && policies.stream().noneMatch(q -> q.namespace().equals(p.namespace())
-              && isolates(q, d) && StaticContainment.broader(q.podSelector(), p.podSelector())
+          if (isolates(p, d) && sameNamespace(p).stream().noneMatch(q -> isolates(q, d)
+              && StaticContainment.broader(q.podSelector(), p.podSelector())
               && rules(q, d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty()))) {
             return false;
           }
@@ -292,22 +336,40 @@ final class ContainmentAnalysis {
         r.origins().forEach(o -> live.computeIfAbsent(o, k -> new ArrayList<>()).add(r));
       }
     }
-    for (Map.Entry<Origin, List<Rule>> e : live.entrySet()) {
-      Origin o = e.getKey();
+    // Policy rules with equal content (the same IR peers and ports) form one class: containment
+    // is decided once per pair of classes, not once per pair of rules (10,000 equal rules in one
+    // group are one class).
+    List<Map.Entry<Origin, List<Rule>>> entries = new ArrayList<>(live.entrySet());
+    int[] classOf = new int[entries.size()];
+    List<List<Rule>> classRules = new ArrayList<>();
+    Map<List<List<Object>>, Integer> classes = new HashMap<>();
+    for (int k = 0; k < entries.size(); k++) {
+      List<Rule> rs = entries.get(k).getValue();
+      List<List<Object>> content = new ArrayList<>(rs.size());
+      rs.forEach(r -> content.add(List.of(r.peers(), r.ports())));
+      classOf[k] = classes.computeIfAbsent(content, c -> {
+        classRules.add(rs);
+        return classRules.size() - 1;
+      });
+    }
+    Map<Long, Boolean> classContains = new HashMap<>();
+    for (int k = 0; k < entries.size(); k++) {
+      Origin o = entries.get(k).getKey();
       RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
       f.groups++;
       f.pods += group.members().size();
       Origin first = null;
       Origin firstOther = null;
       Set<String> holders = new TreeSet<>();
-      for (Map.Entry<Origin, List<Rule>> c : live.entrySet()) {
-        Origin o2 = c.getKey();
-        if (o2.equals(o) || !contains(c.getValue(), e.getValue())) {
+      for (int m = 0; m < entries.size(); m++) {
+        if (m == k || !classContains(classContains, classRules, classOf[m], classOf[k])) {
           continue;
         }
-        if (o2.compareTo(o) > 0 && contains(e.getValue(), c.getValue())) {
+        // Entries are in origin order: m > k is a later rule.
+        if (m > k && classContains(classContains, classRules, classOf[k], classOf[m])) {
           continue; // equal rules: only the later one is the duplicate
         }
+        Origin o2 = entries.get(m).getKey();
         first = first == null ? o2 : first;
         holders.add(o2.policy());
         if (firstOther == null && !o2.policy().equals(o.policy())) {
@@ -323,6 +385,15 @@ final class ContainmentAnalysis {
         f.otherContainers.add(firstOther);
       }
     }
+  }
+
+  /** Whether class {@code outer}'s rules contain class {@code inner}'s, decided once per pair. */
+  private boolean classContains(Map<Long, Boolean> memo, List<List<Rule>> classRules, int outer, int inner) {
+    if (outer == inner) {
+      return true; // equal content: every rule lies within itself
+    }
+    return memo.computeIfAbsent(((long) outer << 32) | inner,
+        k -> contains(classRules.get(outer), classRules.get(inner)));
   }
 
   /** True when every rule of {@code inner} lies within one rule of {@code outer}. */

@@ -74,12 +74,10 @@ public final class RedundantPolicy extends CompilerRule {
       }
       Set<Origin> containers = new TreeSet<>();
       boolean allContained = true;
-      for (ContainmentAnalysis.RuleFacts f : analysis.facts.values()) {
-        if (f.origin.policy().equals(p.key())) {
-          allContained &= f.containedByOthers(removed, key -> eligible.test(analysis.policiesByKey.get(key)));
-          f.otherContainers.stream().filter(c -> !removed.contains(c.policy()))
-              .filter(c -> eligible.test(analysis.policiesByKey.get(c.policy()))).forEach(containers::add);
-        }
+      for (ContainmentAnalysis.RuleFacts f : analysis.factsOf(p.key())) {
+        allContained &= f.containedByOthers(removed, key -> eligible.test(analysis.policiesByKey.get(key)));
+        f.otherContainers.stream().filter(c -> !removed.contains(c.policy()))
+            .filter(c -> eligible.test(analysis.policiesByKey.get(c.policy()))).forEach(containers::add);
       }
       if (!allContained) {
         continue;

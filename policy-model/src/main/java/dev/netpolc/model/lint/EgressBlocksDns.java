@@ -14,6 +14,8 @@ import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,20 +45,31 @@ public final class EgressBlocksDns extends BaseRule {
     List<Pod> dnsPods = dnsPods(selection, dns);
     List<NetworkPolicy> egressPolicies = context.cluster().policies().stream()
         .filter(NetworkPolicy::isolatesEgress).collect(ImmutableList.toImmutableList());
-    Map<Pod, Set<Protocol>> missing = new LinkedHashMap<>();
+    // A pod's gap depends only on its namespace's egress policies and its labels: computed once
+    // per namespace and label set, not once per pod against every policy.
+    Map<String, List<NetworkPolicy>> egressByNamespace = new HashMap<>();
+    egressPolicies.forEach(p -> egressByNamespace.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
+    Map<List<Object>, Set<Protocol>> byShape = new HashMap<>();
+    Map<Pod, Set<Protocol>> missing = new IdentityHashMap<>();
     for (NetworkPolicy p : egressPolicies) {
       for (Pod pod : selection.subjects(p)) {
-        missing.computeIfAbsent(pod, x -> missingProtocols(x, egressPolicies, selection, dnsPods, dns.port()));
+        missing.computeIfAbsent(pod, x -> byShape.computeIfAbsent(List.of(x.namespace(), x.labels()),
+            k -> missingProtocols(x, egressByNamespace.get(x.namespace()), selection, dnsPods, dns.port())));
       }
     }
+    // Policies with the same selector share one subject list (Selection), and so one grouping.
+    Map<List<Pod>, Map<Set<Protocol>, List<String>>> gapsBySubjects = new IdentityHashMap<>();
     for (NetworkPolicy p : egressPolicies) {
-      Map<Set<Protocol>, List<String>> byGap = new LinkedHashMap<>();
-      for (Pod pod : selection.subjects(p)) {
-        Set<Protocol> gap = missing.get(pod);
-        if (!gap.isEmpty()) {
-          byGap.computeIfAbsent(gap, g -> new ArrayList<>()).add(pod.key());
+      Map<Set<Protocol>, List<String>> byGap = gapsBySubjects.computeIfAbsent(selection.subjects(p), subjects -> {
+        Map<Set<Protocol>, List<String>> groups = new LinkedHashMap<>();
+        for (Pod pod : subjects) {
+          Set<Protocol> gap = missing.get(pod);
+          if (!gap.isEmpty()) {
+            groups.computeIfAbsent(gap, g -> new ArrayList<>()).add(pod.key());
+          }
         }
-      }
+        return groups;
+      });
       String path = p.source().has("spec.policyTypes") ? "spec.policyTypes" : "spec.egress";
       for (Map.Entry<Set<Protocol>, List<String>> e : byGap.entrySet()) {
         String protocols = e.getKey().stream().map(pr -> pr + "/" + dns.port()).collect(Collectors.joining(" and "));
@@ -77,6 +90,7 @@ public final class EgressBlocksDns extends BaseRule {
         null, List.of(), List.of(), SourcePosition.UNKNOWN));
   }
 
+  /** What {@code pod} cannot reach the DNS on; {@code egressPolicies} are its namespace's. */
   private static Set<Protocol> missingProtocols(Pod pod, List<NetworkPolicy> egressPolicies, Selection selection,
       List<Pod> dnsPods, int port) {
     Set<Protocol> gap = EnumSet.noneOf(Protocol.class);

@@ -7,7 +7,8 @@ import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,15 @@ public final class MissingDefaultDeny extends BaseRule {
         sink.report(new Diagnostic(ID, defaultSeverity(), at, "metadata.name", "metadata.name: namespace " + ns
             + " has no default-deny policy (podSelector: {}) for " + missing, List.of()));
       }
-      Set<Pod> selected = new HashSet<>();
-      policies.forEach(p -> selected.addAll(selection.subjects(p)));
+      // By identity, each distinct subject list once: policies sharing a selector share its list.
+      Set<Pod> selected = Collections.newSetFromMap(new IdentityHashMap<>());
+      Set<List<Pod>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (NetworkPolicy p : policies) {
+        List<Pod> subjects = selection.subjects(p);
+        if (seen.add(subjects)) {
+          selected.addAll(subjects);
+        }
+      }
       for (Pod pod : e.getValue()) {
         if (!selected.contains(pod)) {
           sink.report(new Diagnostic(ID, defaultSeverity(), pod.position(), "metadata.name", "metadata.name: pod "

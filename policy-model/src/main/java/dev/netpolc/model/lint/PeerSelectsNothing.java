@@ -41,7 +41,7 @@ public final class PeerSelectsNothing extends BaseRule {
             && context.selection().namespaces(peer.namespaceSelector().get()).isEmpty()) {
           sink.report(p, finding(p, peerPath + ".namespaceSelector",
               "namespaceSelector " + peer.namespaceSelector().get() + " matches no namespace"));
-        } else if (context.selection().peerPods(p, peer).isEmpty()) {
+        } else if (!context.selection().peerSelectsAnyPod(p, peer)) {
           String where = peer.namespaceSelector().isPresent()
               ? "in the namespaces matching " + peer.namespaceSelector().get()
               : "in namespace " + p.namespace();

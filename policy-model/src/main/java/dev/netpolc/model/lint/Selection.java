@@ -12,6 +12,7 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.PolicyRule;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which pods and namespaces the selectors of a policy pick out of the inventory, per
@@ -22,6 +23,9 @@ public final class Selection {
   private final Map<String, Namespace> namespaces;
   private final ImmutableListMultimap<String, Pod> podsByNamespace;
   private final List<Pod> pods;
+  private final Map<LabelSelector, List<Namespace>> namespacesBySelector = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Boolean> anyPodByPeer = new ConcurrentHashMap<>();
+  private final Map<List<Object>, List<Pod>> podsBySelector = new ConcurrentHashMap<>();
 
   /** The selection over {@code cluster}'s inventory. */
   public Selection(Cluster cluster) {
@@ -45,18 +49,50 @@ public final class Selection {
     return podsIn(policy.namespace(), policy.podSelector());
   }
 
-  /** The pods of namespace {@code namespace} matching {@code selector}. */
+  /**
+   * The pods of namespace {@code namespace} matching {@code selector}. Computed once per
+   * namespace and selector (policies repeat them: 10,000 policies may select the same pods), so
+   * equal arguments give the same list instance.
+   */
   public List<Pod> podsIn(String namespace, LabelSelector selector) {
-    return podsByNamespace.get(namespace).stream()
+    return podsBySelector.computeIfAbsent(List.of(namespace, selector), k -> podsByNamespace.get(namespace).stream()
         .filter(p -> selector.matches(p.labels()))
-        .collect(ImmutableList.toImmutableList());
+        .collect(ImmutableList.toImmutableList()));
   }
 
   /** The namespaces (declared or implicit) matching {@code selector}. */
   public List<Namespace> namespaces(LabelSelector selector) {
-    return namespaces.values().stream()
-        .filter(ns -> selector.matches(ns.labels()))
-        .collect(ImmutableList.toImmutableList());
+    // Many peers repeat the same namespace selector: each is matched against the namespaces once.
+    return namespacesBySelector.computeIfAbsent(selector, sel -> namespaces.values().stream()
+        .filter(ns -> sel.matches(ns.labels()))
+        .collect(ImmutableList.toImmutableList()));
+  }
+
+  /**
+   * True when {@link #peerPods} is not empty, found without listing the pods: it stops at the
+   * first match, and answers each distinct peer (selectors and, without a namespace selector,
+   * the policy's namespace) once.
+   */
+  public boolean peerSelectsAnyPod(NetworkPolicy policy, Peer peer) {
+    if (peer.ipBlock().isPresent() || (peer.podSelector().isEmpty() && peer.namespaceSelector().isEmpty())) {
+      return false;
+    }
+    LabelSelector podSelector = peer.podSelector().orElse(LabelSelector.EVERYTHING);
+    List<Object> key = peer.namespaceSelector().isPresent()
+        ? List.of(peer.namespaceSelector().get(), podSelector) : List.of(policy.namespace(), podSelector);
+    return anyPodByPeer.computeIfAbsent(key, k -> {
+      List<String> in = peer.namespaceSelector().isPresent()
+          ? namespaces(peer.namespaceSelector().get()).stream().map(Namespace::name).toList()
+          : List.of(policy.namespace());
+      for (String ns : in) {
+        for (Pod pod : podsByNamespace.get(ns)) {
+          if (podSelector.matches(pod.labels())) {
+            return true;
+          }
+        }
+      }
+      return false;
+    });
   }
 
   /** The labels of namespace {@code name}; only its name label when undeclared. */
