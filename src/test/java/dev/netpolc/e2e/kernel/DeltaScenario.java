@@ -19,8 +19,8 @@ final class DeltaScenario {
   /** The node every pod runs on. */
   static final String NODE = "node0";
 
-  /** x: every pod takes TCP 80 from y's clients; x's db pods also take anything from x's web pods. */
-  static final String POLICIES = """
+  /** x: every pod takes TCP 80 from y's clients. */
+  static final String FROM_CLIENTS = """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: from-clients, namespace: x}
@@ -32,6 +32,10 @@ final class DeltaScenario {
             podSelector: {matchLabels: {role: client}}
           ports:
           - {port: 80, protocol: TCP}
+      """;
+
+  /** {@link #FROM_CLIENTS}, and x's db pods also take anything from x's web pods. */
+  static final String POLICIES = FROM_CLIENTS + """
       ---
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy

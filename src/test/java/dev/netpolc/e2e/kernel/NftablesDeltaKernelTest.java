@@ -45,20 +45,9 @@ class NftablesDeltaKernelTest {
   private static final BackendOptions PLAIN = BackendOptions.DEFAULTS;
   private static final BackendOptions CONNTRACK = BackendOptions.DEFAULTS.with("conntrack", "true");
 
-  /** The conntrack test's policy change: x now takes TCP 80 from y/a only. */
-  private static final String FROM_CLIENT_A = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: from-clients, namespace: x}
-      spec:
-        podSelector: {}
-        ingress:
-        - from:
-          - namespaceSelector: {matchLabels: {ns: y}}
-            podSelector: {matchLabels: {role: client, pod: a}}
-          ports:
-          - {port: 80, protocol: TCP}
-      """;
+  /** The conntrack test's policy change: the scenario's from-clients, narrowed to y/a. */
+  private static final String FROM_CLIENT_A = DeltaScenario.FROM_CLIENTS
+      .replace("{role: client}", "{role: client, pod: a}");
 
   private static Cluster start;
   private static KernelLayout layout;
