@@ -2,6 +2,11 @@ package dev.netpolc.model;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.V1alpha1Lowering;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +20,13 @@ import java.util.Map;
  * @param pods       pods
  * @param nodes      nodes
  * @param policies   NetworkPolicies
+ * @param clusterNetworkPolicies       v1alpha2 ClusterNetworkPolicies
+ * @param adminNetworkPolicies         v1alpha1 AdminNetworkPolicies
+ * @param baselineAdminNetworkPolicies v1alpha1 BaselineAdminNetworkPolicies
  */
-public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies) {
+public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
+    List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
+    List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies) {
 
   /** The empty cluster. */
   public static final Cluster EMPTY = new Cluster(List.of(), List.of(), List.of(), List.of());
@@ -26,6 +36,40 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
     pods = ImmutableList.copyOf(pods);
     nodes = ImmutableList.copyOf(nodes);
     policies = ImmutableList.copyOf(policies);
+    clusterNetworkPolicies = ImmutableList.copyOf(clusterNetworkPolicies);
+    adminNetworkPolicies = ImmutableList.copyOf(adminNetworkPolicies);
+    baselineAdminNetworkPolicies = ImmutableList.copyOf(baselineAdminNetworkPolicies);
+  }
+
+  /** A cluster with NetworkPolicies only (no cluster-scoped policies). */
+  public Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies) {
+    this(namespaces, pods, nodes, policies, List.of(), List.of(), List.of());
+  }
+
+  /**
+   * Every cluster-scoped policy in its v1alpha2 form: the ClusterNetworkPolicies as written, then
+   * the v1alpha1 AdminNetworkPolicies and BaselineAdminNetworkPolicies lowered
+   * ({@link V1alpha1Lowering}), in input order per kind. Evaluation order is
+   * {@link ClusterNetworkPolicy#ORDER} within each tier.
+   */
+  public List<ClusterNetworkPolicy> tieredPolicies() {
+    if (adminNetworkPolicies.isEmpty() && baselineAdminNetworkPolicies.isEmpty()) {
+      return clusterNetworkPolicies;
+    }
+    List<ClusterNetworkPolicy> out = new ArrayList<>(clusterNetworkPolicies);
+    for (AdminNetworkPolicy p : adminNetworkPolicies) {
+      out.add(V1alpha1Lowering.lower(p));
+    }
+    for (BaselineAdminNetworkPolicy p : baselineAdminNetworkPolicies) {
+      out.add(V1alpha1Lowering.lower(p));
+    }
+    return ImmutableList.copyOf(out);
+  }
+
+  /** True when the input holds any cluster-scoped policy (of either version). */
+  public boolean hasTieredPolicies() {
+    return !clusterNetworkPolicies.isEmpty() || !adminNetworkPolicies.isEmpty()
+        || !baselineAdminNetworkPolicies.isEmpty();
   }
 
   /** Declared namespaces by name, plus implicit ones for every namespace a pod or policy names. */
@@ -48,9 +92,16 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
     return !namespaces.isEmpty() || !pods.isEmpty();
   }
 
-  /** This cluster with other policies (same inventory). */
+  /** This cluster with other NetworkPolicies (same inventory and cluster-scoped policies). */
   public Cluster withPolicies(List<NetworkPolicy> newPolicies) {
-    return new Cluster(namespaces, pods, nodes, newPolicies);
+    return new Cluster(namespaces, pods, nodes, newPolicies, clusterNetworkPolicies, adminNetworkPolicies,
+        baselineAdminNetworkPolicies);
+  }
+
+  /** This cluster with other cluster-scoped policies (same inventory and NetworkPolicies). */
+  public Cluster withTieredPolicies(List<ClusterNetworkPolicy> cnps, List<AdminNetworkPolicy> anps,
+      List<BaselineAdminNetworkPolicy> banps) {
+    return new Cluster(namespaces, pods, nodes, policies, cnps, anps, banps);
   }
 
   /** Both inputs together: inventory and policies concatenated. */
@@ -59,6 +110,12 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
         ImmutableList.<Namespace>builder().addAll(namespaces).addAll(other.namespaces).build(),
         ImmutableList.<Pod>builder().addAll(pods).addAll(other.pods).build(),
         ImmutableList.<Node>builder().addAll(nodes).addAll(other.nodes).build(),
-        ImmutableList.<NetworkPolicy>builder().addAll(policies).addAll(other.policies).build());
+        ImmutableList.<NetworkPolicy>builder().addAll(policies).addAll(other.policies).build(),
+        ImmutableList.<ClusterNetworkPolicy>builder().addAll(clusterNetworkPolicies)
+            .addAll(other.clusterNetworkPolicies).build(),
+        ImmutableList.<AdminNetworkPolicy>builder().addAll(adminNetworkPolicies).addAll(other.adminNetworkPolicies)
+            .build(),
+        ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(baselineAdminNetworkPolicies)
+            .addAll(other.baselineAdminNetworkPolicies).build());
   }
 }
