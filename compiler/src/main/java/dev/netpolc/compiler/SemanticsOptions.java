@@ -1,34 +1,50 @@
 package dev.netpolc.compiler;
 
 /**
- * The behaviours SEMANTICS.md marks as implementation choices. {@link #DEFAULTS} is what
- * SEMANTICS.md prescribes; every evaluator and backend honours the same options.
+ * The behaviours SEMANTICS.md and SEMANTICS-TIERS.md mark as implementation choices.
+ * {@link #DEFAULTS} is what they prescribe; every evaluator and backend honours the same options.
  *
  * @param ipBlockMatchesPodIps       ipBlock peers match pod IPs too (default true, as the
  *                                   upstream e2e tests expect); false is Cilium's behaviour
- * @param allowNodeToLocalPods       traffic between a pod and the node it runs on is always
- *                                   allowed (default true)
+ * @param allowNodeToLocalPods       traffic between a pod and the node it runs on is exempt from
+ *                                   policy (default true): ingress from the node in every tier,
+ *                                   egress to the node in the NetworkPolicy tier (Admin and
+ *                                   Baseline rules still apply to it, see SEMANTICS-TIERS.md)
  * @param hostNetworkPodsArePolicyTargets hostNetwork pods are subjects of pod policy and match
  *                                   pod selectors (default false, as Calico and Cilium)
+ * @param nodeLocalExemptFromAllTiers with {@code allowNodeToLocalPods}, egress from a pod to its
+ *                                   own node is exempt from the Admin and Baseline tiers too
+ *                                   (default false)
  */
 public record SemanticsOptions(boolean ipBlockMatchesPodIps, boolean allowNodeToLocalPods,
-    boolean hostNetworkPodsArePolicyTargets) {
+    boolean hostNetworkPodsArePolicyTargets, boolean nodeLocalExemptFromAllTiers) {
 
-  /** The defaults of SEMANTICS.md. */
-  public static final SemanticsOptions DEFAULTS = new SemanticsOptions(true, true, false);
+  /** The defaults of SEMANTICS.md and SEMANTICS-TIERS.md. */
+  public static final SemanticsOptions DEFAULTS = new SemanticsOptions(true, true, false, false);
+
+  /** The NetworkPolicy options, with the tier options at their defaults. */
+  public SemanticsOptions(boolean ipBlockMatchesPodIps, boolean allowNodeToLocalPods,
+      boolean hostNetworkPodsArePolicyTargets) {
+    this(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, false);
+  }
 
   /** These options with {@code ipBlockMatchesPodIps} changed. */
   public SemanticsOptions withIpBlockMatchesPodIps(boolean v) {
-    return new SemanticsOptions(v, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets);
+    return new SemanticsOptions(v, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers);
   }
 
   /** These options with {@code allowNodeToLocalPods} changed. */
   public SemanticsOptions withAllowNodeToLocalPods(boolean v) {
-    return new SemanticsOptions(ipBlockMatchesPodIps, v, hostNetworkPodsArePolicyTargets);
+    return new SemanticsOptions(ipBlockMatchesPodIps, v, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers);
   }
 
   /** These options with {@code hostNetworkPodsArePolicyTargets} changed. */
   public SemanticsOptions withHostNetworkPodsArePolicyTargets(boolean v) {
-    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, v);
+    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, v, nodeLocalExemptFromAllTiers);
+  }
+
+  /** These options with {@code nodeLocalExemptFromAllTiers} changed. */
+  public SemanticsOptions withNodeLocalExemptFromAllTiers(boolean v) {
+    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, v);
   }
 }

@@ -9,8 +9,11 @@ import java.util.Optional;
  * Decides connections from a {@link RuleGraph} alone (it never reads the model):
  * <ol>
  *   <li>source equals destination, or both are addresses of the same endpoint: allowed;</li>
- *   <li>with {@code allowNodeToLocalPods}, one side is an endpoint and the other an address of
- *       the endpoint's node: allowed;</li>
+ *   <li>with {@code allowNodeToLocalPods}, the destination is an endpoint and the source an
+ *       address of the endpoint's node: allowed (every tier); the source is an endpoint and the
+ *       destination an address of its node: its egress is decided without the NetworkPolicy
+ *       tier (Admin and Baseline rules apply; SEMANTICS-TIERS.md), or allowed outright with
+ *       {@code nodeLocalExemptFromAllTiers};</li>
  *   <li>if the source is an endpoint, its group's egress rules decide the destination;</li>
  *   <li>if the destination is an endpoint, its group's ingress rules decide the source;</li>
  *   <li>allowed when neither check denied.</li>
@@ -36,12 +39,18 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
         || (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod()))) {
       return true;
     }
-    if (graph.options().allowNodeToLocalPods()
-        && (isOwnNode(dst, c.source()) || isOwnNode(src, c.destination()))) {
-      return true;
+    boolean toOwnNode = false;
+    if (graph.options().allowNodeToLocalPods()) {
+      if (isOwnNode(dst, c.source())) {
+        return true;
+      }
+      toOwnNode = isOwnNode(src, c.destination());
+      if (toOwnNode && graph.options().nodeLocalExemptFromAllTiers()) {
+        return true;
+      }
     }
     if (src.isPresent() && !decide(graph, groupOf(src.get()), Direction.EGRESS, c.destination(), c.protocol(),
-        c.port())) {
+        c.port(), toOwnNode)) {
       return false;
     }
     return dst.isEmpty() || decide(graph, groupOf(dst.get()), Direction.INGRESS, c.source(), c.protocol(), c.port());
@@ -66,12 +75,23 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
    */
   public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
       int port) {
+    return decide(graph, group, d, peer, protocol, port, false);
+  }
+
+  /**
+   * As {@link #decide(RuleGraph, EndpointGroup, Direction, IpAddress, int, int)}; with
+   * {@code skipNetworkPolicyTier} the NetworkPolicy tier neither matches nor isolates (egress
+   * from a pod to its own node).
+   */
+  public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
+      int port, boolean skipNetworkPolicyTier) {
     var rules = graph.rules(group.id(), d);
     int i = 0;
     for (Tier tier : Tier.values()) {
       Action hit = null;
+      boolean skip = skipNetworkPolicyTier && tier == Tier.NETWORK_POLICY;
       for (; i < rules.size() && rules.get(i).tier() == tier; i++) {
-        if (hit == null && rules.get(i).matches(peer, protocol, port)) {
+        if (hit == null && !skip && rules.get(i).matches(peer, protocol, port)) {
           hit = rules.get(i).action();
         }
       }
@@ -81,7 +101,7 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
       if (hit == Action.DENY) {
         return false;
       }
-      if (hit == null && tier == Tier.NETWORK_POLICY && group.isolated(d)) {
+      if (hit == null && !skip && tier == Tier.NETWORK_POLICY && group.isolated(d)) {
         return false;
       }
     }
