@@ -13,6 +13,10 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.PolicyPort;
 import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyPeer;
+import dev.netpolc.model.npa.ClusterPolicyProtocol;
+import dev.netpolc.model.npa.ClusterPolicyRule;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -80,6 +84,21 @@ public final class VerificationProbes {
         }
       }
     }
+    for (ClusterNetworkPolicy cnp : cluster.tieredPolicies()) {
+      for (List<ClusterPolicyRule> rules : List.of(cnp.ingress(), cnp.egress())) {
+        for (ClusterPolicyRule r : rules) {
+          for (ClusterPolicyPeer peer : r.peers()) {
+            peer.networks().ifPresent(nets -> nets.forEach(n -> edges(n, outside)));
+          }
+          for (ClusterPolicyProtocol proto : r.protocols().orElse(List.of())) {
+            proto.tcp().or(proto::udp).or(proto::sctp).ifPresent(dp -> {
+              dp.number().ifPresent(n -> addPortEdges(ports, n, n));
+              dp.range().ifPresent(rg -> addPortEdges(ports, rg.start(), rg.end()));
+            });
+          }
+        }
+      }
+    }
     outside.removeAll(inventory);
     ImmutableList.Builder<Connection> out = ImmutableList.builder();
     for (IpAddress s : inventory) {
@@ -92,6 +111,15 @@ public final class VerificationProbes {
       }
     }
     return out.build();
+  }
+
+  /** A port range's ends and their outer neighbours. */
+  private static void addPortEdges(TreeSet<Integer> ports, int start, int end) {
+    for (int p : new int[] {start - 1, start, end, end + 1}) {
+      if (p >= 1 && p <= 65535) {
+        ports.add(p);
+      }
+    }
   }
 
   /** Both ends of a CIDR and the addresses just outside it. */

@@ -15,36 +15,51 @@ package dev.netpolc.compiler;
  * @param nodeLocalExemptFromAllTiers with {@code allowNodeToLocalPods}, egress from a pod to its
  *                                   own node is exempt from the Admin and Baseline tiers too
  *                                   (default false)
+ * @param domainNamesMatchNothing    compile a {@code domainNames} peer as matching no address
+ *                                   ({@code domainNames=match-nothing}); by default the compiler
+ *                                   refuses it, since no cluster object can decide it (the
+ *                                   reference evaluator always reads it as matching nothing)
  */
 public record SemanticsOptions(boolean ipBlockMatchesPodIps, boolean allowNodeToLocalPods,
-    boolean hostNetworkPodsArePolicyTargets, boolean nodeLocalExemptFromAllTiers) {
+    boolean hostNetworkPodsArePolicyTargets, boolean nodeLocalExemptFromAllTiers,
+    boolean domainNamesMatchNothing) {
 
   /** The defaults of SEMANTICS.md and SEMANTICS-TIERS.md. */
-  public static final SemanticsOptions DEFAULTS = new SemanticsOptions(true, true, false, false);
+  public static final SemanticsOptions DEFAULTS = new SemanticsOptions(true, true, false, false, false);
 
   /** The NetworkPolicy options, with the tier options at their defaults. */
   public SemanticsOptions(boolean ipBlockMatchesPodIps, boolean allowNodeToLocalPods,
       boolean hostNetworkPodsArePolicyTargets) {
-    this(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, false);
+    this(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, false, false);
   }
 
   /** These options with {@code ipBlockMatchesPodIps} changed. */
   public SemanticsOptions withIpBlockMatchesPodIps(boolean v) {
-    return new SemanticsOptions(v, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers);
+    return new SemanticsOptions(v, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers,
+        domainNamesMatchNothing);
   }
 
   /** These options with {@code allowNodeToLocalPods} changed. */
   public SemanticsOptions withAllowNodeToLocalPods(boolean v) {
-    return new SemanticsOptions(ipBlockMatchesPodIps, v, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers);
+    return new SemanticsOptions(ipBlockMatchesPodIps, v, hostNetworkPodsArePolicyTargets, nodeLocalExemptFromAllTiers,
+        domainNamesMatchNothing);
   }
 
   /** These options with {@code hostNetworkPodsArePolicyTargets} changed. */
   public SemanticsOptions withHostNetworkPodsArePolicyTargets(boolean v) {
-    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, v, nodeLocalExemptFromAllTiers);
+    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, v, nodeLocalExemptFromAllTiers,
+        domainNamesMatchNothing);
   }
 
   /** These options with {@code nodeLocalExemptFromAllTiers} changed. */
   public SemanticsOptions withNodeLocalExemptFromAllTiers(boolean v) {
-    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, v);
+    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets, v,
+        domainNamesMatchNothing);
+  }
+
+  /** These options with {@code domainNamesMatchNothing} changed. */
+  public SemanticsOptions withDomainNamesMatchNothing(boolean v) {
+    return new SemanticsOptions(ipBlockMatchesPodIps, allowNodeToLocalPods, hostNetworkPodsArePolicyTargets,
+        nodeLocalExemptFromAllTiers, v);
   }
 }

@@ -40,7 +40,9 @@ import java.util.TreeMap;
  * use, start in one group, since their rules are equal by construction. Every policy rule
  * becomes one {@link Tier#NETWORK_POLICY} ALLOW rule per group (egress rules with named ports
  * split their peers by resolved port); sets keep their literal representation (one host CIDR
- * per pod address, each ipBlock's own cover), which the passes then minimise.
+ * per pod address, each ipBlock's own cover), which the passes then minimise. Cluster-scoped
+ * policies add their {@link Tier#ADMIN} and {@link Tier#BASELINE} rules ({@link TieredRules}),
+ * and split groups further by the cluster-scoped policies selecting their pods.
  */
 public final class GraphBuilder {
   private final Cluster cluster;
@@ -52,6 +54,7 @@ public final class GraphBuilder {
   private final Map<List<Integer>, List<Rule>> ruleTemplates = new HashMap<>();
   private final Map<List<Object>, Rule> ingressTemplates = new HashMap<>();
   private AddressSet podAddresses;
+  private final TieredRules tiered;
 
   /** A builder over {@code cluster}, indexed by {@code index} (built with the same options). */
   public GraphBuilder(Cluster cluster, ClusterIndex index, SemanticsOptions options) {
@@ -81,6 +84,7 @@ public final class GraphBuilder {
       isolatesIngress[p] = sorted.get(p).isolatesIngress();
       isolatesEgress[p] = sorted.get(p).isolatesEgress();
     }
+    this.tiered = new TieredRules(cluster, index, options);
   }
 
   /**
@@ -114,7 +118,11 @@ public final class GraphBuilder {
       List<Integer> selecting = classes.policies(c);
       boolean named = usesNamedPorts.computeIfAbsent(c, x -> hasNamedIngressPorts(selecting));
       List<Integer> members;
-      if (!named) {
+      if (!tiered.isEmpty()) {
+        // Cluster-scoped policies split the classes further: by the policies selecting the pod.
+        List<Object> base = named ? namedPortKey(c, selecting, pod) : List.of(c);
+        members = byKey.computeIfAbsent(List.of(base, tiered.groupKey(i)), k -> new ArrayList<>());
+      } else if (!named) {
         members = withoutNamedPorts.get(c);
         if (members == null) {
           members = new ArrayList<>();
@@ -169,6 +177,9 @@ public final class GraphBuilder {
       List<Integer> sel = List.copyOf(selecting.get(i));
       boolean named = usesNamedPorts.computeIfAbsent(sel, this::hasNamedIngressPorts);
       List<Object> key = named ? namedPortKey(sel, sel, pods.get(i)) : List.of(sel);
+      if (!tiered.isEmpty()) {
+        key = List.of(key, tiered.groupKey(i));
+      }
       List<Integer> members = byKey.computeIfAbsent(key, k -> new ArrayList<>());
       members.add(i);
       selectingOf.putIfAbsent(members.get(0), sel);
@@ -233,6 +244,9 @@ public final class GraphBuilder {
             }
           }
         }
+      }
+      for (Rule t : tiered.rulesFor(representative, members.get(0))) {
+        b.addRule(t.withSubject(g.id()));
       }
     }
     return b.build();

@@ -2,28 +2,61 @@ package dev.netpolc.compiler.reference;
 
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.model.PolicyType;
+import dev.netpolc.model.npa.RuleAction;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The decision for one direction of a connection: egress at the source, ingress at the
- * destination.
+ * destination, through the tiers of SEMANTICS-TIERS.md: Admin, NetworkPolicy, Baseline, then
+ * the default (allowed).
  *
- * @param direction the direction
- * @param applies   true when that side is a pod that policy applies to (otherwise allowed)
- * @param selecting every policy that selects the pod and isolates it in this direction, in
- *                  input order; the pod is isolated when this is non-empty
- * @param match     the first rule (input order) that allowed the connection, if any
- * @param misses    for each selecting policy when nothing matched, why
+ * @param direction     the direction
+ * @param applies       true when that side is a pod that policy applies to (otherwise allowed)
+ * @param selecting     every NetworkPolicy that selects the pod and isolates it in this direction,
+ *                      in input order; the pod is isolated when this is non-empty
+ * @param match         the first NetworkPolicy rule (input order) that allowed the connection, if any
+ * @param misses        for each selecting NetworkPolicy when nothing matched, why
+ * @param admin         the Admin tier's part (empty when no Admin policy selects the pod in this
+ *                      direction)
+ * @param baseline      the Baseline tier's part, when evaluation reached it and a Baseline
+ *                      policy selects the pod in this direction
+ * @param decidedBy     the tier whose decision is final
+ * @param networkPolicyTierSkipped true when the NetworkPolicy tier did not apply (egress from a
+ *                      pod to its own node)
  */
 public record DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
-    Optional<RuleMatch> match, List<PolicyMiss> misses) {
+    Optional<RuleMatch> match, List<PolicyMiss> misses, Optional<TierStep> admin, Optional<TierStep> baseline,
+    DecidedBy decidedBy, boolean networkPolicyTierSkipped) {
+
+  /** Which tier made the final decision of a direction. */
+  public enum DecidedBy {
+    /** No pod on that side, or no tier said anything: allowed. */
+    DEFAULT,
+    /** An Admin-tier rule accepted or denied. */
+    ADMIN,
+    /** The NetworkPolicy tier: the pod is isolated and a rule allowed, or none did. */
+    NETWORK_POLICY,
+    /** A Baseline-tier rule accepted or denied. */
+    BASELINE
+  }
+
   public DirectionVerdict {
     Objects.requireNonNull(direction, "direction");
     selecting = ImmutableList.copyOf(selecting);
     Objects.requireNonNull(match, "match");
     misses = ImmutableList.copyOf(misses);
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(baseline, "baseline");
+    Objects.requireNonNull(decidedBy, "decidedBy");
+  }
+
+  /** A NetworkPolicy-only verdict (no cluster policy has a say). */
+  public DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
+      Optional<RuleMatch> match, List<PolicyMiss> misses) {
+    this(direction, applies, selecting, match, misses, Optional.empty(), Optional.empty(),
+        !selecting.isEmpty() ? DecidedBy.NETWORK_POLICY : DecidedBy.DEFAULT, false);
   }
 
   /** A direction with no pod on that side: policy has no say. */
@@ -31,13 +64,27 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
     return new DirectionVerdict(direction, false, List.of(), Optional.empty(), List.of());
   }
 
-  /** True when the pod on this side is isolated in this direction. */
+  /** True when the pod on this side is isolated in this direction by NetworkPolicies. */
   public boolean isolated() {
     return !selecting.isEmpty();
   }
 
+  /** The step of the tier that decided, for Admin and Baseline decisions. */
+  public Optional<TierStep> decidingStep() {
+    return switch (decidedBy) {
+      case ADMIN -> admin;
+      case BASELINE -> baseline;
+      default -> Optional.empty();
+    };
+  }
+
   /** True when this direction lets the connection through. */
   public boolean allowed() {
-    return !isolated() || match.isPresent();
+    return switch (decidedBy) {
+      case DEFAULT -> true;
+      case NETWORK_POLICY -> match.isPresent();
+      case ADMIN, BASELINE -> decidingStep().flatMap(TierStep::match)
+          .map(m -> m.action() == RuleAction.ACCEPT).orElse(true);
+    };
   }
 }

@@ -67,6 +67,62 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       return;
     }
     String pod = side.podKey().orElse("?");
+    boolean tiered = v.admin().isPresent() || v.baseline().isPresent() || v.networkPolicyTierSkipped();
+    if (!tiered) {
+      appendNetworkPolicyTier(sb, v, dir, pod);
+      return;
+    }
+    sb.append("  ").append(dir).append(" of ").append(pod).append(": ")
+        .append(v.allowed() ? "allowed" : "denied").append(" by the ").append(tierName(v.decidedBy()))
+        .append('\n');
+    v.admin().ifPresent(step -> appendTierStep(sb, step));
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.ADMIN) {
+      return;
+    }
+    if (v.networkPolicyTierSkipped()) {
+      sb.append("    NetworkPolicy tier: does not apply to egress to the pod's own node\n");
+    } else if (!v.isolated()) {
+      sb.append("    NetworkPolicy tier: not isolated: no decision\n");
+    } else {
+      StringBuilder np = new StringBuilder();
+      appendNetworkPolicyTier(np, v, dir, pod);
+      for (String line : np.toString().split("\n")) {
+        sb.append("    NetworkPolicy tier:").append(line.startsWith("  ") ? line.substring(1) : " " + line).append('\n');
+      }
+    }
+    v.baseline().ifPresent(step -> appendTierStep(sb, step));
+  }
+
+  private static String tierName(DirectionVerdict.DecidedBy by) {
+    return switch (by) {
+      case ADMIN -> "Admin tier";
+      case NETWORK_POLICY -> "NetworkPolicy tier";
+      case BASELINE -> "Baseline tier";
+      case DEFAULT -> "default (no tier decided)";
+    };
+  }
+
+  private static void appendTierStep(StringBuilder sb, TierStep step) {
+    String tier = step.tier() == dev.netpolc.model.npa.PolicyTier.ADMIN ? "Admin" : "Baseline";
+    sb.append("    ").append(tier).append(" tier: ");
+    for (int i = 0; i < step.considered().size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(step.considered().get(i));
+    }
+    sb.append('\n');
+    if (step.match().isEmpty()) {
+      sb.append("      no rule matches\n");
+      return;
+    }
+    TierRuleMatch m = step.match().get();
+    String what = switch (m.action()) {
+      case ACCEPT -> "accepted by ";
+      case DENY -> "denied by ";
+      case PASS -> "passed to the next tier by ";
+    };
+    sb.append("      ").append(what).append(m.describe()).append('\n');
+  }
+
+  private static void appendNetworkPolicyTier(StringBuilder sb, DirectionVerdict v, String dir, String pod) {
     if (!v.isolated()) {
       sb.append("  ").append(dir).append(" of ").append(pod).append(": not isolated: allowed\n");
       return;

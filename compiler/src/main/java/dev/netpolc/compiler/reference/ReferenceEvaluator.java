@@ -19,6 +19,15 @@ import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.PolicyType;
 import dev.netpolc.model.PortValue;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyPeer;
+import dev.netpolc.model.npa.ClusterPolicyProtocol;
+import dev.netpolc.model.npa.ClusterPolicyRule;
+import dev.netpolc.model.npa.ClusterPolicySubject;
+import dev.netpolc.model.npa.DestinationPort;
+import dev.netpolc.model.npa.NamespacedPods;
+import dev.netpolc.model.npa.PolicyTier;
+import dev.netpolc.model.npa.RuleAction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -66,6 +75,9 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   private final ImmutableMap<IpAddress, Pod> podsByIp;
   /** Address → the node it belongs to (node addresses and hostNetwork pod IPs). */
   private final ImmutableMap<IpAddress, String> nodesByIp;
+  /** Admin- and Baseline-tier policies in evaluation order (SEMANTICS-TIERS.md). */
+  private final List<ClusterNetworkPolicy> adminPolicies;
+  private final List<ClusterNetworkPolicy> baselinePolicies;
 
   /** An evaluator with the defaults of SEMANTICS.md. */
   public ReferenceEvaluator(Cluster cluster) {
@@ -113,6 +125,18 @@ public final class ReferenceEvaluator implements ConnectionDecider {
       }
     }
     this.nodesByIp = ImmutableMap.copyOf(nodes);
+    List<ClusterNetworkPolicy> admin = new ArrayList<>();
+    List<ClusterNetworkPolicy> baseline = new ArrayList<>();
+    for (ClusterNetworkPolicy p : cluster.tieredPolicies()) {
+      Optional<PolicyTier> tier = p.parsedTier();
+      if (tier.isPresent()) {
+        (tier.get() == PolicyTier.ADMIN ? admin : baseline).add(p);
+      }
+    }
+    admin.sort(ClusterNetworkPolicy.ORDER);
+    baseline.sort(ClusterNetworkPolicy.ORDER);
+    this.adminPolicies = List.copyOf(admin);
+    this.baselinePolicies = List.copyOf(baseline);
   }
 
   /** The options this evaluator honours. */
@@ -140,15 +164,24 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     if (samePod) {
       return new Explanation(c, true, Explanation.Shortcut.SAME_POD, src, dst, noEgress, noIngress);
     }
-    // 6. [choice] a pod and the node it runs on.
-    if (options.allowNodeToLocalPods() && (isLocalNode(dstPod, src) || isLocalNode(srcPod, dst))) {
-      return new Explanation(c, true, Explanation.Shortcut.NODE_LOCAL, src, dst, noEgress, noIngress);
+    // 6. [choice] a pod and the node it runs on: ingress from it is exempt in every tier; egress
+    // to it only from the NetworkPolicy tier (SEMANTICS-TIERS.md), so the shortcut applies
+    // when no Admin or Baseline policy has a say in the pod's egress.
+    boolean toOwnNode = false;
+    if (options.allowNodeToLocalPods()) {
+      toOwnNode = isLocalNode(srcPod, dst);
+      boolean tiersApply = toOwnNode && !options.nodeLocalExemptFromAllTiers()
+          && (hasTieredRules(adminPolicies, srcPod.get(), PolicyType.Egress)
+              || hasTieredRules(baselinePolicies, srcPod.get(), PolicyType.Egress));
+      if (isLocalNode(dstPod, src) || (toOwnNode && !tiersApply)) {
+        return new Explanation(c, true, Explanation.Shortcut.NODE_LOCAL, src, dst, noEgress, noIngress);
+      }
     }
     // 2. Egress at the source pod; 3. ingress at the destination pod.
     DirectionVerdict egress = srcPod.isPresent()
-        ? decide(PolicyType.Egress, srcPod.get(), c, c.destination(), dstPod, dstPod) : noEgress;
+        ? decide(PolicyType.Egress, srcPod.get(), c, c.destination(), dstPod, dstPod, toOwnNode) : noEgress;
     DirectionVerdict ingress = dstPod.isPresent()
-        ? decide(PolicyType.Ingress, dstPod.get(), c, c.source(), srcPod, dstPod) : noIngress;
+        ? decide(PolicyType.Ingress, dstPod.get(), c, c.source(), srcPod, dstPod, false) : noIngress;
     // 4. Both must allow.
     boolean allowed = egress.allowed() && ingress.allowed();
     return new Explanation(c, allowed, Explanation.Shortcut.NONE, src, dst, egress, ingress);
@@ -181,6 +214,36 @@ public final class ReferenceEvaluator implements ConnectionDecider {
    * @param destPod  the destination pod, on which named ports resolve
    */
   private DirectionVerdict decide(PolicyType direction, Pod subject, Connection c, IpAddress peerIp,
+      Optional<Pod> peerPod, Optional<Pod> destPod, boolean skipNetworkPolicyTier) {
+    // 1. Admin tier: the first matching rule decides; Pass goes on.
+    Optional<TierStep> admin = tierStep(PolicyTier.ADMIN, adminPolicies, direction, subject, c, peerIp, peerPod,
+        destPod);
+    DirectionVerdict np = skipNetworkPolicyTier
+        ? new DirectionVerdict(direction, true, List.of(), Optional.empty(), List.of())
+        : networkPolicyTier(direction, subject, c, peerIp, peerPod, destPod);
+    if (admin.flatMap(TierStep::match).filter(m -> m.action() != RuleAction.PASS).isPresent()) {
+      return tiered(np, admin, Optional.empty(), DirectionVerdict.DecidedBy.ADMIN, skipNetworkPolicyTier);
+    }
+    // 2. NetworkPolicy tier: final when the pod is isolated.
+    if (np.isolated()) {
+      return tiered(np, admin, Optional.empty(), DirectionVerdict.DecidedBy.NETWORK_POLICY, skipNetworkPolicyTier);
+    }
+    // 3. Baseline tier; 4. default allow.
+    Optional<TierStep> baseline = tierStep(PolicyTier.BASELINE, baselinePolicies, direction, subject, c, peerIp,
+        peerPod, destPod);
+    boolean decided = baseline.flatMap(TierStep::match).filter(m -> m.action() != RuleAction.PASS).isPresent();
+    return tiered(np, admin, baseline, decided ? DirectionVerdict.DecidedBy.BASELINE
+        : DirectionVerdict.DecidedBy.DEFAULT, skipNetworkPolicyTier);
+  }
+
+  private static DirectionVerdict tiered(DirectionVerdict np, Optional<TierStep> admin, Optional<TierStep> baseline,
+      DirectionVerdict.DecidedBy decidedBy, boolean skipped) {
+    return new DirectionVerdict(np.direction(), true, np.selecting(), np.match(), np.misses(), admin, baseline,
+        decidedBy, skipped);
+  }
+
+  /** The NetworkPolicy tier of one direction at one pod (SEMANTICS.md). */
+  private DirectionVerdict networkPolicyTier(PolicyType direction, Pod subject, Connection c, IpAddress peerIp,
       Optional<Pod> peerPod, Optional<Pod> destPod) {
     List<PolicyRef> selecting = new ArrayList<>();
     List<PolicyMiss> misses = new ArrayList<>();
@@ -220,6 +283,164 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     }
     return new DirectionVerdict(direction, true, selecting, match,
         match.isPresent() ? List.of() : misses);
+  }
+
+  /** True when some policy of the list selects {@code pod} and has rules in {@code direction}. */
+  private boolean hasTieredRules(List<ClusterNetworkPolicy> policies, Pod pod, PolicyType direction) {
+    for (ClusterNetworkPolicy p : policies) {
+      if (!p.rules(direction == PolicyType.Ingress).isEmpty() && subjectSelects(p.subject(), pod)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One cluster-policy tier: the policies selecting {@code subject} with rules in this direction,
+   * in order; within each, rules in order; the first rule whose peers and protocols match.
+   * Empty when no policy of the tier has a say.
+   */
+  private Optional<TierStep> tierStep(PolicyTier tier, List<ClusterNetworkPolicy> policies, PolicyType direction,
+      Pod subject, Connection c, IpAddress peerIp, Optional<Pod> peerPod, Optional<Pod> destPod) {
+    boolean ingress = direction == PolicyType.Ingress;
+    List<PolicyRef> considered = new ArrayList<>();
+    Optional<TierRuleMatch> match = Optional.empty();
+    for (ClusterNetworkPolicy p : policies) {
+      List<ClusterPolicyRule> rules = p.rules(ingress);
+      if (rules.isEmpty() || !subjectSelects(p.subject(), subject)) {
+        continue;
+      }
+      PolicyRef ref = new PolicyRef(p.key(), p.position());
+      considered.add(ref);
+      for (int i = 0; i < rules.size() && match.isEmpty(); i++) {
+        ClusterPolicyRule rule = rules.get(i);
+        Optional<RuleAction> action = rule.parsedAction();
+        if (action.isEmpty()) {
+          continue; // invalid input never compiles; an unknown action decides nothing here
+        }
+        int peer = matchTierPeers(rule.peers(), peerIp, peerPod);
+        int proto = peer < 0 ? -2 : matchProtocols(rule, c, destPod);
+        if (peer >= 0 && proto >= -1) {
+          String path = "spec." + (ingress ? "ingress" : "egress") + "[" + i + "]";
+          match = Optional.of(new TierRuleMatch(ref, p.priority(), direction, i, rule.name(), action.get(), peer,
+              proto, path, p.source().find(path)));
+        }
+      }
+      if (match.isPresent()) {
+        break;
+      }
+    }
+    return considered.isEmpty() ? Optional.empty() : Optional.of(new TierStep(tier, considered, match));
+  }
+
+  /** True when the subject selects the pod (a pod policy applies to; hostNetwork pods never by default). */
+  private boolean subjectSelects(ClusterPolicySubject s, Pod pod) {
+    if (s.namespaces().isPresent() == s.pods().isPresent()) {
+      return false; // invalid: exactly one is required
+    }
+    if (s.namespaces().isPresent()) {
+      return s.namespaces().get().matches(namespaceLabels(pod.namespace()));
+    }
+    return podsMatch(s.pods().get(), pod);
+  }
+
+  private boolean podsMatch(NamespacedPods np, Pod pod) {
+    return np.namespaceSelector().matches(namespaceLabels(pod.namespace())) && np.podSelector().matches(pod.labels());
+  }
+
+  private Map<String, String> namespaceLabels(String name) {
+    Namespace ns = namespaces.get(name);
+    return ns == null ? Namespace.of(name, Map.of()).labels() : ns.labels();
+  }
+
+  /** The index of the first peer matching the address, or -1. */
+  private int matchTierPeers(List<ClusterPolicyPeer> peers, IpAddress ip, Optional<Pod> pod) {
+    for (int j = 0; j < peers.size(); j++) {
+      if (tierPeerMatches(peers.get(j), ip, pod)) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * SEMANTICS-TIERS.md: {@code namespaces}/{@code pods} match pods policy applies to (never
+   * hostNetwork pods by default); {@code nodes} the InternalIP/ExternalIP addresses of matching
+   * Node objects; {@code networks} any address inside (host bits masked; a CIDR that does not
+   * parse matches nothing); {@code domainNames} nothing. A peer with other than one field
+   * (invalid) matches nothing.
+   */
+  private boolean tierPeerMatches(ClusterPolicyPeer peer, IpAddress ip, Optional<Pod> pod) {
+    if (peer.fieldCount() != 1) {
+      return false;
+    }
+    if (peer.namespaces().isPresent()) {
+      return pod.isPresent() && peer.namespaces().get().matches(namespaceLabels(pod.get().namespace()));
+    }
+    if (peer.pods().isPresent()) {
+      return pod.isPresent() && podsMatch(peer.pods().get(), pod.get());
+    }
+    if (peer.nodes().isPresent()) {
+      for (Node n : cluster.nodes()) {
+        if (n.addresses().contains(ip) && peer.nodes().get().matches(n.labels())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (peer.networks().isPresent()) {
+      for (String cidr : peer.networks().get()) {
+        Optional<Cidr.Parsed> parsed = Cidr.parse(cidr);
+        if (parsed.isPresent() && parsed.get().cidr().contains(ip)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return false; // domainNames: cannot be decided from the cluster's objects
+  }
+
+  /**
+   * The index of the first {@code protocols} entry matching, -1 when the rule has none (every
+   * protocol and port), -2 when none matches.
+   */
+  private static int matchProtocols(ClusterPolicyRule rule, Connection c, Optional<Pod> destPod) {
+    if (rule.protocols().isEmpty()) {
+      return -1;
+    }
+    List<ClusterPolicyProtocol> entries = rule.protocols().get();
+    for (int k = 0; k < entries.size(); k++) {
+      if (protocolMatches(entries.get(k), c, destPod)) {
+        return k;
+      }
+    }
+    return -2;
+  }
+
+  private static boolean protocolMatches(ClusterPolicyProtocol p, Connection c, Optional<Pod> destPod) {
+    if (p.fieldCount() != 1) {
+      return false;
+    }
+    Optional<Protocol> connProto = c.portProtocol();
+    if (p.destinationNamedPort().isPresent()) {
+      if (destPod.isEmpty() || connProto.isEmpty()) {
+        return false;
+      }
+      Optional<Integer> resolved = destPod.get().namedPort(p.destinationNamedPort().get(), connProto.get());
+      return resolved.isPresent() && resolved.get() == c.port();
+    }
+    Protocol proto = p.tcp().isPresent() ? Protocol.TCP : p.udp().isPresent() ? Protocol.UDP : Protocol.SCTP;
+    DestinationPort port = p.tcp().or(p::udp).or(p::sctp).orElseThrow();
+    if (connProto.isEmpty() || connProto.get() != proto) {
+      return false;
+    }
+    if (port.number().isPresent()) {
+      return port.number().get() == c.port();
+    }
+    if (port.range().isPresent()) {
+      return port.range().get().start() <= c.port() && c.port() <= port.range().get().end();
+    }
+    return true;
   }
 
   /** True when {@code policy} selects {@code pod}: same namespace and podSelector matches. */
@@ -373,6 +594,13 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   /** The pods policy applies to, by address (for tools that enumerate them). */
   public ImmutableMap<IpAddress, Pod> podsByAddress() {
     return podsByIp;
+  }
+
+  /** The Admin- and Baseline-tier policies in evaluation order, Admin first. */
+  public List<ClusterNetworkPolicy> tieredPoliciesInOrder() {
+    List<ClusterNetworkPolicy> out = new ArrayList<>(adminPolicies);
+    out.addAll(baselinePolicies);
+    return out;
   }
 
   /** Every address known to belong to a node, with its node (for tools that enumerate them). */

@@ -23,7 +23,18 @@ class NodeScopedTest {
 
   @Test
   void aNodeGraphEnforcesExactlyItsOwnPodsChecks() {
-    qt().withExamples(150).withShrinkCycles(SHRINK_CYCLES).forAll(ClusterGen.clusters()).checkAssert(c -> {
+    qt().withExamples(150).withShrinkCycles(SHRINK_CYCLES).forAll(ClusterGen.clusters())
+        .checkAssert(NodeScopedTest::check);
+  }
+
+  @Test
+  void aNodeGraphEnforcesExactlyItsOwnPodsChecksWithTieredPolicies() {
+    qt().withExamples(150).withShrinkCycles(SHRINK_CYCLES).forAll(dev.netpolc.compiler.gen.TieredClusterGen.clusters())
+        .checkAssert(NodeScopedTest::check);
+  }
+
+  private static void check(dev.netpolc.model.Cluster c) {
+    {
       ReferenceEvaluator ref = new ReferenceEvaluator(c);
       for (Node n : c.nodes()) {
         ConnectionDecider local = Deciders.evaluator(c, CompileOptions.DEFAULTS.withNode(n.name()));
@@ -32,7 +43,7 @@ class NodeScopedTest {
         Deciders.assertAgree(expected, "the reference's checks on " + n.name(),
             Map.of("graph for " + n.name(), local, "-O0 graph for " + n.name(), localO0), ConnectionProbes.of(c));
       }
-    });
+    }
   }
 
   /** The reference's decision restricted to the checks made on {@code node}. */
