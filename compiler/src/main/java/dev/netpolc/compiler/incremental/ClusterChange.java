@@ -3,6 +3,10 @@ package dev.netpolc.compiler.incremental;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyKind;
 import java.util.Objects;
 
 /**
@@ -60,6 +64,35 @@ public sealed interface ClusterChange {
     /** {@code namespace/name}. */
     public String key() {
       return namespace + "/" + name;
+    }
+  }
+
+  /** A v1alpha2 ClusterNetworkPolicy added or changed (keyed by name). */
+  record ClusterNetworkPolicyUpserted(ClusterNetworkPolicy policy) implements ClusterChange {
+    public ClusterNetworkPolicyUpserted {
+      Objects.requireNonNull(policy, "policy");
+    }
+  }
+
+  /** A v1alpha1 AdminNetworkPolicy added or changed (keyed by name). */
+  record AdminNetworkPolicyUpserted(AdminNetworkPolicy policy) implements ClusterChange {
+    public AdminNetworkPolicyUpserted {
+      Objects.requireNonNull(policy, "policy");
+    }
+  }
+
+  /** A v1alpha1 BaselineAdminNetworkPolicy added or changed (keyed by name). */
+  record BaselineAdminNetworkPolicyUpserted(BaselineAdminNetworkPolicy policy) implements ClusterChange {
+    public BaselineAdminNetworkPolicyUpserted {
+      Objects.requireNonNull(policy, "policy");
+    }
+  }
+
+  /** A cluster-scoped policy of {@code kind} deleted; removing one that does not exist is a no-op. */
+  record ClusterScopedPolicyRemoved(ClusterPolicyKind kind, String name) implements ClusterChange {
+    public ClusterScopedPolicyRemoved {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(name, "name");
     }
   }
 }

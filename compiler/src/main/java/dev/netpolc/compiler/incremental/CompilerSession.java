@@ -27,6 +27,9 @@ import dev.netpolc.model.Peer;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.PolicyPort;
 import dev.netpolc.model.PolicyRule;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,7 +54,8 @@ import java.util.TreeSet;
  * policies map to, each peer set's ranges) and touches only what the pod changes, without
  * rebuilding the graph. Anything else (a policy or namespace change, a pod that needs a new
  * group or empties one, a set that gains or loses a whole address family, shared or node
- * addresses, egress rules with named ports, hostNetwork pods) recompiles the whole cluster.
+ * addresses, egress rules with named ports, hostNetwork pods, any pod event while cluster-scoped
+ * policies exist) recompiles the whole cluster.
  *
  * <p>The session's graph always decides every connection as a fresh compile of
  * {@link #cluster()} does. After incremental updates it may differ from a fresh compile in
@@ -76,6 +80,9 @@ public final class CompilerSession {
   private final Map<String, Pod> pods = new LinkedHashMap<>();
   private final List<Node> nodes;
   private final Map<String, NetworkPolicy> policies = new LinkedHashMap<>();
+  private final Map<String, ClusterNetworkPolicy> clusterNetworkPolicies = new LinkedHashMap<>();
+  private final Map<String, AdminNetworkPolicy> adminNetworkPolicies = new LinkedHashMap<>();
+  private final Map<String, BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new LinkedHashMap<>();
   private State state;
   private long generation;
 
@@ -93,13 +100,17 @@ public final class CompilerSession {
     }
     this.nodes = List.copyOf(cluster.nodes());
     cluster.policies().forEach(p -> policies.putIfAbsent(p.key(), p));
+    cluster.clusterNetworkPolicies().forEach(p -> clusterNetworkPolicies.putIfAbsent(p.name(), p));
+    cluster.adminNetworkPolicies().forEach(p -> adminNetworkPolicies.putIfAbsent(p.name(), p));
+    cluster.baselineAdminNetworkPolicies().forEach(p -> baselineAdminNetworkPolicies.putIfAbsent(p.name(), p));
     this.state = rebuild();
   }
 
   /** The cluster as the session now sees it. */
   public Cluster cluster() {
     return new Cluster(List.copyOf(namespaces.values()), List.copyOf(pods.values()), nodes,
-        List.copyOf(policies.values()));
+        List.copyOf(policies.values()), List.copyOf(clusterNetworkPolicies.values()),
+        List.copyOf(adminNetworkPolicies.values()), List.copyOf(baselineAdminNetworkPolicies.values()));
   }
 
   /** The options the session compiles with. */
@@ -168,6 +179,18 @@ public final class CompilerSession {
       policies.put(p.policy().key(), p.policy());
     } else if (c instanceof ClusterChange.PolicyRemoved p) {
       policies.remove(p.key());
+    } else if (c instanceof ClusterChange.ClusterNetworkPolicyUpserted p) {
+      clusterNetworkPolicies.put(p.policy().name(), p.policy());
+    } else if (c instanceof ClusterChange.AdminNetworkPolicyUpserted p) {
+      adminNetworkPolicies.put(p.policy().name(), p.policy());
+    } else if (c instanceof ClusterChange.BaselineAdminNetworkPolicyUpserted p) {
+      baselineAdminNetworkPolicies.put(p.policy().name(), p.policy());
+    } else if (c instanceof ClusterChange.ClusterScopedPolicyRemoved r) {
+      switch (r.kind()) {
+        case CLUSTER_NETWORK_POLICY -> clusterNetworkPolicies.remove(r.name());
+        case ADMIN_NETWORK_POLICY -> adminNetworkPolicies.remove(r.name());
+        case BASELINE_ADMIN_NETWORK_POLICY -> baselineAdminNetworkPolicies.remove(r.name());
+      }
     }
     return Optional.empty();
   }
@@ -195,6 +218,12 @@ public final class CompilerSession {
     }
     Pod before = applyToCluster(c).orElse(null);
     Pod after = c instanceof ClusterChange.PodUpserted u ? u.pod() : null;
+    if (!clusterNetworkPolicies.isEmpty() || !adminNetworkPolicies.isEmpty()
+        || !baselineAdminNetworkPolicies.isEmpty()) {
+      // Cluster-scoped policies select subjects and peers by pod and namespace labels across
+      // namespaces; the fast path's indexes know NetworkPolicy rules only.
+      return "cluster-scoped policies: pod changes recompile";
+    }
     if ((before != null && before.hostNetwork()) || (after != null && after.hostNetwork())) {
       return "hostNetwork pod: node addresses change";
     }

@@ -43,6 +43,53 @@ public final class ChangeGen {
     }
   }
 
+  /**
+   * One change to a tiered cluster: a cluster-scoped policy removed, re-prioritised or with a
+   * rule's action changed one time in five, else as {@link #next}.
+   */
+  public static ClusterChange nextTiered(Cluster c, Random r, int step) {
+    if (r.nextInt(5) != 0 || !c.hasTieredPolicies()) {
+      return next(c, r, step);
+    }
+    List<dev.netpolc.model.npa.ClusterNetworkPolicy> cnps = c.clusterNetworkPolicies();
+    int kind = r.nextInt(4);
+    if (kind == 0 || cnps.isEmpty()) {
+      if (!c.adminNetworkPolicies().isEmpty() && r.nextBoolean()) {
+        return new ClusterChange.ClusterScopedPolicyRemoved(
+            dev.netpolc.model.npa.ClusterPolicyKind.ADMIN_NETWORK_POLICY, c.adminNetworkPolicies().get(0).name());
+      }
+      if (!c.baselineAdminNetworkPolicies().isEmpty() && r.nextBoolean()) {
+        return new ClusterChange.ClusterScopedPolicyRemoved(
+            dev.netpolc.model.npa.ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, "default");
+      }
+      if (cnps.isEmpty()) {
+        return next(c, r, step);
+      }
+      return new ClusterChange.ClusterScopedPolicyRemoved(
+          dev.netpolc.model.npa.ClusterPolicyKind.CLUSTER_NETWORK_POLICY, cnps.get(r.nextInt(cnps.size())).name());
+    }
+    dev.netpolc.model.npa.ClusterNetworkPolicy p = cnps.get(r.nextInt(cnps.size()));
+    if (kind == 1) { // a priority change alone
+      return new ClusterChange.ClusterNetworkPolicyUpserted(new dev.netpolc.model.npa.ClusterNetworkPolicy(p.name(),
+          p.tier(), List.of(0, 5, 10, 1000).get(r.nextInt(4)), p.subject(), p.ingress(), p.egress(), p.kind(),
+          p.source(), p.suppressedRules()));
+    }
+    if (kind == 2) { // the other tier
+      return new ClusterChange.ClusterNetworkPolicyUpserted(new dev.netpolc.model.npa.ClusterNetworkPolicy(p.name(),
+          p.tier().equals("Admin") ? "Baseline" : "Admin", p.priority(), p.subject(), p.ingress(), p.egress(),
+          p.kind(), p.source(), p.suppressedRules()));
+    }
+    List<dev.netpolc.model.npa.ClusterPolicyRule> ingress = new ArrayList<>(p.ingress());
+    if (!ingress.isEmpty()) { // one rule's action changed
+      int i = r.nextInt(ingress.size());
+      dev.netpolc.model.npa.ClusterPolicyRule old = ingress.get(i);
+      ingress.set(i, new dev.netpolc.model.npa.ClusterPolicyRule(old.name(),
+          List.of("Accept", "Deny", "Pass").get(r.nextInt(3)), old.peers(), old.protocols()));
+    }
+    return new ClusterChange.ClusterNetworkPolicyUpserted(new dev.netpolc.model.npa.ClusterNetworkPolicy(p.name(),
+        p.tier(), p.priority(), p.subject(), ingress, p.egress(), p.kind(), p.source(), p.suppressedRules()));
+  }
+
   private static ClusterChange policyOrNamespace(Cluster c, Random r, int step) {
     List<NetworkPolicy> pols = c.policies();
     int kind = r.nextInt(3);

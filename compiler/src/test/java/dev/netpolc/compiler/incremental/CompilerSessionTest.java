@@ -53,6 +53,29 @@ class CompilerSessionTest {
     assertThat(incremental[0]).as("incremental updates").isGreaterThan(100);
   }
 
+  @Test
+  void tieredSessionGraphDecidesLikeAFreshCompileAfterEveryChange() {
+    qt().withExamples(80).forAll(dev.netpolc.compiler.gen.TieredClusterGen.clusters(), longs().all(),
+        booleans().all()).checkAssert((c, seed, perNode) -> {
+          Optional<String> node = perNode && !c.nodes().isEmpty() ? Optional.of(c.nodes().get(0).name())
+              : Optional.empty();
+          CompileOptions o = node.map(CompileOptions.DEFAULTS::withNode).orElse(CompileOptions.DEFAULTS);
+          CompilerSession s = new Compiler().session(c, o);
+          Random r = new Random(seed);
+          for (int step = 0; step < STEPS; step++) {
+            ClusterChange change = ChangeGen.nextTiered(s.cluster(), r, step);
+            GraphUpdate u = s.apply(List.of(change));
+            if (change instanceof ClusterChange.ClusterNetworkPolicyUpserted up) {
+              assertThat(s.cluster().clusterNetworkPolicies()).contains(up.policy());
+            } else if (change instanceof ClusterChange.ClusterScopedPolicyRemoved rm) {
+              assertThat(s.cluster().tieredPolicies()).noneMatch(p -> p.kind() == rm.kind() && p.name().equals(rm.name()));
+            }
+            assertDecideAlike(s, o, "step " + step + " " + change + " ("
+                + (u.incremental() ? "incremental" : u.fallbackReason()) + ")");
+          }
+        });
+  }
+
   /**
    * An egress rule to any destination on a named port allows exactly the pods that resolve the
    * name: a pod that comes with the port must join the rule's peers (the session used to leave
