@@ -76,8 +76,7 @@ public final class PolicyDiff {
   private final List<PortSpace> spaceList = new ArrayList<>();
   private final Map<Long, Integer> ops = new HashMap<>();
 
-  private PolicyDiff(Cluster inventory, List<NetworkPolicy> oldPolicies, List<NetworkPolicy> newPolicies,
-      SemanticsOptions options) {
+  private PolicyDiff(Cluster inventory, Cluster oldPolicies, Cluster newPolicies, SemanticsOptions options) {
     this.catalog = new PodCatalog(inventory);
     this.pods = catalog.pods();
     // Only the passes that shrink the classes cheaply: every pass preserves decisions, and rule
@@ -86,8 +85,8 @@ public final class PolicyDiff {
         Passes.PORT_MERGE.name(), Passes.HASH_CONS.name(), Passes.GROUP_ENDPOINTS.name()));
     Compiler compiler = new Compiler();
     this.graphs = new RuleGraph[] {
-        compiler.compile(inventory.withPolicies(oldPolicies), co).graph(),
-        compiler.compile(inventory.withPolicies(newPolicies), co).graph()};
+        compiler.compile(withPoliciesOf(inventory, oldPolicies), co).graph(),
+        compiler.compile(withPoliciesOf(inventory, newPolicies), co).graph()};
     int n = pods.size();
     addr = new IpAddress[n][2];
     for (int i = 0; i < n; i++) {
@@ -136,7 +135,25 @@ public final class PolicyDiff {
    */
   public static DiffResult compute(Cluster inventory, List<NetworkPolicy> oldPolicies,
       List<NetworkPolicy> newPolicies, SemanticsOptions options) {
+    return new PolicyDiff(inventory, Cluster.EMPTY.withPolicies(oldPolicies), Cluster.EMPTY.withPolicies(newPolicies),
+        options).run();
+  }
+
+  /**
+   * What changes when the policies of {@code oldPolicies} (NetworkPolicies and cluster-scoped
+   * policies of every kind) are replaced by those of {@code newPolicies}, on the inventory of
+   * {@code inventory}; the inventory's own policies and the policy clusters' inventories are
+   * ignored. A change in any tier, a priority change alone included, shows as the connections it
+   * changes.
+   */
+  public static DiffResult compute(Cluster inventory, Cluster oldPolicies, Cluster newPolicies,
+      SemanticsOptions options) {
     return new PolicyDiff(inventory, oldPolicies, newPolicies, options).run();
+  }
+
+  private static Cluster withPoliciesOf(Cluster inventory, Cluster policies) {
+    return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(), policies.policies(),
+        policies.clusterNetworkPolicies(), policies.adminNetworkPolicies(), policies.baselineAdminNetworkPolicies());
   }
 
   private static int dirIndex(Direction d) {

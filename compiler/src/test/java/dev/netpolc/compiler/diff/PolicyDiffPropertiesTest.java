@@ -6,6 +6,8 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.diff.BruteForce.Probe;
+import dev.netpolc.compiler.gen.TieredClusterGen;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.compiler.gen.ClusterGen;
 import dev.netpolc.compiler.matrix.PortSpec;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
@@ -65,6 +67,35 @@ class PolicyDiffPropertiesTest {
     });
   }
 
+  /**
+   * Tiered policy sets: a cluster-scoped policy added, removed, replaced, or changed in priority
+   * alone; the diff is exact against the reference on both sides.
+   */
+  @Test
+  void theDiffIsExactWithTieredPolicies() {
+    qt().withExamples(150).withShrinkCycles(100)
+        .forAll(TieredClusterGen.clusters(), TieredClusterGen.clusters(), integers().between(0, 3),
+            integers().between(0, 99))
+        .checkAssert((c, donor, how, pick) -> {
+          List<ClusterNetworkPolicy> cnps = new ArrayList<>(c.clusterNetworkPolicies());
+          if (how == 3 && !cnps.isEmpty()) {
+            ClusterNetworkPolicy p = cnps.get(pick % cnps.size());
+            cnps.set(pick % cnps.size(), new ClusterNetworkPolicy(p.name(), p.tier(), (p.priority() + 7) % 1001,
+                p.subject(), p.ingress(), p.egress(), p.kind(), p.source(), p.suppressedRules()));
+          } else {
+            if ((how == 1 || how == 2) && !cnps.isEmpty()) {
+              cnps.remove(pick % cnps.size());
+            }
+            if ((how == 0 || how == 2) && !donor.clusterNetworkPolicies().isEmpty()) {
+              cnps.add(donor.clusterNetworkPolicies().get(pick % donor.clusterNetworkPolicies().size()));
+            }
+          }
+          Cluster after = c.withTieredPolicies(cnps, how == 1 ? List.of() : c.adminNetworkPolicies(),
+              how == 2 ? donor.baselineAdminNetworkPolicies() : c.baselineAdminNetworkPolicies());
+          check(c, after, SemanticsOptions.DEFAULTS);
+        });
+  }
+
   /** 0: add a donor policy; 1: remove one; 2: replace one by a donor policy. */
   static List<NetworkPolicy> mutate(List<NetworkPolicy> old, List<NetworkPolicy> donor, int how, int pick) {
     List<NetworkPolicy> out = new ArrayList<>(old);
@@ -78,9 +109,13 @@ class PolicyDiffPropertiesTest {
   }
 
   private static void check(Cluster c, List<NetworkPolicy> newPolicies, SemanticsOptions options) {
-    DiffResult r = PolicyDiff.compute(c, c.policies(), newPolicies, options);
+    check(c, c.withPolicies(newPolicies), options);
+  }
+
+  private static void check(Cluster c, Cluster changed, SemanticsOptions options) {
+    DiffResult r = PolicyDiff.compute(c, c, changed, options);
     ReferenceEvaluator before = new ReferenceEvaluator(c, options);
-    ReferenceEvaluator after = new ReferenceEvaluator(c.withPolicies(newPolicies), options);
+    ReferenceEvaluator after = new ReferenceEvaluator(changed, options);
     List<Probe> probes = new ArrayList<>(FIXED);
     BruteForce.addEdges(r, probes);
     for (Probe probe : probes) {
