@@ -140,15 +140,53 @@ public record ExplainReport(boolean allowed, String shortcut, Side source, Side 
    * @param selectingPolicies the isolating policies, in input order
    * @param matched           the rule that allowed, if any
    * @param misses            for a denial: each isolating policy and why none of its rules matched
+   * @param decidedBy         the tier whose decision is final: {@code admin}, {@code network-policy},
+   *                          {@code baseline} or {@code default}
+   * @param tiers             the Admin and Baseline tiers' parts, in evaluation order (a Pass
+   *                          shows as the tier's matched rule with action {@code Pass})
+   * @param networkPolicyTierSkipped the NetworkPolicy tier did not apply (egress to the pod's own node)
    */
   public record DirectionReport(String direction, boolean applies, boolean isolated, boolean allowed,
-      List<PolicyLocation> selectingPolicies, Optional<RuleLocation> matched, List<PolicyMissReport> misses) {
+      List<PolicyLocation> selectingPolicies, Optional<RuleLocation> matched, List<PolicyMissReport> misses,
+      String decidedBy, List<TierReport> tiers, boolean networkPolicyTierSkipped) {
     public DirectionReport {
       selectingPolicies = ImmutableList.copyOf(selectingPolicies);
       Objects.requireNonNull(matched, "matched");
       misses = ImmutableList.copyOf(misses);
+      Objects.requireNonNull(decidedBy, "decidedBy");
+      tiers = ImmutableList.copyOf(tiers);
     }
   }
+
+  /**
+   * One cluster-policy tier's part in a direction.
+   *
+   * @param tier       {@code Admin} or {@code Baseline}
+   * @param considered the policies of the tier selecting the pod with rules in this direction, in
+   *                   evaluation order
+   * @param matched    the first rule that matched, if any
+   */
+  public record TierReport(String tier, List<PolicyLocation> considered, Optional<TierRuleLocation> matched) {
+    public TierReport {
+      considered = ImmutableList.copyOf(considered);
+      Objects.requireNonNull(matched, "matched");
+    }
+  }
+
+  /**
+   * The cluster-policy rule that accepted, denied or passed.
+   *
+   * @param policy   {@code cnp:NAME}, {@code anp:NAME} or {@code banp:NAME}
+   * @param priority the policy's priority
+   * @param path     the rule's field path
+   * @param position where the rule is
+   * @param name     the rule's {@code name}, when it has one
+   * @param action   {@code Accept}, {@code Deny} or {@code Pass}
+   * @param peer     the matching peer's field path
+   * @param protocol the matching protocol entry's field path, or {@code any protocol}
+   */
+  public record TierRuleLocation(String policy, int priority, String path, SourcePosition position,
+      Optional<String> name, String action, String peer, String protocol) {}
 
   /**
    * A change that would allow the connection.

@@ -9,6 +9,8 @@ import dev.netpolc.compiler.explain.ExplainReport.RuleLocation;
 import dev.netpolc.compiler.explain.ExplainReport.RuleMissReport;
 import dev.netpolc.compiler.explain.ExplainReport.Side;
 import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
+import dev.netpolc.compiler.explain.ExplainReport.TierReport;
+import dev.netpolc.compiler.explain.ExplainReport.TierRuleLocation;
 import dev.netpolc.compiler.reference.DirectionVerdict;
 import dev.netpolc.compiler.reference.Endpoint;
 import dev.netpolc.compiler.reference.Explanation;
@@ -17,6 +19,8 @@ import dev.netpolc.compiler.reference.PolicyRef;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.compiler.reference.RuleMatch;
 import dev.netpolc.compiler.reference.RuleMiss;
+import dev.netpolc.compiler.reference.TierRuleMatch;
+import dev.netpolc.compiler.reference.TierStep;
 import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
@@ -101,8 +105,26 @@ public final class Explainer {
       }
       misses.add(new PolicyMissReport(m.policy().key(), m.policy().position(), rules));
     }
+    List<TierReport> tiers = new ArrayList<>();
+    v.admin().ifPresent(t -> tiers.add(tier(t)));
+    v.baseline().ifPresent(t -> tiers.add(tier(t)));
     return new DirectionReport(v.direction() == PolicyType.Egress ? "egress" : "ingress", v.applies(), v.isolated(),
-        v.allowed(), selecting, matched, misses);
+        v.allowed(), selecting, matched, misses, v.decidedBy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        tiers, v.networkPolicyTierSkipped());
+  }
+
+  private static TierReport tier(TierStep step) {
+    List<PolicyLocation> considered = new ArrayList<>();
+    for (PolicyRef p : step.considered()) {
+      considered.add(new PolicyLocation(p.key(), p.position()));
+    }
+    Optional<TierRuleLocation> matched = step.match().map(m -> {
+      String peers = m.direction() == PolicyType.Ingress ? "from" : "to";
+      return new TierRuleLocation(m.policy().key(), m.priority(), m.path(), m.position(), m.ruleName(),
+          m.action().apiName(), m.path() + "." + peers + "[" + m.peerIndex() + "]",
+          m.protocolIndex() < 0 ? "any protocol" : m.path() + ".protocols[" + m.protocolIndex() + "]");
+    });
+    return new TierReport(step.tier().apiName(), considered, matched);
   }
 
   private static RuleLocation location(RuleMatch m) {
@@ -120,6 +142,9 @@ public final class Explainer {
       Optional<Pod> peerPod, Endpoint peer) {
     boolean ingress = v.direction() == PolicyType.Ingress;
     String dir = ingress ? "ingress" : "egress";
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.ADMIN || v.decidedBy() == DirectionVerdict.DecidedBy.BASELINE) {
+      return List.of(tierSuggestion(v, dir));
+    }
     String peersField = ingress ? "from" : "to";
     String peerWord = ingress ? "source" : "destination";
     List<Suggestion> out = new ArrayList<>();
@@ -163,6 +188,19 @@ public final class Explainer {
         .orElse(first.position());
     out.add(new Suggestion(dir, Optional.of(first.key()), path, pos, text));
     return out;
+  }
+
+  /** A denial by a cluster-policy Deny rule: what would let the connection through. */
+  private static Suggestion tierSuggestion(DirectionVerdict v, String dir) {
+    TierRuleMatch m = v.decidingStep().flatMap(TierStep::match).orElseThrow();
+    String rule = m.policy().key() + " " + m.path() + m.ruleName().map(n -> " (" + n + ")").orElse("");
+    String text = v.decidedBy() == DirectionVerdict.DecidedBy.ADMIN
+        ? "denied by the Admin tier rule " + rule + ", which no NetworkPolicy can override; an administrator must "
+            + "narrow that rule or add an Accept or Pass rule that matches first (a policy of lower priority "
+            + "value, or an earlier rule)"
+        : "denied by the Baseline tier rule " + rule + "; a NetworkPolicy selecting the pod that allows this "
+            + dir + " overrides it, or narrow the Baseline rule";
+    return new Suggestion(dir, Optional.of(m.policy().key()), m.path(), m.position(), text);
   }
 
   /**

@@ -15,6 +15,8 @@ import dev.netpolc.compiler.explain.ExplainReport.PolicyMissReport;
 import dev.netpolc.compiler.explain.ExplainReport.RuleLocation;
 import dev.netpolc.compiler.explain.ExplainReport.RuleMissReport;
 import dev.netpolc.compiler.explain.ExplainReport.Side;
+import dev.netpolc.compiler.explain.ExplainReport.TierReport;
+import dev.netpolc.compiler.explain.ExplainReport.TierRuleLocation;
 import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
 import dev.netpolc.model.SourcePosition;
 
@@ -121,6 +123,39 @@ final class JsonExplainFormatter {
         rule.peerFailures().forEach(peers::add);
         ArrayNode ports = ro.putArray("portFailures");
         rule.portFailures().forEach(ports::add);
+      }
+    }
+    o.put("decidedBy", d.decidedBy());
+    if (d.networkPolicyTierSkipped()) {
+      o.put("networkPolicyTierSkipped", true);
+    }
+    ArrayNode tiers = o.putArray("tiers");
+    for (TierReport t : d.tiers()) {
+      ObjectNode to = tiers.addObject();
+      to.put("tier", t.tier());
+      ArrayNode considered = to.putArray("policies");
+      for (PolicyLocation p : t.considered()) {
+        ObjectNode po = considered.addObject();
+        po.put("policy", p.policy());
+        po.set("position", position(p.position()));
+      }
+      if (t.matched().isPresent()) {
+        TierRuleLocation m = t.matched().get();
+        ObjectNode mo = to.putObject("matched");
+        mo.put("policy", m.policy());
+        mo.put("priority", m.priority());
+        mo.put("rule", m.path());
+        if (m.name().isPresent()) {
+          mo.put("name", m.name().get());
+        } else {
+          mo.putNull("name");
+        }
+        mo.put("action", m.action());
+        mo.set("position", position(m.position()));
+        mo.put("peer", m.peer());
+        mo.put("protocol", m.protocol());
+      } else {
+        to.putNull("matched");
       }
     }
     return o;

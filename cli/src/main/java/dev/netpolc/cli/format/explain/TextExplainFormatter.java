@@ -8,6 +8,8 @@ import dev.netpolc.compiler.explain.ExplainReport.RuleLocation;
 import dev.netpolc.compiler.explain.ExplainReport.RuleMissReport;
 import dev.netpolc.compiler.explain.ExplainReport.Side;
 import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
+import dev.netpolc.compiler.explain.ExplainReport.TierReport;
+import dev.netpolc.compiler.explain.ExplainReport.TierRuleLocation;
 import dev.netpolc.model.SourcePosition;
 
 /** {@code netpolc explain --format text}: the decision, then each direction, then suggestions. */
@@ -44,6 +46,67 @@ final class TextExplainFormatter {
       return;
     }
     String pod = side.pod().orElse(side.address());
+    if (!d.tiers().isEmpty() || d.networkPolicyTierSkipped()) {
+      tiered(sb, d, pod);
+      return;
+    }
+    networkPolicyTier(sb, d, pod);
+  }
+
+  /** A direction with cluster-scoped policies: each tier in order, down to the one that decided. */
+  private static void tiered(StringBuilder sb, DirectionReport d, String pod) {
+    sb.append(d.direction()).append(" of ").append(pod).append(": ").append(d.allowed() ? "allowed" : "denied")
+        .append(" by the ").append(switch (d.decidedBy()) {
+          case "admin" -> "Admin tier";
+          case "network-policy" -> "NetworkPolicy tier";
+          case "baseline" -> "Baseline tier";
+          default -> "default (no tier decided)";
+        }).append('\n');
+    for (TierReport t : d.tiers()) {
+      if (t.tier().equals("Baseline")) {
+        networkPolicyPart(sb, d, pod);
+      }
+      sb.append("  ").append(t.tier()).append(" tier: ");
+      for (int i = 0; i < t.considered().size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(t.considered().get(i).policy());
+      }
+      sb.append('\n');
+      if (t.matched().isEmpty()) {
+        sb.append("    no rule matches\n");
+        continue;
+      }
+      TierRuleLocation m = t.matched().get();
+      sb.append("    ").append(switch (m.action()) {
+        case "Accept" -> "accepted by ";
+        case "Deny" -> "denied by ";
+        default -> "passed to the next tier by ";
+      }).append(m.policy()).append(' ').append(m.path()).append(m.name().map(n -> " \"" + n + "\"").orElse(""))
+          .append(" (priority ").append(m.priority()).append(", ").append(m.peer()).append(", ").append(m.protocol())
+          .append(')').append(at(m.position())).append('\n');
+    }
+    if (d.decidedBy().equals("network-policy") || (!d.decidedBy().equals("admin")
+        && d.tiers().stream().noneMatch(t -> t.tier().equals("Baseline")))) {
+      networkPolicyPart(sb, d, pod);
+    }
+  }
+
+  private static void networkPolicyPart(StringBuilder sb, DirectionReport d, String pod) {
+    if (d.networkPolicyTierSkipped()) {
+      sb.append("  NetworkPolicy tier: does not apply to egress to the pod's own node\n");
+      return;
+    }
+    if (!d.isolated()) {
+      sb.append("  NetworkPolicy tier: not isolated: no decision\n");
+      return;
+    }
+    StringBuilder np = new StringBuilder();
+    networkPolicyTier(np, d, pod);
+    for (String line : np.toString().split("\n")) {
+      sb.append("  NetworkPolicy tier: ").append(line).append('\n');
+    }
+  }
+
+  private static void networkPolicyTier(StringBuilder sb, DirectionReport d, String pod) {
     if (!d.isolated()) {
       sb.append(d.direction()).append(" of ").append(pod).append(": not isolated (no policy selects it for ")
           .append(d.direction()).append("): allowed\n");
