@@ -78,7 +78,7 @@ def build(case):
             m = next(p for p in probes if p["port"] == c["port"] and p["protocol"] == c["protocol"])
             got = c["to"] in m["allowed"][c["from"]]
             assert got == c["allowed"], "%s step %d: %s -> %s %s/%d: oracle says %s, upstream %s (%s)" % (
-                case["name"], i, c["from"], c["to"], c["protocol"], c["port"], got, c["allowed"], c["subtest"])
+                case["name"], i, c["from"], c["to"], c["protocol"], c["port"], got, c["allowed"], c.get("subtest", "own expectation"))
         out = {"description": step["description"]}
         if "namespaces" in step:
             out["namespaces"] = step["namespaces"]
@@ -617,7 +617,506 @@ UPSTREAM.append(upstream_case(
 
 
 # ====================================================================== own cases
+# The classic model: namespaces x, y, z (label ns=<name>), pods a, b, c (label pod=<name>) serving
+# 80 and 81 on TCP, UDP and SCTP (ports serve-<port>-<protocol>), at 198.18.0.10 + i. Where nodes
+# matter: x and y run on n1 (zone a), z on n2 (zone b), and the hostNetwork pods x/h1 and x/h2
+# are the nodes' addresses 198.18.1.1 and 198.18.1.2.
+SERVE = [{"name": "serve-%d-%s" % (port, proto.lower()), "containerPort": port, "protocol": proto}
+         for port in (80, 81) for proto in ("TCP", "UDP", "SCTP")]
+TCP80_81 = [(80, "TCP"), (81, "TCP")]
+NODES = [{"name": "n1", "labels": {"kubernetes.io/os": "linux", "zone": "a"}, "addresses": ["198.18.1.1"]},
+         {"name": "n2", "labels": {"kubernetes.io/os": "linux", "zone": "b"}, "addresses": ["198.18.1.2"]}]
+
+
+def xyz_namespaces():
+    return [{"name": n, "labels": {"ns": n}} for n in "xyz"]
+
+
+def xyz_pods(v4=True, v6=False, hosts=False):
+    pods = []
+    for i, (n, p) in enumerate((n, p) for n in "xyz" for p in "abc"):
+        ips = (["198.18.0.%d" % (10 + i)] if v4 else []) + (["fd00::%x" % (0x10 + i)] if v6 else [])
+        pod = {"namespace": n, "name": p, "labels": {"pod": p}, "ports": copy.deepcopy(SERVE), "ips": ips}
+        if hosts:
+            pod["nodeName"] = "n1" if n in "xy" else "n2"
+        pods.append(pod)
+    if hosts:
+        for k in (1, 2):
+            pods.append({"namespace": "x", "name": "h%d" % k, "labels": {"pod": "h"}, "ports": copy.deepcopy(SERVE),
+                         "ips": NODES[k - 1]["addresses"], "hostNetwork": True, "nodeName": "n%d" % k})
+    return pods
+
+
+def doc(api, kind, name, spec, namespace=None):
+    meta = {"name": name}
+    if namespace:
+        meta["namespace"] = namespace
+    return to_yaml({"apiVersion": api, "kind": kind, "metadata": meta, "spec": spec})
+
+
+def rules_spec(spec, ingress, egress):
+    if ingress is not None:
+        spec["ingress"] = ingress
+    if egress is not None:
+        spec["egress"] = egress
+    return spec
+
+
+def cnp(name, tier, priority, subject, ingress=None, egress=None):
+    return doc("policy.networking.k8s.io/v1alpha2", "ClusterNetworkPolicy", name,
+               rules_spec({"tier": tier, "priority": priority, "subject": subject}, ingress, egress))
+
+
+def anp(name, priority, subject, ingress=None, egress=None):
+    return doc("policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy", name,
+               rules_spec({"priority": priority, "subject": subject}, ingress, egress))
+
+
+def banp(subject, ingress=None, egress=None):
+    return doc("policy.networking.k8s.io/v1alpha1", "BaselineAdminNetworkPolicy", "default",
+               rules_spec({"subject": subject}, ingress, egress))
+
+
+def np(namespace, name, spec):
+    return doc("networking.k8s.io/v1", "NetworkPolicy", name, spec, namespace)
+
+
+def sel(**labels):
+    return {"matchLabels": dict(labels)}
+
+
+def ns(n):
+    return {"namespaces": sel(ns=n)}
+
+
+def pods_of(n, p):
+    return {"pods": {"namespaceSelector": sel(ns=n), "podSelector": sel(pod=p)}}
+
+
+ALL_PODS = {"namespaces": {}}
+EVERYONE = {"namespaces": {}}
+
+
+def rule(name, action, peers, protocols=None, ports=None, direction="from"):
+    r = {"name": name, "action": action, direction: peers}
+    if protocols is not None:
+        r["protocols"] = protocols
+    if ports is not None:
+        r["ports"] = ports
+    return r
+
+
+def inr(name, action, peers, **kw):
+    return rule(name, action, peers, **kw)
+
+
+def outr(name, action, peers, **kw):
+    return rule(name, action, peers, direction="to", **kw)
+
+
+def tcp(n):
+    return {"tcp": {"destinationPort": {"number": n}}}
+
+
+def udp(n):
+    return {"udp": {"destinationPort": {"number": n}}}
+
+
+def expect(*pairs):
+    """Hand-written expectations from SEMANTICS-TIERS.md: (from, to, allowed[, protocol, port])."""
+    out = []
+    for p in pairs:
+        a, b, ok = p[:3]
+        proto, port = (p[3], p[4]) if len(p) > 3 else ("TCP", 80)
+        out.append({"from": a, "to": b, "protocol": proto, "port": port, "allowed": ok})
+    return out
+
+
 OWN = []
+
+
+def own(name, section, description, steps, probes=TCP80_81, pods=None, namespaces=None, nodes=None,
+        requires=("tiers",)):
+    """steps: [(description, policies, checks)] or with a 4th element, the namespaces from that step on."""
+    out = []
+    for st in steps:
+        s = {"description": st[0], "policies": st[1], "checks": st[2]}
+        if len(st) > 3:
+            s["namespaces"] = st[3]
+        out.append(s)
+    OWN.append({"name": name, "description": description,
+                "source": {"document": "SEMANTICS-TIERS.md", "section": section},
+                "requires": list(requires), "namespaces": namespaces or xyz_namespaces(),
+                "nodes": nodes or [], "pods": pods or xyz_pods(), "steps": out, "probes": probes})
+
+
+X = {"namespaces": sel(ns="x")}
+Y = {"namespaces": sel(ns="y")}
+Z = {"namespaces": sel(ns="z")}
+DENY_IN = lambda n: np(n, "deny-ingress", {"podSelector": {}, "policyTypes": ["Ingress"]})  # noqa: E731
+DENY_OUT = lambda n: np(n, "deny-egress", {"podSelector": {}, "policyTypes": ["Egress"]})  # noqa: E731
+ORDER = "The decision, step 1 (order within a tier)"
+
+# ---------------------------------------------------------------- order within a tier
+own("cnp-before-anp-at-equal-priority", ORDER + " [choice]",
+    "An Admin ClusterNetworkPolicy and an AdminNetworkPolicy at priority 10 on x: the CNP goes first although the ANP's name sorts first. Step 1 swaps their actions for y.",
+    [("CNP accepts y, ANP denies y and z.",
+      [cnp("z-cnp", "Admin", 10, X, ingress=[inr("accept-y", "Accept", [ns("y")])]),
+       anp("a-anp", 10, X, ingress=[inr("deny-y", "Deny", [ns("y")]), inr("deny-z", "Deny", [ns("z")])])],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False), ("x/b", "x/a", True))),
+     ("CNP denies y, ANP allows y (and still denies z).",
+      [cnp("z-cnp", "Admin", 10, X, ingress=[inr("deny-y", "Deny", [ns("y")])]),
+       anp("a-anp", 10, X, ingress=[inr("allow-y", "Allow", [ns("y")]), inr("deny-z", "Deny", [ns("z")])])],
+      expect(("y/a", "x/a", False), ("z/a", "x/a", False)))])
+
+own("equal-priority-same-kind-ordered-by-name", ORDER + " [choice]",
+    "Two Admin ClusterNetworkPolicies at priority 10 on x disagree about y: the one whose name sorts first decides. Step 1 swaps the names.",
+    [("a-deny-y denies, b-accept-y accepts: a-deny-y wins.",
+      [cnp("b-accept-y", "Admin", 10, X, ingress=[inr("accept-y", "Accept", [ns("y")])]),
+       cnp("a-deny-y", "Admin", 10, X, ingress=[inr("deny-y", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", False), ("z/a", "x/a", True))),
+     ("a-accept-y accepts, b-deny-y denies: a-accept-y wins.",
+      [cnp("b-deny-y", "Admin", 10, X, ingress=[inr("deny-y", "Deny", [ns("y")])]),
+       cnp("a-accept-y", "Admin", 10, X, ingress=[inr("accept-y", "Accept", [ns("y")])])],
+      expect(("y/a", "x/a", True)))])
+
+own("admin-lower-priority-number-first", ORDER,
+    "Admin policies on x: priority 50 denies y, priority 100 accepts y (its name sorts first): 50 goes first. Step 1 swaps the priorities.",
+    [("Deny at 50, Accept at 100.",
+      [cnp("a-accept-y", "Admin", 100, X, ingress=[inr("accept-y", "Accept", [ns("y")])]),
+       cnp("b-deny-y", "Admin", 50, X, ingress=[inr("deny-y", "Deny", [ns("y")])])],
+      expect(("y/b", "x/c", False))),
+     ("Deny at 100, Accept at 50.",
+      [cnp("a-accept-y", "Admin", 50, X, ingress=[inr("accept-y", "Accept", [ns("y")])]),
+       cnp("b-deny-y", "Admin", 100, X, ingress=[inr("deny-y", "Deny", [ns("y")])])],
+      expect(("y/b", "x/c", True)))])
+
+own("banp-after-every-baseline-cnp", "v1alpha1 lowering: BaselineAdminNetworkPolicy [choice]",
+    "A Baseline ClusterNetworkPolicy at priority 1000 (the last priority) accepts y into x; the BaselineAdminNetworkPolicy denies y and z. The BANP comes after every Baseline CNP: y gets in, z does not.",
+    [("Baseline CNP and BANP.",
+      [banp(X, ingress=[inr("deny-y", "Deny", [ns("y")]), inr("deny-z", "Deny", [ns("z")])]),
+       cnp("last-cnp", "Baseline", 1000, X, ingress=[inr("accept-y", "Accept", [ns("y")])])],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False), ("x/b", "x/a", True)))])
+
+own("baseline-cnps-ordered-by-priority", ORDER + " (Baseline tier, step 3)",
+    "Baseline policies on x: priority 10 accepts y; priority 20 denies y and z. y gets in, z does not.",
+    [("Two Baseline CNPs.",
+      [cnp("deny-y-z", "Baseline", 20, X, ingress=[inr("deny", "Deny", [ns("y"), ns("z")])]),
+       cnp("accept-y", "Baseline", 10, X, ingress=[inr("accept", "Accept", [ns("y")])])],
+      expect(("y/c", "x/b", True), ("z/c", "x/b", False)))])
+
+# ---------------------------------------------------------------- nodes
+NODE_CASE = dict(pods=xyz_pods(hosts=True), nodes=NODES)
+own("ingress-from-own-node-allowed-under-admin-deny-all", "Fixed points [choice]: ingress from the pod's node",
+    "An Admin CNP denies all ingress from pods to every pod, and every namespace denies all ingress by NetworkPolicy. Pods reach only themselves; the node n1 (x/h1) still reaches the pods of x and y that run on it, and n2 (x/h2) the pods of z; neither reaches the pods of the other node.",
+    [("Admin deny-all plus NetworkPolicy deny-all.",
+      [cnp("deny-all-ingress", "Admin", 1, ALL_PODS, ingress=[inr("deny-pods", "Deny", [EVERYONE])])]
+      + [DENY_IN(n) for n in "xyz"],
+      expect(("x/h1", "x/a", True), ("x/h1", "y/c", True), ("x/h1", "z/a", False), ("x/h2", "z/b", True),
+             ("x/h2", "x/a", False), ("y/a", "x/a", False), ("z/a", "z/b", False)))], **NODE_CASE)
+
+own("egress-to-own-node-admin-deny-applies", "Fixed points [choice]: egress to the pod's node",
+    "An Admin CNP on x denies egress to every node: x pods reach neither n2 (x/h2) nor their own node n1 (x/h1), unlike y pods, which are not its subjects. Pods still reach pods.",
+    [("Admin Deny to nodes {}.",
+      [cnp("no-nodes", "Admin", 1, X, egress=[outr("deny-nodes", "Deny", [{"nodes": {}}])])],
+      expect(("x/a", "x/h1", False), ("x/a", "x/h2", False), ("y/a", "x/h1", True), ("x/a", "z/a", True)))],
+    **NODE_CASE)
+
+own("egress-to-own-node-exempt-only-from-networkpolicy-tier", "Fixed points [choice]: egress to the pod's node",
+    "x is egress-isolated by NetworkPolicy: x pods still reach their own node n1 (x/h1), not n2 (x/h2) or any pod. Step 1 adds a Baseline Deny to 198.18.1.0/24: the NetworkPolicy exemption does not extend to Baseline, so n1 is closed too. Step 2 replaces it with an Admin Accept to nodes in zone b: n2 opens, n1 stays open through the exemption.",
+    [("NetworkPolicy deny-all egress in x.", [DENY_OUT("x")],
+      expect(("x/a", "x/h1", True), ("x/a", "x/h2", False), ("x/a", "y/a", False), ("y/a", "x/h1", True))),
+     ("Plus a Baseline Deny to the nodes' network.",
+      [DENY_OUT("x"), cnp("no-node-net", "Baseline", 1, X, egress=[outr("deny", "Deny", [{"networks": ["198.18.1.0/24"]}])])],
+      expect(("x/a", "x/h1", False), ("x/a", "x/h2", False))),
+     ("NetworkPolicy deny-all egress plus an Admin Accept to zone b nodes.",
+      [DENY_OUT("x"), cnp("zone-b", "Admin", 1, X, egress=[outr("accept", "Accept", [{"nodes": sel(zone="b")}])])],
+      expect(("x/a", "x/h1", True), ("x/a", "x/h2", True), ("x/a", "z/a", False)))], **NODE_CASE)
+
+own("egress-nodes-peer-selects-nodes-by-label", "Who is a subject, who is a peer: nodes peers",
+    "An Admin CNP on x denies egress to nodes labelled zone=b: x reaches n1 (x/h1) but not n2 (x/h2), and still reaches the pods running on n2. Step 1 widens the selector to every node.",
+    [("Deny to zone b nodes.",
+      [cnp("no-zone-b", "Admin", 1, X, egress=[outr("deny", "Deny", [{"nodes": sel(zone="b")}])])],
+      expect(("x/a", "x/h1", True), ("x/a", "x/h2", False), ("x/a", "z/a", True))),
+     ("Deny to every node.",
+      [cnp("no-zone-b", "Admin", 1, X, egress=[outr("deny", "Deny", [{"nodes": {}}])])],
+      expect(("x/a", "x/h1", False), ("x/a", "x/h2", False), ("x/a", "z/a", True)))], **NODE_CASE)
+
+own("hostnetwork-pods-not-matched-by-pods-or-namespaces-peers", "Who is a subject, who is a peer",
+    "Admin CNPs on every pod deny egress to namespaces {} and ingress from pods in every namespace. Pods reach no pod, but the hostNetwork pods x/h1 and x/h2 (in x, yet the nodes' traffic) match neither peer and are no subjects: pods reach them, and they reach every pod.",
+    [("Deny all pods both ways.",
+      [cnp("no-pods-out", "Admin", 1, ALL_PODS, egress=[outr("deny", "Deny", [EVERYONE])]),
+       cnp("no-pods-in", "Admin", 2, ALL_PODS,
+           ingress=[inr("deny", "Deny", [{"pods": {"namespaceSelector": {}, "podSelector": {}}}])])],
+      expect(("x/a", "x/b", False), ("x/a", "x/h2", True), ("z/c", "x/h1", True), ("x/h2", "x/a", True),
+             ("x/h1", "z/c", True)))], **NODE_CASE)
+
+own("hostnetwork-pods-matched-by-networks", "Who is a subject, who is a peer: networks",
+    "An Admin CNP on y denies egress to 198.18.1.0/24, the nodes' network: y reaches no hostNetwork pod (not even n1, its own node), and every pod.",
+    [("Deny to the nodes' network.",
+      [cnp("no-node-net", "Admin", 1, Y, egress=[outr("deny", "Deny", [{"networks": ["198.18.1.0/24"]}])])],
+      expect(("y/a", "x/h1", False), ("y/a", "x/h2", False), ("y/a", "z/a", True), ("x/a", "x/h2", True)))],
+    **NODE_CASE)
+
+own("named-port-matches-only-pod-destinations", "Who is a subject, who is a peer: destinationNamedPort",
+    "An Admin CNP on x accepts egress to destinationNamedPort serve-80-tcp, then denies 0.0.0.0/0. The hostNetwork pods declare serve-80-tcp too, but a named port never matches a non-pod destination: x reaches pods on TCP 80 only, and no node.",
+    [("Named-port Accept, then Deny everything.",
+      [cnp("web-only", "Admin", 1, X, egress=[outr("web", "Accept", [{"networks": ["0.0.0.0/0"]}],
+                                                   protocols=[{"destinationNamedPort": "serve-80-tcp"}]),
+                                              outr("rest", "Deny", [{"networks": ["0.0.0.0/0"]}])])],
+      expect(("x/a", "y/a", True), ("x/a", "x/h2", False), ("x/a", "x/h1", False), ("x/a", "y/a", False, "TCP", 81)))],
+    **NODE_CASE)
+
+# ---------------------------------------------------------------- domainNames
+own("domainnames-match-nothing", "Who is a subject, who is a peer: domainNames [choice]",
+    "An Admin CNP on x accepts egress to domainNames *.example.com, then denies the z pods' block 198.18.0.16/30. For matrix and the evaluators a domainNames peer matches no address, so the Accept never applies: x cannot reach z and reaches y.",
+    [("Accept domainNames, Deny z's block.",
+      [cnp("dns-first", "Admin", 1, X, egress=[outr("names", "Accept", [{"domainNames": ["*.example.com"]}]),
+                                               outr("deny-z", "Deny", [{"networks": ["198.18.0.16/30"]}])])],
+      expect(("x/a", "z/a", False), ("x/a", "y/a", True)))], requires=("tiers", "domainNames"))
+
+# ---------------------------------------------------------------- v1alpha1 lowering
+LOWERING = "v1alpha1 lowering"
+own("anp-allow-is-accept", LOWERING + ": Allow -> Accept",
+    "x is ingress-isolated by NetworkPolicy; an AdminNetworkPolicy (priority 10) Allows y, another (priority 20) Denies y. Allow is Accept: it ends the decision before the NetworkPolicy tier, so y gets in and z does not.",
+    [("ANP Allow over NetworkPolicy isolation.",
+      [DENY_IN("x"), anp("allow-y", 10, X, ingress=[inr("allow", "Allow", [ns("y")])]),
+       anp("deny-y", 20, X, ingress=[inr("deny", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False), ("x/b", "x/a", False)))])
+
+own("anp-port-number-protocol-defaults-to-tcp", LOWERING + ": portNumber, protocol default TCP",
+    "An AdminNetworkPolicy denies y into x on portNumber 80 without a protocol: that is TCP 80 only; UDP 80 and TCP 81 stay open.",
+    [("portNumber without protocol.",
+      [anp("deny-80", 10, X, ingress=[inr("deny", "Deny", [ns("y")], ports=[{"portNumber": {"port": 80}}])])],
+      expect(("y/a", "x/a", False), ("y/a", "x/a", True, "UDP", 80), ("y/a", "x/a", True, "TCP", 81)))],
+    probes=[(80, "TCP"), (81, "TCP"), (80, "UDP")])
+
+own("anp-port-range", LOWERING + ": portRange",
+    "An AdminNetworkPolicy denies y into x on portRange UDP 80-81 (inclusive): UDP 80 and 81 closed, UDP 82 and TCP 80 open.",
+    [("portRange UDP 80-81.",
+      [anp("deny-range", 10, X, ingress=[inr("deny", "Deny", [ns("y")],
+                                             ports=[{"portRange": {"protocol": "UDP", "start": 80, "end": 81}}])])],
+      expect(("y/b", "x/b", False, "UDP", 80), ("y/b", "x/b", False, "UDP", 81), ("y/b", "x/b", True, "UDP", 82),
+             ("y/b", "x/b", True, "TCP", 80)))],
+    probes=[(80, "TCP"), (80, "UDP"), (81, "UDP"), (82, "UDP")])
+
+own("anp-named-port", LOWERING + ": namedPort",
+    "An AdminNetworkPolicy denies z into x on namedPort serve-81-tcp: TCP 81 closed; TCP 80 and UDP 81 (other names) open.",
+    [("namedPort serve-81-tcp.",
+      [anp("deny-named", 10, X, ingress=[inr("deny", "Deny", [ns("z")], ports=[{"namedPort": "serve-81-tcp"}])])],
+      expect(("z/a", "x/c", False, "TCP", 81), ("z/a", "x/c", True, "TCP", 80), ("z/a", "x/c", True, "UDP", 81)))],
+    probes=[(80, "TCP"), (81, "TCP"), (81, "UDP")])
+
+own("banp-rules-in-the-baseline-tier", LOWERING + ": BaselineAdminNetworkPolicy",
+    "The BaselineAdminNetworkPolicy on x allows y and denies every pod; a NetworkPolicy isolates only x/a, allowing z. x/a follows its NetworkPolicy (z in, y and x out); x/b and x/c follow the BANP (y in, z and x out).",
+    [("BANP plus a NetworkPolicy on x/a.",
+      [banp(X, ingress=[inr("allow-y", "Allow", [ns("y")]), inr("deny-rest", "Deny", [EVERYONE])]),
+       np("x", "a-from-z", {"podSelector": sel(pod="a"),
+                            "ingress": [{"from": [{"namespaceSelector": sel(ns="z")}]}]})],
+      expect(("z/a", "x/a", True), ("y/a", "x/a", False), ("x/b", "x/a", False), ("y/a", "x/b", True),
+             ("z/a", "x/b", False), ("x/a", "x/b", False)))])
+
+own("anp-egress-peers-lowered", LOWERING + ": egress peers and ports",
+    "An AdminNetworkPolicy on x: Deny to nodes in zone b, Allow to networks 198.18.0.16/30 (z) on portNumber TCP 80, Deny to every pod. x reaches n1 (no rule matches the node), not n2, z on TCP 80 only, and no other pod.",
+    [("ANP egress rules.",
+      [anp("egress", 10, X, egress=[outr("no-zone-b", "Deny", [{"nodes": sel(zone="b")}]),
+                                    outr("z-web", "Allow", [{"networks": ["198.18.0.16/30"]}],
+                                         ports=[{"portNumber": {"protocol": "TCP", "port": 80}}]),
+                                    outr("no-pods", "Deny", [EVERYONE])])],
+      expect(("x/a", "x/h1", True), ("x/a", "x/h2", False), ("x/a", "z/a", True), ("x/a", "z/a", False, "TCP", 81),
+             ("x/a", "y/a", False)))], **NODE_CASE)
+
+own("mixed-v1alpha1-and-v1alpha2-share-the-tiers", "Objects: both versions may be present at once",
+    "On x: an AdminNetworkPolicy (priority 5) denies z; an Admin CNP (priority 10) passes y; a Baseline CNP denies y; the BANP allows y and z. z is denied in the Admin tier; y is passed, meets no NetworkPolicy, and the Baseline CNP (before the BANP) denies it; x's own pods match nothing.",
+    [("One object of each kind.",
+      [anp("deny-z", 5, X, ingress=[inr("deny", "Deny", [ns("z")])]),
+       cnp("pass-y", "Admin", 10, X, ingress=[inr("pass", "Pass", [ns("y")])]),
+       cnp("deny-y", "Baseline", 10, X, ingress=[inr("deny", "Deny", [ns("y")])]),
+       banp(X, ingress=[inr("allow", "Allow", [ns("y"), ns("z")])])],
+      expect(("z/a", "x/a", False), ("y/a", "x/a", False), ("x/b", "x/a", True), ("y/a", "z/a", True)))])
+
+# ---------------------------------------------------------------- Pass chains and tiers against each other
+DECISION = "The decision"
+own("admin-pass-then-networkpolicy-isolates", DECISION + ": Pass to step 2",
+    "An Admin CNP passes y into x; x's NetworkPolicy allows only z; a Baseline CNP would accept y. The NetworkPolicy isolates x, so its decision is final: y out, z in, x's own pods out; the Baseline is never consulted.",
+    [("Admin Pass, NetworkPolicy from z, Baseline Accept.",
+      [cnp("pass-y", "Admin", 1, X, ingress=[inr("pass", "Pass", [ns("y")])]),
+       np("x", "from-z", {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": sel(ns="z")}]}]}),
+       cnp("accept-y", "Baseline", 1, X, ingress=[inr("accept", "Accept", [ns("y")])])],
+      expect(("y/a", "x/a", False), ("z/a", "x/a", True), ("x/b", "x/a", False)))])
+
+own("admin-pass-without-networkpolicy-reaches-baseline", DECISION + ": Pass to step 3",
+    "An Admin CNP passes y into x; no NetworkPolicy; a Baseline CNP denies y and z. y and z are denied, x's own pods are not. Step 1 turns the Pass into Accept: y gets in.",
+    [("Admin Pass, Baseline Deny.",
+      [cnp("pass-y", "Admin", 1, X, ingress=[inr("pass", "Pass", [ns("y")])]),
+       cnp("deny-y-z", "Baseline", 1, X, ingress=[inr("deny", "Deny", [ns("y"), ns("z")])])],
+      expect(("y/a", "x/a", False), ("z/a", "x/a", False), ("x/b", "x/a", True))),
+     ("Admin Accept, Baseline Deny.",
+      [cnp("pass-y", "Admin", 1, X, ingress=[inr("pass", "Accept", [ns("y")])]),
+       cnp("deny-y-z", "Baseline", 1, X, ingress=[inr("deny", "Deny", [ns("y"), ns("z")])])],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False)))])
+
+own("baseline-pass-is-default-allow", DECISION + ": Baseline Pass to step 4",
+    "A Baseline CNP on x passes y, then denies every pod: y falls through to the default and gets in; z and x's own pods are denied.",
+    [("Baseline Pass then Deny.",
+      [cnp("pass-then-deny", "Baseline", 1, X, ingress=[inr("pass", "Pass", [ns("y")]), inr("deny", "Deny", [EVERYONE])])],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False), ("x/b", "x/a", False)))])
+
+own("admin-pass-egress-then-networkpolicy", DECISION + ": Pass to step 2 (egress)",
+    "An Admin CNP passes x's egress to y; x's NetworkPolicy allows egress only to z. Isolated by the NetworkPolicy, x reaches z and not y or its own pods.",
+    [("Admin Pass, NetworkPolicy egress to z.",
+      [cnp("pass-y", "Admin", 1, X, egress=[outr("pass", "Pass", [ns("y")])]),
+       np("x", "to-z", {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"namespaceSelector": sel(ns="z")}]}]})],
+      expect(("x/a", "y/a", False), ("x/a", "z/a", True), ("x/a", "x/b", False), ("y/a", "x/a", True)))])
+
+own("admin-deny-beats-networkpolicy-allow", DECISION + ": step 1 Deny",
+    "x's NetworkPolicy allows every pod of y; an Admin CNP denies y/b. y/b is denied, y/a and y/c get in, z is denied by the NetworkPolicy.",
+    [("NetworkPolicy allow, Admin Deny.",
+      [np("x", "from-y", {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": sel(ns="y")}]}]}),
+       cnp("deny-y-b", "Admin", 1, X, ingress=[inr("deny", "Deny", [pods_of("y", "b")])])],
+      expect(("y/b", "x/a", False), ("y/a", "x/a", True), ("z/a", "x/a", False)))])
+
+own("admin-accept-beats-networkpolicy-isolation", DECISION + ": step 1 Accept",
+    "x denies all ingress by NetworkPolicy; an Admin CNP accepts z. z gets in, y does not.",
+    [("NetworkPolicy deny-all, Admin Accept.",
+      [DENY_IN("x"), cnp("accept-z", "Admin", 1, X, ingress=[inr("accept", "Accept", [ns("z")])])],
+      expect(("z/c", "x/a", True), ("y/c", "x/a", False)))])
+
+own("baseline-deny-overridden-by-networkpolicy-allow", DECISION + ": step 2 before step 3",
+    "A Baseline CNP on x denies every pod; a NetworkPolicy isolates x/a and allows y. x/a: y in, z out (the NetworkPolicy decides); x/b and x/c: everyone out (the Baseline decides).",
+    [("Baseline deny-all, NetworkPolicy on x/a.",
+      [cnp("deny-all", "Baseline", 1, X, ingress=[inr("deny", "Deny", [EVERYONE])]),
+       np("x", "a-from-y", {"podSelector": sel(pod="a"), "ingress": [{"from": [{"namespaceSelector": sel(ns="y")}]}]})],
+      expect(("y/a", "x/a", True), ("z/a", "x/a", False), ("y/a", "x/b", False), ("x/c", "x/b", False),
+             ("y/a", "y/b", True)))])
+
+own("clusternetworkpolicy-has-no-implicit-isolation", DECISION + ": no implicit isolation",
+    "Admin and Baseline CNPs select every pod with Accept rules only: nothing is denied, every pod reaches every pod.",
+    [("Accept-only CNPs.",
+      [cnp("accept-y-in-z-out", "Admin", 1, ALL_PODS, ingress=[inr("in", "Accept", [ns("y")])],
+           egress=[outr("out", "Accept", [ns("z")])]),
+       cnp("accept-x", "Baseline", 1, ALL_PODS, ingress=[inr("in", "Accept", [ns("x")])])],
+      expect(("z/a", "x/a", True), ("x/a", "y/a", True), ("y/b", "z/c", True, "UDP", 81)))],
+    probes=[(80, "TCP"), (81, "UDP")])
+
+own("egress-accept-does-not-bypass-ingress-deny", DECISION + ": both directions must allow",
+    "x's egress to y is accepted in the Admin tier, but y's ingress from x is denied there: x cannot reach y. Likewise z's egress to x is denied although x's ingress accepts z.",
+    [("Accept on one side, Deny on the other.",
+      [cnp("x-out-y", "Admin", 1, X, egress=[outr("accept", "Accept", [ns("y")])]),
+       cnp("y-in-x", "Admin", 2, Y, ingress=[inr("deny", "Deny", [ns("x")])]),
+       cnp("z-out-x", "Admin", 3, Z, egress=[outr("deny", "Deny", [ns("x")])]),
+       cnp("x-in-z", "Admin", 4, X, ingress=[inr("accept", "Accept", [ns("z")])])],
+      expect(("x/a", "y/a", False), ("z/a", "x/a", False), ("y/a", "x/a", True), ("x/a", "z/a", True)))])
+
+own("pod-reaches-itself-under-admin-deny-all", "Fixed points: a pod's connection to itself",
+    "Admin CNPs deny every pod's ingress from every pod and its egress to 0.0.0.0/0 and ::/0 (dual-stack pods): each pod still reaches itself, and nothing else.",
+    [("Deny everything.",
+      [cnp("deny-everything", "Admin", 1, ALL_PODS, ingress=[inr("in", "Deny", [EVERYONE])],
+           egress=[outr("out", "Deny", [{"networks": ["0.0.0.0/0", "::/0"]}])])],
+      expect(("x/a", "x/a", True), ("x/a", "x/b", False), ("z/c", "y/a", False)))],
+    probes=[(80, "TCP"), (80, "UDP"), (80, "SCTP")], pods=xyz_pods(v6=True))
+
+own("admin-subject-pods-selects-only-those-pods", "Objects: subject pods",
+    "An Admin CNP with subject pods (namespace x, pod a) denies y: only x/a is closed to y; x/b and y/a are not subjects.",
+    [("Subject x/a.",
+      [cnp("x-a", "Admin", 1, {"pods": {"namespaceSelector": sel(ns="x"), "podSelector": sel(pod="a")}},
+           ingress=[inr("deny", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", False), ("y/a", "x/b", True), ("z/a", "x/a", True)))])
+
+own("namespace-relabel-moves-the-subject", "Objects: subject namespaces",
+    "An Admin CNP denies y into namespaces labelled protected=true: first x, then (step 1, relabelled) z.",
+    [("x is protected.",
+      [cnp("protected", "Admin", 1, {"namespaces": sel(protected="true")}, ingress=[inr("deny", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", False), ("y/a", "z/a", True)),
+      [{"name": "x", "labels": {"ns": "x", "protected": "true"}}, {"name": "y", "labels": {"ns": "y"}},
+       {"name": "z", "labels": {"ns": "z"}}]),
+     ("z is protected instead.",
+      [cnp("protected", "Admin", 1, {"namespaces": sel(protected="true")}, ingress=[inr("deny", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", True), ("y/a", "z/a", False)),
+      [{"name": "x", "labels": {"ns": "x"}}, {"name": "y", "labels": {"ns": "y"}},
+       {"name": "z", "labels": {"ns": "z", "protected": "true"}}])],
+    namespaces=[{"name": "x", "labels": {"ns": "x", "protected": "true"}}, {"name": "y", "labels": {"ns": "y"}},
+                {"name": "z", "labels": {"ns": "z"}}])
+
+# ---------------------------------------------------------------- networks, ports, protocols, families
+PEERS = "Who is a subject, who is a peer: networks"
+own("networks-cover-pod-addresses", PEERS,
+    "An Admin CNP on x denies egress to 0.0.0.0/0: that covers every pod, so x reaches nothing but itself (x's own pods included); others still reach x. Step 1 narrows it to 198.18.0.16/30 (z).",
+    [("Deny 0.0.0.0/0.",
+      [cnp("no-v4", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["0.0.0.0/0"]}])])],
+      expect(("x/a", "x/b", False), ("x/a", "y/a", False), ("y/a", "x/a", True))),
+     ("Deny 198.18.0.16/30.",
+      [cnp("no-v4", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["198.18.0.16/30"]}])])],
+      expect(("x/a", "x/b", True), ("x/a", "z/c", False), ("x/a", "y/c", True)))])
+
+own("networks-host-bits-masked", PEERS,
+    "An Admin CNP on x denies egress to 198.18.0.13/30, which has host bits set and is read as 198.18.0.12/30: x/c (.12) and y/a, y/b, y/c (.13-.15) are closed to x; z is open.",
+    [("Deny 198.18.0.13/30.",
+      [cnp("host-bits", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["198.18.0.13/30"]}])])],
+      expect(("x/a", "x/c", False), ("x/a", "y/a", False), ("x/a", "y/c", False), ("x/a", "x/b", True),
+             ("x/a", "z/a", True)))])
+
+WEB_PODS = xyz_pods()
+for _p in WEB_PODS:
+    _web = {("y", "a"): 80, ("y", "b"): 81}.get((_p["namespace"], _p["name"]), 80 if _p["namespace"] == "z" else None)
+    if _web is not None:
+        _p["ports"].append({"name": "web", "containerPort": _web, "protocol": "TCP"})
+own("named-port-resolves-on-each-destination-pod", "Who is a subject, who is a peer: destinationNamedPort",
+    "Port name web is TCP 80 on y/a and the z pods, TCP 81 on y/b, absent on y/c and x. An Admin CNP on x denies egress to destinationNamedPort web; one on z denies ingress from y on it. Each destination resolves the name itself.",
+    [("Named-port Denies.",
+      [cnp("x-no-web", "Admin", 1, X, egress=[outr("deny", "Deny", [EVERYONE], protocols=[{"destinationNamedPort": "web"}])]),
+       cnp("z-no-web-from-y", "Admin", 2, Z,
+           ingress=[inr("deny", "Deny", [ns("y")], protocols=[{"destinationNamedPort": "web"}])])],
+      expect(("x/a", "y/a", False), ("x/a", "y/a", True, "TCP", 81), ("x/a", "y/b", True),
+             ("x/a", "y/b", False, "TCP", 81), ("x/a", "y/c", True), ("x/a", "y/c", True, "TCP", 81),
+             ("y/c", "z/a", False), ("y/c", "z/a", True, "TCP", 81), ("x/b", "x/a", True)))],
+    pods=WEB_PODS)
+
+own("port-range-inclusive-bounds", "Objects: protocols, destinationPort range",
+    "An Admin CNP on x denies y on TCP range 80-81: TCP 80 and 81 closed (both ends included), TCP 79 and 82 and UDP 80 open.",
+    [("TCP range 80-81.",
+      [cnp("range", "Admin", 1, X, ingress=[inr("deny", "Deny", [ns("y")],
+                                                protocols=[{"tcp": {"destinationPort": {"range": {"start": 80, "end": 81}}}}])])],
+      expect(("y/a", "x/a", True, "TCP", 79), ("y/a", "x/a", False, "TCP", 80), ("y/a", "x/a", False, "TCP", 81),
+             ("y/a", "x/a", True, "TCP", 82), ("y/a", "x/a", True, "UDP", 80)))],
+    probes=[(79, "TCP"), (80, "TCP"), (81, "TCP"), (82, "TCP"), (80, "UDP")])
+
+own("protocols-absent-match-every-protocol", "Objects: protocols",
+    "An Admin CNP on x denies y without protocols: TCP, UDP and SCTP are all closed.",
+    [("Deny without protocols.",
+      [cnp("deny-y", "Admin", 1, X, ingress=[inr("deny", "Deny", [ns("y")])])],
+      expect(("y/a", "x/a", False), ("y/a", "x/a", False, "UDP", 80), ("y/a", "x/a", False, "SCTP", 80),
+             ("z/a", "x/a", True, "SCTP", 80)))],
+    probes=[(80, "TCP"), (80, "UDP"), (80, "SCTP")])
+
+own("protocols-entries-ored", "Objects: protocols",
+    "An Admin CNP on x denies y on [TCP 80, UDP 81]: those two are closed; TCP 81 and UDP 80 open.",
+    [("Two protocol entries.",
+      [cnp("deny-y", "Admin", 1, X, ingress=[inr("deny", "Deny", [ns("y")], protocols=[tcp(80), udp(81)])])],
+      expect(("y/a", "x/a", False), ("y/a", "x/a", False, "UDP", 81), ("y/a", "x/a", True, "TCP", 81),
+             ("y/a", "x/a", True, "UDP", 80)))],
+    probes=[(80, "TCP"), (81, "TCP"), (80, "UDP"), (81, "UDP")])
+
+own("ipv6-only-networks-by-family", PEERS + " (families)",
+    "IPv6-only pods. An Admin CNP on x denies egress to 0.0.0.0/0, which holds no IPv6 address: nothing changes. Step 1 denies ::/0 instead: x reaches only itself.",
+    [("Deny 0.0.0.0/0.",
+      [cnp("deny", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["0.0.0.0/0"]}])])],
+      expect(("x/a", "y/a", True), ("x/a", "x/b", True))),
+     ("Deny ::/0.",
+      [cnp("deny", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["::/0"]}])])],
+      expect(("x/a", "y/a", False), ("x/a", "x/b", False), ("y/a", "x/a", True)))],
+    pods=xyz_pods(v4=False, v6=True))
+
+own("dual-stack-pods-probed-over-ipv4", PEERS + " (families)",
+    "Dual-stack pods, probed over IPv4. An Admin CNP on x denies egress to fd00::/64 (every pod's IPv6 address): IPv4 probes are unaffected. Step 1 denies 198.18.0.0/24 instead: x reaches only itself.",
+    [("Deny fd00::/64.",
+      [cnp("deny", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["fd00::/64"]}])])],
+      expect(("x/a", "z/a", True))),
+     ("Deny 198.18.0.0/24.",
+      [cnp("deny", "Admin", 1, X, egress=[outr("deny", "Deny", [{"networks": ["198.18.0.0/24"]}])])],
+      expect(("x/a", "z/a", False), ("x/a", "x/c", False)))],
+    pods=xyz_pods(v6=True))
+
 
 if __name__ == "__main__":
     write("tiers-upstream", UPSTREAM)
