@@ -50,9 +50,10 @@ import java.util.stream.Stream;
  *       document}, {@code section}).</li>
  *   <li>{@code requires}: features a runner must support to decide the case ({@link #FEATURES});
  *       runners skip a case that needs one they lack ({@link #unsupportedBy}).</li>
- *   <li>{@code checks}: single connections an upstream test probes ({@code from}, {@code to},
- *       {@code port}, {@code protocol}, {@code allowed}, {@code subtest}); each must agree with
- *       the probe matrix of the same port and protocol.</li>
+ *   <li>{@code checks}: single connections with their expected outcome ({@code from}, {@code to},
+ *       {@code port}, {@code protocol}, {@code allowed}, {@code subtest}): the probes of an
+ *       upstream test, each naming its subtest, or the hand-written expectations of an own case.
+ *       Each must agree with the probe matrix of the same port and protocol.</li>
  *   <li>{@code steps}: later states of the same cluster, in order; each {@code {description,
  *       namespaces?, policies, checks?, probes}} replaces the previous state's policies (and its
  *       namespaces when given). The top-level policies and probes are step 0; {@link #steps()}
@@ -68,8 +69,9 @@ import java.util.stream.Stream;
  * @param nodes       declared nodes
  * @param source      where the case comes from (empty when not recorded)
  * @param requires    features a runner needs for this case
- * @param checks      single expected connections (upstream probes) of step 0
- * @param laterSteps  the later steps (step 1 onwards), as written; {@link #steps()} gives every step as a case
+ * @param checks      single expected connections of step 0
+ * @param laterSteps  the later steps (step 1 onwards), as written; {@link #steps()} gives every
+ *                    step as a case
  */
 public record ConformanceCase(String name, String description, List<CaseNamespace> namespaces, List<CasePod> pods,
     List<String> policies, List<ReachabilityMatrix> probes, List<CaseNode> nodes, SortedMap<String, String> source,
@@ -136,14 +138,15 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
   }
 
   /**
-   * One connection an upstream test probes, with its expected outcome.
+   * One connection with its expected outcome: an upstream test's probe or an own case's
+   * hand-written expectation.
    *
    * @param from     the client pod, {@code namespace/name}
    * @param to       the server pod, {@code namespace/name}
    * @param port     the destination port
    * @param protocol the protocol
    * @param allowed  whether a new connection gets through
-   * @param subtest  the upstream subtest that probes it
+   * @param subtest  the upstream subtest that probes it ("" for an own case)
    */
   public record Check(String from, String to, int port, Protocol protocol, boolean allowed, String subtest) {
     public Check {
@@ -160,7 +163,7 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
    * @param description what changed
    * @param namespaces  the namespaces from this step on, or empty to keep the previous step's
    * @param policies    the complete policy set of this step
-   * @param checks      single expected connections (upstream probes) in this state
+   * @param checks      single expected connections in this state
    * @param probes      the expected matrices in this state
    */
   public record Step(String description, Optional<List<CaseNamespace>> namespaces, List<String> policies,

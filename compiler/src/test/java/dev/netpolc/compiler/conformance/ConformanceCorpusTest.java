@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConformanceCorpusTest {
 
-  private static final Pattern TIERED_KIND = Pattern.compile("(?m)^apiVersion:\\s*[\"']?policy\\.networking\\.k8s\\.io/");
+  private static final Pattern TIERED_KIND =
+      Pattern.compile("(?m)^apiVersion:\\s*[\"']?policy\\.networking\\.k8s\\.io/");
   private static final Pattern DOMAIN_NAMES = Pattern.compile("(?m)^\\s*-?\\s*domainNames:");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
@@ -146,7 +147,8 @@ class ConformanceCorpusTest {
       for (int i = 0; i < steps.size(); i++) {
         // Step 0 is the manifest as applied; a test may edit before its first probe.
         if (i > 0) {
-          assertThat(steps.get(i).checks()).as("%s: the upstream probes of this step", steps.get(i).name()).isNotEmpty();
+          assertThat(steps.get(i).checks()).as("%s: the upstream probes of this step", steps.get(i).name())
+              .isNotEmpty();
         }
         steps.get(i).checks().forEach(k -> assertThat(k.subtest()).as("%s: %s", c.name(), k).isNotBlank());
       }
