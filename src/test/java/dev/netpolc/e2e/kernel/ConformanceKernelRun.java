@@ -18,10 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -31,21 +33,26 @@ import org.junit.jupiter.params.provider.Arguments;
  * {@code allowed} and the reference evaluator's matrix must all agree. SCTP cannot run here (no
  * {@code CONFIG_IP_SCTP}): for SCTP probes the backend's simulator must match the case and its
  * own tools must accept the artifacts. Before each case conntrack and neighbour caches are
- * flushed ({@link #forgetPreviousCase}), so no case sees another's state.
+ * flushed ({@link #forgetPreviousCase}), so no case sees another's state. Each step of a case
+ * ({@link ConformanceCase#steps()}) runs as a case of its own, named {@code case#i} from step 1
+ * on; a case that requires a feature the backend lacks is skipped with the reason.
  */
 final class ConformanceKernelRun {
 
   /**
-   * A case ready to run: its cluster, its layout and the plan of its TCP/UDP probes; or, for a
-   * case whose addresses the kernel topology cannot reproduce, why not (the case then fails).
+   * A case (one step of a corpus case) ready to run: its cluster, its layout and the plan of its
+   * TCP/UDP probes; or, for a case whose addresses the kernel topology cannot reproduce, why not
+   * (the case then fails); or, for a case that requires a feature the backend lacks, why it is
+   * skipped (then nothing else is set).
    */
   private record Prepared(ConformanceCase c, Cluster cluster, KernelLayout layout, List<KernelMatrix.Plan> plans,
-      String unsupported) {}
+      String unsupported, String skip) {}
 
   private final String backend;
   private final List<Topology.Mode> modes;
   private final BiFunction<Cluster, KernelLayout, NodeArtifacts> compile;
-  private final List<Prepared> prepared = prepare();
+  private final Set<String> features;
+  private final List<Prepared> prepared;
   private Topology current;
   private String currentKey;
   private int cases;
@@ -62,9 +69,23 @@ final class ConformanceKernelRun {
    */
   ConformanceKernelRun(String backend, List<Topology.Mode> modes,
       BiFunction<Cluster, KernelLayout, NodeArtifacts> compile) {
+    this(backend, modes, compile, Set.of());
+  }
+
+  /**
+   * @param backend  the backend's name, for messages
+   * @param modes    the pod networks to run, in order
+   * @param compile  the backend's per-node artifacts of a case
+   * @param features the case features ({@link ConformanceCase#FEATURES}) the backend enforces;
+   *                 cases that require others are skipped
+   */
+  ConformanceKernelRun(String backend, List<Topology.Mode> modes,
+      BiFunction<Cluster, KernelLayout, NodeArtifacts> compile, Set<String> features) {
     this.backend = backend;
     this.modes = List.copyOf(modes);
     this.compile = compile;
+    this.features = Set.copyOf(features);
+    this.prepared = prepare(this.features);
   }
 
   /** Marks the start, for the summary line. */
@@ -82,16 +103,23 @@ final class ConformanceKernelRun {
     }
   }
 
-  private static List<Prepared> prepare() {
+  private static List<Prepared> prepare(Set<String> features) {
     List<Prepared> out = new ArrayList<>();
-    for (ConformanceCase c : ConformanceCorpus.all()) {
-      Cluster cluster = c.toCluster();
-      try {
-        KernelLayout layout = KernelLayout.of(cluster);
-        List<Probe> tcpUdp = c.probeSpecs().stream().filter(p -> p.protocol() != Protocol.SCTP).toList();
-        out.add(new Prepared(c, cluster, layout, KernelMatrix.plan(cluster, layout, tcpUdp), null));
-      } catch (IllegalArgumentException e) {
-        out.add(new Prepared(c, cluster, null, List.of(), e.getMessage()));
+    for (ConformanceCase corpusCase : ConformanceCorpus.all()) {
+      Optional<String> skip = corpusCase.unsupportedBy(features);
+      if (skip.isPresent()) {
+        out.add(new Prepared(corpusCase, null, null, List.of(), null, skip.get()));
+        continue;
+      }
+      for (ConformanceCase c : corpusCase.steps()) {
+        Cluster cluster = c.toCluster();
+        try {
+          KernelLayout layout = KernelLayout.of(cluster);
+          List<Probe> tcpUdp = c.probeSpecs().stream().filter(p -> p.protocol() != Protocol.SCTP).toList();
+          out.add(new Prepared(c, cluster, layout, KernelMatrix.plan(cluster, layout, tcpUdp), null, null));
+        } catch (IllegalArgumentException e) {
+          out.add(new Prepared(c, cluster, null, List.of(), e.getMessage(), null));
+        }
       }
     }
     return out;
@@ -120,6 +148,7 @@ final class ConformanceKernelRun {
   /** Runs case {@code name} in {@code mode}; fails with every disagreement and what the kernel held. */
   void run(Topology.Mode mode, String name) {
     Prepared p = prepared.stream().filter(x -> x.c().name().equals(name)).findFirst().orElseThrow();
+    Assumptions.assumeTrue(p.skip() == null, p.skip());
     ConformanceCase c = p.c();
     assertThat(p.unsupported()).as("case %s cannot be laid out as a kernel topology", name).isNull();
     Topology t = topology(mode, p.layout());

@@ -25,7 +25,12 @@ public final class ConformanceCorpus {
     throw new IllegalStateException("conformance corpus not found above " + dir);
   }
 
-  /** Every case: the shared examples, then the project's own, each sorted by file name. */
+  /**
+   * Every case: the shared examples, then the project's own (subfolders included, such as
+   * {@code cases/tiers/} and {@code cases/tiers-upstream/}), each sorted by path. Cases that
+   * {@code require} a feature are included; runners skip those they cannot decide
+   * ({@link ConformanceCase#unsupportedBy}).
+   */
   public static List<ConformanceCase> all() {
     Path dir = directory();
     return ImmutableList.<ConformanceCase>builder()
