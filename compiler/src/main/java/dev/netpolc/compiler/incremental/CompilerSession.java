@@ -177,8 +177,12 @@ public final class CompilerSession {
       return AcceptanceGate.DEFAULT.check(n.namespace());
     } else if (c instanceof ClusterChange.PolicyUpserted p) {
       return AcceptanceGate.DEFAULT.check(p.policy());
+    } else if (c instanceof ClusterChange.PodRemoved || c instanceof ClusterChange.PolicyRemoved) {
+      return AcceptanceGate.Verdict.CLEAN;
     }
-    return AcceptanceGate.Verdict.CLEAN;
+    // A new kind of change must say here how the gate judges what it brings in, before the
+    // session applies it (fail closed rather than hold an object nobody checked).
+    throw new IllegalStateException("no acceptance check for " + c.getClass().getSimpleName());
   }
 
   private GraphUpdate rebuilt(String reason) {
