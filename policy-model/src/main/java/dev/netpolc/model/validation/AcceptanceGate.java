@@ -46,6 +46,7 @@ public final class AcceptanceGate {
 
   private final ValidationOptions options;
   private final Validator validator;
+
   /** A gate validating with {@code options} (e.g. strict CIDRs, under which NP214 becomes NP101). */
   public AcceptanceGate(ValidationOptions options) {
     this.options = Objects.requireNonNull(options, "options");
