@@ -14,12 +14,10 @@ import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.PassManager;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.lint.LintConfig;
 import dev.netpolc.model.lint.LintReport;
 import dev.netpolc.model.lint.Linter;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
+import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.nio.file.Path;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The compiler's stages one by one, as {@code netpolc compile} chains them (read, validate,
@@ -50,13 +47,13 @@ final class Pipeline {
     return r.cluster();
   }
 
+  /** The acceptance gate, as every command asks it; answers the warnings of accepted input. */
   List<Diagnostic> validate(Cluster cluster) {
-    List<Diagnostic> errors = new Validator(ValidationOptions.DEFAULT).validate(cluster).stream()
-        .filter(d -> d.severity() == Severity.ERROR).collect(Collectors.toList());
-    if (!errors.isEmpty()) {
-      throw new IllegalStateException("invalid input: " + errors.get(0));
+    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(cluster);
+    if (!verdict.accepted()) {
+      throw new IllegalStateException("invalid input: " + verdict.blocking().get(0));
     }
-    return errors;
+    return verdict.warnings();
   }
 
   /** What {@code netpolc lint} does on a read cluster: every rule, the compiler's included. */
@@ -81,8 +78,9 @@ final class Pipeline {
   }
 
   /**
-   * What a node agent does on a full resync: its cluster state already in memory (read and
-   * validated), {@link Compiler#compile} for its node, then the backend's emit.
+   * What a node agent does on a full resync: its cluster state already in memory (read),
+   * {@link Compiler#compile} for its node (which asks the acceptance gate first), then the
+   * backend's emit.
    */
   Artifact compileInMemory(Cluster cluster, Backend backend) throws BackendException {
     return emit(backend, new Compiler().compile(cluster, options).graph());

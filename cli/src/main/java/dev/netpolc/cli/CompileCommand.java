@@ -12,10 +12,6 @@ import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
-import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.diagnostics.Severity;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +33,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code netpolc compile --backend nftables [--node NAME] PATH...}: compiles Namespace, Pod, Node
  * and NetworkPolicy objects into a backend's artifact. Fails closed: invalid input, an unknown
- * node or a backend error exit 2 with the reasons and write nothing.
+ * node or a backend error exit 2 with the reasons and write nothing. What counts as invalid is
+ * the {@link dev.netpolc.model.validation.AcceptanceGate}'s decision, as for every command.
  */
 @Command(
     name = "compile",
@@ -91,7 +88,8 @@ public final class CompileCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Backend b = backend(spec, backend);
-    Optional<Cluster> cluster = loadValid(paths, err);
+    Optional<Cluster> cluster = InputLoader.loadAccepted(paths, err,
+        "netpolc: the input is invalid; nothing was written (run 'netpolc lint' for details)");
     if (cluster.isEmpty()) {
       return Main.EXIT_USAGE;
     }
@@ -174,25 +172,6 @@ public final class CompileCommand implements Callable<Integer> {
   static Backend backend(CommandLine.Model.CommandSpec spec, String name) {
     return Backends.find(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
         "--backend: unknown backend '" + name + "' (known: " + Backends.names() + ")"));
-  }
-
-  /**
-   * Reads {@code paths} and validates them as the API server would; prints every problem to
-   * {@code err} and answers empty when the input is unusable.
-   */
-  static Optional<Cluster> loadValid(List<String> paths, PrintWriter err) {
-    Optional<Cluster> loaded = InputLoader.load(paths, InputLoader.textPrinter(err), err);
-    if (loaded.isEmpty()) {
-      return Optional.empty();
-    }
-    List<Diagnostic> invalid = new Validator(ValidationOptions.DEFAULT).validate(loaded.get()).stream()
-        .filter(d -> d.severity() == Severity.ERROR).collect(Collectors.toList());
-    if (!invalid.isEmpty()) {
-      InputLoader.textPrinter(err).print(invalid);
-      err.println("netpolc: the input is invalid; nothing was written (run 'netpolc lint' for details)");
-      return Optional.empty();
-    }
-    return loaded;
   }
 
   /** True when a Node object or a pod's spec.nodeName names {@code name}. */

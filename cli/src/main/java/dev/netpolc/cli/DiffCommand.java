@@ -13,9 +13,7 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
-import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
+import dev.netpolc.model.validation.AcceptanceGate;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -118,19 +116,10 @@ public final class DiffCommand implements Callable<Integer> {
         .addAll(before.get().policies()).build();
     List<NetworkPolicy> newPolicies = ImmutableList.<NetworkPolicy>builder().addAll(shared.policies())
         .addAll(after.get().policies()).build();
-    List<Diagnostic> invalid = new ArrayList<>();
-    Validator validator = new Validator(ValidationOptions.DEFAULT);
-    Set<Diagnostic> seen = new HashSet<>();
-    for (List<NetworkPolicy> side : List.of(oldPolicies, newPolicies)) {
-      for (Diagnostic d : validator.validate(inventory.withPolicies(side))) {
-        if (Validator.blocksCompilation(d) && seen.add(d)) {
-          invalid.add(d);
-        }
-      }
-    }
-    if (!invalid.isEmpty()) {
-      InputLoader.textPrinter(err).print(invalid);
-      err.println("netpolc: the input is invalid; run 'netpolc lint' for details");
+    // Each side as the compiler will see it; findings of files both sides share are shown once.
+    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(inventory.withPolicies(oldPolicies))
+        .plus(AcceptanceGate.DEFAULT.check(inventory.withPolicies(newPolicies)));
+    if (!InputLoader.accept(verdict, err, "netpolc: the input is invalid; run 'netpolc lint' for details")) {
       return Main.EXIT_USAGE;
     }
     if (inventory.pods().isEmpty()) {

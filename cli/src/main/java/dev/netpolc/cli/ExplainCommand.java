@@ -6,15 +6,11 @@ import dev.netpolc.compiler.explain.ConnectionQuery;
 import dev.netpolc.compiler.explain.Explainer;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,18 +66,12 @@ public final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<Cluster> loaded = InputLoader.load(paths, InputLoader.textPrinter(err), err);
+    Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
+        "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {
       return Main.EXIT_USAGE;
     }
     Cluster cluster = loaded.get();
-    List<Diagnostic> invalid = new Validator(ValidationOptions.DEFAULT).validate(cluster).stream()
-        .filter(Validator::blocksCompilation).collect(Collectors.toList());
-    if (!invalid.isEmpty()) {
-      InputLoader.textPrinter(err).print(invalid);
-      err.println("netpolc: the input is invalid; run 'netpolc lint' for details");
-      return Main.EXIT_USAGE;
-    }
     Connection c;
     try {
       c = ConnectionQuery.parse(cluster, from, to, port, protocol, family);

@@ -5,6 +5,7 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.io.PrintWriter;
@@ -64,6 +65,34 @@ public final class InputLoader {
           .stream().map(InputLoader::countOf).collect(Collectors.joining(", ")));
     }
     return Optional.of(result.cluster());
+  }
+
+  /**
+   * Reads {@code paths} and asks the {@link AcceptanceGate} about them, as every command but
+   * lint does: see {@link #accept}. Empty when the input is unreadable or blocked.
+   */
+  static Optional<Cluster> loadAccepted(List<String> paths, PrintWriter err, String refusal) {
+    Optional<Cluster> loaded = load(paths, textPrinter(err), err);
+    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)) {
+      return Optional.empty();
+    }
+    return loaded;
+  }
+
+  /**
+   * Shows the gate's {@code verdict} on {@code err}: its warnings (the command goes on), then,
+   * when it blocks, every blocking finding and the {@code refusal} line. True when the command
+   * may go on.
+   */
+  static boolean accept(AcceptanceGate.Verdict verdict, PrintWriter err, String refusal) {
+    ErrorPrinter printer = textPrinter(err);
+    printer.print(verdict.warnings());
+    if (verdict.accepted()) {
+      return true;
+    }
+    printer.print(verdict.blocking());
+    err.println(refusal);
+    return false;
   }
 
   /** A printer writing {@code file:line:col: error[ID]: message} lines, for commands without formats. */

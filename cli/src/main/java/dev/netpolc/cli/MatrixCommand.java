@@ -15,10 +15,6 @@ import dev.netpolc.compiler.matrix.ReachabilityMatrix;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
-import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.diagnostics.Severity;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,12 +54,6 @@ public final class MatrixCommand implements Callable<Integer> {
    * {@code .with("name", (cluster, options) -> decider)} here.
    */
   static final DeciderRegistry DECIDERS = BackendDeciders.register(DeciderRegistry.standard());
-
-  /**
-   * Validation errors the API server itself accepts and SEMANTICS.md gives a meaning to (NP106:
-   * rules of a direction missing from policyTypes are ignored): the matrix is still computed.
-   */
-  static final Set<String> ACCEPTED_BY_API_SERVER = Set.of("NP106");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -108,28 +98,12 @@ public final class MatrixCommand implements Callable<Integer> {
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
 
-    Optional<Cluster> loaded = InputLoader.load(paths, InputLoader.textPrinter(err), err);
+    Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
+        "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {
       return Main.EXIT_USAGE;
     }
     Cluster cluster = loaded.get();
-    List<Diagnostic> invalid = new ArrayList<>();
-    for (Diagnostic d : new Validator(ValidationOptions.DEFAULT).validate(cluster)) {
-      if (d.severity() != Severity.ERROR) {
-        continue;
-      }
-      if (ACCEPTED_BY_API_SERVER.contains(d.ruleId())) {
-        // Defined semantics (the rules are ignored): worth a warning, not a refusal.
-        InputLoader.textPrinter(err).print(List.of(d.withSeverity(Severity.WARNING)));
-      } else {
-        invalid.add(d);
-      }
-    }
-    if (!invalid.isEmpty()) {
-      InputLoader.textPrinter(err).print(invalid);
-      err.println("netpolc: the input is invalid; run 'netpolc lint' for details");
-      return Main.EXIT_USAGE;
-    }
 
     Set<String> wanted = new TreeSet<>(namespaces);
     Predicate<Pod> include = p -> wanted.isEmpty() || wanted.contains(p.namespace());

@@ -98,7 +98,8 @@ public final class VerifyCommand implements Callable<Integer> {
       err.println("netpolc: cannot read ruleset " + ruleset + ": " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    Optional<Cluster> cluster = CompileCommand.loadValid(paths, err);
+    Optional<Cluster> cluster = InputLoader.loadAccepted(paths, err,
+        "netpolc: the input is invalid; nothing was verified (run 'netpolc lint' for details)");
     if (cluster.isEmpty()) {
       return Main.EXIT_USAGE;
     }

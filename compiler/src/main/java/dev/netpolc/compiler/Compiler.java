@@ -6,6 +6,8 @@ import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.PassManager;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.validation.InputRejectedException;
 
 /**
  * The compiler's entry point: cluster → {@link RuleGraph}, optimised.
@@ -15,14 +17,22 @@ import dev.netpolc.model.Cluster;
  * for (EndpointGroup g : r.graph().groups()) { ... r.graph().rules(g.id(), Direction.INGRESS) ... }
  * }</pre>
  *
- * Input is expected to be validated; what cannot be translated (an unparsable CIDR, an unknown
- * protocol) raises {@link CompileException} naming file:line:column and the field path, before
- * any output exists. Output is deterministic: equal input and options give an equal graph.
+ * The input must pass {@link AcceptanceGate#DEFAULT} (what the API server accepts, as every
+ * {@code netpolc} command decides it): otherwise {@link InputRejectedException} names each
+ * blocking finding with its file:line:column, before any output exists. Callers that validate
+ * with other options (strict CIDRs) check their own gate first. What still cannot be translated
+ * raises {@link CompileException}. Output is deterministic: equal input and options give an
+ * equal graph.
  */
 public final class Compiler {
 
-  /** Compiles {@code cluster} with {@code options}. */
+  /**
+   * Compiles {@code cluster} with {@code options}.
+   *
+   * @throws InputRejectedException when the acceptance gate blocks the cluster
+   */
   public CompileResult compile(Cluster cluster, CompileOptions options) {
+    AcceptanceGate.DEFAULT.require(cluster);
     long t0 = System.nanoTime();
     ClusterIndex index = new ClusterIndex(cluster, options.semantics());
     RuleGraph literal = new GraphBuilder(cluster, index, options.semantics()).build(options.node());
@@ -36,6 +46,8 @@ public final class Compiler {
    * A session that keeps {@code cluster}'s graph up to date under changes (pods, namespaces,
    * policies) and reports each batch as a {@link dev.netpolc.compiler.incremental.GraphUpdate}
    * that backends turn into incremental deltas. Compiles once now.
+   *
+   * @throws InputRejectedException when the acceptance gate blocks the cluster
    */
   public dev.netpolc.compiler.incremental.CompilerSession session(Cluster cluster, CompileOptions options) {
     return new dev.netpolc.compiler.incremental.CompilerSession(this, cluster, options);

@@ -12,8 +12,7 @@ import dev.netpolc.kernel.Probe;
 import dev.netpolc.kernel.Reachability;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
+import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.LinkedHashMap;
@@ -107,8 +106,8 @@ class NftablesGeneratedKernelTest {
   private static Cluster read(String yaml) {
     ReadResult r = new PolicyReader().readString("generated.yaml", yaml);
     assertThat(r.errors()).as("generated YAML reads:%n%s", yaml).isEmpty();
-    assertThat(new Validator(ValidationOptions.DEFAULT).validate(r.cluster()).stream()
-        .filter(Validator::blocksCompilation).toList()).as("generated YAML is valid:%n%s", yaml).isEmpty();
+    assertThat(AcceptanceGate.DEFAULT.check(r.cluster()).blocking()).as("generated YAML is valid:%n%s", yaml)
+        .isEmpty();
     return r.cluster();
   }
 }

@@ -27,9 +27,12 @@ import dev.netpolc.model.Peer;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.PolicyPort;
 import dev.netpolc.model.PolicyRule;
+import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.validation.InputRejectedException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -70,6 +73,11 @@ import java.util.TreeSet;
  * Delta d = nft.update(installed, u, opts);          // add/delete element ... in one nft -f
  * }</pre>
  *
+ * <p>Every object the session holds has passed the {@link AcceptanceGate} (the same decision as
+ * {@code netpolc compile}): the initial cluster as a whole, each upserted object before a batch
+ * changes anything. A batch with a blocked object throws {@link InputRejectedException} and
+ * leaves the session as it was.
+ *
  * Not thread-safe: one writer at a time.
  */
 public final class CompilerSession {
@@ -86,10 +94,15 @@ public final class CompilerSession {
   private State state;
   private long generation;
 
-  /** A session over {@code cluster}; objects are keyed by namespace/name (first one wins). */
+  /**
+   * A session over {@code cluster}; objects are keyed by namespace/name.
+   *
+   * @throws InputRejectedException when the acceptance gate blocks the cluster (duplicates too)
+   */
   public CompilerSession(Compiler compiler, Cluster cluster, CompileOptions options) {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.options = Objects.requireNonNull(options, "options");
+    AcceptanceGate.DEFAULT.require(cluster);
     this.sem = options.semantics();
     cluster.namespaces().forEach(n -> namespaces.putIfAbsent(n.name(), n));
     for (Pod p : cluster.pods()) {
@@ -132,8 +145,18 @@ public final class CompilerSession {
   /**
    * Applies {@code changes} in order and returns what changed. The batch is incremental when
    * every change is; otherwise the session recompiles once, after the whole batch.
+   *
+   * @throws InputRejectedException when the acceptance gate blocks an upserted object; then no
+   *     change of the batch is applied
    */
   public GraphUpdate apply(List<ClusterChange> changes) {
+    List<Diagnostic> blocked = new ArrayList<>();
+    for (ClusterChange c : changes) {
+      blocked.addAll(check(c).blocking());
+    }
+    if (!blocked.isEmpty()) {
+      throw new InputRejectedException(blocked);
+    }
     Batch batch = new Batch();
     String reason = null;
     for (ClusterChange c : changes) {
@@ -155,6 +178,29 @@ public final class CompilerSession {
       }
       return s.graph();
     }, sem, options.node());
+  }
+
+  /** The gate's verdict on the object a change brings in (removals bring none). */
+  private static AcceptanceGate.Verdict check(ClusterChange c) {
+    if (c instanceof ClusterChange.PodUpserted u) {
+      return AcceptanceGate.DEFAULT.check(u.pod());
+    } else if (c instanceof ClusterChange.NamespaceUpserted n) {
+      return AcceptanceGate.DEFAULT.check(n.namespace());
+    } else if (c instanceof ClusterChange.PolicyUpserted p) {
+      return AcceptanceGate.DEFAULT.check(p.policy());
+    } else if (c instanceof ClusterChange.ClusterNetworkPolicyUpserted p) {
+      return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(p.policy()), List.of(), List.of()));
+    } else if (c instanceof ClusterChange.AdminNetworkPolicyUpserted p) {
+      return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(), List.of(p.policy()), List.of()));
+    } else if (c instanceof ClusterChange.BaselineAdminNetworkPolicyUpserted p) {
+      return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(), List.of(), List.of(p.policy())));
+    } else if (c instanceof ClusterChange.PodRemoved || c instanceof ClusterChange.PolicyRemoved
+        || c instanceof ClusterChange.ClusterScopedPolicyRemoved) {
+      return AcceptanceGate.Verdict.CLEAN;
+    }
+    // A new kind of change must say here how the gate judges what it brings in, before the
+    // session applies it (fail closed rather than hold an object nobody checked).
+    throw new IllegalStateException("no acceptance check for " + c.getClass().getSimpleName());
   }
 
   private GraphUpdate rebuilt(String reason) {

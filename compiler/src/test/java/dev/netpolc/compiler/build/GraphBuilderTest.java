@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Rule;
@@ -23,8 +25,10 @@ import dev.netpolc.model.PortValue;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourceMap;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.validation.InputRejectedException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -73,9 +77,15 @@ class GraphBuilderTest {
         List.of(new PolicyRule(List.of(Peer.ipBlock(new IpBlock("10.0.0/8", List.of()))), List.of())), List.of(),
         new SourceMap(Map.of("spec.ingress[0].from[0].ipBlock.cidr", at), SourcePosition.UNKNOWN), Set.of());
     Cluster c = new Cluster(List.of(), List.of(pod("a", "198.18.0.1", 80)), List.of(), List.of(np));
-    assertThatThrownBy(() -> new Compiler().compile(c, CompileOptions.DEFAULTS))
+    // The builder alone (lint's analysis builds graphs of input the gate blocks) ...
+    assertThatThrownBy(() -> new GraphBuilder(c, new ClusterIndex(c, SemanticsOptions.DEFAULTS),
+        SemanticsOptions.DEFAULTS).build(Optional.empty()))
         .isInstanceOf(CompileException.class)
         .hasMessage("pol.yaml:12:15: spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0/8\"");
+    // ... while the compiler's acceptance gate refuses it first, at the same place.
+    assertThatThrownBy(() -> new Compiler().compile(c, CompileOptions.DEFAULTS))
+        .isInstanceOf(InputRejectedException.class)
+        .hasMessageStartingWith("input rejected: pol.yaml:12:15: error[NP101]: spec.ingress[0].from[0].ipBlock.cidr: ");
   }
 
   @Test

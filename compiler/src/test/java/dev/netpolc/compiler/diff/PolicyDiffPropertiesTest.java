@@ -87,7 +87,9 @@ class PolicyDiffPropertiesTest {
               cnps.remove(pick % cnps.size());
             }
             if ((how == 0 || how == 2) && !donor.clusterNetworkPolicies().isEmpty()) {
-              cnps.add(donor.clusterNetworkPolicies().get(pick % donor.clusterNetworkPolicies().size()));
+              ClusterNetworkPolicy d = donor.clusterNetworkPolicies().get(pick % donor.clusterNetworkPolicies().size());
+              cnps.add(new ClusterNetworkPolicy(d.name() + "-donor", d.tier(), d.priority(), d.subject(), d.ingress(),
+                  d.egress(), d.kind(), d.source(), d.suppressedRules()));
             }
           }
           Cluster after = c.withTieredPolicies(cnps, how == 1 ? List.of() : c.adminNetworkPolicies(),
@@ -96,16 +98,25 @@ class PolicyDiffPropertiesTest {
         });
   }
 
-  /** 0: add a donor policy; 1: remove one; 2: replace one by a donor policy. */
+  /**
+   * 0: add a donor policy; 1: remove one; 2: replace one by a donor policy. The donor is renamed,
+   * since a second policy of one namespace/name is input no command accepts (NP107).
+   */
   static List<NetworkPolicy> mutate(List<NetworkPolicy> old, List<NetworkPolicy> donor, int how, int pick) {
     List<NetworkPolicy> out = new ArrayList<>(old);
     if ((how == 1 || how == 2) && !out.isEmpty()) {
       out.remove(pick % out.size());
     }
     if ((how == 0 || how == 2) && !donor.isEmpty()) {
-      out.add(donor.get(pick % donor.size()));
+      out.add(renamed(donor.get(pick % donor.size()), "-donor"));
     }
     return out;
+  }
+
+  /** {@code p} under its name plus {@code suffix}. */
+  static NetworkPolicy renamed(NetworkPolicy p, String suffix) {
+    return new NetworkPolicy(p.namespace(), p.name() + suffix, p.podSelector(), p.policyTypes(), p.ingress(),
+        p.egress(), p.source(), p.suppressedRules());
   }
 
   private static void check(Cluster c, List<NetworkPolicy> newPolicies, SemanticsOptions options) {

@@ -33,7 +33,8 @@ class PolicyDiffScaleTest {
       out.remove(r.nextInt(out.size()));
     }
     for (int i = 0; i < 200; i++) {
-      NetworkPolicy p = donor.get(r.nextInt(donor.size()));
+      // Renamed: the donor's names are the old policies' names (a duplicate is rejected, NP107).
+      NetworkPolicy p = PolicyDiffPropertiesTest.renamed(donor.get(r.nextInt(donor.size())), "-donor" + i);
       if (i < 100) {
         out.add(p);
       } else {

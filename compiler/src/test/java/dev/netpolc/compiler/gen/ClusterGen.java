@@ -125,7 +125,10 @@ public final class ClusterGen {
     List<ContainerPort> ports = new ArrayList<>();
     int n = d.between(0, 2);
     for (int j = 0; j < n; j++) {
-      ports.add(containerPort());
+      ContainerPort p = containerPort();
+      // One name twice in a container is invalid (NP108): the API server rejects such a pod.
+      boolean taken = p.name() != null && ports.stream().anyMatch(q -> p.name().equals(q.name()));
+      ports.add(taken ? new ContainerPort(null, p.containerPort(), p.protocol()) : p);
     }
     List<ContainerPort> initPorts = d.chance(10) ? List.of(containerPort()) : List.of();
     return new Pod(ns, "p" + i, labels, ips, nodeName, hostNetwork, phase, ports, initPorts, SourcePosition.UNKNOWN);

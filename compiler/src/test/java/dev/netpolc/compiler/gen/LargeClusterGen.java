@@ -101,8 +101,11 @@ public final class LargeClusterGen {
       case 0:
         return new Peer(Optional.of(LabelSelector.ofLabels(Map.of("tier", "fe"))),
             Optional.of(LabelSelector.ofLabels(Map.of("team", "t" + r.nextInt(10)))), Optional.empty());
-      case 1:
-        return Peer.ipBlock(new IpBlock("10." + r.nextInt(4) + ".0.0/16", List.of("10.0.1.0/24")));
+      case 1: {
+        // The except inside its own cidr (the API server rejects one outside, NP101).
+        int b = r.nextInt(4);
+        return Peer.ipBlock(new IpBlock("10." + b + ".0.0/16", List.of("10." + b + ".1.0/24")));
+      }
       case 2:
         return Peer.namespaces(new LabelSelector(Map.of(), List.of(LabelSelectorRequirement.of("env",
             LabelSelectorRequirement.Operator.In, "prod"))));

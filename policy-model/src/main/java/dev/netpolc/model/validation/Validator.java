@@ -15,6 +15,8 @@ import java.util.List;
  * <pre>{@code
  * List<Diagnostic> problems = new Validator(ValidationOptions.DEFAULT).validate(cluster);
  * }</pre>
+ *
+ * Which of these findings stop a compile or an analysis is decided by {@link AcceptanceGate}.
  */
 public final class Validator {
   private final ValidationProfile profile;
@@ -41,13 +43,12 @@ public final class Validator {
   }
 
   /**
-   * True when the finding makes the input unfit to compile: an error that the API server would
-   * reject, or that leaves the meaning ambiguous (duplicates). NP106 is an error for lint (the
-   * rules it names are dead) but the API server accepts such a policy and SEMANTICS.md gives it
-   * a meaning, so compilers and evaluators go on and show it as a warning.
+   * True when the finding makes the input unfit to compile.
+   *
+   * @deprecated the decision is {@link AcceptanceGate#blocks}; this delegates to it
    */
+  @Deprecated
   public static boolean blocksCompilation(Diagnostic d) {
-    return d.severity() == dev.netpolc.model.diagnostics.Severity.ERROR
-        && !IgnoredDirectionCheck.ID.equals(d.ruleId());
+    return AcceptanceGate.blocks(d);
   }
 }

@@ -1,6 +1,7 @@
 package dev.netpolc.backend.iptables;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.BackendOptions;
@@ -9,6 +10,7 @@ import dev.netpolc.backend.Verifier;
 import dev.netpolc.backend.VerifyReport;
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.UngatedCompiler;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.ContainerPort;
@@ -25,6 +27,7 @@ import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.PortValue;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.validation.InputRejectedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with quoted strings blanked, every file is line for line what a benign cluster of the same
  * shape gives (names are hashes, never input text); every comment and log prefix holds only
  * safe characters within the kernel's limits; apply.sh holds no input text at all; and the
- * files still decide like the reference.
+ * files still decide like the reference. {@code Compiler.compile}'s acceptance gate refuses such
+ * names first; the graph is built past it to check the emitter's own escaping.
  */
 class HostileNamesTest {
   private static final String INJECT = "x\" -j ACCEPT\nCOMMIT\n*filter\n\"";
@@ -88,7 +92,8 @@ class HostileNamesTest {
     for (Optional<String> node : List.of(Optional.<String>empty(), Optional.of("node"))) {
       CompileOptions co = node.map(n -> CompileOptions.DEFAULTS.withNode(n + payload)).orElse(CompileOptions.DEFAULTS);
       CompileOptions cb = node.map(n -> CompileOptions.DEFAULTS.withNode(n + "-plain")).orElse(CompileOptions.DEFAULTS);
-      RuleGraph graph = Fixtures.compile(hostile, co);
+      assertThatThrownBy(() -> Fixtures.compile(hostile, co)).isInstanceOf(InputRejectedException.class);
+      RuleGraph graph = UngatedCompiler.compile(hostile, co);
       Artifact a = Fixtures.emit(graph, options);
       Artifact b = Fixtures.emit(Fixtures.compile(benign, cb), options);
       assertThat(a.files().keySet()).isEqualTo(b.files().keySet());

@@ -12,9 +12,7 @@ import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.Protocol;
-import dev.netpolc.model.diagnostics.Diagnostic;
-import dev.netpolc.model.validation.ValidationOptions;
-import dev.netpolc.model.validation.Validator;
+import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.io.PrintStream;
@@ -49,11 +47,13 @@ public final class EmbedExample {
     }
     Cluster cluster = read.cluster();
 
-    // 2. Validate as the API server would; never compile what it would reject.
-    List<Diagnostic> problems = new Validator(new ValidationOptions(false)).validate(cluster).stream()
-        .filter(d -> d.severity() == dev.netpolc.model.diagnostics.Severity.ERROR).toList();
-    if (!problems.isEmpty()) {
-      problems.forEach(d -> out.println(d.position() + ": " + d.ruleId() + " " + d.message()));
+    // 2. Ask the acceptance gate, as every netpolc command does: never compile what the API
+    //    server would reject (Compiler.compile would refuse it too), say what it accepts with a
+    //    warning (rules of a direction missing from policyTypes, irregular CIDRs).
+    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(cluster);
+    verdict.warnings().forEach(d -> out.println(d.position() + ": warning " + d.ruleId() + " " + d.message()));
+    if (!verdict.accepted()) {
+      verdict.blocking().forEach(d -> out.println(d.position() + ": " + d.ruleId() + " " + d.message()));
       return 2;
     }
 
