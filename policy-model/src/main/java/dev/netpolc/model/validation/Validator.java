@@ -13,8 +13,8 @@ import java.util.List;
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
  * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
  * {@link ClusterPolicyValidator}) and of the names and labels of the inventory objects, so that
- * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the field path as the API server names
- * it and the position of that field.
+ * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
+ * field path as the API server names it and the position of that field.
  *
  * <pre>{@code
  * List<Diagnostic> problems = new Validator(ValidationOptions.DEFAULT).validate(cluster);

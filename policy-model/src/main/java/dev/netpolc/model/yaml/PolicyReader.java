@@ -41,9 +41,9 @@ import org.yaml.snakeyaml.reader.ReaderException;
 /**
  * Reads Kubernetes objects (v1 Namespace, Pod, Node, networking.k8s.io/v1 NetworkPolicy,
  * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and
- * BaselineAdminNetworkPolicy) from YAML and JSON into a {@link Cluster}, each kind in input order. Accepts files, directories (recursively, every
- * {@code *.yaml}, {@code *.yml} and {@code *.json} in sorted path order) and {@code -} for
- * stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
+ * BaselineAdminNetworkPolicy) from YAML and JSON into a {@link Cluster}, each kind in input
+ * order. Accepts files, directories (recursively, every {@code *.yaml}, {@code *.yml} and
+ * {@code *.json} in sorted path order) and {@code -} for stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
  * Other kinds are skipped and counted. Every policy field keeps its file, line and column.
  *
  * <p>Broken or hostile input never throws: each problem is an error {@link Diagnostic} with
