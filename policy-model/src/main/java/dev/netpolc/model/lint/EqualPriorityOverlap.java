@@ -87,7 +87,7 @@ public final class EqualPriorityOverlap extends BaseRule {
         }
       }
       if (!earlier.isEmpty()) {
-        report(group.get(i), earlier, "both select pod " + shared.key(), sink);
+        report(group.get(i), earlier, "their subjects share pod " + shared.key(), sink);
       }
     }
   }
@@ -103,7 +103,7 @@ public final class EqualPriorityOverlap extends BaseRule {
         }
       }
       if (!earlier.isEmpty()) {
-        report(group.get(i), earlier, "they have the same subject", sink);
+        report(group.get(i), earlier, "their subjects are the same", sink);
       }
     }
   }
