@@ -93,6 +93,15 @@ class LinterTest {
     assertThat(LintRules.all()).allSatisfy(r -> assertThat(r.summary()).isNotBlank());
   }
 
+  @Test
+  void everyRegisteredRuleIsInTheCatalogueTableAndHasASection() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "lint-rules.md"));
+    assertThat(LintRules.all()).allSatisfy(r -> {
+      assertThat(doc).contains("| [" + r.id() + "](#" + r.id().toLowerCase(java.util.Locale.ROOT) + ") |");
+      assertThat(doc).contains("\n## " + r.id() + "\n");
+    });
+  }
+
   private static List<Severity> severities(LintReport r) {
     return r.findings().stream().map(Diagnostic::severity).collect(Collectors.toList());
   }
