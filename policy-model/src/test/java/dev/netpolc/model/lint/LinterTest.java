@@ -34,6 +34,20 @@ class LinterTest {
   }
 
   @Test
+  void inlineSuppressionAppliesToClusterPolicyValidationFindings() {
+    String policy = String.join("\n", "apiVersion: policy.networking.k8s.io/v1alpha2", "kind: ClusterNetworkPolicy",
+        "metadata: {name: p}", "spec: {tier: admin, priority: 1, subject: {namespaces: {}}}", "");
+    Cluster plain = new dev.netpolc.model.yaml.PolicyReader().readString("p.yaml", policy).cluster();
+    assertThat(new Linter(LintConfig.DEFAULT).lint(plain).findings()).extracting(Diagnostic::ruleId)
+        .containsExactly("NP151");
+    for (String comment : List.of("# netpolc: disable=NP151", "# netpolc: disable=NP1xx", "# netpolc: disable=all")) {
+      Cluster suppressed = new dev.netpolc.model.yaml.PolicyReader().readString("p.yaml", comment + "\n" + policy)
+          .cluster();
+      assertThat(new Linter(LintConfig.DEFAULT).lint(suppressed).findings()).as(comment).isEmpty();
+    }
+  }
+
+  @Test
   void overridesChangeSeverityAndIdsWinOverGroups() {
     Cluster c = LintFixtures.read("np214-irregular-cidr.yaml");
     assertThat(severities(new Linter(LintConfig.DEFAULT.withRule("NP214=error")).lint(c)))
