@@ -60,7 +60,9 @@ public final class PolicyWriter {
   /**
    * One v1alpha2 ClusterNetworkPolicy document. A v1alpha1 policy lowered onto the record
    * ({@link ClusterNetworkPolicy#kind()} other than ClusterNetworkPolicy) is written as the
-   * ClusterNetworkPolicy it lowers to.
+   * ClusterNetworkPolicy it lowers to; for a lowered BaselineAdminNetworkPolicy that is priority
+   * 0, so its place after every Baseline policy (netpolc's ordering by kind) is not carried by
+   * the written object, and a converter must choose a priority for it.
    */
   public static String toYaml(ClusterNetworkPolicy p) {
     Map<String, Object> doc = header(ClusterPolicyKind.CLUSTER_NETWORK_POLICY.apiVersion(),
