@@ -4,8 +4,8 @@ import dev.netpolc.model.diagnostics.Severity;
 
 /**
  * A rule whose findings come from the API-server validation ({@code dev.netpolc.model.validation}):
- * NP101–NP110 and NP214. The validation runs once per lint run; each such rule passes on the
- * findings carrying its id.
+ * NP101–NP110, NP151–NP163 and NP214. The validation runs once per lint run; each such rule
+ * passes on the findings carrying its id.
  */
 public final class ApiValidationRule implements LintRule {
   private final String id;
@@ -45,6 +45,8 @@ public final class ApiValidationRule implements LintRule {
       if (owned.finding().ruleId().equals(id)) {
         if (owned.policy().isPresent()) {
           sink.report(owned.policy().get(), owned.finding());
+        } else if (!owned.suppressedRules().isEmpty()) {
+          sink.report(owned.suppressedRules(), owned.finding());
         } else {
           sink.report(owned.finding());
         }

@@ -1,6 +1,7 @@
 package dev.netpolc.model.lint;
 
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.SourceMap;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.List;
@@ -51,6 +52,16 @@ public abstract class BaseRule implements LintRule {
   /** A finding without related locations. */
   protected final Diagnostic finding(NetworkPolicy policy, String path, String message) {
     return finding(policy, path, message, List.of());
+  }
+
+  /**
+   * A finding of this rule at {@code path} of an object other than a NetworkPolicy (a cluster
+   * policy), positioned by its {@code source} and named by {@code key} ({@code cnp:NAME}); the
+   * message starts with the path.
+   */
+  protected final Diagnostic finding(SourceMap source, String key, String path, String message,
+      List<Diagnostic.Related> related) {
+    return new Diagnostic(id, severity, source.find(path), path, path + ": " + message + " (" + key + ")", related);
   }
 
   /** Up to three names, then how many more. */

@@ -2,7 +2,12 @@ package dev.netpolc.model.lint;
 
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyKind;
 import dev.netpolc.model.validation.DuplicateObjectCheck;
 import dev.netpolc.model.validation.InventoryCheck;
 import dev.netpolc.model.validation.Validator;
@@ -10,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What rules read: the cluster, the configuration, the API validation findings (computed once
@@ -17,12 +24,23 @@ import java.util.Optional;
  */
 public final class LintContext {
   /**
-   * An API validation finding and the policy it is about, if any.
+   * An API validation finding and the object it is about, if any.
    *
-   * @param policy  the policy, empty for an inventory object
-   * @param finding the finding
+   * @param policy          the NetworkPolicy, empty for a cluster policy or an inventory object
+   * @param finding         the finding
+   * @param suppressedRules the inline suppressions of the object (a NetworkPolicy's or a cluster
+   *                        policy's; none for inventory)
    */
-  public record Owned(Optional<NetworkPolicy> policy, Diagnostic finding) {}
+  public record Owned(Optional<NetworkPolicy> policy, Diagnostic finding, Set<String> suppressedRules) {
+    public Owned {
+      suppressedRules = Set.copyOf(suppressedRules);
+    }
+
+    /** A finding about a NetworkPolicy (with its suppressions) or about an inventory object. */
+    public Owned(Optional<NetworkPolicy> policy, Diagnostic finding) {
+      this(policy, finding, policy.map(NetworkPolicy::suppressedRules).orElse(Set.of()));
+    }
+  }
 
   private final Cluster cluster;
   private final LintConfig config;
@@ -63,11 +81,38 @@ public final class LintContext {
       for (Map.Entry<Integer, Diagnostic> e : DuplicateObjectCheck.policyDuplicates(policies).entrySet()) {
         out.add(new Owned(Optional.of(policies.get(e.getKey())), e.getValue()));
       }
+      clusterPolicies(validator, out);
       DuplicateObjectCheck.inventoryDuplicates(cluster).forEach(d -> out.add(new Owned(Optional.empty(), d)));
       cluster.namespaces().forEach(ns -> InventoryCheck.check(ns).forEach(d -> out.add(new Owned(Optional.empty(), d))));
       cluster.pods().forEach(pod -> InventoryCheck.check(pod).forEach(d -> out.add(new Owned(Optional.empty(), d))));
       validation = List.copyOf(out);
     }
     return validation;
+  }
+
+  /** The CRD findings and duplicates of the cluster-scoped policies, each owned by its object's suppressions. */
+  private void clusterPolicies(Validator validator, List<Owned> out) {
+    for (ClusterNetworkPolicy p : cluster.clusterNetworkPolicies()) {
+      validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    for (AdminNetworkPolicy p : cluster.adminNetworkPolicies()) {
+      validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    for (BaselineAdminNetworkPolicy p : cluster.baselineAdminNetworkPolicies()) {
+      validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    duplicates(ClusterPolicyKind.CLUSTER_NETWORK_POLICY, cluster.clusterNetworkPolicies(), ClusterNetworkPolicy::name,
+        ClusterNetworkPolicy::position, ClusterNetworkPolicy::suppressedRules, out);
+    duplicates(ClusterPolicyKind.ADMIN_NETWORK_POLICY, cluster.adminNetworkPolicies(), AdminNetworkPolicy::name,
+        AdminNetworkPolicy::position, AdminNetworkPolicy::suppressedRules, out);
+    duplicates(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, cluster.baselineAdminNetworkPolicies(),
+        BaselineAdminNetworkPolicy::name, BaselineAdminNetworkPolicy::position,
+        BaselineAdminNetworkPolicy::suppressedRules, out);
+  }
+
+  private static <T> void duplicates(ClusterPolicyKind kind, List<T> objects, Function<T, String> name,
+      Function<T, SourcePosition> position, Function<T, Set<String>> suppressed, List<Owned> out) {
+    DuplicateObjectCheck.clusterScopedDuplicates(kind.kindName(), objects, name, position).forEach((i, d) ->
+        out.add(new Owned(Optional.empty(), d, suppressed.apply(objects.get(i)))));
   }
 }

@@ -7,6 +7,7 @@ import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs the API validation and the lint rules over a cluster, applies the configured severities
@@ -56,6 +57,13 @@ public final class Linter {
         }
 
         @Override
+        public void report(Set<String> suppressedRules, Diagnostic finding) {
+          if (!suppressed(suppressedRules, finding.ruleId())) {
+            report(finding);
+          }
+        }
+
+        @Override
         public void report(Diagnostic finding) {
           Severity s = config.severityOf(finding.ruleId(), finding.severity());
           if (s != Severity.OFF) {
@@ -72,8 +80,13 @@ public final class Linter {
    * ({@code NP2xx}) or {@code all}, in any letter case.
    */
   static boolean suppressed(NetworkPolicy policy, String ruleId) {
+    return suppressed(policy.suppressedRules(), ruleId);
+  }
+
+  /** As {@link #suppressed(NetworkPolicy, String)} for an object's suppression comments. */
+  static boolean suppressed(Set<String> suppressedRules, String ruleId) {
     String group = LintConfig.group(ruleId);
-    return policy.suppressedRules().stream()
+    return suppressedRules.stream()
         .anyMatch(s -> s.equalsIgnoreCase(ruleId) || s.equalsIgnoreCase(group) || s.equalsIgnoreCase("all"));
   }
 }

@@ -2,9 +2,11 @@ package dev.netpolc.model.npa;
 
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourceMap;
+import dev.netpolc.model.SourcePosition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,8 +34,8 @@ public final class V1alpha1Lowering {
   /** An AdminNetworkPolicy as an Admin-tier ClusterNetworkPolicy. */
   public static ClusterNetworkPolicy lower(AdminNetworkPolicy p) {
     return new ClusterNetworkPolicy(p.name(), PolicyTier.ADMIN.apiName(), p.priority(), p.subject(),
-        rules(p.ingress()), rules(p.egress()), ClusterPolicyKind.ADMIN_NETWORK_POLICY, source(p.source()),
-        p.suppressedRules());
+        rules(p.ingress()), rules(p.egress()), ClusterPolicyKind.ADMIN_NETWORK_POLICY,
+        source(p.source(), p.ingress(), p.egress()), p.suppressedRules());
   }
 
   /**
@@ -42,8 +44,8 @@ public final class V1alpha1Lowering {
    */
   public static ClusterNetworkPolicy lower(BaselineAdminNetworkPolicy p) {
     return new ClusterNetworkPolicy(p.name(), PolicyTier.BASELINE.apiName(), 0, p.subject(), rules(p.ingress()),
-        rules(p.egress()), ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, source(p.source()),
-        p.suppressedRules());
+        rules(p.egress()), ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY,
+        source(p.source(), p.ingress(), p.egress()), p.suppressedRules());
   }
 
   /** A v1alpha1 action as the v1alpha2 one ({@code Allow} → {@code Accept}; others unchanged). */
@@ -94,13 +96,64 @@ public final class V1alpha1Lowering {
     return out;
   }
 
-  /** The v1alpha1 positions under v1alpha2 paths: {@code spec.ingress[i].ports[j]…} → {@code …protocols[j]…}. */
-  private static SourceMap source(SourceMap v1) {
-    Map<String, dev.netpolc.model.SourcePosition> out = new LinkedHashMap<>();
+  /**
+   * The v1alpha1 positions under v1alpha2 paths: {@code spec.ingress[i].ports[j]…} →
+   * {@code …protocols[j]…} (suffix unchanged), plus the v1alpha2 fields each entry lowers to
+   * ({@code portNumber.port} → {@code tcp.destinationPort.number}, {@code portRange.start} →
+   * {@code udp.destinationPort.range.start}, {@code namedPort} → {@code destinationNamedPort}),
+   * so that a lookup of a v1alpha2 path lands on the v1alpha1 field that says it.
+   */
+  private static SourceMap source(SourceMap v1, List<AnpRule> ingress, List<AnpRule> egress) {
+    Map<String, SourcePosition> out = new LinkedHashMap<>();
     for (var e : v1.all().entrySet()) {
       Matcher m = PORTS.matcher(e.getKey());
       out.put(m.matches() ? m.group(1) + ".protocols" + m.group(2) : e.getKey(), e.getValue());
     }
+    for (boolean in : new boolean[] {true, false}) {
+      List<AnpRule> rules = in ? ingress : egress;
+      for (int i = 0; i < rules.size(); i++) {
+        List<AnpPort> ports = rules.get(i).ports().orElse(List.of());
+        for (int k = 0; k < ports.size(); k++) {
+          String from = (in ? "spec.ingress[" : "spec.egress[") + i + "].ports[" + k + "]";
+          String to = (in ? "spec.ingress[" : "spec.egress[") + i + "].protocols[" + k + "]";
+          portPaths(ports.get(k), from, to).forEach((v2, v1Path) -> {
+            if (v1.has(v1Path)) {
+              out.putIfAbsent(v2, v1.find(v1Path));
+            }
+          });
+        }
+      }
+    }
     return new SourceMap(out, v1.objectPosition());
+  }
+
+  /** For one port entry: v1alpha2 path → the v1alpha1 path that holds its position. */
+  private static Map<String, String> portPaths(AnpPort port, String from, String to) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (port.fieldCount() != 1) {
+      return out;
+    }
+    if (port.namedPort().isPresent()) {
+      out.put(to + ".destinationNamedPort", from + ".namedPort");
+      return out;
+    }
+    String field = port.portNumber().isPresent() ? "portNumber" : "portRange";
+    String protocol = port.portNumber().map(AnpPort.ProtocolPort::protocol)
+        .orElseGet(() -> port.portRange().orElseThrow().protocol());
+    Optional<Protocol> parsed = Protocol.parse(protocol);
+    if (parsed.isEmpty()) {
+      return out; // lowered to an entry with no field: only the entry itself has a position
+    }
+    String destination = to + "." + parsed.get().name().toLowerCase(Locale.ROOT) + ".destinationPort";
+    out.put(to + "." + parsed.get().name().toLowerCase(Locale.ROOT), from + "." + field);
+    out.put(destination, from + "." + field);
+    if (port.portNumber().isPresent()) {
+      out.put(destination + ".number", from + ".portNumber.port");
+    } else {
+      out.put(destination + ".range", from + ".portRange");
+      out.put(destination + ".range.start", from + ".portRange.start");
+      out.put(destination + ".range.end", from + ".portRange.end");
+    }
+    return out;
   }
 }

@@ -8,11 +8,16 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * NP107: the same kind and namespace/name defined twice across the inputs. The API server
@@ -25,12 +30,42 @@ public final class DuplicateObjectCheck {
 
   private DuplicateObjectCheck() {}
 
-  /** Every later definition of an object already defined: policies, then namespaces, then pods. */
+  /**
+   * Every later definition of an object already defined: NetworkPolicies, then cluster policies
+   * (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), then namespaces, then
+   * pods.
+   */
   public static List<Diagnostic> check(Cluster cluster) {
     return ImmutableList.<Diagnostic>builder()
         .addAll(policyDuplicates(cluster.policies()).values())
+        .addAll(clusterScopedDuplicates(ClusterPolicyKind.CLUSTER_NETWORK_POLICY.kindName(),
+            cluster.clusterNetworkPolicies(), ClusterNetworkPolicy::name, ClusterNetworkPolicy::position).values())
+        .addAll(clusterScopedDuplicates(ClusterPolicyKind.ADMIN_NETWORK_POLICY.kindName(),
+            cluster.adminNetworkPolicies(), AdminNetworkPolicy::name, AdminNetworkPolicy::position).values())
+        .addAll(clusterScopedDuplicates(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY.kindName(),
+            cluster.baselineAdminNetworkPolicies(), BaselineAdminNetworkPolicy::name,
+            BaselineAdminNetworkPolicy::position).values())
         .addAll(inventoryDuplicates(cluster))
         .build();
+  }
+
+  /**
+   * The finding about each later copy of a cluster-scoped object of one kind (named by
+   * {@code kind}), keyed by the copy's index in {@code objects}. Objects of different kinds never
+   * clash: a ClusterNetworkPolicy and an AdminNetworkPolicy may share a name.
+   */
+  public static <T> SortedMap<Integer, Diagnostic> clusterScopedDuplicates(String kind, List<T> objects,
+      Function<T, String> name, Function<T, SourcePosition> position) {
+    SortedMap<Integer, Diagnostic> out = new TreeMap<>();
+    Map<String, SourcePosition> seen = new HashMap<>(2 * objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      T o = objects.get(i);
+      SourcePosition first = seen.putIfAbsent(name.apply(o), position.apply(o));
+      if (first != null) {
+        out.put(i, finding(kind, name.apply(o), position.apply(o), first));
+      }
+    }
+    return out;
   }
 
   /** Every later definition of a namespace or a pod, in input order. */

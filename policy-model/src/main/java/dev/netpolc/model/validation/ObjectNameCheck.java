@@ -17,18 +17,23 @@ public final class ObjectNameCheck implements PolicyCheck {
 
   /** Checks a namespaced object's name and namespace. */
   static void checkNames(String name, String namespace, Findings out) {
-    if (name.isEmpty()) {
-      out.error(ID, "metadata.name", "name or generateName is required");
-    } else {
-      for (String msg : ApiNames.dns1123Subdomain(name)) {
-        out.error(ID, "metadata.name", "invalid value \"" + name + "\": " + msg);
-      }
-    }
+    checkName(name, out);
     if (namespace.isEmpty()) {
       out.error(ID, "metadata.namespace", "namespace is required");
     } else {
       for (String msg : ApiNames.dns1123Label(namespace)) {
         out.error(ID, "metadata.namespace", "invalid value \"" + namespace + "\": " + msg);
+      }
+    }
+  }
+
+  /** Checks a cluster-scoped object's name: a DNS-1123 subdomain, as for every custom resource. */
+  public static void checkName(String name, Findings out) {
+    if (name.isEmpty()) {
+      out.error(ID, "metadata.name", "name or generateName is required");
+    } else {
+      for (String msg : ApiNames.dns1123Subdomain(name)) {
+        out.error(ID, "metadata.name", "invalid value \"" + name + "\": " + msg);
       }
     }
   }

@@ -4,13 +4,17 @@ import com.google.common.collect.ImmutableList;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.List;
 
 /**
- * Reproduces the Kubernetes API server's validation of NetworkPolicies (and of the names and
- * labels of the inventory objects), so that {@code netpolc lint} rejects what
- * {@code kubectl apply} would. Findings carry a rule id, the field path as the API server names
- * it and the position of that field.
+ * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
+ * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
+ * {@link ClusterPolicyValidator}) and of the names and labels of the inventory objects, so that
+ * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
+ * field path as the API server names it and the position of that field.
  *
  * <pre>{@code
  * List<Diagnostic> problems = new Validator(ValidationOptions.DEFAULT).validate(cluster);
@@ -26,11 +30,24 @@ public final class Validator {
     this.profile = ValidationProfile.networkingV1(options);
   }
 
-  /** Every finding about the cluster: per policy in input order, then duplicates, then inventory. */
+  /**
+   * Every finding about the cluster: per NetworkPolicy in input order, then per cluster policy
+   * (ClusterNetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies, each in input
+   * order), then duplicates, then inventory.
+   */
   public List<Diagnostic> validate(Cluster cluster) {
     ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
     for (NetworkPolicy p : cluster.policies()) {
       out.addAll(profile.validate(p));
+    }
+    for (ClusterNetworkPolicy p : cluster.clusterNetworkPolicies()) {
+      out.addAll(validate(p));
+    }
+    for (AdminNetworkPolicy p : cluster.adminNetworkPolicies()) {
+      out.addAll(validate(p));
+    }
+    for (BaselineAdminNetworkPolicy p : cluster.baselineAdminNetworkPolicies()) {
+      out.addAll(validate(p));
     }
     out.addAll(DuplicateObjectCheck.check(cluster));
     out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
@@ -40,6 +57,21 @@ public final class Validator {
   /** The findings about one policy alone (no cross-object checks such as duplicates). */
   public List<Diagnostic> validate(NetworkPolicy policy) {
     return profile.validate(policy);
+  }
+
+  /** The findings about one v1alpha2 ClusterNetworkPolicy alone (CRD validation, NP1xx). */
+  public List<Diagnostic> validate(ClusterNetworkPolicy policy) {
+    return ClusterPolicyValidator.validate(policy);
+  }
+
+  /** The findings about one v1alpha1 AdminNetworkPolicy alone. */
+  public List<Diagnostic> validate(AdminNetworkPolicy policy) {
+    return ClusterPolicyValidator.validate(policy);
+  }
+
+  /** The findings about one v1alpha1 BaselineAdminNetworkPolicy alone. */
+  public List<Diagnostic> validate(BaselineAdminNetworkPolicy policy) {
+    return ClusterPolicyValidator.validate(policy);
   }
 
   /**

@@ -3,11 +3,14 @@ package dev.netpolc.model.yaml;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.npa.ClusterPolicyKind;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns documents into model objects: dispatches on {@code kind} and {@code apiVersion},
+ * Turns documents into model objects: dispatches on {@code kind} and {@code apiVersion} (v1
+ * Namespace, Pod and Node, networking.k8s.io/v1 NetworkPolicy, policy.networking.k8s.io/v1alpha2
+ * ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy),
  * unpacks {@code List} and {@code XxxList} objects, and records, in input order, every
  * document, object, skipped kind and error as an {@link Item}. An error aborts only the object it
  * is in, so one run reports every bad object. Limits that span a file (documents, objects) are
@@ -24,7 +27,7 @@ final class DocumentBinder {
   enum Kind {
     /** A document started (value: null). */
     DOCUMENT,
-    /** A model object (value: the Namespace, Pod, Node or NetworkPolicy). */
+    /** A model object (value: the Namespace, Pod, Node, NetworkPolicy or cluster policy). */
     OBJECT,
     /** An object of a kind netpolc skips (value: the kind name). */
     SKIPPED,
@@ -119,6 +122,15 @@ final class DocumentBinder {
         bound = InventoryBinder.node(obj, f);
       } else if (NETWORKING.equals(apiVersion) && kind.equals("NetworkPolicy")) {
         bound = PolicyBinder.bind(obj, new Fields(file, prefix, true), suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (is(ClusterPolicyKind.CLUSTER_NETWORK_POLICY, apiVersion, kind)) {
+        bound = ClusterPolicyBinder.clusterNetworkPolicy(obj, new Fields(file, prefix, true),
+            suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (is(ClusterPolicyKind.ADMIN_NETWORK_POLICY, apiVersion, kind)) {
+        bound = ClusterPolicyBinder.adminNetworkPolicy(obj, new Fields(file, prefix, true),
+            suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (is(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, apiVersion, kind)) {
+        bound = ClusterPolicyBinder.baselineAdminNetworkPolicy(obj, new Fields(file, prefix, true),
+            suppressions.forObject(obj.line(), obj.endLine()));
       } else {
         items.add(new Item(Kind.SKIPPED, kind, at, path));
         return;
@@ -127,6 +139,11 @@ final class DocumentBinder {
     } catch (InputException e) {
       error(e.diagnostic());
     }
+  }
+
+  /** True when {@code apiVersion} and {@code kind} name the cluster policy kind {@code k}. */
+  private static boolean is(ClusterPolicyKind k, String apiVersion, String kind) {
+    return k.apiVersion().equals(apiVersion) && k.kindName().equals(kind);
   }
 
   private void list(YNode.YMap obj, Fields f, String prefix, String kind, String apiVersion) {

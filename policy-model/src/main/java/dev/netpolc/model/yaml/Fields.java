@@ -183,12 +183,17 @@ final class Fields {
   void onlyKnown(YNode.YMap map, String path, Set<String> known) {
     for (YNode.Field f : map.fields()) {
       if (!known.contains(f.key())) {
-        String p = path.isEmpty() ? f.key() : path + "." + f.key();
-        throw new InputException(Diagnostic.of(ReaderRule.UNKNOWN_FIELD.id(), Severity.ERROR,
-            position(f.line(), f.column()), errorPrefix + p, "unknown field '" + f.key() + "' in "
-                + (path.isEmpty() ? "the object" : path) + "; expected one of " + String.join(", ", known)));
+        throw unknownField(f, path, "unknown field '" + f.key() + "' in " + (path.isEmpty() ? "the object" : path)
+            + "; expected one of " + String.join(", ", known));
       }
     }
+  }
+
+  /** NP011 about the key {@code field} of the mapping at {@code path}, placed at the key. */
+  InputException unknownField(YNode.Field field, String path, String message) {
+    String p = path.isEmpty() ? field.key() : path + "." + field.key();
+    return new InputException(Diagnostic.of(ReaderRule.UNKNOWN_FIELD.id(), Severity.ERROR,
+        position(field.line(), field.column()), errorPrefix + p, message));
   }
 
   InputException wrongType(YNode v, String path, String expected) {

@@ -3,7 +3,6 @@ package dev.netpolc.model.yaml;
 import com.google.common.collect.ImmutableSet;
 import dev.netpolc.model.IpBlock;
 import dev.netpolc.model.LabelSelector;
-import dev.netpolc.model.LabelSelectorRequirement;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Peer;
 import dev.netpolc.model.PolicyPort;
@@ -22,8 +21,6 @@ import java.util.Set;
  */
 final class PolicyBinder {
   private static final Set<String> SPEC = ImmutableSet.of("podSelector", "policyTypes", "ingress", "egress");
-  private static final Set<String> SELECTOR = ImmutableSet.of("matchLabels", "matchExpressions");
-  private static final Set<String> REQUIREMENT = ImmutableSet.of("key", "operator", "values");
   private static final Set<String> INGRESS_RULE = ImmutableSet.of("from", "ports");
   private static final Set<String> EGRESS_RULE = ImmutableSet.of("to", "ports");
   private static final Set<String> PEER = ImmutableSet.of("podSelector", "namespaceSelector", "ipBlock");
@@ -166,27 +163,6 @@ final class PolicyBinder {
 
   private Optional<LabelSelector> selector(YNode.YMap parent, String key, String path) {
     YNode.YMap sel = f.map(parent, key, path);
-    if (sel == null) {
-      return Optional.empty();
-    }
-    f.onlyKnown(sel, path, SELECTOR);
-    String exprPath = path + ".matchExpressions";
-    YNode.YList exprs = f.list(sel, "matchExpressions", exprPath);
-    List<LabelSelectorRequirement> reqs = new ArrayList<>();
-    if (exprs != null) {
-      for (int i = 0; i < exprs.items().size(); i++) {
-        String p = exprPath + "[" + i + "]";
-        YNode item = exprs.items().get(i);
-        f.recordItem(item, p);
-        YNode.YMap r = f.asMap(item, p);
-        f.onlyKnown(r, p, REQUIREMENT);
-        String k = f.string(r, "key", p + ".key");
-        String op = f.string(r, "operator", p + ".operator");
-        // Absent key or operator stay "" so that validation reports them (NP105) with a position.
-        reqs.add(new LabelSelectorRequirement(k == null ? "" : k, op == null ? "" : op,
-            f.stringList(r, "values", p + ".values")));
-      }
-    }
-    return Optional.of(new LabelSelector(f.stringMap(sel, "matchLabels", path + ".matchLabels"), reqs));
+    return sel == null ? Optional.empty() : Optional.of(SelectorBinder.bind(f, sel, path));
   }
 }

@@ -17,6 +17,9 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,10 +39,11 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
- * Reads Kubernetes objects (v1 Namespace, Pod, Node and networking.k8s.io/v1 NetworkPolicy)
- * from YAML and JSON into a {@link Cluster}. Accepts files, directories (recursively, every
- * {@code *.yaml}, {@code *.yml} and {@code *.json} in sorted path order) and {@code -} for
- * stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
+ * Reads Kubernetes objects (v1 Namespace, Pod, Node, networking.k8s.io/v1 NetworkPolicy,
+ * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy) from YAML and JSON into a {@link Cluster}, each kind in input
+ * order. Accepts files, directories (recursively, every {@code *.yaml}, {@code *.yml} and
+ * {@code *.json} in sorted path order) and {@code -} for stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
  * Other kinds are skipped and counted. Every policy field keeps its file, line and column.
  *
  * <p>Broken or hostile input never throws: each problem is an error {@link Diagnostic} with
@@ -173,6 +177,9 @@ public final class PolicyReader {
     private final List<Pod> pods = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final List<NetworkPolicy> policies = new ArrayList<>();
+    private final List<ClusterNetworkPolicy> clusterNetworkPolicies = new ArrayList<>();
+    private final List<AdminNetworkPolicy> adminNetworkPolicies = new ArrayList<>();
+    private final List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
     /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
@@ -343,8 +350,14 @@ public final class PolicyReader {
           pods.add((Pod) o);
         } else if (o instanceof Node) {
           nodes.add((Node) o);
-        } else {
+        } else if (o instanceof NetworkPolicy) {
           policies.add((NetworkPolicy) o);
+        } else if (o instanceof ClusterNetworkPolicy) {
+          clusterNetworkPolicies.add((ClusterNetworkPolicy) o);
+        } else if (o instanceof AdminNetworkPolicy) {
+          adminNetworkPolicies.add((AdminNetworkPolicy) o);
+        } else {
+          baselineAdminNetworkPolicies.add((BaselineAdminNetworkPolicy) o);
         }
       }
       fileSkipped.forEach((k, v) -> skipped.merge(k, v, Integer::sum));
@@ -356,7 +369,8 @@ public final class PolicyReader {
     }
 
     ReadResult result() {
-      return new ReadResult(new Cluster(namespaces, pods, nodes, policies), errors, skipped, objectCount);
+      return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
+          adminNetworkPolicies, baselineAdminNetworkPolicies), errors, skipped, objectCount);
     }
   }
 

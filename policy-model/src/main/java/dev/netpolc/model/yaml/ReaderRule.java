@@ -16,7 +16,10 @@ public enum ReaderRule {
   DUPLICATE_KEY("NP004", "duplicate mapping key"),
   /** The bytes are not valid UTF-8. */
   ENCODING("NP005", "input is not valid UTF-8"),
-  /** A field every object needs is missing ({@code kind}, {@code apiVersion}, {@code metadata.name}). */
+  /**
+   * A field every object needs is missing ({@code kind}, {@code apiVersion}, {@code metadata.name}),
+   * or one a cluster policy's CRD requires ({@code spec.priority}, a rule's {@code action}, …).
+   */
   MISSING_FIELD("NP006", "required field missing"),
   /** A number does not fit the field (not an integer, or beyond 32 bits). */
   NUMBER_RANGE("NP007", "number out of range or not an integer"),
@@ -26,8 +29,11 @@ public enum ReaderRule {
   INVALID_INVENTORY_VALUE("NP009", "invalid address, CIDR or protocol in an inventory object"),
   /** A path cannot be read (missing, unreadable, not a file or directory). */
   IO("NP010", "input cannot be read"),
-  /** A NetworkPolicy spec field the API does not define (a typo such as {@code ingres} would change meaning). */
-  UNKNOWN_FIELD("NP011", "unknown field in a NetworkPolicy spec");
+  /**
+   * A field the API does not define in a NetworkPolicy spec or a cluster policy (a typo such as
+   * {@code ingres} would change meaning; a CRD would prune it, which can widen a peer).
+   */
+  UNKNOWN_FIELD("NP011", "unknown field in a NetworkPolicy spec or a cluster policy");
 
   private final String id;
   private final String summary;

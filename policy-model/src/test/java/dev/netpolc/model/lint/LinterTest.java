@@ -34,6 +34,20 @@ class LinterTest {
   }
 
   @Test
+  void inlineSuppressionAppliesToClusterPolicyValidationFindings() {
+    String policy = String.join("\n", "apiVersion: policy.networking.k8s.io/v1alpha2", "kind: ClusterNetworkPolicy",
+        "metadata: {name: p}", "spec: {tier: admin, priority: 1, subject: {namespaces: {}}}", "");
+    Cluster plain = new dev.netpolc.model.yaml.PolicyReader().readString("p.yaml", policy).cluster();
+    assertThat(new Linter(LintConfig.DEFAULT).lint(plain).findings()).extracting(Diagnostic::ruleId)
+        .containsExactly("NP151");
+    for (String comment : List.of("# netpolc: disable=NP151", "# netpolc: disable=NP1xx", "# netpolc: disable=all")) {
+      Cluster suppressed = new dev.netpolc.model.yaml.PolicyReader().readString("p.yaml", comment + "\n" + policy)
+          .cluster();
+      assertThat(new Linter(LintConfig.DEFAULT).lint(suppressed).findings()).as(comment).isEmpty();
+    }
+  }
+
+  @Test
   void overridesChangeSeverityAndIdsWinOverGroups() {
     Cluster c = LintFixtures.read("np214-irregular-cidr.yaml");
     assertThat(severities(new Linter(LintConfig.DEFAULT.withRule("NP214=error")).lint(c)))
@@ -48,7 +62,7 @@ class LinterTest {
     LintReport report =
         new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np208-named-port-with-ipblock.yaml"));
     assertThat(report.skipped()).extracting(LintReport.Skipped::ruleId)
-        .containsExactly("NP201", "NP202", "NP205", "NP206", "NP207", "NP211");
+        .containsExactly("NP201", "NP202", "NP205", "NP206", "NP207", "NP211", "NP256");
     assertThat(report.skipped()).extracting(LintReport.Skipped::reason).containsOnly(Linter.NO_INVENTORY);
     assertThat(report.findings()).extracting(Diagnostic::ruleId).containsExactly("NP208");
     // a rule turned off is not reported as skipped either
@@ -91,6 +105,15 @@ class LinterTest {
     List<String> ids = LintRules.all().stream().map(LintRule::id).collect(Collectors.toList());
     assertThat(ids).doesNotHaveDuplicates().isSorted().allMatch(id -> id.matches("NP[0-9]{3}"));
     assertThat(LintRules.all()).allSatisfy(r -> assertThat(r.summary()).isNotBlank());
+  }
+
+  @Test
+  void everyRegisteredRuleIsInTheCatalogueTableAndHasASection() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "lint-rules.md"));
+    assertThat(LintRules.all()).allSatisfy(r -> {
+      assertThat(doc).contains("| [" + r.id() + "](#" + r.id().toLowerCase(java.util.Locale.ROOT) + ") |");
+      assertThat(doc).contains("\n## " + r.id() + "\n");
+    });
   }
 
   private static List<Severity> severities(LintReport r) {

@@ -58,6 +58,7 @@ class InputCorpusTest {
     assertThat(r.cluster().pods()).isEmpty();
     assertThat(r.cluster().nodes()).isEmpty();
     assertThat(r.cluster().policies()).isEmpty();
+    assertThat(r.cluster().hasTieredPolicies()).isFalse();
     assertThat(r.objectCount()).isZero();
     assertThat(r.skippedKinds()).isEmpty();
   }

@@ -111,7 +111,7 @@ class SimpleYamlScannerTest {
   }
 
   /** Equal objects (field positions included), errors and skipped kinds. */
-  private static void assertSameResult(ReadResult fast, ReadResult jackson) {
+  static void assertSameResult(ReadResult fast, ReadResult jackson) {
     assertThat(fast.errors()).isEqualTo(jackson.errors());
     assertThat(withoutSources(fast.cluster())).isEqualTo(withoutSources(jackson.cluster()));
     assertThat(sources(fast.cluster())).isEqualTo(sources(jackson.cluster()));
@@ -119,14 +119,24 @@ class SimpleYamlScannerTest {
     assertThat(fast.objectCount()).isEqualTo(jackson.objectCount());
   }
 
-  private static Cluster withoutSources(Cluster c) {
+  /** The cluster with no source positions in any policy, NetworkPolicy or cluster-scoped. */
+  static Cluster withoutSources(Cluster c) {
     return c.withPolicies(c.policies().stream().map(p -> new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
-        p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).collect(Collectors.toList()));
+        p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).collect(Collectors.toList()))
+        .withTieredPolicies(
+            c.clusterNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
+            c.adminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
+            c.baselineAdminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()));
   }
 
-  private static List<Object> sources(Cluster c) {
-    return c.policies().stream().map(p -> List.of(p.source().all(), p.source().objectPosition()))
-        .collect(Collectors.toList());
+  /** The positions of every field of every policy, NetworkPolicy or cluster-scoped. */
+  static List<Object> sources(Cluster c) {
+    List<SourceMap> maps = new ArrayList<>();
+    c.policies().forEach(p -> maps.add(p.source()));
+    c.clusterNetworkPolicies().forEach(p -> maps.add(p.source()));
+    c.adminNetworkPolicies().forEach(p -> maps.add(p.source()));
+    c.baselineAdminNetworkPolicies().forEach(p -> maps.add(p.source()));
+    return maps.stream().map(m -> List.of(m.all(), m.objectPosition())).collect(Collectors.toList());
   }
 
   static Stream<Path> corpusFiles() throws IOException, URISyntaxException {

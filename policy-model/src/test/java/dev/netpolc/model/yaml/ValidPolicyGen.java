@@ -21,6 +21,17 @@ import dev.netpolc.model.PortValue;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourceMap;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.AnpPort;
+import dev.netpolc.model.npa.AnpRule;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyKind;
+import dev.netpolc.model.npa.ClusterPolicyPeer;
+import dev.netpolc.model.npa.ClusterPolicyProtocol;
+import dev.netpolc.model.npa.ClusterPolicyRule;
+import dev.netpolc.model.npa.ClusterPolicySubject;
+import dev.netpolc.model.npa.DestinationPort;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +46,9 @@ import org.quicktheories.core.RandomnessSource;
  * QuickTheories generators of valid Kubernetes objects covering every field of the
  * NetworkPolicy API: matchLabels and every matchExpressions operator, absent versus empty
  * selectors, ipBlock with IPv4 and IPv6 excepts, ports with and without protocol, numeric and
- * named ports, endPort, and policyTypes absent, single or both. Reusable by any test that needs
- * realistic policies; objects carry no source positions.
+ * named ports, endPort, and policyTypes absent, single or both; and valid cluster policies
+ * (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) covering every field of
+ * theirs. Reusable by any test that needs realistic policies; objects carry no source positions.
  */
 public final class ValidPolicyGen {
   private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -60,6 +72,176 @@ public final class ValidPolicyGen {
       }
       return new NetworkPolicy(namespace, name, podSelector, types, ingress, egress, SourceMap.EMPTY, suppressed);
     };
+  }
+
+  /**
+   * Valid v1alpha2 ClusterNetworkPolicies: both tiers, every action, subjects of both forms, every
+   * peer kind (address peers in egress only), protocols of every kind with numbers and ascending
+   * ranges, named ports only beside pod peers, rule names present or not.
+   */
+  public static Gen<ClusterNetworkPolicy> clusterNetworkPolicies() {
+    return in -> new ClusterNetworkPolicy(dnsLabel(in), bool(in) ? "Admin" : "Baseline", pick(in, 0, 1000),
+        subject(in), clusterRules(in, true), clusterRules(in, false), ClusterPolicyKind.CLUSTER_NETWORK_POLICY,
+        SourceMap.EMPTY, suppressed(in));
+  }
+
+  /** Valid v1alpha1 AdminNetworkPolicies (ports of every kind, protocols TCP, UDP and SCTP). */
+  public static Gen<AdminNetworkPolicy> adminNetworkPolicies() {
+    return in -> new AdminNetworkPolicy(dnsLabel(in), pick(in, 0, 1000), subject(in),
+        anpRules(in, true, List.of("Allow", "Deny", "Pass"), true), anpRules(in, false,
+            List.of("Allow", "Deny", "Pass"), true), SourceMap.EMPTY, suppressed(in));
+  }
+
+  /** Valid v1alpha1 BaselineAdminNetworkPolicies (named {@code default}; no domainNames). */
+  public static Gen<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies() {
+    return in -> new BaselineAdminNetworkPolicy("default", subject(in),
+        anpRules(in, true, List.of("Allow", "Deny"), false), anpRules(in, false, List.of("Allow", "Deny"), false),
+        SourceMap.EMPTY, suppressed(in));
+  }
+
+  /** {@code p} without its source positions. */
+  public static ClusterNetworkPolicy withoutSource(ClusterNetworkPolicy p) {
+    return new ClusterNetworkPolicy(p.name(), p.tier(), p.priority(), p.subject(), p.ingress(), p.egress(), p.kind(),
+        SourceMap.EMPTY, p.suppressedRules());
+  }
+
+  /** {@code p} without its source positions. */
+  public static AdminNetworkPolicy withoutSource(AdminNetworkPolicy p) {
+    return new AdminNetworkPolicy(p.name(), p.priority(), p.subject(), p.ingress(), p.egress(), SourceMap.EMPTY,
+        p.suppressedRules());
+  }
+
+  /** {@code p} without its source positions. */
+  public static BaselineAdminNetworkPolicy withoutSource(BaselineAdminNetworkPolicy p) {
+    return new BaselineAdminNetworkPolicy(p.name(), p.subject(), p.ingress(), p.egress(), SourceMap.EMPTY,
+        p.suppressedRules());
+  }
+
+  private static Set<String> suppressed(RandomnessSource in) {
+    Set<String> out = new TreeSet<>();
+    for (int i = 0, n = pick(in, 0, 2); i < n; i++) {
+      out.add("NP" + pick(in, 100, 399));
+    }
+    return out;
+  }
+
+  private static ClusterPolicySubject subject(RandomnessSource in) {
+    return bool(in) ? ClusterPolicySubject.namespaces(selector(in))
+        : ClusterPolicySubject.pods(selector(in), selector(in));
+  }
+
+  /** Peers of one rule; address peers (nodes, networks, domainNames) only in egress. */
+  private static List<ClusterPolicyPeer> clusterPeers(RandomnessSource in, boolean ingress, boolean domainNames) {
+    List<ClusterPolicyPeer> out = new ArrayList<>();
+    for (int j = 0, m = pick(in, 1, 3); j < m; j++) {
+      switch (pick(in, 0, ingress ? 1 : domainNames ? 4 : 3)) {
+        case 0:
+          out.add(ClusterPolicyPeer.namespaces(selector(in)));
+          break;
+        case 1:
+          out.add(ClusterPolicyPeer.pods(selector(in), selector(in)));
+          break;
+        case 2:
+          out.add(ClusterPolicyPeer.nodes(selector(in)));
+          break;
+        case 3: {
+          Set<String> cidrs = new TreeSet<>();
+          for (int k = 0, n = pick(in, 1, 3); k < n; k++) {
+            cidrs.add(bool(in) ? v4Cidr(in) : v6Cidr(in));
+          }
+          out.add(ClusterPolicyPeer.networks(new ArrayList<>(cidrs)));
+          break;
+        }
+        default: {
+          Set<String> names = new TreeSet<>();
+          for (int k = 0, n = pick(in, 1, 2); k < n; k++) {
+            names.add((bool(in) ? "*." : "") + dnsLabel(in) + "." + dnsLabel(in) + (bool(in) ? "." : ""));
+          }
+          out.add(ClusterPolicyPeer.domainNames(new ArrayList<>(names)));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean hasAddressPeer(List<ClusterPolicyPeer> peers) {
+    return peers.stream().anyMatch(p -> p.nodes().isPresent() || p.networks().isPresent()
+        || p.domainNames().isPresent());
+  }
+
+  private static List<ClusterPolicyRule> clusterRules(RandomnessSource in, boolean ingress) {
+    List<ClusterPolicyRule> out = new ArrayList<>();
+    for (int i = 0, n = pick(in, 0, 3); i < n; i++) {
+      List<ClusterPolicyPeer> peers = clusterPeers(in, ingress, true);
+      Optional<List<ClusterPolicyProtocol>> protocols = Optional.empty();
+      if (bool(in)) {
+        List<ClusterPolicyProtocol> ps = new ArrayList<>();
+        for (int k = 0, m = pick(in, 1, 3); k < m; k++) {
+          int kind = pick(in, 0, hasAddressPeer(peers) ? 2 : 3);
+          if (kind == 3) {
+            ps.add(ClusterPolicyProtocol.namedPort(portName(in)));
+            continue;
+          }
+          DestinationPort port;
+          if (bool(in)) {
+            port = DestinationPort.number(pick(in, 1, 65535));
+          } else {
+            int start = pick(in, 1, 65534);
+            port = DestinationPort.range(start, pick(in, start + 1, 65535));
+          }
+          ps.add(kind == 0 ? ClusterPolicyProtocol.tcp(port) : kind == 1 ? ClusterPolicyProtocol.udp(port)
+              : ClusterPolicyProtocol.sctp(port));
+        }
+        protocols = Optional.of(ps);
+      }
+      String[] actions = {"Accept", "Deny", "Pass"};
+      out.add(new ClusterPolicyRule(ruleName(in), actions[pick(in, 0, 2)], peers, protocols));
+    }
+    return out;
+  }
+
+  private static List<AnpRule> anpRules(RandomnessSource in, boolean ingress, List<String> actions,
+      boolean domainNames) {
+    List<AnpRule> out = new ArrayList<>();
+    for (int i = 0, n = pick(in, 0, 3); i < n; i++) {
+      List<ClusterPolicyPeer> peers = clusterPeers(in, ingress, domainNames);
+      Optional<List<AnpPort>> ports = Optional.empty();
+      if (bool(in)) {
+        List<AnpPort> ps = new ArrayList<>();
+        for (int k = 0, m = pick(in, 1, 3); k < m; k++) {
+          String protocol = Protocol.values()[pick(in, 0, 2)].name();
+          switch (pick(in, 0, hasAddressPeer(peers) ? 1 : 2)) {
+            case 0:
+              ps.add(new AnpPort(Optional.of(new AnpPort.ProtocolPort(protocol, pick(in, 1, 65535))),
+                  Optional.empty(), Optional.empty()));
+              break;
+            case 1: {
+              int start = pick(in, 1, 65534);
+              ps.add(new AnpPort(Optional.empty(), Optional.empty(),
+                  Optional.of(new AnpPort.ProtocolRange(protocol, start, pick(in, start + 1, 65535)))));
+              break;
+            }
+            default:
+              ps.add(new AnpPort(Optional.empty(), Optional.of(portName(in)), Optional.empty()));
+              break;
+          }
+        }
+        ports = Optional.of(ps);
+      }
+      out.add(new AnpRule(ruleName(in), actions.get(pick(in, 0, actions.size() - 1)), peers, ports));
+    }
+    return out;
+  }
+
+  /** Absent, or up to 100 characters of any printable text (the API puts no pattern on names). */
+  private static Optional<String> ruleName(RandomnessSource in) {
+    if (bool(in)) {
+      return Optional.empty();
+    }
+    String[] names = {"", "allow-dns", "Deny all egress", "x".repeat(100), "a: b # not a comment", "80", "yes",
+        "naïve ünïcode"};
+    return Optional.of(names[pick(in, 0, names.length - 1)]);
   }
 
   /** Namespaces with labels. */
