@@ -38,17 +38,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConformanceTest {
 
-  /**
-   * The deciders the corpus runs through: each is a {@code --via} value of {@code netpolc matrix}.
-   * Add {@code "ir"} (and later {@code "nftables"}, …) here once MatrixCommand registers it.
-   */
-  static final List<String> VIAS = List.of("reference");
+  /** The deciders the corpus runs through: each is a {@code --via} value of {@code netpolc matrix}. */
+  static final List<String> VIAS = List.of("reference", "ir");
 
-  /**
-   * The case features ({@link ConformanceCase#FEATURES}) that {@code netpolc matrix} decides. Add
-   * {@code "tiers"} once the reader and the reference evaluator support SEMANTICS-TIERS.md.
-   */
-  static final Set<String> FEATURES = Set.of();
+  /** The case features ({@link ConformanceCase#FEATURES}) that {@code netpolc matrix} decides: all. */
+  static final Set<String> FEATURES = Set.of("tiers", "domainNames");
 
   @TempDir
   static Path tmp;

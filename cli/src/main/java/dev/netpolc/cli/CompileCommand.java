@@ -52,6 +52,9 @@ public final class CompileCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin
+  SemanticsMixin semantics;
+
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "YAML/JSON files or directories; - for stdin.")
   List<String> paths = new ArrayList<>();
 
@@ -97,7 +100,8 @@ public final class CompileCommand implements Callable<Integer> {
       err.println("netpolc: unknown node '" + node + "' (known: " + String.join(", ", nodeNames(cluster.get())) + ")");
       return Main.EXIT_USAGE;
     }
-    CompileOptions options = node == null ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
+    CompileOptions base = CompileOptions.DEFAULTS.withSemantics(semantics.options());
+    CompileOptions options = node == null ? base : base.withNode(node);
     BackendOptions backendOpts = BackendOptions.DEFAULTS.withTableName(table).withCounters(counters)
         .withLogDrops(logDrops);
     for (String kv : backendOptions) {

@@ -3,6 +3,9 @@ package dev.netpolc.cli;
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.cli.format.diff.DiffFormat;
 import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.compiler.diff.Change;
 import dev.netpolc.compiler.diff.DiffResult;
 import dev.netpolc.compiler.diff.PolicyDiff;
@@ -52,6 +55,9 @@ public final class DiffCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  SemanticsMixin semantics;
 
   @Parameters(index = "0", paramLabel = "OLD", description = "The policies before: a file or directory.")
   String oldPath;
@@ -112,20 +118,20 @@ public final class DiffCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Cluster inventory = inventory(List.of(shared, before.get(), after.get()));
-    List<NetworkPolicy> oldPolicies = ImmutableList.<NetworkPolicy>builder().addAll(shared.policies())
-        .addAll(before.get().policies()).build();
-    List<NetworkPolicy> newPolicies = ImmutableList.<NetworkPolicy>builder().addAll(shared.policies())
-        .addAll(after.get().policies()).build();
+    // Every kind of policy, NetworkPolicies and cluster-scoped ones, from the shared files and each side.
+    Cluster oldSide = withPoliciesOf(inventory, shared, before.get());
+    Cluster newSide = withPoliciesOf(inventory, shared, after.get());
     // Each side as the compiler will see it; findings of files both sides share are shown once.
-    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(inventory.withPolicies(oldPolicies))
-        .plus(AcceptanceGate.DEFAULT.check(inventory.withPolicies(newPolicies)));
+    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(oldSide)
+        .plus(AcceptanceGate.DEFAULT.check(newSide));
     if (!InputLoader.accept(verdict, err, "netpolc: the input is invalid; run 'netpolc lint' for details")) {
       return Main.EXIT_USAGE;
     }
     if (inventory.pods().isEmpty()) {
       err.println("netpolc diff: no pods in the input, so no connection can change; give the inventory with --cluster");
     }
-    DiffResult result = PolicyDiff.compute(inventory, oldPolicies, newPolicies, SemanticsOptions.DEFAULTS);
+    SemanticsOptions options = semantics.forEvaluation(oldSide.plus(newSide), err);
+    DiffResult result = PolicyDiff.compute(inventory, oldSide, newSide, options);
     Optional<String> probe = Optional.empty();
     if (portSpec.isPresent()) {
       result = result.at(proto, portSpec.get());
@@ -135,6 +141,18 @@ public final class DiffCommand implements Callable<Integer> {
     out.print(format.format(result, probe));
     out.flush();
     return failOnNewAllow && !result.blocks(Change.NEWLY_ALLOWED).isEmpty() ? Main.EXIT_FINDINGS : Main.EXIT_OK;
+  }
+
+  /** {@code inventory} with the policies of every kind from {@code shared} then {@code side}. */
+  private static Cluster withPoliciesOf(Cluster inventory, Cluster shared, Cluster side) {
+    return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(),
+        ImmutableList.<NetworkPolicy>builder().addAll(shared.policies()).addAll(side.policies()).build(),
+        ImmutableList.<ClusterNetworkPolicy>builder().addAll(shared.clusterNetworkPolicies())
+            .addAll(side.clusterNetworkPolicies()).build(),
+        ImmutableList.<AdminNetworkPolicy>builder().addAll(shared.adminNetworkPolicies())
+            .addAll(side.adminNetworkPolicies()).build(),
+        ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(shared.baselineAdminNetworkPolicies())
+            .addAll(side.baselineAdminNetworkPolicies()).build());
   }
 
   /** The inventories together; the first definition of each namespace, pod and node wins. */

@@ -36,6 +36,9 @@ public final class ExplainCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin
+  SemanticsMixin semantics;
+
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "YAML/JSON files or directories; - for stdin.")
   List<String> paths = new ArrayList<>();
 
@@ -80,7 +83,8 @@ public final class ExplainCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     // Rendered whole before printing: no partial output.
-    out.print(format.format(new Explainer(new ReferenceEvaluator(cluster)).explain(c)));
+    out.print(format.format(new Explainer(new ReferenceEvaluator(cluster, semantics.forEvaluation(cluster, err)))
+        .explain(c)));
     out.flush();
     return Main.EXIT_OK;
   }

@@ -5,7 +5,6 @@ import dev.netpolc.cli.format.matrix.GroupBy;
 import dev.netpolc.cli.format.matrix.MatrixFormat;
 import dev.netpolc.cli.format.matrix.MatrixReportContext;
 import dev.netpolc.compiler.ConnectionDecider;
-import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.matrix.DeciderFactory;
 import dev.netpolc.compiler.matrix.DeciderRegistry;
 import dev.netpolc.compiler.matrix.MatrixComputer;
@@ -57,6 +56,9 @@ public final class MatrixCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  SemanticsMixin semantics;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "YAML/JSON files or directories; - for stdin.")
   List<String> paths = new ArrayList<>();
@@ -120,13 +122,14 @@ public final class MatrixCommand implements Callable<Integer> {
       }
     }
 
-    ConnectionDecider decider = factory.create(cluster, SemanticsOptions.DEFAULTS);
+    ConnectionDecider decider = factory.create(cluster, semantics.forEvaluation(cluster, err));
     List<ReachabilityMatrix> matrices = new ArrayList<>();
     for (Probe probe : probes) {
       matrices.add(MatrixComputer.compute(cluster, decider, probe, include));
     }
     // Rendered whole before printing: no partial output.
-    MatrixReportContext context = new MatrixReportContext(OptionalInt.of(cluster.policies().size()),
+    MatrixReportContext context = new MatrixReportContext(
+        OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()),
         new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy);
     out.print(format.formatter().format(matrices, portSpec.isPresent(), context));
     out.flush();

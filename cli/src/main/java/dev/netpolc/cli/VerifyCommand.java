@@ -10,7 +10,6 @@ import dev.netpolc.backend.VerifyReport;
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.ConnectionDecider;
-import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.model.Cluster;
 import java.io.IOException;
@@ -49,6 +48,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  SemanticsMixin semantics;
 
   @Parameters(index = "0", paramLabel = "RULESET",
       description = "The ruleset file to check, or a directory of the backend's files (e.g. iptables).")
@@ -110,13 +112,14 @@ public final class VerifyCommand implements Callable<Integer> {
     ConnectionDecider simulator;
     try {
       SimulationContext context = node == null ? SimulationContext.clusterWide()
-          : SimulationContext.of(new Compiler().compile(cluster.get(), CompileOptions.DEFAULTS.withNode(node)).graph());
+          : SimulationContext.of(new Compiler().compile(cluster.get(),
+              CompileOptions.DEFAULTS.withSemantics(semantics.options()).withNode(node)).graph());
       simulator = b.simulator(new Artifact(b.name(), files), context);
     } catch (BackendException | CompileException e) {
       err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    VerifyReport report = Verifier.verify(cluster.get(), SemanticsOptions.DEFAULTS, Optional.ofNullable(node),
+    VerifyReport report = Verifier.verify(cluster.get(), semantics.options(), Optional.ofNullable(node),
         simulator, Math.max(0, maxListed));
     String scope = node == null ? "cluster-wide" : "node " + node;
     if (report.agrees()) {

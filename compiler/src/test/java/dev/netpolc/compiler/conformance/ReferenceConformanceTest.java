@@ -24,11 +24,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ReferenceConformanceTest {
 
-  /**
-   * The case features ({@link ConformanceCase#FEATURES}) the reference evaluator decides. Add
-   * {@code "tiers"} once it implements SEMANTICS-TIERS.md.
-   */
-  static final Set<String> FEATURES = Set.of();
+  /** The case features ({@link ConformanceCase#FEATURES}) the reference evaluator decides: all. */
+  static final Set<String> FEATURES = Set.of("tiers", "domainNames");
 
   @Test
   void theCorpusIsLargeAndWellFormed() {

@@ -40,7 +40,7 @@ public final class LintRules {
       new ApiValidationRule("NP161", Severity.ERROR, "domainNames entry that is no valid domain name, or repeated"),
       new ApiValidationRule("NP162", Severity.ERROR,
           "nodes, networks or domainNames in an ingress peer, or domainNames in a BaselineAdminNetworkPolicy"),
-      new ApiValidationRule("NP163", Severity.ERROR,
+      new ApiValidationRule("NP163", Severity.WARNING,
           "named port in an egress rule with a networks, nodes or domainNames peer"),
       new PodSelectorSelectsNoPod(),
       new PeerSelectsNothing(),

@@ -272,14 +272,17 @@ public final class ClusterPolicyChecks {
   }
 
   /**
-   * NP163: a named port in an egress rule whose peers include networks, nodes or domainNames
-   * (the CRD's CEL rule: such destinations have no named ports).
+   * NP163: a named port in an egress rule whose peers include networks, nodes or domainNames.
+   * Only the experimental channel's CRD has this CEL rule; the standard CRD accepts such a rule,
+   * so this is a warning (one gate: what the API server may accept compiles), and the named port
+   * matches only pod destinations (SEMANTICS-TIERS.md).
    *
    * @param addressPeer the path of the first such peer field
    * @param namedPort   the path of the first named port
    */
   public static void namedPortWithAddressPeer(String rulePath, String addressPeer, String namedPort, Findings out) {
-    out.error(NAMED_PORT_PEER_ID, rulePath, "networks/nodes/domainNames peer cannot be set with namedPorts since "
-        + "there are no namedPorts for networks/nodes/domainNames (" + namedPort + " with " + addressPeer + ")");
+    out.warning(NAMED_PORT_PEER_ID, rulePath, "a named port cannot match a networks/nodes/domainNames destination "
+        + "(they have no container ports), so " + namedPort + " matches only pods among the rule's peers, and never "
+        + "through " + addressPeer + " (the experimental-channel CRD refuses this rule)");
   }
 }
