@@ -101,8 +101,11 @@ final class TextExplainFormatter {
     }
     StringBuilder np = new StringBuilder();
     networkPolicyTier(np, d, pod);
-    for (String line : np.toString().split("\n")) {
-      sb.append("  NetworkPolicy tier: ").append(line).append('\n');
+    String[] lines = np.toString().split("\n");
+    // The first line names the pod again ("egress of P: isolated by"); the tier header replaces it.
+    sb.append("  NetworkPolicy tier: isolated by\n");
+    for (int i = 1; i < lines.length; i++) {
+      sb.append("  ").append(lines[i]).append('\n');
     }
   }
 
