@@ -233,6 +233,56 @@ public final class TieredGraphGen {
   }
 
   /**
+   * A small fixed tiered graph for golden files: a web group (two pods on two nodes, isolated
+   * both ways) under an Admin Deny of outside sources, an Admin Pass to the NetworkPolicy tier,
+   * an Admin kubelet guard (Deny to node addresses on 10250) and a Baseline Deny; a client pod
+   * (not isolated) under a Baseline Deny to the database port and a Baseline Allow with a Pass
+   * before it; {@code policy} names the policy of the Admin Deny rules (so tests can make it hostile).
+   */
+  public static RuleGraph sample(SemanticsOptions options, String policy) {
+    Endpoint web0 = new Endpoint("prod/web-0", List.of(IpAddress.parse("198.18.0.10"), IpAddress.parse("fd00::10")),
+        Optional.of("n1"));
+    Endpoint web1 = new Endpoint("prod/web-1", List.of(IpAddress.parse("198.18.0.11")), Optional.of("n2"));
+    Endpoint client = new Endpoint("dev/client", List.of(IpAddress.parse("198.18.0.20"), IpAddress.parse("fd00::20")),
+        Optional.of("n1"));
+    EndpointGroup web = EndpointGroup.of(List.of(web0, web1), true, true);
+    EndpointGroup cli = EndpointGroup.of(List.of(client), false, false);
+    AddressSet nodes = AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"), IpAddress.parse("192.0.2.2"),
+        IpAddress.parse("2001:db8::1")));
+    AddressSet pods = AddressSet.ofCidrs(List.of(Cidr.of("198.18.0.0/24"), Cidr.of("fd00::/64")));
+    PortSet tcp80 = PortSet.of(Protocol.TCP, PortRange.of(80));
+    return RuleGraph.builder(options)
+        .nodeAddresses("n1", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"), IpAddress.parse("2001:db8::1"))))
+        .nodeAddresses("n2", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.2"))))
+        .addGroup(web).addGroup(cli)
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 10, web, AddressSet.ofCidrs(List.of(Cidr.of("203.0.113.0/24"))),
+            PortSet.ALL_PROTOCOLS, Action.DENY, policy, 0))
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 20, web, pods, tcp80, Action.PASS, "delegate-web", 0))
+        .addRule(rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web, AddressSet.ofAddresses(
+            List.of(IpAddress.parse("198.18.0.20"), IpAddress.parse("fd00::20"))), tcp80, Action.ALLOW,
+            "prod/allow-client", 0))
+        .addRule(rule(Direction.EGRESS, Tier.ADMIN, 5, web, nodes, PortSet.of(Protocol.TCP, PortRange.of(10250)),
+            Action.DENY, policy, 1))
+        .addRule(rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, web, pods, PortSet.ALL_PROTOCOLS, Action.ALLOW,
+            "prod/allow-pods", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 0, web, AddressSet.ALL, PortSet.of(Protocol.UDP,
+            PortRange.of(53)), Action.DENY, "default", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 3, cli, AddressSet.ofAddresses(List.of(
+            IpAddress.parse("198.18.0.11"))), PortSet.ALL_PROTOCOLS, Action.PASS, "baseline-pass", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 5, cli, pods, PortSet.of(Protocol.TCP, PortRange.of(5432)),
+            Action.DENY, "default", 1))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 6, cli, nodes, PortSet.of(Map.of(6, List.of(PortRange.ALL))),
+            Action.ALLOW, "default", 2))
+        .build();
+  }
+
+  private static Rule rule(Direction dir, Tier tier, int priority, EndpointGroup g, AddressSet peers, PortSet ports,
+      Action action, String policy, int index) {
+    return new Rule(dir, tier, priority, g.id(), peers, ports, action,
+        List.of(new Origin(policy, dir, index, SourcePosition.UNKNOWN)));
+  }
+
+  /**
    * The graph of {@code node}: the endpoints scheduled there, each group cut to them (and
    * renamed after its first remaining member, as the node-scoped build names groups), their
    * rules, every node's addresses, the node set.

@@ -699,8 +699,8 @@ final class RulesetWriter {
 
   private void writeNodeMaps(StringBuilder sb, NodeMaps maps) {
     boolean perNode = graph.node().isPresent();
-    String comment = perNode ? "local pod address to its group's egress chain towards this node"
-        : "local pod address . address of its node to its group's egress chain towards that node";
+    String comment = perNode ? "local pod address to the egress chain of its group towards this node"
+        : "local pod address . address of its node to the egress chain of its group towards that node";
     for (boolean v6 : new boolean[] {false, true}) {
       if (!maps.has(v6)) {
         continue;
