@@ -232,6 +232,111 @@ public final class TieredGraphGen {
     return out;
   }
 
+  /** The kinds of change {@link #mutate} makes. */
+  public enum Change {
+    /** A rule's priority (within its tier). */
+    PRIORITY,
+    /** A rule moves to another tier. */
+    TIER,
+    /** A rule's action. */
+    ACTION,
+    /** A rule goes. */
+    REMOVE_RULE,
+    /** A new rule. */
+    ADD_RULE,
+    /** The rules of one group and direction in reverse insertion order (equal priorities swap). */
+    REORDER,
+    /** A group's isolation in one direction flips. */
+    ISOLATION,
+    /** An endpoint moves to another group, or into a group of its own. */
+    MOVE_ENDPOINT,
+    /** The node-local options change. */
+    OPTIONS
+  }
+
+  /**
+   * {@code g} (cluster-wide) with one random change of kind {@code change}: the same endpoints
+   * (possibly regrouped), node addresses and, unless the change is {@link Change#OPTIONS},
+   * options. Groups are renamed after their first member, as the builder names them.
+   */
+  public static RuleGraph mutate(RuleGraph g, Change change, Draw d) {
+    List<List<Endpoint>> members = new ArrayList<>();
+    List<boolean[]> isolation = new ArrayList<>();
+    List<List<Rule>> rules = new ArrayList<>(); // per group: ingress then egress, in evaluation order
+    for (EndpointGroup grp : g.groups()) {
+      members.add(new ArrayList<>(grp.members()));
+      isolation.add(new boolean[] {grp.ingressIsolated(), grp.egressIsolated()});
+      List<Rule> rs = new ArrayList<>(g.rules(grp.id(), Direction.INGRESS));
+      rs.addAll(g.rules(grp.id(), Direction.EGRESS));
+      rules.add(rs);
+    }
+    SemanticsOptions options = g.options();
+    List<Endpoint> endpoints = new ArrayList<>();
+    members.forEach(endpoints::addAll);
+    int gi = d.between(0, members.size() - 1);
+    List<Rule> rs = rules.get(gi);
+    TieredGraphGen gen = new TieredGraphGen(d);
+    switch (change) {
+      case PRIORITY:
+      case TIER:
+      case ACTION:
+      case REMOVE_RULE:
+        if (rs.isEmpty()) {
+          rs.add(gen.rule("x", d.pick(List.of(Direction.values())), 0, endpoints));
+          break;
+        }
+        int ri = d.between(0, rs.size() - 1);
+        Rule r = rs.get(ri);
+        if (change == Change.REMOVE_RULE) {
+          rs.remove(ri);
+        } else if (change == Change.ACTION) {
+          rs.set(ri, new Rule(r.direction(), r.tier(), r.priority(), r.subject(), r.peers(), r.ports(),
+              d.pick(List.of(Action.values())), r.origins()));
+        } else {
+          Tier t = change == Change.TIER ? d.pick(List.of(Tier.values())) : r.tier();
+          int priority = t == Tier.NETWORK_POLICY ? 0 : change == Change.PRIORITY ? d.between(0, 4) : r.priority();
+          rs.set(ri, new Rule(r.direction(), t, priority, r.subject(), r.peers(), r.ports(), r.action(), r.origins()));
+        }
+        break;
+      case ADD_RULE:
+        rs.add(d.between(0, rs.size()), gen.rule("x", d.pick(List.of(Direction.values())), rs.size(), endpoints));
+        break;
+      case REORDER:
+        java.util.Collections.reverse(rs);
+        break;
+      case ISOLATION:
+        int dir = d.between(0, 1);
+        isolation.get(gi)[dir] = !isolation.get(gi)[dir];
+        break;
+      case MOVE_ENDPOINT:
+        List<Endpoint> from = members.get(gi);
+        Endpoint e = from.remove(d.between(0, from.size() - 1));
+        int to = d.between(0, members.size());
+        if (to == members.size() || to == gi) {
+          members.add(new ArrayList<>(List.of(e)));
+          isolation.add(new boolean[] {d.chance(50), d.chance(50)});
+          rules.add(new ArrayList<>());
+        } else {
+          members.get(to).add(e);
+        }
+        break;
+      default:
+        options = options.withAllowNodeToLocalPods(!d.chance(25)).withNodeLocalExemptFromAllTiers(d.chance(20));
+        break;
+    }
+    RuleGraph.Builder b = RuleGraph.builder(options).node(g.node());
+    g.nodeAddresses().forEach(b::nodeAddresses);
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).isEmpty()) {
+        continue;
+      }
+      EndpointGroup grp = EndpointGroup.of(members.get(i), isolation.get(i)[0], isolation.get(i)[1]);
+      b.addGroup(grp);
+      rules.get(i).forEach(r -> b.addRule(r.withSubject(grp.id())));
+    }
+    return b.build();
+  }
+
   /**
    * A small fixed tiered graph for golden files: a web group (two pods on two nodes, isolated
    * both ways) under an Admin Deny of outside sources, an Admin Pass to the NetworkPolicy tier,
