@@ -119,6 +119,7 @@ class TieredEquivalencePropertyTest {
       }
       if (want) {
         cov.allowed++;
+        repliesPass(clear, c, a);
       } else {
         cov.denied++;
       }
@@ -187,6 +188,25 @@ class TieredEquivalencePropertyTest {
       }
     }
     return out;
+  }
+
+  /**
+   * The reply of an accepted connection (established, back from the destination) and an ICMP
+   * error about it (related) pass their way: no Deny of either side's rules may drop them.
+   */
+  private static void repliesPass(IptablesSimulator sim, Connection c, Artifact a) {
+    Connection back = new Connection(c.destination(), c.source(), c.protocol(), c.port());
+    int icmp = c.source().v6() ? 58 : 1;
+    for (dev.netpolc.backend.iptables.sim.Packet p : List.of(
+        dev.netpolc.backend.iptables.sim.Packet.newConnection(c.destination(), c.source(), c.protocol(),
+            c.port() == 0 ? 0 : 40000).withCtState("ESTABLISHED"),
+        dev.netpolc.backend.iptables.sim.Packet.newConnection(c.destination(), c.source(), icmp, 0)
+            .withIcmpType(c.source().v6() ? 2 : 3).withCtState("RELATED"))) {
+      if (sim.verdict(back, p) != Verdict.ACCEPT) {
+        throw new AssertionError("reply " + p + " of accepted " + c + " dropped\n"
+            + String.join("\n", a.files().values()));
+      }
+    }
   }
 
   /** Counts probes from a pod with Admin/Baseline egress rules to its own node. */

@@ -8,7 +8,13 @@ import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
 import dev.netpolc.backend.SimulationContext;
+import dev.netpolc.backend.nftables.sim.CtState;
+import dev.netpolc.backend.nftables.sim.Hook;
+import dev.netpolc.backend.nftables.sim.NftInterpreter;
 import dev.netpolc.backend.nftables.sim.NftSimulator;
+import dev.netpolc.backend.nftables.sim.Packet;
+import dev.netpolc.backend.nftables.sim.Ruleset;
+import dev.netpolc.backend.nftables.sim.Verdict;
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.gen.TieredGraphGen;
 import dev.netpolc.compiler.ir.Action;
@@ -82,11 +88,14 @@ class TieredEquivalencePropertyTest {
     Artifact a = Fixtures.emit(g, opts);
     String text = a.primary();
     NftSimulator sim;
+    Ruleset parsed;
     try {
-      sim = new NftSimulator(NftablesBackend.parse(a), SimulationContext.of(g).nodeAddresses());
+      parsed = NftablesBackend.parse(a);
+      sim = new NftSimulator(parsed, SimulationContext.of(g).nodeAddresses());
     } catch (BackendException e) {
       throw new AssertionError("emitted ruleset does not parse: " + e.getMessage() + "\n" + text, e);
     }
+    NftInterpreter nft = new NftInterpreter(parsed);
     RuleGraphEvaluator ir = new RuleGraphEvaluator(g);
     cov.rulesets++;
     cov.withNodeMap += text.contains("map ep_node") ? 1 : 0;
@@ -103,10 +112,33 @@ class TieredEquivalencePropertyTest {
       }
       if (want) {
         cov.allowed++;
+        repliesPass(sim, nft, c, text);
       } else {
         cov.denied++;
       }
       ownNode(g, c, want, cov);
+    }
+  }
+
+  /**
+   * The reply of an accepted connection (established, back from the destination) and an ICMP
+   * error about it (related: destination unreachable, packet too big) pass every hook on their
+   * way: no Deny of either side's rules may drop them.
+   */
+  private static void repliesPass(NftSimulator sim, NftInterpreter nft, Connection c, String text) {
+    Connection back = new Connection(c.destination(), c.source(), c.protocol(), c.port());
+    int icmp = c.source().v6() ? 58 : 1;
+    List<Packet> packets = List.of(
+        Packet.newConnection(c.destination(), c.source(), c.protocol(), c.port() == 0 ? 0 : 40000)
+            .withCtState(CtState.ESTABLISHED),
+        Packet.newConnection(c.destination(), c.source(), icmp, 0).withIcmpType(c.source().v6() ? 2 : 3)
+            .withCtState(CtState.RELATED));
+    for (Packet p : packets) {
+      for (Hook h : sim.path(back)) {
+        if (nft.evaluate(h, p) != Verdict.ACCEPT) {
+          throw new AssertionError("reply " + p + " of accepted " + c + " dropped at " + h + "\n" + text);
+        }
+      }
     }
   }
 
