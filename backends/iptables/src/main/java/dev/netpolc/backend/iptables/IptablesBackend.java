@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * temporary name and swapped in), {@code iptables.rules} and {@code ip6tables.rules} (for
  * {@code iptables-restore --noflush}: the filter table's {@code NETPOLC-} chains only) and
  * {@code apply.sh}, which loads them in order and hooks {@code NETPOLC-FORWARD} (and INPUT /
- * OUTPUT when node traffic is policed) into the built-in chains once. Read back with
+ * OUTPUT when node traffic is policed, INPUT alone when pods with Admin or Baseline egress rules
+ * reach their own node) into the built-in chains once. Read back with
  * {@link IptArtifactReader} and simulated with {@link IptablesSimulator}.
  *
  * <pre>{@code

@@ -441,16 +441,32 @@ final class ScriptWriter {
           forward.add(line(fwd, join(a, b), comment, "ACCEPT"));
         }
       }
+      // Pods with Admin or Baseline egress rules first run those towards their own node.
+      List<String> local = nodeLocalDispatch(nodeLocalChain(node), v6, nodeLocalGroupsOn(node));
+      String toNode = local.isEmpty() ? "ACCEPT" : nodeLocalChain(node);
+      String toNodeComment = local.isEmpty() ? comment : "a pod to its own node: its Admin and Baseline tiers";
       for (String a : matchFragments(p, "src")) {
         for (String b : matchFragments(n, "dst")) {
-          forward.add(line(fwd, join(a, b), comment, "ACCEPT"));
+          forward.add(line(fwd, join(a, b), toNodeComment, toNode));
         }
+      }
+      if (!local.isEmpty()) {
+        String l = nodeLocalChain(node);
+        local.add(line(l, "", "then allowed, as the node allowance says", "ACCEPT"));
+        nodeLocal.put(l, local);
       }
     }
     forward.addAll(dispatch(fwd, v6, Direction.EGRESS));
     forward.addAll(dispatch(fwd, v6, Direction.INGRESS));
     order.add(fwd);
     body.put(fwd, forward);
+    if (nodeLocalInput()) {
+      String in = prefix + "INPUT";
+      List<String> input = new ArrayList<>(baseStart(v6).stream().map(l -> l.replace(fwd, in)).toList());
+      input.addAll(nodeLocalDispatch(in, v6, nodeLocalGroupsOn(graph.node().get())));
+      order.add(in);
+      body.put(in, input);
+    }
     if (policesNode()) {
       String in = prefix + "INPUT";
       List<String> input = new ArrayList<>(baseStart(v6).stream().map(l -> l.replace(fwd, in)).toList());
@@ -473,6 +489,11 @@ final class ScriptWriter {
       body.put(accept, List.of(rawLine(accept, "", "clear netpolc mark bits", clearMark(bits)),
           rawLine(accept, "", "accept", "ACCEPT")));
     }
+    nodeLocal.forEach((chain, lines) -> {
+      order.add(chain);
+      body.put(chain, lines);
+    });
+    nodeLocal.clear();
     for (EndpointGroup g : graph.groups()) {
       if (!hasFamily(g, v6)) {
         continue;
@@ -488,7 +509,8 @@ final class ScriptWriter {
     sb.append("# netpolc ").append(v6 ? "ip6tables" : "iptables").append(" rules, ").append(scope).append(".\n");
     sb.append("# Apply with apply.sh, or after ipset.restore: ").append(tool).append(" --noflush < this file,\n");
     sb.append("# then jump to ").append(fwd).append(" from FORWARD")
-        .append(policesNode() ? " (and to " + prefix + "INPUT, " + prefix + "OUTPUT from INPUT, OUTPUT)" : "")
+        .append(policesNode() ? " (and to " + prefix + "INPUT, " + prefix + "OUTPUT from INPUT, OUTPUT)"
+            : nodeLocalInput() ? " (and to " + prefix + "INPUT from INPUT)" : "")
         .append(" once.\n");
     sb.append(budgetLine());
     if (clearing) {
@@ -523,11 +545,7 @@ final class ScriptWriter {
    * by the filter's first rule) and IPv6 neighbour discovery skip it.
    */
   private String mangleTable(boolean v6, int bits, List<String> mangleChains) {
-    List<String> hooks = new ArrayList<>(List.of("FORWARD"));
-    if (policesNode()) {
-      hooks.add("INPUT");
-      hooks.add("OUTPUT");
-    }
+    List<String> hooks = hooks();
     StringBuilder sb = new StringBuilder("*mangle\n");
     for (String h : hooks) {
       sb.append(':').append(prefix).append(h).append(" - [0:0]\n");
@@ -555,6 +573,100 @@ final class ScriptWriter {
 
   private boolean policesNode() {
     return graph.node().isPresent() && !graph.options().allowNodeToLocalPods();
+  }
+
+  /** The built-in chains our hook chains are jumped to from: FORWARD, and INPUT/OUTPUT when used. */
+  private List<String> hooks() {
+    List<String> hooks = new ArrayList<>(List.of("FORWARD"));
+    if (policesNode()) {
+      hooks.add("INPUT");
+      hooks.add("OUTPUT");
+    } else if (nodeLocalInput()) {
+      hooks.add("INPUT");
+    }
+    return hooks;
+  }
+
+  // ---- node-local egress: a pod to its own node runs its Admin and Baseline tiers ----
+
+  /** Cluster-wide, per node with such pods: the chain its pods' packets to the node go through. */
+  private final Map<String, List<String>> nodeLocal = new TreeMap<>();
+
+  /**
+   * True when a pod's egress to its own node is decided by its Admin and Baseline tiers
+   * (SEMANTICS-TIERS.md): the node allowance is on and does not extend to every tier.
+   */
+  private boolean nodeLocalTiers() {
+    return graph.options().allowNodeToLocalPods() && !graph.options().nodeLocalExemptFromAllTiers();
+  }
+
+  /** True when the group's egress to its own node has a chain: it has Admin or Baseline egress rules. */
+  private boolean hasNodePath(EndpointGroup g) {
+    if (!nodeLocalTiers()) {
+      return false;
+    }
+    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
+      if (r.tier() != Tier.NETWORK_POLICY) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for a per-node graph whose pods' packets to the node (the INPUT hook) need a chain. */
+  private boolean nodeLocalInput() {
+    return graph.node().isPresent() && graph.groups().stream().anyMatch(this::hasNodePath);
+  }
+
+  /** The groups with a node-local egress chain that have members on {@code node}, in group order. */
+  private List<EndpointGroup> nodeLocalGroupsOn(String node) {
+    List<EndpointGroup> out = new ArrayList<>();
+    for (EndpointGroup g : graph.groups()) {
+      if (hasNodePath(g) && g.members().stream().anyMatch(e -> e.node().equals(Optional.of(node)))) {
+        out.add(g);
+      }
+    }
+    return out;
+  }
+
+  /** Cluster-wide: the chain deciding a pod's packets to its own node {@code node}. */
+  private String nodeLocalChain(String node) {
+    return prefix + "L-" + nodeHashes.get(node);
+  }
+
+  /** In {@code chain}: per group, its members' packets to their node enter its node-local egress chain. */
+  private List<String> nodeLocalDispatch(String chain, boolean v6, List<EndpointGroup> groups) {
+    List<String> out = new ArrayList<>();
+    for (EndpointGroup g : groups) {
+      SetSpec s = sets.get(groupSetName(g, v6));
+      if (s == null) {
+        continue;
+      }
+      String comment = "egress of " + groupLabel(g) + " to its own node: Admin and Baseline tiers";
+      for (String m : matchFragments(s, "src")) {
+        out.add(line(chain, m, comment, nodePathTarget(g)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The chain a group's egress to its own node enters: its egress chain when it has no
+   * NetworkPolicy tier (the same tiers in the same order), its Baseline chain when it has no
+   * Admin rules, else its {@code -NL} chain (the Admin rules again, passing to Baseline).
+   */
+  private String nodePathTarget(EndpointGroup g) {
+    String main = chainName(g, Direction.EGRESS);
+    boolean admin = false;
+    boolean np = g.egressIsolated();
+    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
+      admin |= r.tier() == Tier.ADMIN;
+      np |= r.tier() == Tier.NETWORK_POLICY;
+    }
+    if (!np) {
+      return main;
+    }
+    return admin ? main + "-NL" : tierChain(main, Tier.BASELINE);
   }
 
   /**
@@ -620,26 +732,7 @@ final class ScriptWriter {
       if (i == 0 && isolated) {
         lines.add(line(name, "-m conntrack --ctstate INVALID", "invalid packets of isolated pods", "DROP"));
       }
-      for (Rule r : s.rules()) {
-        String target;
-        Optional<String> log = Optional.empty();
-        if (r.action() == Action.ALLOW) {
-          target = allow;
-        } else if (r.action() == Action.DENY) {
-          target = "DROP";
-          log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
-        } else {
-          target = next.map(n -> "-g " + n).orElse(allow);
-        }
-        String comment = origins(r);
-        for (String peer : peerFragments(r, v6, peerDir)) {
-          for (String port : portFragments(r.ports())) {
-            String m = join(peer, port);
-            log.ifPresent(text -> logLine(lines, name, m, comment, text));
-            lines.add(line(name, m, comment, target));
-          }
-        }
-      }
+      tierRules(lines, name, g, s.rules(), v6, peerDir, allow, next.map(n -> "-g " + n).orElse(allow));
       if (s.defaultDeny()) {
         String comment = "default-deny " + g.id();
         logLine(lines, name, "", comment, "np-drop " + g.id());
@@ -650,6 +743,63 @@ final class ScriptWriter {
       order.add(name);
       body.put(name, lines);
     }
+    if (d == Direction.EGRESS && hasNodePath(g) && nodePathTarget(g).equals(main + "-NL")) {
+      // The Admin rules again, passing (and falling through) to Baseline: the NetworkPolicy
+      // tier does not apply to a pod's own node.
+      String name = main + "-NL";
+      Optional<String> base = segments.get(segments.size() - 1).tier() == Tier.BASELINE
+          ? Optional.of(tierChain(main, Tier.BASELINE)) : Optional.empty();
+      List<String> lines = new ArrayList<>();
+      tierRules(lines, name, g, segments.get(0).rules(), v6, "dst", "RETURN", base.map(n -> "-g " + n).orElse("RETURN"));
+      base.ifPresent(b -> lines.add(line(name, "", "next tier", "-g " + b)));
+      order.add(name);
+      body.put(name, lines);
+    }
+  }
+
+  /** The rules of one tier's IR rules: {@code allow} for ALLOW, DROP (logged) for DENY, {@code pass} for PASS. */
+  private void tierRules(List<String> lines, String name, EndpointGroup g, List<Rule> rules, boolean v6,
+      String peerDir, String allow, String pass) throws BackendException {
+    for (Rule r : rules) {
+      String target;
+      Optional<String> log = Optional.empty();
+      if (r.action() == Action.ALLOW) {
+        target = allow;
+      } else if (r.action() == Action.DENY) {
+        target = "DROP";
+        log = Optional.of(denyLogText(r, g));
+      } else {
+        target = pass;
+      }
+      String comment = origins(r);
+      for (String peer : peerFragments(r, v6, peerDir)) {
+        for (String port : portFragments(r.ports())) {
+          String m = join(peer, port);
+          log.ifPresent(text -> logLine(lines, name, m, comment, text));
+          lines.add(line(name, m, comment, target));
+        }
+      }
+    }
+  }
+
+  /**
+   * The log text of a DENY: {@code np-drop} and the policy rule that decides
+   * ({@code ns/policy egress[2]}, the group when the rule has no origin). xt_LOG keeps 29 bytes,
+   * so a long policy name is cut in the middle, keeping the rule's list and index.
+   */
+  static String denyLogText(Rule r, EndpointGroup g) {
+    if (r.origins().isEmpty()) {
+      return "np-drop " + g.id();
+    }
+    Origin o = r.origins().get(0);
+    String head = "np-drop ";
+    String tail = " " + o.direction().apiName() + "[" + o.ruleIndex() + "]";
+    String policy = IptText.sanitize(o.policy());
+    int room = IptText.MAX_LOG_PREFIX - 2 - head.length() - tail.length();
+    if (policy.length() > room) {
+      policy = policy.substring(0, Math.max(0, room - 3)) + "...";
+    }
+    return head + policy + tail;
   }
 
   /** At most this many own-address pairs go straight into a group chain; more get a chain. */
@@ -810,11 +960,7 @@ final class ScriptWriter {
     sb.append("hook() {\n");
     sb.append("  \"$1\" -t \"$2\" -C \"$3\" -j \"$4\" 2>/dev/null || \"$1\" -t \"$2\" -I \"$3\" 1 -j \"$4\"\n");
     sb.append("}\n");
-    List<String> hooks = new ArrayList<>(List.of("FORWARD"));
-    if (policesNode()) {
-      hooks.add("INPUT");
-      hooks.add("OUTPUT");
-    }
+    List<String> hooks = hooks();
     for (String bin : List.of("iptables", "ip6tables")) {
       boolean marks = !(bin.equals("iptables") ? mangle4 : mangle6).isEmpty();
       for (String table : marks ? List.of("mangle", "filter") : List.of("filter")) {

@@ -80,7 +80,7 @@ class HostileNamesTest {
   private static final List<String> HOSTILE = List.of(INJECT, "a\n-A FORWARD -j ACCEPT\n#", "back\\slash\\\"",
       "$(reboot) `id` ; rm -rf /", "--comment \"x\" -j DROP", "\u00e9t\u00e9 \ud83d\udd25 \u0000\u202e",
       "x".repeat(300) + "\";");
-  private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+  static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6})
@@ -130,7 +130,7 @@ class HostileNamesTest {
     }
   }
 
-  private static List<String> shapes(List<String> lines) {
+  static List<String> shapes(List<String> lines) {
     return lines.stream().filter(l -> !l.startsWith("#")).map(HostileNamesTest::shape).sorted().toList();
   }
 

@@ -80,7 +80,8 @@ final class DeltaWriter {
       elements(sb, "delete", t, o, gone.stream().map(x -> o.kind().equals("map") ? mapKey(x) : x).toList());
       elements(sb, "add", t, o, come);
       if (o.kind().equals("map")) {
-        gone.forEach(x -> cut.addAll(addresses(mapKey(x))));
+        // A pod's entry, or a pod . node pair: only the pod loses a permission.
+        gone.forEach(x -> cut.addAll(addresses(sourceOf(mapKey(x)))));
       } else if (!o.name().startsWith("bypass_")) {
         cut.addAll(lost(gone, come));
       }
@@ -125,7 +126,12 @@ final class DeltaWriter {
     /** The roles sharing a set part ways, or a set may become equal to another. */
     SHARING_CHANGES,
     /** A part of a peer set (hash or interval) appears or disappears, and with it its rule. */
-    PART_APPEARS_OR_DISAPPEARS
+    PART_APPEARS_OR_DISAPPEARS,
+    /**
+     * A member of a group with Admin or Baseline egress rules comes or goes: its node-local
+     * dispatch entries ({@code ep_node4}/{@code ep_node6}) are left to the full diff.
+     */
+    NODE_LOCAL_TIERS
   }
 
   /** The fast path's answer: its delta, or why there is none. */
@@ -224,6 +230,11 @@ final class DeltaWriter {
         adds.add(new String[] {RulesetWriter.prefixSetName(set), String.join(", ", addPrefixes)});
       }
     }
+    for (GraphUpdate.MemberChange m : update.memberChanges()) {
+      if (layout.nodeLocal(m.groupId())) {
+        return Fast.fallback(Fallback.NODE_LOCAL_TIERS);
+      }
+    }
     boolean nodePairs = update.node().isEmpty() && update.semantics().allowNodeToLocalPods();
     for (GraphUpdate.MemberChange m : update.memberChanges()) {
       String chain = "g_" + Objects.requireNonNull(groupHashes.get(m.groupId()), m.groupId());
@@ -290,7 +301,7 @@ final class DeltaWriter {
 
   /** The local pod addresses whose dispatch leads to group chain {@code chain} (or its tier chains). */
   private static List<Cidr> members(Script s, String chain) {
-    String main = chain.replaceAll("_(admin|np|base)$", "");
+    String main = chain.replaceAll("_(admin|np|base|node)$", "");
     List<Cidr> out = new ArrayList<>();
     for (Obj o : s.objects().values()) {
       if (o.kind().equals("map")) {
@@ -333,6 +344,12 @@ final class DeltaWriter {
       sb.append(i == 0 ? " " : ", ").append(items.get(i));
     }
     sb.append(" }\n");
+  }
+
+  /** The first component of a concatenated key ({@code a . b}), or the key itself. */
+  private static String sourceOf(String key) {
+    int i = key.indexOf(" . ");
+    return i < 0 ? key : key.substring(0, i);
   }
 
   private static String mapKey(String element) {

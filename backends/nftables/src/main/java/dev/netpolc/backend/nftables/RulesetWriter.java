@@ -141,7 +141,7 @@ final class RulesetWriter {
     StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
     LocalMaps local = parallel ? localMaps.join() : localMaps.invoke();
     StringBuilder base = new StringBuilder(4096);
-    writeBaseChains(base, local.bypass(), local.maps());
+    writeBaseChains(base, local.bypass(), local.maps(), local.node());
     List<StringBuilder> parts = List.of(head, local.text(), base, first, lastChains);
     int length = 2;
     for (StringBuilder part : parts) {
@@ -162,15 +162,17 @@ final class RulesetWriter {
   private record ChainRef(EndpointGroup group, Direction direction) {}
 
   /** The bypass set and the dispatch maps, printed, with what the base chains need to know of them. */
-  private record LocalMaps(StringBuilder text, Bypass bypass, Map<String, DispatchMap> maps) {}
+  private record LocalMaps(StringBuilder text, Bypass bypass, Map<String, DispatchMap> maps, NodeMaps node) {}
 
   private LocalMaps localMaps(int endpoints) {
     Bypass bypass = bypass();
     Map<String, DispatchMap> maps = dispatchMaps();
+    NodeMaps node = nodeMaps();
     StringBuilder sb = new StringBuilder(64 * 1024 + 200 * Math.min(endpoints, 300_000));
     writeBypass(sb, bypass);
     writeMaps(sb, maps);
-    return new LocalMaps(sb, bypass, maps);
+    writeNodeMaps(sb, node);
+    return new LocalMaps(sb, bypass, maps, node);
   }
 
   private int endpointCount() {
@@ -325,7 +327,13 @@ final class RulesetWriter {
       peerParts.put(name, parts);
       sizes.put(name, new SetLayout.Sizes(parts.hosts().size(), parts.prefixes().size()));
     });
-    layout = new SetLayout(roles.keys(), roleSets, sharers, fingerprints, sizes);
+    java.util.Set<String> nodeLocal = new java.util.HashSet<>();
+    for (EndpointGroup g : graph.groups()) {
+      if (hasNodePath(g)) {
+        nodeLocal.add(g.id());
+      }
+    }
+    layout = new SetLayout(roles.keys(), roleSets, sharers, fingerprints, sizes, nodeLocal);
   }
 
   /** The name of a peer set's hash part (single addresses) from the hash of its role key. */
@@ -566,6 +574,144 @@ final class RulesetWriter {
     });
   }
 
+  // ---- node-local egress: a pod to its own node runs its Admin and Baseline tiers ----
+
+  /** The node-local dispatch map of IPv4 and of IPv6. */
+  static final String NODE_MAP_4 = "ep_node4";
+  static final String NODE_MAP_6 = "ep_node6";
+
+  /**
+   * The node-local egress dispatch, per family: per node, local pod address → chain (used in the
+   * input hook); cluster-wide, pod address . address of its node → chain (used in forward,
+   * before the bypass accepts the pair).
+   */
+  private record NodeMaps(Optional<DispatchMap> perNode4, Optional<DispatchMap> perNode6,
+      Optional<PairDispatchMap> pairs4, Optional<PairDispatchMap> pairs6) {
+    boolean isEmpty() {
+      return !has(false) && !has(true);
+    }
+
+    /** True when the map of that family has elements (else it is neither declared nor used). */
+    boolean has(boolean v6) {
+      Optional<DispatchMap> single = v6 ? perNode6 : perNode4;
+      Optional<PairDispatchMap> pairs = v6 ? pairs6 : pairs4;
+      return single.map(m -> !m.isEmpty()).orElse(false) || pairs.map(m -> !m.isEmpty()).orElse(false);
+    }
+
+    /** The elements of the map of that family, sorted. */
+    Elements sorted(boolean v6) {
+      Optional<DispatchMap> single = v6 ? perNode6 : perNode4;
+      return single.isPresent() ? single.get().sorted() : (v6 ? pairs6 : pairs4).orElseThrow().sorted();
+    }
+  }
+
+  /**
+   * True when a pod's egress to its own node is decided by its Admin and Baseline tiers
+   * (SEMANTICS-TIERS.md): the node allowance is on and does not extend to every tier.
+   */
+  private boolean nodeLocalTiers() {
+    return graph.options().allowNodeToLocalPods() && !graph.options().nodeLocalExemptFromAllTiers();
+  }
+
+  /** True when the group's egress to its own node needs a chain: it has Admin or Baseline egress rules. */
+  private boolean hasNodePath(EndpointGroup g) {
+    if (!nodeLocalTiers()) {
+      return false;
+    }
+    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
+      if (r.tier() != Tier.NETWORK_POLICY) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The chain a group's egress to its own node enters: the group's egress chain when it has no
+   * NetworkPolicy tier (the same tiers in the same order), its Baseline chain when it has no
+   * Admin rules, else its {@code _node} chain (the Admin rules again, passing to Baseline).
+   */
+  private String nodePathTarget(EndpointGroup g) {
+    String main = chainName(g, Direction.EGRESS);
+    boolean admin = false;
+    boolean np = g.egressIsolated();
+    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
+      admin |= r.tier() == Tier.ADMIN;
+      np |= r.tier() == Tier.NETWORK_POLICY;
+    }
+    if (!np) {
+      return main;
+    }
+    return admin ? nodeChain(main) : tierChain(main, Tier.BASELINE);
+  }
+
+  private static String nodeChain(String mainEgress) {
+    return mainEgress + "_node";
+  }
+
+  private NodeMaps nodeMaps() {
+    Optional<DispatchMap> single4 = Optional.empty();
+    Optional<DispatchMap> single6 = Optional.empty();
+    Optional<PairDispatchMap> pairs4 = Optional.empty();
+    Optional<PairDispatchMap> pairs6 = Optional.empty();
+    boolean perNode = graph.node().isPresent();
+    for (EndpointGroup g : graph.groups()) {
+      if (!hasNodePath(g)) {
+        continue;
+      }
+      String chain = nodePathTarget(g);
+      for (Endpoint e : g.members()) {
+        if (perNode) {
+          // Every local pod: the input hook sees only its packets to this node's addresses.
+          for (IpAddress ip : ownAddresses(e)) {
+            if (ip.v6()) {
+              single6 = Optional.of(single6.orElseGet(DispatchMap::new));
+              single6.get().put(ip, chain);
+            } else {
+              single4 = Optional.of(single4.orElseGet(DispatchMap::new));
+              single4.get().put(ip, chain);
+            }
+          }
+          continue;
+        }
+        if (e.node().isEmpty()) {
+          continue;
+        }
+        AddressSet node = graph.nodeAddresses().getOrDefault(e.node().get(), AddressSet.EMPTY);
+        for (Cidr n : node.cidrs()) {
+          for (IpAddress ip : ownAddresses(e)) {
+            if (ip.v6() != n.v6()) {
+              continue;
+            }
+            if (ip.v6()) {
+              pairs6 = Optional.of(pairs6.orElseGet(PairDispatchMap::new));
+              pairs6.get().put(Cidr.host(ip), n, chain);
+            } else {
+              pairs4 = Optional.of(pairs4.orElseGet(PairDispatchMap::new));
+              pairs4.get().put(Cidr.host(ip), n, chain);
+            }
+          }
+        }
+      }
+    }
+    return new NodeMaps(single4, single6, pairs4, pairs6);
+  }
+
+  private void writeNodeMaps(StringBuilder sb, NodeMaps maps) {
+    boolean perNode = graph.node().isPresent();
+    String comment = perNode ? "local pod address to the egress chain of its group towards this node"
+        : "local pod address . address of its node to the egress chain of its group towards that node";
+    for (boolean v6 : new boolean[] {false, true}) {
+      if (!maps.has(v6)) {
+        continue;
+      }
+      String addr = v6 ? "ipv6_addr" : "ipv4_addr";
+      List<String> header = perNode ? List.of("type " + addr + " : verdict")
+          : List.of("type " + addr + " . " + addr + " : verdict", "flags interval");
+      writeSet(sb, "map", v6 ? NODE_MAP_6 : NODE_MAP_4, header, comment, maps.sorted(v6));
+    }
+  }
+
   // ---- base chains ----
 
   /**
@@ -577,10 +723,15 @@ final class RulesetWriter {
   private static final String NEIGHBOUR_DISCOVERY = "icmpv6 type { nd-router-solicit, nd-router-advert, "
       + "nd-neighbor-solicit, nd-neighbor-advert } accept comment \"IPv6 neighbour discovery\"";
 
-  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, DispatchMap> maps) {
+  private void writeBaseChains(StringBuilder sb, Bypass bypass, Map<String, DispatchMap> maps, NodeMaps node) {
     List<String> forward = new ArrayList<>();
     forward.add("ct state established,related accept comment \"replies of allowed connections\"");
     forward.add(NEIGHBOUR_DISCOVERY);
+    if (graph.node().isEmpty()) {
+      // Before the bypass, which accepts every pod and its own node: the Admin and Baseline
+      // tiers of a pod's egress still apply to its own node.
+      forward.addAll(nodeDispatch(node, "ip saddr . ip daddr", "ip6 saddr . ip6 daddr"));
+    }
     if (!bypass.v4().isEmpty()) {
       forward.add("ip saddr . ip daddr @bypass_4 accept comment \"never policed\"");
     }
@@ -602,6 +753,26 @@ final class RulesetWriter {
       output.addAll(dispatch(maps, Direction.INGRESS));
       writeBaseChain(sb, "output", "this node to local pods: their ingress policy", output);
     }
+    if (graph.node().isPresent() && !node.isEmpty()) {
+      List<String> input = new ArrayList<>();
+      input.add("ct state established,related accept comment \"replies of allowed connections\"");
+      input.add(NEIGHBOUR_DISCOVERY);
+      input.addAll(nodeDispatch(node, "ip saddr", "ip6 saddr"));
+      writeBaseChain(sb, "input", "local pods to this node: the Admin and Baseline tiers of their egress", input);
+    }
+  }
+
+  /** The vmap rules sending a local pod's packet to its own node into its group's node-local egress chain. */
+  private static List<String> nodeDispatch(NodeMaps node, String key4, String key6) {
+    List<String> out = new ArrayList<>(2);
+    String comment = " comment \"egress of local pods to their own node: Admin and Baseline tiers\"";
+    if (node.has(false)) {
+      out.add(key4 + " vmap @" + NODE_MAP_4 + comment);
+    }
+    if (node.has(true)) {
+      out.add(key6 + " vmap @" + NODE_MAP_6 + comment);
+    }
+    return out;
   }
 
   /** The vmap rules sending a packet of a local pod to its group's chain for {@code d}. */
@@ -638,7 +809,8 @@ final class RulesetWriter {
   /** A tier's run of rules and where it continues. */
   private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
 
-  private void writeGroupChains(StringBuilder sb, EndpointGroup g, Direction d) {
+  /** The group's tiers that have rules or (NetworkPolicy, when isolated) a default deny, in order. */
+  private List<Segment> segments(EndpointGroup g, Direction d) {
     List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
@@ -654,6 +826,12 @@ final class RulesetWriter {
         segments.add(new Segment(t, inTier, deny));
       }
     }
+    return segments;
+  }
+
+  private void writeGroupChains(StringBuilder sb, EndpointGroup g, Direction d) {
+    List<Segment> segments = segments(g, d);
+    boolean isolated = g.isolated(d);
     String main = chainName(g, d);
     String allow = d == Direction.INGRESS ? "accept" : "return";
     String peerField = d == Direction.INGRESS ? "saddr" : "daddr";
@@ -669,28 +847,7 @@ final class RulesetWriter {
       if (i == 0 && isolated) {
         sb.append(TAB).append(TAB).append("ct state invalid drop comment \"invalid packets of isolated pods\"\n");
       }
-      String pass = next.map(n -> "goto " + n).orElse(allow);
-      for (Rule r : s.rules()) {
-        String verdict;
-        Optional<String> log = Optional.empty();
-        if (r.action() == Action.ALLOW) {
-          verdict = allow;
-        } else if (r.action() == Action.DENY) {
-          verdict = "drop";
-          if (options.logDrops()) {
-            log = Optional.of("np-drop " + (r.origins().isEmpty() ? g.id() : r.origins().get(0).policy()));
-          }
-        } else {
-          verdict = pass;
-        }
-        List<String> ms = matches(r, peerField);
-        if (!ms.isEmpty()) {
-          String ruleComment = NftText.comment(origins(r));
-          for (String match : ms) {
-            appendRuleLine(sb, match, verdict, log, ruleComment);
-          }
-        }
-      }
+      writeRules(sb, g, s.rules(), allow, next.map(n -> "goto " + n).orElse(allow), peerField);
       if (s.defaultDeny()) {
         appendRuleLine(sb, "", "drop", Optional.of("default-deny " + g.id()), NftText.comment("default-deny " + g.id()));
       } else if (next.isPresent()) {
@@ -698,6 +855,62 @@ final class RulesetWriter {
       }
       sb.append(TAB).append("}\n");
     }
+    if (d == Direction.EGRESS && hasNodePath(g) && nodePathTarget(g).equals(nodeChain(main))) {
+      writeNodeChain(sb, g, segments, main);
+    }
+  }
+
+  /**
+   * The chain of a group's egress to its own node when the group has Admin rules and a
+   * NetworkPolicy tier: the Admin rules again, but passing (and falling through) to the
+   * Baseline chain, or allowing when there is none, so the NetworkPolicy tier is skipped.
+   */
+  private void writeNodeChain(StringBuilder sb, EndpointGroup g, List<Segment> segments, String main) {
+    Segment admin = segments.get(0);
+    Optional<String> base = segments.get(segments.size() - 1).tier() == Tier.BASELINE
+        ? Optional.of(tierChain(main, Tier.BASELINE)) : Optional.empty();
+    sb.append(TAB).append("chain ").append(nodeChain(main)).append(" {\n");
+    sb.append(TAB).append(TAB).append("comment ")
+        .append(NftText.comment("egress of group " + g.id() + " to its own node (admin, base)")).append('\n');
+    writeRules(sb, g, admin.rules(), "return", base.map(n -> "goto " + n).orElse("return"), "daddr");
+    base.ifPresent(b -> sb.append(TAB).append(TAB).append("goto ").append(b).append(" comment \"next tier\"\n"));
+    sb.append(TAB).append("}\n");
+  }
+
+  /** The nft rules of one tier's IR rules: {@code allow} for ALLOW, drop for DENY, {@code pass} for PASS. */
+  private void writeRules(StringBuilder sb, EndpointGroup g, List<Rule> rules, String allow, String pass,
+      String peerField) {
+    for (Rule r : rules) {
+      String verdict;
+      Optional<String> log = Optional.empty();
+      if (r.action() == Action.ALLOW) {
+        verdict = allow;
+      } else if (r.action() == Action.DENY) {
+        verdict = "drop";
+        log = Optional.of("np-drop " + denyLabel(r, g));
+      } else {
+        verdict = pass;
+      }
+      List<String> ms = matches(r, peerField);
+      if (!ms.isEmpty()) {
+        String ruleComment = NftText.comment(origins(r));
+        for (String match : ms) {
+          appendRuleLine(sb, match, verdict, log, ruleComment);
+        }
+      }
+    }
+  }
+
+  /**
+   * What a DENY's log prefix names: the policy rule that decides ({@code ns/policy egress[2]}),
+   * with a count of the others when the IR rule implements several; the group when it has none.
+   */
+  static String denyLabel(Rule r, EndpointGroup g) {
+    if (r.origins().isEmpty()) {
+      return g.id();
+    }
+    String first = r.origins().get(0).toString();
+    return r.origins().size() == 1 ? first : first + " and " + (r.origins().size() - 1) + " more";
   }
 
   /**

@@ -24,6 +24,7 @@ final class SetLayout {
   private final Map<String, Integer> sharers;
   private final Map<String, Long> fingerprints;
   private final Map<String, Sizes> sizes;
+  private final java.util.Set<String> nodeLocalGroups;
   private final Map<Long, List<String>> byFingerprint = new HashMap<>();
   /** The last other instance of the same role keys seen (a memo: the answer never depends on it). */
   private volatile Collection<String> verified;
@@ -34,16 +35,19 @@ final class SetLayout {
    * @param sharers      set name → the number of role keys using it
    * @param fingerprints set name → {@link #fingerprint(Collection)} of its addresses
    * @param sizes        set name → the number of its single addresses and of its prefixes
+   * @param nodeLocalGroups the groups whose egress to their own node has a dispatch entry per
+   *     member ({@code ep_node4}/{@code ep_node6}: they have Admin or Baseline egress rules)
    *     <p>The maps are taken over, not copied (they can hold 100,000 entries): the caller must
    *     not change them afterwards.
    */
   SetLayout(ImmutableSortedSet<String> roleKeys, Map<String, String> roleSets, Map<String, Integer> sharers,
-      Map<String, Long> fingerprints, Map<String, Sizes> sizes) {
+      Map<String, Long> fingerprints, Map<String, Sizes> sizes, java.util.Set<String> nodeLocalGroups) {
     this.roleKeys = roleKeys;
     this.roleSets = Collections.unmodifiableMap(roleSets);
     this.sharers = Collections.unmodifiableMap(sharers);
     this.fingerprints = Collections.unmodifiableMap(fingerprints);
     this.sizes = Collections.unmodifiableMap(sizes);
+    this.nodeLocalGroups = Collections.unmodifiableSet(nodeLocalGroups);
     fingerprints.forEach((name, fp) -> byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(name));
   }
 
@@ -65,6 +69,14 @@ final class SetLayout {
   /** The set (hash part) holding {@code role}'s addresses of one family, if it has one. */
   Optional<String> set(String role, boolean v6) {
     return Optional.ofNullable(roleSets.get((v6 ? "a6:" : "a4:") + role));
+  }
+
+  /**
+   * True when members of group {@code groupId} have node-local egress dispatch entries (the
+   * group has Admin or Baseline egress rules): a member change of it takes the full diff.
+   */
+  boolean nodeLocal(String groupId) {
+    return nodeLocalGroups.contains(groupId);
   }
 
   /** The number of role keys sharing set {@code name}. */

@@ -123,7 +123,7 @@ class HostileNamesTest {
   }
 
   /** Chains with their kind and the statement kinds of each rule; sets with kind and size. */
-  private static List<String> shape(Table t) {
+  static List<String> shape(Table t) {
     List<String> out = new ArrayList<>();
     for (Chain c : t.chains()) {
       StringBuilder sb = new StringBuilder(c.isBase() ? c.name() : "regular").append(':');
@@ -144,7 +144,7 @@ class HostileNamesTest {
   }
 
   /** Every comment and log prefix in the table. */
-  private static List<String> texts(Table t) {
+  static List<String> texts(Table t) {
     List<String> out = new ArrayList<>();
     t.comment().ifPresent(out::add);
     for (Chain c : t.chains()) {

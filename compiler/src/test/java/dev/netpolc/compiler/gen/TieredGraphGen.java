@@ -1,0 +1,411 @@
+package dev.netpolc.compiler.gen;
+
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.Endpoint;
+import dev.netpolc.compiler.ir.EndpointGroup;
+import dev.netpolc.compiler.ir.Origin;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleGraph;
+import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.Protocol;
+import dev.netpolc.model.SourcePosition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.quicktheories.core.Gen;
+
+/**
+ * Generates tiered {@link RuleGraph}s directly at the IR level (no policy model): several
+ * endpoint groups on two nodes (and unscheduled), isolated or not per direction, with rules in
+ * all three tiers at random priorities and with random Allow/Deny/Pass actions, peer sets that
+ * overlap (pods, pod blocks, node addresses, whole families, outside blocks), port sets from
+ * single ports to ranges, whole protocols, more ports than one iptables multiport match holds
+ * and every protocol; IPv4 and IPv6; node addresses that merge into a prefix; random semantics
+ * options; origins with hostile policy names. For backend property tests: emit, simulate,
+ * compare with {@code RuleGraphEvaluator} on {@link Case#probes()}.
+ */
+public final class TieredGraphGen {
+  /** The nodes every case has. */
+  public static final List<String> NODES = List.of("n1", "n2");
+
+  /** Policy names of origins, hostile ones included: they reach comments and log prefixes. */
+  static final List<String> POLICIES = List.of("ns/p", "admin/deny-all", "base/default", "ns/quote\"; drop #x",
+      "x/$(reboot)\nnext", "ns/\u65e5\u672c\u8a9e", "ns/" + "long-name-".repeat(16), "cluster/a{b}c;\\");
+
+  /** The TCP ports of the rule with more ports than one multiport match takes (15). */
+  static final List<Integer> MANY_PORTS = List.of(1000, 1002, 1004, 1006, 1008, 1010, 1012, 1014, 1016, 1018,
+      1020, 1022, 1024, 1026, 1028, 1030, 1032, 1034, 1036, 1038);
+
+  private static final List<String> BLOCKS = List.of("198.18.0.8/29", "0.0.0.0/0", "::/0", "192.0.2.0/24",
+      "192.0.2.1/32", "2001:db8::/64", "fd00::/120", "203.0.113.0/24", "198.18.0.12/31", "fd00::10/126",
+      "192.0.2.2/31", "2001:db8::2/128");
+  private static final List<String> OUTSIDERS = List.of("203.0.113.7", "8.8.8.8", "198.18.0.9", "198.18.0.200",
+      "192.0.2.77", "fd00::ff", "fd00::1:0", "2001:db8::99", "2001:db8:1::1");
+  private static final List<Integer> TCP_PORTS = List.of(53, 80, 81, 82, 1038, 1039);
+  private static final List<Integer> UDP_PORTS = List.of(53, 80, 1500);
+
+  /**
+   * One generated graph.
+   *
+   * @param clusterWide the cluster-wide graph (every endpoint, no node)
+   * @param probes      connections to decide: every ordered pair of distinct addresses of one
+   *                    family among endpoints, node addresses and outsiders, with at least one
+   *                    endpoint, over TCP, UDP and SCTP ports and ICMP
+   */
+  public record Case(RuleGraph clusterWide, List<Connection> probes) {
+    /** The graph node {@code node} enforces: its own endpoints and their rules. */
+    public RuleGraph forNode(String node) {
+      return restrict(clusterWide, node);
+    }
+
+    @Override
+    public String toString() {
+      return clusterWide.options() + "\n" + clusterWide + "nodes " + clusterWide.nodeAddresses();
+    }
+  }
+
+  private final Draw d;
+
+  private TieredGraphGen(Draw d) {
+    this.d = d;
+  }
+
+  /** Small tiered graphs that shrink towards fewer endpoints and rules. */
+  public static Gen<Case> cases() {
+    Gen<Case> g = in -> new TieredGraphGen(Draw.of(in)).draw();
+    return g.describedAs(Case::toString);
+  }
+
+  /** A case drawn from {@code d} (for seeded, non-shrinking use). */
+  public static Case draw(Draw d) {
+    return new TieredGraphGen(d).draw();
+  }
+
+  private Case draw() {
+    SemanticsOptions options = SemanticsOptions.DEFAULTS.withAllowNodeToLocalPods(!d.chance(25))
+        .withNodeLocalExemptFromAllTiers(d.chance(20));
+    Map<String, List<IpAddress>> nodeAddresses = new LinkedHashMap<>();
+    nodeAddresses.put("n1", new ArrayList<>(List.of(IpAddress.parse("192.0.2.1"))));
+    nodeAddresses.put("n2", new ArrayList<>(List.of(IpAddress.parse("192.0.2.2"))));
+    if (d.chance(50)) {
+      nodeAddresses.get("n2").add(IpAddress.parse("192.0.2.3")); // with .2: the prefix 192.0.2.2/31
+    }
+    if (!d.chance(30)) {
+      nodeAddresses.get("n1").add(IpAddress.parse("2001:db8::1"));
+      nodeAddresses.get("n2").add(IpAddress.parse("2001:db8::2"));
+    }
+    int pods = d.between(1, 6);
+    int groupCount = d.between(1, 3);
+    List<List<Endpoint>> members = new ArrayList<>();
+    for (int i = 0; i < groupCount; i++) {
+      members.add(new ArrayList<>());
+    }
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (int i = 0; i < pods; i++) {
+      int family = d.between(0, 2); // 0 dual, 1 IPv4, 2 IPv6
+      List<IpAddress> ips = new ArrayList<>();
+      if (family != 2) {
+        ips.add(IpAddress.v4(0xC6120000L + 10 + i)); // 198.18.0.10 + i
+      }
+      if (family != 1) {
+        ips.add(IpAddress.v6(0xFD00L << 48, 0x10 + i)); // fd00::10 + i
+      }
+      int node = d.between(0, NODES.size()); // NODES.size(): unscheduled
+      Endpoint e = new Endpoint("ns/pod" + i, ips, node < NODES.size() ? Optional.of(NODES.get(node))
+          : Optional.empty());
+      endpoints.add(e);
+      members.get(d.between(0, groupCount - 1)).add(e);
+    }
+    RuleGraph.Builder b = RuleGraph.builder(options);
+    nodeAddresses.forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
+    for (List<Endpoint> m : members) {
+      if (m.isEmpty()) {
+        continue;
+      }
+      EndpointGroup g = EndpointGroup.of(m, d.chance(50), d.chance(50));
+      b.addGroup(g);
+      for (Direction dir : Direction.values()) {
+        int rules = d.between(0, 4);
+        for (int i = 0; i < rules; i++) {
+          b.addRule(rule(g.id(), dir, i, endpoints));
+        }
+      }
+    }
+    RuleGraph graph = b.build();
+    return new Case(graph, probes(graph, endpoints));
+  }
+
+  private Rule rule(String group, Direction dir, int index, List<Endpoint> endpoints) {
+    Tier tier = d.pick(List.of(Tier.NETWORK_POLICY, Tier.ADMIN, Tier.BASELINE));
+    int priority = tier == Tier.NETWORK_POLICY ? 0 : d.between(0, 3);
+    Action action = tier == Tier.NETWORK_POLICY && !d.chance(15) ? Action.ALLOW
+        : d.pick(List.of(Action.ALLOW, Action.DENY, Action.PASS));
+    List<Origin> origins = new ArrayList<>();
+    origins.add(new Origin(d.pick(POLICIES), dir, index, SourcePosition.UNKNOWN));
+    if (d.chance(15)) {
+      origins.add(new Origin(d.pick(POLICIES), dir, index + 1, SourcePosition.UNKNOWN));
+    }
+    return new Rule(dir, tier, priority, group, peers(endpoints), ports(), action, origins);
+  }
+
+  private AddressSet peers(List<Endpoint> endpoints) {
+    List<Cidr> cidrs = new ArrayList<>();
+    int parts = d.between(1, 3);
+    for (int i = 0; i < parts; i++) {
+      if (d.chance(50)) {
+        for (IpAddress ip : d.pick(endpoints).ips()) {
+          cidrs.add(Cidr.host(ip));
+        }
+      } else {
+        cidrs.add(Cidr.of(d.pick(BLOCKS)));
+      }
+    }
+    return AddressSet.ofCidrs(cidrs);
+  }
+
+  private PortSet ports() {
+    switch (d.between(0, 8)) {
+      case 0:
+        return PortSet.ALL_PROTOCOLS;
+      case 1:
+        return PortSet.of(Protocol.TCP, PortRange.of(80));
+      case 2:
+        return PortSet.of(Protocol.TCP, new PortRange(80, 81));
+      case 3:
+        return PortSet.of(Protocol.UDP, PortRange.of(53));
+      case 4:
+        return PortSet.of(Protocol.TCP, PortRange.ALL);
+      case 5:
+        return PortSet.of(Map.of(6, List.of(PortRange.ALL), 17, List.of(PortRange.ALL)));
+      case 6:
+        return PortSet.of(Map.of(132, List.of(PortRange.of(80)), 17, List.of(new PortRange(1000, 2000))));
+      case 7:
+        return PortSet.of(Map.of(6, MANY_PORTS.stream().map(PortRange::of).toList()));
+      default:
+        return PortSet.of(Map.of(6, List.of(PortRange.of(53), new PortRange(80, 82)), 17, List.of(PortRange.of(53))));
+    }
+  }
+
+  /** Every probe of {@link Case#probes()} over the graph's addresses. */
+  private static List<Connection> probes(RuleGraph graph, List<Endpoint> endpoints) {
+    Set<IpAddress> endpointAddresses = new LinkedHashSet<>();
+    endpoints.forEach(e -> endpointAddresses.addAll(e.ips()));
+    Set<IpAddress> all = new LinkedHashSet<>(endpointAddresses);
+    graph.nodeAddresses().values().forEach(s -> s.ranges().forEach(r -> {
+      for (IpAddress ip = r.first(); ; ip = ip.next().orElseThrow()) {
+        all.add(ip);
+        if (ip.equals(r.last())) {
+          break;
+        }
+      }
+    }));
+    OUTSIDERS.forEach(a -> all.add(IpAddress.parse(a)));
+    List<Connection> out = new ArrayList<>();
+    for (IpAddress s : all) {
+      for (IpAddress t : all) {
+        if (s.equals(t) || s.v6() != t.v6()
+            || !(endpointAddresses.contains(s) || endpointAddresses.contains(t))) {
+          continue;
+        }
+        for (int p : TCP_PORTS) {
+          out.add(Connection.of(s, t, Protocol.TCP, p));
+        }
+        for (int p : UDP_PORTS) {
+          out.add(Connection.of(s, t, Protocol.UDP, p));
+        }
+        out.add(Connection.of(s, t, Protocol.SCTP, 80));
+        out.add(new Connection(s, t, s.v6() ? Protocol.ICMPV6 : Protocol.ICMP, 0));
+      }
+    }
+    return out;
+  }
+
+  /** The kinds of change {@link #mutate} makes. */
+  public enum Change {
+    /** A rule's priority (within its tier). */
+    PRIORITY,
+    /** A rule moves to another tier. */
+    TIER,
+    /** A rule's action. */
+    ACTION,
+    /** A rule goes. */
+    REMOVE_RULE,
+    /** A new rule. */
+    ADD_RULE,
+    /** The rules of one group and direction in reverse insertion order (equal priorities swap). */
+    REORDER,
+    /** A group's isolation in one direction flips. */
+    ISOLATION,
+    /** An endpoint moves to another group, or into a group of its own. */
+    MOVE_ENDPOINT,
+    /** The node-local options change. */
+    OPTIONS
+  }
+
+  /**
+   * {@code g} (cluster-wide) with one random change of kind {@code change}: the same endpoints
+   * (possibly regrouped), node addresses and, unless the change is {@link Change#OPTIONS},
+   * options. Groups are renamed after their first member, as the builder names them.
+   */
+  public static RuleGraph mutate(RuleGraph g, Change change, Draw d) {
+    List<List<Endpoint>> members = new ArrayList<>();
+    List<boolean[]> isolation = new ArrayList<>();
+    List<List<Rule>> rules = new ArrayList<>(); // per group: ingress then egress, in evaluation order
+    for (EndpointGroup grp : g.groups()) {
+      members.add(new ArrayList<>(grp.members()));
+      isolation.add(new boolean[] {grp.ingressIsolated(), grp.egressIsolated()});
+      List<Rule> rs = new ArrayList<>(g.rules(grp.id(), Direction.INGRESS));
+      rs.addAll(g.rules(grp.id(), Direction.EGRESS));
+      rules.add(rs);
+    }
+    SemanticsOptions options = g.options();
+    List<Endpoint> endpoints = new ArrayList<>();
+    members.forEach(endpoints::addAll);
+    int gi = d.between(0, members.size() - 1);
+    List<Rule> rs = rules.get(gi);
+    TieredGraphGen gen = new TieredGraphGen(d);
+    switch (change) {
+      case PRIORITY:
+      case TIER:
+      case ACTION:
+      case REMOVE_RULE:
+        if (rs.isEmpty()) {
+          rs.add(gen.rule("x", d.pick(List.of(Direction.values())), 0, endpoints));
+          break;
+        }
+        int ri = d.between(0, rs.size() - 1);
+        Rule r = rs.get(ri);
+        if (change == Change.REMOVE_RULE) {
+          rs.remove(ri);
+        } else if (change == Change.ACTION) {
+          rs.set(ri, new Rule(r.direction(), r.tier(), r.priority(), r.subject(), r.peers(), r.ports(),
+              d.pick(List.of(Action.values())), r.origins()));
+        } else {
+          Tier t = change == Change.TIER ? d.pick(List.of(Tier.values())) : r.tier();
+          int priority = t == Tier.NETWORK_POLICY ? 0 : change == Change.PRIORITY ? d.between(0, 4) : r.priority();
+          rs.set(ri, new Rule(r.direction(), t, priority, r.subject(), r.peers(), r.ports(), r.action(), r.origins()));
+        }
+        break;
+      case ADD_RULE:
+        rs.add(d.between(0, rs.size()), gen.rule("x", d.pick(List.of(Direction.values())), rs.size(), endpoints));
+        break;
+      case REORDER:
+        java.util.Collections.reverse(rs);
+        break;
+      case ISOLATION:
+        int dir = d.between(0, 1);
+        isolation.get(gi)[dir] = !isolation.get(gi)[dir];
+        break;
+      case MOVE_ENDPOINT:
+        List<Endpoint> from = members.get(gi);
+        Endpoint e = from.remove(d.between(0, from.size() - 1));
+        int to = d.between(0, members.size());
+        if (to == members.size() || to == gi) {
+          members.add(new ArrayList<>(List.of(e)));
+          isolation.add(new boolean[] {d.chance(50), d.chance(50)});
+          rules.add(new ArrayList<>());
+        } else {
+          members.get(to).add(e);
+        }
+        break;
+      default:
+        options = options.withAllowNodeToLocalPods(!d.chance(25)).withNodeLocalExemptFromAllTiers(d.chance(20));
+        break;
+    }
+    RuleGraph.Builder b = RuleGraph.builder(options).node(g.node());
+    g.nodeAddresses().forEach(b::nodeAddresses);
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).isEmpty()) {
+        continue;
+      }
+      EndpointGroup grp = EndpointGroup.of(members.get(i), isolation.get(i)[0], isolation.get(i)[1]);
+      b.addGroup(grp);
+      rules.get(i).forEach(r -> b.addRule(r.withSubject(grp.id())));
+    }
+    return b.build();
+  }
+
+  /**
+   * A small fixed tiered graph for golden files: a web group (two pods on two nodes, isolated
+   * both ways) under an Admin Deny of outside sources, an Admin Pass to the NetworkPolicy tier,
+   * an Admin kubelet guard (Deny to node addresses on 10250) and a Baseline Deny; a client pod
+   * (not isolated) under a Baseline Deny to the database port and a Baseline Allow with a Pass
+   * before it; {@code policy} names the policy of the Admin Deny rules (so tests can make it hostile).
+   */
+  public static RuleGraph sample(SemanticsOptions options, String policy) {
+    Endpoint web0 = new Endpoint("prod/web-0", List.of(IpAddress.parse("198.18.0.10"), IpAddress.parse("fd00::10")),
+        Optional.of("n1"));
+    Endpoint web1 = new Endpoint("prod/web-1", List.of(IpAddress.parse("198.18.0.11")), Optional.of("n2"));
+    Endpoint client = new Endpoint("dev/client", List.of(IpAddress.parse("198.18.0.20"), IpAddress.parse("fd00::20")),
+        Optional.of("n1"));
+    EndpointGroup web = EndpointGroup.of(List.of(web0, web1), true, true);
+    EndpointGroup cli = EndpointGroup.of(List.of(client), false, false);
+    AddressSet nodes = AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"), IpAddress.parse("192.0.2.2"),
+        IpAddress.parse("2001:db8::1")));
+    AddressSet pods = AddressSet.ofCidrs(List.of(Cidr.of("198.18.0.0/24"), Cidr.of("fd00::/64")));
+    PortSet tcp80 = PortSet.of(Protocol.TCP, PortRange.of(80));
+    return RuleGraph.builder(options)
+        .nodeAddresses("n1", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"), IpAddress.parse("2001:db8::1"))))
+        .nodeAddresses("n2", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.2"))))
+        .addGroup(web).addGroup(cli)
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 10, web, AddressSet.ofCidrs(List.of(Cidr.of("203.0.113.0/24"))),
+            PortSet.ALL_PROTOCOLS, Action.DENY, policy, 0))
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 20, web, pods, tcp80, Action.PASS, "delegate-web", 0))
+        .addRule(rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web, AddressSet.ofAddresses(
+            List.of(IpAddress.parse("198.18.0.20"), IpAddress.parse("fd00::20"))), tcp80, Action.ALLOW,
+            "prod/allow-client", 0))
+        .addRule(rule(Direction.EGRESS, Tier.ADMIN, 5, web, nodes, PortSet.of(Protocol.TCP, PortRange.of(10250)),
+            Action.DENY, policy, 1))
+        .addRule(rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, web, pods, PortSet.ALL_PROTOCOLS, Action.ALLOW,
+            "prod/allow-pods", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 0, web, AddressSet.ALL, PortSet.of(Protocol.UDP,
+            PortRange.of(53)), Action.DENY, "default", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 3, cli, AddressSet.ofAddresses(List.of(
+            IpAddress.parse("198.18.0.11"))), PortSet.ALL_PROTOCOLS, Action.PASS, "baseline-pass", 0))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 5, cli, pods, PortSet.of(Protocol.TCP, PortRange.of(5432)),
+            Action.DENY, "default", 1))
+        .addRule(rule(Direction.EGRESS, Tier.BASELINE, 6, cli, nodes, PortSet.of(Map.of(6, List.of(PortRange.ALL))),
+            Action.ALLOW, "default", 2))
+        .build();
+  }
+
+  private static Rule rule(Direction dir, Tier tier, int priority, EndpointGroup g, AddressSet peers, PortSet ports,
+      Action action, String policy, int index) {
+    return new Rule(dir, tier, priority, g.id(), peers, ports, action,
+        List.of(new Origin(policy, dir, index, SourcePosition.UNKNOWN)));
+  }
+
+  /**
+   * The graph of {@code node}: the endpoints scheduled there, each group cut to them (and
+   * renamed after its first remaining member, as the node-scoped build names groups), their
+   * rules, every node's addresses, the node set.
+   */
+  public static RuleGraph restrict(RuleGraph g, String node) {
+    RuleGraph.Builder b = RuleGraph.builder(g.options()).node(Optional.of(node));
+    g.nodeAddresses().forEach(b::nodeAddresses);
+    for (EndpointGroup grp : g.groups()) {
+      List<Endpoint> local = grp.members().stream().filter(e -> e.node().equals(Optional.of(node))).toList();
+      if (local.isEmpty()) {
+        continue;
+      }
+      EndpointGroup cut = EndpointGroup.of(local, grp.ingressIsolated(), grp.egressIsolated());
+      b.addGroup(cut);
+      for (Direction dir : Direction.values()) {
+        g.rules(grp.id(), dir).forEach(r -> b.addRule(r.withSubject(cut.id())));
+      }
+    }
+    return b.build();
+  }
+}
