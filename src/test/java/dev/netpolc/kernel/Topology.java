@@ -618,7 +618,7 @@ public final class Topology implements AutoCloseable {
 
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?");
     private static final Pattern POD_KEY = Pattern.compile(
-        "[a-z0-9]([-a-z0-9.]{0,18}[a-z0-9])?/[a-z0-9]([-a-z0-9.]{0,18}[a-z0-9])?");
+        "[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
     private static final Cidr POD_RANGE_V4 = Cidr.of("198.18.0.0/15");
     private static final Cidr POD_RANGE_V6 = Cidr.of("fd00::/8");
 
@@ -687,7 +687,7 @@ public final class Topology implements AutoCloseable {
     /** Adds a pod {@code namespace/name} on {@code node} with exactly these addresses. */
     public Builder pod(String key, String node, String ipv4, String ipv6) {
       if (!POD_KEY.matcher(key).matches()) {
-        throw new IllegalArgumentException("pod key must be namespace/name, each a name of at most 20 characters: "
+        throw new IllegalArgumentException("pod key must be namespace/name, each a name of at most 63 characters: "
             + key);
       }
       if (podDecls.putIfAbsent(key, new PodDecl(node, ipv4, ipv6)) != null) {
@@ -814,7 +814,9 @@ public final class Topology implements AutoCloseable {
         if (addrs == null) {
           addrs = new IpAddress[] {nextFree(node, Family.V4, used), nextFree(node, Family.V6, used)};
         }
-        String ns = prefix + "p" + index + "-" + e.getKey().replace('/', '_');
+        // The index makes the name unique; the key, cut to 40 characters, only helps a reader.
+        String readable = e.getKey().replace('/', '_');
+        String ns = prefix + "p" + index + "-" + readable.substring(0, Math.min(40, readable.length()));
         out.put(e.getKey(), new PodSpec(e.getKey(), node.name(), addrs[0], addrs[1], ns));
         index++;
       }

@@ -4,6 +4,7 @@ import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.backend.BackendOptions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IptablesConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("iptables", List.of(Topology.Mode.PTP, Topology.Mode.BRIDGE),
-      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS));
+      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers"));
 
   @BeforeAll
   static void kernel() {
