@@ -159,6 +159,7 @@ public final class MapsEmitter {
     groupFlags = new int[groups.size()];
     Map<AddressSet, List<Integer>> atomIds = new HashMap<>();
     boolean ownNodeRules = graph.options().allowNodeToLocalPods() && !graph.options().nodeLocalExemptFromAllTiers();
+    BitSet looked = lookedUpAtoms();
     int index = 0;
     for (int g = 0; g < groups.size(); g++) {
       EndpointGroup group = groups.get(g);
@@ -174,7 +175,7 @@ public final class MapsEmitter {
           perRule(g, d, rules, index);
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
-          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), atoms, null,
+          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), atoms, looked,
               atomIds);
           put(flat, all);
           groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
@@ -193,6 +194,24 @@ public final class MapsEmitter {
         index += rules.size();
       }
     }
+  }
+
+  /**
+   * The atoms whose ingress and egress lookups can happen: in a per-node artifact with
+   * {@code allowNodeToLocalPods} not the node's own addresses (the datapath passes them, or
+   * sends egress to direction 2, before any lookup); else null, every atom.
+   */
+  private BitSet lookedUpAtoms() {
+    if (graph.node().isEmpty() || !graph.options().allowNodeToLocalPods()) {
+      return null;
+    }
+    BitSet out = new BitSet();
+    out.set(0, atoms.size());
+    AddressSet own = graph.nodeAddresses().get(graph.node().get());
+    if (own != null) {
+      atoms.idsOf(own).forEach(out::clear);
+    }
+    return out;
   }
 
   private static int isolatedFlag(Direction d) {

@@ -84,10 +84,11 @@ final class TierFlattening {
    * {@code RuleGraph.rules()} index {@code firstRule}).
    *
    * @param group     the group's index
-   * @param ownNode   egress to the pod's own node: the NetworkPolicy tier is skipped, a miss
-   *                  allows, and only {@code relevant} atoms (the own nodes' addresses) matter
+   * @param ownNode   egress to the pod's own node: the NetworkPolicy tier is skipped and a miss
+   *                  allows
    * @param isolated  the group is isolated in this direction by NetworkPolicy
-   * @param relevant  the atoms whose verdicts matter, or null for all
+   * @param relevant  the atoms the datapath can look up in this direction (for {@code ownNode}
+   *                  the own nodes' addresses), or null for all; the others get no entries
    * @param atomIds   a cache of {@code atoms.idsOf}, shared between calls
    */
   static Flat flatten(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
@@ -115,7 +116,7 @@ final class TierFlattening {
               .anyMatch(v -> v.action() != Action.ALLOW));
     }
     if (!denies) {
-      return new Flat(Mode.NONE, List.of());
+      return new Flat(Mode.NONE, List.of()); // no class at all when no atom is looked up
     }
     Cls background = classes.get(0);
     for (Cls c : classes) {
@@ -241,8 +242,15 @@ final class TierFlattening {
     c.other = decide(c.matching, -1, 0);
     segments.forEach((proto, starts) -> {
       PortSteps.Builder<PolicyValue> b = PortSteps.builder();
-      for (int s : starts) {
-        b.add(s, decide(c.matching, proto, s));
+      for (int i = 0; i < starts.length; i++) {
+        PolicyValue v = decide(c.matching, proto, starts[i]);
+        if (starts[i] == 0 && starts.length > 1 && starts[1] == 1) {
+          // Port 0 (no connection uses it; no rule's range holds it) keeps its action, but takes
+          // port 1's deciding rule when the actions agree: "every port" is then one block, not 16.
+          PolicyValue one = decide(c.matching, proto, 1);
+          v = one.action() == v.action() ? one : v;
+        }
+        b.add(starts[i], v);
       }
       c.byProtocol.put(proto, b.build());
     });
