@@ -32,6 +32,11 @@ final class PortSteps<V> {
     return new Builder<>();
   }
 
+  /** The first port of every step, ascending (the first is 0). */
+  List<Integer> starts() {
+    return Arrays.stream(starts).boxed().toList();
+  }
+
   /** The value at {@code port}. */
   @SuppressWarnings("unchecked")
   V at(int port) {
