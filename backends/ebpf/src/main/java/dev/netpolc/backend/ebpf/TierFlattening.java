@@ -23,12 +23,13 @@ import java.util.TreeSet;
  * the NetworkPolicy tier's default deny when isolated, allow past the last tier.
  *
  * <p>The verdict depends on the peer only through the rules whose peers hold it, so atoms with
- * the same matching rules form one class; and on the port only between the rules' range
+ * the same matching rules (or, in the end, the same verdicts) form one class; and on the port only between the rules' range
  * boundaries, so each protocol the rules name splits into segments. Per class the verdict of
- * every (protocol, segment), and of every other protocol, is computed once. The class with the
- * most atoms becomes the background, stated with "any peer" entries; the lookup's miss value
+ * every (protocol, segment), and of every other protocol, is computed once. One class becomes
+ * the background, stated with "any peer" entries; the lookup's miss value
  * (the endpoint flags: isolated → deny, else allow) is chosen to equal the background's verdict
- * for other protocols where it can. Every other class states, per atom, only where it differs
+ * for other protocols where it can. (Of the three largest classes, the one giving the fewest
+ * entries is the background.) Every other class states, per atom, only where it differs
  * from what the background lookups give it: an all-protocol entry when its other-protocol verdict
  * differs, port blocks where the rest differ ({@link PortPrefixes}). Values carry the deciding
  * rule (or {@link PolicyValue#NO_RULE} for the defaults), so entries differ where deciding rules
@@ -55,6 +56,9 @@ final class TierFlattening {
    * @param entries the np_policy entries, in no particular order
    */
   record Flat(Mode mode, List<MapEntry<PolicyKey, PolicyValue>> entries) {}
+
+  /** How many of the largest classes are tried as the background. */
+  private static final int BACKGROUND_CANDIDATES = 3;
 
   private final int group;
   private final Direction direction;
@@ -107,23 +111,38 @@ final class TierFlattening {
 
   private Flat run(BitSet relevant) {
     collectSegments();
-    List<Cls> classes = classes(relevant);
+    // Classes whose verdicts agree everywhere are one: the atoms of both need the same entries.
+    Map<List<Object>, Cls> byVerdicts = new LinkedHashMap<>();
     boolean denies = false;
-    for (Cls c : classes) {
+    for (Cls c : classes(relevant)) {
       verdicts(c);
+      Cls same = byVerdicts.putIfAbsent(List.of(c.other, c.byProtocol), c);
+      if (same != null) {
+        same.atoms.addAll(c.atoms);
+      }
       denies |= c.other.action() != Action.ALLOW
           || c.byProtocol.values().stream().anyMatch(s -> s.valuesIn(0, 65535).stream()
               .anyMatch(v -> v.action() != Action.ALLOW));
     }
+    List<Cls> classes = new ArrayList<>(byVerdicts.values());
     if (!denies) {
       return new Flat(Mode.NONE, List.of()); // no class at all when no atom is looked up
     }
-    Cls background = classes.get(0);
-    for (Cls c : classes) {
-      if (c.atoms.size() > background.atoms.size()) {
-        background = c;
+    // The background's atoms need no entries of their own: try the largest classes, keep the cheapest.
+    List<Cls> bySize = new ArrayList<>(classes);
+    bySize.sort((a, b) -> Integer.compare(b.atoms.size(), a.atoms.size())); // stable: ties keep the lowest atom
+    Flat best = null;
+    for (Cls background : bySize.subList(0, Math.min(BACKGROUND_CANDIDATES, bySize.size()))) {
+      Flat f = encode(classes, background);
+      if (best == null || f.entries().size() < best.entries().size()) {
+        best = f;
       }
     }
+    return best;
+  }
+
+  /** The entries with {@code background} stated by the "any peer" lookups and the miss value. */
+  private Flat encode(List<Cls> classes, Cls background) {
     PolicyValue miss = !ownNode && background.other.action() != Action.ALLOW
         ? PolicyValue.ISOLATION_DENY : PolicyValue.DEFAULT_ALLOW;
     Mode mode = miss == PolicyValue.ISOLATION_DENY ? Mode.ISOLATED : Mode.DENIES;

@@ -30,7 +30,7 @@ class TieredEquivalencePropertyTest {
 
   @Test
   void simulatedMapsDecideLikeTheRuleGraph() {
-    qt().withExamples(300).forAll(TieredGraphGen.cases()).checkAssert(c -> {
+    qt().withExamples(200).forAll(TieredGraphGen.cases()).checkAssert(c -> {
       RuleGraph g = c.graph();
       Artifact a = Fixtures.emit(g, BackendOptions.DEFAULTS);
       EbpfMaps maps = Fixtures.maps(g);
@@ -54,7 +54,7 @@ class TieredEquivalencePropertyTest {
 
   @Test
   void theDecidingEntryNamesTheEvaluatorsRule() {
-    qt().withExamples(150).forAll(TieredGraphGen.cases()).checkAssert(c -> {
+    qt().withExamples(100).forAll(TieredGraphGen.cases()).checkAssert(c -> {
       RuleGraph g = c.graph();
       EbpfMaps maps = Fixtures.maps(g);
       EbpfSimulator sim = new EbpfSimulator(maps);
@@ -116,7 +116,7 @@ class TieredEquivalencePropertyTest {
 
   @Test
   void theMapDiffBetweenTieredGraphsGivesTheNextMaps() {
-    qt().withExamples(60).forAll(TieredGraphGen.cases(), TieredGraphGen.cases()).checkAssert((x, y) -> {
+    qt().withExamples(40).forAll(TieredGraphGen.cases(), TieredGraphGen.cases()).checkAssert((x, y) -> {
       EbpfMaps m1 = Fixtures.maps(x.graph());
       EbpfMaps m2 = Fixtures.maps(y.graph());
       List<MapCommand> diff = MapsDiff.between(m1, m2);
