@@ -29,8 +29,9 @@
  *  - ICMPv6 neighbour discovery (types 133..136) passes.
  *  - ICMP / ICMPv6 errors (v4 types 3, 4, 5, 11, 12; v6 types 1..4) whose embedded header
  *    belongs to a tracked connection pass (as conntrack's "related").
- *  - Malformed packets of a local endpoint drop when it is isolated in that direction, and
- *    pass otherwise (nothing would have checked them).
+ *  - Malformed packets of a local endpoint drop when that direction is looked up (isolated,
+ *    denies, or egress to the own node under OWN_NODE_EGRESS), and pass otherwise (nothing
+ *    would have checked them).
  *  - TCP without state: only a SYN without ACK may open a connection of an isolated pod; other
  *    TCP packets with no state drop for isolated pods ("invalid dropped for isolated pods").
  */
