@@ -346,9 +346,4 @@ public final class MapsEmitter {
     }
     return by;
   }
-
-  private static String origins(Rule r) {
-    return r.origins().isEmpty() ? "a rule of group " + r.subject()
-        : r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
-  }
 }
