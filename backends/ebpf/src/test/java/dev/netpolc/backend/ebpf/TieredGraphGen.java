@@ -80,6 +80,11 @@ final class TieredGraphGen {
     return in -> new TieredGraphGen(Draw.of(in)).build();
   }
 
+  /** One case from a seeded random (for coverage counts). */
+  static Case sample(java.util.Random random) {
+    return new TieredGraphGen(Draw.of(random)).build();
+  }
+
   private Case build() {
     boolean clusterWide = draw.chance(40);
     SemanticsOptions options = SemanticsOptions.DEFAULTS.withAllowNodeToLocalPods(!draw.chance(20))
