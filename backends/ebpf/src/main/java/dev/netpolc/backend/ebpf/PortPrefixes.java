@@ -1,6 +1,7 @@
 package dev.netpolc.backend.ebpf;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ final class PortPrefixes {
     s.cost(0, 0, null);
     List<Map.Entry<PortBlocks.Block, V>> out = new ArrayList<>();
     s.emit(0, 0, null, out);
-    out.sort((a, b) -> a.getKey().first() != b.getKey().first()
-        ? Integer.compare(a.getKey().first(), b.getKey().first()) : Integer.compare(a.getKey().bits(), b.getKey().bits()));
+    out.sort(Comparator.comparingInt((Map.Entry<PortBlocks.Block, V> e) -> e.getKey().first())
+        .thenComparingInt(e -> e.getKey().bits()));
     return out;
   }
 

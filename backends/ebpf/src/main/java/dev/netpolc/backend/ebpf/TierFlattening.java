@@ -23,17 +23,17 @@ import java.util.TreeSet;
  * the NetworkPolicy tier's default deny when isolated, allow past the last tier.
  *
  * <p>The verdict depends on the peer only through the rules whose peers hold it, so atoms with
- * the same matching rules (or, in the end, the same verdicts) form one class; and on the port only between the rules' range
- * boundaries, so each protocol the rules name splits into segments. Per class the verdict of
- * every (protocol, segment), and of every other protocol, is computed once. One class becomes
- * the background, stated with "any peer" entries; the lookup's miss value
- * (the endpoint flags: isolated → deny, else allow) is chosen to equal the background's verdict
- * for other protocols where it can. (Of the three largest classes, the one giving the fewest
- * entries is the background.) Every other class states, per atom, only where it differs
- * from what the background lookups give it: an all-protocol entry when its other-protocol verdict
- * differs, port blocks where the rest differ ({@link PortPrefixes}). Values carry the deciding
- * rule (or {@link PolicyValue#NO_RULE} for the defaults), so entries differ where deciding rules
- * do, and a lookup names the rule the evaluator would.
+ * the same matching rules (in the end: the same verdicts) form one class; and on the port only
+ * between the rules' range boundaries, so each protocol the rules name splits into segments. Per
+ * class the verdict of every (protocol, segment), and of every other protocol, is computed once.
+ * One class becomes the background, stated with "any peer" entries: of the three largest, the
+ * one giving the fewest entries. The lookup's miss value (the endpoint flags: isolated → deny,
+ * else allow) is chosen to equal the background's verdict for other protocols where it can.
+ * Every other class states, per atom, only where it differs from what the background lookups
+ * give it: an all-protocol entry when its other-protocol verdict differs, port blocks where the
+ * rest differ ({@link PortPrefixes}). Values carry the deciding rule (or
+ * {@link PolicyValue#NO_RULE} for the defaults), so entries differ where deciding rules do, and a
+ * lookup names the rule the evaluator would.
  */
 final class TierFlattening {
 
