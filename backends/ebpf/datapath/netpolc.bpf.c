@@ -6,6 +6,12 @@
  *   veth ingress (packets leaving the pod)   -> the pod's egress policy  (stage 1)
  *   veth egress  (packets entering the pod)  -> the pod's ingress policy (stage 0)
  *
+ * Tiers (Admin, NetworkPolicy, Baseline) are flattened by the emitter: np_policy holds final
+ * verdicts, so one lookup sequence per packet decides. The first of the four lookups that finds
+ * an entry decides (ALLOW passes, anything else drops); when none does, an isolated direction
+ * drops and a "denies" direction passes. Egress to the pod's own node skips the NetworkPolicy
+ * tier: with OWN_NODE_EGRESS it is looked up under direction 2, else it passes.
+ *
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
  * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (65536 each).
@@ -23,8 +29,9 @@
  *  - ICMPv6 neighbour discovery (types 133..136) passes.
  *  - ICMP / ICMPv6 errors (v4 types 3, 4, 5, 11, 12; v6 types 1..4) whose embedded header
  *    belongs to a tracked connection pass (as conntrack's "related").
- *  - Malformed packets of a local endpoint drop when it is isolated in that direction, and
- *    pass otherwise (nothing would have checked them).
+ *  - Malformed packets of a local endpoint drop when that direction is looked up (isolated,
+ *    denies, or egress to the own node under OWN_NODE_EGRESS), and pass otherwise (nothing
+ *    would have checked them).
  *  - TCP without state: only a SYN without ACK may open a connection of an isolated pod; other
  *    TCP packets with no state drop for isolated pods ("invalid dropped for isolated pods").
  */
@@ -67,8 +74,12 @@
 #define NP_FLAG_INGRESS_ISOLATED 1u
 #define NP_FLAG_EGRESS_ISOLATED 2u
 #define NP_FLAG_HOST 4u
+#define NP_FLAG_INGRESS_DENIES 0x100u  /* looked up although not isolated: a miss allows */
+#define NP_FLAG_EGRESS_DENIES 0x200u
+#define NP_FLAG_OWN_NODE_EGRESS 0x400u /* egress to the own node looked up (direction 2) */
 #define NP_ANY 0xFFFFFFFFu
 #define NP_ALLOW 1
+#define NP_DIR_OWN_NODE 2 /* np_policy direction of egress to the pod's own node */
 #define NP_STAGE_INGRESS 0 /* a pod's ingress check: veth egress */
 #define NP_STAGE_EGRESS 1  /* a pod's egress check: veth ingress */
 
@@ -406,35 +417,39 @@ static __always_inline int related(struct packet *p, __u64 now)
 	return tracked(&r, now);
 }
 
-static __always_inline int allowed_by(struct policy_key *k)
+/* The action of the entry k finds, 0 when none. */
+static __always_inline int action_of(struct policy_key *k)
 {
 	struct policy_value *v = bpf_map_lookup_elem(&np_policy, k);
-	return v && v->action == NP_ALLOW;
+	return v ? v->action : 0;
 }
 
-/* The four lookups of the layout, in its order. */
-static __always_inline int policy_allows(__u32 group, __u32 identity, __u8 stage, __u8 protocol, __u16 port)
+/* The four lookups of the layout, in its order: the first that finds an entry gives the action (0: none). */
+static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port)
 {
 	struct policy_key k = {
 		.prefixlen = 96,
 		.group = bpf_htonl(group),
 		.peer = bpf_htonl(identity),
-		.direction = stage, /* 0 ingress, 1 egress: the same numbers as the stages */
+		.direction = direction,
 		.protocol = protocol,
 		.port = port,
 	};
-	if (allowed_by(&k))
-		return 1;
+	int a = action_of(&k);
+	if (a)
+		return a;
 	k.peer = bpf_htonl(NP_ANY);
-	if (allowed_by(&k))
-		return 1;
+	a = action_of(&k);
+	if (a)
+		return a;
 	k.peer = bpf_htonl(identity);
 	k.protocol = 0;
 	k.port = 0;
-	if (allowed_by(&k))
-		return 1;
+	a = action_of(&k);
+	if (a)
+		return a;
 	k.peer = bpf_htonl(NP_ANY);
-	return allowed_by(&k);
+	return action_of(&k);
 }
 
 static __always_inline int identity_of(__u8 family, const __u8 *addr, __u32 *out)
@@ -464,6 +479,9 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 	struct ct_key k = {}, r = {};
 	__u64 now;
 	__u32 identity;
+	__u32 isolated, checked;
+	__u8 direction = stage; /* np_policy: 0 ingress, 1 egress, as the stages */
+	int own_node;
 
 	if (what == P_NOT_IP || what == P_BROKEN || what == P_PASS)
 		return TC_ACT_OK;
@@ -472,16 +490,27 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 	ep = endpoint(p.family, local);
 	if (!ep || ep->group == NP_ANY)
 		return TC_ACT_OK; /* not one of this node's endpoints (or only the node's own address) */
-	other = endpoint(p.family, peer);
-	if (other && (other->flags & NP_FLAG_HOST))
-		return TC_ACT_OK; /* a pod and its own node */
-	if (host_pod(p.family, peer, local))
-		return TC_ACT_OK; /* the same, in a cluster-wide artifact */
 	if (same_addr(local, peer))
 		return TC_ACT_OK;
-	int isolated = ep->flags & (stage == NP_STAGE_EGRESS ? NP_FLAG_EGRESS_ISOLATED : NP_FLAG_INGRESS_ISOLATED);
+	other = endpoint(p.family, peer);
+	own_node = (other && (other->flags & NP_FLAG_HOST)) || host_pod(p.family, peer, local);
+	if (own_node && !(ep->flags & NP_FLAG_OWN_NODE_EGRESS))
+		return TC_ACT_OK; /* a pod and its own node, exempt from every tier */
+	if (own_node) {
+		/*
+		 * Admin/Baseline rules apply to the pod's egress to its own node (direction 2, without
+		 * the NetworkPolicy tier; a miss allows). Ingress from the own node is always allowed,
+		 * but recorded, so that the pod's replies (to kubelet probes) pass its egress check.
+		 */
+		direction = NP_DIR_OWN_NODE;
+		isolated = 0;
+		checked = stage == NP_STAGE_EGRESS;
+	} else {
+		isolated = ep->flags & (stage == NP_STAGE_EGRESS ? NP_FLAG_EGRESS_ISOLATED : NP_FLAG_INGRESS_ISOLATED);
+		checked = isolated || (ep->flags & (stage == NP_STAGE_EGRESS ? NP_FLAG_EGRESS_DENIES : NP_FLAG_INGRESS_DENIES));
+	}
 	if (what == P_MALFORMED)
-		return isolated ? TC_ACT_SHOT : TC_ACT_OK;
+		return checked ? TC_ACT_SHOT : TC_ACT_OK;
 
 	now = bpf_ktime_get_ns();
 	k.family = p.family;
@@ -498,12 +527,16 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 		return TC_ACT_OK; /* a reply of a connection this pod opened or accepted */
 	if (p.related && related(&p, now))
 		return TC_ACT_OK;
-	if (isolated) {
-		if (p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
+	if (checked) {
+		int action;
+		if (isolated && p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
 			return TC_ACT_SHOT; /* no state and not an opening SYN */
 		if (identity_of(p.family, peer, &identity) < 0)
 			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
-		if (!policy_allows(ep->group, identity, stage, p.protocol, p.dport))
+		action = policy_action(ep->group, identity, direction, p.protocol, p.dport);
+		if (!action)
+			action = isolated ? 0 : NP_ALLOW; /* the miss value: isolated denies, else allows */
+		if (action != NP_ALLOW)
 			return TC_ACT_SHOT;
 	}
 	bpf_map_update_elem(&np_conntrack, &k, &now, BPF_ANY);

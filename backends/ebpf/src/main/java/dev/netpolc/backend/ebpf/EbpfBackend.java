@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  * (layout in {@code backends/ebpf/README.md}), as {@code maps.json} (every entry as hex and as
  * decoded fields, with each map's definition, maximum and entry count) and {@code maps.batch}
  * (the same entries as {@code bpftool batch file} commands on pinned maps). A CNI that embeds
- * the library uses {@link #maps} and the typed {@link EbpfMaps} directly.
+ * the library uses {@link #maps} and the typed {@link EbpfMaps} directly. Admin, NetworkPolicy and
+ * Baseline tiers with Allow, Deny and Pass are flattened at compile time into one final verdict
+ * per (group, peer identity, protocol, port block), so the datapath still makes one policy lookup
+ * sequence per direction (README, "Tiers").
  *
  * <pre>{@code
  * EbpfBackend ebpf = new EbpfBackend();
@@ -59,7 +62,8 @@ public final class EbpfBackend implements Backend {
   @Override
   public Set<Feature> capabilities() {
     return ImmutableSet.of(Feature.IPV4, Feature.IPV6, Feature.SCTP, Feature.ALL_PROTOCOLS, Feature.PORT_RANGES,
-        Feature.NAMED_PORTS, Feature.NODE_TRAFFIC_POLICY, Feature.INCREMENTAL_DELTAS);
+        Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
+        Feature.INCREMENTAL_DELTAS);
   }
 
   @Override
@@ -72,8 +76,7 @@ public final class EbpfBackend implements Backend {
   /**
    * The typed entries of {@code graph}, for a CNI that loads them itself.
    *
-   * @throws BackendException when an option is invalid, the graph needs what layout v1 lacks,
-   *                          or a map would exceed its maximum
+   * @throws BackendException when an option is invalid or a map would exceed its maximum
    */
   public EbpfMaps maps(RuleGraph graph, BackendOptions options) throws BackendException {
     return artifact(graph, options).maps();

@@ -5,8 +5,10 @@ import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,17 +18,22 @@ import java.util.Set;
  * "Decision" section), for the first packet of a connection with no conntrack state:
  * <ol>
  *   <li>source equals destination (a pod to itself): pass;</li>
- *   <li>a local endpoint (an np_endpoints entry with a group) and, on the other side, an
- *       address with flag HOST (or, cluster-wide, an np_hostpods pair): pass;</li>
- *   <li>a local source: its egress check; a local destination: its ingress check. A check
- *       passes when the group is not isolated in that direction, or when one of the four
- *       np_policy LPM lookups {@code (g, i, d, p, q)}, {@code (g, ANY, d, p, q)},
- *       {@code (g, i, d, 0, 0)}, {@code (g, ANY, d, 0, 0)} returns ALLOW, where {@code i} is the
- *       peer's identity from np_ident4/np_ident6 (an address without identity skips the two
- *       lookups that need it);</li>
+ *   <li>a local endpoint (an np_endpoints entry with a group) as destination, and as source an
+ *       address with flag HOST (or, cluster-wide, an np_hostpods pair): pass (ingress from the
+ *       pod's own node, every tier);</li>
+ *   <li>a local source: its egress check, which for a destination that is its own node (HOST,
+ *       or an np_hostpods pair) is the direction-2 check when its flags say
+ *       {@code OWN_NODE_EGRESS} and nothing otherwise; a local destination: its ingress check;</li>
+ *   <li>a check looks np_policy up when the direction is isolated or denies (else passes): the
+ *       first of the four LPM lookups {@code (g, i, d, p, q)}, {@code (g, ANY, d, p, q)},
+ *       {@code (g, i, d, 0, 0)}, {@code (g, ANY, d, 0, 0)} that finds an entry gives the verdict,
+ *       where {@code i} is the peer's identity from np_ident4/np_ident6 (an address without
+ *       identity skips the two lookups that need it); when none finds one, an isolated
+ *       direction denies and any other allows;</li>
  *   <li>the connection passes when every check passes.</li>
  * </ol>
- * Addresses not in np_endpoints are not checked: another node enforces them.
+ * Addresses not in np_endpoints are not checked: another node enforces them. The verdict's
+ * value names the deciding rule ({@link #verdict}).
  *
  * <pre>{@code
  * ConnectionDecider d = new EbpfSimulator(maps);
@@ -66,13 +73,16 @@ public final class EbpfSimulator implements ConnectionDecider {
     }
     EndpointValue src = local(c.source());
     EndpointValue dst = local(c.destination());
-    if ((src != null && isHostOf(c.destination(), c.source())) || (dst != null && isHostOf(c.source(), c.destination()))) {
+    if (dst != null && isHostOf(c.source(), c.destination())) {
       return true;
     }
-    if (src != null && !check(src, Direction.EGRESS, c.destination(), c)) {
-      return false;
+    if (src != null) {
+      boolean ownNode = isHostOf(c.destination(), c.source());
+      if (!check(src, Direction.EGRESS, ownNode, c.destination(), c)) {
+        return false;
+      }
     }
-    return dst == null || check(dst, Direction.INGRESS, c.source(), c);
+    return dst == null || check(dst, Direction.INGRESS, false, c.source(), c);
   }
 
   /** The endpoint entry of a local endpoint at {@code ip}, or null (absent, or a node address). */
@@ -86,27 +96,38 @@ public final class EbpfSimulator implements ConnectionDecider {
     return (v != null && v.isHost()) || hostPods.contains(new HostPodKey(host, pod));
   }
 
-  /** One direction of one local endpoint: not isolated, or an ALLOW among the four lookups. */
-  private boolean check(EndpointValue e, Direction d, IpAddress peer, Connection c) {
-    if (!e.isolated(d)) {
-      return true;
+  /** One direction of one local endpoint: passes unless its verdict is not ALLOW. */
+  private boolean check(EndpointValue e, Direction d, boolean ownNode, IpAddress peer, Connection c) {
+    return verdict(e, d, ownNode, peer, c).map(v -> v.action() == Action.ALLOW).orElse(true);
+  }
+
+  /**
+   * The verdict of one direction of one local endpoint, as the datapath reaches it: empty when
+   * nothing is looked up; else the first of the four lookups that finds an entry, or the
+   * direction's miss value ({@link PolicyValue#ISOLATION_DENY} when isolated, else
+   * {@link PolicyValue#DEFAULT_ALLOW}). Its rule field names the deciding rule of the graph.
+   *
+   * @param ownNode the peer is the endpoint's own node (egress only: direction 2)
+   */
+  Optional<PolicyValue> verdict(EndpointValue e, Direction d, boolean ownNode, IpAddress peer, Connection c) {
+    boolean isolated = !ownNode && e.isolated(d);
+    if (!(ownNode ? e.ownNodeEgress() : isolated || e.denies(d))) {
+      return Optional.empty();
     }
     Optional<Integer> identity = (peer.v6() ? ident6 : ident4).lookup(peer.bits(), peer.toBytes());
     int q = c.portProtocol().isPresent() ? c.port() : 0;
-    if (identity.isPresent() && allow(PolicyKey.lookup(e.group(), identity.get(), d, c.protocol(), q))) {
-      return true;
+    List<PolicyKey> lookups = new ArrayList<>();
+    identity.ifPresent(i -> lookups.add(PolicyKey.lookup(e.group(), i, d, ownNode, c.protocol(), q)));
+    lookups.add(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, ownNode, c.protocol(), q));
+    identity.ifPresent(i -> lookups.add(PolicyKey.lookup(e.group(), i, d, ownNode, 0, 0)));
+    lookups.add(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, ownNode, 0, 0));
+    for (PolicyKey k : lookups) {
+      // Every lookup uses prefix length 96 and the full key, as the datapath does.
+      Optional<PolicyValue> v = policy.lookup(PolicyKey.FULL_PREFIX, k.data());
+      if (v.isPresent()) {
+        return v;
+      }
     }
-    if (allow(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, c.protocol(), q))) {
-      return true;
-    }
-    if (identity.isPresent() && allow(PolicyKey.lookup(e.group(), identity.get(), d, 0, 0))) {
-      return true;
-    }
-    return allow(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, 0, 0));
-  }
-
-  private boolean allow(PolicyKey k) {
-    // Every lookup uses prefix length 96 and the full key, as the datapath does.
-    return policy.lookup(PolicyKey.FULL_PREFIX, k.data()).map(v -> v.action() == Action.ALLOW).orElse(false);
+    return Optional.of(isolated ? PolicyValue.ISOLATION_DENY : PolicyValue.DEFAULT_ALLOW);
   }
 }

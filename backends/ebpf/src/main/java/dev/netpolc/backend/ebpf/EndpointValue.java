@@ -10,8 +10,15 @@ import java.util.List;
  * flag {@link #HOST}; an address that is both (a hostNetwork pod made a policy target) has its
  * group and {@link #HOST}.
  *
+ * <p>Per direction a group is <em>isolated</em> (np_policy decides; a lookup that finds nothing
+ * denies), <em>denies</em> (np_policy decides; a lookup that finds nothing allows: a group
+ * whose default is allow but whose tiered rules deny something), or neither (everything
+ * passes); never both. {@link #OWN_NODE_EGRESS} sends egress to the pod's own node through
+ * np_policy's direction 2 (a miss allows); without it that egress passes.
+ *
  * @param group the group index (groups sorted by id), or {@link #NO_GROUP}
- * @param flags {@link #INGRESS_ISOLATED} | {@link #EGRESS_ISOLATED} | {@link #HOST}
+ * @param flags {@link #INGRESS_ISOLATED} | {@link #EGRESS_ISOLATED} | {@link #HOST} |
+ *              {@link #INGRESS_DENIES} | {@link #EGRESS_DENIES} | {@link #OWN_NODE_EGRESS}
  */
 public record EndpointValue(int group, int flags) implements MapValue {
   /** The group of a node address that is no endpoint: 0xffffffff. */
@@ -22,7 +29,14 @@ public record EndpointValue(int group, int flags) implements MapValue {
   public static final int EGRESS_ISOLATED = 2;
   /** Flag: the address is the compiled node's own (bit 2). */
   public static final int HOST = 4;
-  private static final int ALL_FLAGS = INGRESS_ISOLATED | EGRESS_ISOLATED | HOST;
+  /** Flag: ingress is looked up although not isolated; a miss allows (bit 8). */
+  public static final int INGRESS_DENIES = 0x100;
+  /** Flag: egress is looked up although not isolated; a miss allows (bit 9). */
+  public static final int EGRESS_DENIES = 0x200;
+  /** Flag: egress to the pod's own node is looked up with direction 2; a miss allows (bit 10). */
+  public static final int OWN_NODE_EGRESS = 0x400;
+  private static final int ALL_FLAGS = INGRESS_ISOLATED | EGRESS_ISOLATED | HOST | INGRESS_DENIES | EGRESS_DENIES
+      | OWN_NODE_EGRESS;
 
   public EndpointValue {
     if ((flags & ~ALL_FLAGS) != 0) {
@@ -30,6 +44,10 @@ public record EndpointValue(int group, int flags) implements MapValue {
     }
     if (group == NO_GROUP && flags != HOST) {
       throw new IllegalArgumentException("an entry without a group is a node address: flags must be HOST only");
+    }
+    if ((flags & INGRESS_ISOLATED) != 0 && (flags & INGRESS_DENIES) != 0
+        || (flags & EGRESS_ISOLATED) != 0 && (flags & EGRESS_DENIES) != 0) {
+      throw new IllegalArgumentException("a direction is either isolated or denies, not both");
     }
   }
 
@@ -48,9 +66,19 @@ public record EndpointValue(int group, int flags) implements MapValue {
     return (flags & HOST) != 0;
   }
 
-  /** True when the endpoint's group is isolated in {@code d}. */
+  /** True when the endpoint's group is isolated in {@code d}: looked up, a miss denies. */
   public boolean isolated(dev.netpolc.compiler.ir.Direction d) {
     return (flags & (d == dev.netpolc.compiler.ir.Direction.INGRESS ? INGRESS_ISOLATED : EGRESS_ISOLATED)) != 0;
+  }
+
+  /** True when {@code d} is looked up in np_policy though not isolated: a miss allows. */
+  public boolean denies(dev.netpolc.compiler.ir.Direction d) {
+    return (flags & (d == dev.netpolc.compiler.ir.Direction.INGRESS ? INGRESS_DENIES : EGRESS_DENIES)) != 0;
+  }
+
+  /** True when egress to the pod's own node is looked up (direction 2; a miss allows). */
+  public boolean ownNodeEgress() {
+    return (flags & OWN_NODE_EGRESS) != 0;
   }
 
   /** This value with {@link #HOST} added. */
@@ -69,8 +97,8 @@ public record EndpointValue(int group, int flags) implements MapValue {
   static EndpointValue decode(byte[] b) {
     ByteCodec.requireLength(b, 8, "an np_endpoints value");
     long flags = ByteCodec.u32Le(b, 4);
-    if (flags > ALL_FLAGS) {
-      throw new IllegalArgumentException("unknown endpoint flags 0x" + Long.toHexString(flags));
+    if ((flags & ~(long) ALL_FLAGS) != 0) {
+      throw new IllegalArgumentException("unknown endpoint flags 0x" + Long.toHexString(flags & ~(long) ALL_FLAGS));
     }
     return new EndpointValue((int) ByteCodec.u32Le(b, 0), (int) flags);
   }
@@ -88,6 +116,15 @@ public record EndpointValue(int group, int flags) implements MapValue {
     }
     if ((flags & HOST) != 0) {
       names.add("HOST");
+    }
+    if ((flags & INGRESS_DENIES) != 0) {
+      names.add("INGRESS_DENIES");
+    }
+    if ((flags & EGRESS_DENIES) != 0) {
+      names.add("EGRESS_DENIES");
+    }
+    if ((flags & OWN_NODE_EGRESS) != 0) {
+      names.add("OWN_NODE_EGRESS");
     }
     m.put("flags", String.join("|", names));
     return m;

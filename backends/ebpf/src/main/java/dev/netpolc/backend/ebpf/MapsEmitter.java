@@ -6,6 +6,7 @@ import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressRange;
 import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Atoms;
+import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
 import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Origin;
@@ -18,7 +19,9 @@ import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +33,9 @@ import java.util.stream.Collectors;
  * Turns a {@link RuleGraph} into {@link EbpfMaps} following the layout in
  * {@code backends/ebpf/README.md}: identities are the atoms of the address-space partition
  * (computed here when the {@code atoms} pass did not run), groups are numbered in id order, and
- * every rule becomes peers × port blocks policy entries. Counts every map against
- * {@link MapLimits} before returning, so nothing is ever truncated.
+ * per group and direction either every rule becomes peers × port blocks policy entries (only
+ * NetworkPolicy allows) or the tiers are flattened into final verdicts ({@link TierFlattening}).
+ * Counts every map against {@link MapLimits} before returning, so nothing is ever truncated.
  */
 public final class MapsEmitter {
   /** How many policies a limit error names. */
@@ -44,6 +48,8 @@ public final class MapsEmitter {
   private final MapLimits limits;
   private final EbpfMaps.Builder out = EbpfMaps.builder();
   private final Map<String, Long> policyEntriesByPolicy = new TreeMap<>();
+  /** Per group index, its np_endpoints flags (set by {@link #policies()}). */
+  private int[] groupFlags;
 
   private MapsEmitter(RuleGraph graph, MapLimits limits) {
     this.graph = graph;
@@ -54,27 +60,16 @@ public final class MapsEmitter {
   /**
    * The maps of {@code graph}.
    *
-   * @throws BackendException when the graph uses what layout v1 cannot express (tiers other
-   *                          than NetworkPolicy, actions other than allow), or a map would
-   *                          exceed its maximum; the message names the policies responsible
+   * @throws BackendException when a map would exceed its maximum (the message names the
+   *                          policies responsible), or a node has too many addresses
    */
   public static EbpfMaps emit(RuleGraph graph, MapLimits limits) throws BackendException {
     MapsEmitter e = new MapsEmitter(graph, limits);
-    e.checkExpressible();
     e.identities();
-    e.endpoints();
     e.policies();
+    e.endpoints();
     e.checkLimits();
     return e.out.build();
-  }
-
-  private void checkExpressible() throws BackendException {
-    for (Rule r : graph.rules()) {
-      if (r.tier() != Tier.NETWORK_POLICY || r.action() != Action.ALLOW || r.priority() != 0) {
-        throw new BackendException("ebpf: layout v1 holds only NetworkPolicy allow rules, but "
-            + origins(r) + " is tier " + r.tier() + ", action " + r.action() + ", priority " + r.priority());
-      }
-    }
   }
 
   /** Per family, the fewest nested prefixes that resolve every address to its atom. */
@@ -97,8 +92,7 @@ public final class MapsEmitter {
     List<EndpointGroup> groups = graph.groups();
     for (int i = 0; i < groups.size(); i++) {
       EndpointGroup g = groups.get(i);
-      int flags = (g.ingressIsolated() ? EndpointValue.INGRESS_ISOLATED : 0)
-          | (g.egressIsolated() ? EndpointValue.EGRESS_ISOLATED : 0);
+      int flags = groupFlags[i];
       for (Endpoint e : g.members()) {
         for (IpAddress ip : ownAddresses(e)) {
           out.put(EbpfMap.ENDPOINTS, new EndpointKey(ip), new EndpointValue(i, flags));
@@ -153,37 +147,132 @@ public final class MapsEmitter {
     return all;
   }
 
+  /**
+   * Every group's np_policy entries and endpoint flags, per direction: a direction whose rules
+   * are all NetworkPolicy allows keeps the per-rule entries of the first layout (byte for byte)
+   * with its NetworkPolicy isolation as the flag; any other is flattened ({@link TierFlattening}).
+   * Egress to the pod's own node gets direction-2 entries when Admin or Baseline rules can deny it.
+   */
   private void policies() {
     List<EndpointGroup> groups = graph.groups();
     ImmutableList<Rule> all = graph.rules();
+    groupFlags = new int[groups.size()];
+    Map<AddressSet, List<Integer>> atomIds = new HashMap<>();
+    boolean ownNodeRules = graph.options().allowNodeToLocalPods() && !graph.options().nodeLocalExemptFromAllTiers();
+    BitSet looked = lookedUpAtoms();
     int index = 0;
     for (int g = 0; g < groups.size(); g++) {
-      for (dev.netpolc.compiler.ir.Direction d : dev.netpolc.compiler.ir.Direction.values()) {
-        for (Rule r : graph.rules(groups.get(g).id(), d)) {
-          // graph.rules() lists groups in id order, ingress then egress: the same walk.
-          if (all.get(index) != r) {
+      EndpointGroup group = groups.get(g);
+      for (Direction d : Direction.values()) {
+        List<Rule> rules = graph.rules(group.id(), d);
+        // graph.rules() lists groups in id order, ingress then egress: the same walk.
+        for (int i = 0; i < rules.size(); i++) {
+          if (all.get(index + i) != rules.get(i)) {
             throw new IllegalStateException("rule order differs from RuleGraph.rules()");
           }
-          PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), index);
-          List<Integer> peers = r.peers().sameAddresses(AddressSet.ALL) ? List.of(PolicyKey.ANY_PEER)
-              : atoms.idsOf(r.peers());
-          List<int[]> ports = portBlocks(r.ports());
-          long added = 0;
-          for (int peer : peers) {
-            for (int[] p : ports) {
-              PolicyKey k = new PolicyKey(p[2], g, peer, d, p[0], p[1]);
-              if (out.putIfAbsent(EbpfMap.POLICY, k, value).isEmpty()) {
-                added++;
-              }
+        }
+        if (rules.stream().allMatch(r -> r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW)) {
+          perRule(g, d, rules, index);
+          groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
+        } else {
+          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), atoms, looked,
+              atomIds);
+          put(flat, all);
+          groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
+              : flat.mode() == TierFlattening.Mode.DENIES
+                  ? (d == Direction.INGRESS ? EndpointValue.INGRESS_DENIES : EndpointValue.EGRESS_DENIES) : 0;
+          if (d == Direction.EGRESS && ownNodeRules) {
+            BitSet own = ownNodeAtoms(group);
+            if (!own.isEmpty()) {
+              TierFlattening.Flat toNode = TierFlattening.flatten(g, d, true, rules, index, group.isolated(d), atoms,
+                  own, atomIds);
+              put(toNode, all);
+              groupFlags[g] |= toNode.mode() == TierFlattening.Mode.NONE ? 0 : EndpointValue.OWN_NODE_EGRESS;
             }
           }
-          for (String policy : r.origins().stream().map(Origin::policy).collect(Collectors.toCollection(TreeSet::new))) {
-            policyEntriesByPolicy.merge(policy, added, Long::sum);
-          }
-          index++;
         }
+        index += rules.size();
       }
     }
+  }
+
+  /**
+   * The atoms whose ingress and egress lookups can happen: in a per-node artifact with
+   * {@code allowNodeToLocalPods} not the node's own addresses (the datapath passes them, or
+   * sends egress to direction 2, before any lookup); else null, every atom.
+   */
+  private BitSet lookedUpAtoms() {
+    if (graph.node().isEmpty() || !graph.options().allowNodeToLocalPods()) {
+      return null;
+    }
+    BitSet out = new BitSet();
+    out.set(0, atoms.size());
+    AddressSet own = graph.nodeAddresses().get(graph.node().get());
+    if (own != null) {
+      atoms.idsOf(own).forEach(out::clear);
+    }
+    return out;
+  }
+
+  private static int isolatedFlag(Direction d) {
+    return d == Direction.INGRESS ? EndpointValue.INGRESS_ISOLATED : EndpointValue.EGRESS_ISOLATED;
+  }
+
+  /** The first layout's entries: every rule (all NetworkPolicy allows) as peers × port blocks. */
+  private void perRule(int g, Direction d, List<Rule> rules, int first) {
+    for (int i = 0; i < rules.size(); i++) {
+      Rule r = rules.get(i);
+      PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), first + i);
+      List<Integer> peers = r.peers().sameAddresses(AddressSet.ALL) ? List.of(PolicyKey.ANY_PEER)
+          : atoms.idsOf(r.peers());
+      List<int[]> ports = portBlocks(r.ports());
+      long added = 0;
+      for (int peer : peers) {
+        for (int[] p : ports) {
+          PolicyKey k = new PolicyKey(p[2], g, peer, d, p[0], p[1]);
+          if (out.putIfAbsent(EbpfMap.POLICY, k, value).isEmpty()) {
+            added++;
+          }
+        }
+      }
+      count(r, added);
+    }
+  }
+
+  /** Adds flattened entries, counting each against the policies of its deciding rule. */
+  private void put(TierFlattening.Flat flat, List<Rule> all) {
+    for (MapEntry<PolicyKey, PolicyValue> e : flat.entries()) {
+      out.put(EbpfMap.POLICY, e.key(), e.value());
+      if (e.value().rule() != PolicyValue.NO_RULE) {
+        count(all.get(e.value().rule()), 1);
+      }
+    }
+  }
+
+  private void count(Rule r, long entries) {
+    for (String policy : r.origins().stream().map(Origin::policy).collect(Collectors.toCollection(TreeSet::new))) {
+      policyEntriesByPolicy.merge(policy, entries, Long::sum);
+    }
+  }
+
+  /**
+   * The atoms of the addresses that are a member's own node: the compiled node's, and each
+   * member's node's (cluster-wide artifacts pair them in np_hostpods).
+   */
+  private BitSet ownNodeAtoms(EndpointGroup group) {
+    TreeSet<String> nodes = new TreeSet<>();
+    graph.node().ifPresent(nodes::add);
+    for (Endpoint e : group.members()) {
+      e.node().ifPresent(nodes::add);
+    }
+    BitSet out = new BitSet();
+    for (String n : nodes) {
+      AddressSet addresses = graph.nodeAddresses().get(n);
+      if (addresses != null) {
+        atoms.idsOf(addresses).forEach(out::set);
+      }
+    }
+    return out;
   }
 
   /** (protocol, first port, prefix length) per block of {@code ports}. */
@@ -256,10 +345,5 @@ public final class MapsEmitter {
       }
     }
     return by;
-  }
-
-  private static String origins(Rule r) {
-    return r.origins().isEmpty() ? "a rule of group " + r.subject()
-        : r.origins().stream().map(Origin::toString).collect(Collectors.joining(", "));
   }
 }

@@ -8,17 +8,20 @@ import java.util.Objects;
  * A key of {@code np_policy} (LPM trie, 16 bytes): host-order u32 prefix length, then in network
  * order u32 group, u32 peer identity, u8 direction, u8 protocol, u16 destination port. The
  * prefix length counts data bits: 80 covers group to protocol, {@code 80 + k} also the top
- * {@code k} bits of the port.
+ * {@code k} bits of the port. The direction byte is 0 (ingress), 1 (egress) or 2 (egress to the
+ * pod's own node, decided without the NetworkPolicy tier: {@code ownNode}).
  *
  * @param prefixLength 80..96; exactly 80 when {@code protocol} is 0
  * @param group        the group index
  * @param peer         the peer identity, or {@link #ANY_PEER}
  * @param direction    ingress (peer is the source) or egress (peer is the destination)
+ * @param ownNode      egress to an address of the pod's own node (direction byte 2); only with
+ *                     {@code EGRESS}
  * @param protocol     IP protocol number, 0 for every protocol
  * @param port         the first port of the block; bits past the prefix are zero
  */
-public record PolicyKey(int prefixLength, int group, int peer, Direction direction, int protocol, int port)
-    implements MapKey {
+public record PolicyKey(int prefixLength, int group, int peer, Direction direction, boolean ownNode, int protocol,
+    int port) implements MapKey {
   /** The peer identity that stands for every address: 0xffffffff. */
   public static final int ANY_PEER = -1;
   /** The prefix length covering group, peer, direction and protocol. */
@@ -28,8 +31,14 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
   /** The encoded size. */
   public static final int SIZE = 16;
 
+  /** The direction byte of egress to the pod's own node. */
+  public static final int OWN_NODE_DIRECTION = 2;
+
   public PolicyKey {
     Objects.requireNonNull(direction, "direction");
+    if (ownNode && direction != Direction.EGRESS) {
+      throw new IllegalArgumentException("only egress keys can be for the pod's own node");
+    }
     if (prefixLength < BASE_PREFIX || prefixLength > FULL_PREFIX) {
       throw new IllegalArgumentException("policy prefix length must be 80..96, got " + prefixLength);
     }
@@ -48,10 +57,25 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
     }
   }
 
+  /** A key of an ingress or egress entry (not for the pod's own node). */
+  public PolicyKey(int prefixLength, int group, int peer, Direction direction, int protocol, int port) {
+    this(prefixLength, group, peer, direction, false, protocol, port);
+  }
+
   /** A lookup key: every bit significant. */
   public static PolicyKey lookup(int group, int peer, Direction direction, int protocol, int port) {
-    return new PolicyKey(protocol == 0 ? BASE_PREFIX : FULL_PREFIX, group, peer, direction, protocol,
+    return lookup(group, peer, direction, false, protocol, port);
+  }
+
+  /** A lookup key, for the pod's own node when {@code ownNode}: every bit significant. */
+  public static PolicyKey lookup(int group, int peer, Direction direction, boolean ownNode, int protocol, int port) {
+    return new PolicyKey(protocol == 0 ? BASE_PREFIX : FULL_PREFIX, group, peer, direction, ownNode, protocol,
         protocol == 0 ? 0 : port);
+  }
+
+  /** The direction byte: 0 ingress, 1 egress, 2 egress to the pod's own node. */
+  public int directionByte() {
+    return ownNode ? OWN_NODE_DIRECTION : direction == Direction.INGRESS ? 0 : 1;
   }
 
   /** The number of ports this key's block covers (1 to 65536). */
@@ -77,7 +101,7 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
   private void writeData(byte[] b, int at) {
     ByteCodec.putU32Be(b, at, group);
     ByteCodec.putU32Be(b, at + 4, peer);
-    b[at + 8] = (byte) (direction == Direction.INGRESS ? 0 : 1);
+    b[at + 8] = (byte) directionByte();
     b[at + 9] = (byte) protocol;
     ByteCodec.putU16Be(b, at + 10, port);
   }
@@ -89,11 +113,13 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
       throw new IllegalArgumentException("policy prefix length must be 80..96, got " + len);
     }
     int dir = ByteCodec.u8(b, 12);
-    if (dir > 1) {
-      throw new IllegalArgumentException("direction must be 0 (ingress) or 1 (egress), got " + dir);
+    if (dir > OWN_NODE_DIRECTION) {
+      throw new IllegalArgumentException("direction must be 0 (ingress), 1 (egress) or 2 (egress to the own node), got "
+          + dir);
     }
     return new PolicyKey((int) len, (int) ByteCodec.u32Be(b, 4), (int) ByteCodec.u32Be(b, 8),
-        dir == 0 ? Direction.INGRESS : Direction.EGRESS, ByteCodec.u8(b, 13), ByteCodec.u16Be(b, 14));
+        dir == 0 ? Direction.INGRESS : Direction.EGRESS, dir == OWN_NODE_DIRECTION, ByteCodec.u8(b, 13),
+        ByteCodec.u16Be(b, 14));
   }
 
   @Override
@@ -102,7 +128,7 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
     m.put("prefixLength", prefixLength);
     m.put("group", Integer.toUnsignedLong(group));
     m.put("peer", peer == ANY_PEER ? "any" : Integer.toUnsignedLong(peer));
-    m.put("direction", direction.apiName());
+    m.put("direction", ownNode ? "egress-own-node" : direction.apiName());
     m.put("protocol", protocol);
     int last = port + portCount() - 1;
     m.put("ports", protocol == 0 ? "any" : port == last ? Integer.toString(port) : port + "-" + last);

@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * maps.json and maps.batch of the tiny example (src/test/resources/tiny) per node and
- * cluster-wide, against golden files in {@code src/test/resources/golden/<case>/}. Regenerate
+ * maps.json and maps.batch of the tiny example (src/test/resources/tiny) and of a small tiered
+ * graph ({@link TieredFixture}) per node and cluster-wide, against golden files in
+ * {@code src/test/resources/golden/<case>/}. Regenerate
  * with {@code -Dnetpolc.updateGolden=true}; on a mismatch the output is written next to the
  * golden file as {@code <file>.actual}.
  */
@@ -31,6 +33,22 @@ class EbpfGoldenTest {
     CompileOptions options = node.isEmpty() ? CompileOptions.DEFAULTS : CompileOptions.DEFAULTS.withNode(node);
     BackendOptions b = pinDir.isEmpty() ? BackendOptions.DEFAULTS : BackendOptions.DEFAULTS.with("pinDir", pinDir);
     Artifact a = Fixtures.emit(Fixtures.compile(Fixtures.tiny(), options), b);
+    assertMatchesGolden(golden, a);
+  }
+
+  /** The hand-built tiered graph ({@link TieredFixture}), per node and cluster-wide. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "tiered-node-a, node-a",
+      "tiered-cluster, ''",
+  })
+  void tieredMatchesGolden(String golden, String node) throws IOException {
+    Artifact a = Fixtures.emit(TieredFixture.graph(node.isEmpty() ? Optional.empty() : Optional.of(node), false),
+        BackendOptions.DEFAULTS);
+    assertMatchesGolden(golden, a);
+  }
+
+  private static void assertMatchesGolden(String golden, Artifact a) throws IOException {
     assertThat(a.files().keySet()).containsExactly("maps.batch", "maps.json");
     Path dir = DIR.resolve(golden);
     Files.createDirectories(dir);

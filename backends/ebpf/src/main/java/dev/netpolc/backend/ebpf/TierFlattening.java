@@ -1,0 +1,303 @@
+package dev.netpolc.backend.ebpf;
+
+import dev.netpolc.compiler.ir.Action;
+import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.ir.Atoms;
+import dev.netpolc.compiler.ir.Direction;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.Tier;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One group's rules in one lookup direction (ingress, egress, or egress to the pod's own node)
+ * flattened into np_policy entries whose single four-step lookup gives the final verdict of
+ * {@code RuleGraphEvaluator.decide}: tiers in order, first match per tier, PASS to the next tier,
+ * the NetworkPolicy tier's default deny when isolated, allow past the last tier.
+ *
+ * <p>The verdict depends on the peer only through the rules whose peers hold it, so atoms with
+ * the same matching rules (in the end: the same verdicts) form one class; and on the port only
+ * between the rules' range boundaries, so each protocol the rules name splits into segments. Per
+ * class the verdict of every (protocol, segment), and of every other protocol, is computed once.
+ * One class becomes the background, stated with "any peer" entries: of the three largest, the
+ * one giving the fewest entries. The lookup's miss value (the endpoint flags: isolated → deny,
+ * else allow) is chosen to equal the background's verdict for other protocols where it can.
+ * Every other class states, per atom, only where it differs from what the background lookups
+ * give it: an all-protocol entry when its other-protocol verdict differs, port blocks where the
+ * rest differ ({@link PortPrefixes}). Values carry the deciding rule (or
+ * {@link PolicyValue#NO_RULE} for the defaults), so entries differ where deciding rules do, and a
+ * lookup names the rule the evaluator would.
+ */
+final class TierFlattening {
+
+  /**
+   * How the datapath consults np_policy for the direction.
+   */
+  enum Mode {
+    /** Nothing is looked up: every verdict is allow. */
+    NONE,
+    /** Looked up; a miss denies (endpoint flag INGRESS_ISOLATED / EGRESS_ISOLATED). */
+    ISOLATED,
+    /** Looked up; a miss allows (INGRESS_DENIES / EGRESS_DENIES, or OWN_NODE_EGRESS). */
+    DENIES
+  }
+
+  /**
+   * The outcome for one group and lookup direction.
+   *
+   * @param mode    how the direction is looked up
+   * @param entries the np_policy entries, in no particular order
+   */
+  record Flat(Mode mode, List<MapEntry<PolicyKey, PolicyValue>> entries) {}
+
+  /** How many of the largest classes are tried as the background. */
+  private static final int BACKGROUND_CANDIDATES = 3;
+
+  private final int group;
+  private final Direction direction;
+  private final boolean ownNode;
+  private final List<Rule> rules;
+  private final int firstRule;
+  private final boolean isolated;
+  private final Atoms atoms;
+  private final Map<AddressSet, List<Integer>> atomIds;
+  /** The protocols the rules name, each with its segment starts (the first is 0). */
+  private final TreeMap<Integer, int[]> segments = new TreeMap<>();
+
+  private TierFlattening(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
+      boolean isolated, Atoms atoms, Map<AddressSet, List<Integer>> atomIds) {
+    this.group = group;
+    this.direction = direction;
+    this.ownNode = ownNode;
+    this.rules = rules;
+    this.firstRule = firstRule;
+    this.isolated = isolated;
+    this.atoms = atoms;
+    this.atomIds = atomIds;
+  }
+
+  /**
+   * Flattens {@code rules} (one group's in one direction, in evaluation order, the first being
+   * {@code RuleGraph.rules()} index {@code firstRule}).
+   *
+   * @param group     the group's index
+   * @param ownNode   egress to the pod's own node: the NetworkPolicy tier is skipped and a miss
+   *                  allows
+   * @param isolated  the group is isolated in this direction by NetworkPolicy
+   * @param relevant  the atoms the datapath can look up in this direction (for {@code ownNode}
+   *                  the own nodes' addresses), or null for all; the others get no entries
+   * @param atomIds   a cache of {@code atoms.idsOf}, shared between calls
+   */
+  static Flat flatten(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
+      boolean isolated, Atoms atoms, BitSet relevant, Map<AddressSet, List<Integer>> atomIds) {
+    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, atoms, atomIds).run(relevant);
+  }
+
+  /** The atoms of one class and its verdicts. */
+  private static final class Cls {
+    final List<Integer> atoms = new ArrayList<>();
+    /** The rule positions whose peers hold the class's atoms, ascending (every-address rules included). */
+    int[] matching;
+    PolicyValue other;
+    final Map<Integer, PortSteps<PolicyValue>> byProtocol = new LinkedHashMap<>();
+  }
+
+  private Flat run(BitSet relevant) {
+    collectSegments();
+    // Classes whose verdicts agree everywhere are one: the atoms of both need the same entries.
+    Map<List<Object>, Cls> byVerdicts = new LinkedHashMap<>();
+    boolean denies = false;
+    for (Cls c : classes(relevant)) {
+      verdicts(c);
+      Cls same = byVerdicts.putIfAbsent(List.of(c.other, c.byProtocol), c);
+      if (same != null) {
+        same.atoms.addAll(c.atoms);
+      }
+      denies |= c.other.action() != Action.ALLOW
+          || c.byProtocol.values().stream().anyMatch(s -> s.valuesIn(0, 65535).stream()
+              .anyMatch(v -> v.action() != Action.ALLOW));
+    }
+    List<Cls> classes = new ArrayList<>(byVerdicts.values());
+    if (!denies) {
+      return new Flat(Mode.NONE, List.of()); // no class at all when no atom is looked up
+    }
+    // The background's atoms need no entries of their own: try the largest classes, keep the cheapest.
+    List<Cls> bySize = new ArrayList<>(classes);
+    bySize.sort((a, b) -> Integer.compare(b.atoms.size(), a.atoms.size())); // stable: ties keep the lowest atom
+    Flat best = null;
+    for (Cls background : bySize.subList(0, Math.min(BACKGROUND_CANDIDATES, bySize.size()))) {
+      Flat f = encode(classes, background);
+      if (best == null || f.entries().size() < best.entries().size()) {
+        best = f;
+      }
+    }
+    return best;
+  }
+
+  /** The entries with {@code background} stated by the "any peer" lookups and the miss value. */
+  private Flat encode(List<Cls> classes, Cls background) {
+    PolicyValue miss = !ownNode && background.other.action() != Action.ALLOW
+        ? PolicyValue.ISOLATION_DENY : PolicyValue.DEFAULT_ALLOW;
+    Mode mode = miss == PolicyValue.ISOLATION_DENY ? Mode.ISOLATED : Mode.DENIES;
+    List<MapEntry<PolicyKey, PolicyValue>> out = new ArrayList<>();
+    PolicyValue b4 = background.other;
+    if (!b4.equals(miss)) {
+      out.add(entry(PolicyKey.ANY_PEER, 0, new PortBlocks.Block(0, 0), b4));
+    }
+    // What the "any peer" port lookups give each protocol's ports: null where no entry covers.
+    Map<Integer, PortSteps<PolicyValue>> anyPeer = new HashMap<>();
+    for (Map.Entry<Integer, PortSteps<PolicyValue>> p : background.byProtocol.entrySet()) {
+      List<Map.Entry<PortBlocks.Block, PolicyValue>> blocks = PortPrefixes.minimal(p.getValue(),
+          PortSteps.constant(b4));
+      blocks.forEach(b -> out.add(entry(PolicyKey.ANY_PEER, p.getKey(), b.getKey(), b.getValue())));
+      anyPeer.put(p.getKey(), PortPrefixes.resolve(blocks));
+    }
+    for (Cls c : classes) {
+      if (c == background) {
+        continue;
+      }
+      PolicyValue l3 = c.other.equals(b4) ? null : c.other;
+      List<MapEntry<PolicyKey, PolicyValue>> perAtom = new ArrayList<>();
+      if (l3 != null) {
+        perAtom.add(entry(0, 0, new PortBlocks.Block(0, 0), l3));
+      }
+      PolicyValue below = l3 != null ? l3 : b4;
+      for (Map.Entry<Integer, PortSteps<PolicyValue>> p : c.byProtocol.entrySet()) {
+        PortSteps<PolicyValue> fallthrough = anyPeer.get(p.getKey()).orElse(below);
+        for (Map.Entry<PortBlocks.Block, PolicyValue> b : PortPrefixes.minimal(p.getValue(), fallthrough)) {
+          perAtom.add(entry(0, p.getKey(), b.getKey(), b.getValue()));
+        }
+      }
+      for (int atom : c.atoms) {
+        for (MapEntry<PolicyKey, PolicyValue> e : perAtom) {
+          PolicyKey k = e.key();
+          out.add(new MapEntry<>(new PolicyKey(k.prefixLength(), group, atom, direction, ownNode, k.protocol(),
+              k.port()), e.value()));
+        }
+      }
+    }
+    return new Flat(mode, out);
+  }
+
+  private MapEntry<PolicyKey, PolicyValue> entry(int peer, int protocol, PortBlocks.Block block, PolicyValue v) {
+    int prefix = protocol == 0 ? PolicyKey.BASE_PREFIX : PolicyKey.BASE_PREFIX + block.bits();
+    return new MapEntry<>(new PolicyKey(prefix, group, peer, direction, ownNode, protocol, block.first()), v);
+  }
+
+  /** Per protocol the rules name, the ports where some rule's range starts or ends. */
+  private void collectSegments() {
+    Map<Integer, TreeSet<Integer>> cuts = new TreeMap<>();
+    for (Rule r : rules) {
+      if (ownNode && r.tier() == Tier.NETWORK_POLICY) {
+        continue;
+      }
+      r.ports().byProtocol().forEach((proto, ranges) -> {
+        TreeSet<Integer> c = cuts.computeIfAbsent(proto, k -> new TreeSet<>(List.of(0)));
+        for (PortRange pr : ranges) {
+          c.add(pr.from());
+          if (pr.to() < 65535) {
+            c.add(pr.to() + 1);
+          }
+        }
+      });
+    }
+    cuts.forEach((proto, c) -> segments.put(proto, c.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * The classes of atoms with the same matching rules, among {@code relevant} atoms (all when
+   * null); the atoms no peer set names form one class. Classes are ordered by their lowest atom.
+   */
+  private List<Cls> classes(BitSet relevant) {
+    List<Integer> every = new ArrayList<>();
+    Map<Integer, List<Integer>> byAtom = new TreeMap<>();
+    for (int pos = 0; pos < rules.size(); pos++) {
+      Rule r = rules.get(pos);
+      if (ownNode && r.tier() == Tier.NETWORK_POLICY) {
+        continue; // skipped tier: matches nothing
+      }
+      if (r.peers().sameAddresses(AddressSet.ALL)) {
+        every.add(pos);
+        continue;
+      }
+      for (int atom : atomIds.computeIfAbsent(r.peers(), atoms::idsOf)) {
+        if (relevant == null || relevant.get(atom)) {
+          byAtom.computeIfAbsent(atom, k -> new ArrayList<>()).add(pos);
+        }
+      }
+    }
+    Map<List<Integer>, Cls> bySignature = new LinkedHashMap<>();
+    int n = relevant == null ? atoms.size() : relevant.length();
+    for (int atom = 0; atom < n; atom++) {
+      if (relevant != null && !relevant.get(atom)) {
+        continue;
+      }
+      List<Integer> sig = byAtom.getOrDefault(atom, List.of());
+      Cls c = bySignature.get(sig);
+      if (c == null) {
+        c = new Cls();
+        c.matching = merge(every, sig);
+        bySignature.put(sig, c);
+      }
+      c.atoms.add(atom);
+    }
+    return new ArrayList<>(bySignature.values());
+  }
+
+  private static int[] merge(List<Integer> a, List<Integer> b) {
+    TreeSet<Integer> all = new TreeSet<>(a);
+    all.addAll(b);
+    return all.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private void verdicts(Cls c) {
+    c.other = decide(c.matching, -1, 0);
+    segments.forEach((proto, starts) -> {
+      PortSteps.Builder<PolicyValue> b = PortSteps.builder();
+      for (int i = 0; i < starts.length; i++) {
+        PolicyValue v = decide(c.matching, proto, starts[i]);
+        if (starts[i] == 0 && starts.length > 1 && starts[1] == 1) {
+          // Port 0 (no connection uses it; no rule's range holds it) keeps its action, but takes
+          // port 1's deciding rule when the actions agree: "every port" is then one block, not 16.
+          PolicyValue one = decide(c.matching, proto, 1);
+          v = one.action() == v.action() ? one : v;
+        }
+        b.add(starts[i], v);
+      }
+      c.byProtocol.put(proto, b.build());
+    });
+  }
+
+  /**
+   * The verdict for a peer matched by the rules at {@code matching}, for {@code protocol} and
+   * {@code port} ({@code protocol} -1: a protocol no rule names); as {@code RuleGraphEvaluator.decide}.
+   */
+  private PolicyValue decide(int[] matching, int protocol, int port) {
+    int i = 0;
+    for (Tier tier : Tier.values()) {
+      boolean skip = ownNode && tier == Tier.NETWORK_POLICY;
+      int hit = -1;
+      for (; i < matching.length && rules.get(matching[i]).tier() == tier; i++) {
+        Rule r = rules.get(matching[i]);
+        if (hit < 0 && !skip && (protocol < 0 ? r.ports().allProtocols() : r.ports().matches(protocol, port))) {
+          hit = matching[i];
+        }
+      }
+      if (hit >= 0 && rules.get(hit).action() != Action.PASS) {
+        Rule r = rules.get(hit);
+        return new PolicyValue(r.action(), r.tier(), r.priority(), firstRule + hit);
+      }
+      if (hit < 0 && !skip && tier == Tier.NETWORK_POLICY && isolated) {
+        return PolicyValue.ISOLATION_DENY;
+      }
+    }
+    return PolicyValue.DEFAULT_ALLOW;
+  }
+}
