@@ -5,6 +5,7 @@ import dev.netpolc.kernel.KernelSupport;
 import dev.netpolc.kernel.Topology;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EbpfConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("ebpf", List.of(Topology.Mode.PTP,
-      Topology.Mode.BRIDGE), (cluster, layout) -> EbpfNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS));
+      Topology.Mode.BRIDGE), (cluster, layout) -> EbpfNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS),
+      Set.of("tiers"));
 
   @BeforeAll
   static void kernel() {

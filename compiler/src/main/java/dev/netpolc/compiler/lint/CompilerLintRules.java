@@ -31,6 +31,8 @@ public final class CompilerLintRules {
     out.add(new RuleContainedInAnother());
     out.add(new RedundantPolicy());
     out.add(new BackendCannotExpress(backend));
+    out.add(new UnreachableTieredRule());
+    out.add(new ShadowedBaselinePolicy());
     out.sort(Comparator.comparing(LintRule::id));
     return ImmutableList.copyOf(out);
   }
