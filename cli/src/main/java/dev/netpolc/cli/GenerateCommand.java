@@ -5,6 +5,7 @@ import dev.netpolc.model.generate.ClusterGenerator;
 import dev.netpolc.model.generate.ClusterShape;
 import dev.netpolc.model.generate.GeneratorSpec;
 import dev.netpolc.model.generate.Preset;
+import dev.netpolc.model.generate.RealisticTiers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -67,6 +68,10 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--ipv4-only", description = "Give pods and nodes IPv4 addresses only (default: dual-stack).")
   boolean ipv4Only;
 
+  @Option(names = "--tiers", description = "Add a platform team's cluster-scoped policies (Admin guard-rails, "
+      + "Baseline defaults; see RealisticTiers) to the cluster.")
+  boolean tiers;
+
   @Option(names = "--output", paramLabel = "DIR|-", defaultValue = "-", description = "Write "
       + ClusterGenerator.INVENTORY_FILE + " and " + ClusterGenerator.POLICIES_FILE
       + " into DIR, or one stream to stdout with - (default).")
@@ -88,6 +93,9 @@ public final class GenerateCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Cluster cluster = ClusterGenerator.generate(s.get());
+    if (tiers) {
+      cluster = RealisticTiers.addTo(cluster);
+    }
     if (output.equals("-")) {
       PrintWriter out = spec.commandLine().getOut();
       try {

@@ -377,7 +377,58 @@ public final class PolicyDiff {
     if (src.isPresent() && dst.isPresent() && src.get().pod().equals(dst.get().pod())) {
       return true;
     }
-    return graph.options().allowNodeToLocalPods() && (ownNode(graph, dst, sa) || ownNode(graph, src, da));
+    return graph.options().allowNodeToLocalPods() && (ownNode(graph, dst, sa)
+        || (graph.options().nodeLocalExemptFromAllTiers() && ownNode(graph, src, da)));
+  }
+
+  /**
+   * True when {@code d}'s address belongs to the node {@code s} runs on and that egress is not a
+   * shortcut: it skips only the NetworkPolicy tier, so the class representatives cannot decide
+   * it; such pairs are decided one by one ({@link #pairSpace}).
+   */
+  private boolean ownNodeEgress(int f, int s, int d) {
+    RuleGraph graph = graphs[0];
+    return graph.options().allowNodeToLocalPods() && !graph.options().nodeLocalExemptFromAllTiers()
+        && ownNode(graph, graph.endpointAt(addr[s][f]), addr[d][f]);
+  }
+
+  /** The ports graph {@code g} allows from pod s to pod d, decided for this pair alone. */
+  private int pairSpace(int g, int f, int s, int d) {
+    RuleGraphEvaluator eval = new RuleGraphEvaluator(graphs[g]);
+    IpAddress sa = addr[s][f];
+    IpAddress da = addr[d][f];
+    Map<Protocol, List<PortRange>> allowed = new EnumMap<>(Protocol.class);
+    for (Protocol p : Protocol.values()) {
+      int[] starts = breakpoints.get(p);
+      List<PortRange> rs = new ArrayList<>();
+      for (int k = 0; k < starts.length; k++) {
+        int from = starts[k];
+        int to = k + 1 < starts.length ? starts[k + 1] - 1 : 65535;
+        if (eval.allows(dev.netpolc.compiler.Connection.of(sa, da, p, from))) {
+          rs.add(new PortRange(from, to));
+        }
+      }
+      allowed.put(p, rs);
+    }
+    boolean portless = eval.allows(new dev.netpolc.compiler.Connection(sa, da, Protocol.ICMP, 0));
+    return intern(PortSpace.of(allowed, portless));
+  }
+
+  /** Adds the change of one pair decided alone. */
+  private void addPair(BlockBuilder blocks, int f, int s, int d) {
+    int before = pairSpace(0, f, s, d);
+    int after = pairSpace(1, f, s, d);
+    if (before == after) {
+      return;
+    }
+    BitSet src = new BitSet();
+    src.set(s);
+    BitSet dst = new BitSet();
+    dst.set(d);
+    blocks.add(Change.NEWLY_ALLOWED, pods.get(s).namespace(), src, pods.get(d).namespace(), dst,
+        spaceList.get(op(1, after, before)));
+    blocks.add(Change.NEWLY_DENIED, pods.get(s).namespace(), src, pods.get(d).namespace(), dst,
+        spaceList.get(op(1, before, after)));
   }
 
   private static boolean ownNode(RuleGraph graph, Optional<Endpoint> e, IpAddress other) {
@@ -406,6 +457,18 @@ public final class PolicyDiff {
         if (f < 0) {
           continue; // no common family: never connected
         }
+        final int fam = f;
+        if (isSpecial(s) || isSpecial(d)) {
+          // Pairs whose egress goes to the source's own node: decided one by one.
+          for (int x : sc) {
+            for (int y : dc) {
+              if (x != y && addr[x][f] != null && addr[y][f] != null && ownNodeEgress(f, x, y)
+                  && !shortcut(f, x, y)) {
+                addPair(blocks, f, x, y);
+              }
+            }
+          }
+        }
         int before = allowed(0, f, s, d);
         int after = allowed(1, f, s, d);
         if (before == after) {
@@ -418,15 +481,15 @@ public final class PolicyDiff {
         }
         int[] sources = sc;
         int[] dests = dc;
-        final int fam = f;
         if (isSpecial(s) && isSpecial(d)) {
-          if (s == d || shortcut(f, s, d)) {
+          if (s == d || shortcut(f, s, d) || ownNodeEgress(f, s, d)) {
             continue;
           }
         } else if (isSpecial(s)) {
-          dests = Arrays.stream(dc).filter(x -> x != s && !shortcut(fam, s, x)).toArray();
+          dests = Arrays.stream(dc).filter(x -> x != s && !shortcut(fam, s, x) && !ownNodeEgress(fam, s, x)).toArray();
         } else if (isSpecial(d)) {
-          sources = Arrays.stream(sc).filter(x -> x != d && !shortcut(fam, x, d)).toArray();
+          sources = Arrays.stream(sc).filter(x -> x != d && !shortcut(fam, x, d) && !ownNodeEgress(fam, x, d))
+              .toArray();
         }
         Map<String, BitSet> srcByNs = byNamespace(sources);
         Map<String, BitSet> dstByNs = byNamespace(dests);

@@ -146,8 +146,9 @@ public final class TieredClusterGen {
       out.add(switch (kind) {
         case 0 -> ClusterPolicyPeer.pods(nsSelector(), podSelector());
         case 1 -> ClusterPolicyPeer.namespaces(nsSelector());
-        case 2 -> ClusterPolicyPeer.networks(d.chance(30) ? List.of(d.pick(NETWORKS), d.pick(NETWORKS))
-            : List.of(d.pick(NETWORKS)));
+        // networks is a set in the CRD: no value twice
+        case 2 -> ClusterPolicyPeer.networks(d.chance(30)
+            ? List.of(d.pick(NETWORKS), d.pick(NETWORKS)).stream().distinct().toList() : List.of(d.pick(NETWORKS)));
         default -> ClusterPolicyPeer.nodes(d.chance(50) ? LabelSelector.EVERYTHING
             : new LabelSelector(Map.of("node-role", "none"), List.of()));
       });

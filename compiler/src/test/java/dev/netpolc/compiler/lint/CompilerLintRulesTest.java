@@ -15,8 +15,8 @@ class CompilerLintRulesTest {
     List<String> ids = CompilerLintRules.all().stream().map(LintRule::id).toList();
     assertThat(ids).isSorted().doesNotHaveDuplicates()
         .containsAll(LintRules.all().stream().map(LintRule::id).toList())
-        .contains("NP203", "NP204", "NP209");
-    assertThat(ids).hasSize(LintRules.all().size() + 3);
+        .contains("NP203", "NP204", "NP209", "NP258", "NP259");
+    assertThat(ids).hasSize(LintRules.all().size() + 5);
   }
 
   @Test

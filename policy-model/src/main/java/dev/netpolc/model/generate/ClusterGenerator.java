@@ -80,9 +80,21 @@ public final class ClusterGenerator {
     }
   }
 
-  /** Writes the policies, one document each. */
+  /** Writes the policies, one document each: NetworkPolicies, then the cluster-scoped ones. */
   public static void writePolicies(Cluster cluster, Writer out) throws IOException {
     for (NetworkPolicy p : cluster.policies()) {
+      out.write("---\n");
+      out.write(PolicyWriter.toYaml(p));
+    }
+    for (var p : cluster.clusterNetworkPolicies()) {
+      out.write("---\n");
+      out.write(PolicyWriter.toYaml(p));
+    }
+    for (var p : cluster.adminNetworkPolicies()) {
+      out.write("---\n");
+      out.write(PolicyWriter.toYaml(p));
+    }
+    for (var p : cluster.baselineAdminNetworkPolicies()) {
       out.write("---\n");
       out.write(PolicyWriter.toYaml(p));
     }
