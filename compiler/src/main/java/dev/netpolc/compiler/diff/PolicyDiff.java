@@ -278,6 +278,16 @@ public final class PolicyDiff {
     RuleGraph graph = graphs[g];
     EndpointGroup grp = graph.groups().get(group);
     IpAddress peerAddr = addr[peer][f];
+    int id = portSpace((protocol, port) -> RuleGraphEvaluator.decide(graph, grp, d, peerAddr, protocol, port));
+    spaces.put(key, id);
+    return id;
+  }
+
+  /**
+   * The interned ports {@code allows} lets through, asked once per interval between breakpoints;
+   * every portless protocol behaves as ICMP (only rules without ports match it).
+   */
+  private int portSpace(java.util.function.BiPredicate<Integer, Integer> allows) {
     Map<Protocol, List<PortRange>> allowed = new EnumMap<>(Protocol.class);
     for (Protocol p : Protocol.values()) {
       int[] starts = breakpoints.get(p);
@@ -285,17 +295,13 @@ public final class PolicyDiff {
       for (int k = 0; k < starts.length; k++) {
         int from = starts[k];
         int to = k + 1 < starts.length ? starts[k + 1] - 1 : 65535;
-        if (RuleGraphEvaluator.decide(graph, grp, d, peerAddr, p.number(), from)) {
+        if (allows.test(p.number(), from)) {
           rs.add(new PortRange(from, to));
         }
       }
       allowed.put(p, rs);
     }
-    // Every portless protocol behaves as ICMP: only rules without ports match it.
-    boolean portless = RuleGraphEvaluator.decide(graph, grp, d, peerAddr, Protocol.ICMP, 0);
-    int id = intern(PortSpace.of(allowed, portless));
-    spaces.put(key, id);
-    return id;
+    return intern(PortSpace.of(allowed, allows.test(Protocol.ICMP, 0)));
   }
 
   private int intern(PortSpace s) {
@@ -397,21 +403,7 @@ public final class PolicyDiff {
     RuleGraphEvaluator eval = new RuleGraphEvaluator(graphs[g]);
     IpAddress sa = addr[s][f];
     IpAddress da = addr[d][f];
-    Map<Protocol, List<PortRange>> allowed = new EnumMap<>(Protocol.class);
-    for (Protocol p : Protocol.values()) {
-      int[] starts = breakpoints.get(p);
-      List<PortRange> rs = new ArrayList<>();
-      for (int k = 0; k < starts.length; k++) {
-        int from = starts[k];
-        int to = k + 1 < starts.length ? starts[k + 1] - 1 : 65535;
-        if (eval.allows(dev.netpolc.compiler.Connection.of(sa, da, p, from))) {
-          rs.add(new PortRange(from, to));
-        }
-      }
-      allowed.put(p, rs);
-    }
-    boolean portless = eval.allows(new dev.netpolc.compiler.Connection(sa, da, Protocol.ICMP, 0));
-    return intern(PortSpace.of(allowed, portless));
+    return portSpace((protocol, port) -> eval.allows(new dev.netpolc.compiler.Connection(sa, da, protocol, port)));
   }
 
   /** Adds the change of one pair decided alone. */
