@@ -6,15 +6,15 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.diff.BruteForce.Probe;
-import dev.netpolc.compiler.gen.TieredClusterGen;
-import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.compiler.gen.ClusterGen;
+import dev.netpolc.compiler.gen.TieredClusterGen;
 import dev.netpolc.compiler.matrix.PortSpec;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

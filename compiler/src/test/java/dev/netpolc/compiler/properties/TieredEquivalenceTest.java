@@ -1,26 +1,25 @@
 package dev.netpolc.compiler.properties;
 
-import static org.quicktheories.QuickTheory.qt;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Connection;
-import dev.netpolc.compiler.reference.DirectionVerdict;
-import dev.netpolc.compiler.reference.Explanation;
-import dev.netpolc.compiler.reference.TierStep;
-import dev.netpolc.model.npa.RuleAction;
-import java.util.TreeMap;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
 import dev.netpolc.compiler.passes.Passes;
+import dev.netpolc.compiler.reference.DirectionVerdict;
+import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.compiler.reference.TierStep;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.npa.RuleAction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
