@@ -45,7 +45,10 @@ class NftablesSctpRawKernelTest {
   @EnumSource(Topology.Mode.class)
   void craftedSctpInitsFollowTheCases(Topology.Mode mode) throws InterruptedException {
     List<ConformanceCase> cases = ConformanceCorpus.all().stream()
-        .filter(c -> c.unsupportedBy(NftablesConformanceKernelTest.FEATURES).isEmpty())
+        // NetworkPolicy cases only: the tiered corpus puts hostNetwork pods (the upstream suite's
+        // centaurs) among its sources, which this raw sender cannot send from; the simulator checks
+        // the tiered cases' SCTP probes in NftablesConformanceKernelTest.
+        .filter(c -> c.unsupportedBy(java.util.Set.of()).isEmpty())
         .flatMap(c -> c.steps().stream())
         .filter(c -> c.probes().stream().anyMatch(p -> p.protocol() == Protocol.SCTP)).toList();
     assertThat(cases).as("the corpus has SCTP probes").isNotEmpty();
