@@ -15,6 +15,7 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.Node;
+import dev.netpolc.model.Peer;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
@@ -360,35 +361,15 @@ final class TieredRules {
     return s.namespaces().isPresent() ? namespacePods(s.namespaces().get()) : selectedPods(s.pods().get());
   }
 
+  /** Every pod in the namespaces {@code sel} matches: the index's memoised peer selection. */
   private int[] namespacePods(LabelSelector sel) {
-    List<int[]> parts = new ArrayList<>();
-    for (int ns : index.namespacesSelected(sel)) {
-      parts.add(index.podsInNamespace(index.namespaces().get(ns).name()));
-    }
-    return concatSorted(parts);
+    return index.peerPods("", new Peer(Optional.empty(), Optional.of(sel), Optional.empty()));
   }
 
+  /** The pods matching both selectors: the index's memoised peer selection. */
   private int[] selectedPods(NamespacedPods np) {
-    List<int[]> parts = new ArrayList<>();
-    for (int ns : index.namespacesSelected(np.namespaceSelector())) {
-      parts.add(index.podsSelected(index.namespaces().get(ns).name(), np.podSelector()));
-    }
-    return concatSorted(parts);
-  }
-
-  private static int[] concatSorted(List<int[]> parts) {
-    int total = 0;
-    for (int[] p : parts) {
-      total += p.length;
-    }
-    int[] out = new int[total];
-    int n = 0;
-    for (int[] p : parts) {
-      System.arraycopy(p, 0, out, n, p.length);
-      n += p.length;
-    }
-    java.util.Arrays.sort(out);
-    return out;
+    return index.peerPods("", new Peer(Optional.of(np.podSelector()), Optional.of(np.namespaceSelector()),
+        Optional.empty()));
   }
 
   private AddressSet podAddresses(int[] ids) {
