@@ -27,9 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IptablesConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("iptables", List.of(Topology.Mode.PTP, Topology.Mode.BRIDGE),
-      // The tiered corpus is not yet part of this run: its first full run did not finish within
-      // the session that wrote it; IptablesTieredKernelTest covers the tiers on the kernel meanwhile.
-      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of());
+      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers"));
 
   @BeforeAll
   static void kernel() {
