@@ -127,6 +127,11 @@ public final class Topology implements AutoCloseable {
     return mode;
   }
 
+  /** True once {@link #close} has begun: its namespaces are gone or going. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   /** The name prefix of every namespace of this topology, e.g. {@code np-4242-1-}. */
   public String prefix() {
     return prefix;

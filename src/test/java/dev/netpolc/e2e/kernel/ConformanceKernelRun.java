@@ -20,6 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
@@ -33,7 +39,9 @@ import org.junit.jupiter.params.provider.Arguments;
  * {@code allowed} and the reference evaluator's matrix must all agree. SCTP cannot run here (no
  * {@code CONFIG_IP_SCTP}): for SCTP probes the backend's simulator must match the case and its
  * own tools must accept the artifacts. Before each case conntrack and neighbour caches are
- * flushed ({@link #forgetPreviousCase}), so no case sees another's state. Each step of a case
+ * flushed ({@link #forgetPreviousCase}), so no case sees another's state. The modes run at the
+ * same time, each on its own topologies ({@link #run}); {@code -Dnetpolc.kernel.sequentialModes=true}
+ * runs them one after the other. Each step of a case
  * ({@link ConformanceCase#steps()}) runs as a case of its own, named {@code case#i} from step 1
  * on; a case that requires a feature the backend lacks is skipped with the reason.
  */
@@ -53,14 +61,22 @@ final class ConformanceKernelRun {
   private final BiFunction<Cluster, KernelLayout, NodeArtifacts> compile;
   private final Set<String> features;
   private final List<Prepared> prepared;
-  private Topology current;
-  private String currentKey;
-  private int cases;
-  private int probes;
-  private int retried;
-  private int topologies;
-  private long setupNanos;
+  /** Per mode, the topology its cases run on now (modes run at the same time, each on its own). */
+  private final Map<Topology.Mode, Topology> current = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Topology.Mode, String> currentKey = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The invocations {@link #runs} handed to JUnit, in order: the other modes replay them in the background. */
+  private final List<Arguments> planned = new ArrayList<>();
+  /** Outcomes of the background modes' cases, by {@code mode + " " + name}. */
+  private final Map<String, CompletableFuture<Throwable>> background = new java.util.concurrent.ConcurrentHashMap<>();
+  private ExecutorService backgroundModes;
+  private final LongAdder cases = new LongAdder();
+  private final LongAdder probes = new LongAdder();
+  private final LongAdder retried = new LongAdder();
+  private final LongAdder topologies = new LongAdder();
+  private final LongAdder setupNanos = new LongAdder();
   private long started;
+  /** Time spent per phase of the case runs (compile, load, flush, probe), for the summary line. */
+  private final LongAdder[] phaseNanos = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
 
   /**
    * @param backend the backend's name, for messages
@@ -93,19 +109,39 @@ final class ConformanceKernelRun {
     started = System.nanoTime();
   }
 
-  /** Closes the last topology and prints the summary line. */
+  /** Stops the background modes, closes the last topologies and prints the summary line. */
   void finish() {
-    closeCurrent();
+    try {
+      if (backgroundModes != null) {
+        // Every background case was awaited by its own invocation unless JUnit ran a subset: then stop.
+        backgroundModes.shutdownNow();
+        if (!backgroundModes.awaitTermination(5, TimeUnit.MINUTES)) {
+          System.out.printf("%s conformance: a background mode did not stop in 5 minutes%n", backend);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      List.copyOf(current.keySet()).forEach(this::closeCurrent);
+    }
     if (started != 0) {
       System.out.printf("%s conformance on the kernel: %d case runs, %d probes (%d needed a retry),"
-          + " %d topologies built in %d ms, whole class %d ms%n", backend, cases, probes, retried,
-          topologies, setupNanos / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+          + " %d topologies built in %d ms, whole class %d ms%n", backend, cases.sum(), probes.sum(), retried.sum(),
+          topologies.sum(), setupNanos.sum() / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+      System.out.printf("%s conformance phases (summed over the modes running at once): compile %d ms, load %d ms,"
+          + " flush %d ms, probe %d ms%n", backend, phaseNanos[0].sum() / 1_000_000, phaseNanos[1].sum() / 1_000_000,
+          phaseNanos[2].sum() / 1_000_000, phaseNanos[3].sum() / 1_000_000);
     }
   }
 
   private static List<Prepared> prepare(Set<String> features) {
     List<Prepared> out = new ArrayList<>();
+    // For a developer's focused run: -Dnetpolc.kernel.cases=REGEX keeps the cases whose name matches.
+    java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("netpolc.kernel.cases", ".*"));
     for (ConformanceCase corpusCase : ConformanceCorpus.all()) {
+      if (!only.matcher(corpusCase.name()).matches()) {
+        continue;
+      }
       Optional<String> skip = corpusCase.unsupportedBy(features);
       if (skip.isPresent()) {
         out.add(new Prepared(corpusCase, null, null, List.of(), null, skip.get()));
@@ -142,23 +178,109 @@ final class ConformanceKernelRun {
     for (Topology.Mode mode : modes) {
       groups.values().forEach(g -> g.forEach(p -> out.add(Arguments.of(mode, p.c().name()))));
     }
+    synchronized (planned) {
+      planned.clear();
+      planned.addAll(out);
+    }
     return out.stream();
   }
 
-  /** Runs case {@code name} in {@code mode}; fails with every disagreement and what the kernel held. */
+  /**
+   * Runs case {@code name} in {@code mode}; fails with every disagreement and what the kernel held.
+   *
+   * <p>The first mode's cases run here, as JUnit calls them. When the first of them starts, every
+   * other mode's cases start in the background, in the order JUnit will ask for them, each mode
+   * on its own topology: a case spends most of its time waiting (for probe timeouts, for
+   * {@code nft}/{@code iptables-restore}/{@code bpftool}), so two modes at once take little more
+   * than one. An invocation of another mode then reports its background outcome. Each case still
+   * has its own topology state: the modes share nothing but the machine.
+   */
   void run(Topology.Mode mode, String name) {
+    if (mode == modes.get(0)) {
+      startBackgroundModes();
+    }
+    CompletableFuture<Throwable> done = background.get(mode + " " + name);
+    if (done == null) {
+      execute(mode, name);
+      return;
+    }
+    Throwable outcome;
+    try {
+      outcome = done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + mode + " " + name, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("background run of " + mode + " " + name + " failed", e.getCause());
+    }
+    if (outcome instanceof RuntimeException r) {
+      throw r;
+    }
+    if (outcome instanceof Error err) {
+      throw err;
+    }
+    if (outcome != null) {
+      throw new IllegalStateException(outcome);
+    }
+  }
+
+  private synchronized void startBackgroundModes() {
+    if (backgroundModes != null || modes.size() < 2 || Boolean.getBoolean("netpolc.kernel.sequentialModes")) {
+      return;
+    }
+    List<Arguments> order;
+    synchronized (planned) {
+      order = List.copyOf(planned);
+    }
+    backgroundModes = Executors.newFixedThreadPool(modes.size() - 1, r -> {
+      Thread th = new Thread(r, "netpolc-conformance-" + backend);
+      th.setDaemon(true);
+      return th;
+    });
+    for (Topology.Mode mode : modes.subList(1, modes.size())) {
+      List<String> names = order.stream().filter(a -> a.get()[0] == mode).map(a -> (String) a.get()[1]).toList();
+      names.forEach(n -> background.put(mode + " " + n, new CompletableFuture<>()));
+      backgroundModes.submit(() -> {
+        for (String n : names) {
+          CompletableFuture<Throwable> f = background.get(mode + " " + n);
+          if (Thread.currentThread().isInterrupted()) {
+            f.complete(new IllegalStateException("the background run of " + mode + " stopped before " + n));
+            continue;
+          }
+          try {
+            execute(mode, n);
+            f.complete(null);
+          } catch (Throwable e) {
+            f.complete(e);
+          }
+        }
+        closeCurrent(mode);
+      });
+    }
+  }
+
+  private void execute(Topology.Mode mode, String name) {
     Prepared p = prepared.stream().filter(x -> x.c().name().equals(name)).findFirst().orElseThrow();
     Assumptions.assumeTrue(p.skip() == null, p.skip());
     ConformanceCase c = p.c();
     assertThat(p.unsupported()).as("case %s cannot be laid out as a kernel topology", name).isNull();
     Topology t = topology(mode, p.layout());
+    long t0 = System.nanoTime();
     NodeArtifacts rules = compile.apply(p.cluster(), p.layout());
+    long t1 = System.nanoTime();
     rules.load(t);
+    long t2 = System.nanoTime();
     forgetPreviousCase(t, true);
+    long t3 = System.nanoTime();
     ReferenceEvaluator reference = new ReferenceEvaluator(p.cluster());
     List<String> failures = new ArrayList<>();
     List<ReachabilityMatrix> tcpUdp = c.probes().stream().filter(m -> m.protocol() != Protocol.SCTP).toList();
     KernelMatrix.Observed seen = KernelMatrix.observe(t, p.plans(), tcpUdp);
+    long t4 = System.nanoTime();
+    phaseNanos[0].add(t1 - t0);
+    phaseNanos[1].add(t2 - t1);
+    phaseNanos[2].add(t3 - t2);
+    phaseNanos[3].add(t4 - t3);
     int planIndex = 0;
     for (ReachabilityMatrix expected : c.probes()) {
       ReachabilityMatrix ref = MatrixComputer.compute(p.cluster(), reference, expected.port(), expected.protocol());
@@ -174,9 +296,9 @@ final class ConformanceKernelRun {
       ReachabilityMatrix observed = seen.matrices().get(planIndex++);
       failures.addAll(prefix("kernel (" + mode + ") vs case: ", MatrixDiff.describe(name, expected, observed)));
     }
-    cases++;
-    probes += seen.reachability().asMap().size();
-    retried += seen.reachability().recoveredOnRetry().size();
+    cases.increment();
+    probes.add(seen.reachability().asMap().size());
+    retried.add(seen.reachability().recoveredOnRetry().size());
     if (!failures.isEmpty()) {
       // Built only on failure: listing what the kernel holds costs calls per node.
       assertThat(failures).as("case %s (%s) in %s topology [%s]%nobserved:%n%s%n%s", name, c.description(), mode,
@@ -209,13 +331,17 @@ final class ConformanceKernelRun {
     return lines.stream().map(l -> what + l).toList();
   }
 
-  /** The topology for {@code layout}, reused while consecutive cases share it; servers on every port its cases probe. */
+  /**
+   * The topology of {@code mode} for {@code layout}, reused while consecutive cases share it;
+   * servers on every port its cases probe.
+   */
   private Topology topology(Topology.Mode mode, KernelLayout layout) {
     String key = mode + " " + layout;
-    if (current != null && key.equals(currentKey)) {
-      return current;
+    Topology now = current.get(mode);
+    if (now != null && key.equals(currentKey.get(mode))) {
+      return now;
     }
-    closeCurrent();
+    closeCurrent(mode);
     long t0 = System.nanoTime();
     List<KernelMatrix.Plan> plans = new ArrayList<>();
     prepared.stream().filter(p -> layout.equals(p.layout())).forEach(p -> plans.addAll(p.plans()));
@@ -226,19 +352,19 @@ final class ConformanceKernelRun {
       ports.add(PortSpec.tcp(n));
       ports.add(PortSpec.udp(n));
     });
-    current = layout.build(mode);
-    currentKey = key;
-    current.startServers(ports, true);
-    topologies++;
-    setupNanos += System.nanoTime() - t0;
-    return current;
+    Topology built = layout.build(mode);
+    current.put(mode, built);
+    currentKey.put(mode, key);
+    built.startServers(ports, true);
+    topologies.increment();
+    setupNanos.add(System.nanoTime() - t0);
+    return built;
   }
 
-  private void closeCurrent() {
-    if (current != null) {
-      Topology t = current;
-      current = null;
-      currentKey = null;
+  private void closeCurrent(Topology.Mode mode) {
+    Topology t = current.remove(mode);
+    currentKey.remove(mode);
+    if (t != null) {
       t.close();
     }
   }

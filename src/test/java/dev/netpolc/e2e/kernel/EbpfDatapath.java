@@ -40,6 +40,8 @@ final class EbpfDatapath implements AutoCloseable {
   private final Path script;
   private final Thread hook = new Thread(this::closeQuietly, "netpolc-ebpf-bpffs-cleanup");
   private final Map<String, Map<String, String>> veths = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The topologies whose pins are in use, by prefix. */
+  private final Map<String, Topology> open = new java.util.HashMap<>();
   private boolean closed;
 
   private EbpfDatapath(Path root, Path bpffs, Path object, Path script) {
@@ -187,13 +189,19 @@ final class EbpfDatapath implements AutoCloseable {
     return out;
   }
 
-  /** Removes the pin directories of topologies other than {@code t} (their namespaces, veths and filters are gone). */
-  void forgetOtherTopologies(Topology t) {
-    veths.keySet().removeIf(k -> !k.startsWith(t.prefix()));
+  /**
+   * Removes the pin directories of closed topologies (their namespaces, veths and filters are
+   * gone); those of {@code t} and of other topologies still open (tests may run several at once)
+   * stay.
+   */
+  synchronized void forgetOtherTopologies(Topology t) {
+    open.put(t.prefix(), t);
+    open.values().removeIf(Topology::isClosed);
+    veths.keySet().removeIf(k -> open.keySet().stream().noneMatch(k::startsWith));
     try (Stream<Path> dirs = Files.list(bpffs)) {
       for (Path d : dirs.toList()) {
         String name = d.getFileName().toString();
-        if (Files.isDirectory(d) && name.startsWith("np-") && !name.startsWith(t.prefix())) {
+        if (Files.isDirectory(d) && name.startsWith("np-") && open.keySet().stream().noneMatch(name::startsWith)) {
           deleteTree(d);
         }
       }

@@ -90,7 +90,7 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
   public void load(Topology t) {
     EbpfDatapath d = EbpfDatapath.shared();
     d.forgetOtherTopologies(t);
-    artifacts.forEach((node, a) -> {
+    NodeArtifacts.forEachNode(artifacts, (node, a) -> {
       Path pins = d.pinDir(t, node);
       List<String> veths = new ArrayList<>(d.hostVeths(t, node).values());
       if (veths.isEmpty()) {

@@ -71,7 +71,7 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   /** Runs every node's apply.sh in its node namespace (files written to a temporary directory). */
   @Override
   public void load(Topology t) {
-    artifacts.forEach((node, a) -> {
+    NodeArtifacts.forEachNode(artifacts, (node, a) -> {
       Path dir = write(a);
       try {
         CommandResult r = t.exec(Duration.ofSeconds(60), "", node, "bash", dir.resolve("apply.sh").toString());

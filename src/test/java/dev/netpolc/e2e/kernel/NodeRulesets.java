@@ -73,7 +73,7 @@ public record NodeRulesets(Map<String, String> rulesets, Map<String, RuleGraph> 
   /** Loads every node's ruleset into its node namespace with {@code nft -f} (one transaction per node). */
   @Override
   public void load(Topology t) {
-    rulesets.forEach(t::loadNftables);
+    NodeArtifacts.forEachNode(rulesets, t::loadNftables);
   }
 
   /** Runs {@code nft -c -f} (check only) on every node's ruleset; returns node → nft's complaint for those that fail. */
