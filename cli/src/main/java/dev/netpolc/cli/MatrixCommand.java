@@ -5,12 +5,15 @@ import dev.netpolc.cli.format.matrix.GroupBy;
 import dev.netpolc.cli.format.matrix.MatrixFormat;
 import dev.netpolc.cli.format.matrix.MatrixReportContext;
 import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.matrix.DeciderFactory;
 import dev.netpolc.compiler.matrix.DeciderRegistry;
 import dev.netpolc.compiler.matrix.MatrixComputer;
 import dev.netpolc.compiler.matrix.PortSpec;
 import dev.netpolc.compiler.matrix.Probe;
 import dev.netpolc.compiler.matrix.ReachabilityMatrix;
+import dev.netpolc.compiler.matrix.TierAttribution;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
@@ -122,15 +125,20 @@ public final class MatrixCommand implements Callable<Integer> {
       }
     }
 
-    ConnectionDecider decider = factory.create(cluster, semantics.forEvaluation(cluster, err));
+    SemanticsOptions options = semantics.forEvaluation(cluster, err);
+    ConnectionDecider decider = factory.create(cluster, options);
     List<ReachabilityMatrix> matrices = new ArrayList<>();
     for (Probe probe : probes) {
       matrices.add(MatrixComputer.compute(cluster, decider, probe, include));
     }
     // Rendered whole before printing: no partial output.
+    // Which tier decided each cell, told by the reference evaluator whatever --via is: only
+    // reports for people use it, and only tiered input has tiers to tell apart.
+    Optional<TierAttribution> tiers = cluster.tieredPolicies().isEmpty() ? Optional.empty()
+        : Optional.of(new TierAttribution(new ReferenceEvaluator(cluster, options)));
     MatrixReportContext context = new MatrixReportContext(
         OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()),
-        new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy);
+        new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy, tiers);
     out.print(format.formatter().format(matrices, portSpec.isPresent(), context));
     out.flush();
     return Main.EXIT_OK;

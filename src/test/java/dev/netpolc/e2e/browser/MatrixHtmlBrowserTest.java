@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTML matrix report of examples/demo in a real headless Chromium: it draws, its heat map
  * and drill-down (opened from the URL fragment) show exactly the computed matrix, filters work,
- * and hostile names stay text. Skips when Chromium is absent, except under CI.
+ * and hostile names stay text; the report of examples/tiers marks each cell with the tier that
+ * decided it, as its embedded data says. Skips when Chromium is absent, except under CI.
  */
 @Tag("browser")
 class MatrixHtmlBrowserTest {
@@ -47,10 +48,17 @@ class MatrixHtmlBrowserTest {
   static final Pattern HEAT_CELL = Pattern.compile("<td ([^>]*)><button [^>]*>([^<]*)</button></td>");
   static final Pattern POD_CELL = Pattern.compile("<td ([^>]*)>([^<]*)</td>");
   static final Pattern ATTRIBUTE = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
+  static final Pattern TIER_HEAT_CELL = Pattern.compile(
+      "<td ([^>]*)><button [^>]*>([^<]*)<span class=\"tier-strip\"");
+  static final Pattern DATA = Pattern.compile(
+      "<script type=\"application/json\" id=\"netpolc-data\">(.*?)</script>", Pattern.DOTALL);
 
   @TempDir
   static Path dir;
   static Path report;
+  static Path tiersReport;
+  /** The embedded data of the tiers report. */
+  static JsonNode tiersData;
   /** Probe ({@code 5432/TCP}) → {@code ns/pod} → reached pods, from {@code --format json}. */
   static final Map<String, Map<String, List<String>>> MATRICES = new LinkedHashMap<>();
 
@@ -64,6 +72,12 @@ class MatrixHtmlBrowserTest {
     }
     report = dir.resolve("matrix-demo.html");
     Files.writeString(report, netpolc("matrix", "--format", "html", demo().toString()), StandardCharsets.UTF_8);
+    String tiers = netpolc("matrix", "--format", "html", demo().resolveSibling("tiers").toString());
+    tiersReport = dir.resolve("matrix-tiers.html");
+    Files.writeString(tiersReport, tiers, StandardCharsets.UTF_8);
+    Matcher data = DATA.matcher(tiers);
+    assertThat(data.find()).isTrue();
+    tiersData = new ObjectMapper().readTree(data.group(1));
     for (JsonNode m : new ObjectMapper().readTree(netpolc("matrix", "--format", "json", demo().toString()))) {
       Map<String, List<String>> allowed = new TreeMap<>();
       m.get("allowed").properties().forEach(e -> {
@@ -154,6 +168,141 @@ class MatrixHtmlBrowserTest {
     List<Map<String, String>> cells = heatCells(dom);
     assertThat(cells).extracting(c -> c.get("data-from")).contains("<b id=\"pwned\">x<", "ok");
     assertThat(dom).contains("&lt;b id=\"pwned\"&gt;x&lt; → ok");
+  }
+
+  @Test
+  void tiersReportMarksTheDecidingTierOfEveryCell() throws Exception {
+    Path png = dir.resolve("tiers.png");
+    chromium("--screenshot=" + png, "--window-size=1400,1000", "--hide-scrollbars",
+        url(tiersReport, "#port=8080/TCP&drill=tenant-a,tenant-b"));
+    Files.createDirectories(Path.of("target"));
+    Files.copy(png, Path.of("target", "matrix-tiers.png"), StandardCopyOption.REPLACE_EXISTING);
+    for (String drill : List.of("tenant-a,tenant-a", "tenant-a,tenant-b", "monitoring,tenant-b")) {
+      String dom = chromium("--dump-dom", url(tiersReport, "#port=8080/TCP&drill=" + drill));
+      JsonNode m = tiersMatrix("8080/TCP");
+      List<String> keys = keys(m);
+      int cells = 0;
+      Matcher cell = POD_CELL.matcher(dom);
+      while (cell.find()) {
+        Map<String, String> a = attributes(cell.group(1));
+        if (!a.getOrDefault("class", "").startsWith("cell ") || a.get("data-from").equals(a.get("data-to"))) {
+          continue;
+        }
+        JsonNode d = decision(m, keys.indexOf(a.get("data-from")), keys.indexOf(a.get("data-to")));
+        String tier = d.get("tier").asText();
+        assertThat(a.get("data-tier")).as(a.toString()).isEqualTo(tier);
+        assertThat(a.get("class")).contains("tier-" + tier);
+        assertThat(a.get("title")).as(a.toString()).contains("Decided by: ");
+        if (d.has("egress")) {
+          // The tooltip names the deciding rule's policy, and the Pass chain when there is one.
+          JsonNode v = tiersData.get("tiers").get("verdicts").get(d.get(d.get("by").asText()).asInt());
+          if (v.has("rule")) {
+            assertThat(a.get("title")).contains(string(v.get("rule").get("policy")));
+          }
+          if (v.has("passes")) {
+            assertThat(a.get("title")).contains("after Pass by " + string(v.get("passes").get(0).get("policy")));
+          }
+        }
+        cells++;
+      }
+      assertThat(cells).as(drill).isPositive();
+      // Heat-map cells count their pairs by deciding tier.
+      Map<String, String> expected = new TreeMap<>();
+      Map<String, String> actual = new TreeMap<>();
+      Matcher heat = TIER_HEAT_CELL.matcher(dom);
+      while (heat.find()) {
+        Map<String, String> a = attributes(heat.group(1));
+        actual.put(a.get("data-from") + " -> " + a.get("data-to"), a.get("data-tiers"));
+        expected.put(a.get("data-from") + " -> " + a.get("data-to"), tierCounts(m, keys, a.get("data-from"),
+            a.get("data-to")));
+      }
+      assertThat(actual).hasSize(14).isEqualTo(expected); // 4 x 4 namespaces, less two one-pod diagonals
+    }
+  }
+
+  @Test
+  void tierFilterInTheQueryDimsCellsOfOtherTiers() throws Exception {
+    String dom = chromium("--dump-dom",
+        tiersReport.toUri() + "?tier=baseline#port=8080/TCP&drill=tenant-a,tenant-b");
+    int baseline = 0;
+    int other = 0;
+    Matcher cell = POD_CELL.matcher(dom);
+    while (cell.find()) {
+      Map<String, String> a = attributes(cell.group(1));
+      if (a.containsKey("data-tier")) {
+        boolean dim = a.get("class").contains("tier-dim");
+        assertThat(dim).as(a.toString()).isEqualTo(!a.get("data-tier").equals("baseline"));
+        baseline += dim ? 0 : 1;
+        other += dim ? 1 : 0;
+      }
+    }
+    assertThat(baseline).isPositive();
+    assertThat(other).isPositive();
+    Matcher heat = TIER_HEAT_CELL.matcher(dom);
+    int heatCells = 0;
+    while (heat.find()) {
+      Map<String, String> a = attributes(heat.group(1));
+      assertThat(a.get("class").contains("tier-dim")).as(a.toString())
+          .isEqualTo(!(" " + a.get("data-tiers")).contains(" baseline:"));
+      heatCells++;
+    }
+    assertThat(heatCells).isEqualTo(14);
+  }
+
+  static JsonNode tiersMatrix(String probe) {
+    for (JsonNode m : tiersData.get("matrices")) {
+      if (m.get("probe").asText().equals(probe)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no matrix for " + probe);
+  }
+
+  static List<String> keys(JsonNode m) {
+    List<String> keys = new ArrayList<>();
+    for (JsonNode p : m.get("pods")) {
+      keys.add(m.get("namespaces").get(p.get(0).asInt()).asText() + "/" + p.get(1).asText());
+    }
+    return keys;
+  }
+
+  /** The decision of cell i -> j, read from the run-length encoded row. */
+  static JsonNode decision(JsonNode m, int i, int j) {
+    JsonNode runs = m.get("decided").get(i);
+    int k = 0;
+    for (int r = 0; r < runs.size(); r += 2) {
+      k += runs.get(r + 1).asInt();
+      if (j < k) {
+        return tiersData.get("tiers").get("decisions").get(runs.get(r).asInt());
+      }
+    }
+    throw new AssertionError("row " + i + " has no cell " + j);
+  }
+
+  static String string(JsonNode index) {
+    return tiersData.get("tiers").get("strings").get(index.asInt()).asText();
+  }
+
+  /** {@code admin:1 baseline:2} for the pairs of distinct pods between two namespaces, in tier order. */
+  static String tierCounts(JsonNode m, List<String> keys, String from, String to) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String t : List.of("admin", "network-policy", "baseline", "default", "none")) {
+      counts.put(t, 0);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      for (int j = 0; j < keys.size(); j++) {
+        if (i != j && namespace(keys.get(i)).equals(from) && namespace(keys.get(j)).equals(to)) {
+          counts.merge(decision(m, i, j).get("tier").asText(), 1, Integer::sum);
+        }
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    counts.forEach((t, n) -> {
+      if (n > 0) {
+        parts.add(t + ":" + n);
+      }
+    });
+    return String.join(" ", parts);
   }
 
   /** Every namespace pair is a cell whose counts are the matrix's pairs of distinct pods. */

@@ -82,11 +82,20 @@ public final class MatrixComputer {
     if (from.key().equals(to.key())) {
       return true;
     }
+    return connection(from, to, probe).map(decider::allows).orElse(false);
+  }
+
+  /**
+   * The connection a matrix decides for two distinct pods: the probe's port (a named port
+   * resolved on {@code to}) between their first addresses of the first family both have. Empty
+   * when {@code to} lacks the named port or the pods share no family (the pair is unreachable).
+   */
+  static Optional<Connection> connection(Pod from, Pod to, Probe probe) {
     int port;
     if (probe.port().isNamed()) {
       Optional<Integer> resolved = to.namedPort(probe.port().name(), probe.protocol());
       if (resolved.isEmpty()) {
-        return false;
+        return Optional.empty();
       }
       port = resolved.get();
     } else {
@@ -96,10 +105,10 @@ public final class MatrixComputer {
       Optional<IpAddress> src = firstOfFamily(from, v6);
       Optional<IpAddress> dst = firstOfFamily(to, v6);
       if (src.isPresent() && dst.isPresent()) {
-        return decider.allows(Connection.of(src.get(), dst.get(), probe.protocol(), port));
+        return Optional.of(Connection.of(src.get(), dst.get(), probe.protocol(), port));
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   private static Optional<IpAddress> firstOfFamily(Pod p, boolean v6) {

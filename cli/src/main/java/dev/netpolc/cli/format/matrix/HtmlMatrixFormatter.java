@@ -21,10 +21,19 @@ import java.util.regex.Pattern;
  * matrices are embedded as JSON (see {@link ReportJson}) and drawn by the page's script, which
  * only ever sets text, never markup. The page state can be given in the URL fragment, e.g.
  * {@code #port=8080/TCP&drill=frontend,backend&ns=front&show=denied}.
+ *
+ * <p>When the context carries tier attribution (input with cluster network policies) the page
+ * also has a tier layer ({@code matrix-report-tiers.js} and {@code .css}) that marks which tier
+ * decided each cell, with a legend, a {@code ?tier=} filter and a detail box; without it the page
+ * is exactly the NetworkPolicy report.
  */
 public final class HtmlMatrixFormatter implements MatrixFormatter {
   private static final String BASE = "/dev/netpolc/cli/report/";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+  private static final String LEDE =
+      "Which pods may open a new connection to which, as the NetworkPolicies allow it.";
+  private static final String TIERED_LEDE = "Which pods may open a new connection to which, as the Admin tier, "
+      + "the NetworkPolicies and the Baseline tier decide it; each cell shows the tier that decided.";
 
   @Override
   public String format(List<ReachabilityMatrix> matrices, boolean single) {
@@ -48,9 +57,13 @@ public final class HtmlMatrixFormatter implements MatrixFormatter {
     values.put("namespaces", Integer.toString(namespaces.size()));
     values.put("policies", context.policies().isPresent() ? Integer.toString(context.policies().getAsInt()) : "?");
     values.put("probes", Integer.toString(matrices.size()));
-    values.put("css", resource("matrix-report.css"));
-    values.put("js", resource("matrix-report.js"));
-    values.put("data", ReportJson.of(matrices));
+    // The tier layer is added only for tiered input, so other reports stay byte-identical.
+    boolean tiered = context.tiers().isPresent();
+    values.put("lede", tiered ? TIERED_LEDE : LEDE);
+    values.put("policiesLabel", tiered ? "Policies" : "NetworkPolicies");
+    values.put("css", resource("matrix-report.css") + (tiered ? resource("matrix-report-tiers.css") : ""));
+    values.put("js", resource("matrix-report.js") + (tiered ? resource("matrix-report-tiers.js") : ""));
+    values.put("data", ReportJson.of(matrices, context.tiers()));
     return fill(resource("matrix-report.html"), values::get);
   }
 

@@ -1,0 +1,108 @@
+package dev.netpolc.compiler.matrix;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.compiler.reference.DirectionVerdict;
+import dev.netpolc.compiler.reference.PolicyRef;
+import dev.netpolc.compiler.reference.RuleMatch;
+import dev.netpolc.compiler.reference.TierStep;
+import dev.netpolc.model.PolicyType;
+import dev.netpolc.model.npa.PolicyTier;
+import dev.netpolc.model.npa.RuleAction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The gist of one direction's {@link DirectionVerdict}, small and comparable so that a report can
+ * intern it: the tier that decided, the rule, the isolating policies of a NetworkPolicy denial and
+ * the Pass rules passed on the way. Positions and misses are left out: they are what
+ * {@code netpolc explain} is for.
+ *
+ * @param direction  egress (at the source) or ingress (at the destination)
+ * @param applies    false when that side is not a pod policy applies to (then allowed, by default)
+ * @param tier       the tier whose decision is final
+ * @param allowed    the direction lets the connection through
+ * @param rule       the deciding rule: an Admin or Baseline Accept/Deny, or the NetworkPolicy rule
+ *                   that allowed; empty for a NetworkPolicy denial and for the default
+ * @param isolatedBy for a NetworkPolicy denial, the isolating policies ({@code np:ns/name}), in
+ *                   input order; empty otherwise
+ * @param passes     the Pass rules that handed the decision down, Admin before Baseline
+ */
+public record DirectionDecision(PolicyType direction, boolean applies, DecidingTier tier, boolean allowed,
+    Optional<Rule> rule, List<String> isolatedBy, List<Rule> passes) {
+
+  public DirectionDecision {
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(tier, "tier");
+    Objects.requireNonNull(rule, "rule");
+    isolatedBy = ImmutableList.copyOf(isolatedBy);
+    passes = ImmutableList.copyOf(passes);
+    if (tier == DecidingTier.NONE) {
+      throw new IllegalArgumentException("a direction is decided by a tier or by default");
+    }
+  }
+
+  /**
+   * A rule named in a decision.
+   *
+   * @param tier   Admin, NetworkPolicy or Baseline
+   * @param policy {@code cnp:NAME}, {@code anp:NAME}, {@code banp:NAME} or {@code np:ns/name}
+   * @param index  the rule's index in the policy's {@code ingress} or {@code egress}
+   * @param name   the rule's {@code name}, when it has one (cluster policies only)
+   * @param action {@code Accept}, {@code Deny} or {@code Pass}; {@code Allow} for a NetworkPolicy rule
+   */
+  public record Rule(DecidingTier tier, String policy, int index, Optional<String> name, String action) {
+    public Rule {
+      Objects.requireNonNull(tier, "tier");
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(action, "action");
+      if (index < 0) {
+        throw new IllegalArgumentException("rule index < 0: " + index);
+      }
+    }
+  }
+
+  /** The gist of {@code v}. */
+  public static DirectionDecision of(DirectionVerdict v) {
+    DecidingTier tier = switch (v.decidedBy()) {
+      case ADMIN -> DecidingTier.ADMIN;
+      case NETWORK_POLICY -> DecidingTier.NETWORK_POLICY;
+      case BASELINE -> DecidingTier.BASELINE;
+      case DEFAULT -> DecidingTier.DEFAULT;
+    };
+    Optional<Rule> rule = switch (v.decidedBy()) {
+      case ADMIN, BASELINE -> v.decidingStep().flatMap(DirectionDecision::tierRule);
+      case NETWORK_POLICY -> v.match().map(DirectionDecision::networkPolicyRule);
+      case DEFAULT -> Optional.empty();
+    };
+    List<String> isolatedBy = new ArrayList<>();
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.NETWORK_POLICY && !v.allowed()) {
+      for (PolicyRef p : v.selecting()) {
+        isolatedBy.add(networkPolicyKey(p));
+      }
+    }
+    List<Rule> passes = new ArrayList<>();
+    for (Optional<TierStep> step : List.of(v.admin(), v.baseline())) {
+      step.filter(s -> s.match().filter(m -> m.action() == RuleAction.PASS).isPresent())
+          .flatMap(DirectionDecision::tierRule).ifPresent(passes::add);
+    }
+    return new DirectionDecision(v.direction(), v.applies(), tier, v.allowed(), rule, isolatedBy, passes);
+  }
+
+  private static Optional<Rule> tierRule(TierStep step) {
+    DecidingTier tier = step.tier() == PolicyTier.ADMIN ? DecidingTier.ADMIN : DecidingTier.BASELINE;
+    return step.match().map(m -> new Rule(tier, m.policy().key(), m.ruleIndex(), m.ruleName(), m.action().apiName()));
+  }
+
+  private static Rule networkPolicyRule(RuleMatch m) {
+    return new Rule(DecidingTier.NETWORK_POLICY, networkPolicyKey(m.policy()), m.ruleIndex(), Optional.empty(),
+        "Allow");
+  }
+
+  /** {@code np:ns/name}: NetworkPolicy keys carry no kind prefix in the model, cluster policies do. */
+  private static String networkPolicyKey(PolicyRef p) {
+    return "np:" + p.key();
+  }
+}
