@@ -94,6 +94,35 @@ final class BackgroundProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The stdout lines up to (not including) the next line equal to {@code end}, waiting up to
+   * {@code timeout} for it; empty when it did not come in time or the process ended first.
+   */
+  Optional<List<String>> linesUntil(String end, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> out = new java.util.ArrayList<>();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return Optional.empty();
+        }
+        String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+        if (line != null) {
+          if (line.equals(end)) {
+            return Optional.of(out);
+          }
+          out.add(line);
+        } else if (!process.isAlive() && lines.isEmpty()) {
+          return Optional.empty();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
   /** Writes one line to the process's stdin; false when the pipe is gone. */
   boolean writeLine(String line) {
     try {

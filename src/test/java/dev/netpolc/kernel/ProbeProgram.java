@@ -46,18 +46,23 @@ final class ProbeProgram {
 
   private static final Pattern LINE = Pattern.compile("(\\d+) (OK|FAIL)");
 
-  /** Args: timeout in ms, then one {@link Attempt#argument()} each. Prints "id OK" or "id FAIL" per attempt. */
-  static final String SOURCE = String.join("\n",
+  /**
+   * The attempt loop, as a Perl sub {@code batch(timeout_ms, attempt...)} that prints "id OK" or
+   * "id FAIL" per attempt and closes every socket it opened.
+   */
+  private static final String BATCH = String.join("\n",
       "use strict; use warnings;",
       "use Socket qw(:all); use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK); use Time::HiRes qw(time);",
       "$| = 1;",
-      "my $timeout = shift(@ARGV) / 1000;",
-      "my (%tcp, %udp, %sock);",
+      "our (%tcp, %udp, %sock);",
       "sub sa { my ($f, $addr, $p) = @_; return $f == 6 ? pack_sockaddr_in6($p, inet_pton(AF_INET6, $addr))",
       "  : pack_sockaddr_in($p, inet_aton($addr)); }",
       "sub done { my ($id, $ok) = @_; print $id, $ok ? ' OK' : ' FAIL', \"\\n\";",
       "  close($sock{$id}) if $sock{$id}; delete $tcp{$id}; delete $udp{$id}; delete $sock{$id}; }",
-      "for (@ARGV) {",
+      "sub batch {",
+      "my $timeout = shift(@_) / 1000;",
+      "%tcp = (); %udp = (); %sock = ();",
+      "for (@_) {",
       "  my ($id, $pr, $f, $src, $dst, $port) = split /,/;",
       "  my $af = $f == 6 ? AF_INET6 : AF_INET;",
       "  socket(my $s, $af, $pr eq 'T' ? SOCK_STREAM : SOCK_DGRAM, 0) or die \"socket: $!\";",
@@ -95,7 +100,34 @@ final class ProbeProgram {
       "  last if $left == 0;",
       "}",
       "done($_, 0) for sort { $a <=> $b } (keys %tcp, keys %udp);",
+      "}",
       "");
+
+  /** Args: timeout in ms, then one {@link Attempt#argument()} each. Prints "id OK" or "id FAIL" per attempt. */
+  static final String SOURCE = BATCH + "batch(@ARGV);\n";
+
+  /** The line that ends each batch's answer in {@link #SERVE}. */
+  static final String END = "END";
+
+  /**
+   * The same attempts as a long-lived process ({@link ProbeSession}): each stdin line is a batch
+   * (timeout in ms, then the attempts, separated by spaces); the answer is one line per attempt
+   * and then {@value #END}. One process per source for a topology's whole life spares every
+   * probe round a process start (a fork, a namespace switch and Perl's start-up, ~60 ms each on
+   * these machines).
+   */
+  static final String SERVE = BATCH + "while (my $line = <STDIN>) { chomp $line; batch(split / /, $line);"
+      + " print \"" + END + "\\n\"; }\n";
+
+  /** The stdin line of one batch for {@link #SERVE}. */
+  static String batchLine(List<Attempt> attempts, long timeoutMillis) {
+    if (attempts.size() > MAX_ATTEMPTS_PER_PROCESS) {
+      throw new IllegalArgumentException("at most " + MAX_ATTEMPTS_PER_PROCESS + " attempts per batch");
+    }
+    StringBuilder sb = new StringBuilder(Long.toString(timeoutMillis));
+    attempts.forEach(a -> sb.append(' ').append(a.argument()));
+    return sb.toString();
+  }
 
   private ProbeProgram() {}
 

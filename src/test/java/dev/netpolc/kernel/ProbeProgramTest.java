@@ -32,6 +32,34 @@ class ProbeProgramTest {
   }
 
   @Test
+  void serveProgramCompiles() {
+    KernelSupport.assumeAvailable("perl");
+    CommandResult r = Commands.run(Duration.ofSeconds(20), "perl", "-c", "-e", ProbeProgram.SERVE);
+    assertThat(r.ok()).as(r.describe()).isTrue();
+  }
+
+  /** One long-lived process answers batch after batch, each with its own verdicts (loopback, no namespace). */
+  @Test
+  void sessionAnswersConsecutiveBatches() throws Exception {
+    KernelSupport.assumeAvailable("perl");
+    IpAddress lo = IpAddress.parse("127.0.0.1");
+    try (java.net.ServerSocket open = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        ProbeSession s = ProbeSession.startWith("local", List.of("perl", "-e", ProbeProgram.SERVE))) {
+      int closedPort;
+      try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        closedPort = gone.getLocalPort();
+      }
+      Duration deadline = Duration.ofSeconds(20);
+      assertThat(s.run(List.of(new Attempt(0, Protocol.TCP, lo, lo, open.getLocalPort()),
+          new Attempt(1, Protocol.TCP, lo, lo, closedPort)), 300, deadline)).containsEntry(0, true).containsEntry(1, false);
+      assertThat(s.run(List.of(new Attempt(0, Protocol.TCP, lo, lo, closedPort),
+          new Attempt(5, Protocol.TCP, lo, lo, open.getLocalPort())), 300, deadline))
+          .containsExactlyInAnyOrderEntriesOf(Map.of(0, false, 5, true));
+      assertThat(s.isAlive()).isTrue();
+    }
+  }
+
+  @Test
   void commandPassesTimeoutThenOneArgumentPerAttempt() {
     List<String> argv = ProbeProgram.command(
         List.of(new Attempt(0, Protocol.TCP, B4, A4, 80), new Attempt(1, Protocol.UDP, B6, A6, 53)), 300);

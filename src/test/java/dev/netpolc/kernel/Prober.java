@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 
 /**
  * Makes connection attempts in a {@link Topology} and reports what got through. One
- * {@code ip netns exec … perl} per source endpoint ({@link ProbeProgram}) makes all of that
- * source's attempts in parallel; a few sources run at once. Attempts that fail are tried again (with a doubled timeout) before
+ * long-lived {@code ip netns exec … perl} per source endpoint ({@link ProbeSession},
+ * {@link ProbeProgram}) makes all of that source's attempts of a round in parallel; a few sources run at once. Attempts that fail are tried again (with a doubled timeout) before
  * they count as blocked, so a loaded machine cannot turn "allowed" into "blocked"; a success is
  * an exact echo and cannot be produced by a blocked path, so "blocked" cannot turn into "allowed".
  */
@@ -116,14 +116,7 @@ public final class Prober {
       List<Attempt> all = e.getValue();
       for (int from = 0; from < all.size(); from += ProbeProgram.MAX_ATTEMPTS_PER_PROCESS) {
         List<Attempt> chunk = all.subList(from, Math.min(all.size(), from + ProbeProgram.MAX_ATTEMPTS_PER_PROCESS));
-        String[] argv = ProbeProgram.command(chunk, timeout.toMillis()).toArray(String[]::new);
-        futures.add(pool.submit(() -> {
-          CommandResult r = topology.exec(deadline, null, e.getKey(), argv);
-          if (!r.ok()) {
-            throw new KernelHarnessException("probe program for source " + e.getKey() + " failed: " + r.describe());
-          }
-          return ProbeProgram.parse(r.stdout(), chunk);
-        }));
+        futures.add(pool.submit(() -> topology.probeSession(e.getKey()).run(chunk, timeout.toMillis(), deadline)));
       }
     }
     Map<Integer, Boolean> seen = new LinkedHashMap<>();

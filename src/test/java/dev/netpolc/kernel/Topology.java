@@ -102,6 +102,8 @@ public final class Topology implements AutoCloseable {
   private final List<PodSpec> attachedPods = Collections.synchronizedList(new ArrayList<>());
   private final List<BackgroundProcess> servers = Collections.synchronizedList(new ArrayList<>());
   private final List<PersistentTcp> persistent = Collections.synchronizedList(new ArrayList<>());
+  /** Each source endpoint's probe process, started on its first probe round. */
+  private final Map<String, ProbeSession> probeSessions = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
 
@@ -327,6 +329,13 @@ public final class Topology implements AutoCloseable {
     }
   }
 
+  /** The probe process of {@code endpoint}, started now if it has none or its last one failed. */
+  ProbeSession probeSession(String endpoint) {
+    requireOpen();
+    return probeSessions.compute(endpoint, (k, s) -> s != null && s.isAlive() ? s
+        : ProbeSession.start(k, namespace(k)));
+  }
+
   /** Opens a long-lived IPv4 TCP connection; see {@link #openPersistentTcp(String, String, int, Family)}. */
   public PersistentTcp openPersistentTcp(String from, String to, int port) {
     return openPersistentTcp(from, to, port, Family.V4);
@@ -363,6 +372,8 @@ public final class Topology implements AutoCloseable {
     synchronized (persistent) {
       persistent.forEach(PersistentTcp::close);
     }
+    probeSessions.values().forEach(ProbeSession::close);
+    probeSessions.clear();
     stopServers();
     List<PodSpec> attached = new ArrayList<>(attachedPods);
     Collections.reverse(attached);
