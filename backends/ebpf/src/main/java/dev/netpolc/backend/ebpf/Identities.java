@@ -38,6 +38,15 @@ final class Identities {
   static final int MAX_CLASSES = 255;
   /** Identity indexes are below this. */
   static final int MAX_INDEX = 1 << CLASS_SHIFT;
+  /**
+   * A tier peer set separates classes only when it holds at least this many identities. The
+   * entries of a set of one identity cost as much keyed by that identity as by a class key, and
+   * every class costs the background entries of each direction where its verdicts differ from
+   * the miss value: a class for a set of few identities saves little and makes its old class's
+   * background be stated twice. Measured on the generated 5,000-pod cluster with
+   * {@code RealisticTiers} (node-0's np_policy): 1 → 8,349 entries, 2 → 8,320, 3 to 16 → 6,999.
+   */
+  static final int MIN_CLASS_IDENTITIES = 3;
 
   private final Atoms atoms;
   private final int[] classOf;
@@ -55,6 +64,11 @@ final class Identities {
    * @throws BackendException when the partition has {@value #MAX_INDEX} parts or more
    */
   static Identities of(RuleGraph graph) throws BackendException {
+    return of(graph, MIN_CLASS_IDENTITIES, MAX_CLASSES);
+  }
+
+  /** As {@link #of(RuleGraph)}, with the class parameters of {@link #of(Atoms, Collection, int, int)}. */
+  static Identities of(RuleGraph graph, int minIdentities, int maxClasses) throws BackendException {
     boolean firstLayout = graph.rules().stream()
         .allMatch(r -> r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW);
     Atoms atoms = firstLayout ? graph.atoms().orElseGet(() -> Passes.ATOMS.apply(graph).atoms().orElseThrow())
@@ -69,24 +83,25 @@ final class Identities {
         classSets.add(r.peers());
       }
     }
-    return of(atoms, classSets, MAX_CLASSES);
+    return of(atoms, classSets, minIdentities, maxClasses);
   }
 
   /**
-   * Classes of {@code atoms} by membership in {@code classSets} (each a union of atoms),
-   * numbered by their lowest atom; past {@code maxClasses} − 1 every further class shares the
+   * Classes of {@code atoms} by membership in those {@code classSets} (each a union of atoms)
+   * that hold at least {@code minIdentities} atoms, numbered by their lowest atom; past {@code maxClasses} − 1 every further class shares the
    * last number, which costs entries but never changes a verdict (any grouping of identities
    * into classes is correct, see {@link TierFlattening}).
    */
-  static Identities of(Atoms atoms, Collection<AddressSet> classSets, int maxClasses) {
+  static Identities of(Atoms atoms, Collection<AddressSet> classSets, int minIdentities, int maxClasses) {
     List<List<Integer>> memberOf = new ArrayList<>();
     for (int i = 0; i < atoms.size(); i++) {
       memberOf.add(new ArrayList<>());
     }
     int set = 0;
     for (AddressSet s : new LinkedHashSet<>(classSets)) {
-      if (!s.sameAddresses(AddressSet.ALL)) { // holds every atom: splits nothing
-        for (int atom : atoms.idsOf(s)) {
+      List<Integer> in = atoms.idsOf(s);
+      if (in.size() >= minIdentities && in.size() < atoms.size()) { // one holding every atom splits nothing
+        for (int atom : in) {
           memberOf.get(atom).add(set);
         }
       }

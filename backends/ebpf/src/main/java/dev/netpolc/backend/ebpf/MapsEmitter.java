@@ -52,9 +52,9 @@ public final class MapsEmitter {
   /** Per group index, its np_endpoints flags (set by {@link #policies()}). */
   private int[] groupFlags;
 
-  private MapsEmitter(RuleGraph graph, MapLimits limits) throws BackendException {
+  private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids) {
     this.graph = graph;
-    this.ids = Identities.of(graph);
+    this.ids = ids;
     this.atoms = ids.atoms();
     this.limits = limits;
   }
@@ -67,7 +67,12 @@ public final class MapsEmitter {
    *                          address space splits into too many identities
    */
   public static EbpfMaps emit(RuleGraph graph, MapLimits limits) throws BackendException {
-    MapsEmitter e = new MapsEmitter(graph, limits);
+    return emit(graph, limits, Identities.of(graph));
+  }
+
+  /** The maps of {@code graph} with the identities and classes {@code ids} (of the graph's peer sets). */
+  static EbpfMaps emit(RuleGraph graph, MapLimits limits, Identities ids) throws BackendException {
+    MapsEmitter e = new MapsEmitter(graph, limits, ids);
     e.identities();
     e.policies();
     e.endpoints();
