@@ -424,9 +424,14 @@ static __always_inline int action_of(struct policy_key *k)
 	return v ? v->action : 0;
 }
 
-/* The four lookups of the layout, in its order: the first that finds an entry gives the action (0: none). */
+/*
+ * The four lookups of the layout, in its order: the first that finds an entry gives the action (0: none).
+ * The second and fourth use the key of the identity's peer class, ~(identity >> 24): class 0's is NP_ANY,
+ * the only class of maps without tiers. A peer without identity has class 0.
+ */
 static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port)
 {
+	__u32 class_key = identity == NP_ANY ? NP_ANY : ~(identity >> 24);
 	struct policy_key k = {
 		.prefixlen = 96,
 		.group = bpf_htonl(group),
@@ -438,7 +443,7 @@ static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direc
 	int a = action_of(&k);
 	if (a)
 		return a;
-	k.peer = bpf_htonl(NP_ANY);
+	k.peer = bpf_htonl(class_key);
 	a = action_of(&k);
 	if (a)
 		return a;
@@ -448,7 +453,7 @@ static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direc
 	a = action_of(&k);
 	if (a)
 		return a;
-	k.peer = bpf_htonl(NP_ANY);
+	k.peer = bpf_htonl(class_key);
 	return action_of(&k);
 }
 

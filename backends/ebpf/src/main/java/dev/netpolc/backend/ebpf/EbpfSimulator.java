@@ -25,10 +25,11 @@ import java.util.Set;
  *       or an np_hostpods pair) is the direction-2 check when its flags say
  *       {@code OWN_NODE_EGRESS} and nothing otherwise; a local destination: its ingress check;</li>
  *   <li>a check looks np_policy up when the direction is isolated or denies (else passes): the
- *       first of the four LPM lookups {@code (g, i, d, p, q)}, {@code (g, ANY, d, p, q)},
- *       {@code (g, i, d, 0, 0)}, {@code (g, ANY, d, 0, 0)} that finds an entry gives the verdict,
- *       where {@code i} is the peer's identity from np_ident4/np_ident6 (an address without
- *       identity skips the two lookups that need it); when none finds one, an isolated
+ *       first of the four LPM lookups {@code (g, i, d, p, q)}, {@code (g, C, d, p, q)},
+ *       {@code (g, i, d, 0, 0)}, {@code (g, C, d, 0, 0)} that finds an entry gives the verdict,
+ *       where {@code i} is the peer's identity from np_ident4/np_ident6 and {@code C} the key of
+ *       its class, {@code ~(i >> 24)} (an address without identity skips the two lookups that
+ *       need it and uses class 0's key, "any peer"); when none finds one, an isolated
  *       direction denies and any other allows;</li>
  *   <li>the connection passes when every check passes.</li>
  * </ol>
@@ -103,7 +104,8 @@ public final class EbpfSimulator implements ConnectionDecider {
 
   /**
    * The verdict of one direction of one local endpoint, as the datapath reaches it: empty when
-   * nothing is looked up; else the first of the four lookups that finds an entry, or the
+   * nothing is looked up; else the first of the four lookups (identity, class key; each with the
+   * port, then for every protocol) that finds an entry, or the
    * direction's miss value ({@link PolicyValue#ISOLATION_DENY} when isolated, else
    * {@link PolicyValue#DEFAULT_ALLOW}). Its rule field names the deciding rule of the graph.
    *
@@ -118,9 +120,10 @@ public final class EbpfSimulator implements ConnectionDecider {
     int q = c.portProtocol().isPresent() ? c.port() : 0;
     List<PolicyKey> lookups = new ArrayList<>();
     identity.ifPresent(i -> lookups.add(PolicyKey.lookup(e.group(), i, d, ownNode, c.protocol(), q)));
-    lookups.add(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, ownNode, c.protocol(), q));
+    int classKey = identity.map(Identities::classKeyOf).orElse(PolicyKey.ANY_PEER);
+    lookups.add(PolicyKey.lookup(e.group(), classKey, d, ownNode, c.protocol(), q));
     identity.ifPresent(i -> lookups.add(PolicyKey.lookup(e.group(), i, d, ownNode, 0, 0)));
-    lookups.add(PolicyKey.lookup(e.group(), PolicyKey.ANY_PEER, d, ownNode, 0, 0));
+    lookups.add(PolicyKey.lookup(e.group(), classKey, d, ownNode, 0, 0));
     for (PolicyKey k : lookups) {
       // Every lookup uses prefix length 96 and the full key, as the datapath does.
       Optional<PolicyValue> v = policy.lookup(PolicyKey.FULL_PREFIX, k.data());

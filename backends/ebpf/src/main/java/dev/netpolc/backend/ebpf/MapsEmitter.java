@@ -15,7 +15,6 @@ import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
-import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.ArrayList;
@@ -31,8 +30,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a {@link RuleGraph} into {@link EbpfMaps} following the layout in
- * {@code backends/ebpf/README.md}: identities are the atoms of the address-space partition
- * (computed here when the {@code atoms} pass did not run), groups are numbered in id order, and
+ * {@code backends/ebpf/README.md}: identities and their peer classes are those of
+ * {@link Identities} (for graphs without Admin or Baseline rules the atoms of the compiler's
+ * partition, computed here when the {@code atoms} pass did not run), groups are numbered in id order, and
  * per group and direction either every rule becomes peers × port blocks policy entries (only
  * NetworkPolicy allows) or the tiers are flattened into final verdicts ({@link TierFlattening}).
  * Counts every map against {@link MapLimits} before returning, so nothing is ever truncated.
@@ -44,6 +44,7 @@ public final class MapsEmitter {
   private static final long MAX_NODE_ADDRESSES = 65_536;
 
   private final RuleGraph graph;
+  private final Identities ids;
   private final Atoms atoms;
   private final MapLimits limits;
   private final EbpfMaps.Builder out = EbpfMaps.builder();
@@ -51,9 +52,10 @@ public final class MapsEmitter {
   /** Per group index, its np_endpoints flags (set by {@link #policies()}). */
   private int[] groupFlags;
 
-  private MapsEmitter(RuleGraph graph, MapLimits limits) {
+  private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids) {
     this.graph = graph;
-    this.atoms = graph.atoms().orElseGet(() -> Passes.ATOMS.apply(graph).atoms().orElseThrow());
+    this.ids = ids;
+    this.atoms = ids.atoms();
     this.limits = limits;
   }
 
@@ -61,10 +63,16 @@ public final class MapsEmitter {
    * The maps of {@code graph}.
    *
    * @throws BackendException when a map would exceed its maximum (the message names the
-   *                          policies responsible), or a node has too many addresses
+   *                          policies responsible), a node has too many addresses, or the
+   *                          address space splits into too many identities
    */
   public static EbpfMaps emit(RuleGraph graph, MapLimits limits) throws BackendException {
-    MapsEmitter e = new MapsEmitter(graph, limits);
+    return emit(graph, limits, Identities.of(graph));
+  }
+
+  /** The maps of {@code graph} with the identities and classes {@code ids} (of the graph's peer sets). */
+  static EbpfMaps emit(RuleGraph graph, MapLimits limits, Identities ids) throws BackendException {
+    MapsEmitter e = new MapsEmitter(graph, limits, ids);
     e.identities();
     e.policies();
     e.endpoints();
@@ -72,7 +80,7 @@ public final class MapsEmitter {
     return e.out.build();
   }
 
-  /** Per family, the fewest nested prefixes that resolve every address to its atom. */
+  /** Per family, the fewest nested prefixes that resolve every address to its identity. */
   private void identities() {
     List<Map.Entry<Cidr, Integer>> v4 = new ArrayList<>();
     List<Map.Entry<Cidr, Integer>> v6 = new ArrayList<>();
@@ -82,7 +90,7 @@ public final class MapsEmitter {
     for (List<Map.Entry<Cidr, Integer>> family : List.of(v4, v6)) {
       for (Map.Entry<Cidr, Integer> e : IdentityPrefixes.minimal(family)) {
         IdentityKey k = new IdentityKey(e.getKey());
-        out.put(k.map(), k, new IdentityValue(e.getValue()));
+        out.put(k.map(), k, new IdentityValue(ids.value(e.getValue())));
       }
     }
   }
@@ -175,7 +183,7 @@ public final class MapsEmitter {
           perRule(g, d, rules, index);
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
-          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), atoms, looked,
+          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), ids, looked,
               atomIds);
           put(flat, all);
           groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
@@ -184,7 +192,7 @@ public final class MapsEmitter {
           if (d == Direction.EGRESS && ownNodeRules) {
             BitSet own = ownNodeAtoms(group);
             if (!own.isEmpty()) {
-              TierFlattening.Flat toNode = TierFlattening.flatten(g, d, true, rules, index, group.isolated(d), atoms,
+              TierFlattening.Flat toNode = TierFlattening.flatten(g, d, true, rules, index, group.isolated(d), ids,
                   own, atomIds);
               put(toNode, all);
               groupFlags[g] |= toNode.mode() == TierFlattening.Mode.NONE ? 0 : EndpointValue.OWN_NODE_EGRESS;
@@ -197,9 +205,9 @@ public final class MapsEmitter {
   }
 
   /**
-   * The atoms whose ingress and egress lookups can happen: in a per-node artifact with
-   * {@code allowNodeToLocalPods} not the node's own addresses (the datapath passes them, or
-   * sends egress to direction 2, before any lookup); else null, every atom.
+   * The identities whose ingress and egress lookups can happen: in a per-node artifact with
+   * {@code allowNodeToLocalPods} not those made only of the node's own addresses (the datapath
+   * passes them, or sends egress to direction 2, before any lookup); else null, every identity.
    */
   private BitSet lookedUpAtoms() {
     if (graph.node().isEmpty() || !graph.options().allowNodeToLocalPods()) {
@@ -209,7 +217,11 @@ public final class MapsEmitter {
     out.set(0, atoms.size());
     AddressSet own = graph.nodeAddresses().get(graph.node().get());
     if (own != null) {
-      atoms.idsOf(own).forEach(out::clear);
+      for (int id : atoms.idsOf(own)) {
+        if (own.containsAll(atoms.atom(id))) { // an identity can hold other addresses too (tiered graphs)
+          out.clear(id);
+        }
+      }
     }
     return out;
   }
@@ -223,8 +235,15 @@ public final class MapsEmitter {
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
       PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), first + i);
-      List<Integer> peers = r.peers().sameAddresses(AddressSet.ALL) ? List.of(PolicyKey.ANY_PEER)
-          : atoms.idsOf(r.peers());
+      // Every address: one entry per class key (one class, "any peer", without tiers).
+      List<Integer> peers = new ArrayList<>();
+      if (r.peers().sameAddresses(AddressSet.ALL)) {
+        for (int c = 0; c < ids.classCount(); c++) {
+          peers.add(Identities.classKey(c));
+        }
+      } else {
+        atoms.idsOf(r.peers()).forEach(a -> peers.add(ids.value(a)));
+      }
       List<int[]> ports = portBlocks(r.ports());
       long added = 0;
       for (int peer : peers) {
@@ -256,7 +275,7 @@ public final class MapsEmitter {
   }
 
   /**
-   * The atoms of the addresses that are a member's own node: the compiled node's, and each
+   * The identities of the addresses that are a member's own node: the compiled node's, and each
    * member's node's (cluster-wide artifacts pair them in np_hostpods).
    */
   private BitSet ownNodeAtoms(EndpointGroup group) {

@@ -9,11 +9,14 @@ import java.util.Objects;
  * order u32 group, u32 peer identity, u8 direction, u8 protocol, u16 destination port. The
  * prefix length counts data bits: 80 covers group to protocol, {@code 80 + k} also the top
  * {@code k} bits of the port. The direction byte is 0 (ingress), 1 (egress) or 2 (egress to the
- * pod's own node, decided without the NetworkPolicy tier: {@code ownNode}).
+ * pod's own node, decided without the NetworkPolicy tier: {@code ownNode}). The peer is an
+ * identity, or the class key {@code ~c} of peer class {@code c} (0 to 254: {@code 0xffffffff}
+ * to {@code 0xffffff01}), which stands for every identity of that class; class 0's key is
+ * {@link #ANY_PEER}, every address in a graph without Admin or Baseline rules.
  *
  * @param prefixLength 80..96; exactly 80 when {@code protocol} is 0
  * @param group        the group index
- * @param peer         the peer identity, or {@link #ANY_PEER}
+ * @param peer         the peer identity, or a class key ({@link #ANY_PEER} for class 0)
  * @param direction    ingress (peer is the source) or egress (peer is the destination)
  * @param ownNode      egress to an address of the pod's own node (direction byte 2); only with
  *                     {@code EGRESS}
@@ -22,7 +25,10 @@ import java.util.Objects;
  */
 public record PolicyKey(int prefixLength, int group, int peer, Direction direction, boolean ownNode, int protocol,
     int port) implements MapKey {
-  /** The peer identity that stands for every address: 0xffffffff. */
+  /**
+   * The class key of peer class 0, 0xffffffff: every address when the graph has one class (no
+   * Admin or Baseline rules), as in the first layout.
+   */
   public static final int ANY_PEER = -1;
   /** The prefix length covering group, peer, direction and protocol. */
   public static final int BASE_PREFIX = 80;
@@ -127,7 +133,9 @@ public record PolicyKey(int prefixLength, int group, int peer, Direction directi
     LinkedHashMap<String, Object> m = new LinkedHashMap<>();
     m.put("prefixLength", prefixLength);
     m.put("group", Integer.toUnsignedLong(group));
-    m.put("peer", peer == ANY_PEER ? "any" : Integer.toUnsignedLong(peer));
+    int peerClass = ~peer;
+    m.put("peer", peer == ANY_PEER ? "any" : peerClass > 0 && peerClass < Identities.MAX_CLASSES ? "class " + peerClass
+        : Integer.toUnsignedLong(peer));
     m.put("direction", ownNode ? "egress-own-node" : direction.apiName());
     m.put("protocol", protocol);
     int last = port + portCount() - 1;

@@ -26,12 +26,16 @@ import java.util.TreeSet;
  * the same matching rules (in the end: the same verdicts) form one class; and on the port only
  * between the rules' range boundaries, so each protocol the rules name splits into segments. Per
  * class the verdict of every (protocol, segment), and of every other protocol, is computed once.
- * One class becomes the background, stated with "any peer" entries: of the three largest, the
- * one giving the fewest entries. The lookup's miss value (the endpoint flags: isolated → deny,
- * else allow) is chosen to equal the background's verdict for other protocols where it can.
- * Every other class states, per atom, only where it differs from what the background lookups
- * give it: an all-protocol entry when its other-protocol verdict differs, port blocks where the
- * rest differ ({@link PortPrefixes}). Values carry the deciding rule (or
+ * Within each peer class ({@link Identities}: identities grouped by the Admin and Baseline peer
+ * sets holding them), one verdict class becomes that peer class's background, stated with
+ * entries keyed by the class key: of the three largest, the one giving the fewest entries. The
+ * lookup's miss value (the endpoint flags: isolated → deny, else allow) is the one giving the
+ * fewest entries in all. Every other verdict class states, per identity, only where it differs
+ * from what its peer class's lookups give it: an all-protocol entry when its other-protocol
+ * verdict differs, port blocks where the rest differ ({@link PortPrefixes}). Any grouping of
+ * identities into peer classes gives the same verdicts (each identity falls through to its own
+ * class's entries, which its exceptions were computed against); a grouping that follows the
+ * tiers' peer sets gives the fewest entries. Values carry the deciding rule (or
  * {@link PolicyValue#NO_RULE} for the defaults), so entries differ where deciding rules do, and a
  * lookup names the rule the evaluator would.
  */
@@ -66,20 +70,22 @@ final class TierFlattening {
   private final List<Rule> rules;
   private final int firstRule;
   private final boolean isolated;
+  private final Identities ids;
   private final Atoms atoms;
   private final Map<AddressSet, List<Integer>> atomIds;
   /** The protocols the rules name, each with its segment starts (the first is 0). */
   private final TreeMap<Integer, int[]> segments = new TreeMap<>();
 
   private TierFlattening(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
-      boolean isolated, Atoms atoms, Map<AddressSet, List<Integer>> atomIds) {
+      boolean isolated, Identities ids, Map<AddressSet, List<Integer>> atomIds) {
     this.group = group;
     this.direction = direction;
     this.ownNode = ownNode;
     this.rules = rules;
     this.firstRule = firstRule;
     this.isolated = isolated;
-    this.atoms = atoms;
+    this.ids = ids;
+    this.atoms = ids.atoms();
     this.atomIds = atomIds;
   }
 
@@ -91,13 +97,15 @@ final class TierFlattening {
    * @param ownNode   egress to the pod's own node: the NetworkPolicy tier is skipped and a miss
    *                  allows
    * @param isolated  the group is isolated in this direction by NetworkPolicy
-   * @param relevant  the atoms the datapath can look up in this direction (for {@code ownNode}
-   *                  the own nodes' addresses), or null for all; the others get no entries
-   * @param atomIds   a cache of {@code atoms.idsOf}, shared between calls
+   * @param ids       the identities (indexes of {@code ids.atoms()}) and their peer classes
+   * @param relevant  the identities the datapath can look up in this direction (for
+   *                  {@code ownNode} those of the own nodes' addresses), or null for all; the
+   *                  others get no entries
+   * @param atomIds   a cache of {@code ids.atoms().idsOf}, shared between calls
    */
   static Flat flatten(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
-      boolean isolated, Atoms atoms, BitSet relevant, Map<AddressSet, List<Integer>> atomIds) {
-    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, atoms, atomIds).run(relevant);
+      boolean isolated, Identities ids, BitSet relevant, Map<AddressSet, List<Integer>> atomIds) {
+    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, ids, atomIds).run(relevant);
   }
 
   /** The atoms of one class and its verdicts. */
@@ -108,6 +116,9 @@ final class TierFlattening {
     PolicyValue other;
     final Map<Integer, PortSteps<PolicyValue>> byProtocol = new LinkedHashMap<>();
   }
+
+  /** The atoms of one verdict class that sit in one peer class. */
+  private record Part(Cls cls, List<Integer> atoms) {}
 
   private Flat run(BitSet relevant) {
     collectSegments();
@@ -124,45 +135,82 @@ final class TierFlattening {
           || c.byProtocol.values().stream().anyMatch(s -> s.valuesIn(0, 65535).stream()
               .anyMatch(v -> v.action() != Action.ALLOW));
     }
-    List<Cls> classes = new ArrayList<>(byVerdicts.values());
     if (!denies) {
       return new Flat(Mode.NONE, List.of()); // no class at all when no atom is looked up
     }
-    // The background's atoms need no entries of their own: try the largest classes, keep the cheapest.
-    List<Cls> bySize = new ArrayList<>(classes);
-    bySize.sort((a, b) -> Integer.compare(b.atoms.size(), a.atoms.size())); // stable: ties keep the lowest atom
+    // Each peer class is stated on its own: its class key's entries, then its identities' exceptions.
+    TreeMap<Integer, Map<Cls, List<Integer>>> byPeerClass = new TreeMap<>();
+    Cls largest = null;
+    for (Cls c : byVerdicts.values()) {
+      for (int atom : c.atoms) {
+        byPeerClass.computeIfAbsent(ids.classOf(atom), k -> new LinkedHashMap<>())
+            .computeIfAbsent(c, k -> new ArrayList<>()).add(atom);
+      }
+      largest = largest == null || c.atoms.size() > largest.atoms.size() ? c : largest;
+    }
+    // The miss value: the one with fewer entries; on a tie, the largest verdict class's kind
+    // (deny → the isolation deny, as when the whole direction was one background).
+    List<PolicyValue> misses = new ArrayList<>();
+    if (!ownNode) {
+      misses.add(PolicyValue.ISOLATION_DENY);
+    }
+    misses.add(largest.other.action() != Action.ALLOW ? misses.size() : 0, PolicyValue.DEFAULT_ALLOW);
     Flat best = null;
-    for (Cls background : bySize.subList(0, Math.min(BACKGROUND_CANDIDATES, bySize.size()))) {
-      Flat f = encode(classes, background);
-      if (best == null || f.entries().size() < best.entries().size()) {
-        best = f;
+    for (PolicyValue miss : misses) {
+      List<MapEntry<PolicyKey, PolicyValue>> out = new ArrayList<>();
+      byPeerClass.forEach((peerClass, parts) -> out.addAll(cheapest(peerClass, parts, miss)));
+      if (best == null || out.size() < best.entries().size()) {
+        best = new Flat(miss == PolicyValue.ISOLATION_DENY ? Mode.ISOLATED : Mode.DENIES, out);
       }
     }
     return best;
   }
 
-  /** The entries with {@code background} stated by the "any peer" lookups and the miss value. */
-  private Flat encode(List<Cls> classes, Cls background) {
-    PolicyValue miss = !ownNode && background.other.action() != Action.ALLOW
-        ? PolicyValue.ISOLATION_DENY : PolicyValue.DEFAULT_ALLOW;
-    Mode mode = miss == PolicyValue.ISOLATION_DENY ? Mode.ISOLATED : Mode.DENIES;
-    List<MapEntry<PolicyKey, PolicyValue>> out = new ArrayList<>();
-    PolicyValue b4 = background.other;
-    if (!b4.equals(miss)) {
-      out.add(entry(PolicyKey.ANY_PEER, 0, new PortBlocks.Block(0, 0), b4));
+  /**
+   * One peer class's entries: the background (its atoms need no entries of their own) is the
+   * cheapest of its three largest verdict classes.
+   */
+  private List<MapEntry<PolicyKey, PolicyValue>> cheapest(int peerClass, Map<Cls, List<Integer>> byCls,
+      PolicyValue miss) {
+    List<Part> parts = new ArrayList<>();
+    byCls.forEach((c, a) -> parts.add(new Part(c, a)));
+    List<Part> bySize = new ArrayList<>(parts);
+    bySize.sort((a, b) -> Integer.compare(b.atoms().size(), a.atoms().size())); // stable: ties keep the lowest atom
+    List<MapEntry<PolicyKey, PolicyValue>> best = null;
+    for (Part background : bySize.subList(0, Math.min(BACKGROUND_CANDIDATES, bySize.size()))) {
+      List<MapEntry<PolicyKey, PolicyValue>> e = encode(peerClass, parts, background, miss);
+      if (best == null || e.size() < best.size()) {
+        best = e;
+      }
     }
-    // What the "any peer" port lookups give each protocol's ports: null where no entry covers.
-    Map<Integer, PortSteps<PolicyValue>> anyPeer = new HashMap<>();
-    for (Map.Entry<Integer, PortSteps<PolicyValue>> p : background.byProtocol.entrySet()) {
+    return best;
+  }
+
+  /**
+   * The entries of one peer class with {@code background} stated by its class key's lookups and
+   * the miss value {@code miss}.
+   */
+  private List<MapEntry<PolicyKey, PolicyValue>> encode(int peerClass, List<Part> parts, Part background,
+      PolicyValue miss) {
+    int key = Identities.classKey(peerClass);
+    List<MapEntry<PolicyKey, PolicyValue>> out = new ArrayList<>();
+    PolicyValue b4 = background.cls().other;
+    if (!b4.equals(miss)) {
+      out.add(entry(key, 0, new PortBlocks.Block(0, 0), b4));
+    }
+    // What the class key's port lookups give each protocol's ports: null where no entry covers.
+    Map<Integer, PortSteps<PolicyValue>> byClassKey = new HashMap<>();
+    for (Map.Entry<Integer, PortSteps<PolicyValue>> p : background.cls().byProtocol.entrySet()) {
       List<Map.Entry<PortBlocks.Block, PolicyValue>> blocks = PortPrefixes.minimal(p.getValue(),
           PortSteps.constant(b4));
-      blocks.forEach(b -> out.add(entry(PolicyKey.ANY_PEER, p.getKey(), b.getKey(), b.getValue())));
-      anyPeer.put(p.getKey(), PortPrefixes.resolve(blocks));
+      blocks.forEach(b -> out.add(entry(key, p.getKey(), b.getKey(), b.getValue())));
+      byClassKey.put(p.getKey(), PortPrefixes.resolve(blocks));
     }
-    for (Cls c : classes) {
-      if (c == background) {
+    for (Part part : parts) {
+      if (part == background) {
         continue;
       }
+      Cls c = part.cls();
       PolicyValue l3 = c.other.equals(b4) ? null : c.other;
       List<MapEntry<PolicyKey, PolicyValue>> perAtom = new ArrayList<>();
       if (l3 != null) {
@@ -170,20 +218,20 @@ final class TierFlattening {
       }
       PolicyValue below = l3 != null ? l3 : b4;
       for (Map.Entry<Integer, PortSteps<PolicyValue>> p : c.byProtocol.entrySet()) {
-        PortSteps<PolicyValue> fallthrough = anyPeer.get(p.getKey()).orElse(below);
+        PortSteps<PolicyValue> fallthrough = byClassKey.get(p.getKey()).orElse(below);
         for (Map.Entry<PortBlocks.Block, PolicyValue> b : PortPrefixes.minimal(p.getValue(), fallthrough)) {
           perAtom.add(entry(0, p.getKey(), b.getKey(), b.getValue()));
         }
       }
-      for (int atom : c.atoms) {
+      for (int atom : part.atoms()) {
         for (MapEntry<PolicyKey, PolicyValue> e : perAtom) {
           PolicyKey k = e.key();
-          out.add(new MapEntry<>(new PolicyKey(k.prefixLength(), group, atom, direction, ownNode, k.protocol(),
-              k.port()), e.value()));
+          out.add(new MapEntry<>(new PolicyKey(k.prefixLength(), group, ids.value(atom), direction, ownNode,
+              k.protocol(), k.port()), e.value()));
         }
       }
     }
-    return new Flat(mode, out);
+    return out;
   }
 
   private MapEntry<PolicyKey, PolicyValue> entry(int peer, int protocol, PortBlocks.Block block, PolicyValue v) {

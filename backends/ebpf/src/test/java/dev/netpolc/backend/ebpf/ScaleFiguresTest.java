@@ -20,6 +20,9 @@ import dev.netpolc.model.Cidr;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.generate.ClusterGenerator;
+import dev.netpolc.model.generate.GeneratorSpec;
+import dev.netpolc.model.generate.RealisticTiers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * per node and cluster-wide, and for the generated 5,000-pod, 500-policy cluster (seed 42),
  * which must fit the default maximum of every map; and the same with tiers: the hand-built
  * {@link TieredFixture} with and without its Admin/Baseline rules, and the large cluster with an
- * administrator's typical tiered rules added to every group ({@link #withTiers}).
+ * administrator's typical tiered rules added to every group ({@link #withTiers}), and the
+ * cluster {@code netpolc generate} writes with and without {@code --tiers}.
  */
 class ScaleFiguresTest {
 
@@ -84,6 +88,29 @@ class ScaleFiguresTest {
       report("generated 5000 pods / 500 policies (seed 42) " + scope, large, o);
       report("same with tiers " + scope, withTiers(g, true));
       report("same with tiers but no quarantine " + scope, withTiers(g, false));
+    }
+  }
+
+  /**
+   * The cluster of {@code netpolc generate --pods 5000 --namespaces 100 --policies 500 --nodes 20
+   * --seed 42}, without and with {@code --tiers} ({@link RealisticTiers}: monitoring scrapes every
+   * pod, the kubelet port denied, environments isolated with a Pass inside them, Baseline DNS and
+   * deny-all), for node-0 and cluster-wide: every map within its default maximum. The monitoring
+   * peer set (every pod of the infra team, in most groups' identities) is what peer classes are
+   * for: keyed by identity it alone needed 32,700 of node-0's entries.
+   */
+  @Test
+  void generatedClusterWithRealisticTiers() throws BackendException {
+    Assumptions.assumeTrue(Boolean.getBoolean("netpolc.scaleFigures"),
+        "large-cluster figures skipped: run with -Dnetpolc.scaleFigures=true");
+    Cluster plain = ClusterGenerator.generate(GeneratorSpec.realistic(42, 100, 5000, 500, 20));
+    Cluster tiered = RealisticTiers.addTo(plain);
+    for (CompileOptions o : List.of(CompileOptions.DEFAULTS.withNode("node-0"), CompileOptions.DEFAULTS)) {
+      String scope = o.node().map(n -> "node " + n).orElse("cluster-wide");
+      Map<EbpfMap, Integer> without = report("generate 5000/100/500/20 seed 42, " + scope, plain, o);
+      Map<EbpfMap, Integer> with = report("same with --tiers, " + scope, tiered, o);
+      assertThat(with.get(EbpfMap.POLICY)).isGreaterThan(0);
+      assertThat(without.get(EbpfMap.POLICY)).isGreaterThan(0);
     }
   }
 
@@ -150,8 +177,9 @@ class ScaleFiguresTest {
     for (EbpfMap map : EbpfMap.values()) {
       bytes += (long) m.count(map) * (map.keySize() + map.valueSize());
     }
-    System.out.printf("%s: %s; %d key+value bytes; %d atoms; IR %s%n", label, m.counts(), bytes,
-        g.atoms().map(a -> a.size()).orElse(-1), g.size());
+    Identities ids = Identities.of(g);
+    System.out.printf("%s: %s; %d key+value bytes; %d identities in %d peer classes; IR %s%n", label, m.counts(), bytes,
+        ids.atoms().size(), ids.classCount(), g.size());
     return m.counts();
   }
 }

@@ -2,6 +2,7 @@ package dev.netpolc.backend.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.BackendException;
@@ -55,14 +56,47 @@ class TieredEquivalencePropertyTest {
     });
   }
 
+  /**
+   * Peer classes only choose where entries go: with identities grouped into classes by any
+   * threshold and any cap (1: one class, as if there were no classes; small caps fold classes
+   * together), the maps still decide every probe as the graph, and the deciding entry names the
+   * evaluator's rule.
+   */
+  @Test
+  void anyGroupingIntoPeerClassesDecidesTheSame() {
+    qt().withExamples(150).forAll(TieredGraphGen.cases(), integers().between(1, 4), integers().between(1, 3))
+        .checkAssert((c, minIdentities, maxClasses) -> {
+          RuleGraph g = c.graph();
+          EbpfMaps maps;
+          try {
+            maps = MapsEmitter.emit(g, MapLimits.DEFAULTS,
+                Identities.of(g, minIdentities, maxClasses));
+          } catch (BackendException e) {
+            throw new AssertionError(e.getMessage(), e);
+          }
+          assertThat(maps.ident4().stream().mapToInt(e -> e.value().peerClass()).max().orElse(0))
+              .isLessThan(maxClasses);
+          EbpfSimulator sim = new EbpfSimulator(maps);
+          RuleGraphEvaluator ref = new RuleGraphEvaluator(g);
+          for (Connection p : c.probes()) {
+            assertThat(sim.allows(p)).as("%s with classes (%d, %d)\n%s", p, minIdentities, maxClasses, c)
+                .isEqualTo(ref.allows(p));
+          }
+          assertDecidingRules(g, maps, c);
+        });
+  }
+
   @Test
   void theDecidingEntryNamesTheEvaluatorsRule() {
-    qt().withExamples(100).forAll(TieredGraphGen.cases()).checkAssert(c -> {
-      RuleGraph g = c.graph();
-      EbpfMaps maps = Fixtures.maps(g);
+    qt().withExamples(100).forAll(TieredGraphGen.cases()).checkAssert(c -> assertDecidingRules(c.graph(),
+        Fixtures.maps(c.graph()), c));
+  }
+
+  private static void assertDecidingRules(RuleGraph g, EbpfMaps maps, Object c) {
+    {
       EbpfSimulator sim = new EbpfSimulator(maps);
       List<EndpointGroup> groups = g.groups();
-      for (Connection p : c.probes()) {
+      for (Connection p : ((TieredGraphGen.Case) c).probes()) {
         for (Direction d : Direction.values()) {
           var local = g.endpointAt(d == Direction.EGRESS ? p.source() : p.destination());
           if (local.isEmpty()) {
@@ -86,7 +120,7 @@ class TieredEquivalencePropertyTest {
           assertThat(got).as("%s %s\n%s", d, p, c).isEqualTo(want);
         }
       }
-    });
+    }
   }
 
   /**

@@ -36,7 +36,9 @@ class TieredGraphGenCoverageTest {
       }
       for (MapEntry<PolicyKey, PolicyValue> e : maps.policy()) {
         count(seen, "entry any peer", e.key().peer() == PolicyKey.ANY_PEER);
-        count(seen, "entry per identity", e.key().peer() != PolicyKey.ANY_PEER);
+        boolean classKey = ~e.key().peer() > 0 && ~e.key().peer() < Identities.MAX_CLASSES;
+        count(seen, "entry per identity", e.key().peer() != PolicyKey.ANY_PEER && !classKey);
+        count(seen, "entry per class key other than any peer", classKey);
         count(seen, "entry every protocol", e.key().protocol() == 0);
         count(seen, "entry port block", e.key().protocol() != 0 && e.key().portCount() > 1);
         count(seen, "entry deny", e.value().action() == Action.DENY);
@@ -63,7 +65,8 @@ class TieredGraphGenCoverageTest {
     }
     System.out.println("tiered graph features over 200 cases: " + seen);
     assertThat(seen).as("features seen in 200 cases").containsOnlyKeys("per-node", "cluster-wide", "flag isolated",
-        "flag denies", "flag own-node egress", "entry any peer", "entry per identity", "entry every protocol",
+        "flag denies", "flag own-node egress", "entry any peer", "entry per identity",
+        "entry per class key other than any peer", "entry every protocol",
         "entry port block", "entry deny", "entry own node", "graph with a Pass rule", "graph with an Admin Deny",
         "IPv6 denied", "IPv6 allowed", "egress to a node denied");
     assertThat(seen.values()).as("%s", seen).allMatch(n -> n >= 5);
