@@ -146,8 +146,9 @@ class GeneratedTieredKernelTest {
             List<String> mismatches = seen.mismatches(expected);
             if (!mismatches.isEmpty()) {
               // Built only on failure: the simulator tells a wrong artifact from a kernel surprise.
-              assertThat(mismatches).as("kernel (%s, %s) vs reference evaluator%ncluster:%n%s%nobserved:%n%s%n"
-                  + "%s simulator on the mismatching probes:%n%s%n%s", backend.label(), mode, yaml, seen.render(),
+              // QuickTheories prints the cluster's YAML (the falsifying value) above this.
+              assertThat(mismatches).as("kernel (%s, %s) vs reference evaluator%nobserved:%n%s%n"
+                  + "%s simulator on the mismatching probes:%n%s%n%s", backend.label(), mode, seen.render(),
                   backend.label(), simulated(t, seen, expected, rules.simulator()), rules.listed(t)).isEmpty();
             }
           });
