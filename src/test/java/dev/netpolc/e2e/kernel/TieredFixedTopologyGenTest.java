@@ -10,6 +10,7 @@ import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.compiler.reference.TierRuleMatch;
 import dev.netpolc.compiler.reference.TierStep;
+import dev.netpolc.kernel.Family;
 import dev.netpolc.kernel.Probe;
 import dev.netpolc.kernel.Topology;
 import dev.netpolc.model.Cluster;
@@ -116,14 +117,14 @@ class TieredFixedTopologyGenTest {
   }
 
   /** An endpoint's address in the cluster: a pod's, or for a node its hostNetwork pod's. */
-  private static IpAddress address(Cluster cluster, String endpoint, dev.netpolc.kernel.Family family) {
+  private static IpAddress address(Cluster cluster, String endpoint, Family family) {
     int node = TieredFixedTopologyGen.NODES.indexOf(endpoint);
     if (node >= 0) {
-      return IpAddress.parse(family == dev.netpolc.kernel.Family.V4 ? TieredFixedTopologyGen.NODE_V4.get(node)
+      return IpAddress.parse(family == Family.V4 ? TieredFixedTopologyGen.NODE_V4.get(node)
           : TieredFixedTopologyGen.NODE_V6.get(node));
     }
     Pod pod = cluster.pods().stream().filter(x -> x.key().equals(endpoint)).findFirst().orElseThrow();
-    return pod.ips().stream().filter(ip -> ip.v6() == (family == dev.netpolc.kernel.Family.V6)).findFirst()
+    return pod.ips().stream().filter(ip -> ip.v6() == (family == Family.V6)).findFirst()
         .orElseThrow();
   }
 }
