@@ -33,19 +33,57 @@ import org.quicktheories.core.Gen;
  */
 public final class TieredClusterGen {
   private static final List<Integer> PRIORITIES = List.of(0, 1, 5, 5, 10, 1000);
-  private static final List<String> NETWORKS = List.of("0.0.0.0/0", "198.18.0.0/28", "198.18.0.4/30",
-      "::/0", "fd00::/120", "203.0.113.0/24", "192.0.2.0/24", "198.18.0.3/32", "192.0.2.1/32");
+
+  /**
+   * The values the cluster-scoped policies draw from, so that another inventory (the kernel
+   * tests' fixed topology) gets peers and ports that hit its addresses and probed ports.
+   *
+   * @param networks     CIDRs for {@code networks} peers (the first is the simplest)
+   * @param portNumbers  destination port numbers, and range starts (a range ends 1–10 above)
+   * @param nodeSelector the selector of a {@code nodes} peer that does not select every node
+   * @param minPolicies  the fewest cluster-scoped policies drawn per cluster, 0 to 4 (a second draw
+   *                     of the BaselineAdminNetworkPolicy singleton adds none)
+   */
+  public record Vocabulary(List<String> networks, List<Integer> portNumbers, LabelSelector nodeSelector,
+      int minPolicies) {
+    /** The vocabulary of {@link ClusterGen}'s inventory. */
+    public static final Vocabulary CLUSTER_GEN = new Vocabulary(List.of("0.0.0.0/0", "198.18.0.0/28",
+        "198.18.0.4/30", "::/0", "fd00::/120", "203.0.113.0/24", "192.0.2.0/24", "198.18.0.3/32", "192.0.2.1/32"),
+        ClusterGen.PORT_NUMBERS, new LabelSelector(Map.of("node-role", "none"), List.of()), 0);
+
+    /** Copies the lists; none may be empty. */
+    public Vocabulary {
+      networks = List.copyOf(networks);
+      portNumbers = List.copyOf(portNumbers);
+      if (networks.isEmpty() || portNumbers.isEmpty()) {
+        throw new IllegalArgumentException("a vocabulary needs networks and port numbers");
+      }
+      if (minPolicies < 0 || minPolicies > 4) {
+        throw new IllegalArgumentException("minPolicies must be 0 to 4: " + minPolicies);
+      }
+    }
+  }
 
   private final Draw d;
+  private final Vocabulary v;
 
-  private TieredClusterGen(Draw d) {
+  private TieredClusterGen(Draw d, Vocabulary v) {
     this.d = d;
+    this.v = v;
   }
 
   /** Small tiered clusters (up to 7 pods, 4 NetworkPolicies, 4 cluster-scoped policies). */
   public static Gen<Cluster> clusters() {
-    Gen<Cluster> base = ClusterGen.clusters();
-    Gen<Cluster> g = in -> new TieredClusterGen(Draw.of(in)).addTo(base.generate(in));
+    return over(ClusterGen.clusters(), Vocabulary.CLUSTER_GEN);
+  }
+
+  /**
+   * Cluster-scoped policies (up to 4) drawn from {@code vocabulary}, added to each cluster of
+   * {@code base}, whose inventory and NetworkPolicies stay as they are. Subjects and pod peers
+   * use {@link ClusterGen}'s label vocabulary (namespaces a, b, c; keys team, env, app, tier).
+   */
+  public static Gen<Cluster> over(Gen<Cluster> base, Vocabulary vocabulary) {
+    Gen<Cluster> g = in -> new TieredClusterGen(Draw.of(in), vocabulary).addTo(base.generate(in));
     return g.describedAs(TieredClusterGen::describe);
   }
 
@@ -62,7 +100,7 @@ public final class TieredClusterGen {
     List<ClusterNetworkPolicy> cnps = new ArrayList<>();
     List<AdminNetworkPolicy> anps = new ArrayList<>();
     List<BaselineAdminNetworkPolicy> banps = new ArrayList<>();
-    int n = d.between(0, 4);
+    int n = d.between(v.minPolicies(), 4);
     for (int i = 0; i < n; i++) {
       switch (d.between(0, 3)) {
         case 0, 1 -> cnps.add(new ClusterNetworkPolicy("cnp" + d.between(0, 2) + "-" + i,
@@ -122,7 +160,7 @@ public final class TieredClusterGen {
         int k = d.between(1, 2);
         for (int j = 0; j < k; j++) {
           String proto = d.pick(List.of("TCP", "UDP", "SCTP"));
-          int port = d.pick(ClusterGen.PORT_NUMBERS);
+          int port = d.pick(v.portNumbers());
           ps.add(switch (d.between(0, podsOnly ? 2 : 1)) {
             case 0 -> new AnpPort(Optional.of(new AnpPort.ProtocolPort(proto, port)), Optional.empty(),
                 Optional.empty());
@@ -148,16 +186,16 @@ public final class TieredClusterGen {
         case 1 -> ClusterPolicyPeer.namespaces(nsSelector());
         // networks is a set in the CRD: no value twice
         case 2 -> ClusterPolicyPeer.networks(d.chance(30)
-            ? List.of(d.pick(NETWORKS), d.pick(NETWORKS)).stream().distinct().toList() : List.of(d.pick(NETWORKS)));
-        default -> ClusterPolicyPeer.nodes(d.chance(50) ? LabelSelector.EVERYTHING
-            : new LabelSelector(Map.of("node-role", "none"), List.of()));
+            ? List.of(d.pick(v.networks()), d.pick(v.networks())).stream().distinct().toList()
+            : List.of(d.pick(v.networks())));
+        default -> ClusterPolicyPeer.nodes(d.chance(50) ? LabelSelector.EVERYTHING : v.nodeSelector());
       });
     }
     return out;
   }
 
   private ClusterPolicyProtocol protocol(boolean namedAllowed) {
-    int port = d.pick(ClusterGen.PORT_NUMBERS);
+    int port = d.pick(v.portNumbers());
     DestinationPort dp = switch (d.between(0, 1)) {
       case 0 -> DestinationPort.number(port);
       default -> DestinationPort.range(port, port + d.between(1, 10));
