@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class DocsGeneratorTest {
 
   /** The requests the generator itself writes; any other line starting with '.' came from text. */
-  private static final Set<String> REQUESTS = Set.of(".TH", ".SH", ".TP", ".sp", ".br", ".nf", ".fi", ".\\\"");
+  private static final Set<String> REQUESTS = Set.of(".TH", ".SH", ".TP", ".sp", ".br", ".nf", ".fi", ".ad l", ".nh", ".\\\"");
 
   @Test
   void onePagePerCommandAndTheCompletionScript() {
