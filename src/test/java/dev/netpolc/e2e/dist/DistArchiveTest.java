@@ -73,6 +73,13 @@ class DistArchiveTest {
     Run version = run(List.of(netpolc.toString(), "--version"), tmp, userEnv());
     assertThat(version.rc).as(version.err).isZero();
     assertThat(version.out).isEqualTo("netpolc " + VERSION + "\n");
+    // As installed with a symbolic link on the PATH (ln -s .../bin/netpolc /usr/local/bin/).
+    Path links = Files.createDirectories(tmp.resolve("links"));
+    Files.createSymbolicLink(links.resolve("netpolc"), netpolc);
+    Run linked = run(List.of("/usr/bin/env", "netpolc", "--version"), tmp,
+        Map.of("PATH", links + ":" + javaBin + ":/usr/bin:/bin", "HOME", tmp.toString()));
+    assertThat(linked.rc).as(linked.err).isZero();
+    assertThat(linked.out).isEqualTo(version.out);
     // The first run trained the class-data sharing archive beside the jar.
     try (Stream<Path> cds = Files.list(home.resolve("lib/cds"))) {
       assertThat(cds.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
