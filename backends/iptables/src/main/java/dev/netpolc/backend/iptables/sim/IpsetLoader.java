@@ -42,6 +42,9 @@ public final class IpsetLoader {
     /** The (first, second) keys of {@link #entries}: the duplicate check must not scan the list. */
     final Set<List<Object>> keys = new HashSet<>();
 
+  /** Creates a loader. */
+  public IpsetLoader() {}
+
     Builder(IpSet.Type type, boolean v6, boolean skbinfo) {
       this.type = type;
       this.v6 = v6;
