@@ -33,6 +33,9 @@ public final class IpsetLoader {
   /** Sets that loaded rules reference: the kernel refuses to destroy them. */
   private final Set<String> inUse = new HashSet<>();
 
+  /** Creates a loader with no sets. */
+  public IpsetLoader() {}
+
   /** A mutable set while commands run. */
   private static final class Builder {
     final IpSet.Type type;
@@ -41,9 +44,6 @@ public final class IpsetLoader {
     final List<IpSet.Entry> entries = new ArrayList<>();
     /** The (first, second) keys of {@link #entries}: the duplicate check must not scan the list. */
     final Set<List<Object>> keys = new HashSet<>();
-
-  /** Creates a loader. */
-  public IpsetLoader() {}
 
     Builder(IpSet.Type type, boolean v6, boolean skbinfo) {
       this.type = type;
