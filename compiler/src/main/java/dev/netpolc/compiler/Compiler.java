@@ -26,6 +26,9 @@ import dev.netpolc.model.validation.InputRejectedException;
  */
 public final class Compiler {
 
+  /** Creates a compiler. */
+  public Compiler() {}
+
   /**
    * Compiles {@code cluster} with {@code options}.
    *

@@ -15,6 +15,9 @@ import java.util.Map;
  * so that equal treatment costs one chain. The merged group keeps the smallest id.
  */
 public final class GroupEndpoints implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public GroupEndpoints() {}
+
   @Override
   public String name() {
     return "group-endpoints";

@@ -14,6 +14,9 @@ import java.util.Map;
  * (ties broken by order), so a backend renders it once.
  */
 public final class HashConsSets implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public HashConsSets() {}
+
   @Override
   public String name() {
     return "hash-cons";

@@ -6,6 +6,9 @@ import java.util.function.Function;
 
 /** Merges overlapping and adjacent port ranges of every port set. */
 public final class MergePortRanges implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public MergePortRanges() {}
+
   @Override
   public String name() {
     return "port-merge";

@@ -31,6 +31,9 @@ import java.util.function.Function;
 public final class MergeRules implements Pass {
   private static final int MAX_ROUNDS = 64; // each accepted merge removes a rule; only a guard
 
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public MergeRules() {}
+
   @Override
   public String name() {
     return "merge-rules";

@@ -6,6 +6,9 @@ import java.util.function.Function;
 
 /** Replaces every peer set's CIDR list by the minimal CIDR cover of its addresses. */
 public final class MinimiseAddressCovers implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public MinimiseAddressCovers() {}
+
   @Override
   public String name() {
     return "cidr-cover";

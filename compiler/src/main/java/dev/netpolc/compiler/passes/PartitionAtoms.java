@@ -9,6 +9,9 @@ import dev.netpolc.compiler.ir.RuleGraph;
  * computed when a backend first asks for it, so backends that do not use it do not pay for it.
  */
 public final class PartitionAtoms implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public PartitionAtoms() {}
+
   @Override
   public String name() {
     return "atoms";

@@ -14,6 +14,9 @@ import java.util.List;
  * duplicates and rules subsumed by broader ones.)
  */
 public final class RemoveShadowedRules implements Pass {
+  /** Creates the pass; {@link Passes} holds the shared instance. */
+  public RemoveShadowedRules() {}
+
   @Override
   public String name() {
     return "remove-shadowed";

@@ -3,6 +3,8 @@ package dev.netpolc.model.selector;
 import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.LabelSelectorRequirement;
 import dev.netpolc.model.LabelSelectorRequirement.Operator;
+import dev.netpolc.model.selector.grammar.LabelSelectorStringLexer;
+import dev.netpolc.model.selector.grammar.LabelSelectorStringParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,6 +12,9 @@ public final class IgnoredDirectionCheck implements PolicyCheck {
   /** The rule id. */
   public static final String ID = "NP106";
 
+  /** Creates the check. */
+  public IgnoredDirectionCheck() {}
+
   @Override
   public void check(NetworkPolicy policy, Findings out) {
     Set<PolicyType> types = policy.effectivePolicyTypes();

@@ -10,6 +10,9 @@ public final class ObjectNameCheck implements PolicyCheck {
   /** The rule id for invalid object names. */
   public static final String ID = "NP109";
 
+  /** Creates the check. */
+  public ObjectNameCheck() {}
+
   @Override
   public void check(NetworkPolicy policy, Findings out) {
     checkNames(policy.name(), policy.namespace(), out);

@@ -9,6 +9,9 @@ public final class PolicyTypesCheck implements PolicyCheck {
   /** The rule id for unknown or too many policy types. */
   public static final String ID = "NP110";
 
+  /** Creates the check. */
+  public PolicyTypesCheck() {}
+
   @Override
   public void check(NetworkPolicy policy, Findings out) {
     List<String> types = policy.policyTypes();

@@ -49,6 +49,9 @@ public final class EbpfBackend implements Backend {
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,30}");
   private static final String MAX_PREFIX = "maxEntries.";
 
+  /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+  public EbpfBackend() {}
+
   @Override
   public String name() {
     return NAME;

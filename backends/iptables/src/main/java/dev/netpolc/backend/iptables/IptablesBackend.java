@@ -85,6 +85,9 @@ public final class IptablesBackend implements Backend {
       + " markMask=(0x[0-9a-f]+)$", Pattern.MULTILINE);
   private static final Set<String> EXTRA_KEYS = Set.of("maxIpsets", "markMask");
 
+  /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+  public IptablesBackend() {}
+
   @Override
   public String name() {
     return NAME;

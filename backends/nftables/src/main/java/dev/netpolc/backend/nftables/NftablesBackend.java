@@ -52,6 +52,9 @@ public final class NftablesBackend implements Backend {
   /** The peer-set layouts of recently emitted rulesets, for the incremental fast path. */
   private static final LayoutCache LAYOUTS = new LayoutCache();
 
+  /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+  public NftablesBackend() {}
+
   @Override
   public String name() {
     return NAME;

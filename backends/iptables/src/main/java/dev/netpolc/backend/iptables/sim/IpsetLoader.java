@@ -33,6 +33,9 @@ public final class IpsetLoader {
   /** Sets that loaded rules reference: the kernel refuses to destroy them. */
   private final Set<String> inUse = new HashSet<>();
 
+  /** Creates a loader with no sets. */
+  public IpsetLoader() {}
+
   /** A mutable set while commands run. */
   private static final class Builder {
     final IpSet.Type type;
