@@ -2,7 +2,6 @@ package dev.netpolc.kernel;
 
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.Protocol;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,14 +102,11 @@ final class ProbeProgram {
       "}",
       "");
 
-  /** Args: timeout in ms, then one {@link Attempt#argument()} each. Prints "id OK" or "id FAIL" per attempt. */
-  static final String SOURCE = BATCH + "batch(@ARGV);\n";
-
   /** The line that ends each batch's answer in {@link #SERVE}. */
   static final String END = "END";
 
   /**
-   * The same attempts as a long-lived process ({@link ProbeSession}): each stdin line is a batch
+   * The attempts as a long-lived process ({@link ProbeSession}): each stdin line is a batch
    * (timeout in ms, then the attempts, separated by spaces); the answer is one line per attempt
    * and then {@value #END}. One process per source for a topology's whole life spares every
    * probe round a process start (a fork, a namespace switch and Perl's start-up, ~60 ms each on
@@ -130,16 +126,6 @@ final class ProbeProgram {
   }
 
   private ProbeProgram() {}
-
-  /** The command line (to run inside the source namespace) for {@code attempts} with {@code timeoutMillis}. */
-  static List<String> command(List<Attempt> attempts, long timeoutMillis) {
-    if (attempts.size() > MAX_ATTEMPTS_PER_PROCESS) {
-      throw new IllegalArgumentException("at most " + MAX_ATTEMPTS_PER_PROCESS + " attempts per process");
-    }
-    List<String> argv = new ArrayList<>(List.of("perl", "-e", SOURCE, Long.toString(timeoutMillis)));
-    attempts.forEach(a -> argv.add(a.argument()));
-    return argv;
-  }
 
   /**
    * The outcome per attempt id; throws if a line is malformed or an id is missing or repeated,

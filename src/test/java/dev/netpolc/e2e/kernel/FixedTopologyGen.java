@@ -1,6 +1,12 @@
 package dev.netpolc.e2e.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.netpolc.compiler.gen.Draw;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.quicktheories.core.Gen;
@@ -38,6 +44,28 @@ public final class FixedTopologyGen {
   }
 
   /** IPv4 address of pod {@code i}. */
+  /** The fixed pods without policies (the inventory every generated cluster shares), as YAML. */
+  public static String podsOnly() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < PODS.size(); i++) {
+      String[] key = PODS.get(i).split("/");
+      sb.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(key[0]).append(", name: ").append(key[1])
+          .append("}\nspec: {nodeName: ").append(NODES.get(i))
+          .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: ")
+          .append(ipv4(i)).append("}, {ip: \"").append(ipv6(i)).append("\"}]}\n---\n");
+    }
+    return sb.toString();
+  }
+
+  /** Reads and validates generated YAML; a finding that blocks compilation is a generator bug. */
+  public static Cluster readValid(String yaml) {
+    ReadResult r = new PolicyReader().readString("generated.yaml", yaml);
+    assertThat(r.errors()).as("generated YAML reads:%n%s", yaml).isEmpty();
+    assertThat(AcceptanceGate.DEFAULT.check(r.cluster()).blocking()).as("generated YAML is valid:%n%s", yaml)
+        .isEmpty();
+    return r.cluster();
+  }
+
   public static String ipv4(int i) {
     return "198.18.0." + (10 + i);
   }

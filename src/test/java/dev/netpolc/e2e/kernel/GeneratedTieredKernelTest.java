@@ -114,7 +114,7 @@ class GeneratedTieredKernelTest {
         KernelSupport.BR_NETFILTER, KernelSupport.CNI, "socat", "perl", "ss", "sysctl"));
     tools.addAll(backend.tools);
     KernelSupport.assumeAvailable(tools.toArray(String[]::new));
-    KernelLayout layout = KernelLayout.of(read(TieredFixedTopologyGen.inventoryOnly()));
+    KernelLayout layout = KernelLayout.of(FixedTopologyGen.readValid(TieredFixedTopologyGen.inventoryOnly()));
     AtomicInteger examples = new AtomicInteger();
     AtomicInteger probes = new AtomicInteger();
     AtomicInteger allowed = new AtomicInteger();
@@ -127,7 +127,7 @@ class GeneratedTieredKernelTest {
       nanos[0] = System.nanoTime() - t0;
       qt().withFixedSeed(SEEDS.get(mode)).withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES)
           .forAll(TieredFixedTopologyGen.clusters()).checkAssert(yaml -> {
-            Cluster cluster = read(yaml);
+            Cluster cluster = FixedTopologyGen.readValid(yaml);
             assertThat(KernelLayout.of(cluster)).isEqualTo(layout);
             long c0 = System.nanoTime();
             NodeArtifacts rules = backend.compile.apply(cluster, layout);
@@ -192,15 +192,6 @@ class GeneratedTieredKernelTest {
       }
     });
     return sb.toString();
-  }
-
-  /** Reads and validates generated YAML; a finding that blocks compilation is a generator bug. */
-  static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString("generated.yaml", yaml);
-    assertThat(r.errors()).as("generated YAML reads:%n%s", yaml).isEmpty();
-    assertThat(AcceptanceGate.DEFAULT.check(r.cluster()).blocking()).as("generated YAML is valid:%n%s", yaml)
-        .isEmpty();
-    return r.cluster();
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -51,7 +51,7 @@ class NftablesGeneratedKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void kernelAgreesWithTheReferenceOnEveryPairPortProtocolAndFamily(Topology.Mode mode) {
-    KernelLayout layout = KernelLayout.of(read(fixedPodsOnly()));
+    KernelLayout layout = KernelLayout.of(FixedTopologyGen.readValid(FixedTopologyGen.podsOnly()));
     AtomicInteger examples = new AtomicInteger();
     AtomicInteger probes = new AtomicInteger();
     AtomicInteger allowed = new AtomicInteger();
@@ -62,7 +62,7 @@ class NftablesGeneratedKernelTest {
           List.of(Family.V4, Family.V6)).stream().filter(p -> !p.from().equals(p.to())).toList();
       qt().withFixedSeed(SEED).withExamples(EXAMPLES).withShrinkCycles(SHRINK_CYCLES)
           .forAll(FixedTopologyGen.clusters()).checkAssert(yaml -> {
-            Cluster cluster = read(yaml);
+            Cluster cluster = FixedTopologyGen.readValid(yaml);
             assertThat(KernelLayout.of(cluster)).isEqualTo(layout);
             NodeRulesets rules = NodeRulesets.compile(cluster, layout);
             rules.load(t);
@@ -86,28 +86,5 @@ class NftablesGeneratedKernelTest {
     }
     System.out.printf("nftables generated clusters on the kernel (%s): %d examples, %d probes (%d allowed), %d ms%n",
         mode, examples.get(), probes.get(), allowed.get(), (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  /** The fixed inventory without policies, for the layout. */
-  private static String fixedPodsOnly() {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < FixedTopologyGen.PODS.size(); i++) {
-      String[] key = FixedTopologyGen.PODS.get(i).split("/");
-      sb.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(key[0]).append(", name: ").append(key[1])
-          .append("}\nspec: {nodeName: ").append(FixedTopologyGen.NODES.get(i))
-          .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: ")
-          .append(FixedTopologyGen.ipv4(i)).append("}, {ip: \"").append(FixedTopologyGen.ipv6(i))
-          .append("\"}]}\n---\n");
-    }
-    return sb.toString();
-  }
-
-  /** Reads and validates generated YAML; a finding that blocks compilation is a generator bug. */
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString("generated.yaml", yaml);
-    assertThat(r.errors()).as("generated YAML reads:%n%s", yaml).isEmpty();
-    assertThat(AcceptanceGate.DEFAULT.check(r.cluster()).blocking()).as("generated YAML is valid:%n%s", yaml)
-        .isEmpty();
-    return r.cluster();
   }
 }

@@ -87,16 +87,7 @@ public final class TieredFixedTopologyGen {
 
   /** The inventory without policies, for the layout every example must share. */
   static String inventoryOnly() {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < FixedTopologyGen.PODS.size(); i++) {
-      String[] key = FixedTopologyGen.PODS.get(i).split("/");
-      sb.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(key[0]).append(", name: ").append(key[1])
-          .append("}\nspec: {nodeName: ").append(FixedTopologyGen.NODES.get(i))
-          .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: ")
-          .append(FixedTopologyGen.ipv4(i)).append("}, {ip: \"").append(FixedTopologyGen.ipv6(i))
-          .append("\"}]}\n---\n");
-    }
-    return sb + nodesAndHostPods();
+    return FixedTopologyGen.podsOnly() + nodesAndHostPods();
   }
 
   /** Reads generated YAML; a read error is a generator bug. */

@@ -61,13 +61,13 @@ class TieredFixedTopologyGenTest {
    * evaluator's explanations of every probe show.
    */
   static Map<String, Integer> coverage(long seed, int examples) {
-    KernelLayout layout = KernelLayout.of(GeneratedTieredKernelTest.read(TieredFixedTopologyGen.inventoryOnly()));
+    KernelLayout layout = KernelLayout.of(FixedTopologyGen.readValid(TieredFixedTopologyGen.inventoryOnly()));
     Map<String, Integer> seen = new TreeMap<>();
     List<String> yamls = new ArrayList<>();
     qt().withFixedSeed(seed).withExamples(examples).withShrinkCycles(0).forAll(TieredFixedTopologyGen.clusters())
         .checkAssert(yaml -> {
           yamls.add(yaml);
-          Cluster cluster = GeneratedTieredKernelTest.read(yaml);
+          Cluster cluster = FixedTopologyGen.readValid(yaml);
           assertThat(KernelLayout.of(cluster)).isEqualTo(layout);
           ReferenceEvaluator ref = new ReferenceEvaluator(cluster);
           for (Probe p : GeneratedTieredKernelTest.probes()) {
