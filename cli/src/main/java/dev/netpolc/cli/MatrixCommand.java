@@ -18,11 +18,15 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -43,11 +47,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
         "Prints the reachability matrix: for every pod that has an IP, the pods a new connection from it reaches.",
-        "Without --port: one matrix per (port, protocol) the pods declare as container ports."},
+        "Without --port: one matrix per (port, protocol) the pods declare as container ports.",
+        "A matrix of more than --max-cells cells (sources x destinations x probes) is refused: narrow it",
+        "with --namespace, --from, --to or --port."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:matrix printed",
-        "2:unusable input (unreadable file, YAML or validation error) or bad arguments",
+        "2:unusable input (unreadable file, YAML or validation error), bad arguments, or more cells than --max-cells",
         "3:internal error"})
 public final class MatrixCommand implements Callable<Integer> {
 
@@ -90,6 +96,25 @@ public final class MatrixCommand implements Callable<Integer> {
       description = "Only pods of this namespace, as sources and destinations; repeatable.")
   List<String> namespaces = new ArrayList<>();
 
+  @Option(names = "--from", paramLabel = "NS",
+      description = "Only pods of this namespace as sources (rows); repeatable; with --namespace, both apply.")
+  List<String> fromNamespaces = new ArrayList<>();
+
+  @Option(names = "--to", paramLabel = "NS",
+      description = "Only pods of this namespace as destinations (columns); repeatable; with --namespace, both apply.")
+  List<String> toNamespaces = new ArrayList<>();
+
+  /**
+   * The default cell budget: a million decisions take seconds and their output stays readable;
+   * a whole 100,000-pod cluster has 10^10 cells, which no heap holds and nobody reads.
+   */
+  static final long DEFAULT_MAX_CELLS = 1_000_000;
+
+  @Option(names = "--max-cells", paramLabel = "N", defaultValue = "" + DEFAULT_MAX_CELLS,
+      description = "Refuse (exit 2) a matrix of more cells than this, counted as sources x destinations x"
+          + " probes, before deciding any (default: ${DEFAULT-VALUE}).")
+  long maxCells;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -99,6 +124,16 @@ public final class MatrixCommand implements Callable<Integer> {
     if (groupBy != null && format != MatrixFormat.dot && format != MatrixFormat.mermaid) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--group-by applies to --format dot and mermaid only");
+    }
+    if (maxCells < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-cells: must be at least 1");
+    }
+    boolean square = fromNamespaces.isEmpty() && toNamespaces.isEmpty()
+        || new TreeSet<>(fromNamespaces).equals(new TreeSet<>(toNamespaces));
+    if (!square && format == MatrixFormat.html) {
+      // The page's drill-down is a square grid; a rectangle would show cells it never decided.
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--format html needs the same namespaces as sources and destinations: give --namespace, or the same --from and --to");
     }
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
@@ -110,13 +145,14 @@ public final class MatrixCommand implements Callable<Integer> {
     }
     Cluster cluster = loaded.get();
 
-    Set<String> wanted = new TreeSet<>(namespaces);
-    Predicate<Pod> include = p -> wanted.isEmpty() || wanted.contains(p.namespace());
+    Predicate<Pod> fromPods = inNamespaces(namespaces).and(inNamespaces(fromNamespaces));
+    Predicate<Pod> toPods = inNamespaces(namespaces).and(inNamespaces(toNamespaces));
     List<Probe> probes;
     if (portSpec.isPresent()) {
       probes = List.of(new Probe(portSpec.get(), proto.orElse(Protocol.TCP)));
     } else {
-      probes = MatrixComputer.declaredProbes(cluster, include).stream()
+      // The ports that matter are the destinations' own.
+      probes = MatrixComputer.declaredProbes(cluster, toPods).stream()
           .filter(p -> proto.isEmpty() || p.protocol() == proto.get()).collect(Collectors.toList());
       if (probes.isEmpty()) {
         err.println("netpolc: no --port given and no pod" + (proto.map(p -> " declares a " + p + " port")
@@ -125,11 +161,19 @@ public final class MatrixCommand implements Callable<Integer> {
       }
     }
 
+    // Counted before any decision or decider is built: a refusal costs only the read.
+    long sources = MatrixComputer.podCount(cluster, fromPods);
+    long destinations = MatrixComputer.podCount(cluster, toPods);
+    if (cellsOver(sources, destinations, probes.size())) {
+      err.println(refusal(cluster, sources, destinations, probes.size()));
+      return Main.EXIT_USAGE;
+    }
+
     SemanticsOptions options = semantics.forEvaluation(cluster, err);
     ConnectionDecider decider = factory.create(cluster, options);
     List<ReachabilityMatrix> matrices = new ArrayList<>();
     for (Probe probe : probes) {
-      matrices.add(MatrixComputer.compute(cluster, decider, probe, include));
+      matrices.add(MatrixComputer.compute(cluster, decider, probe, fromPods, toPods));
     }
     // Rendered whole before printing: no partial output.
     // Which tier decided each cell, told by the reference evaluator whatever --via is: only
@@ -142,6 +186,46 @@ public final class MatrixCommand implements Callable<Integer> {
     out.print(format.formatter().format(matrices, portSpec.isPresent(), context));
     out.flush();
     return Main.EXIT_OK;
+  }
+
+  private static Predicate<Pod> inNamespaces(List<String> names) {
+    Set<String> wanted = new TreeSet<>(names);
+    return p -> wanted.isEmpty() || wanted.contains(p.namespace());
+  }
+
+  /** True when sources × destinations × probes exceeds --max-cells (no overflow: 10^5 pods square is 10^10). */
+  private boolean cellsOver(long sources, long destinations, long probes) {
+    if (sources == 0 || destinations == 0) {
+      return false;
+    }
+    return sources > maxCells / destinations || sources * destinations > maxCells / probes;
+  }
+
+  /** The message of a refused matrix: its size, the budget, and the options that narrow it. */
+  private String refusal(Cluster cluster, long sources, long destinations, int probes) {
+    Map<String, Integer> perNamespace = new TreeMap<>();
+    Set<String> seen = new HashSet<>();
+    for (Pod p : cluster.pods()) {
+      if (p.isActive() && seen.add(p.key())) {
+        perNamespace.merge(p.namespace(), 1, Integer::sum);
+      }
+    }
+    // The first of the largest, by name: deterministic.
+    Map.Entry<String, Integer> top = null;
+    for (Map.Entry<String, Integer> e : perNamespace.entrySet()) {
+      if (top == null || e.getValue() > top.getValue()) {
+        top = e;
+      }
+    }
+    String largest = top == null ? "" : "; the largest namespace, " + top.getKey() + ", has " + top.getValue() + " pods";
+    BigInteger cells = BigInteger.valueOf(sources).multiply(BigInteger.valueOf(destinations))
+        .multiply(BigInteger.valueOf(probes));
+    return "netpolc matrix: " + sources + " sources x " + destinations + " destinations x " + probes
+        + (probes == 1 ? " probe" : " probes") + " = " + cells + " cells, more than --max-cells " + maxCells
+        + ": refused before deciding any.\n"
+        + "Narrow it: --namespace NS (sources and destinations), --from NS (sources), --to NS (destinations),"
+        + " each repeatable, and --port PORT (one probe); or raise --max-cells."
+        + "\nThe input has " + perNamespace.size() + " namespaces with active pods" + largest + ".";
   }
 
   private Optional<PortSpec> parsePort() {

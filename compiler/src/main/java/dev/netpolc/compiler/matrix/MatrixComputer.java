@@ -42,18 +42,38 @@ public final class MatrixComputer {
   /** The matrix restricted to the active pods accepted by {@code include} (rows and columns). */
   public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, Probe probe,
       Predicate<Pod> include) {
-    List<Pod> pods = pods(cluster, include);
+    return compute(cluster, decider, probe, include, include);
+  }
+
+  /**
+   * The matrix from the active pods accepted by {@code from} (rows) to those accepted by
+   * {@code to} (columns): each cell decided exactly as in the full matrix, so it is the full
+   * matrix's slice.
+   */
+  public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, Probe probe,
+      Predicate<Pod> from, Predicate<Pod> to) {
+    List<Pod> sources = pods(cluster, from);
+    List<Pod> destinations = pods(cluster, to);
     SortedMap<String, List<String>> allowed = new TreeMap<>();
-    for (Pod from : pods) {
+    for (Pod source : sources) {
       List<String> reached = new ArrayList<>();
-      for (Pod to : pods) {
-        if (reaches(decider, from, to, probe)) {
-          reached.add(to.key());
+      for (Pod destination : destinations) {
+        if (reaches(decider, source, destination, probe)) {
+          reached.add(destination.key());
         }
       }
-      allowed.put(from.key(), reached);
+      allowed.put(source.key(), reached);
     }
-    return new ReachabilityMatrix(probe.port(), probe.protocol(), allowed);
+    return new ReachabilityMatrix(probe.port(), probe.protocol(), allowed,
+        destinations.stream().map(Pod::key).toList());
+  }
+
+  /**
+   * How many pods a matrix over {@code include} has (active, one per key): what a caller checks
+   * against its cell budget before asking for pods² decisions.
+   */
+  public static int podCount(Cluster cluster, Predicate<Pod> include) {
+    return pods(cluster, include).size();
   }
 
   /** Every distinct (port number, protocol) that the active pods accepted by {@code include} declare, sorted. */

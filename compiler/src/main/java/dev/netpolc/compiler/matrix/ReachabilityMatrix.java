@@ -3,6 +3,8 @@ package dev.netpolc.compiler.matrix;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import dev.netpolc.model.Protocol;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,12 +15,18 @@ import java.util.TreeSet;
  * Which pods a new connection from each pod reaches on one port and protocol: the
  * {@code allowed} of a conformance probe and the output of {@code netpolc matrix}.
  *
- * @param port     the probed port (a number, or a name resolved on each destination)
- * @param protocol the probed protocol
- * @param allowed  {@code ns/pod} of every source → sorted {@code ns/pod} of the destinations it
- *                 reaches; every pod is a key
+ * <p>Square for a whole cluster or {@code --namespace} (the sources are the destinations);
+ * rectangular for {@code --from}/{@code --to}, where the sources and the destinations are
+ * different sets of pods.
+ *
+ * @param port         the probed port (a number, or a name resolved on each destination)
+ * @param protocol     the probed protocol
+ * @param allowed      {@code ns/pod} of every source → sorted {@code ns/pod} of the destinations it
+ *                     reaches; every source is a key
+ * @param destinations every destination of the matrix (its columns), sorted; each reached pod is one
  */
-public record ReachabilityMatrix(PortSpec port, Protocol protocol, SortedMap<String, List<String>> allowed) {
+public record ReachabilityMatrix(PortSpec port, Protocol protocol, SortedMap<String, List<String>> allowed,
+    List<String> destinations) {
   public ReachabilityMatrix {
     Objects.requireNonNull(port, "port");
     Objects.requireNonNull(protocol, "protocol");
@@ -27,21 +35,45 @@ public record ReachabilityMatrix(PortSpec port, Protocol protocol, SortedMap<Str
       b.put(e.getKey(), ImmutableList.copyOf(new TreeSet<>(e.getValue())));
     }
     allowed = b.build();
+    destinations = ImmutableList.copyOf(new TreeSet<>(destinations));
   }
 
-  /** Every pod of the matrix, sorted. */
-  public List<String> pods() {
+  /** A square matrix: the destinations are the sources (the keys of {@code allowed}). */
+  public ReachabilityMatrix(PortSpec port, Protocol protocol, SortedMap<String, List<String>> allowed) {
+    this(port, protocol, allowed, List.copyOf(allowed.keySet()));
+  }
+
+  /** Every source of the matrix (its rows), sorted. */
+  public List<String> sources() {
     return ImmutableList.copyOf(allowed.keySet());
+  }
+
+  /** True when the sources are the destinations, as for a whole cluster or {@code --namespace}. */
+  public boolean isSquare() {
+    return allowed.keySet().equals(new TreeSet<>(destinations));
+  }
+
+  /** Every pod of the matrix, source or destination, sorted; for a square matrix, the sources. */
+  public List<String> pods() {
+    TreeSet<String> all = new TreeSet<>(allowed.keySet());
+    all.addAll(destinations);
+    return ImmutableList.copyOf(all);
   }
 
   /** True when {@code from} reaches {@code to}. */
   public boolean reaches(String from, String to) {
     List<String> targets = allowed.get(from);
-    return targets != null && targets.contains(to);
+    // Sorted by the constructor: a search, not a scan, so a grid costs cells × log, not cells².
+    return targets != null && Collections.binarySearch(targets, to) >= 0;
   }
 
   /** The number of allowed (source, destination) pairs, self pairs included. */
   public int allowedPairs() {
-    return allowed.values().stream().mapToInt(List::size).sum();
+    return allowed.values().stream().mapToInt(Collection::size).sum();
+  }
+
+  /** The number of (source, destination) pairs, self pairs included: the cells of the matrix. */
+  public long cells() {
+    return (long) allowed.size() * destinations.size();
   }
 }

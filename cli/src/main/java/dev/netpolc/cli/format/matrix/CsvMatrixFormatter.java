@@ -10,8 +10,8 @@ public final class CsvMatrixFormatter implements MatrixFormatter {
   public String format(List<ReachabilityMatrix> matrices, boolean single) {
     StringBuilder sb = new StringBuilder("from,to,port,protocol,allowed\n");
     for (ReachabilityMatrix m : matrices) {
-      for (String from : m.pods()) {
-        for (String to : m.pods()) {
+      for (String from : m.sources()) {
+        for (String to : m.destinations()) {
           sb.append(cell(from)).append(',').append(cell(to)).append(',').append(cell(m.port().toString()))
               .append(',').append(m.protocol()).append(',').append(m.reaches(from, to)).append('\n');
         }

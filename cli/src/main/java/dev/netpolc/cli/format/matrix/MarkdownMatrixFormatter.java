@@ -17,13 +17,13 @@ public final class MarkdownMatrixFormatter implements MatrixFormatter {
       sb.append("### ").append(MatrixFormatter.title(m)).append("\n\n");
       sb.append("✓ a new connection is allowed, ✗ denied; rows are sources, columns destinations.\n\n");
       sb.append("| from \\ to |");
-      m.pods().forEach(p -> sb.append(' ').append(p).append(" |"));
+      m.destinations().forEach(p -> sb.append(' ').append(p).append(" |"));
       sb.append("\n|---|");
-      m.pods().forEach(p -> sb.append(":-:|"));
+      m.destinations().forEach(p -> sb.append(":-:|"));
       sb.append('\n');
-      for (String from : m.pods()) {
+      for (String from : m.sources()) {
         sb.append("| **").append(from).append("** |");
-        for (String to : m.pods()) {
+        for (String to : m.destinations()) {
           sb.append(' ').append(m.reaches(from, to) ? "✓" : "✗").append(" |");
         }
         sb.append('\n');

@@ -28,8 +28,9 @@ public final class TextMatrixFormatter implements MatrixFormatter {
 
   private static void grid(StringBuilder sb, ReachabilityMatrix m) {
     sb.append(MatrixFormatter.title(m)).append(" (✓ allowed, ✗ denied; rows: from, columns: to)\n\n");
-    List<String> pods = m.pods();
-    if (pods.isEmpty()) {
+    List<String> sources = m.sources();
+    List<String> pods = m.destinations();
+    if (sources.isEmpty() || pods.isEmpty()) {
       sb.append("(no pods)\n");
       return;
     }
@@ -40,7 +41,7 @@ public final class TextMatrixFormatter implements MatrixFormatter {
       groups.computeIfAbsent(key.substring(0, slash), k -> new ArrayList<>()).add(key.substring(slash + 1));
     }
     int labelWidth = "from".length();
-    for (String p : pods) {
+    for (String p : sources) {
       labelWidth = Math.max(labelWidth, p.length());
     }
     StringBuilder nsLine = new StringBuilder(Strings.padEnd("", labelWidth, ' '));
@@ -63,7 +64,7 @@ public final class TextMatrixFormatter implements MatrixFormatter {
       rule.append("-+-").append(Strings.repeat("-", groupWidth));
     }
     sb.append(stripEnd(nsLine)).append('\n').append(stripEnd(podLine)).append('\n').append(rule).append('\n');
-    for (String from : pods) {
+    for (String from : sources) {
       StringBuilder row = new StringBuilder(Strings.padEnd(from, labelWidth, ' '));
       String currentNs = null;
       for (String to : pods) {
@@ -74,7 +75,7 @@ public final class TextMatrixFormatter implements MatrixFormatter {
       }
       sb.append(stripEnd(row)).append('\n');
     }
-    sb.append('\n').append(m.allowedPairs()).append(" of ").append(pods.size() * pods.size())
+    sb.append('\n').append(m.allowedPairs()).append(" of ").append(m.cells())
         .append(" pairs allowed\n");
   }
 
