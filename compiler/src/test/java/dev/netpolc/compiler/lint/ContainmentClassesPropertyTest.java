@@ -24,7 +24,8 @@ import org.quicktheories.core.Gen;
  * NP203 and NP204 read off the class-based containment analysis report exactly what they report
  * read off the rule-by-rule oracle ({@link PairwiseContainment}), on generated clusters with
  * many duplicated policies and rules: copies next to the original, copies whose names sort
- * before it, copies at the end of the input and rules repeated inside one policy.
+ * before it, copies at the end of the input, copies widened to every peer and rules repeated
+ * inside one policy.
  */
 class ContainmentClassesPropertyTest {
   private static final int EXAMPLES = 200;
@@ -96,7 +97,8 @@ class ContainmentClassesPropertyTest {
         for (int j = 0; j < copies; j++) {
           // "0-" sorts before the generated names, "zz-" after: NP204 goes by key order
           String name = d.pick(List.of(p.name() + "-copy" + j, "0-" + p.name() + j, "zz-" + p.name() + j));
-          NetworkPolicy copy = renamed(p, name);
+          // some copies allow every peer: strictly broader than the original's rules
+          NetworkPolicy copy = d.chance(20) ? widened(renamed(p, name)) : renamed(p, name);
           (d.chance(30) ? atEnd : out).add(copy);
         }
       }
@@ -109,6 +111,16 @@ class ContainmentClassesPropertyTest {
   private static NetworkPolicy renamed(NetworkPolicy p, String name) {
     return new NetworkPolicy(p.namespace(), name, p.podSelector(), p.policyTypes(), p.ingress(), p.egress(),
         p.source(), p.suppressedRules());
+  }
+
+  /** {@code p} with every rule's peers dropped (each then allows every peer on its ports). */
+  private static NetworkPolicy widened(NetworkPolicy p) {
+    return new NetworkPolicy(p.namespace(), p.name(), p.podSelector(), p.policyTypes(), anyPeer(p.ingress()),
+        anyPeer(p.egress()), p.source(), p.suppressedRules());
+  }
+
+  private static List<PolicyRule> anyPeer(List<PolicyRule> rules) {
+    return rules.stream().map(r -> new PolicyRule(List.of(), r.ports())).toList();
   }
 
   /** {@code p} with one of its rules repeated at the end of its list. */
