@@ -18,6 +18,7 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.lint.LintContext;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.WeakHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * rules only the later (by policy, direction, index) counts as contained, so duplicates are
  * reported once. Without an inventory the same facts are decided from the policies alone
  * ({@link StaticContainment}), with one stand-in group per policy rule. Computed once per lint
- * run and shared by NP203 and NP204.
+ * run, kept on the {@code LintContext} and shared by NP203 and NP204. Within a group, rules with
+ * equal content form one class, so the work grows with the number of distinct rules.
  */
 final class ContainmentAnalysis {
   /** What one policy rule does across the groups where it allows something. */
@@ -49,7 +50,7 @@ final class ContainmentAnalysis {
     final Set<Origin> containers = new TreeSet<>();
     final Set<Origin> otherContainers = new TreeSet<>();
     /** Per group it applies to: the policies (keys) holding a rule that contains it there. */
-    final List<Set<String>> containerPolicies = new ArrayList<>();
+    final List<Holders> containerPolicies = new ArrayList<>();
 
     RuleFacts(Origin origin) {
       this.origin = origin;
@@ -64,17 +65,15 @@ final class ContainmentAnalysis {
      * True when, in every group it applies to, a rule of an {@code eligible} policy (by key) other
      * than its own and not in {@code removed} allows all it allows.
      */
-    boolean containedByOthers(Set<String> removed, java.util.function.Predicate<String> eligible) {
-      for (Set<String> holders : containerPolicies) {
-        if (holders.stream().noneMatch(h -> !h.equals(origin.policy()) && !removed.contains(h) && eligible.test(h))) {
+    boolean containedByOthers(Set<String> removed, Predicate<String> eligible) {
+      for (Holders holders : containerPolicies) {
+        if (!holders.anyOther(origin.policy(), removed, eligible)) {
           return false;
         }
       }
       return groups > 0;
     }
   }
-
-  private static final Map<LintContext, ContainmentAnalysis> CACHE = new WeakHashMap<>();
 
   final Optional<RuleGraph> graph;
   final Map<Origin, RuleFacts> facts = new TreeMap<>();
@@ -92,11 +91,14 @@ final class ContainmentAnalysis {
   private final Map<List<Object>, Boolean> memo = new HashMap<>();
 
   private final List<NetworkPolicy> policies;
+  private final GroupAnalysis perGroup;
   /** True when decided from the policies alone (no inventory): see {@link StaticContainment}. */
   final boolean isStatic;
 
-  private ContainmentAnalysis(Cluster cluster) {
+  /** The analysis of {@code cluster}, each group's rules analysed by {@code perGroup}. */
+  ContainmentAnalysis(Cluster cluster, GroupAnalysis perGroup) {
     this.policies = cluster.policies();
+    this.perGroup = perGroup;
     cluster.policies().forEach(p -> policiesByKey.putIfAbsent(p.key(), p));
     for (int i = 0; i < policies.size(); i++) {
       policiesByNamespace.computeIfAbsent(policies.get(i).namespace(), k -> new ArrayList<>()).add(i);
@@ -163,11 +165,10 @@ final class ContainmentAnalysis {
     });
   }
 
-  /** The analysis of {@code context}'s cluster, computed on first use. */
+  /** The analysis of {@code context}'s cluster, computed on first use and kept on the context. */
   static ContainmentAnalysis of(LintContext context) {
-    synchronized (CACHE) {
-      return CACHE.computeIfAbsent(context, c -> new ContainmentAnalysis(c.cluster()));
-    }
+    return context.analysis(ContainmentAnalysis.class,
+        c -> new ContainmentAnalysis(c.cluster(), (into, group, entries) -> into.analyseByClasses(group, entries)));
   }
 
   /** Per namespace, each isolated policy rule against the rules of broader-or-equal policies. */
@@ -207,7 +208,7 @@ final class ContainmentAnalysis {
               }
             }
           }
-          f.containerPolicies.add(holders);
+          f.containerPolicies.add(Holders.of(holders));
           if (first != null) {
             f.containedGroups = 1;
             f.containers.add(first);
@@ -338,64 +339,174 @@ final class ContainmentAnalysis {
         r.origins().forEach(o -> live.computeIfAbsent(o, k -> new ArrayList<>()).add(r));
       }
     }
-    // Policy rules with equal content (the same IR peers and ports) form one class: containment
-    // is decided once per pair of classes, not once per pair of rules (10,000 equal rules in one
-    // group are one class).
-    List<Map.Entry<Origin, List<Rule>>> entries = new ArrayList<>(live.entrySet());
-    int[] classOf = new int[entries.size()];
+    if (!live.isEmpty()) {
+      perGroup.analyse(this, group, new ArrayList<>(live.entrySet()));
+    }
+  }
+
+  /** The facts of the rule at {@code o}, counting one more group of {@code group}'s pods. */
+  RuleFacts countGroup(Origin o, EndpointGroup group) {
+    RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
+    f.groups++;
+    f.pods += group.members().size();
+    return f;
+  }
+
+  /** Records what contains a rule in one group: its first container and first of another policy. */
+  static void record(RuleFacts f, Origin first, Origin firstOther, Holders holders) {
+    f.containerPolicies.add(holders);
+    if (first != null) {
+      f.containedGroups++;
+      f.containers.add(first);
+    }
+    if (firstOther != null) {
+      f.otherContainers.add(firstOther);
+    }
+  }
+
+  /**
+   * Containment in one group, decided once per pair of classes of equal rules (the same IR peers
+   * and ports) and then expanded to the members: linear in the number of rules times the number
+   * of distinct ones, where comparing rule with rule was quadratic (10,000 equal policies are one
+   * class). A rule's containers are every member of a class strictly containing its own, plus the
+   * earlier members of classes equal to its own (of two equal rules only the later is contained).
+   */
+  private void analyseByClasses(EndpointGroup group, List<Map.Entry<Origin, List<Rule>>> entries) {
+    int n = entries.size();
+    Origin[] origins = new Origin[n];
+    int[] classOf = new int[n];
     List<List<Rule>> classRules = new ArrayList<>();
+    List<List<Integer>> memberLists = new ArrayList<>();
     Map<List<List<Object>>, Integer> classes = new HashMap<>();
-    for (int k = 0; k < entries.size(); k++) {
+    for (int k = 0; k < n; k++) {
+      origins[k] = entries.get(k).getKey();
       List<Rule> rs = entries.get(k).getValue();
       List<List<Object>> content = new ArrayList<>(rs.size());
       rs.forEach(r -> content.add(List.of(r.peers(), r.ports())));
       classOf[k] = classes.computeIfAbsent(content, c -> {
         classRules.add(rs);
+        memberLists.add(new ArrayList<>());
         return classRules.size() - 1;
       });
+      memberLists.get(classOf[k]).add(k); // entries are in origin order: members ascend
     }
-    Map<Long, Boolean> classContains = new HashMap<>();
-    for (int k = 0; k < entries.size(); k++) {
-      Origin o = entries.get(k).getKey();
-      RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
-      f.groups++;
-      f.pods += group.members().size();
-      Origin first = null;
-      Origin firstOther = null;
-      Set<String> holders = new TreeSet<>();
-      for (int m = 0; m < entries.size(); m++) {
-        if (m == k || !classContains(classContains, classRules, classOf[m], classOf[k])) {
-          continue;
-        }
-        // Entries are in origin order: m > k is a later rule.
-        if (m > k && classContains(classContains, classRules, classOf[k], classOf[m])) {
-          continue; // equal rules: only the later one is the duplicate
-        }
-        Origin o2 = entries.get(m).getKey();
-        first = first == null ? o2 : first;
-        holders.add(o2.policy());
-        if (firstOther == null && !o2.policy().equals(o.policy())) {
-          firstOther = o2;
+    int c = classRules.size();
+    int[][] members = new int[c][];
+    for (int a = 0; a < c; a++) {
+      members[a] = memberLists.get(a).stream().mapToInt(Integer::intValue).toArray();
+    }
+    // containedIn[a] holds b when class b contains class a
+    BitSet[] containedIn = new BitSet[c];
+    for (int a = 0; a < c; a++) {
+      containedIn[a] = new BitSet(c);
+      containedIn[a].set(a); // equal content: every rule lies within itself
+      for (int b = 0; b < c; b++) {
+        if (b != a && contains(classRules.get(b), classRules.get(a))) {
+          containedIn[a].set(b);
         }
       }
-      f.containerPolicies.add(holders);
-      if (first != null) {
-        f.containedGroups++;
-        f.containers.add(first);
+    }
+    // Per class: its earliest member and earliest member of a policy other than that one's.
+    int[] firstOtherPolicy = new int[c];
+    for (int b = 0; b < c; b++) {
+      firstOtherPolicy[b] = -1;
+      String p0 = origins[members[b][0]].policy();
+      for (int m : members[b]) {
+        if (!origins[m].policy().equals(p0)) {
+          firstOtherPolicy[b] = m;
+          break;
+        }
       }
-      if (firstOther != null) {
-        f.otherContainers.add(firstOther);
+    }
+    for (int a = 0; a < c; a++) {
+      List<Integer> strict = new ArrayList<>();
+      List<Integer> equal = new ArrayList<>();
+      for (int b = containedIn[a].nextSetBit(0); b >= 0; b = containedIn[a].nextSetBit(b + 1)) {
+        (containedIn[b].get(a) ? equal : strict).add(b);
+      }
+      int[] strictClasses = strict.stream().mapToInt(Integer::intValue).toArray();
+      int[] equalClasses = equal.stream().mapToInt(Integer::intValue).toArray();
+      int firstStrict = Integer.MAX_VALUE;
+      for (int b : strictClasses) {
+        firstStrict = Math.min(firstStrict, members[b][0]);
+      }
+      for (int k : members[a]) {
+        String policy = origins[k].policy();
+        int first = firstStrict;
+        int firstOther = Integer.MAX_VALUE;
+        for (int b : strictClasses) {
+          firstOther = Math.min(firstOther, firstNotOf(b, policy, origins, members, firstOtherPolicy));
+        }
+        for (int b : equalClasses) {
+          if (members[b][0] < k) {
+            first = Math.min(first, members[b][0]);
+          }
+          int other = firstNotOf(b, policy, origins, members, firstOtherPolicy);
+          if (other < k) {
+            firstOther = Math.min(firstOther, other);
+          }
+        }
+        record(countGroup(origins[k], group), first == Integer.MAX_VALUE ? null : origins[first],
+            firstOther == Integer.MAX_VALUE ? null : origins[firstOther],
+            new ClassHolders(origins, members, strictClasses, equalClasses, k));
       }
     }
   }
 
-  /** Whether class {@code outer}'s rules contain class {@code inner}'s, decided once per pair. */
-  private boolean classContains(Map<Long, Boolean> memo, List<List<Rule>> classRules, int outer, int inner) {
-    if (outer == inner) {
-      return true; // equal content: every rule lies within itself
+  /** The earliest member of class {@code b} whose policy is not {@code policy}; MAX_VALUE if none. */
+  private static int firstNotOf(int b, String policy, Origin[] origins, int[][] members, int[] firstOtherPolicy) {
+    int m = origins[members[b][0]].policy().equals(policy) ? firstOtherPolicy[b] : members[b][0];
+    return m < 0 ? Integer.MAX_VALUE : m;
+  }
+
+  /**
+   * The policies holding a rule that contains a given rule in one group, read off the classes
+   * when asked instead of stored per rule (a set per rule and group was what cost gigabytes).
+   */
+  private record ClassHolders(Origin[] origins, int[][] members, int[] strictClasses, int[] equalClasses, int rule)
+      implements Holders {
+    @Override
+    public boolean anyOther(String own, Set<String> removed, Predicate<String> eligible) {
+      for (int b : strictClasses) {
+        for (int m : members[b]) {
+          if (counts(origins[m].policy(), own, removed, eligible)) {
+            return true;
+          }
+        }
+      }
+      for (int b : equalClasses) {
+        for (int m : members[b]) {
+          if (m >= rule) {
+            break; // only the earlier of equal rules contain it
+          }
+          if (counts(origins[m].policy(), own, removed, eligible)) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
-    return memo.computeIfAbsent(((long) outer << 32) | inner,
-        k -> contains(classRules.get(outer), classRules.get(inner)));
+  }
+
+  /** The policies (by key) holding a rule that contains a given rule in one group. */
+  interface Holders {
+    /** True when one of them is not {@code own}, not in {@code removed} and {@code eligible}. */
+    boolean anyOther(String own, Set<String> removed, Predicate<String> eligible);
+
+    /** Holders listed outright. */
+    static Holders of(Set<String> policies) {
+      return (own, removed, eligible) -> policies.stream().anyMatch(h -> counts(h, own, removed, eligible));
+    }
+  }
+
+  private static boolean counts(String holder, String own, Set<String> removed, Predicate<String> eligible) {
+    return !holder.equals(own) && !removed.contains(holder) && eligible.test(holder);
+  }
+
+  /** How one group's live rules (in origin order, each with its IR rules there) are analysed. */
+  @FunctionalInterface
+  interface GroupAnalysis {
+    void analyse(ContainmentAnalysis into, EndpointGroup group, List<Map.Entry<Origin, List<Rule>>> entries);
   }
 
   /** True when every rule of {@code inner} lies within one rule of {@code outer}. */

@@ -37,7 +37,11 @@ public final class RedundantPolicy extends CompilerRule {
 
   @Override
   public void check(LintContext context, LintSink sink) {
-    ContainmentAnalysis analysis = ContainmentAnalysis.of(context);
+    check(ContainmentAnalysis.of(context), context, sink);
+  }
+
+  /** The findings read off {@code analysis} (of {@code context}'s cluster). */
+  void check(ContainmentAnalysis analysis, LintContext context, LintSink sink) {
     List<NetworkPolicy> policies = context.cluster().policies();
     if ((analysis.graph.isEmpty() && !analysis.isStatic) || policies.isEmpty()) {
       return; // untranslatable input: the NP1xx findings say why

@@ -30,7 +30,11 @@ public final class RuleContainedInAnother extends CompilerRule {
 
   @Override
   public void check(LintContext context, LintSink sink) {
-    ContainmentAnalysis analysis = ContainmentAnalysis.of(context);
+    check(ContainmentAnalysis.of(context), context, sink);
+  }
+
+  /** The findings read off {@code analysis} (of {@code context}'s cluster). */
+  void check(ContainmentAnalysis analysis, LintContext context, LintSink sink) {
     for (ContainmentAnalysis.RuleFacts f : analysis.facts.values()) {
       NetworkPolicy p = analysis.policiesByKey.get(f.origin.policy());
       if (!f.contained() || p == null) {

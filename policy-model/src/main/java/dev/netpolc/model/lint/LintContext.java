@@ -12,6 +12,7 @@ import dev.netpolc.model.validation.DuplicateObjectCheck;
 import dev.netpolc.model.validation.InventoryCheck;
 import dev.netpolc.model.validation.Validator;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ public final class LintContext {
   private final LintConfig config;
   private final Selection selection;
   private List<Owned> validation;
+  /** Analyses shared by the rules of this run, by type (see {@link #analysis}). */
+  private final Map<Class<?>, Object> analyses = new HashMap<>();
 
   /** The context of one lint run. */
   public LintContext(Cluster cluster, LintConfig config) {
@@ -67,6 +70,22 @@ public final class LintContext {
   /** Selectors resolved against the inventory. */
   public Selection selection() {
     return selection;
+  }
+
+  /**
+   * The analysis of type {@code type} for this run: computed by {@code compute} on first use,
+   * then shared by every rule that asks for it (NP203 and NP204 share one containment analysis).
+   * It lives and dies with this context, so no cache outlives a lint run.
+   */
+  public <T> T analysis(Class<T> type, Function<LintContext, ? extends T> compute) {
+    synchronized (analyses) {
+      Object found = analyses.get(type);
+      if (found == null) {
+        found = compute.apply(this);
+        analyses.put(type, found);
+      }
+      return type.cast(found);
+    }
   }
 
   /** Every API validation finding, computed on first use. */
