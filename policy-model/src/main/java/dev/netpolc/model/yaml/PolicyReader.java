@@ -397,10 +397,21 @@ public final class PolicyReader {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
       DocumentBinder fast = binder;
-      if (SimpleYamlScanner.scan(ascii, chunk.start(), chunk.end(), chunk.lineOffset(), limits, d -> {
-        fast.document(d);
-        return fast.errorCount() < DocumentBinder.MAX_ERRORS_PER_FILE;
-      })) {
+      if (SimpleYamlScanner.scan(ascii, chunk.start(), chunk.end(), chunk.lineOffset(), limits,
+          new SimpleYamlScanner.Sink() {
+            @Override
+            public boolean document(YNode d) {
+              fast.document(d);
+              return fast.errorCount() < DocumentBinder.MAX_ERRORS_PER_FILE;
+            }
+
+            @Override
+            public void oversized(int line, int column, String path) {
+              // Refused where it starts, before the scalar is copied: the error TreeBuilder gives.
+              fast.fatal(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR, position(name, line, column), path,
+                  "scalar longer than " + limits.maxScalarChars() + " characters"));
+            }
+          })) {
         return new ChunkResult(binder.items, 0, 0, position(name, chunk.lineOffset() + 1, 1));
       }
       binder = new DocumentBinder(name, suppressions);

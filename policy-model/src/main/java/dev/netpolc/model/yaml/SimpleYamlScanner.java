@@ -19,6 +19,13 @@ import java.util.function.Predicate;
  * duplicate or merge keys, scalars whose implicit type it does not know for sure, and anything a
  * limit would stop. The caller then parses the same text with Jackson, so every error keeps its
  * id, message and position, and a clean read gives the same tree either way.
+ *
+ * <p>One limit it enforces itself: a one-line scalar or key longer than
+ * {@link ReaderLimits#maxScalarChars()} is measured in place, never copied, and reported to the
+ * sink's {@link Sink#oversized} at the position and path the Jackson path would report. Handing
+ * such a line to Jackson instead cost seconds and gigabytes per megabyte (SnakeYAML re-copies its
+ * read window while it reads one long token), and everything before it is in the subset, so
+ * Jackson would report the same error after the same documents.
  */
 final class SimpleYamlScanner {
   /** The text's bytes: printable ASCII and newlines only (checked before scanning). */
@@ -31,6 +38,9 @@ final class SimpleYamlScanner {
 
   private final ReaderLimits limits;
   private final int maxDepth;
+  /** Keys and item indexes from the document root to the node being scanned, by depth. */
+  private final Object[] path;
+  private Sink sink;
 
   /** Offset of the current line's first character. */
   private int lineStart;
@@ -52,6 +62,19 @@ final class SimpleYamlScanner {
     }
   }
 
+  /** Where the scanned documents go. */
+  interface Sink {
+    /** Takes one document; false to stop scanning. */
+    boolean document(YNode document);
+
+    /**
+     * Called at most once, instead of any further document, when a one-line scalar or key is
+     * longer than the limit: {@code path} is the field path of the node (the enclosing mapping's
+     * for a key), as {@link TreeBuilder} names it.
+     */
+    void oversized(int line, int column, String path);
+  }
+
   /** Signals that the sink wants no more documents. */
   private static final class Stop extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -69,6 +92,7 @@ final class SimpleYamlScanner {
     this.lineOffset = lineOffset;
     this.limits = limits;
     this.maxDepth = limits.effectiveDepth();
+    this.path = new Object[maxDepth + 2];
     this.line = lineOffset + 1;
     setLine(start);
   }
@@ -80,7 +104,17 @@ final class SimpleYamlScanner {
   static List<YNode> scan(String text, int start, int end, int lineOffset, ReaderLimits limits) {
     List<YNode> out = new ArrayList<>();
     byte[] ascii = asciiBytes(text);
-    return ascii != null && scan(ascii, start, end, lineOffset, limits, out::add) ? out : null;
+    return ascii != null && scan(ascii, start, end, lineOffset, limits, new Sink() {
+      @Override
+      public boolean document(YNode document) {
+        return out.add(document);
+      }
+
+      @Override
+      public void oversized(int line, int column, String path) {
+        throw new IllegalStateException("scalar too long at " + line + ":" + column);
+      }
+    }) ? out : null;
   }
 
   /** The bytes of {@code text} when it is all ASCII, else null. */
@@ -101,6 +135,24 @@ final class SimpleYamlScanner {
    */
   static boolean scan(byte[] text, int start, int end, int lineOffset, ReaderLimits limits,
       Predicate<YNode> sink) {
+    return scan(text, start, end, lineOffset, limits, new Sink() {
+      @Override
+      public boolean document(YNode document) {
+        return sink.test(document);
+      }
+
+      @Override
+      public void oversized(int line, int column, String path) {
+        throw GiveUp.INSTANCE; // this caller reports no errors: Jackson's path does
+      }
+    });
+  }
+
+  /**
+   * As {@link #scan(byte[], int, int, int, ReaderLimits, Predicate)}, and also returns true after
+   * calling {@link Sink#oversized} (which ends the scan) on a one-line scalar or key over the limit.
+   */
+  static boolean scan(byte[] text, int start, int end, int lineOffset, ReaderLimits limits, Sink sink) {
     for (int i = start; i < end; i++) {
       byte c = text[i];
       if ((c < ' ' && c != '\n') || c > '~') {
@@ -108,7 +160,9 @@ final class SimpleYamlScanner {
       }
     }
     try {
-      new SimpleYamlScanner(text, start, end, lineOffset, limits).documents(sink);
+      SimpleYamlScanner scanner = new SimpleYamlScanner(text, start, end, lineOffset, limits);
+      scanner.sink = sink;
+      scanner.documents(sink::document);
       return true;
     } catch (Stop e) {
       return true;
@@ -142,6 +196,9 @@ final class SimpleYamlScanner {
       }
       if (content != lineStart || at(content) == '%' || startsWith3(lineStart, '.')) {
         throw GiveUp.INSTANCE;
+      }
+      if (count >= limits.maxDocuments()) {
+        throw GiveUp.INSTANCE; // Jackson's path counts a document before reading it: it reports this
       }
       lastLine = 0;
       count = add(sink, count, blockNode(0));
@@ -196,10 +253,12 @@ final class SimpleYamlScanner {
       int keyLine = line;
       int keyColumn = keyAt - lineStart + 1;
       int colon = keyEnd(keyAt);
-      String key = keyText(keyAt, colon);
-      if (key.length() > limits.maxScalarChars()) {
-        throw GiveUp.INSTANCE;
+      char q = at(keyAt);
+      if ((q == '"' || q == '\'' ? quotedLength(keyAt, colon - 1) : colon - keyAt) > limits.maxScalarChars()) {
+        oversized(keyLine, keyColumn, depth);
       }
+      String key = keyText(keyAt, colon);
+      path[depth] = key;
       YNode value;
       int valueAt = skipSpaces(colon + 1);
       if (valueAt == lineEnd || at(valueAt) == '#') {
@@ -267,6 +326,7 @@ final class SimpleYamlScanner {
     List<YNode> items = new ArrayList<>();
     long size = 1;
     while (true) {
+      path[depth] = items.size();
       int dash = lineStart + indent;
       int itemAt = skipSpaces(dash + 1);
       YNode item;
@@ -318,24 +378,82 @@ final class SimpleYamlScanner {
           : new YNode.YList(List.of(), line, column, line, 1);
     } else if (c == '"' || c == '\'') {
       int close = closingQuote(at);
-      String s = unquote(at, close);
-      if (s.length() > limits.maxScalarChars()) {
-        throw GiveUp.INSTANCE;
+      if (quotedLength(at, close) > limits.maxScalarChars()) {
+        oversized(line, column, depth);
       }
+      String s = unquote(at, close);
       after = close + 1;
       node = new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
     } else {
       int stop = plainEnd(at);
-      String s = strings.get(at, stop);
-      if (s.length() > limits.maxScalarChars()) {
-        throw GiveUp.INSTANCE;
+      if (stop - at > limits.maxScalarChars()) {
+        if (!surelyString(at, stop)) {
+          throw GiveUp.INSTANCE; // Jackson decides what it is, and which limit it crosses
+        }
+        oversized(line, column, depth);
       }
-      return plainScalar(s, column);
+      return plainScalar(strings.get(at, stop), column);
     }
     if (!restIsComment(after)) {
       throw GiveUp.INSTANCE;
     }
     return node;
+  }
+
+  /**
+   * Reports the scalar at {@code line:column}, whose path is the first {@code depth} entries of
+   * {@link #path}, as over the limit, and ends the scan.
+   */
+  private void oversized(int line, int column, int depth) {
+    StringBuilder p = new StringBuilder();
+    for (int i = 0; i < depth; i++) {
+      Object o = path[i];
+      if (o instanceof Integer) {
+        p.append('[').append(o).append(']');
+      } else {
+        if (p.length() > 0) {
+          p.append('.');
+        }
+        p.append(o);
+      }
+    }
+    sink.oversized(line, column, p.toString());
+    throw Stop.INSTANCE;
+  }
+
+  /**
+   * True when the long plain scalar {@code text[at, stop)} is a string for YAML 1.1 and Jackson.
+   * Every number and special float starts with a digit, sign or dot, and booleans and nulls are
+   * short; so a letter first is enough, and after a digit a letter no number has.
+   */
+  private boolean surelyString(int at, int stop) {
+    char c = at(at);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      return true;
+    }
+    if (!isDigit(c)) {
+      return false;
+    }
+    for (int i = at; i < stop; i++) {
+      if ("/ghjklmpqrstuvwyzGHJKLMPQRSTUVWYZ".indexOf(at(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The length of the one-line quoted scalar {@code text[open, close]} once unquoted, without building it. */
+  private int quotedLength(int open, int close) {
+    boolean doubled = at(open) == '"';
+    int n = 0;
+    for (int i = open + 1; i < close; i++) {
+      char c = at(i);
+      if (doubled ? c == '\\' : c == '\'' && i + 1 < close && at(i + 1) == '\'') {
+        i++; // an escape or a doubled quote is one character (closingQuote allows no others)
+      }
+      n++;
+    }
+    return n;
   }
 
   /** The end of a plain scalar starting at {@code at}: before a comment and trailing spaces. */

@@ -110,6 +110,65 @@ class SimpleYamlScannerTest {
     });
   }
 
+  @Test
+  void refusesLongOneLineScalarsInPlaceAsJacksonDoes() {
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits ten = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 64, 10, d.maxAliases(), 10,
+        d.maxObjects());
+    String ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n";
+    List<String> bodies = List.of(
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: abcdefghijk\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: abcdefghij\n",          // at the limit: read
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: 'ab''cdefghij'\n",     // 10 once unquoted
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: 'ab''cdefghijk'\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: \"ab\\\"cdefghij\"\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: \"ab\\\"cdefghijk\"  # c\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  abcdefghijk: x\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  \"abcdefghijk\": x\n",
+        "kind: ConfigMap\napiVersion: v1\nitems:\n- a: 1\n  b:\n  - ok\n  - hijklmnopqr\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 123456789012345\n",       // a number: Jackson's call
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 12345678901a3\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 1234567890z23\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: xxxxxxxxxxxxxx\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: .infxxxxxxxxxxx\n");
+    for (String body : bodies) {
+      String text = ns + body + "---\n" + ns.replace("name: a", "name: b");
+      ReadResult fast = new PolicyReader(ten, true).readString("s.yaml", text);
+      ReadResult jackson = new PolicyReader(ten, false).readString("s.yaml", text);
+      assertSameResult(fast, jackson);
+    }
+    ReadResult r = new PolicyReader(ten, true).readString("s.yaml", ns + bodies.get(8));
+    assertThat(r.errors()).singleElement().satisfies(e -> {
+      assertThat(e.ruleId()).isEqualTo("NP002");
+      assertThat(e.position().line()).isEqualTo(12);
+      assertThat(e.position().column()).isEqualTo(5);
+      assertThat(e.path()).isEqualTo("items[0].b[1]");
+    });
+  }
+
+  @Test
+  void scannerRefusesALongPlainScalarWithoutGivingUp() {
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits eight = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 64, 8, d.maxAliases(), 10,
+        d.maxObjects());
+    byte[] text = "a: 1\nb:\n  c: xxxxxxxxxxxx\nd: 2\n".getBytes(StandardCharsets.US_ASCII);
+    List<String> seen = new ArrayList<>();
+    boolean handled = SimpleYamlScanner.scan(text, 0, text.length, 0, eight, new SimpleYamlScanner.Sink() {
+      @Override
+      public boolean document(YNode document) {
+        seen.add("document");
+        return true;
+      }
+
+      @Override
+      public void oversized(int line, int column, String path) {
+        seen.add(line + ":" + column + " " + path);
+      }
+    });
+    assertThat(handled).isTrue();
+    assertThat(seen).containsExactly("3:6 b.c");
+  }
+
   /** Equal objects (field positions included), errors and skipped kinds. */
   static void assertSameResult(ReadResult fast, ReadResult jackson) {
     assertThat(fast.errors()).isEqualTo(jackson.errors());
