@@ -13,6 +13,7 @@ module dev.netpolc.model {
   requires org.antlr.antlr4.runtime;
 
   exports dev.netpolc.model;
+  exports dev.netpolc.model.calico.selector;
   exports dev.netpolc.model.diagnostics;
   exports dev.netpolc.model.generate;
   exports dev.netpolc.model.lint;
@@ -20,5 +21,6 @@ module dev.netpolc.model {
   exports dev.netpolc.model.selector;
   exports dev.netpolc.model.validation;
   exports dev.netpolc.model.yaml;
-  // Not exported: dev.netpolc.model.selector.grammar (ANTLR-generated, behind SelectorParser).
+  // Not exported: dev.netpolc.model.selector.grammar and dev.netpolc.model.calico.selector.grammar
+  // (ANTLR-generated, behind SelectorParser and CalicoSelector.parse).
 }
