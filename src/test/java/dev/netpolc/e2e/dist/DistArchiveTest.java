@@ -201,6 +201,47 @@ class DistArchiveTest {
         "netpolc lint --format s: sarif");
   }
 
+  /**
+   * zsh as a user meets it: an interactive {@code zsh -f} (no rc files) in a pseudo-terminal
+   * ({@code zsh/zpty}), the script sourced as a {@code .zshrc} line would, then a partial command
+   * line and a real TAB typed and the line accepted. {@code netpolc} is a shell function there that
+   * prints the arguments it was called with, so the completed line is read back exactly. Once with
+   * nothing loaded (the script runs compinit itself) and once after a {@code .zshrc}'s own
+   * {@code compinit} (frameworks such as oh-my-zsh), where the script must not run it again.
+   */
+  @Test
+  void completionCompletesSubcommandsAndOptionsInZsh() throws Exception {
+    boolean hasZsh = Files.isExecutable(Path.of("/usr/bin/zsh")) || Files.isExecutable(Path.of("/bin/zsh"));
+    if (System.getenv("CI") == null) {
+      Assumptions.assumeTrue(hasZsh, "zsh is not installed (Debian package zsh): zsh completion not driven");
+    }
+    assertThat(hasZsh).as("zsh (Debian package zsh, in .ci/run's list)").isTrue();
+    Path script = home.resolve("completion/netpolc");
+    // The fake netpolc prints its arguments between markers the echoed typing does not contain
+    // ("@@""[" is echoed with its quotes), so a match is the function's output.
+    String driver = """
+        zmodload zsh/zpty || exit 3
+        zpty z 'zsh -f -i'
+        zpty -w z "PS1='%% '; $2 source ${(q)1}; netpolc() { print -r -- \\"@@\\"\\"[\\$*]\\" }"
+        for typed in 'netpolc li' 'netpolc co' 'netpolc lint --fail' 'netpolc lint --format s'; do
+          zpty -n -w z "$typed"$'\\t\\r'
+          zpty -r -m z out '*@@\\[*\\]*' || exit 4
+          print -r -- "$typed: ${${out##*@@\\[}%%\\]*}"
+        done
+        zpty -d z
+        """;
+    for (String zshrc : List.of("", "autoload -U compinit && compinit;")) {
+      Run r = run(List.of("timeout", "120", "zsh", "-f", "-c", driver, "zsh", script.toString(), zshrc), tmp,
+          Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.toString(), "TERM", "dumb"));
+      assertThat(r.rc).as(zshrc + ": " + r.err + r.out).isZero();
+      assertThat(r.out.split("\n")).as(zshrc).containsExactly(
+          "netpolc li: lint",
+          "netpolc co: compile",
+          "netpolc lint --fail: lint --fail-on",
+          "netpolc lint --format s: lint --format sarif");
+    }
+  }
+
   @Test
   void zipHoldsWhatTheTarballHolds() throws Exception {
     Path tgz = Path.of(System.getProperty("netpolc.dist.archive"));
