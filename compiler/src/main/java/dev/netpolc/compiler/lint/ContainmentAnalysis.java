@@ -304,7 +304,8 @@ final class ContainmentAnalysis {
         containedIn[a] = new BitSet(n);
         for (int b = 0; b < n; b++) {
           if (StaticContainment.broader(classPolicy.get(b).podSelector(), classPolicy.get(a).podSelector())
-              && StaticContainment.contains(classPolicy.get(b), classRule.get(b), classPolicy.get(a), classRule.get(a))) {
+              && StaticContainment.contains(classPolicy.get(b), classRule.get(b), classPolicy.get(a),
+                  classRule.get(a))) {
             containedIn[a].set(b);
           }
         }
@@ -547,8 +548,8 @@ final class ContainmentAnalysis {
           boolean allowedAll = false;
           for (int[] candidates : broaderIsolating(p, d)) {
             // a selector class either has a policy with an allow-all rule or not: look at each once
-            allowedAll = allowedAll || allowAll.computeIfAbsent(candidates, c -> Arrays.stream(c)
-                .anyMatch(j -> rules(policies.get(j), d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty())));
+            allowedAll = allowedAll || allowAll.computeIfAbsent(candidates, c -> Arrays.stream(c).anyMatch(
+                j -> rules(policies.get(j), d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty())));
           }
           if (!allowedAll) {
             return false;
