@@ -14,12 +14,17 @@ import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.PolicyRule;
 import dev.netpolc.model.lint.LintContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,15 +94,27 @@ final class ContainmentAnalysis {
   private Map<String, List<RuleFacts>> factsByPolicy;
 
   private final Map<List<Object>, Boolean> memo = new HashMap<>();
+  /** {@link #isolating}'s lists by group and direction. */
+  private final Map<List<Object>, int[]> isolatingByGroup = new HashMap<>();
+  /** Whether a list of {@link #broaderIsolating} holds a policy with an allow-all rule (by identity). */
+  private final Map<int[], Boolean> allowAll = new IdentityHashMap<>();
+  /** {@link #broaderIsolating}'s lists by namespace, direction and pod selector. */
+  private final Map<List<Object>, List<int[]>> broaderIsolating = new HashMap<>();
 
   private final List<NetworkPolicy> policies;
+  /** The policies' keys by index, made once ({@link NetworkPolicy#key} builds a new string). */
+  private final String[] keys;
   private final GroupAnalysis perGroup;
   /** True when decided from the policies alone (no inventory): see {@link StaticContainment}. */
   final boolean isStatic;
 
-  /** The analysis of {@code cluster}, each group's rules analysed by {@code perGroup}. */
-  ContainmentAnalysis(Cluster cluster, GroupAnalysis perGroup) {
+  /**
+   * The analysis of {@code cluster}, each group's rules analysed by {@code perGroup}, or without
+   * an inventory each namespace's policies (their indexes, ascending) by {@code perNamespace}.
+   */
+  ContainmentAnalysis(Cluster cluster, GroupAnalysis perGroup, NamespaceAnalysis perNamespace) {
     this.policies = cluster.policies();
+    this.keys = policies.stream().map(NetworkPolicy::key).toArray(String[]::new);
     this.perGroup = perGroup;
     cluster.policies().forEach(p -> policiesByKey.putIfAbsent(p.key(), p));
     for (int i = 0; i < policies.size(); i++) {
@@ -106,15 +123,16 @@ final class ContainmentAnalysis {
     this.isStatic = !cluster.hasInventory();
     if (isStatic) {
       graph = Optional.empty();
-      analyseStatically();
+      // facts are keyed by origin (namespace included): the order of namespaces does not matter
+      policiesByNamespace.values().forEach(inNamespace -> perNamespace.analyse(this, inNamespace));
       return;
     }
     RuleGraph g;
+    ClusterIndex index = new ClusterIndex(cluster, SemanticsOptions.DEFAULTS);
     try {
       // Lint analyses input that the acceptance gate may block (lint is what says why), so it
       // builds the literal graph itself: Compiler.compile would refuse such input.
-      g = new GraphBuilder(cluster, new ClusterIndex(cluster, SemanticsOptions.DEFAULTS), SemanticsOptions.DEFAULTS)
-          .build(Optional.empty());
+      g = new GraphBuilder(cluster, index, SemanticsOptions.DEFAULTS).build(Optional.empty());
     } catch (CompileException e) {
       g = null; // untranslatable input: the NP1xx findings say why
     }
@@ -127,7 +145,6 @@ final class ContainmentAnalysis {
         analyse(group, g.rules(group.id(), d));
       }
     }
-    ClusterIndex index = new ClusterIndex(cluster, SemanticsOptions.DEFAULTS);
     // Each pod's group looked up once (by index), not once per policy selecting it.
     List<String> groupIds = new ArrayList<>();
     Map<String, Integer> groupIndex = new HashMap<>();
@@ -139,18 +156,17 @@ final class ContainmentAnalysis {
             return groupIds.size() - 1;
           })).orElse(-1);
     }
-    int[] lastPolicy = new int[groupIds.size()];
-    java.util.Arrays.fill(lastPolicy, -1);
     List<List<Integer>> policiesOfGroup = new ArrayList<>();
     groupIds.forEach(x -> policiesOfGroup.add(new ArrayList<>()));
+    // The groups of each distinct pod selection, found once: the index hands out one array per
+    // namespace and selector, so 10,000 policies with one selector walk its pods once, not 10,000 times.
+    Map<int[], int[]> groupsOfSelection = new IdentityHashMap<>();
     for (int i = 0; i < cluster.policies().size(); i++) {
       NetworkPolicy p = cluster.policies().get(i);
-      for (int id : index.podsSelected(p.namespace(), p.podSelector())) {
-        int gi = groupOfPod[id];
-        if (gi >= 0 && lastPolicy[gi] != i) {
-          lastPolicy[gi] = i; // policies in ascending order: each list ends up sorted, no duplicates
-          policiesOfGroup.get(gi).add(i);
-        }
+      int[] groupsOfP = groupsOfSelection.computeIfAbsent(index.podsSelected(p.namespace(), p.podSelector()),
+          pods -> distinctGroups(pods, groupOfPod));
+      for (int gi : groupsOfP) {
+        policiesOfGroup.get(gi).add(i); // policies in ascending order: each list ends up sorted
       }
     }
     Map<String, List<Integer>> byGroup = new TreeMap<>();
@@ -165,15 +181,35 @@ final class ContainmentAnalysis {
     });
   }
 
+  /** The distinct groups (by index, in first-seen order) of {@code pods}; pods in no group skipped. */
+  private static int[] distinctGroups(int[] pods, int[] groupOfPod) {
+    BitSet seen = new BitSet();
+    int[] out = new int[pods.length];
+    int n = 0;
+    for (int id : pods) {
+      int gi = groupOfPod[id];
+      if (gi >= 0 && !seen.get(gi)) {
+        seen.set(gi);
+        out[n++] = gi;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
   /** The analysis of {@code context}'s cluster, computed on first use and kept on the context. */
   static ContainmentAnalysis of(LintContext context) {
     return context.analysis(ContainmentAnalysis.class,
-        c -> new ContainmentAnalysis(c.cluster(), (into, group, entries) -> into.analyseByClasses(group, entries)));
+        c -> new ContainmentAnalysis(c.cluster(), (into, group, entries) -> into.analyseByClasses(group, entries),
+            ContainmentAnalysis::analyseNamespaceByClasses));
   }
 
-  /** Per namespace, each isolated policy rule against the rules of broader-or-equal policies. */
-  private void analyseStatically() {
-    for (int i = 0; i < policies.size(); i++) {
+  /**
+   * Without an inventory, one namespace: each isolated policy rule against the rules of
+   * broader-or-equal policies, rule by rule (quadratic; the oracle for
+   * {@link #analyseNamespaceByClasses}, and what it falls back to when a key is defined twice).
+   */
+  void analyseNamespacePairwise(List<Integer> inNamespace) {
+    for (int i : inNamespace) {
       NetworkPolicy p = policies.get(i);
       for (Direction d : Direction.values()) {
         if (!isolates(p, d)) {
@@ -221,6 +257,166 @@ final class ContainmentAnalysis {
     }
   }
 
+  /**
+   * Without an inventory, one namespace by classes of rules with the same policy pod selector
+   * and content: what contains what is decided once per pair of classes, so 10,000 copies of
+   * a policy are one class. Reports exactly what {@link #analyseNamespacePairwise} reports.
+   */
+  void analyseNamespaceByClasses(List<Integer> inNamespace) {
+    Set<String> seen = new HashSet<>();
+    for (int i : inNamespace) {
+      if (!seen.add(keys[i])) {
+        // a key defined twice (NP107): its rules' facts merge by origin, keep the exact old walk
+        analyseNamespacePairwise(inNamespace);
+        return;
+      }
+    }
+    for (Direction d : Direction.values()) {
+      List<Origin> entries = new ArrayList<>(); // the isolating policies' rules, in input order
+      List<Integer> classOfEntry = new ArrayList<>();
+      List<NetworkPolicy> classPolicy = new ArrayList<>();
+      List<PolicyRule> classRule = new ArrayList<>();
+      List<List<Integer>> memberLists = new ArrayList<>();
+      Map<List<Object>, Integer> classes = new HashMap<>();
+      for (int i : inNamespace) {
+        NetworkPolicy p = policies.get(i);
+        if (!isolates(p, d)) {
+          continue;
+        }
+        List<PolicyRule> rules = rules(p, d);
+        for (int j = 0; j < rules.size(); j++) {
+          PolicyRule rule = rules.get(j);
+          int c = classes.computeIfAbsent(List.of(p.podSelector(), rule), k -> {
+            classPolicy.add(p);
+            classRule.add(rule);
+            memberLists.add(new ArrayList<>());
+            return classPolicy.size() - 1;
+          });
+          memberLists.get(c).add(entries.size());
+          classOfEntry.add(c);
+          entries.add(origin(p, d, j));
+        }
+      }
+      int n = classPolicy.size();
+      // containedIn[a] holds b when class b's rule allows all class a's does, for all a's pods
+      BitSet[] containedIn = new BitSet[n];
+      for (int a = 0; a < n; a++) {
+        containedIn[a] = new BitSet(n);
+        for (int b = 0; b < n; b++) {
+          if (StaticContainment.broader(classPolicy.get(b).podSelector(), classPolicy.get(a).podSelector())
+              && StaticContainment.contains(classPolicy.get(b), classRule.get(b), classPolicy.get(a),
+                  classRule.get(a))) {
+            containedIn[a].set(b);
+          }
+        }
+      }
+      StaticClass[] byClass = new StaticClass[n];
+      for (int b = 0; b < n; b++) {
+        byClass[b] = StaticClass.of(memberLists.get(b), entries);
+      }
+      for (int e = 0; e < entries.size(); e++) {
+        int a = classOfEntry.get(e);
+        Origin o = entries.get(e);
+        int first = Integer.MAX_VALUE;
+        int firstOther = Integer.MAX_VALUE;
+        List<int[]> spans = new ArrayList<>();
+        for (int b = containedIn[a].nextSetBit(0); b >= 0; b = containedIn[a].nextSetBit(b + 1)) {
+          // of two rules containing each other only the earlier (by origin) contains the later
+          StaticClass cb = byClass[b];
+          int count = containedIn[b].get(a) ? cb.countBefore(o) : cb.origins.length;
+          if (count == 0) {
+            continue;
+          }
+          first = Math.min(first, cb.first[count]);
+          firstOther = Math.min(firstOther, cb.firstNotOf(count, o.policy(), entries));
+          spans.add(new int[] {b, count});
+        }
+        RuleFacts f = facts.computeIfAbsent(o, RuleFacts::new);
+        f.groups = 1;
+        f.containerPolicies.add(new SpanHolders(byClass, spans));
+        if (first != Integer.MAX_VALUE) {
+          f.containedGroups = 1;
+          f.containers.add(entries.get(first));
+        }
+        if (firstOther != Integer.MAX_VALUE) {
+          f.otherContainers.add(entries.get(firstOther));
+        }
+      }
+    }
+  }
+
+  /**
+   * One class of equal rules without an inventory: its members' origins in origin order and,
+   * for each prefix of them, the earliest member in input order ({@code first}) and the
+   * earliest whose policy differs from that one's ({@code second}); -1 or MAX_VALUE when none.
+   */
+  private record StaticClass(Origin[] origins, int[] first, int[] second) {
+    static StaticClass of(List<Integer> members, List<Origin> entries) {
+      List<Integer> sorted = new ArrayList<>(members);
+      sorted.sort((x, y) -> entries.get(x).compareTo(entries.get(y)));
+      Origin[] origins = new Origin[sorted.size()];
+      int[] first = new int[sorted.size() + 1];
+      int[] second = new int[sorted.size() + 1];
+      first[0] = Integer.MAX_VALUE;
+      second[0] = Integer.MAX_VALUE;
+      for (int t = 0; t < sorted.size(); t++) {
+        int e = sorted.get(t);
+        origins[t] = entries.get(e);
+        int f = first[t];
+        int s = second[t];
+        if (f == Integer.MAX_VALUE) {
+          f = e;
+        } else if (e < f) {
+          // the old first becomes the earliest of another policy unless it shares e's policy
+          s = entries.get(f).policy().equals(entries.get(e).policy()) ? s : f;
+          f = e;
+        } else if (e < s && !entries.get(e).policy().equals(entries.get(f).policy())) {
+          s = e;
+        }
+        first[t + 1] = f;
+        second[t + 1] = s;
+      }
+      return new StaticClass(origins, first, second);
+    }
+
+    /** How many members come before {@code o} in origin order. */
+    int countBefore(Origin o) {
+      int lo = 0;
+      int hi = origins.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (origins[mid].compareTo(o) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /** The earliest (input order) of the first {@code count} members not of {@code policy}. */
+    int firstNotOf(int count, String policy, List<Origin> entries) {
+      int f = first[count];
+      return f == Integer.MAX_VALUE || !entries.get(f).policy().equals(policy) ? f : second[count];
+    }
+  }
+
+  /** The holders of a rule without an inventory: the first members (origin order) of classes. */
+  private record SpanHolders(StaticClass[] classes, List<int[]> spans) implements Holders {
+    @Override
+    public boolean anyOther(String own, Set<String> removed, Predicate<String> eligible) {
+      for (int[] span : spans) {
+        Origin[] origins = classes[span[0]].origins();
+        for (int t = 0; t < span[1]; t++) {
+          if (counts(origins[t].policy(), own, removed, eligible)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
   private static boolean isolates(NetworkPolicy p, Direction d) {
     return d == Direction.INGRESS ? p.isolatesIngress() : p.isolatesEgress();
   }
@@ -246,10 +442,8 @@ final class ContainmentAnalysis {
       }
       if (isStatic) {
         boolean provided = false;
-        for (int j : policiesByNamespace.get(p.namespace())) {
-          NetworkPolicy q = policies.get(j);
-          provided |= j != i && !removed.contains(q.key()) && eligible.test(q) && isolates(q, d)
-              && StaticContainment.broader(q.podSelector(), p.podSelector());
+        for (int[] candidates : broaderIsolating(p, d)) {
+          provided = provided || anyAvailable(candidates, i, removed, eligible);
         }
         if (!provided) {
           return false;
@@ -257,15 +451,61 @@ final class ContainmentAnalysis {
         continue;
       }
       for (String g : groupsOf(i)) {
-        boolean provided = selecting.get(g).stream().anyMatch(j -> j != i
-            && !removed.contains(policies.get(j).key()) && eligible.test(policies.get(j))
-            && isolates(policies.get(j), d));
-        if (!provided) {
+        if (!anyAvailable(isolating(g, d), i, removed, eligible)) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /** True when one of {@code candidates} is not policy {@code i}, not in {@code removed} and eligible. */
+  private boolean anyAvailable(int[] candidates, int i, Set<String> removed, Predicate<NetworkPolicy> eligible) {
+    for (int j : candidates) {
+      if (j != i && !removed.contains(keys[j]) && eligible.test(policies.get(j))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The policies selecting group {@code g} that isolate it in direction {@code d}, ascending by
+   * key: NP204 removes policies in descending key order, so a scan from the front meets one still
+   * there at once instead of walking past every removed one.
+   */
+  private int[] isolating(String g, Direction d) {
+    return isolatingByGroup.computeIfAbsent(List.of(g, d), k -> byKey(selecting.get(g).stream()
+        .filter(j -> isolates(policies.get(j), d)).mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * Without an inventory: per distinct pod selector broader than {@code p}'s, the policies of its
+   * namespace with that selector that isolate direction {@code d}, each list ascending by key.
+   */
+  private List<int[]> broaderIsolating(NetworkPolicy p, Direction d) {
+    return broaderIsolating.computeIfAbsent(List.of(p.namespace(), d, p.podSelector()), k -> {
+      Map<LabelSelector, List<Integer>> bySelector = new LinkedHashMap<>();
+      for (int j : policiesByNamespace.get(p.namespace())) {
+        if (isolates(policies.get(j), d)) {
+          bySelector.computeIfAbsent(policies.get(j).podSelector(), x -> new ArrayList<>()).add(j);
+        }
+      }
+      List<int[]> out = new ArrayList<>();
+      bySelector.forEach((selector, js) -> {
+        if (StaticContainment.broader(selector, p.podSelector())) {
+          out.add(byKey(js.stream().mapToInt(Integer::intValue).toArray()));
+        }
+      });
+      return out;
+    });
+  }
+
+  /** {@code indexes} sorted by their policies' keys, then by index. */
+  private int[] byKey(int[] indexes) {
+    return Arrays.stream(indexes).boxed()
+        .sorted(Comparator.comparing((Integer j) -> keys[j]).thenComparing(j -> j))
+        .mapToInt(Integer::intValue).toArray();
   }
 
   /** The groups policy {@code i} selects; one stand-in group without an inventory. */
@@ -302,9 +542,16 @@ final class ContainmentAnalysis {
     if (isStatic) {
       for (NetworkPolicy p : policies) {
         for (Direction d : Direction.values()) {
-          if (isolates(p, d) && sameNamespace(p).stream().noneMatch(q -> isolates(q, d)
-              && StaticContainment.broader(q.podSelector(), p.podSelector())
-              && rules(q, d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty()))) {
+          if (!isolates(p, d)) {
+            continue;
+          }
+          boolean allowedAll = false;
+          for (int[] candidates : broaderIsolating(p, d)) {
+            // a selector class either has a policy with an allow-all rule or not: look at each once
+            allowedAll = allowedAll || allowAll.computeIfAbsent(candidates, c -> Arrays.stream(c).anyMatch(
+                j -> rules(policies.get(j), d).stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty())));
+          }
+          if (!allowedAll) {
             return false;
           }
         }
@@ -501,6 +748,12 @@ final class ContainmentAnalysis {
 
   private static boolean counts(String holder, String own, Set<String> removed, Predicate<String> eligible) {
     return !holder.equals(own) && !removed.contains(holder) && eligible.test(holder);
+  }
+
+  /** How one namespace's policies (indexes, ascending) are analysed without an inventory. */
+  @FunctionalInterface
+  interface NamespaceAnalysis {
+    void analyse(ContainmentAnalysis into, List<Integer> inNamespace);
   }
 
   /** How one group's live rules (in origin order, each with its IR rules there) are analysed. */

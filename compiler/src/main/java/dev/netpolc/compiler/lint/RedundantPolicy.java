@@ -61,7 +61,8 @@ public final class RedundantPolicy extends CompilerRule {
     for (int i = 0; i < policies.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparing((Integer i) -> policies.get(i).key()).reversed());
+    String[] keys = policies.stream().map(NetworkPolicy::key).toArray(String[]::new);
+    order.sort(Comparator.comparing((Integer i) -> keys[i]).reversed());
     Set<String> removed = new HashSet<>();
     for (int i : order) {
       NetworkPolicy p = policies.get(i);

@@ -44,7 +44,7 @@ public final class ShadowedBaselinePolicy extends CompilerRule {
     if (cluster.tieredPolicies().stream().noneMatch(p -> "Baseline".equals(p.tier()))) {
       return;
     }
-    Optional<RuleGraph> graph = TieredGraph.of(cluster);
+    Optional<RuleGraph> graph = TieredGraph.of(context);
     if (graph.isEmpty()) {
       return;
     }

@@ -6,6 +6,7 @@ import dev.netpolc.compiler.build.GraphBuilder;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.lint.LintContext;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,12 +19,22 @@ import java.util.Optional;
  * translated (the NP1xx findings say why).
  */
 final class TieredGraph {
-  private TieredGraph() {}
+  private final Optional<RuleGraph> graph;
 
-  static Optional<RuleGraph> of(Cluster cluster) {
+  private TieredGraph(Optional<RuleGraph> graph) {
+    this.graph = graph;
+  }
+
+  /** The graph of {@code context}'s cluster, built once per lint run and kept on it: NP258 and NP259 share it. */
+  static Optional<RuleGraph> of(LintContext context) {
+    return context.analysis(TieredGraph.class, c -> new TieredGraph(build(c.cluster()))).graph;
+  }
+
+  private static Optional<RuleGraph> build(Cluster cluster) {
     SemanticsOptions options = SemanticsOptions.DEFAULTS.withDomainNamesMatchNothing(true);
     try {
-      return Optional.of(new GraphBuilder(cluster, new ClusterIndex(cluster, options), options).build(Optional.empty()));
+      return Optional.of(new GraphBuilder(cluster, new ClusterIndex(cluster, options), options)
+          .build(Optional.empty()));
     } catch (CompileException | IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -45,7 +45,7 @@ public final class UnreachableTieredRule extends CompilerRule {
     if (!cluster.hasTieredPolicies()) {
       return;
     }
-    Optional<RuleGraph> graph = TieredGraph.of(cluster);
+    Optional<RuleGraph> graph = TieredGraph.of(context);
     if (graph.isEmpty()) {
       return;
     }

@@ -32,9 +32,24 @@ class ContainmentClassesPropertyTest {
 
   @Test
   void classesReportWhatPairwiseComparisonReports() {
+    classesMatchPairwise(withDuplicates(), EXAMPLES / 2, EXAMPLES / 4);
+  }
+
+  /** The same without an inventory: containment decided from the policies alone, per namespace. */
+  @Test
+  void withoutInventoryClassesReportWhatPairwiseComparisonReports() {
+    Gen<Cluster> policiesOnly = withDuplicates().map(c -> Cluster.EMPTY.withPolicies(c.policies()));
+    classesMatchPairwise(policiesOnly.describedAs(ClusterYaml::describe), EXAMPLES / 2, EXAMPLES / 10);
+  }
+
+  /**
+   * Classes against the oracle on {@code clusters}; the minimums guard against generators that
+   * stop producing findings (the seed is random: a run once gave 188 NP203 findings in 200).
+   */
+  private static void classesMatchPairwise(Gen<Cluster> clusters, int minimumContained, int minimumRedundant) {
     AtomicInteger contained = new AtomicInteger();
     AtomicInteger redundant = new AtomicInteger();
-    qt().withExamples(EXAMPLES).withShrinkCycles(200).forAll(withDuplicates()).checkAssert(c -> {
+    qt().withExamples(EXAMPLES).withShrinkCycles(200).forAll(clusters).checkAssert(c -> {
       LintContext context = new LintContext(c, LintConfig.DEFAULT);
       ContainmentAnalysis classes = ContainmentAnalysis.of(context);
       ContainmentAnalysis pairwise = PairwiseContainment.of(c);
@@ -48,8 +63,8 @@ class ContainmentClassesPropertyTest {
       redundant.addAndGet(np204.size());
     });
     // the comparison is only worth something if the rules had findings to compare
-    assertThat(contained.get()).as("NP203 findings over all examples").isGreaterThan(EXAMPLES);
-    assertThat(redundant.get()).as("NP204 findings over all examples").isGreaterThan(EXAMPLES / 4);
+    assertThat(contained.get()).as("NP203 findings over all examples").isGreaterThan(minimumContained);
+    assertThat(redundant.get()).as("NP204 findings over all examples").isGreaterThan(minimumRedundant);
   }
 
   /** The shared analysis is the context's own: one per context, none shared across contexts. */

@@ -9,16 +9,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The oracle for {@link ContainmentAnalysis}'s per-group work: the algorithm before rules were
- * grouped into classes, comparing every rule with every other and listing each rule's holders
- * outright. Quadratic, so for small generated clusters only.
+ * The oracle for {@link ContainmentAnalysis}'s per-group work (and, without an inventory, its
+ * per-namespace work): the algorithm before rules were grouped into classes, comparing every
+ * rule with every other and listing each rule's holders outright. Quadratic, so for small
+ * generated clusters only.
  */
 final class PairwiseContainment {
   private PairwiseContainment() {}
 
   /** The analysis of {@code cluster}'s groups, rule by rule. */
   static ContainmentAnalysis of(dev.netpolc.model.Cluster cluster) {
-    return new ContainmentAnalysis(cluster, PairwiseContainment::analyse);
+    return new ContainmentAnalysis(cluster, PairwiseContainment::analyse, ContainmentAnalysis::analyseNamespacePairwise);
   }
 
   private static void analyse(ContainmentAnalysis into, EndpointGroup group,

@@ -13,6 +13,7 @@ import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Severity;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -51,10 +52,19 @@ public final class EgressBlocksDns extends BaseRule {
     egressPolicies.forEach(p -> egressByNamespace.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
     Map<List<Object>, Set<Protocol>> byShape = new HashMap<>();
     Map<Pod, Set<Protocol>> missing = new IdentityHashMap<>();
+    // Each distinct subject list once: 10,000 policies with one selector are one pass over its
+    // pods, not 10,000.
+    Set<List<Pod>> visited = Collections.newSetFromMap(new IdentityHashMap<>());
     for (NetworkPolicy p : egressPolicies) {
-      for (Pod pod : selection.subjects(p)) {
-        missing.computeIfAbsent(pod, x -> byShape.computeIfAbsent(List.of(x.namespace(), x.labels()),
-            k -> missingProtocols(x, egressByNamespace.get(x.namespace()), selection, dnsPods, dns.port())));
+      List<Pod> subjects = selection.subjects(p);
+      if (!visited.add(subjects)) {
+        continue;
+      }
+      for (Pod pod : subjects) {
+        if (!missing.containsKey(pod)) {
+          missing.put(pod, byShape.computeIfAbsent(List.of(pod.namespace(), pod.labels()),
+              k -> missingProtocols(pod, egressByNamespace.get(pod.namespace()), selection, dnsPods, dns.port())));
+        }
       }
     }
     // Policies with the same selector share one subject list (Selection), and so one grouping.
