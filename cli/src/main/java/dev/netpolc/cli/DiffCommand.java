@@ -5,6 +5,8 @@ import dev.netpolc.cli.format.diff.DiffFormat;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.diff.Change;
 import dev.netpolc.compiler.diff.DiffResult;
+import dev.netpolc.compiler.diff.DiffScope;
+import dev.netpolc.compiler.diff.DiffTooLargeException;
 import dev.netpolc.compiler.diff.PolicyDiff;
 import dev.netpolc.compiler.matrix.PortSpec;
 import dev.netpolc.model.Cluster;
@@ -21,10 +23,14 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,12 +50,14 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
         "Lists the pod-to-pod connections that become allowed and that become denied when the policies",
-        "of OLD are replaced by those of NEW, on the inventory of --cluster (and of OLD and NEW)."},
+        "of OLD are replaced by those of NEW, on the inventory of --cluster (and of OLD and NEW).",
+        "A diff that would decide more than --max-class-pairs pairs of pod classes, or report more than",
+        "--max-blocks changed blocks, is refused: narrow it with --namespace, --from, --to or --port."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:diff printed",
         "1:--fail-on-new-allow and something is newly allowed",
-        "2:unusable input (unreadable file, YAML or validation error) or bad arguments",
+        "2:unusable input (unreadable file, YAML or validation error), bad arguments, or a diff over budget",
         "3:internal error"})
 public final class DiffCommand implements Callable<Integer> {
 
@@ -83,6 +91,28 @@ public final class DiffCommand implements Callable<Integer> {
   @Option(names = "--fail-on-new-allow", description = "Exit 1 when any connection becomes allowed.")
   boolean failOnNewAllow;
 
+  @Option(names = "--namespace", paramLabel = "NS",
+      description = "Only pods of this namespace, as sources and destinations; repeatable.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--from", paramLabel = "NS",
+      description = "Only pods of this namespace as sources; repeatable; with --namespace, both apply.")
+  List<String> fromNamespaces = new ArrayList<>();
+
+  @Option(names = "--to", paramLabel = "NS",
+      description = "Only pods of this namespace as destinations; repeatable; with --namespace, both apply.")
+  List<String> toNamespaces = new ArrayList<>();
+
+  @Option(names = "--max-class-pairs", paramLabel = "N", defaultValue = "" + DiffScope.DEFAULT_MAX_CLASS_PAIRS,
+      description = "Refuse (exit 2), before deciding any, a diff of more pairs of pod classes whose rules"
+          + " changed on one side (default: ${DEFAULT-VALUE}).")
+  long maxClassPairs;
+
+  @Option(names = "--max-blocks", paramLabel = "N", defaultValue = "" + DiffScope.DEFAULT_MAX_BLOCKS,
+      description = "Stop (exit 2, nothing printed) once more changed blocks than this are found"
+          + " (default: ${DEFAULT-VALUE}).")
+  long maxBlocks;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -97,6 +127,10 @@ public final class DiffCommand implements Callable<Integer> {
     }
     if (protocol != null && port == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--protocol needs --port");
+    }
+    if (maxClassPairs < 1 || maxBlocks < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (maxClassPairs < 1 ? "--max-class-pairs" : "--max-blocks") + ": must be at least 1");
     }
     Protocol proto = protocol == null ? Protocol.TCP : Protocol.parseLenient(protocol).orElseThrow(() ->
         new CommandLine.ParameterException(spec.commandLine(), "--protocol: '" + protocol + "' is not TCP, UDP or SCTP"));
@@ -131,7 +165,15 @@ public final class DiffCommand implements Callable<Integer> {
       err.println("netpolc diff: no pods in the input, so no connection can change; give the inventory with --cluster");
     }
     SemanticsOptions options = semantics.forEvaluation(oldSide.plus(newSide), err);
-    DiffResult result = PolicyDiff.compute(inventory, oldSide, newSide, options);
+    DiffScope scope = new DiffScope(inNamespaces(namespaces).and(inNamespaces(fromNamespaces)),
+        inNamespaces(namespaces).and(inNamespaces(toNamespaces)), maxClassPairs, maxBlocks);
+    DiffResult result;
+    try {
+      result = PolicyDiff.compute(inventory, oldSide, newSide, options, scope);
+    } catch (DiffTooLargeException e) {
+      err.println(refusal(inventory, e));
+      return Main.EXIT_USAGE;
+    }
     Optional<String> probe = Optional.empty();
     if (portSpec.isPresent()) {
       result = result.at(proto, portSpec.get());
@@ -141,6 +183,28 @@ public final class DiffCommand implements Callable<Integer> {
     out.print(format.format(result, probe));
     out.flush();
     return failOnNewAllow && !result.blocks(Change.NEWLY_ALLOWED).isEmpty() ? Main.EXIT_FINDINGS : Main.EXIT_OK;
+  }
+
+  private static Predicate<Pod> inNamespaces(List<String> names) {
+    Set<String> wanted = new TreeSet<>(names);
+    return p -> wanted.isEmpty() || wanted.contains(p.namespace());
+  }
+
+  /** The message of a refused diff: what it exceeded, and the options that narrow it. */
+  private String refusal(Cluster inventory, DiffTooLargeException e) {
+    Map<String, Integer> perNamespace = new TreeMap<>();
+    Set<String> seen = new HashSet<>();
+    for (Pod p : inventory.pods()) {
+      if (p.isActive() && seen.add(p.key())) {
+        perNamespace.merge(p.namespace(), 1, Integer::sum);
+      }
+    }
+    String option = e.budget() == DiffTooLargeException.Budget.CLASS_PAIRS ? "--max-class-pairs" : "--max-blocks";
+    return "netpolc diff: " + e.getMessage() + "; " + option + " is " + e.limit() + ": nothing printed.\n"
+        + "Narrow it: --namespace NS (sources and destinations), --from NS (sources), --to NS (destinations),"
+        + " each repeatable"
+        + "; or raise " + option + ".\n"
+        + "The input has " + perNamespace.size() + " namespaces with active pods.";
   }
 
   /** {@code inventory} with the policies of every kind from {@code shared} then {@code side}. */

@@ -5,6 +5,7 @@ import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.Disagreement;
 import dev.netpolc.backend.SimulationContext;
+import dev.netpolc.backend.VerificationProbes;
 import dev.netpolc.backend.Verifier;
 import dev.netpolc.backend.VerifyReport;
 import dev.netpolc.compiler.CompileOptions;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {
         "0:the ruleset agrees with the policies",
         "1:disagreements found (the first are listed)",
-        "2:unusable input (unreadable or unparsable ruleset, invalid policies, unknown node) or bad arguments",
+        "2:unusable input (unreadable or unparsable ruleset, invalid policies, unknown node), bad arguments,",
+        "  or more connections to check than --max-probes",
         "3:internal error"})
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -72,10 +74,21 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "List at most N disagreements (default: ${DEFAULT-VALUE}).")
   int maxListed;
 
+  /** The default probe budget: about two minutes of checking on a busy 2-core machine (BENCHMARKS.md). */
+  static final long DEFAULT_MAX_PROBES = 2_000_000;
+
+  @Option(names = "--max-probes", paramLabel = "N", defaultValue = "" + DEFAULT_MAX_PROBES,
+      description = "Refuse (exit 2) before checking any when there are more connections to check than this"
+          + " (default: ${DEFAULT-VALUE}).")
+  long maxProbes;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (maxProbes < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-probes: must be at least 1");
+    }
     Backend b = CompileCommand.backend(spec, backend);
     // A directory holds a multi-file artifact (iptables: ipset.restore, iptables.rules, ...).
     java.util.SortedMap<String, String> files = new java.util.TreeMap<>();
@@ -107,6 +120,16 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     if (node != null && !CompileCommand.knownNode(cluster.get(), node)) {
       err.println("netpolc: unknown node '" + node + "'");
+      return Main.EXIT_USAGE;
+    }
+    // Counted before the simulator or any probe is built: the probes grow with the square of
+    // the inventory, and 100,000 pods would need 10^10 of them times the ports.
+    long probes = VerificationProbes.count(cluster.get());
+    if (probes > maxProbes) {
+      err.println("netpolc verify: " + probes + " connections to check (every pair of inventory addresses on every"
+          + " probed port), more than --max-probes " + maxProbes + ": refused before checking any.\n"
+          + "verify is exhaustive over the inventory; check this ruleset against a smaller inventory, or raise"
+          + " --max-probes.");
       return Main.EXIT_USAGE;
     }
     ConnectionDecider simulator;

@@ -50,6 +50,26 @@ class VerifyCommandTest {
         .contains("allowed by");
   }
 
+  /** The probe budget counts exactly the connections a check makes, and refuses before checking. */
+  @Test
+  void moreConnectionsThanMaxProbesAreRefusedBeforeChecking() {
+    Run ok = run("verify", "--node", "node-a", NODE_A.toString(), CompileCommandTest.demo().toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) connections checked").matcher(ok.out());
+    assertThat(m.find()).as(ok.out()).isTrue();
+    long checked = Long.parseLong(m.group(1));
+    Run refused = run("verify", "--max-probes", Long.toString(checked - 1), "--node", "node-a", NODE_A.toString(),
+        CompileCommandTest.demo().toString());
+    assertThat(refused.rc()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err()).contains(checked + " connections to check")
+        .contains("more than --max-probes " + (checked - 1) + ": refused before checking any")
+        .doesNotContain("Exception");
+    assertThat(run("verify", "--max-probes", Long.toString(checked), "--node", "node-a", NODE_A.toString(),
+        CompileCommandTest.demo().toString()).rc()).isZero();
+    assertThat(run("verify", "--max-probes", "0", NODE_A.toString(), CompileCommandTest.demo().toString()).rc())
+        .isEqualTo(Main.EXIT_USAGE);
+  }
+
   @Test
   void aNodeRulesetIsNotACLusterWideOne() {
     Run r = run("verify", "--max-listed", "2", NODE_A.toString(), CompileCommandTest.demo().toString());

@@ -46,6 +46,42 @@ public final class VerificationProbes {
 
   /** Every probe for {@code cluster}, with {@code extraOutside} among the outside addresses. */
   public static ImmutableList<Connection> of(Cluster cluster, java.util.Collection<IpAddress> extraOutside) {
+    Plan plan = plan(cluster, extraOutside);
+    ImmutableList.Builder<Connection> out = ImmutableList.builder();
+    for (IpAddress s : plan.inventory()) {
+      for (IpAddress t : plan.inventory()) {
+        addAll(out, s, t, plan.ports());
+      }
+      for (IpAddress t : plan.outside()) {
+        addAll(out, s, t, plan.ports());
+        addAll(out, t, s, plan.ports());
+      }
+    }
+    return out.build();
+  }
+
+  /**
+   * How many probes {@link #of(Cluster)} returns, counted without building them: what a caller
+   * checks against a budget first, since the probes grow with the square of the inventory.
+   */
+  public static long count(Cluster cluster) {
+    Plan plan = plan(cluster, List.of());
+    long[] inside = new long[2];
+    long[] outside = new long[2];
+    plan.inventory().forEach(a -> inside[a.v6() ? 1 : 0]++);
+    plan.outside().forEach(a -> outside[a.v6() ? 1 : 0]++);
+    long perPair = 1 + (long) Protocol.values().length * plan.ports().size();
+    long pairs = 0;
+    for (int f = 0; f < 2; f++) {
+      pairs += inside[f] * inside[f] + 2 * inside[f] * outside[f];
+    }
+    return pairs * perPair;
+  }
+
+  /** The addresses and ports the probes combine. */
+  private record Plan(TreeSet<IpAddress> inventory, TreeSet<IpAddress> outside, TreeSet<Integer> ports) {}
+
+  private static Plan plan(Cluster cluster, java.util.Collection<IpAddress> extraOutside) {
     TreeSet<IpAddress> inventory = new TreeSet<>();
     for (Pod p : cluster.pods()) {
       inventory.addAll(p.ips());
@@ -100,17 +136,7 @@ public final class VerificationProbes {
       }
     }
     outside.removeAll(inventory);
-    ImmutableList.Builder<Connection> out = ImmutableList.builder();
-    for (IpAddress s : inventory) {
-      for (IpAddress t : inventory) {
-        addAll(out, s, t, ports);
-      }
-      for (IpAddress t : outside) {
-        addAll(out, s, t, ports);
-        addAll(out, t, s, ports);
-      }
-    }
-    return out.build();
+    return new Plan(inventory, outside, ports);
   }
 
   /** A port range's ends and their outer neighbours. */

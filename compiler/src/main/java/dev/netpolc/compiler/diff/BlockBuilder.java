@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Collects changed rectangles (source pods × destination pods × ports, one namespace on each
@@ -22,9 +23,20 @@ final class BlockBuilder {
 
   private final PodCatalog catalog;
   private final Map<Key, List<Rect>> rects = new LinkedHashMap<>();
+  private final long maxRects;
+  private final LongFunction<RuntimeException> overBudget;
+  private long count;
 
+  /** A builder without a budget. */
   BlockBuilder(PodCatalog catalog) {
+    this(catalog, Long.MAX_VALUE, n -> new IllegalStateException("unreachable"));
+  }
+
+  /** A builder that throws {@code overBudget.apply(count)} when more than {@code maxRects} rectangles are added. */
+  BlockBuilder(PodCatalog catalog, long maxRects, LongFunction<RuntimeException> overBudget) {
     this.catalog = catalog;
+    this.maxRects = maxRects;
+    this.overBudget = overBudget;
   }
 
   /** Adds sources × destinations (both of one namespace each) changed on {@code ports}. */
@@ -36,8 +48,25 @@ final class BlockBuilder {
     if (sources.cardinality() == 1 && sources.equals(destinations)) {
       return; // only a pod and itself: never a change
     }
+    if (++count > maxRects) {
+      throw overBudget.apply(count);
+    }
+    // Stored relative to the namespace's first pod: a namespace's pods are a short run of a
+    // long index, and a BitSet is as long as its highest bit.
     rects.computeIfAbsent(new Key(change, sourceNs, destinationNs, ports), k -> new ArrayList<>())
-        .add(new Rect(sources, destinations));
+        .add(new Rect(shift(sources, -base(sourceNs)), shift(destinations, -base(destinationNs))));
+  }
+
+  private int base(String ns) {
+    return Math.max(0, catalog.namespace(ns).nextSetBit(0));
+  }
+
+  private static BitSet shift(BitSet set, int by) {
+    BitSet out = new BitSet();
+    for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+      out.set(i + by);
+    }
+    return out;
   }
 
   /** The merged blocks of one change, sorted by namespaces, then first pods, then ports. */
@@ -48,9 +77,11 @@ final class BlockBuilder {
         return;
       }
       for (Rect r : merge(list)) {
-        out.add(new ChangeBlock(change, key.sourceNs(), catalog.describe(key.sourceNs(), r.sources()),
-            catalog.keys(r.sources()), key.destinationNs(), catalog.describe(key.destinationNs(), r.destinations()),
-            catalog.keys(r.destinations()), key.ports()));
+        BitSet sources = shift(r.sources(), base(key.sourceNs()));
+        BitSet destinations = shift(r.destinations(), base(key.destinationNs()));
+        out.add(new ChangeBlock(change, key.sourceNs(), catalog.describe(key.sourceNs(), sources),
+            catalog.keys(sources), key.destinationNs(), catalog.describe(key.destinationNs(), destinations),
+            catalog.keys(destinations), key.ports()));
       }
     });
     out.sort(Comparator.comparing(ChangeBlock::sourceNamespace).thenComparing(ChangeBlock::destinationNamespace)

@@ -75,8 +75,16 @@ public final class PolicyDiff {
   private final Map<PortSpace, Integer> spaceIds = new HashMap<>();
   private final List<PortSpace> spaceList = new ArrayList<>();
   private final Map<Long, Integer> ops = new HashMap<>();
+  /**
+   * Interned behaviour of one direction of the group at each pod's address, comparable across
+   * the two graphs: [graph][direction][family][pod]; -1 when no group decides.
+   */
+  private final int[][][][] behaviour;
+  private final DiffScope scope;
 
-  private PolicyDiff(Cluster inventory, Cluster oldPolicies, Cluster newPolicies, SemanticsOptions options) {
+  private PolicyDiff(Cluster inventory, Cluster oldPolicies, Cluster newPolicies, SemanticsOptions options,
+      DiffScope scope) {
+    this.scope = scope;
     this.catalog = new PodCatalog(inventory);
     this.pods = catalog.pods();
     // Only the passes that shrink the classes cheaply: every pass preserves decisions, and rule
@@ -127,6 +135,55 @@ public final class PolicyDiff {
       }
     }
     computeBreakpoints();
+    behaviour = new int[2][2][2][n];
+    Map<Behaviour, Integer> behaviourIds = new HashMap<>();
+    for (int g = 0; g < 2; g++) {
+      for (Direction d : Direction.values()) {
+        int[] ofGroup = new int[graphs[g].groups().size()];
+        for (int k = 0; k < ofGroup.length; k++) {
+          ofGroup[k] = behaviourIds.computeIfAbsent(Behaviour.of(graphs[g], graphs[g].groups().get(k), d),
+              b -> behaviourIds.size());
+        }
+        for (int f : FAMILIES) {
+          for (int i = 0; i < n; i++) {
+            int group = groupAt[g][f][i];
+            behaviour[g][dirIndex(d)][f][i] = group < 0 ? -1 : ofGroup[group];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * What {@link RuleGraphEvaluator#decide} reads of one direction of a group: its isolation and
+   * its rules in order, without the group's name. Equal behaviours decide every peer, protocol and
+   * port alike, whichever graph they come from.
+   */
+  private record Behaviour(boolean isolated, List<RuleBehaviour> rules) {
+    static Behaviour of(RuleGraph graph, EndpointGroup group, Direction d) {
+      List<RuleBehaviour> rules = new ArrayList<>();
+      for (Rule r : graph.rules(group.id(), d)) {
+        rules.add(new RuleBehaviour(r.tier(), r.peers(), r.ports(), r.action()));
+      }
+      return new Behaviour(group.isolated(d), rules);
+    }
+  }
+
+  private record RuleBehaviour(dev.netpolc.compiler.ir.Tier tier, AddressSet peers, PortSet ports,
+      dev.netpolc.compiler.ir.Action action) {}
+
+  /**
+   * True when pod i's rules in direction {@code d} differ between the graphs for some family. A
+   * pair whose source's egress and destination's ingress are both unchanged is decided alike in
+   * both graphs (shortcuts depend on the shared inventory alone), so it cannot change.
+   */
+  private boolean changed(int i, Direction d) {
+    for (int f : FAMILIES) {
+      if (behaviour[0][dirIndex(d)][f][i] != behaviour[1][dirIndex(d)][f][i]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -136,7 +193,7 @@ public final class PolicyDiff {
   public static DiffResult compute(Cluster inventory, List<NetworkPolicy> oldPolicies,
       List<NetworkPolicy> newPolicies, SemanticsOptions options) {
     return new PolicyDiff(inventory, Cluster.EMPTY.withPolicies(oldPolicies), Cluster.EMPTY.withPolicies(newPolicies),
-        options).run();
+        options, DiffScope.UNBOUNDED).run();
   }
 
   /**
@@ -148,7 +205,20 @@ public final class PolicyDiff {
    */
   public static DiffResult compute(Cluster inventory, Cluster oldPolicies, Cluster newPolicies,
       SemanticsOptions options) {
-    return new PolicyDiff(inventory, oldPolicies, newPolicies, options).run();
+    return new PolicyDiff(inventory, oldPolicies, newPolicies, options, DiffScope.UNBOUNDED).run();
+  }
+
+  /**
+   * As {@link #compute(Cluster, Cluster, Cluster, SemanticsOptions)}, for the pairs of
+   * {@code scope} only (the whole diff's slice: every pair decided as in the whole diff) and within
+   * its budgets.
+   *
+   * @throws DiffTooLargeException when the diff would decide more class pairs or collect more
+   *                               changed blocks than the scope allows
+   */
+  public static DiffResult compute(Cluster inventory, Cluster oldPolicies, Cluster newPolicies,
+      SemanticsOptions options, DiffScope scope) {
+    return new PolicyDiff(inventory, oldPolicies, newPolicies, options, scope).run();
   }
 
   private static Cluster withPoliciesOf(Cluster inventory, Cluster policies) {
@@ -354,9 +424,12 @@ public final class PolicyDiff {
     return key;
   }
 
-  private List<int[]> classes(Direction seenThrough) {
+  private List<int[]> classes(Direction seenThrough, java.util.function.Predicate<Pod> include) {
     Map<List<Object>, List<Integer>> m = new LinkedHashMap<>();
     for (int i = 0; i < pods.size(); i++) {
+      if (!include.test(pods.get(i))) {
+        continue;
+      }
       m.computeIfAbsent(classKey(i, seenThrough), k -> new ArrayList<>()).add(i);
     }
     List<int[]> out = new ArrayList<>();
@@ -432,11 +505,25 @@ public final class PolicyDiff {
   }
 
   private DiffResult run() {
-    List<int[]> sourceClasses = classes(Direction.INGRESS);
-    List<int[]> destinationClasses = classes(Direction.EGRESS);
-    BlockBuilder blocks = new BlockBuilder(catalog);
+    List<int[]> sourceClasses = classes(Direction.INGRESS, scope.sources());
+    List<int[]> destinationClasses = classes(Direction.EGRESS, scope.destinations());
+    int sourcePods = sourceClasses.stream().mapToInt(c -> c.length).sum();
+    int destinationPods = destinationClasses.stream().mapToInt(c -> c.length).sum();
+    // Only pairs with a changed side can change: all destinations of a source whose egress
+    // changed, and the destinations whose ingress changed for the others.
+    List<int[]> changedDestinations = destinationClasses.stream().filter(c -> changed(c[0], Direction.INGRESS))
+        .toList();
+    long changedSources = sourceClasses.stream().filter(c -> changed(c[0], Direction.EGRESS)).count();
+    long classPairs = changedSources * destinationClasses.size()
+        + (sourceClasses.size() - changedSources) * changedDestinations.size();
+    if (classPairs > scope.maxClassPairs()) {
+      throw new DiffTooLargeException(DiffTooLargeException.Budget.CLASS_PAIRS, classPairs, scope.maxClassPairs(),
+          sourcePods, destinationPods);
+    }
+    BlockBuilder blocks = new BlockBuilder(catalog, scope.maxBlocks(), count -> new DiffTooLargeException(
+        DiffTooLargeException.Budget.BLOCKS, count, scope.maxBlocks(), sourcePods, destinationPods));
     for (int[] sc : sourceClasses) {
-      for (int[] dc : destinationClasses) {
+      for (int[] dc : changed(sc[0], Direction.EGRESS) ? destinationClasses : changedDestinations) {
         int s = sc[0];
         int d = dc[0];
         int f = -1;
