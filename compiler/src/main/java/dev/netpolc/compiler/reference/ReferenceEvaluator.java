@@ -1,6 +1,8 @@
 package dev.netpolc.compiler.reference;
 
+import com.google.common.collect.ImmutableListMultimap;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Multimaps;
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
@@ -71,6 +73,12 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   private final Cluster cluster;
   private final SemanticsOptions options;
   private final ImmutableMap<String, Namespace> namespaces;
+  /**
+   * The NetworkPolicies of each namespace, in input order: a policy selects only pods of its own
+   * namespace, so a decision looks at those alone (the same policies, in the same order, as a
+   * scan of every policy would keep).
+   */
+  private final ImmutableListMultimap<String, NetworkPolicy> policiesByNamespace;
   /** Address → the pod that policy applies to. */
   private final ImmutableMap<IpAddress, Pod> podsByIp;
   /** Address → the node it belongs to (node addresses and hostNetwork pod IPs). */
@@ -89,6 +97,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.options = Objects.requireNonNull(options, "options");
     this.namespaces = ImmutableMap.copyOf(cluster.namespacesByName());
+    this.policiesByNamespace = Multimaps.index(cluster.policies(), NetworkPolicy::namespace);
     List<Pod> candidates = new ArrayList<>();
     for (Pod p : cluster.pods()) {
       if (p.isActive() && (!p.hostNetwork() || options.hostNetworkPodsArePolicyTargets())) {
@@ -248,7 +257,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     List<PolicyRef> selecting = new ArrayList<>();
     List<PolicyMiss> misses = new ArrayList<>();
     Optional<RuleMatch> match = Optional.empty();
-    for (NetworkPolicy policy : cluster.policies()) {
+    for (NetworkPolicy policy : policiesByNamespace.get(subject.namespace())) {
       if (!selects(policy, subject) || !policy.effectivePolicyTypes().contains(direction)) {
         continue;
       }
