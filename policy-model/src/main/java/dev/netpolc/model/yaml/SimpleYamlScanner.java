@@ -10,17 +10,17 @@ import java.util.function.Predicate;
 /**
  * A fast reader for the block-YAML subset that Kubernetes manifests and {@link PolicyWriter}
  * use: {@code ---} separated documents of block mappings and sequences (indentless sequences
- * included), single-line plain, single- and double-quoted scalars, comments and the empty flow
- * collections {@code {}} and {@code []}, in printable ASCII. It builds the very {@link YNode}
+ * included), single-line plain, single- and double-quoted scalars, literal and folded block
+ * scalars, comments and the empty flow collections {@code {}} and {@code []}, in printable ASCII. It builds the very {@link YNode}
  * trees {@link TreeBuilder} builds from Jackson's parser, positions and implicit types included.
  *
- * <p>It gives up (returns null) on anything else: anchors, aliases, tags, block scalars,
- * multi-line or escaped scalars, non-empty flow collections, tabs, non-ASCII text, directives,
+ * <p>It gives up (returns null) on anything else: anchors, aliases, tags, empty block scalars,
+ * multi-line flow or escaped scalars, non-empty flow collections, tabs, non-ASCII text, directives,
  * duplicate or merge keys, scalars whose implicit type it does not know for sure, and anything a
  * limit would stop. The caller then parses the same text with Jackson, so every error keeps its
  * id, message and position, and a clean read gives the same tree either way.
  *
- * <p>One limit it enforces itself: a one-line scalar or key longer than
+ * <p>One limit it enforces itself: a one-line or block scalar or a key longer than
  * {@link ReaderLimits#maxScalarChars()} is measured in place, never copied, and reported to the
  * sink's {@link Sink#oversized} at the position and path the Jackson path would report. Handing
  * such a line to Jackson instead cost seconds and gigabytes per megabyte (SnakeYAML re-copies its
@@ -276,6 +276,9 @@ final class SimpleYamlScanner {
           noteLine(keyLine);
           value = new YNode.YScalar(YNode.ScalarType.NULL, "", 0, false, keyLine, nullColumn);
         }
+      } else if (isBlockIndicator(valueAt)) {
+        value = blockScalar(valueAt, indent, depth + 1);
+        skipBlankLines();
       } else {
         value = inlineValue(valueAt, depth + 1);
         nextLine();
@@ -341,6 +344,9 @@ final class SimpleYamlScanner {
       }
       if (looksLikeKey(itemAt)) {
         item = mapping(itemAt, depth + 1);
+      } else if (isBlockIndicator(itemAt)) {
+        item = blockScalar(itemAt, indent, depth + 1);
+        skipBlankLines();
       } else {
         item = inlineValue(itemAt, depth + 1);
         nextLine();
@@ -398,6 +404,161 @@ final class SimpleYamlScanner {
       throw GiveUp.INSTANCE;
     }
     return node;
+  }
+
+  private boolean isBlockIndicator(int at) {
+    char c = at(at);
+    return c == '|' || c == '>';
+  }
+
+  /**
+   * A literal ({@code |}) or folded ({@code >}) block scalar whose indicator is at {@code at}, the
+   * value of a collection indented {@code parentIndent}. Its lines are read as SnakeYAML reads
+   * them (indentation, folding, chomping, and the end mark that sets the enclosing nodes' end
+   * line); the scanner is left on the first line after it. The length is measured in a first
+   * pass, so an over-long block is refused before a character of it is copied.
+   */
+  private YNode blockScalar(int at, int parentIndent, int depth) {
+    int column = at - lineStart + 1;
+    int startLine = line;
+    boolean folded = at(at) == '>';
+    int chomp = 0; // -1 strip, 0 clip, 1 keep
+    int increment = -1;
+    int i = at + 1;
+    for (int n = 0; n < 2 && i < lineEnd; n++) {
+      char c = at(i);
+      if ((c == '-' || c == '+') && chomp == 0) {
+        chomp = c == '-' ? -1 : 1;
+      } else if (c >= '1' && c <= '9' && increment < 0) {
+        increment = c - '0';
+      } else {
+        break;
+      }
+      i++;
+    }
+    if ((i < lineEnd && at(i) != ' ') || !restIsComment(i) || lineEnd >= end) {
+      throw GiveUp.INSTANCE; // a bad header, or a header at the end of the text: Jackson's call
+    }
+    int minIndent = Math.max(parentIndent + 1, 1);
+    int savedStart = lineStart;
+    int savedLine = line;
+    long length = blockBody(folded, chomp, increment, minIndent, null);
+    if (length == 0) {
+      throw GiveUp.INSTANCE; // an empty block: let Jackson type it
+    }
+    if (length > limits.maxScalarChars()) {
+      oversized(startLine, column, depth);
+    }
+    StringBuilder sb = new StringBuilder((int) length);
+    line = savedLine;
+    setLine(savedStart);
+    int endLine = (int) (blockBody(folded, chomp, increment, minIndent, sb) >>> 32);
+    noteLine(startLine);
+    noteLine(endLine);
+    return new YNode.YScalar(YNode.ScalarType.STRING, sb.toString(), 0, false, startLine, column);
+  }
+
+  /**
+   * Reads the lines of a block scalar from the header line on, appending the value to {@code sb}
+   * unless it is null. Returns the value's length, or, when {@code sb} is given, the line of the
+   * last line break the scalar takes in the high 32 bits.
+   */
+  private long blockBody(boolean folded, int chomp, int increment, int minIndent, StringBuilder sb) {
+    int lastBreakLine = line; // the header's own line break
+    nextLine();
+    int breaks = 0;
+    int indent;
+    if (increment < 0) {
+      // The indentation is the first non-blank line's, or more when a blank line before it has
+      // more spaces (then the block is empty and what follows is Jackson's business).
+      int maxIndent = 0;
+      while (!atEnd() && content == lineEnd) {
+        maxIndent = Math.max(maxIndent, lineEnd - lineStart);
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+      if (!atEnd()) {
+        maxIndent = Math.max(maxIndent, content - lineStart);
+      }
+      indent = Math.max(minIndent, maxIndent);
+    } else {
+      indent = minIndent + increment - 1;
+      while (isBreakLine(indent)) {
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+    }
+    long length = 0;
+    boolean lineBreak = false;
+    while (isContentLine(indent)) {
+      length += breaks;
+      appendBreaks(sb, breaks);
+      boolean leadingNonSpace = at(lineStart + indent) != ' ';
+      length += lineEnd - lineStart - indent;
+      if (sb != null) {
+        for (int k = lineStart + indent; k < lineEnd; k++) {
+          sb.append(at(k));
+        }
+      }
+      lastBreakLine = takeBreak();
+      lineBreak = true;
+      breaks = 0;
+      while (isBreakLine(indent)) {
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+      if (!isContentLine(indent)) {
+        break;
+      }
+      if (folded && leadingNonSpace && at(lineStart + indent) != ' ') {
+        if (breaks == 0) {
+          length++;
+          if (sb != null) {
+            sb.append(' ');
+          }
+        }
+      } else {
+        length++;
+        appendBreaks(sb, 1);
+      }
+    }
+    if (chomp >= 0 && lineBreak) {
+      length++;
+      appendBreaks(sb, 1);
+    }
+    if (chomp > 0) {
+      length += breaks;
+      appendBreaks(sb, breaks);
+    }
+    return sb == null ? length : (long) lastBreakLine << 32 | length;
+  }
+
+  private static void appendBreaks(StringBuilder sb, int n) {
+    if (sb != null) {
+      for (int k = 0; k < n; k++) {
+        sb.append('\n');
+      }
+    }
+  }
+
+  /** Moves past the current line, which must end in a line break; returns its line number. */
+  private int takeBreak() {
+    if (lineEnd >= end) {
+      throw GiveUp.INSTANCE; // a block running into the end of the text without a newline
+    }
+    int l = line;
+    nextLine();
+    return l;
+  }
+
+  /** A line of only spaces, no more than {@code indent}: an empty line of a block scalar. */
+  private boolean isBreakLine(int indent) {
+    return !atEnd() && content == lineEnd && lineEnd - lineStart <= indent;
+  }
+
+  /** A line that is content of a block scalar indented {@code indent}. */
+  private boolean isContentLine(int indent) {
+    return !atEnd() && content - lineStart >= indent && !(content == lineEnd && lineEnd - lineStart <= indent);
   }
 
   /**

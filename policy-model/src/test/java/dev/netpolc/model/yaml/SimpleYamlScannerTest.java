@@ -130,7 +130,14 @@ class SimpleYamlScannerTest {
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 12345678901a3\n",
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 1234567890z23\n",
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: xxxxxxxxxxxxxx\n",
-        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: .infxxxxxxxxxxx\n");
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: .infxxxxxxxxxxx\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |\n    abcdefghij\n",     // 11 with its newline
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |-\n    abcdefghij\n",    // 10: read
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: >-\n    abcde\n    fghij\n", // folded: 11
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: >-\n    abcd\n    fghij\n",  // folded: 10
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |+\n    abcdefghi\n\n\n",  // kept breaks: 11
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |2-\n     abcd\n\n    efgh\n",
+        "kind: ConfigMap\napiVersion: v1\nitems:\n- |\n  abcdefghijk\n- x\n");
     for (String body : bodies) {
       String text = ns + body + "---\n" + ns.replace("name: a", "name: b");
       ReadResult fast = new PolicyReader(ten, true).readString("s.yaml", text);
@@ -315,8 +322,11 @@ class SimpleYamlScannerTest {
     }
 
     private void value(int indent, int depth) {
-      int kind = depth >= 4 ? 0 : r.nextInt(6);
+      int kind = depth >= 4 ? 0 : r.nextInt(7);
       switch (kind) {
+        case 6:
+          block(indent);
+          break;
         case 0:
         case 1:
           sb.append(' ').append(scalar()).append(comment()).append('\n');
@@ -350,9 +360,56 @@ class SimpleYamlScannerTest {
         int itemIndent = indent + sbLineLength() - indent;
         if (depth < 4 && r.nextBoolean()) {
           mapping(itemIndent, depth + 1, itemIndent);
+        } else if (r.nextInt(4) == 0) {
+          sb.setLength(sb.length() - 1);
+          block(indent);
         } else {
           sb.append(scalar()).append(comment()).append('\n');
         }
+      }
+    }
+
+    /**
+     * A literal or folded block scalar (header, then lines) as the value of a collection indented
+     * {@code parent}: explicit and detected indentation, chomping, blank lines with and without
+     * spaces, more-indented lines, trailing spaces and {@code #} in content; outside the subset
+     * also blocks with nothing in them, over-spaced leading blank lines and less-indented lines.
+     */
+    private void block(int parent) {
+      int increment = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 0;
+      String chomp = pick("", "", "-", "+");
+      sb.append(' ').append(r.nextBoolean() ? '|' : '>');
+      sb.append(r.nextBoolean() ? chomp + (increment > 0 ? increment : "") : (increment > 0 ? increment : "") + chomp);
+      sb.append(r.nextInt(5) == 0 ? "  # header" : "").append('\n');
+      int indent = increment > 0 ? parent + increment : parent + 1 + r.nextInt(3);
+      int lines = (subset ? 1 : 0) + r.nextInt(5);
+      for (int i = 0; i < lines; i++) {
+        int shape = i == 0 && subset ? 0 : r.nextInt(subset ? 5 : 7);
+        switch (shape) {
+          case 0:
+          case 1:
+            sb.append(" ".repeat(indent)).append(pick("x", "a b", "80", "# not a comment", "k: v", "- i", "y  "));
+            break;
+          case 2:
+            sb.append(" ".repeat(indent + 1 + r.nextInt(2))).append(pick("more", "  deeper", "z"));
+            break;
+          case 3:
+            sb.append(" ".repeat(r.nextInt(indent + 1)));
+            break;
+          case 4:
+            sb.append(" ".repeat(indent + 1 + r.nextInt(2)));
+            break;
+          case 5:
+            sb.append(" ".repeat(Math.max(0, indent - 1))).append("less");
+            break;
+          default:
+            sb.append(" ".repeat(indent + 3));
+            break;
+        }
+        sb.append('\n');
+      }
+      if (r.nextInt(6) == 0) {
+        sb.append(" ".repeat(r.nextInt(parent + 1))).append("# after\n");
       }
     }
 
