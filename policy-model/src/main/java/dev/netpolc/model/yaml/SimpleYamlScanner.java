@@ -41,6 +41,19 @@ final class SimpleYamlScanner {
   /** Keys and item indexes from the document root to the node being scanned, by depth. */
   private final Object[] path;
   private Sink sink;
+  /**
+   * Scalar values this deep or deeper are checked but not built (the placeholder
+   * {@link #UNREAD} stands for them): in an object of a kind the reader skips, nothing below its
+   * top-level fields is ever looked at. {@code Integer.MAX_VALUE} when the document is read whole.
+   */
+  private int unreadFrom = Integer.MAX_VALUE;
+
+  /** Stands for a scalar of a skipped object: a string, as every long scalar it replaces is. */
+  private static final YNode.YScalar UNREAD = new YNode.YScalar(YNode.ScalarType.STRING, "", 0, false, 0, 0);
+
+  /** The kinds {@link DocumentBinder} reads (besides lists); an object of any other kind is skipped. */
+  private static final Set<String> READ_KINDS = Set.of("Pod", "Namespace", "Node", "NetworkPolicy",
+      "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
 
   /** Offset of the current line's first character. */
   private int lineStart;
@@ -73,6 +86,15 @@ final class SimpleYamlScanner {
      * for a key), as {@link TreeBuilder} names it.
      */
     void oversized(int line, int column, String path);
+
+    /**
+     * True to have objects of kinds the reader skips scanned without building their nested
+     * scalars: such a document's tree then has only its top-level scalars (what
+     * {@link DocumentBinder} needs to skip it), placeholders below. False for whole trees.
+     */
+    default boolean hollowsSkippedKinds() {
+      return false;
+    }
   }
 
   /** Signals that the sink wants no more documents. */
@@ -201,7 +223,14 @@ final class SimpleYamlScanner {
         throw GiveUp.INSTANCE; // Jackson's path counts a document before reading it: it reports this
       }
       lastLine = 0;
-      count = add(sink, count, blockNode(0));
+      // An object of a kind the reader skips is scanned as strictly, but its nested scalars are
+      // not built: a ConfigMap's or Secret's megabytes of data are measured and dropped.
+      unreadFrom = !this.sink.hollowsSkippedKinds() || isDash(content) || !skippedKind() ? Integer.MAX_VALUE : 2;
+      YNode document = blockNode(0);
+      if (unreadFrom != Integer.MAX_VALUE && !isSkippedKind(((YNode.YMap) document).get("kind"))) {
+        throw GiveUp.INSTANCE; // the look-ahead was wrong; never hand the binder a hollow object
+      }
+      count = add(sink, count, document);
       open = false;
       if (!atEnd() && !isDocumentStart()) {
         throw GiveUp.INSTANCE;
@@ -387,9 +416,9 @@ final class SimpleYamlScanner {
       if (quotedLength(at, close) > limits.maxScalarChars()) {
         oversized(line, column, depth);
       }
-      String s = unquote(at, close);
+      String s = depth >= unreadFrom ? null : unquote(at, close);
       after = close + 1;
-      node = new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+      node = s == null ? UNREAD : new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
     } else {
       int stop = plainEnd(at);
       if (stop - at > limits.maxScalarChars()) {
@@ -397,6 +426,9 @@ final class SimpleYamlScanner {
           throw GiveUp.INSTANCE; // Jackson decides what it is, and which limit it crosses
         }
         oversized(line, column, depth);
+      }
+      if (depth >= unreadFrom && isLetter(c) && stop - at > 8) {
+        return UNREAD; // a string (it starts with a letter and is longer than any bool or null), not built
       }
       return plainScalar(strings.get(at, stop), column);
     }
@@ -443,25 +475,28 @@ final class SimpleYamlScanner {
     int savedStart = lineStart;
     int savedLine = line;
     long length = blockBody(folded, chomp, increment, minIndent, null);
-    if (length == 0) {
+    if ((int) length == 0) {
       throw GiveUp.INSTANCE; // an empty block: let Jackson type it
     }
-    if (length > limits.maxScalarChars()) {
+    if ((int) length > limits.maxScalarChars()) {
       oversized(startLine, column, depth);
+    }
+    noteLine(startLine);
+    if (depth >= unreadFrom) {
+      noteLine((int) (length >>> 32));
+      return UNREAD;
     }
     StringBuilder sb = new StringBuilder((int) length);
     line = savedLine;
     setLine(savedStart);
-    int endLine = (int) (blockBody(folded, chomp, increment, minIndent, sb) >>> 32);
-    noteLine(startLine);
-    noteLine(endLine);
+    noteLine((int) (blockBody(folded, chomp, increment, minIndent, sb) >>> 32));
     return new YNode.YScalar(YNode.ScalarType.STRING, sb.toString(), 0, false, startLine, column);
   }
 
   /**
    * Reads the lines of a block scalar from the header line on, appending the value to {@code sb}
-   * unless it is null. Returns the value's length, or, when {@code sb} is given, the line of the
-   * last line break the scalar takes in the high 32 bits.
+   * unless it is null. Returns the value's length (capped at {@code Integer.MAX_VALUE}) in the low
+   * 32 bits and the line of the last line break the scalar takes in the high 32 bits.
    */
   private long blockBody(boolean folded, int chomp, int increment, int minIndent, StringBuilder sb) {
     int lastBreakLine = line; // the header's own line break
@@ -530,7 +565,7 @@ final class SimpleYamlScanner {
       length += breaks;
       appendBreaks(sb, breaks);
     }
-    return sb == null ? length : (long) lastBreakLine << 32 | length;
+    return (long) lastBreakLine << 32 | Math.min(length, Integer.MAX_VALUE);
   }
 
   private static void appendBreaks(StringBuilder sb, int n) {
@@ -559,6 +594,61 @@ final class SimpleYamlScanner {
   /** A line that is content of a block scalar indented {@code indent}. */
   private boolean isContentLine(int indent) {
     return !atEnd() && content - lineStart >= indent && !(content == lineEnd && lineEnd - lineStart <= indent);
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  /**
+   * Looks ahead through the lines of the document starting on the current line for its
+   * top-level {@code kind:}: true when there is exactly one, and it names (in plain letters and
+   * digits) a kind the reader skips. Only a guess: the built document is checked again.
+   */
+  private boolean skippedKind() {
+    String kind = null;
+    for (int i = lineStart; i < end; ) {
+      byte c = text[i];
+      if (c == '-' && startsWith3(i, '-') && (i + 3 == end || text[i + 3] == '\n' || text[i + 3] == ' ')) {
+        break; // the next document
+      }
+      if (c == 'k' && i + 5 < end && text[i + 1] == 'i' && text[i + 2] == 'n' && text[i + 3] == 'd'
+          && text[i + 4] == ':' && text[i + 5] == ' ') {
+        if (kind != null) {
+          return false;
+        }
+        int from = i + 6;
+        while (from < end && text[from] == ' ') {
+          from++;
+        }
+        int to = from;
+        while (to < end && isLetterOrDigit((char) text[to])) {
+          to++;
+        }
+        if (to == from || (to < end && text[to] != '\n' && text[to] != ' ')) {
+          return false;
+        }
+        kind = new String(text, from, to - from, StandardCharsets.US_ASCII);
+      }
+      while (i < end && text[i] != '\n') {
+        i++;
+      }
+      i++;
+    }
+    return kind != null && isSkippedKind(kind);
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return isLetter(c) || isDigit(c);
+  }
+
+  private static boolean isSkippedKind(String kind) {
+    return !kind.isEmpty() && isLetter(kind.charAt(0)) && !kind.endsWith("List") && !READ_KINDS.contains(kind);
+  }
+
+  private static boolean isSkippedKind(YNode kind) {
+    return kind instanceof YNode.YScalar && ((YNode.YScalar) kind).type() == YNode.ScalarType.STRING
+        && isSkippedKind(((YNode.YScalar) kind).text());
   }
 
   /**

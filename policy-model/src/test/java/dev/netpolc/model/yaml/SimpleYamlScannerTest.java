@@ -111,6 +111,68 @@ class SimpleYamlScannerTest {
   }
 
   @Test
+  void readsObjectsOfSkippedKindsAsJacksonDoes() {
+    // The reader scans a ConfigMap's or Secret's body without building it: the same items,
+    // errors and positions as Jackson's path whatever the body holds, broken or not, and whatever
+    // the limits (depth, scalar length, documents) say.
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits tight = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 4, 6, d.maxAliases(), 3, d.maxObjects());
+    String[] heads = {"kind: ConfigMap\napiVersion: v1\n", "apiVersion: v1\nkind: Secret\n", "kind: Deployment\n",
+        "kind: ConfigMap  # c\napiVersion: apps/v1\nkind: Secret\n", "apiVersion: v1\nkind: PodList\n",
+        "apiVersion: v1\nkind: Pod\n", "kind: 'ConfigMap'\napiVersion: v1\n", "apiVersion: v1\nkind: Namespace\n"};
+    int[] skipped = {0};
+    qt().withExamples(800).forAll(streams(false), streams(true), longs().all()).checkAssert((odd, clean, seed) -> {
+      Random r = new Random(seed);
+      String body = r.nextBoolean() ? odd : clean;
+      StringBuilder text = new StringBuilder();
+      for (String doc : body.split("(?m)^---\n", -1)) {
+        if (text.length() > 0) {
+          text.append("---\n");
+        }
+        text.append(r.nextInt(4) == 0 ? "" : heads[r.nextInt(heads.length)]).append(doc);
+      }
+      for (ReaderLimits limits : List.of(d, tight)) {
+        ReadResult fast = new PolicyReader(limits, true).readString("k.yaml", text.toString());
+        ReadResult jackson = new PolicyReader(limits, false).readString("k.yaml", text.toString());
+        assertSameResult(fast, jackson);
+        skipped[0] += fast.skippedKinds().values().stream().mapToInt(Integer::intValue).sum();
+      }
+    });
+    assertThat(skipped[0]).as("skipped objects in clean files").isGreaterThan(30);
+  }
+
+  @Test
+  void buildsOnlyTheTopLevelScalarsOfASkippedKind() {
+    byte[] text = ("apiVersion: v1\ndata:\n  blob: |\n    line\n  key: some long value\nkind: ConfigMap\n---\n"
+        + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: some-long-name\n").getBytes(StandardCharsets.US_ASCII);
+    List<YNode> seen = new ArrayList<>();
+    assertThat(SimpleYamlScanner.scan(text, 0, text.length, 0, ReaderLimits.DEFAULTS, new SimpleYamlScanner.Sink() {
+      @Override
+      public boolean document(YNode document) {
+        return seen.add(document);
+      }
+
+      @Override
+      public void oversized(int line, int column, String path) {
+        throw new AssertionError(path);
+      }
+
+      @Override
+      public boolean hollowsSkippedKinds() {
+        return true;
+      }
+    })).isTrue();
+    YNode.YMap configMap = (YNode.YMap) seen.get(0);
+    assertThat(((YNode.YScalar) configMap.get("kind")).text()).isEqualTo("ConfigMap");
+    assertThat(configMap.endLine()).isEqualTo(6);
+    YNode.YMap data = (YNode.YMap) configMap.get("data");
+    assertThat(((YNode.YScalar) data.get("blob")).text()).isEmpty();
+    assertThat(((YNode.YScalar) data.get("key")).text()).isEmpty();
+    YNode.YMap metadata = (YNode.YMap) ((YNode.YMap) seen.get(1)).get("metadata");
+    assertThat(((YNode.YScalar) metadata.get("name")).text()).isEqualTo("some-long-name");
+  }
+
+  @Test
   void refusesLongOneLineScalarsInPlaceAsJacksonDoes() {
     ReaderLimits d = ReaderLimits.DEFAULTS;
     ReaderLimits ten = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 64, 10, d.maxAliases(), 10,
