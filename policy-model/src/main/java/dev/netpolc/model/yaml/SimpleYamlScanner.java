@@ -11,13 +11,16 @@ import java.util.function.Predicate;
  * A fast reader for the block-YAML subset that Kubernetes manifests and {@link PolicyWriter}
  * use: {@code ---} separated documents of block mappings and sequences (indentless sequences
  * included), single-line plain, single- and double-quoted scalars, literal and folded block
- * scalars, comments and the empty flow collections {@code {}} and {@code []}, in printable ASCII. It builds the very {@link YNode}
- * trees {@link TreeBuilder} builds from Jackson's parser, positions and implicit types included.
+ * scalars, comments and one-line flow collections ({@code podSelector: {}},
+ * {@code policyTypes: [Ingress, Egress]}, nested, quoted scalars inside), in printable ASCII.
+ * It builds the very {@link YNode} trees {@link TreeBuilder} builds from Jackson's parser,
+ * positions and implicit types included.
  *
  * <p>It gives up (returns null) on anything else: anchors, aliases, tags, empty block scalars,
- * multi-line flow or escaped scalars, non-empty flow collections, tabs, non-ASCII text, directives,
- * duplicate or merge keys, scalars whose implicit type it does not know for sure, and anything a
- * limit would stop. The caller then parses the same text with Jackson, so every error keeps its
+ * multi-line or escaped scalars, flow collections spanning lines or with empty values, tabs,
+ * non-ASCII text, directives, duplicate or merge keys, scalars whose implicit type it does not
+ * know for sure, and anything a limit would stop. The caller then parses the same text with
+ * Jackson, so every error keeps its
  * id, message and position, and a clean read gives the same tree either way.
  *
  * <p>One limit it enforces itself: a one-line or block scalar or a key longer than
@@ -405,12 +408,8 @@ final class SimpleYamlScanner {
     int after;
     YNode node;
     if (c == '{' || c == '[') {
-      if (depth >= maxDepth || at + 1 >= lineEnd || at(at + 1) != (c == '{' ? '}' : ']')) {
-        throw GiveUp.INSTANCE;
-      }
-      after = at + 2;
-      node = c == '{' ? new YNode.YMap(List.of(), line, column, line, 1)
-          : new YNode.YList(List.of(), line, column, line, 1);
+      node = flow(at, depth);
+      after = flowAfter;
     } else if (c == '"' || c == '\'') {
       int close = closingQuote(at);
       if (quotedLength(at, close) > limits.maxScalarChars()) {
@@ -436,6 +435,143 @@ final class SimpleYamlScanner {
       throw GiveUp.INSTANCE;
     }
     return node;
+  }
+
+  /** The offset after the flow collection {@link #flow} read last. */
+  private int flowAfter;
+
+  /**
+   * A flow mapping or sequence starting at {@code at} and closed on the same line: keys as in
+   * block mappings, values that are flow collections, quoted scalars or plain scalars without
+   * {@code :}, {@code #}, {@code ?} or flow indicators in them. Sets {@link #flowAfter}. Gives up on
+   * anything else (empty values, single-pair mappings in sequences, a trailing comma, a
+   * collection running on to the next line).
+   */
+  private YNode flow(int at, int depth) {
+    if (depth >= maxDepth) {
+      throw GiveUp.INSTANCE;
+    }
+    boolean map = at(at) == '{';
+    char close = map ? '}' : ']';
+    int column = at - lineStart + 1;
+    List<YNode.Field> fields = map ? new ArrayList<>(4) : null;
+    List<YNode> items = map ? null : new ArrayList<>(4);
+    long size = 1;
+    int i = skipSpaces(at + 1);
+    if (i < lineEnd && at(i) == close) {
+      flowAfter = i + 1;
+      return map ? new YNode.YMap(List.of(), line, column, line, 1) : new YNode.YList(List.of(), line, column, line, 1);
+    }
+    while (true) {
+      if (i >= lineEnd) {
+        throw GiveUp.INSTANCE;
+      }
+      YNode value;
+      if (map) {
+        int colon = flowKeyEnd(i);
+        char q = at(i);
+        if ((q == '"' || q == '\'' ? quotedLength(i, colon - 1) : colon - i) > limits.maxScalarChars()) {
+          oversized(line, i - lineStart + 1, depth);
+        }
+        String key = keyText(i, colon);
+        path[depth] = key;
+        if (hasKey(fields, key)) {
+          throw GiveUp.INSTANCE; // duplicate: Jackson's path reports it
+        }
+        int keyColumn = i - lineStart + 1;
+        value = flowValue(skipSpaces(colon + 1), depth + 1);
+        fields.add(new YNode.Field(key, line, keyColumn, value));
+      } else {
+        path[depth] = items.size();
+        value = flowValue(i, depth + 1);
+        items.add(value);
+      }
+      size += value.size();
+      i = skipSpaces(flowAfter);
+      if (i >= lineEnd) {
+        throw GiveUp.INSTANCE;
+      }
+      if (at(i) == close) {
+        flowAfter = i + 1;
+        break;
+      }
+      if (at(i) != ',') {
+        throw GiveUp.INSTANCE;
+      }
+      i = skipSpaces(i + 1);
+      if (i >= lineEnd || at(i) == close || at(i) == ',') {
+        throw GiveUp.INSTANCE; // a trailing comma or an empty entry
+      }
+    }
+    return map ? new YNode.YMap(fields, line, column, line, clamp(size))
+        : new YNode.YList(items, line, column, line, clamp(size));
+  }
+
+  /** The colon after a flow mapping key at {@code at}: a block-style key, then {@code ": "}. */
+  private int flowKeyEnd(int at) {
+    char c = at(at);
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      if (close + 2 < lineEnd && at(close + 1) == ':' && at(close + 2) == ' ') {
+        return close + 1;
+      }
+      throw GiveUp.INSTANCE;
+    }
+    if (!Character.isLetterOrDigit(c) && c != '_' && c != '/' && c != '.') {
+      throw GiveUp.INSTANCE;
+    }
+    for (int i = at; i < lineEnd; i++) {
+      char k = at(i);
+      if (k == ':') {
+        if (i + 1 < lineEnd && at(i + 1) == ' ') {
+          return i;
+        }
+        throw GiveUp.INSTANCE;
+      }
+      if (!isKeyChar(k)) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+    throw GiveUp.INSTANCE;
+  }
+
+  /** A value inside a flow collection at {@code at}; sets {@link #flowAfter}. */
+  private YNode flowValue(int at, int depth) {
+    if (at >= lineEnd) {
+      throw GiveUp.INSTANCE;
+    }
+    char c = at(at);
+    int column = at - lineStart + 1;
+    if (c == '{' || c == '[') {
+      return flow(at, depth);
+    }
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      if (quotedLength(at, close) > limits.maxScalarChars()) {
+        oversized(line, column, depth);
+      }
+      flowAfter = close + 1;
+      return new YNode.YScalar(YNode.ScalarType.STRING, unquote(at, close), 0, false, line, column);
+    }
+    int i = at;
+    while (i < lineEnd && ",]}".indexOf(at(i)) < 0) {
+      if ("[{:#?'\"".indexOf(at(i)) >= 0) {
+        throw GiveUp.INSTANCE; // not a plain scalar the scanner types for sure
+      }
+      i++;
+    }
+    flowAfter = i;
+    int stop = i;
+    while (stop > at && at(stop - 1) == ' ') {
+      stop--;
+    }
+    if (stop == at) {
+      throw GiveUp.INSTANCE; // an empty value: Jackson places its null
+    }
+    if (stop - at > limits.maxScalarChars()) {
+      throw GiveUp.INSTANCE; // rare enough to leave to Jackson
+    }
+    return plainScalar(strings.get(at, stop), column);
   }
 
   private boolean isBlockIndicator(int at) {

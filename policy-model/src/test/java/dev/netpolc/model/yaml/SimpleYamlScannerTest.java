@@ -387,7 +387,13 @@ class SimpleYamlScannerTest {
       int kind = depth >= 4 ? 0 : r.nextInt(7);
       switch (kind) {
         case 6:
-          block(indent);
+          if (r.nextBoolean()) {
+            block(indent);
+          } else {
+            sb.append(' ');
+            flow(depth);
+            sb.append(comment()).append('\n');
+          }
           break;
         case 0:
         case 1:
@@ -473,6 +479,39 @@ class SimpleYamlScannerTest {
       if (r.nextInt(6) == 0) {
         sb.append(" ".repeat(r.nextInt(parent + 1))).append("# after\n");
       }
+    }
+
+    /**
+     * A one-line flow mapping or sequence, nested, with quoted and plain scalars and any spacing;
+     * outside the subset also empty values, trailing commas, single-pair mappings in sequences,
+     * plain scalars with colons or comment signs, and collections left open.
+     */
+    private void flow(int depth) {
+      boolean map = r.nextBoolean();
+      sb.append(map ? '{' : '[').append(r.nextInt(4) == 0 ? " " : "");
+      int n = r.nextInt(4);
+      List<String> used = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          sb.append(pick(", ", ",", " , ", ",  "));
+        }
+        if (map) {
+          String key = key(used);
+          sb.append(key).append(subset || r.nextInt(8) > 0 ? ": " : ":");
+        }
+        if (depth < 4 && r.nextInt(4) == 0) {
+          flow(depth + 1);
+        } else if (subset) {
+          sb.append(pick("x", "hello world", "80", "-1", "10.0.0.0/8", "yes", "null", "~", "\"dq\"", "'sq'", "'it''s'",
+              "\"a, b\"", "'{x}'", "Ingress", "Egress"));
+        } else {
+          sb.append(pick(SCALARS[r.nextInt(SCALARS.length)], "", "a: b", "fd00::1", "x#y", "a ? b", "k: {}"));
+        }
+      }
+      if (!subset && r.nextInt(8) == 0) {
+        sb.append(pick(",", "", " ", ", x"));
+      }
+      sb.append(r.nextInt(4) == 0 ? " " : "").append(map ? '}' : ']');
     }
 
     /** Characters on the line being written so far. */
