@@ -874,7 +874,7 @@ final class SimpleYamlScanner {
         boolean fits = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
         return new YNode.YScalar(YNode.ScalarType.INT, s, fits ? (int) v : 0, fits, line, column);
       }
-      if (isDottedNumbers(s)) {
+      if (isDottedNumbers(s) || hasNonNumericLetter(s)) {
         return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
       }
       throw GiveUp.INSTANCE;
@@ -893,6 +893,20 @@ final class SimpleYamlScanner {
       throw GiveUp.INSTANCE;
     }
     return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+  }
+
+  /**
+   * A superset of what YAML 1.1 (SnakeYAML's resolver, which Jackson asks) may take for an int,
+   * float or timestamp: binary, hex and octal forms, digits with dots, colons and underscores,
+   * an exponent, {@code .inf} and {@code .nan}, and text that starts like a date ({@code 2001-}). A plain scalar starting with a
+   * digit, sign or dot that this does not match (a name like {@code 7cz7lrhn}) is surely a string.
+   */
+  private static final java.util.regex.Pattern MAYBE_NUMBER = java.util.regex.Pattern.compile(
+      "[-+]?(?:0[bB][0-9_]*|0[xX][0-9a-fA-F_]*|0[oO][0-7_]*|[0-9_.:]*(?:[eE][-+]?[0-9]*)?"
+          + "|\\.(?:inf|Inf|INF|nan|NaN|NAN))|[0-9]{4}-[0-9tTzZ:.+ -]*");
+
+  private static boolean hasNonNumericLetter(String s) {
+    return !MAYBE_NUMBER.matcher(s).matches();
   }
 
   /** {@code -?(0|[1-9][0-9]*)}, at most 18 digits. */

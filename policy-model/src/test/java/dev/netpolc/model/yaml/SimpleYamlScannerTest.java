@@ -40,7 +40,10 @@ class SimpleYamlScannerTest {
       "NULL", "nULL", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "\"a\\\\b\"", "\"a\\nb\"", "a: b", "x # comment",
       "12345678901", "2147483647", "2147483648", "-2147483648", "-x", "&a x", "*a", "!!str x", "!x y", "'multi",
       ".5", "0x1F", "0o7", "1_000", "a#b", "Infinity", "@x", "%x", "\"\"", "''", "a   ", "y", "n", "{}", "[]",
-      "[a, b]", "{a: 1}", "{ }", "it's", "a,b", "?x", ":x", "=x", "<<", "- x", "\"unterminated", "a:b", "x:"};
+      "[a, b]", "{a: 1}", "{ }", "it's", "a,b", "?x", ":x", "=x", "<<", "- x", "\"unterminated", "a:b", "x:",
+      "7cz7lrhn", "1g", "0x1g", "12h", "1e5", "1E5x", "-1k", "+1", ".5s", "2001-12-14t21:59:43.10-05:00",
+      "2001-12-14", "3/4", "0b101", "0o17z", "1_0y", "1:20", "1:2m", "9.9.9.9/zz", "8bcn5269", "9x557nt5", "0x", "0b2",
+      "1e", "1e+", "-.inf", ".NaN", "+.5", "0o8", "1_000.5e3", "12:30:45", "2001-12-14 21:59:43.10 -5", "1.5.e3", "64842z67", "849t44t6", "2001-1x"};
   private static final String[] KEYS = {"a", "b", "kind", "spec", "app.kubernetes.io/name", "80", "true", "~", "null",
       "\"q k\"", "'s k'", "x-y", "a_b", "<<", "-k", "a b", "\"a\\\"\"", "''"};
 
@@ -503,7 +506,7 @@ class SimpleYamlScannerTest {
           flow(depth + 1);
         } else if (subset) {
           sb.append(pick("x", "hello world", "80", "-1", "10.0.0.0/8", "yes", "null", "~", "\"dq\"", "'sq'", "'it''s'",
-              "\"a, b\"", "'{x}'", "Ingress", "Egress"));
+              "\"a, b\"", "'{x}'", "Ingress", "Egress", "7cz7lrhn"));
         } else {
           sb.append(pick(SCALARS[r.nextInt(SCALARS.length)], "", "a: b", "fd00::1", "x#y", "a ? b", "k: {}"));
         }
@@ -527,7 +530,8 @@ class SimpleYamlScannerTest {
     private String scalar() {
       if (subset) {
         return pick("x", "hello world", "80", "0", "-1", "10.0.0.1", "10.0.0.0/8", "fd00::1", "yes", "No", "true",
-            "null", "~", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "it's", "x # comment", "2147483648", "\"\"", "a,b");
+            "null", "~", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "it's", "x # comment", "2147483648", "\"\"", "a,b",
+            "7cz7lrhn", "4p9tcdgj", "12h", "8bcn5269", "9x557nt5");
       }
       return SCALARS[r.nextInt(SCALARS.length)];
     }
