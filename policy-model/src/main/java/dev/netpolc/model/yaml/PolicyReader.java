@@ -411,6 +411,11 @@ public final class PolicyReader {
               fast.fatal(Diagnostic.of(ReaderRule.LIMIT.id(), Severity.ERROR, position(name, line, column), path,
                   "scalar longer than " + limits.maxScalarChars() + " characters"));
             }
+
+            @Override
+            public boolean hollowsSkippedKinds() {
+              return true; // the binder reads only kind and apiVersion of those
+            }
           })) {
         return new ChunkResult(binder.items, 0, 0, position(name, chunk.lineOffset() + 1, 1));
       }

@@ -10,17 +10,20 @@ import java.util.function.Predicate;
 /**
  * A fast reader for the block-YAML subset that Kubernetes manifests and {@link PolicyWriter}
  * use: {@code ---} separated documents of block mappings and sequences (indentless sequences
- * included), single-line plain, single- and double-quoted scalars, comments and the empty flow
- * collections {@code {}} and {@code []}, in printable ASCII. It builds the very {@link YNode}
- * trees {@link TreeBuilder} builds from Jackson's parser, positions and implicit types included.
+ * included), single-line plain, single- and double-quoted scalars, literal and folded block
+ * scalars, comments and one-line flow collections ({@code podSelector: {}},
+ * {@code policyTypes: [Ingress, Egress]}, nested, quoted scalars inside), in printable ASCII.
+ * It builds the very {@link YNode} trees {@link TreeBuilder} builds from Jackson's parser,
+ * positions and implicit types included.
  *
- * <p>It gives up (returns null) on anything else: anchors, aliases, tags, block scalars,
- * multi-line or escaped scalars, non-empty flow collections, tabs, non-ASCII text, directives,
- * duplicate or merge keys, scalars whose implicit type it does not know for sure, and anything a
- * limit would stop. The caller then parses the same text with Jackson, so every error keeps its
+ * <p>It gives up (returns null) on anything else: anchors, aliases, tags, empty block scalars,
+ * multi-line or escaped scalars, flow collections spanning lines or with empty values, tabs,
+ * non-ASCII text, directives, duplicate or merge keys, scalars whose implicit type it does not
+ * know for sure, and anything a limit would stop. The caller then parses the same text with
+ * Jackson, so every error keeps its
  * id, message and position, and a clean read gives the same tree either way.
  *
- * <p>One limit it enforces itself: a one-line scalar or key longer than
+ * <p>One limit it enforces itself: a one-line or block scalar or a key longer than
  * {@link ReaderLimits#maxScalarChars()} is measured in place, never copied, and reported to the
  * sink's {@link Sink#oversized} at the position and path the Jackson path would report. Handing
  * such a line to Jackson instead cost seconds and gigabytes per megabyte (SnakeYAML re-copies its
@@ -41,6 +44,19 @@ final class SimpleYamlScanner {
   /** Keys and item indexes from the document root to the node being scanned, by depth. */
   private final Object[] path;
   private Sink sink;
+  /**
+   * Scalar values this deep or deeper are checked but not built (the placeholder
+   * {@link #UNREAD} stands for them): in an object of a kind the reader skips, nothing below its
+   * top-level fields is ever looked at. {@code Integer.MAX_VALUE} when the document is read whole.
+   */
+  private int unreadFrom = Integer.MAX_VALUE;
+
+  /** Stands for a scalar of a skipped object: a string, as every long scalar it replaces is. */
+  private static final YNode.YScalar UNREAD = new YNode.YScalar(YNode.ScalarType.STRING, "", 0, false, 0, 0);
+
+  /** The kinds {@link DocumentBinder} reads (besides lists); an object of any other kind is skipped. */
+  private static final Set<String> READ_KINDS = Set.of("Pod", "Namespace", "Node", "NetworkPolicy",
+      "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
 
   /** Offset of the current line's first character. */
   private int lineStart;
@@ -73,6 +89,15 @@ final class SimpleYamlScanner {
      * for a key), as {@link TreeBuilder} names it.
      */
     void oversized(int line, int column, String path);
+
+    /**
+     * True to have objects of kinds the reader skips scanned without building their nested
+     * scalars: such a document's tree then has only its top-level scalars (what
+     * {@link DocumentBinder} needs to skip it), placeholders below. False for whole trees.
+     */
+    default boolean hollowsSkippedKinds() {
+      return false;
+    }
   }
 
   /** Signals that the sink wants no more documents. */
@@ -201,7 +226,14 @@ final class SimpleYamlScanner {
         throw GiveUp.INSTANCE; // Jackson's path counts a document before reading it: it reports this
       }
       lastLine = 0;
-      count = add(sink, count, blockNode(0));
+      // An object of a kind the reader skips is scanned as strictly, but its nested scalars are
+      // not built: a ConfigMap's or Secret's megabytes of data are measured and dropped.
+      unreadFrom = !this.sink.hollowsSkippedKinds() || isDash(content) || !skippedKind() ? Integer.MAX_VALUE : 2;
+      YNode document = blockNode(0);
+      if (unreadFrom != Integer.MAX_VALUE && !isSkippedKind(((YNode.YMap) document).get("kind"))) {
+        throw GiveUp.INSTANCE; // the look-ahead was wrong; never hand the binder a hollow object
+      }
+      count = add(sink, count, document);
       open = false;
       if (!atEnd() && !isDocumentStart()) {
         throw GiveUp.INSTANCE;
@@ -276,6 +308,9 @@ final class SimpleYamlScanner {
           noteLine(keyLine);
           value = new YNode.YScalar(YNode.ScalarType.NULL, "", 0, false, keyLine, nullColumn);
         }
+      } else if (isBlockIndicator(valueAt)) {
+        value = blockScalar(valueAt, indent, depth + 1);
+        skipBlankLines();
       } else {
         value = inlineValue(valueAt, depth + 1);
         nextLine();
@@ -341,6 +376,9 @@ final class SimpleYamlScanner {
       }
       if (looksLikeKey(itemAt)) {
         item = mapping(itemAt, depth + 1);
+      } else if (isBlockIndicator(itemAt)) {
+        item = blockScalar(itemAt, indent, depth + 1);
+        skipBlankLines();
       } else {
         item = inlineValue(itemAt, depth + 1);
         nextLine();
@@ -370,20 +408,16 @@ final class SimpleYamlScanner {
     int after;
     YNode node;
     if (c == '{' || c == '[') {
-      if (depth >= maxDepth || at + 1 >= lineEnd || at(at + 1) != (c == '{' ? '}' : ']')) {
-        throw GiveUp.INSTANCE;
-      }
-      after = at + 2;
-      node = c == '{' ? new YNode.YMap(List.of(), line, column, line, 1)
-          : new YNode.YList(List.of(), line, column, line, 1);
+      node = flow(at, depth);
+      after = flowAfter;
     } else if (c == '"' || c == '\'') {
       int close = closingQuote(at);
       if (quotedLength(at, close) > limits.maxScalarChars()) {
         oversized(line, column, depth);
       }
-      String s = unquote(at, close);
+      String s = depth >= unreadFrom ? null : unquote(at, close);
       after = close + 1;
-      node = new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+      node = s == null ? UNREAD : new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
     } else {
       int stop = plainEnd(at);
       if (stop - at > limits.maxScalarChars()) {
@@ -392,12 +426,365 @@ final class SimpleYamlScanner {
         }
         oversized(line, column, depth);
       }
+      if (depth >= unreadFrom && isLetter(c) && stop - at > 8) {
+        return UNREAD; // a string (it starts with a letter and is longer than any bool or null), not built
+      }
       return plainScalar(strings.get(at, stop), column);
     }
     if (!restIsComment(after)) {
       throw GiveUp.INSTANCE;
     }
     return node;
+  }
+
+  /** The offset after the flow collection {@link #flow} read last. */
+  private int flowAfter;
+
+  /**
+   * A flow mapping or sequence starting at {@code at} and closed on the same line: keys as in
+   * block mappings, values that are flow collections, quoted scalars or plain scalars without
+   * {@code :}, {@code #}, {@code ?} or flow indicators in them. Sets {@link #flowAfter}. Gives up on
+   * anything else (empty values, single-pair mappings in sequences, a trailing comma, a
+   * collection running on to the next line).
+   */
+  private YNode flow(int at, int depth) {
+    if (depth >= maxDepth) {
+      throw GiveUp.INSTANCE;
+    }
+    boolean map = at(at) == '{';
+    char close = map ? '}' : ']';
+    int column = at - lineStart + 1;
+    List<YNode.Field> fields = map ? new ArrayList<>(4) : null;
+    List<YNode> items = map ? null : new ArrayList<>(4);
+    long size = 1;
+    int i = skipSpaces(at + 1);
+    if (i < lineEnd && at(i) == close) {
+      flowAfter = i + 1;
+      return map ? new YNode.YMap(List.of(), line, column, line, 1) : new YNode.YList(List.of(), line, column, line, 1);
+    }
+    while (true) {
+      if (i >= lineEnd) {
+        throw GiveUp.INSTANCE;
+      }
+      YNode value;
+      if (map) {
+        int colon = flowKeyEnd(i);
+        char q = at(i);
+        if ((q == '"' || q == '\'' ? quotedLength(i, colon - 1) : colon - i) > limits.maxScalarChars()) {
+          oversized(line, i - lineStart + 1, depth);
+        }
+        String key = keyText(i, colon);
+        path[depth] = key;
+        if (hasKey(fields, key)) {
+          throw GiveUp.INSTANCE; // duplicate: Jackson's path reports it
+        }
+        int keyColumn = i - lineStart + 1;
+        value = flowValue(skipSpaces(colon + 1), depth + 1);
+        fields.add(new YNode.Field(key, line, keyColumn, value));
+      } else {
+        path[depth] = items.size();
+        value = flowValue(i, depth + 1);
+        items.add(value);
+      }
+      size += value.size();
+      i = skipSpaces(flowAfter);
+      if (i >= lineEnd) {
+        throw GiveUp.INSTANCE;
+      }
+      if (at(i) == close) {
+        flowAfter = i + 1;
+        break;
+      }
+      if (at(i) != ',') {
+        throw GiveUp.INSTANCE;
+      }
+      i = skipSpaces(i + 1);
+      if (i >= lineEnd || at(i) == close || at(i) == ',') {
+        throw GiveUp.INSTANCE; // a trailing comma or an empty entry
+      }
+    }
+    return map ? new YNode.YMap(fields, line, column, line, clamp(size))
+        : new YNode.YList(items, line, column, line, clamp(size));
+  }
+
+  /** The colon after a flow mapping key at {@code at}: a block-style key, then {@code ": "}. */
+  private int flowKeyEnd(int at) {
+    char c = at(at);
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      if (close + 2 < lineEnd && at(close + 1) == ':' && at(close + 2) == ' ') {
+        return close + 1;
+      }
+      throw GiveUp.INSTANCE;
+    }
+    if (!Character.isLetterOrDigit(c) && c != '_' && c != '/' && c != '.') {
+      throw GiveUp.INSTANCE;
+    }
+    for (int i = at; i < lineEnd; i++) {
+      char k = at(i);
+      if (k == ':') {
+        if (i + 1 < lineEnd && at(i + 1) == ' ') {
+          return i;
+        }
+        throw GiveUp.INSTANCE;
+      }
+      if (!isKeyChar(k)) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+    throw GiveUp.INSTANCE;
+  }
+
+  /** A value inside a flow collection at {@code at}; sets {@link #flowAfter}. */
+  private YNode flowValue(int at, int depth) {
+    if (at >= lineEnd) {
+      throw GiveUp.INSTANCE;
+    }
+    char c = at(at);
+    int column = at - lineStart + 1;
+    if (c == '{' || c == '[') {
+      return flow(at, depth);
+    }
+    if (c == '"' || c == '\'') {
+      int close = closingQuote(at);
+      if (quotedLength(at, close) > limits.maxScalarChars()) {
+        oversized(line, column, depth);
+      }
+      flowAfter = close + 1;
+      return new YNode.YScalar(YNode.ScalarType.STRING, unquote(at, close), 0, false, line, column);
+    }
+    int i = at;
+    while (i < lineEnd && ",]}".indexOf(at(i)) < 0) {
+      if ("[{:#?'\"".indexOf(at(i)) >= 0) {
+        throw GiveUp.INSTANCE; // not a plain scalar the scanner types for sure
+      }
+      i++;
+    }
+    flowAfter = i;
+    int stop = i;
+    while (stop > at && at(stop - 1) == ' ') {
+      stop--;
+    }
+    if (stop == at) {
+      throw GiveUp.INSTANCE; // an empty value: Jackson places its null
+    }
+    if (stop - at > limits.maxScalarChars()) {
+      throw GiveUp.INSTANCE; // rare enough to leave to Jackson
+    }
+    return plainScalar(strings.get(at, stop), column);
+  }
+
+  private boolean isBlockIndicator(int at) {
+    char c = at(at);
+    return c == '|' || c == '>';
+  }
+
+  /**
+   * A literal ({@code |}) or folded ({@code >}) block scalar whose indicator is at {@code at}, the
+   * value of a collection indented {@code parentIndent}. Its lines are read as SnakeYAML reads
+   * them (indentation, folding, chomping, and the end mark that sets the enclosing nodes' end
+   * line); the scanner is left on the first line after it. The length is measured in a first
+   * pass, so an over-long block is refused before a character of it is copied.
+   */
+  private YNode blockScalar(int at, int parentIndent, int depth) {
+    int column = at - lineStart + 1;
+    int startLine = line;
+    boolean folded = at(at) == '>';
+    int chomp = 0; // -1 strip, 0 clip, 1 keep
+    int increment = -1;
+    int i = at + 1;
+    for (int n = 0; n < 2 && i < lineEnd; n++) {
+      char c = at(i);
+      if ((c == '-' || c == '+') && chomp == 0) {
+        chomp = c == '-' ? -1 : 1;
+      } else if (c >= '1' && c <= '9' && increment < 0) {
+        increment = c - '0';
+      } else {
+        break;
+      }
+      i++;
+    }
+    if ((i < lineEnd && at(i) != ' ') || !restIsComment(i) || lineEnd >= end) {
+      throw GiveUp.INSTANCE; // a bad header, or a header at the end of the text: Jackson's call
+    }
+    int minIndent = Math.max(parentIndent + 1, 1);
+    int savedStart = lineStart;
+    int savedLine = line;
+    long length = blockBody(folded, chomp, increment, minIndent, null);
+    if ((int) length == 0) {
+      throw GiveUp.INSTANCE; // an empty block: let Jackson type it
+    }
+    if ((int) length > limits.maxScalarChars()) {
+      oversized(startLine, column, depth);
+    }
+    noteLine(startLine);
+    if (depth >= unreadFrom) {
+      noteLine((int) (length >>> 32));
+      return UNREAD;
+    }
+    StringBuilder sb = new StringBuilder((int) length);
+    line = savedLine;
+    setLine(savedStart);
+    noteLine((int) (blockBody(folded, chomp, increment, minIndent, sb) >>> 32));
+    return new YNode.YScalar(YNode.ScalarType.STRING, sb.toString(), 0, false, startLine, column);
+  }
+
+  /**
+   * Reads the lines of a block scalar from the header line on, appending the value to {@code sb}
+   * unless it is null. Returns the value's length (capped at {@code Integer.MAX_VALUE}) in the low
+   * 32 bits and the line of the last line break the scalar takes in the high 32 bits.
+   */
+  private long blockBody(boolean folded, int chomp, int increment, int minIndent, StringBuilder sb) {
+    int lastBreakLine = line; // the header's own line break
+    nextLine();
+    int breaks = 0;
+    int indent;
+    if (increment < 0) {
+      // The indentation is the first non-blank line's, or more when a blank line before it has
+      // more spaces (then the block is empty and what follows is Jackson's business).
+      int maxIndent = 0;
+      while (!atEnd() && content == lineEnd) {
+        maxIndent = Math.max(maxIndent, lineEnd - lineStart);
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+      if (!atEnd()) {
+        maxIndent = Math.max(maxIndent, content - lineStart);
+      }
+      indent = Math.max(minIndent, maxIndent);
+    } else {
+      indent = minIndent + increment - 1;
+      while (isBreakLine(indent)) {
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+    }
+    long length = 0;
+    boolean lineBreak = false;
+    while (isContentLine(indent)) {
+      length += breaks;
+      appendBreaks(sb, breaks);
+      boolean leadingNonSpace = at(lineStart + indent) != ' ';
+      length += lineEnd - lineStart - indent;
+      if (sb != null) {
+        for (int k = lineStart + indent; k < lineEnd; k++) {
+          sb.append(at(k));
+        }
+      }
+      lastBreakLine = takeBreak();
+      lineBreak = true;
+      breaks = 0;
+      while (isBreakLine(indent)) {
+        lastBreakLine = takeBreak();
+        breaks++;
+      }
+      if (!isContentLine(indent)) {
+        break;
+      }
+      if (folded && leadingNonSpace && at(lineStart + indent) != ' ') {
+        if (breaks == 0) {
+          length++;
+          if (sb != null) {
+            sb.append(' ');
+          }
+        }
+      } else {
+        length++;
+        appendBreaks(sb, 1);
+      }
+    }
+    if (chomp >= 0 && lineBreak) {
+      length++;
+      appendBreaks(sb, 1);
+    }
+    if (chomp > 0) {
+      length += breaks;
+      appendBreaks(sb, breaks);
+    }
+    return (long) lastBreakLine << 32 | Math.min(length, Integer.MAX_VALUE);
+  }
+
+  private static void appendBreaks(StringBuilder sb, int n) {
+    if (sb != null) {
+      for (int k = 0; k < n; k++) {
+        sb.append('\n');
+      }
+    }
+  }
+
+  /** Moves past the current line, which must end in a line break; returns its line number. */
+  private int takeBreak() {
+    if (lineEnd >= end) {
+      throw GiveUp.INSTANCE; // a block running into the end of the text without a newline
+    }
+    int l = line;
+    nextLine();
+    return l;
+  }
+
+  /** A line of only spaces, no more than {@code indent}: an empty line of a block scalar. */
+  private boolean isBreakLine(int indent) {
+    return !atEnd() && content == lineEnd && lineEnd - lineStart <= indent;
+  }
+
+  /** A line that is content of a block scalar indented {@code indent}. */
+  private boolean isContentLine(int indent) {
+    return !atEnd() && content - lineStart >= indent && !(content == lineEnd && lineEnd - lineStart <= indent);
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  /**
+   * Looks ahead through the lines of the document starting on the current line for its
+   * top-level {@code kind:}: true when there is exactly one, and it names (in plain letters and
+   * digits) a kind the reader skips. Only a guess: the built document is checked again.
+   */
+  private boolean skippedKind() {
+    String kind = null;
+    for (int i = lineStart; i < end; ) {
+      byte c = text[i];
+      if (c == '-' && startsWith3(i, '-') && (i + 3 == end || text[i + 3] == '\n' || text[i + 3] == ' ')) {
+        break; // the next document
+      }
+      if (c == 'k' && i + 5 < end && text[i + 1] == 'i' && text[i + 2] == 'n' && text[i + 3] == 'd'
+          && text[i + 4] == ':' && text[i + 5] == ' ') {
+        if (kind != null) {
+          return false;
+        }
+        int from = i + 6;
+        while (from < end && text[from] == ' ') {
+          from++;
+        }
+        int to = from;
+        while (to < end && isLetterOrDigit((char) text[to])) {
+          to++;
+        }
+        if (to == from || (to < end && text[to] != '\n' && text[to] != ' ')) {
+          return false;
+        }
+        kind = new String(text, from, to - from, StandardCharsets.US_ASCII);
+      }
+      while (i < end && text[i] != '\n') {
+        i++;
+      }
+      i++;
+    }
+    return kind != null && isSkippedKind(kind);
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return isLetter(c) || isDigit(c);
+  }
+
+  private static boolean isSkippedKind(String kind) {
+    return !kind.isEmpty() && isLetter(kind.charAt(0)) && !kind.endsWith("List") && !READ_KINDS.contains(kind);
+  }
+
+  private static boolean isSkippedKind(YNode kind) {
+    return kind instanceof YNode.YScalar && ((YNode.YScalar) kind).type() == YNode.ScalarType.STRING
+        && isSkippedKind(((YNode.YScalar) kind).text());
   }
 
   /**
@@ -487,7 +874,7 @@ final class SimpleYamlScanner {
         boolean fits = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
         return new YNode.YScalar(YNode.ScalarType.INT, s, fits ? (int) v : 0, fits, line, column);
       }
-      if (isDottedNumbers(s)) {
+      if (isDottedNumbers(s) || hasNonNumericLetter(s)) {
         return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
       }
       throw GiveUp.INSTANCE;
@@ -506,6 +893,20 @@ final class SimpleYamlScanner {
       throw GiveUp.INSTANCE;
     }
     return new YNode.YScalar(YNode.ScalarType.STRING, s, 0, false, line, column);
+  }
+
+  /**
+   * A superset of what YAML 1.1 (SnakeYAML's resolver, which Jackson asks) may take for an int,
+   * float or timestamp: binary, hex and octal forms, digits with dots, colons and underscores,
+   * an exponent, {@code .inf} and {@code .nan}, and text that starts like a date ({@code 2001-}). A plain scalar starting with a
+   * digit, sign or dot that this does not match (a name like {@code 7cz7lrhn}) is surely a string.
+   */
+  private static final java.util.regex.Pattern MAYBE_NUMBER = java.util.regex.Pattern.compile(
+      "[-+]?(?:0[bB][0-9_]*|0[xX][0-9a-fA-F_]*|0[oO][0-7_]*|[0-9_.:]*(?:[eE][-+]?[0-9]*)?"
+          + "|\\.(?:inf|Inf|INF|nan|NaN|NAN))|[0-9]{4}-[0-9tTzZ:.+ -]*");
+
+  private static boolean hasNonNumericLetter(String s) {
+    return !MAYBE_NUMBER.matcher(s).matches();
   }
 
   /** {@code -?(0|[1-9][0-9]*)}, at most 18 digits. */

@@ -40,7 +40,10 @@ class SimpleYamlScannerTest {
       "NULL", "nULL", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "\"a\\\\b\"", "\"a\\nb\"", "a: b", "x # comment",
       "12345678901", "2147483647", "2147483648", "-2147483648", "-x", "&a x", "*a", "!!str x", "!x y", "'multi",
       ".5", "0x1F", "0o7", "1_000", "a#b", "Infinity", "@x", "%x", "\"\"", "''", "a   ", "y", "n", "{}", "[]",
-      "[a, b]", "{a: 1}", "{ }", "it's", "a,b", "?x", ":x", "=x", "<<", "- x", "\"unterminated", "a:b", "x:"};
+      "[a, b]", "{a: 1}", "{ }", "it's", "a,b", "?x", ":x", "=x", "<<", "- x", "\"unterminated", "a:b", "x:",
+      "7cz7lrhn", "1g", "0x1g", "12h", "1e5", "1E5x", "-1k", "+1", ".5s", "2001-12-14t21:59:43.10-05:00",
+      "2001-12-14", "3/4", "0b101", "0o17z", "1_0y", "1:20", "1:2m", "9.9.9.9/zz", "8bcn5269", "9x557nt5", "0x", "0b2",
+      "1e", "1e+", "-.inf", ".NaN", "+.5", "0o8", "1_000.5e3", "12:30:45", "2001-12-14 21:59:43.10 -5", "1.5.e3", "64842z67", "849t44t6", "2001-1x"};
   private static final String[] KEYS = {"a", "b", "kind", "spec", "app.kubernetes.io/name", "80", "true", "~", "null",
       "\"q k\"", "'s k'", "x-y", "a_b", "<<", "-k", "a b", "\"a\\\"\"", "''"};
 
@@ -111,6 +114,68 @@ class SimpleYamlScannerTest {
   }
 
   @Test
+  void readsObjectsOfSkippedKindsAsJacksonDoes() {
+    // The reader scans a ConfigMap's or Secret's body without building it: the same items,
+    // errors and positions as Jackson's path whatever the body holds, broken or not, and whatever
+    // the limits (depth, scalar length, documents) say.
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits tight = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 4, 6, d.maxAliases(), 3, d.maxObjects());
+    String[] heads = {"kind: ConfigMap\napiVersion: v1\n", "apiVersion: v1\nkind: Secret\n", "kind: Deployment\n",
+        "kind: ConfigMap  # c\napiVersion: apps/v1\nkind: Secret\n", "apiVersion: v1\nkind: PodList\n",
+        "apiVersion: v1\nkind: Pod\n", "kind: 'ConfigMap'\napiVersion: v1\n", "apiVersion: v1\nkind: Namespace\n"};
+    int[] skipped = {0};
+    qt().withExamples(800).forAll(streams(false), streams(true), longs().all()).checkAssert((odd, clean, seed) -> {
+      Random r = new Random(seed);
+      String body = r.nextBoolean() ? odd : clean;
+      StringBuilder text = new StringBuilder();
+      for (String doc : body.split("(?m)^---\n", -1)) {
+        if (text.length() > 0) {
+          text.append("---\n");
+        }
+        text.append(r.nextInt(4) == 0 ? "" : heads[r.nextInt(heads.length)]).append(doc);
+      }
+      for (ReaderLimits limits : List.of(d, tight)) {
+        ReadResult fast = new PolicyReader(limits, true).readString("k.yaml", text.toString());
+        ReadResult jackson = new PolicyReader(limits, false).readString("k.yaml", text.toString());
+        assertSameResult(fast, jackson);
+        skipped[0] += fast.skippedKinds().values().stream().mapToInt(Integer::intValue).sum();
+      }
+    });
+    assertThat(skipped[0]).as("skipped objects in clean files").isGreaterThan(30);
+  }
+
+  @Test
+  void buildsOnlyTheTopLevelScalarsOfASkippedKind() {
+    byte[] text = ("apiVersion: v1\ndata:\n  blob: |\n    line\n  key: some long value\nkind: ConfigMap\n---\n"
+        + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: some-long-name\n").getBytes(StandardCharsets.US_ASCII);
+    List<YNode> seen = new ArrayList<>();
+    assertThat(SimpleYamlScanner.scan(text, 0, text.length, 0, ReaderLimits.DEFAULTS, new SimpleYamlScanner.Sink() {
+      @Override
+      public boolean document(YNode document) {
+        return seen.add(document);
+      }
+
+      @Override
+      public void oversized(int line, int column, String path) {
+        throw new AssertionError(path);
+      }
+
+      @Override
+      public boolean hollowsSkippedKinds() {
+        return true;
+      }
+    })).isTrue();
+    YNode.YMap configMap = (YNode.YMap) seen.get(0);
+    assertThat(((YNode.YScalar) configMap.get("kind")).text()).isEqualTo("ConfigMap");
+    assertThat(configMap.endLine()).isEqualTo(6);
+    YNode.YMap data = (YNode.YMap) configMap.get("data");
+    assertThat(((YNode.YScalar) data.get("blob")).text()).isEmpty();
+    assertThat(((YNode.YScalar) data.get("key")).text()).isEmpty();
+    YNode.YMap metadata = (YNode.YMap) ((YNode.YMap) seen.get(1)).get("metadata");
+    assertThat(((YNode.YScalar) metadata.get("name")).text()).isEqualTo("some-long-name");
+  }
+
+  @Test
   void refusesLongOneLineScalarsInPlaceAsJacksonDoes() {
     ReaderLimits d = ReaderLimits.DEFAULTS;
     ReaderLimits ten = new ReaderLimits(d.maxFileBytes(), d.maxTotalBytes(), 64, 10, d.maxAliases(), 10,
@@ -130,7 +195,14 @@ class SimpleYamlScannerTest {
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 12345678901a3\n",
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: 1234567890z23\n",
         "kind: ConfigMap\napiVersion: v1\ndata:\n  n: xxxxxxxxxxxxxx\n",
-        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: .infxxxxxxxxxxx\n");
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  n: .infxxxxxxxxxxx\n",
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |\n    abcdefghij\n",     // 11 with its newline
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |-\n    abcdefghij\n",    // 10: read
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: >-\n    abcde\n    fghij\n", // folded: 11
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: >-\n    abcd\n    fghij\n",  // folded: 10
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |+\n    abcdefghi\n\n\n",  // kept breaks: 11
+        "kind: ConfigMap\napiVersion: v1\ndata:\n  blob: |2-\n     abcd\n\n    efgh\n",
+        "kind: ConfigMap\napiVersion: v1\nitems:\n- |\n  abcdefghijk\n- x\n");
     for (String body : bodies) {
       String text = ns + body + "---\n" + ns.replace("name: a", "name: b");
       ReadResult fast = new PolicyReader(ten, true).readString("s.yaml", text);
@@ -315,8 +387,17 @@ class SimpleYamlScannerTest {
     }
 
     private void value(int indent, int depth) {
-      int kind = depth >= 4 ? 0 : r.nextInt(6);
+      int kind = depth >= 4 ? 0 : r.nextInt(7);
       switch (kind) {
+        case 6:
+          if (r.nextBoolean()) {
+            block(indent);
+          } else {
+            sb.append(' ');
+            flow(depth);
+            sb.append(comment()).append('\n');
+          }
+          break;
         case 0:
         case 1:
           sb.append(' ').append(scalar()).append(comment()).append('\n');
@@ -350,10 +431,90 @@ class SimpleYamlScannerTest {
         int itemIndent = indent + sbLineLength() - indent;
         if (depth < 4 && r.nextBoolean()) {
           mapping(itemIndent, depth + 1, itemIndent);
+        } else if (r.nextInt(4) == 0) {
+          sb.setLength(sb.length() - 1);
+          block(indent);
         } else {
           sb.append(scalar()).append(comment()).append('\n');
         }
       }
+    }
+
+    /**
+     * A literal or folded block scalar (header, then lines) as the value of a collection indented
+     * {@code parent}: explicit and detected indentation, chomping, blank lines with and without
+     * spaces, more-indented lines, trailing spaces and {@code #} in content; outside the subset
+     * also blocks with nothing in them, over-spaced leading blank lines and less-indented lines.
+     */
+    private void block(int parent) {
+      int increment = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 0;
+      String chomp = pick("", "", "-", "+");
+      sb.append(' ').append(r.nextBoolean() ? '|' : '>');
+      sb.append(r.nextBoolean() ? chomp + (increment > 0 ? increment : "") : (increment > 0 ? increment : "") + chomp);
+      sb.append(r.nextInt(5) == 0 ? "  # header" : "").append('\n');
+      int indent = increment > 0 ? parent + increment : parent + 1 + r.nextInt(3);
+      int lines = (subset ? 1 : 0) + r.nextInt(5);
+      for (int i = 0; i < lines; i++) {
+        int shape = i == 0 && subset ? 0 : r.nextInt(subset ? 5 : 7);
+        switch (shape) {
+          case 0:
+          case 1:
+            sb.append(" ".repeat(indent)).append(pick("x", "a b", "80", "# not a comment", "k: v", "- i", "y  "));
+            break;
+          case 2:
+            sb.append(" ".repeat(indent + 1 + r.nextInt(2))).append(pick("more", "  deeper", "z"));
+            break;
+          case 3:
+            sb.append(" ".repeat(r.nextInt(indent + 1)));
+            break;
+          case 4:
+            sb.append(" ".repeat(indent + 1 + r.nextInt(2)));
+            break;
+          case 5:
+            sb.append(" ".repeat(Math.max(0, indent - 1))).append("less");
+            break;
+          default:
+            sb.append(" ".repeat(indent + 3));
+            break;
+        }
+        sb.append('\n');
+      }
+      if (r.nextInt(6) == 0) {
+        sb.append(" ".repeat(r.nextInt(parent + 1))).append("# after\n");
+      }
+    }
+
+    /**
+     * A one-line flow mapping or sequence, nested, with quoted and plain scalars and any spacing;
+     * outside the subset also empty values, trailing commas, single-pair mappings in sequences,
+     * plain scalars with colons or comment signs, and collections left open.
+     */
+    private void flow(int depth) {
+      boolean map = r.nextBoolean();
+      sb.append(map ? '{' : '[').append(r.nextInt(4) == 0 ? " " : "");
+      int n = r.nextInt(4);
+      List<String> used = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          sb.append(pick(", ", ",", " , ", ",  "));
+        }
+        if (map) {
+          String key = key(used);
+          sb.append(key).append(subset || r.nextInt(8) > 0 ? ": " : ":");
+        }
+        if (depth < 4 && r.nextInt(4) == 0) {
+          flow(depth + 1);
+        } else if (subset) {
+          sb.append(pick("x", "hello world", "80", "-1", "10.0.0.0/8", "yes", "null", "~", "\"dq\"", "'sq'", "'it''s'",
+              "\"a, b\"", "'{x}'", "Ingress", "Egress", "7cz7lrhn"));
+        } else {
+          sb.append(pick(SCALARS[r.nextInt(SCALARS.length)], "", "a: b", "fd00::1", "x#y", "a ? b", "k: {}"));
+        }
+      }
+      if (!subset && r.nextInt(8) == 0) {
+        sb.append(pick(",", "", " ", ", x"));
+      }
+      sb.append(r.nextInt(4) == 0 ? " " : "").append(map ? '}' : ']');
     }
 
     /** Characters on the line being written so far. */
@@ -369,7 +530,8 @@ class SimpleYamlScannerTest {
     private String scalar() {
       if (subset) {
         return pick("x", "hello world", "80", "0", "-1", "10.0.0.1", "10.0.0.0/8", "fd00::1", "yes", "No", "true",
-            "null", "~", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "it's", "x # comment", "2147483648", "\"\"", "a,b");
+            "null", "~", "\"dq\"", "'sq'", "'it''s'", "\"a\\\"b\"", "it's", "x # comment", "2147483648", "\"\"", "a,b",
+            "7cz7lrhn", "4p9tcdgj", "12h", "8bcn5269", "9x557nt5");
       }
       return SCALARS[r.nextInt(SCALARS.length)];
     }
