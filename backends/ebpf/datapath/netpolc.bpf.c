@@ -14,7 +14,8 @@
  *
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
- * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (65536 each).
+ * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (EbpfMap): sized for a
+ * 100,000-pod dual-stack cluster, in the range of Cilium's defaults (README "Map sizes").
  *
  * What is parsed, and why (the README's "Reference datapath" section says the same):
  *  - Non-IP frames (ARP, ...) pass.
@@ -43,19 +44,19 @@
 #include <bpf/bpf_endian.h>
 
 #ifndef NP_IDENT4_MAX
-#define NP_IDENT4_MAX 65536
+#define NP_IDENT4_MAX 524288
 #endif
 #ifndef NP_IDENT6_MAX
-#define NP_IDENT6_MAX 65536
+#define NP_IDENT6_MAX 524288
 #endif
 #ifndef NP_ENDPOINTS_MAX
-#define NP_ENDPOINTS_MAX 65536
+#define NP_ENDPOINTS_MAX 262144
 #endif
 #ifndef NP_POLICY_MAX
-#define NP_POLICY_MAX 65536
+#define NP_POLICY_MAX 2097152
 #endif
 #ifndef NP_HOSTPODS_MAX
-#define NP_HOSTPODS_MAX 65536
+#define NP_HOSTPODS_MAX 262144
 #endif
 #ifndef NP_CONNTRACK_MAX
 #define NP_CONNTRACK_MAX 65536

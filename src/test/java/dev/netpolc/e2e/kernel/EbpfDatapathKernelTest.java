@@ -73,7 +73,7 @@ class EbpfDatapathKernelTest {
                       + MapLimits.DEFAULTS.of(m));
             }
           }
-          String maxEntries = object.equals(small) ? "128" : "65536";
+          String maxEntries = object.equals(small) ? "128" : Integer.toString(EbpfMap.POLICY.defaultMaxEntries());
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_policy").toString()))
               .contains("lpm_trie").contains("max_entries " + maxEntries).contains("flags 0x1");
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_conntrack").toString()))

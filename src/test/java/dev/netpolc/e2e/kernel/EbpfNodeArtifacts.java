@@ -88,6 +88,11 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
   /** Detaches what an earlier load of this topology attached, then attaches every node's maps. */
   @Override
   public void load(Topology t) {
+    load(t, EbpfDatapath.shared().object());
+  }
+
+  /** As {@link #load(Topology)} with another build of the datapath object (other -D knobs). */
+  void load(Topology t, Path object) {
     EbpfDatapath d = EbpfDatapath.shared();
     d.forgetOtherTopologies(t);
     NodeArtifacts.forEachNode(artifacts, (node, a) -> {
@@ -99,7 +104,7 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
       Path dir = write(a.files());
       try {
         List<String> args = new ArrayList<>(List.of("attach", "--replace", "--artifact", dir.toString(), "--object",
-            d.object().toString(), "--pin-dir", pins.toString()));
+            object.toString(), "--pin-dir", pins.toString()));
         veths.forEach(v -> args.addAll(List.of("--interface", v)));
         long t0 = System.nanoTime();
         expectOk(d.run(t, node, args.toArray(String[]::new)), "attach", node);

@@ -67,7 +67,7 @@ class RealBpftoolTest {
       for (EbpfMap m : MapsJson.mapsOf(Optional.of("node-a"))) {
         script.append("bpftool map create ").append(fs).append('/').append(m.mapName()).append(" type ")
             .append(m.type()).append(" key ").append(m.keySize()).append(" value ").append(m.valueSize())
-            .append(" entries ").append(EbpfMap.DEFAULT_MAX_ENTRIES).append(" name ").append(m.mapName())
+            .append(" entries ").append(m.defaultMaxEntries()).append(" name ").append(m.mapName())
             .append(" flags ").append(m.flags()).append('\n');
       }
       script.append("bpftool batch file ").append(dir.resolve("maps.batch")).append(" >/dev/null\n");

@@ -1,6 +1,7 @@
 package dev.netpolc.backend.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.backend.BackendOptions;
@@ -22,6 +23,7 @@ import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.generate.ClusterGenerator;
 import dev.netpolc.model.generate.GeneratorSpec;
+import dev.netpolc.model.generate.Preset;
 import dev.netpolc.model.generate.RealisticTiers;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +117,34 @@ class ScaleFiguresTest {
   }
 
   /**
+   * Every preset of {@code netpolc generate} (100,000 pods; seed 1 as {@code bench/run}) emits at
+   * the default maximums for {@link ClusterGenerator#FOCUS_NODE} and cluster-wide, except
+   * node-agent cluster-wide, whose np_policy alone is over its default and refused naming the option.
+   */
+  @Test
+  void presetsFitTheDefaults() throws BackendException {
+    Assumptions.assumeTrue(Boolean.getBoolean("netpolc.scaleFigures"),
+        "preset figures skipped: run with -Dnetpolc.scaleFigures=true");
+    for (Preset p : Preset.values()) {
+      Cluster c = ClusterGenerator.generate(p.spec(1));
+      for (CompileOptions o : List.of(CompileOptions.DEFAULTS.withNode(ClusterGenerator.FOCUS_NODE),
+          CompileOptions.DEFAULTS)) {
+        String label = p.cliName() + " " + o.node().orElse("cluster-wide");
+        RuleGraph g = Fixtures.compile(c, o);
+        Map<EbpfMap, Integer> counts = report(label, g);
+        if (p == Preset.NODE_AGENT && o.node().isEmpty()) {
+          assertThat(counts.get(EbpfMap.POLICY)).isGreaterThan(EbpfMap.POLICY.defaultMaxEntries());
+          assertThatThrownBy(() -> new EbpfBackend().maps(g, BackendOptions.DEFAULTS))
+              .hasMessageContaining("map np_policy needs " + counts.get(EbpfMap.POLICY) + " entries")
+              .hasMessageContaining("option maxEntries.np_policy");
+          continue;
+        }
+        assertThat(new EbpfBackend().maps(g, BackendOptions.DEFAULTS).counts()).isEqualTo(counts);
+      }
+    }
+  }
+
+  /**
    * {@code g} with an administrator's typical tiered rules for every group (in the generated
    * cluster pods are 198.18.0.0/15 and fd00::/64, nodes 192.0.2.0/24): Admin Deny of ingress from
    * a quarantined /20 of pods (when {@code quarantined}), Admin Allow of DNS to the first 16 pod addresses, Admin Deny of
@@ -156,7 +186,7 @@ class ScaleFiguresTest {
   private static Map<EbpfMap, Integer> report(String label, Cluster c, CompileOptions options) throws BackendException {
     Map<EbpfMap, Integer> counts = report(label, Fixtures.compile(c, options));
     for (EbpfMap map : EbpfMap.values()) {
-      assertThat(counts.get(map)).isLessThanOrEqualTo(EbpfMap.DEFAULT_MAX_ENTRIES);
+      assertThat(counts.get(map)).isLessThanOrEqualTo(map.defaultMaxEntries());
     }
     return counts;
   }
@@ -169,7 +199,7 @@ class ScaleFiguresTest {
     }
     EbpfMaps m = new EbpfBackend().maps(g, unlimited);
     for (EbpfMap map : EbpfMap.values()) {
-      if (m.count(map) > EbpfMap.DEFAULT_MAX_ENTRIES) {
+      if (m.count(map) > map.defaultMaxEntries()) {
         System.out.printf("%s: %s needs %d entries, more than the default maximum%n", label, map, m.count(map));
       }
     }
