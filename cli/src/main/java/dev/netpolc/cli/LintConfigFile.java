@@ -52,14 +52,19 @@ final class LintConfigFile {
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new ConfigException(path + ": cannot read the file: " + e.getMessage());
     }
+    return apply(path.toString(), text, base);
+  }
+
+  /** {@code base} with the settings of {@code text}, read from the file {@code file}, applied. */
+  static LintConfig apply(String file, String text, LintConfig base) throws ConfigException {
     try (JsonParser p = new YAMLFactory().createParser(text)) {
-      return new LintConfigFile(path.toString(), p).read(base);
+      return new LintConfigFile(file, p).read(base);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? path.toString() : path + ":" + at.getLineNr() + ":" + at.getColumnNr();
+      String where = at == null ? file : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
       throw new ConfigException(where + ": not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read the file: " + e.getMessage());
+      throw new ConfigException(file + ": cannot read the file: " + e.getMessage());
     }
   }
 
