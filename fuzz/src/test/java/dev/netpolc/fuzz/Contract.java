@@ -118,7 +118,7 @@ public final class Contract {
   }
 
   private static void collect(Matcher m, Set<IpAddress> into) {
-    while (m.find() && into.size() < 6) {
+    while (m.find() && into.size() < 4) {
       IpAddress.tryParse(m.group()).ifPresent(into::add);
     }
   }
