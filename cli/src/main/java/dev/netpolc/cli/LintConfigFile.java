@@ -32,7 +32,9 @@ final class LintConfigFile {
     private static final long serialVersionUID = 1L;
 
     ConfigException(String message) {
-      super(message);
+      // Keys and values of the file, and the YAML parser's own messages, may carry control
+      // characters: shown as '?', so that the file cannot send escape sequences to a terminal.
+      super(message.replaceAll("[\\p{Cntrl}\\u2028\\u2029&&[^\\n]]", "?"));
     }
   }
 

@@ -38,17 +38,25 @@ public final class Contract {
   /**
    * Fails unless {@code line:column} (1-based) lies inside {@code text}: on one of its lines, at
    * most one past that line's last character (an error at the end of a line or of the input).
+   * Lines end at {@code \n}, as ANTLR counts them, or also at a lone {@code \r}, as Jackson and
+   * SnakeYAML count them: a position is inside the input when it is so under either convention.
    */
   public static void inBounds(String text, long line, long column, String what) {
-    String[] lines = text.split("\n", -1);
+    String problem = outside(text.split("\n", -1), line, column);
+    if (problem != null && outside(text.split("\r\n|\r|\n", -1), line, column) != null) {
+      throw new AssertionError(what + ": " + problem);
+    }
+  }
+
+  private static String outside(String[] lines, long line, long column) {
     if (line < 1 || line > lines.length) {
-      throw new AssertionError(what + ": line " + line + " outside the input's " + lines.length + " lines");
+      return "line " + line + " outside the input's " + lines.length + " lines";
     }
     int length = lines[(int) line - 1].length();
     if (column < 1 || column > length + 1) {
-      throw new AssertionError(what + ": column " + column + " outside line " + line + " of " + length
-          + " characters");
+      return "column " + column + " outside line " + line + " of " + length + " characters";
     }
+    return null;
   }
 
   /**
@@ -81,7 +89,7 @@ public final class Contract {
   public static void noControlCharacters(String message) {
     for (int i = 0; i < message.length(); i++) {
       char c = message.charAt(i);
-      if (c != '\n' && (Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
+      if (c != '\n' && c != '\t' && (Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
         throw new AssertionError(String.format("raw U+%04X in message: %s", (int) c, message.replaceAll(
             "\\p{Cntrl}", "?")));
       }
