@@ -34,7 +34,7 @@ final class LintConfigFile {
     ConfigException(String message) {
       // Keys and values of the file, and the YAML parser's own messages, may carry control
       // characters: shown as '?', so that the file cannot send escape sequences to a terminal.
-      super(message.replaceAll("[\\p{Cntrl}\\u2028\\u2029&&[^\\n]]", "?"));
+      super(message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
     }
   }
 

@@ -96,7 +96,7 @@ public record LintConfig(Map<String, Severity> overrides, ValidationOptions vali
    * setting cannot send escape sequences to the terminal that prints the error.
    */
   private static String shown(String text) {
-    return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", "?");
+    return text.replaceAll("[\\p{Cc}\\u2028\\u2029]", "?");
   }
 
 }

@@ -15,7 +15,7 @@ public final class SelectorSyntaxException extends IllegalArgumentException {
    */
   public SelectorSyntaxException(int column, String message) {
     // The message may quote the offending character: a control character is shown as '?'.
-    super(message.replaceAll("[\\p{Cntrl}\\u2028\\u2029&&[^\\n]]", "?"));
+    super(message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
     this.column = column;
   }
 

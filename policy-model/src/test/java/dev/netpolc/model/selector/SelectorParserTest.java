@@ -78,6 +78,15 @@ class SelectorParserTest {
   }
 
   @Test
+  void controlCharactersAreShownAsQuestionMarks() {
+    // Found by SelectorFuzzTest: the lexer's message quoted a C1 control (U+0085) raw.
+    for (String c : List.of("\u0085", "\u001b", "\u0000")) {
+      assertThatThrownBy(() -> SelectorParser.parse("a=b," + c)).isInstanceOf(SelectorSyntaxException.class)
+          .hasMessage("column 5: unexpected character '?'");
+    }
+  }
+
+  @Test
   void errorsNameTheColumnAndWhatWasExpected() {
     assertError("app=web,", 9, "expected one of a label key or value, '!' but found the end of the selector");
     assertError("app=web,,x", 9, "but found ','");

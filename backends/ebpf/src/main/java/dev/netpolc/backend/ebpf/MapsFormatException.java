@@ -12,6 +12,6 @@ public final class MapsFormatException extends Exception {
     // Lines and columns are 1-based (Jackson reports column 0 at the end of an empty input);
     // control characters a message quotes from the input are shown as '?'.
     super(file + ":" + Math.max(line, 1) + ":" + Math.max(column, 1) + ": "
-        + message.replaceAll("[\\p{Cntrl}\\u2028\\u2029&&[^\\n]]", "?"));
+        + message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
   }
 }

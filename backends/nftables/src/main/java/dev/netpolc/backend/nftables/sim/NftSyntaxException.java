@@ -25,7 +25,7 @@ public final class NftSyntaxException extends RuntimeException {
    * a ruleset read back from a node must not send escape sequences to the terminal.
    */
   private static String printable(String reason) {
-    return Objects.requireNonNull(reason, "reason").replaceAll("[\\p{Cntrl}\\u2028\\u2029&&[^\\n]]", "?");
+    return Objects.requireNonNull(reason, "reason").replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?");
   }
 
   /** Where the error is (file, 1-based line, 1-based column). */
