@@ -38,12 +38,14 @@ public final class Contract {
   /**
    * Fails unless {@code line:column} (1-based) lies inside {@code text}: on one of its lines, at
    * most one past that line's last character (an error at the end of a line or of the input).
-   * Lines end at {@code \n}, as ANTLR counts them, or also at a lone {@code \r}, as Jackson and
-   * SnakeYAML count them: a position is inside the input when it is so under either convention.
+   * Lines end at {@code \n}, as ANTLR counts them, or also at a lone {@code \r}, as Jackson
+   * counts them, or also at U+0085, U+2028 and U+2029, YAML 1.1's other line breaks, as SnakeYAML
+   * counts them: a position is inside the input when it is so under one of these conventions.
    */
   public static void inBounds(String text, long line, long column, String what) {
     String problem = outside(text.split("\n", -1), line, column);
-    if (problem != null && outside(text.split("\r\n|\r|\n", -1), line, column) != null) {
+    if (problem != null && outside(text.split("\r\n|\r|\n", -1), line, column) != null
+        && outside(text.split("\r\n|[\r\n\u0085\u2028\u2029]", -1), line, column) != null) {
       throw new AssertionError(what + ": " + problem);
     }
   }
