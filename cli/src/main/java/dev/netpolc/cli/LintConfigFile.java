@@ -32,7 +32,9 @@ final class LintConfigFile {
     private static final long serialVersionUID = 1L;
 
     ConfigException(String message) {
-      super(message);
+      // Keys and values of the file, and the YAML parser's own messages, may carry control
+      // characters: shown as '?', so that the file cannot send escape sequences to a terminal.
+      super(message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
     }
   }
 
@@ -52,14 +54,19 @@ final class LintConfigFile {
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new ConfigException(path + ": cannot read the file: " + e.getMessage());
     }
+    return apply(path.toString(), text, base);
+  }
+
+  /** {@code base} with the settings of {@code text}, read from the file {@code file}, applied. */
+  static LintConfig apply(String file, String text, LintConfig base) throws ConfigException {
     try (JsonParser p = new YAMLFactory().createParser(text)) {
-      return new LintConfigFile(path.toString(), p).read(base);
+      return new LintConfigFile(file, p).read(base);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? path.toString() : path + ":" + at.getLineNr() + ":" + at.getColumnNr();
+      String where = at == null ? file : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
       throw new ConfigException(where + ": not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read the file: " + e.getMessage());
+      throw new ConfigException(file + ": cannot read the file: " + e.getMessage());
     }
   }
 

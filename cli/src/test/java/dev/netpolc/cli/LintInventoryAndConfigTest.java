@@ -131,6 +131,13 @@ class LintInventoryAndConfigTest {
     assertThat(badSelector.err()).contains("d.yaml:1:").contains("dns.podSelector");
     Run notYaml = run("lint", "--config", file("e.yaml", "rules: {NP212: off\n"), policies);
     assertThat(notYaml.err()).contains("e.yaml:").contains("not valid YAML");
+    // Found by LintSettingsFuzzTest: keys, values and the YAML parser's messages went out with
+    // their control characters raw.
+    Run escape = run("lint", "--config", file("f.yaml", "\"k\\e[2J\": 1\n"), policies);
+    assertThat(escape.code()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(escape.err()).contains("f.yaml:1:1: unknown key 'k?[2J'").doesNotContain("\u001b");
+    Run tab = run("lint", "--config", file("g.yaml", "rules:\t{}\n"), policies);
+    assertThat(tab.err()).contains("g.yaml:1:").doesNotContain("\t");
     assertThat(String.join("", unknownKey.out(), badSeverity.out(), unknownRule.out(), notYaml.out())).isEmpty();
     assertThat(String.join("", unknownKey.err(), badSeverity.err(), notYaml.err())).doesNotContain("Exception");
   }

@@ -67,6 +67,10 @@ public record LabelSelector(Map<String, String> matchLabels, List<LabelSelectorR
         sb.append(r.key());
       } else if (op == LabelSelectorRequirement.Operator.DoesNotExist) {
         sb.append('!').append(r.key());
+      } else if (r.values().equals(List.of(""))) {
+        // "k in ()" does not parse (a list needs a value); "k!=" and "k=" after "k=v" are the
+        // kubectl forms that read back as these requirements.
+        sb.append(r.key()).append(op == LabelSelectorRequirement.Operator.In ? "=" : "!=");
       } else {
         sb.append(r.key()).append(op == LabelSelectorRequirement.Operator.In ? " in (" : " notin (")
             .append(String.join(",", r.values())).append(')');

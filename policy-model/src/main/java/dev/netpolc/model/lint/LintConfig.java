@@ -38,11 +38,11 @@ public record LintConfig(Map<String, Severity> overrides, ValidationOptions vali
   public LintConfig withRule(String setting) {
     int eq = setting.indexOf('=');
     if (eq <= 0) {
-      throw new IllegalArgumentException("expected ID=SEVERITY (e.g. NP212=off), got '" + setting + "'");
+      throw new IllegalArgumentException("expected ID=SEVERITY (e.g. NP212=off), got '" + shown(setting) + "'");
     }
     String key = setting.substring(0, eq).trim().toUpperCase(Locale.ROOT).replace("XX", "xx");
     if (!ID.matcher(key).matches() && !GROUP.matcher(key).matches()) {
-      throw new IllegalArgumentException("'" + setting.substring(0, eq) + "' is no rule id (NP206) or group (NP2xx)");
+      throw new IllegalArgumentException("'" + shown(setting.substring(0, eq)) + "' is no rule id (NP206) or group (NP2xx)");
     }
     if (ID.matcher(key).matches() && !LintRules.isCatalogued(key)) {
       throw new IllegalArgumentException("unknown rule id '" + key + "' (see docs/lint-rules.md)");
@@ -89,6 +89,14 @@ public record LintConfig(Map<String, Severity> overrides, ValidationOptions vali
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown severity '" + text + "' (expected off, info, warning or error)");
+    throw new IllegalArgumentException("unknown severity '" + shown(text) + "' (expected off, info, warning or error)");
   }
+  /**
+   * {@code text} as a message may quote it: control characters shown as {@code ?}, so that a
+   * setting cannot send escape sequences to the terminal that prints the error.
+   */
+  private static String shown(String text) {
+    return text.replaceAll("[\\p{Cc}\\u2028\\u2029]", "?");
+  }
+
 }

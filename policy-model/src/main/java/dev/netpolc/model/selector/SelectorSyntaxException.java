@@ -14,7 +14,8 @@ public final class SelectorSyntaxException extends IllegalArgumentException {
    * @param message what was expected and what was found
    */
   public SelectorSyntaxException(int column, String message) {
-    super(message);
+    // The message may quote the offending character: a control character is shown as '?'.
+    super(message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
     this.column = column;
   }
 

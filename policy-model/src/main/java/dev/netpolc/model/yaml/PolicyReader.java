@@ -370,7 +370,8 @@ public final class PolicyReader {
 
     ReadResult result() {
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
-          adminNetworkPolicies, baselineAdminNetworkPolicies), errors, skipped, objectCount);
+          adminNetworkPolicies, baselineAdminNetworkPolicies), errors.stream().map(PolicyReader::printable)
+          .collect(Collectors.toList()), skipped, objectCount);
     }
   }
 
@@ -513,6 +514,20 @@ public final class PolicyReader {
   private static SourcePosition position(String name, int line, int column) {
     return new SourcePosition(name, Math.max(line, 0), Math.max(column, 0));
   }
+
+  /**
+   * {@code d} with control characters in its message and path shown as {@code ?}: both may quote
+   * the input (a key, or the parser's view of a character), and an error must not send escape
+   * sequences to the terminal that prints it.
+   */
+  private static Diagnostic printable(Diagnostic d) {
+    String message = CONTROL.matcher(d.message()).replaceAll("?");
+    String path = CONTROL.matcher(d.path()).replaceAll("?");
+    return message.equals(d.message()) && path.equals(d.path()) ? d
+        : new Diagnostic(d.ruleId(), d.severity(), d.position(), path, message, d.related());
+  }
+
+  private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\p{Cc}\\u2028\\u2029]");
 
   private static String firstLine(String s) {
     if (s == null) {

@@ -98,6 +98,12 @@ class LinterTest {
     assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("X1=off")).hasMessageContaining("no rule id");
     assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("NP214=loud")).hasMessageContaining("unknown severity");
     assertThat(LintConfig.DEFAULT.withRule("np2XX = Warning").override("NP299")).contains(Severity.WARNING);
+    // Found by LintSettingsFuzzTest: the setting was quoted with its control characters raw.
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("NP9\0\u001b[2J=off")).hasMessage(
+        "'NP9??[2J' is no rule id (NP206) or group (NP2xx)");
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("NP214=lo\u001bud")).hasMessageStartingWith(
+        "unknown severity 'lo?ud'");
+    assertThatThrownBy(() -> LintConfig.DEFAULT.withRule("\r")).hasMessageContaining("got '?'");
   }
 
   @Test

@@ -68,6 +68,25 @@ class SelectorParserTest {
   }
 
   @Test
+  void emptyValuesPrintAsTextThatParsesBack() {
+    // Found by SelectorFuzzTest: "x!=" printed as "x notin ()", which does not parse.
+    for (String text : List.of("x!=", "a=x,a=", "a=,b!=,c in (d)")) {
+      LabelSelector s = SelectorParser.parse(text);
+      assertThat(SelectorParser.parse(s.toString())).as(text + " printed as " + s).isEqualTo(s);
+    }
+    assertThat(SelectorParser.parse("x!=")).hasToString("x!=");
+  }
+
+  @Test
+  void controlCharactersAreShownAsQuestionMarks() {
+    // Found by SelectorFuzzTest: the lexer's message quoted a C1 control (U+0085) raw.
+    for (String c : List.of("\u0085", "\u001b", "\u0000")) {
+      assertThatThrownBy(() -> SelectorParser.parse("a=b," + c)).isInstanceOf(SelectorSyntaxException.class)
+          .hasMessage("column 5: unexpected character '?'");
+    }
+  }
+
+  @Test
   void errorsNameTheColumnAndWhatWasExpected() {
     assertError("app=web,", 9, "expected one of a label key or value, '!' but found the end of the selector");
     assertError("app=web,,x", 9, "but found ','");

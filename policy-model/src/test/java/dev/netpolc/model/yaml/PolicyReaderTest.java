@@ -39,6 +39,21 @@ class PolicyReaderTest {
     return String.format(POLICY, name);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"*\0", "a: *\u0085", "kind: NetworkPolicy\napiVersion:"
+      + " networking.k8s.io/v1\nmetadata: {name: a, namespace: b}\nspec: {podSelector: {}, \"x\\e[2J\": 1}\n"})
+  void errorsShowControlCharactersOfTheInputAsQuestionMarks(String text) {
+    // Found by PolicyReaderFuzzTest: SnakeYAML's message quoted a NUL raw ("unexpected character
+    // found \0(0)"); a key written with a YAML escape reaches messages and paths the same way.
+    for (boolean scanner : new boolean[] {true, false}) {
+      ReadResult r = new PolicyReader(ReaderLimits.DEFAULTS, scanner).readString("c.yaml", text);
+      assertThat(r.errors()).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.message()).doesNotContainPattern("[\\p{Cc}]").as(e.toString());
+        assertThat(e.path()).doesNotContainPattern("[\\p{Cc}]");
+      });
+    }
+  }
+
   @Test
   void readsEveryFieldOfAPolicyAsWritten() {
     String yaml = String.join("\n",

@@ -35,6 +35,14 @@ class MapsReaderErrorsTest {
   }
 
   @Test
+  void errorsOfEmptyOrHostileInputHavePositionsAndNoControlCharacters() {
+    // Found by EbpfMapsFuzzTest: an empty maps.json was "maps.json:1:0" (Jackson's column 0).
+    assertThatThrownBy(() -> MapsJson.read("maps.json", "")).hasMessageStartingWith("maps.json:1:1: ");
+    assertThatThrownBy(() -> MapsBatch.read("maps.batch", "map update pinned /x/np_\u001b[2J key hex 00 value hex 00\n"))
+        .hasMessage("maps.batch:1:19: unknown map 'np_?[2J'");
+  }
+
+  @Test
   void batchErrors() {
     assertThatThrownBy(() -> MapsBatch.read("maps.batch", "map update pinned /x/np_nope key hex 00 value hex 00\n"))
         .isInstanceOf(MapsFormatException.class).hasMessage("maps.batch:1:19: unknown map 'np_nope'");

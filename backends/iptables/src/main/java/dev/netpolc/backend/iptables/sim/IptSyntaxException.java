@@ -9,6 +9,8 @@ public final class IptSyntaxException extends Exception {
 
   /** An error at {@code file:line:column}. */
   public IptSyntaxException(String file, int line, int column, String message) {
-    super(file + ":" + line + ":" + column + ": " + message);
+    // Control characters a message quotes from the input are shown as '?': a restore file read
+    // back from a node must not send escape sequences to the terminal that prints the error.
+    super(file + ":" + line + ":" + column + ": " + message.replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?"));
   }
 }

@@ -52,6 +52,15 @@ class IptSimulatorTest {
     return new IptablesSimulator(r.v4(), r.v6(), node);
   }
 
+  @org.junit.jupiter.api.Test
+  void errorsShowControlCharactersOfTheInputAsQuestionMarks() {
+    // A restore file read back from a node must not reach the terminal's escape sequences.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> IptArtifactReader.read(ImmutableSortedMap.of(
+        "iptables.rules", "*filter\n:NETPOLC-FORWARD - [0:0]\n-A X\u001b[2J -j ACCEPT\nCOMMIT\n")))
+        .isInstanceOf(IptSyntaxException.class).hasMessageStartingWith("iptables.rules:3:")
+        .hasMessageContaining("at: '?'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
+  }
+
   @ParameterizedTest(name = "{0} -> {1} {2}/{3}: {4}")
   @CsvSource({
       "192.0.2.5, 10.9.9.9, TCP, 80, true",

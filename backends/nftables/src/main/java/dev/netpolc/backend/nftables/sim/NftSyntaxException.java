@@ -15,9 +15,17 @@ public final class NftSyntaxException extends RuntimeException {
 
   /** An error at {@code position} with a human-readable {@code reason}. */
   public NftSyntaxException(SourcePosition position, String reason) {
-    super(position + ": " + reason);
+    super(position + ": " + printable(reason));
     this.position = Objects.requireNonNull(position, "position");
-    this.reason = Objects.requireNonNull(reason, "reason");
+    this.reason = printable(reason);
+  }
+
+  /**
+   * {@code reason} with control characters (a reason may quote the input) shown as {@code ?}:
+   * a ruleset read back from a node must not send escape sequences to the terminal.
+   */
+  private static String printable(String reason) {
+    return Objects.requireNonNull(reason, "reason").replaceAll("[\\p{Cc}\\u2028\\u2029&&[^\\n]]", "?");
   }
 
   /** Where the error is (file, 1-based line, 1-based column). */

@@ -23,6 +23,17 @@ class NftParserTest {
   }
 
   @Test
+  void syntaxErrorsShowControlCharactersOfTheInputAsQuestionMarks() {
+    // Found by NftRulesetFuzzTest: the reason quoted a NUL (or an ESC) of the input raw.
+    for (String junk : List.of("\0\0", "\u001b[31m")) {
+      NftSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(NftSyntaxException.class,
+          () -> NftParser.parse("table inet t {\n  chain c {\n  " + junk + "\n  }\n}\n", "f.nft"));
+      assertThat(e.getMessage()).startsWith("f.nft:3:").doesNotContainPattern("\\p{Cntrl}");
+      assertThat(e.reason()).doesNotContainPattern("\\p{Cntrl}");
+    }
+  }
+
+  @Test
   void exampleBuildsTheExpectedModel() {
     Ruleset rs = Corpus.valid("example.nft");
     assertThat(rs.tables()).hasSize(1);
