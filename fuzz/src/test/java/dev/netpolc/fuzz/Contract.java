@@ -44,12 +44,18 @@ public final class Contract {
    */
   public static void inBounds(String text, long line, long column, String what) {
     String problem = outside(text.split("\n", -1), line, column);
-    // SnakeYAML (like Jackson) does not count a CR that ends the input as a line break.
-    String lastCr = text.endsWith("\r") ? text.substring(0, text.length() - 1) + " " : text;
-    if (problem != null && outside(lastCr.split("\r\n|\r|\n", -1), line, column) != null
-        && outside(lastCr.split("\r\n|[\r\n\u0085\u2028\u2029]", -1), line, column) != null) {
-      throw new AssertionError(what + ": " + problem);
+    if (problem == null) {
+      return;
     }
+    // Jackson counts a CR that ends the input as a line break, SnakeYAML does not.
+    String lastCr = text.endsWith("\r") ? text.substring(0, text.length() - 1) + " " : text;
+    for (String t : List.of(text, lastCr)) {
+      if (outside(t.split("\r\n|\r|\n", -1), line, column) == null
+          || outside(t.split("\r\n|[\r\n\u0085\u2028\u2029]", -1), line, column) == null) {
+        return;
+      }
+    }
+    throw new AssertionError(what + ": " + problem);
   }
 
   private static String outside(String[] lines, long line, long column) {
