@@ -509,30 +509,7 @@ final class SimpleYamlScanner {
 
   /** The colon after a flow mapping key at {@code at}: a block-style key, then {@code ": "}. */
   private int flowKeyEnd(int at) {
-    char c = at(at);
-    if (c == '"' || c == '\'') {
-      int close = closingQuote(at);
-      if (close + 2 < lineEnd && at(close + 1) == ':' && at(close + 2) == ' ') {
-        return close + 1;
-      }
-      throw GiveUp.INSTANCE;
-    }
-    if (!Character.isLetterOrDigit(c) && c != '_' && c != '/' && c != '.') {
-      throw GiveUp.INSTANCE;
-    }
-    for (int i = at; i < lineEnd; i++) {
-      char k = at(i);
-      if (k == ':') {
-        if (i + 1 < lineEnd && at(i + 1) == ' ') {
-          return i;
-        }
-        throw GiveUp.INSTANCE;
-      }
-      if (!isKeyChar(k)) {
-        throw GiveUp.INSTANCE;
-      }
-    }
-    throw GiveUp.INSTANCE;
+    return keyEnd(at, false);
   }
 
   /** A value inside a flow collection at {@code at}; sets {@link #flowAfter}. */
@@ -986,10 +963,19 @@ final class SimpleYamlScanner {
 
   /** The offset of the colon ending the key at {@code at}; gives up when there is no simple key. */
   private int keyEnd(int at) {
+    return keyEnd(at, true);
+  }
+
+  /**
+   * The colon ending a simple key at {@code at}, followed by a space or, when
+   * {@code colonMayEndLine} (a block mapping, whose value may start on the next line), by the end
+   * of the line; gives up otherwise.
+   */
+  private int keyEnd(int at, boolean colonMayEndLine) {
     char c = at(at);
     if (c == '"' || c == '\'') {
       int close = closingQuote(at);
-      if (close + 1 < lineEnd && at(close + 1) == ':' && (close + 2 == lineEnd || at(close + 2) == ' ')) {
+      if (close + 1 < lineEnd && at(close + 1) == ':' && separates(close + 2, colonMayEndLine)) {
         return close + 1;
       }
       throw GiveUp.INSTANCE;
@@ -1000,7 +986,7 @@ final class SimpleYamlScanner {
     for (int i = at; i < lineEnd; i++) {
       char k = at(i);
       if (k == ':') {
-        if (i + 1 == lineEnd || at(i + 1) == ' ') {
+        if (separates(i + 1, colonMayEndLine)) {
           return i;
         }
         throw GiveUp.INSTANCE;
@@ -1010,6 +996,11 @@ final class SimpleYamlScanner {
       }
     }
     throw GiveUp.INSTANCE;
+  }
+
+  /** Whether the character after a key's colon, at {@code next}, ends the key. */
+  private boolean separates(int next, boolean colonMayEndLine) {
+    return next < lineEnd ? at(next) == ' ' : colonMayEndLine && next == lineEnd;
   }
 
   private String keyText(int at, int colon) {
