@@ -15,6 +15,13 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.calico.CalicoTier;
+import dev.netpolc.model.calico.EndpointSlice;
+import dev.netpolc.model.calico.Service;
+import dev.netpolc.model.calico.ServiceAccount;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
@@ -41,7 +48,10 @@ import org.yaml.snakeyaml.reader.ReaderException;
 /**
  * Reads Kubernetes objects (v1 Namespace, Pod, Node, networking.k8s.io/v1 NetworkPolicy,
  * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and
- * BaselineAdminNetworkPolicy) from YAML and JSON into a {@link Cluster}, each kind in input
+ * BaselineAdminNetworkPolicy; Calico's projectcalico.org/v3 and crd.projectcalico.org/v1
+ * NetworkPolicy, GlobalNetworkPolicy, their Staged forms, Tier, NetworkSet and GlobalNetworkSet;
+ * v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice) from YAML and JSON into a
+ * {@link Cluster}, each kind in input
  * order. Accepts files, directories (recursively, every {@code *.yaml}, {@code *.yml} and
  * {@code *.json} in sorted path order) and {@code -} for stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
  * Other kinds are skipped and counted. Every policy field keeps its file, line and column.
@@ -180,6 +190,12 @@ public final class PolicyReader {
     private final List<ClusterNetworkPolicy> clusterNetworkPolicies = new ArrayList<>();
     private final List<AdminNetworkPolicy> adminNetworkPolicies = new ArrayList<>();
     private final List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new ArrayList<>();
+    private final List<CalicoPolicy> calicoPolicies = new ArrayList<>();
+    private final List<CalicoTier> calicoTiers = new ArrayList<>();
+    private final List<CalicoNetworkSet> calicoNetworkSets = new ArrayList<>();
+    private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> endpointSlices = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
     /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
@@ -278,12 +294,14 @@ public final class PolicyReader {
       boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
       Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
       LineIndex lines = json ? null : new LineIndex(text);
+      // Calico selector errors are placed inside their scalars, in JSON too.
+      LineIndex selectorLines = lines != null ? lines : new LineIndex(text);
       List<DocumentChunks.Chunk> chunks = json || !parallel
           ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
           : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
       List<ChunkResult> results = chunks.size() == 1
-          ? List.of(parseChunk(name, text, ascii, chunks.get(0), json, lines, suppressions))
-          : chunks.parallelStream().map(c -> parseChunk(name, text, ascii, c, json, lines, suppressions))
+          ? List.of(parseChunk(name, text, ascii, chunks.get(0), json, lines, selectorLines, suppressions))
+          : chunks.parallelStream().map(c -> parseChunk(name, text, ascii, c, json, lines, selectorLines, suppressions))
               .collect(Collectors.toList());
       merge(name, results);
     }
@@ -356,8 +374,20 @@ public final class PolicyReader {
           clusterNetworkPolicies.add((ClusterNetworkPolicy) o);
         } else if (o instanceof AdminNetworkPolicy) {
           adminNetworkPolicies.add((AdminNetworkPolicy) o);
-        } else {
+        } else if (o instanceof BaselineAdminNetworkPolicy) {
           baselineAdminNetworkPolicies.add((BaselineAdminNetworkPolicy) o);
+        } else if (o instanceof CalicoPolicy) {
+          calicoPolicies.add((CalicoPolicy) o);
+        } else if (o instanceof CalicoTier) {
+          calicoTiers.add((CalicoTier) o);
+        } else if (o instanceof CalicoNetworkSet) {
+          calicoNetworkSets.add((CalicoNetworkSet) o);
+        } else if (o instanceof ServiceAccount) {
+          serviceAccounts.add((ServiceAccount) o);
+        } else if (o instanceof Service) {
+          services.add((Service) o);
+        } else {
+          endpointSlices.add((EndpointSlice) o);
         }
       }
       fileSkipped.forEach((k, v) -> skipped.merge(k, v, Integer::sum));
@@ -369,8 +399,10 @@ public final class PolicyReader {
     }
 
     ReadResult result() {
+      CalicoResources calico = new CalicoResources(calicoPolicies, calicoTiers, calicoNetworkSets, serviceAccounts,
+          services, endpointSlices);
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
-          adminNetworkPolicies, baselineAdminNetworkPolicies), errors.stream().map(PolicyReader::printable)
+          adminNetworkPolicies, baselineAdminNetworkPolicies, calico), errors.stream().map(PolicyReader::printable)
           .collect(Collectors.toList()), skipped, objectCount);
     }
   }
@@ -392,8 +424,8 @@ public final class PolicyReader {
 
   /** Parses and binds one chunk; never throws. */
   private ChunkResult parseChunk(String name, String text, byte[] ascii, DocumentChunks.Chunk chunk, boolean json,
-      LineIndex lines, Suppressions suppressions) {
-    DocumentBinder binder = new DocumentBinder(name, suppressions);
+      LineIndex lines, LineIndex selectorLines, Suppressions suppressions) {
+    DocumentBinder binder = new DocumentBinder(name, suppressions, selectorLines);
     if (!json && ascii != null) {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
@@ -420,7 +452,7 @@ public final class PolicyReader {
           })) {
         return new ChunkResult(binder.items, 0, 0, position(name, chunk.lineOffset() + 1, 1));
       }
-      binder = new DocumentBinder(name, suppressions);
+      binder = new DocumentBinder(name, suppressions, selectorLines);
     }
     String part = chunk.start() == 0 && chunk.end() == text.length() ? text : text.substring(chunk.start(), chunk.end());
     TreeBuilder trees = null;

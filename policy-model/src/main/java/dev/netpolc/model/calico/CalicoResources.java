@@ -1,0 +1,90 @@
+package dev.netpolc.model.calico;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything Calico-specific an input held, each kind in input order: the policies (enforced
+ * and staged), tiers, network sets, and the Kubernetes ServiceAccounts, Services and
+ * EndpointSlices that Calico rules refer to. One component of {@link dev.netpolc.model.Cluster}.
+ *
+ * @param policies        NetworkPolicies, GlobalNetworkPolicies and their staged forms
+ * @param tiers           Tiers as written (the built-in ones exist without being written:
+ *                        {@link #tier(String)})
+ * @param networkSets     NetworkSets and GlobalNetworkSets
+ * @param serviceAccounts ServiceAccounts
+ * @param services        Services
+ * @param endpointSlices  EndpointSlices
+ */
+public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
+    List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices) {
+
+  /** No Calico resources. */
+  public static final CalicoResources EMPTY =
+      new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+  public CalicoResources {
+    policies = ImmutableList.copyOf(policies);
+    tiers = ImmutableList.copyOf(tiers);
+    networkSets = ImmutableList.copyOf(networkSets);
+    serviceAccounts = ImmutableList.copyOf(serviceAccounts);
+    services = ImmutableList.copyOf(services);
+    endpointSlices = ImmutableList.copyOf(endpointSlices);
+  }
+
+  /** True when the input held no Calico policy, tier or network set (Kubernetes objects aside). */
+  public boolean hasCalicoObjects() {
+    return !policies.isEmpty() || !tiers.isEmpty() || !networkSets.isEmpty();
+  }
+
+  /** True when nothing at all was read into this component. */
+  public boolean isEmpty() {
+    return equals(EMPTY);
+  }
+
+  /** The policies that are enforced (not {@code Staged*}), in input order. */
+  public List<CalicoPolicy> enforcedPolicies() {
+    return policies.stream().filter(p -> !p.staged()).collect(ImmutableList.toImmutableList());
+  }
+
+  /** The {@code Staged*} policies, in input order. */
+  public List<CalicoPolicy> stagedPolicies() {
+    return policies.stream().filter(CalicoPolicy::staged).collect(ImmutableList.toImmutableList());
+  }
+
+  /**
+   * The tier named {@code name}: the one written, else the built-in {@code default},
+   * {@code kube-admin} or {@code kube-baseline}; empty for any other name.
+   */
+  public Optional<CalicoTier> tier(String name) {
+    for (CalicoTier t : tiers) {
+      if (t.name().equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    for (CalicoTier t : List.of(CalicoTier.DEFAULT, CalicoTier.KUBE_ADMIN, CalicoTier.KUBE_BASELINE)) {
+      if (t.name().equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Both inputs together, each list concatenated. */
+  public CalicoResources plus(CalicoResources other) {
+    if (other.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return other;
+    }
+    return new CalicoResources(concat(policies, other.policies), concat(tiers, other.tiers),
+        concat(networkSets, other.networkSets), concat(serviceAccounts, other.serviceAccounts),
+        concat(services, other.services), concat(endpointSlices, other.endpointSlices));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    return ImmutableList.<T>builder().addAll(a).addAll(b).build();
+  }
+}
