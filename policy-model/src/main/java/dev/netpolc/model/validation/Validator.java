@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
  * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
- * {@link ClusterPolicyValidator}) and of the names and labels of the inventory objects, so that
+ * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}) and of the names and labels of the inventory objects, so that
  * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
  * field path as the API server names it and the position of that field.
  *
@@ -33,7 +33,7 @@ public final class Validator {
   /**
    * Every finding about the cluster: per NetworkPolicy in input order, then per cluster policy
    * (ClusterNetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies, each in input
-   * order), then duplicates, then inventory.
+   * order), then Calico resources ({@link CalicoValidator}), then duplicates, then inventory.
    */
   public List<Diagnostic> validate(Cluster cluster) {
     ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
@@ -49,6 +49,7 @@ public final class Validator {
     for (BaselineAdminNetworkPolicy p : cluster.baselineAdminNetworkPolicies()) {
       out.addAll(validate(p));
     }
+    out.addAll(CalicoValidator.validate(cluster.calico()));
     out.addAll(DuplicateObjectCheck.check(cluster));
     out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
     return out.build();

@@ -288,6 +288,9 @@ final class CalicoBinder {
       return Optional.empty();
     }
     String text = f.asString(field.value(), path);
+    if (text.isBlank()) {
+      return Optional.empty(); // Calico's omitempty: an empty selector is an unset one
+    }
     try {
       return Optional.of(CalicoSelector.parse(text));
     } catch (SelectorSyntaxException e) {
