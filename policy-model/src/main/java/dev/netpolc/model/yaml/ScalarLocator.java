@@ -148,9 +148,19 @@ final class ScalarLocator {
         k = k < text.length() ? skipBreak(k) : k;
       }
     }
-    if (indent < 0) {
-      return null;
+    // An explicit indentation indicator ({@code |2}) may set less than the first line has: the
+    // value then keeps the extra spaces. Try the detected indentation first, then smaller ones.
+    for (int n = indent; n >= 1; n--) {
+      int[] out = blockBody(i, n, value, folded);
+      if (out != null) {
+        return out;
+      }
     }
+    return null;
+  }
+
+  private int[] blockBody(int contentStart, int indent, String value, boolean folded) {
+    int i = contentStart;
     int[] out = new int[value.length() + 1];
     int v = 0;
     i = skipIndent(i, indent);
