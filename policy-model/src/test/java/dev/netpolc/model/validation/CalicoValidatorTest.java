@@ -228,6 +228,17 @@ class CalicoValidatorTest {
   }
 
   @Test
+  void duplicatesAreNp107ButAStagedTwinIsNoDuplicate() {
+    String p = "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: n}\n";
+    String staged = "apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata: {name: p, namespace: n}\n";
+    String tier = "apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: t}\n";
+    List<Diagnostic> found = findings(p + "---\n" + staged + "---\n" + tier + "---\n" + p + "---\n" + tier);
+    assertThat(found).extracting(Diagnostic::ruleId, d -> d.position().line()).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("NP107", 13), org.assertj.core.groups.Tuple.tuple("NP107", 17));
+    assertThat(found.get(0).message()).contains("NetworkPolicy/n/p is defined twice");
+  }
+
+  @Test
   void oneObjectReportsEveryProblem() {
     List<Diagnostic> found = findings(GNP + "spec:\n  doNotTrack: true\n  types: [Forward]\n  ingress:\n"
         + "  - action: Reject\n    ipVersion: 7\n    http: {methods: [GET]}\n");
