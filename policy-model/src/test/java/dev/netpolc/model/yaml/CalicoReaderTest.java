@@ -95,7 +95,10 @@ class CalicoReaderTest {
     });
     // The Kubernetes objects of the same input are read as before.
     assertThat(c.policies()).singleElement().satisfies(p -> assertThat(p.name()).isEqualTo("db"));
-    assertThat(c.pods()).singleElement().satisfies(p -> assertThat(p.name()).isEqualTo("frontend-1"));
+    assertThat(c.pods()).singleElement().satisfies(p -> {
+      assertThat(p.name()).isEqualTo("frontend-1");
+      assertThat(p.serviceAccountName()).isEqualTo("ingress-nginx");
+    });
     assertThat(c.namespacesByName()).containsKeys("shop");
   }
 
@@ -363,6 +366,22 @@ class CalicoReaderTest {
     assertThat(p.selector()).isEqualTo(new CalicoSelector.All());
     assertThat(p.ingress().get(0).source().namespaceSelector()).isEqualTo(Optional.empty());
     assertThat(p.ingress().get(0).source().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aPodWithoutServiceAccountHasTheDefaultOne() {
+    Cluster c = read(String.join("\n",
+        "apiVersion: v1",
+        "kind: Pod",
+        "metadata: {name: a, namespace: n}",
+        "status: {podIP: 10.0.0.1}",
+        "---",
+        "apiVersion: v1",
+        "kind: Pod",
+        "metadata: {name: b, namespace: n}",
+        "spec: {serviceAccount: legacy}",
+        ""));
+    assertThat(c.pods()).extracting(dev.netpolc.model.Pod::serviceAccountName).containsExactly("default", "legacy");
   }
 
   @Test
