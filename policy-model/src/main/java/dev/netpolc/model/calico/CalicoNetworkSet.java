@@ -29,6 +29,11 @@ public record CalicoNetworkSet(String namespace, String name, Map<String, String
     Objects.requireNonNull(source, "source");
   }
 
+  /** {@code nets} as CIDRs: an address is its host CIDR, host bits are masked (Calico accepts both). */
+  public List<dev.netpolc.model.Cidr> cidrs() {
+    return EntityRule.cidrs(nets);
+  }
+
   /** {@code NetworkSet/ns/name} or {@code GlobalNetworkSet/name}. */
   public String key() {
     return global ? "GlobalNetworkSet/" + name : "NetworkSet/" + namespace + "/" + name;

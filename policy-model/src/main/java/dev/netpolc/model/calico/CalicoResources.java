@@ -20,6 +20,11 @@ import java.util.Optional;
 public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
     List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices) {
 
+  /** The order Calico gives a Kubernetes NetworkPolicy in the {@code default} tier. */
+  public static final double KUBERNETES_POLICY_ORDER = 1000;
+  /** The name prefix Calico gives a Kubernetes NetworkPolicy ({@code knp.default.<name>}). */
+  public static final String KUBERNETES_POLICY_PREFIX = "knp.default.";
+
   /** No Calico resources. */
   public static final CalicoResources EMPTY =
       new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
@@ -69,6 +74,54 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Every tier in evaluation order ({@link CalicoTier#ORDER}): the tiers written, and the built-in
+   * {@code default}, {@code kube-admin} and {@code kube-baseline} tiers unless written. Which of
+   * them take part for an endpoint is the evaluator's question (only tiers with a policy that
+   * applies to it).
+   */
+  public List<CalicoTier> tiersInOrder() {
+    java.util.Map<String, CalicoTier> byName = new java.util.LinkedHashMap<>();
+    for (CalicoTier t : List.of(CalicoTier.DEFAULT, CalicoTier.KUBE_ADMIN, CalicoTier.KUBE_BASELINE)) {
+      byName.put(t.name(), t);
+    }
+    for (CalicoTier t : tiers) {
+      CalicoTier known = byName.get(t.name());
+      // A written tier replaces a built-in one; of two written with one name the first counts (NP107).
+      if (known == null || known.source() == dev.netpolc.model.SourceMap.EMPTY) {
+        byName.put(t.name(), t);
+      }
+    }
+    return byName.values().stream().sorted(CalicoTier.ORDER).collect(ImmutableList.toImmutableList());
+  }
+
+  /** The enforced (not staged) policies of tier {@code tier}, in evaluation order ({@link CalicoPolicy#ORDER}). */
+  public List<CalicoPolicy> policiesInTier(String tier) {
+    return policies.stream().filter(p -> !p.staged() && p.tier().equals(tier)).sorted(CalicoPolicy.ORDER)
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /** The ServiceAccount {@code namespace/name}, when the input has it. */
+  public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
+    return serviceAccounts.stream().filter(sa -> sa.namespace().equals(namespace) && sa.name().equals(name))
+        .findFirst();
+  }
+
+  /** The Service {@code namespace/name}, when the input has it. */
+  public Optional<Service> service(String namespace, String name) {
+    return services.stream().filter(s -> s.namespace().equals(namespace) && s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The EndpointSlices of the Service {@code namespace/serviceName} (by their
+   * {@code kubernetes.io/service-name} label), in input order: the addresses and ports a
+   * {@code services} entity rule matches.
+   */
+  public List<EndpointSlice> endpointSlices(String namespace, String serviceName) {
+    return endpointSlices.stream().filter(e -> e.namespace().equals(namespace) && e.serviceName().equals(serviceName))
+        .collect(ImmutableList.toImmutableList());
   }
 
   /** Both inputs together, each list concatenated. */

@@ -1,6 +1,7 @@
 package dev.netpolc.model.calico;
 
 import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.Cidr;
 import dev.netpolc.model.calico.selector.CalicoSelector;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +48,26 @@ public record EntityRule(List<String> nets, List<String> notNets, Optional<Calic
   public boolean selectsByLabel() {
     return selector.isPresent() || notSelector.isPresent() || namespaceSelector.isPresent()
         || serviceAccounts.isPresent();
+  }
+
+  /** {@code nets} as CIDRs (entries that are no CIDR, which validation refuses, left out). */
+  public List<Cidr> netCidrs() {
+    return cidrs(nets);
+  }
+
+  /** {@code notNets} as CIDRs (entries that are no CIDR left out). */
+  public List<Cidr> notNetCidrs() {
+    return cidrs(notNets);
+  }
+
+  static List<Cidr> cidrs(List<String> texts) {
+    ImmutableList.Builder<Cidr> out = ImmutableList.builder();
+    for (String t : texts) {
+      Cidr.parse(t).map(Cidr.Parsed::cidr)
+          .or(() -> dev.netpolc.model.IpAddress.tryParse(t).map(Cidr::host))
+          .ifPresent(out::add);
+    }
+    return out.build();
   }
 
   /** True when nothing is given: the entity rule matches every address and port. */

@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param namespace {@code namespace} ("" when absent: the policy's own namespace)
  */
 public record ServiceMatch(String name, String namespace) {
+  /** The Service's namespace: {@code namespace}, or the policy's own when none is written. */
+  public String namespaceOr(String policyNamespace) {
+    return namespace.isEmpty() ? policyNamespace : namespace;
+  }
+
   public ServiceMatch {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(namespace, "namespace");
