@@ -75,6 +75,17 @@ final class CalicoBinder {
     this.storageForm = storageForm;
   }
 
+  /** The validation id of what netpolc refuses to enforce (CalicoValidator.UNENFORCEABLE_ID). */
+  static final String UNENFORCEABLE_ID = "NP184";
+
+  /**
+   * True for Calico's HostEndpoint, which netpolc refuses (SEMANTICS-CALICO.md, "Refused, never
+   * dropped"): skipping it would silently drop the host policies that select it.
+   */
+  static boolean isHostEndpoint(String apiVersion, String kind) {
+    return CalicoKind.isCalicoApiVersion(apiVersion) && kind.equals("HostEndpoint");
+  }
+
   /** True when {@code apiVersion}/{@code kind} is a Calico resource this binder reads. */
   static boolean isCalico(String apiVersion, String kind) {
     return CalicoKind.isCalicoApiVersion(apiVersion) && (CalicoKind.of(kind) != null || kind.equals("Tier")

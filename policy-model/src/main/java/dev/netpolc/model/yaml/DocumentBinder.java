@@ -142,6 +142,11 @@ final class DocumentBinder {
       } else if (is(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, apiVersion, kind)) {
         bound = ClusterPolicyBinder.baselineAdminNetworkPolicy(obj, new Fields(file, prefix, true),
             suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (CalicoBinder.isHostEndpoint(apiVersion, kind)) {
+        YNode.Field k = obj.field("kind");
+        throw new InputException(Diagnostic.of(CalicoBinder.UNENFORCEABLE_ID, Severity.ERROR,
+            new SourcePosition(file, k.value().line(), k.value().column()), prefix + "kind", "kind: HostEndpoint is "
+                + "host endpoint policy, which netpolc does not enforce as pod policy; keep it out of netpolc's input"));
       } else if (CalicoBinder.isCalico(apiVersion, kind)) {
         bound = CalicoBinder.bind(obj, new Fields(file, prefix, true), locator, apiVersion, kind,
             suppressions.forObject(obj.line(), obj.endLine()));

@@ -385,6 +385,22 @@ class CalicoReaderTest {
   }
 
   @Test
+  void hostEndpointsAreRefusedNotSkipped() {
+    List<Diagnostic> e = errors(String.join("\n",
+        "apiVersion: crd.projectcalico.org/v1",
+        "kind: HostEndpoint",
+        "metadata: {name: eth0-node1}",
+        "spec: {node: node1, interfaceName: eth0}",
+        ""));
+    assertThat(e).singleElement().satisfies(d -> {
+      assertThat(d.ruleId()).isEqualTo("NP184");
+      assertThat(d.path()).isEqualTo("kind");
+      assertThat(d.position()).isEqualTo(new SourcePosition("c.yaml", 2, 7));
+      assertThat(d.message()).contains("HostEndpoint").contains("does not enforce");
+    });
+  }
+
+  @Test
   void calicoKindsOfOtherApiGroupsAreSkipped() {
     ReadResult r = new PolicyReader().readString("c.yaml", String.join("\n",
         "apiVersion: example.com/v1",
