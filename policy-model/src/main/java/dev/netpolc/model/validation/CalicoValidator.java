@@ -339,13 +339,6 @@ public final class CalicoValidator {
         && !(e.namespaceSelector().get() instanceof CalicoSelector.Global)) {
       out.error(GLOBAL_SELECTOR_ID, path + ".namespaceSelector", "global() cannot be combined with other selectors");
     }
-    e.serviceAccounts().ifPresent(sa -> {
-      for (int i = 0; i < sa.names().size(); i++) {
-        if (sa.names().get(i).isEmpty()) {
-          out.error(SERVICES_ID, path + ".serviceAccounts.names[" + i + "]", "service account name must not be empty");
-        }
-      }
-    });
   }
 
   private static void ports(List<CalicoPort> ports, String path, Findings out) {
