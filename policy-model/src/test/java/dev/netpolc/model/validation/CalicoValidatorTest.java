@@ -239,6 +239,17 @@ class CalicoValidatorTest {
   }
 
   @Test
+  void lintReportsCalicoValidationAndHonoursSuppressions() {
+    String bad = GNP + "spec:\n  ingress:\n  - action: Allow\n    ipVersion: 7\n";
+    Cluster c = new PolicyReader().readString("l.yaml", bad).cluster();
+    assertThat(new dev.netpolc.model.lint.Linter(dev.netpolc.model.lint.LintConfig.DEFAULT).lint(c).findings())
+        .extracting(Diagnostic::ruleId).containsExactly("NP175");
+    Cluster suppressed = new PolicyReader().readString("l.yaml", "# netpolc: disable=NP175\n" + bad).cluster();
+    assertThat(new dev.netpolc.model.lint.Linter(dev.netpolc.model.lint.LintConfig.DEFAULT).lint(suppressed)
+        .findings()).isEmpty();
+  }
+
+  @Test
   void oneObjectReportsEveryProblem() {
     List<Diagnostic> found = findings(GNP + "spec:\n  doNotTrack: true\n  types: [Forward]\n  ingress:\n"
         + "  - action: Reject\n    ipVersion: 7\n    http: {methods: [GET]}\n");
