@@ -167,6 +167,7 @@ class PolicyReaderFuzzTest {
     c.calico().policies().forEach(p -> maps.add(p.source()));
     c.calico().tiers().forEach(t -> maps.add(t.source()));
     c.calico().networkSets().forEach(s -> maps.add(s.source()));
+    c.calico().stagedKubernetesPolicies().forEach(p -> maps.add(p.source()));
     return maps;
   }
 
@@ -200,6 +201,8 @@ class PolicyReaderFuzzTest {
         r.tiers().stream().map(t -> new CalicoTier(t.name(), t.order(), t.defaultAction(), SourceMap.EMPTY)).toList(),
         r.networkSets().stream().map(s -> new CalicoNetworkSet(s.namespace(), s.name(), s.labels(), s.nets(),
             s.global(), SourceMap.EMPTY)).toList(),
-        r.serviceAccounts(), r.services(), r.endpointSlices());
+        r.serviceAccounts(), r.services(), r.endpointSlices(),
+        r.stagedKubernetesPolicies().stream().map(p -> new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
+            p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).toList());
   }
 }

@@ -1,6 +1,7 @@
 package dev.netpolc.model.calico;
 
 import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.NetworkPolicy;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,9 +17,12 @@ import java.util.Optional;
  * @param serviceAccounts ServiceAccounts
  * @param services        Services
  * @param endpointSlices  EndpointSlices
+ * @param stagedKubernetesPolicies Calico's StagedKubernetesNetworkPolicies: Kubernetes
+ *                        NetworkPolicies that are previewed ({@code diff --staged}), never enforced
  */
 public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
-    List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices) {
+    List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices,
+    List<NetworkPolicy> stagedKubernetesPolicies) {
 
   /** The order Calico gives a Kubernetes NetworkPolicy in the {@code default} tier. */
   public static final double KUBERNETES_POLICY_ORDER = 1000;
@@ -27,7 +31,7 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
 
   /** No Calico resources. */
   public static final CalicoResources EMPTY =
-      new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+      new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public CalicoResources {
     policies = ImmutableList.copyOf(policies);
@@ -36,11 +40,18 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
     serviceAccounts = ImmutableList.copyOf(serviceAccounts);
     services = ImmutableList.copyOf(services);
     endpointSlices = ImmutableList.copyOf(endpointSlices);
+    stagedKubernetesPolicies = ImmutableList.copyOf(stagedKubernetesPolicies);
   }
 
-  /** True when the input held no Calico policy, tier or network set (Kubernetes objects aside). */
+  /** Resources without StagedKubernetesNetworkPolicies. */
+  public CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
+      List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices) {
+    this(policies, tiers, networkSets, serviceAccounts, services, endpointSlices, List.of());
+  }
+
+  /** True when the input held a Calico policy (staged ones included), tier or network set. */
   public boolean hasCalicoObjects() {
-    return !policies.isEmpty() || !tiers.isEmpty() || !networkSets.isEmpty();
+    return !policies.isEmpty() || !tiers.isEmpty() || !networkSets.isEmpty() || !stagedKubernetesPolicies.isEmpty();
   }
 
   /** True when nothing at all was read into this component. */
@@ -134,7 +145,8 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
     }
     return new CalicoResources(concat(policies, other.policies), concat(tiers, other.tiers),
         concat(networkSets, other.networkSets), concat(serviceAccounts, other.serviceAccounts),
-        concat(services, other.services), concat(endpointSlices, other.endpointSlices));
+        concat(services, other.services), concat(endpointSlices, other.endpointSlices),
+        concat(stagedKubernetesPolicies, other.stagedKubernetesPolicies));
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -141,6 +141,10 @@ public final class LintContext {
     for (CalicoPolicy p : calico.policies()) {
       CalicoValidator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
     }
+    Validator validator = new Validator(config.validation());
+    for (NetworkPolicy p : calico.stagedKubernetesPolicies()) {
+      validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
     calico.tiers().forEach(t -> CalicoValidator.validate(t).forEach(d -> out.add(new Owned(Optional.empty(), d))));
     calico.networkSets().forEach(ns -> CalicoValidator.validate(ns)
         .forEach(d -> out.add(new Owned(Optional.empty(), d))));

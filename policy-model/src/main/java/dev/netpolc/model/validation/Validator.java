@@ -50,6 +50,10 @@ public final class Validator {
       out.addAll(validate(p));
     }
     out.addAll(CalicoValidator.validate(cluster.calico()));
+    // Calico validates a StagedKubernetesNetworkPolicy as the NetworkPolicy it stages.
+    for (NetworkPolicy p : cluster.calico().stagedKubernetesPolicies()) {
+      out.addAll(profile.validate(p));
+    }
     out.addAll(DuplicateObjectCheck.check(cluster));
     out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
     return out.build();

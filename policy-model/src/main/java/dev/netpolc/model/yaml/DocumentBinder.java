@@ -1,6 +1,8 @@
 package dev.netpolc.model.yaml;
 
+import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoKind;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.ClusterPolicyKind;
@@ -147,6 +149,9 @@ final class DocumentBinder {
         throw new InputException(Diagnostic.of(CalicoBinder.UNENFORCEABLE_ID, Severity.ERROR,
             new SourcePosition(file, k.value().line(), k.value().column()), prefix + "kind", "kind: HostEndpoint is "
                 + "host endpoint policy, which netpolc does not enforce as pod policy; keep it out of netpolc's input"));
+      } else if (CalicoKind.isCalicoApiVersion(apiVersion) && kind.equals("StagedKubernetesNetworkPolicy")) {
+        bound = new StagedKubernetesPolicy(PolicyBinder.bindStaged(obj, new Fields(file, prefix, true),
+            suppressions.forObject(obj.line(), obj.endLine())));
       } else if (CalicoBinder.isCalico(apiVersion, kind)) {
         bound = CalicoBinder.bind(obj, new Fields(file, prefix, true), locator, apiVersion, kind,
             suppressions.forObject(obj.line(), obj.endLine()));
@@ -165,6 +170,9 @@ final class DocumentBinder {
       error(e.diagnostic());
     }
   }
+
+  /** A NetworkPolicy read from a Calico StagedKubernetesNetworkPolicy (kept apart from enforced ones). */
+  record StagedKubernetesPolicy(NetworkPolicy policy) {}
 
   /** True when {@code apiVersion} and {@code kind} name the cluster policy kind {@code k}. */
   private static boolean is(ClusterPolicyKind k, String apiVersion, String kind) {

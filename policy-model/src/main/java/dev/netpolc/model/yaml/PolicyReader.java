@@ -196,6 +196,7 @@ public final class PolicyReader {
     private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<NetworkPolicy> stagedKubernetesPolicies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
     /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
@@ -386,6 +387,8 @@ public final class PolicyReader {
           serviceAccounts.add((ServiceAccount) o);
         } else if (o instanceof Service) {
           services.add((Service) o);
+        } else if (o instanceof DocumentBinder.StagedKubernetesPolicy) {
+          stagedKubernetesPolicies.add(((DocumentBinder.StagedKubernetesPolicy) o).policy());
         } else {
           endpointSlices.add((EndpointSlice) o);
         }
@@ -400,7 +403,7 @@ public final class PolicyReader {
 
     ReadResult result() {
       CalicoResources calico = new CalicoResources(calicoPolicies, calicoTiers, calicoNetworkSets, serviceAccounts,
-          services, endpointSlices);
+          services, endpointSlices, stagedKubernetesPolicies);
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
           adminNetworkPolicies, baselineAdminNetworkPolicies, calico), errors.stream().map(PolicyReader::printable)
           .collect(Collectors.toList()), skipped, objectCount);

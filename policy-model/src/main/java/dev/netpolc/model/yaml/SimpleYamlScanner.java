@@ -58,7 +58,7 @@ final class SimpleYamlScanner {
   private static final Set<String> READ_KINDS = Set.of("Pod", "Namespace", "Node", "NetworkPolicy",
       "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "GlobalNetworkPolicy",
       "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet", "ServiceAccount",
-      "Service", "EndpointSlice", "HostEndpoint");
+      "Service", "EndpointSlice", "HostEndpoint", "StagedKubernetesNetworkPolicy");
 
   /** Offset of the current line's first character. */
   private int lineStart;

@@ -385,6 +385,32 @@ class CalicoReaderTest {
   }
 
   @Test
+  void stagedKubernetesPoliciesAreKeptApartFromEnforcedOnes() {
+    String staged = String.join("\n",
+        "apiVersion: projectcalico.org/v3",
+        "kind: StagedKubernetesNetworkPolicy",
+        "metadata: {name: lock, namespace: shop}",
+        "spec:",
+        "  stagedAction: Set",
+        "  podSelector: {matchLabels: {app: db}}",
+        "  policyTypes: [Ingress]",
+        "");
+    Cluster c = read(staged);
+    assertThat(c.policies()).isEmpty();
+    assertThat(c.calico().stagedKubernetesPolicies()).singleElement().satisfies(p -> {
+      assertThat(p.key()).isEqualTo("shop/lock");
+      assertThat(p.policyTypes()).containsExactly("Ingress");
+      assertThat(p.source().find("spec.podSelector").line()).isEqualTo(6);
+    });
+    assertThat(c.calico().hasCalicoObjects()).isTrue();
+    List<Diagnostic> e = errors(staged.replace("stagedAction", "stagedActon"));
+    assertThat(e).singleElement().satisfies(d -> assertThat(d.ruleId()).isEqualTo("NP011"));
+    Cluster bad = read(staged.replace("[Ingress]", "[Inbound]"));
+    assertThat(new dev.netpolc.model.validation.Validator(dev.netpolc.model.validation.ValidationOptions.DEFAULT)
+        .validate(bad)).extracting(Diagnostic::ruleId).containsExactly("NP110");
+  }
+
+  @Test
   void hostEndpointsAreRefusedNotSkipped() {
     List<Diagnostic> e = errors(String.join("\n",
         "apiVersion: crd.projectcalico.org/v1",
