@@ -26,6 +26,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
 
 /**
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
@@ -320,13 +321,18 @@ final class RulesetWriter {
     setNames = names;
     Map<String, Long> fingerprints = new HashMap<>(2 * peerSetRoles.size());
     Map<String, SetLayout.Sizes> sizes = new HashMap<>(2 * peerSetRoles.size());
-    peerSetRoles.forEach((name, owner) -> {
-      List<Cidr> cidrs = peerCidrs.get(owner);
-      fingerprints.put(name, SetLayout.fingerprint(cidrs));
-      Parts parts = Parts.of(cidrs);
+    // Each set's parts and fingerprint depend on its content alone: on every core when many.
+    List<Map.Entry<String, String>> owners = new ArrayList<>(peerSetRoles.entrySet());
+    IntStream indexes = IntStream.range(0, owners.size());
+    Parts[] split = (owners.size() >= parallelFrom ? indexes.parallel() : indexes)
+        .mapToObj(i -> Parts.of(peerCidrs.get(owners.get(i).getValue()))).toArray(Parts[]::new);
+    for (int i = 0; i < split.length; i++) {
+      String name = owners.get(i).getKey();
+      Parts parts = split[i];
+      fingerprints.put(name, parts.fingerprint());
       peerParts.put(name, parts);
       sizes.put(name, new SetLayout.Sizes(parts.hosts().size(), parts.prefixes().size()));
-    });
+    }
     java.util.Set<String> nodeLocal = new java.util.HashSet<>();
     for (EndpointGroup g : graph.groups()) {
       if (hasNodePath(g)) {
@@ -357,14 +363,14 @@ final class RulesetWriter {
   }
 
   /** A peer set's elements as printed: single addresses (hash part) and prefixes (interval part). */
-  private record Parts(List<Cidr> hosts, List<Cidr> prefixes) {
+  private record Parts(List<Cidr> hosts, List<Cidr> prefixes, long fingerprint) {
     static Parts of(List<Cidr> cidrs) {
       List<Cidr> hosts = new ArrayList<>(cidrs.size());
       List<Cidr> prefixes = new ArrayList<>();
       for (Cidr c : cidrs) {
         (isHost(c) ? hosts : prefixes).add(c);
       }
-      return new Parts(hosts, prefixes);
+      return new Parts(hosts, prefixes, SetLayout.fingerprint(cidrs));
     }
 
     boolean hasHostPart() {
