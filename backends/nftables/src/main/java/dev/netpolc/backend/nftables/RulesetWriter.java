@@ -110,8 +110,9 @@ final class RulesetWriter {
       }
     }
     nameSets();
-    // From here on the writer's state is only read: the group chains are printed in two halves,
-    // the first on a second thread.
+    // From here on the writer's state is only read: the sets and slices of the group chains are
+    // printed as separate tasks, the pool's threads taking them from one end of the queue while
+    // this thread runs them from the other, and joined in order.
     List<ChainRef> chains = new ArrayList<>();
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
@@ -120,30 +121,28 @@ final class RulesetWriter {
         }
       }
     }
-    int half = parallel ? chains.size() / 2 : chains.size();
-    ForkJoinTask<StringBuilder> firstChains = ForkJoinTask.adapt(() -> writeGroupChains(chains.subList(0, half)));
-    if (parallel) {
-      firstChains.fork();
+    int slices = parallel ? CHAIN_SLICES : 1;
+    List<ForkJoinTask<StringBuilder>> tasks = new ArrayList<>(slices + 1);
+    tasks.add(ForkJoinTask.adapt(this::writeHeadAndSets));
+    for (int k = 0; k < slices; k++) {
+      List<ChainRef> slice = chains.subList(chains.size() * k / slices, chains.size() * (k + 1) / slices);
+      tasks.add(ForkJoinTask.adapt(() -> writeGroupChains(slice)));
     }
-    StringBuilder head = new StringBuilder((int) Math.min(64 * 1024 + 20 * peerSetElements() + 200L * peerParts.size(),
-        64 << 20));
-    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
-    head.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
-    head.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
-    head.append("table inet ").append(table).append('\n');
-    head.append("delete table inet ").append(table).append('\n');
-    head.append("table inet ").append(table).append(" {\n");
-    head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
-    writeSets(head);
-    StringBuilder lastChains = writeGroupChains(chains.subList(half, chains.size()));
+    StringBuilder[] printed = new StringBuilder[tasks.size()];
+    if (parallel) {
+      tasks.forEach(ForkJoinTask::fork);
+    }
     // Joined in the reverse order of forking: a task no pool thread has started yet is then on
     // top of this thread's submission queue, and join runs it here instead of waiting for the
     // pool (which an embedding application may keep busy).
-    StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
+    for (int k = tasks.size() - 1; k >= 0; k--) {
+      printed[k] = parallel ? tasks.get(k).join() : tasks.get(k).invoke();
+    }
     LocalMaps local = parallel ? localMaps.join() : localMaps.invoke();
     StringBuilder base = new StringBuilder(4096);
     writeBaseChains(base, local.bypass(), local.maps(), local.node());
-    List<StringBuilder> parts = List.of(head, local.text(), base, first, lastChains);
+    List<StringBuilder> parts = new ArrayList<>(List.of(printed[0], local.text(), base));
+    parts.addAll(List.of(printed).subList(1, printed.length));
     int length = 2;
     for (StringBuilder part : parts) {
       length += part.length();
@@ -156,6 +155,24 @@ final class RulesetWriter {
 
   /** Graphs with at least this many endpoints are written on two threads. */
   static final int PARALLEL_FROM = 5_000;
+
+  /** Tasks the group chains of a large graph are printed in: enough for threads to even out. */
+  private static final int CHAIN_SLICES = 16;
+
+  /** The script's head (comments, table) and every set declaration. */
+  private StringBuilder writeHeadAndSets() {
+    StringBuilder head = new StringBuilder((int) Math.min(64 * 1024 + 20 * peerSetElements() + 200L * peerParts.size(),
+        64 << 20));
+    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
+    head.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
+    head.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
+    head.append("table inet ").append(table).append('\n');
+    head.append("delete table inet ").append(table).append('\n');
+    head.append("table inet ").append(table).append(" {\n");
+    head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
+    writeSets(head);
+    return head;
+  }
 
   private final int parallelFrom;
 
