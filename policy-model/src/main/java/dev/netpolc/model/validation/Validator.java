@@ -8,6 +8,8 @@ import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.List;
+import java.util.concurrent.ForkJoinTask;
+import java.util.stream.Collectors;
 
 /**
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
@@ -23,6 +25,9 @@ import java.util.List;
  * Which of these findings stop a compile or an analysis is decided by {@link AcceptanceGate}.
  */
 public final class Validator {
+  /** Clusters with this many policies and pods or more are validated on every core. */
+  private static final int PARALLEL_FROM = 5_000;
+
   private final ValidationProfile profile;
 
   /** A validator with these options. */
@@ -36,10 +41,18 @@ public final class Validator {
    * order), then Calico resources ({@link CalicoValidator}), then duplicates, then inventory.
    */
   public List<Diagnostic> validate(Cluster cluster) {
-    ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
-    for (NetworkPolicy p : cluster.policies()) {
-      out.addAll(profile.validate(p));
+    // A large cluster's objects are checked on every core, the cross-object checks beside them;
+    // the findings keep their order.
+    boolean large = cluster.policies().size() + cluster.pods().size() >= PARALLEL_FROM;
+    ForkJoinTask<List<Diagnostic>> crossObject = ForkJoinTask.adapt(() -> ImmutableList.<Diagnostic>builder()
+        .addAll(DuplicateObjectCheck.check(cluster))
+        .addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods())).build());
+    if (large) {
+      crossObject.fork();
     }
+    ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
+    (large ? cluster.policies().parallelStream() : cluster.policies().stream()).map(profile::validate)
+        .collect(Collectors.toList()).forEach(out::addAll);
     for (ClusterNetworkPolicy p : cluster.clusterNetworkPolicies()) {
       out.addAll(validate(p));
     }
@@ -54,8 +67,7 @@ public final class Validator {
     for (NetworkPolicy p : cluster.calico().stagedKubernetesPolicies()) {
       out.addAll(profile.validate(p));
     }
-    out.addAll(DuplicateObjectCheck.check(cluster));
-    out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
+    out.addAll(large ? crossObject.join() : crossObject.invoke());
     return out.build();
   }
 
