@@ -149,8 +149,9 @@ public final class EbpfEventBench {
       EbpfMaps maps = ebpf.maps(next, BackendOptions.DEFAULTS);
       List<MapCommand> commands = MapsDiff.between(installed, maps);
       Set<String> nextGroups = groupIds(next);
-      touched.computeIfAbsent(nextGroups.equals(groups) ? kind : groupKind, k -> new ArrayList<>())
-          .add(commands.size());
+      String counted = nextGroups.equals(groups) ? kind : groupKind;
+      touched.computeIfAbsent(counted, k -> new ArrayList<>()).add(commands.size());
+      System.err.println(counted + " " + commands.size()); // progress: a run at 100,000 pods is long
       installed = maps;
       groups = nextGroups;
     }

@@ -22,8 +22,9 @@ import java.util.TreeSet;
 
 /**
  * The identities np_ident4/np_ident6 give addresses, and the peer class each identity belongs
- * to. An identity value is {@code class << 24 | index}: the index numbers the parts of an
- * address-space partition in which every rule's peer set is a union of parts, the class (0 to
+ * to. An identity value is {@code class << 24 | index}: the index is a stable number
+ * ({@link #stableIndexes}) of a part of an address-space partition in which every rule's peer
+ * set is a union of parts, the class (0 to
  * {@value #MAX_CLASSES} − 1) groups parts by their membership in the peer sets of the Admin and
  * Baseline rules. np_policy entries keyed by the class key {@link #classKey} ({@code ~class})
  * hold for every identity of the class, so a peer set of the tiers that spans many identities
@@ -31,8 +32,7 @@ import java.util.TreeSet;
  * identity.
  *
  * <p>A graph whose rules are all NetworkPolicy allows has one class (0, key {@code 0xffffffff},
- * the first layout's "any peer") and its identities are the compiler's {@link Atoms} ids, so its
- * maps are the first layout's, byte for byte. Any other graph partitions by the rules' peer sets
+ * the first layout's "any peer") and its parts are the compiler's {@link Atoms}. Any other graph partitions by the rules' peer sets
  * only: group and node addresses split no identity, since the datapath finds a pod's group in
  * np_endpoints and its own node by address, not through the identity.
  */
@@ -104,7 +104,7 @@ final class Identities {
 
   /**
    * Classes of {@code atoms} by membership in those {@code classSets} (each a union of atoms)
-   * that hold at least {@code minIdentities} atoms, numbered by their lowest atom; past {@code maxClasses} − 1 every further class shares the
+   * that hold at least {@code minIdentities} atoms, numbered by their lowest atom (address order); past {@code maxClasses} − 1 every further class shares the
    * last number, which costs entries but never changes a verdict (any grouping of identities
    * into classes is correct, see {@link TierFlattening}).
    */
