@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Identity, group and rule numbers are stable: on generated tiered clusters, one pod added (a
  * copy of a pod at a fresh address) or removed through a {@link CompilerSession} changes only
- * map entries that involve that pod: np_endpoints and np_hostpods entries of its addresses,
+ * map entries that involve that pod: np_endpoints and np_hostpods entries of its addresses (and
+ * the flags of its group's other members when the group's verdicts change),
  * np_policy entries whose peer is the identity of one of its addresses (before or after), and
  * np_ident entries on the LPM path of its addresses; unrelated identities, groups and rules keep
  * their numbers. The maps after the delta decide every probe as the reference does for the new
@@ -128,7 +129,11 @@ class StableNumberingPropertyTest {
         continue;
       }
       boolean involved = switch (cmd.map()) {
-        case ENDPOINTS -> ips.contains(((EndpointKey) cmd.key()).address());
+        // Or another member's flags, same group number: the pod joined or left a tier peer set
+        // and its group's verdicts changed (isolated / denies), which is no renumbering.
+        case ENDPOINTS -> ips.contains(((EndpointKey) cmd.key()).address())
+            || cmd instanceof MapCommand.Update up && before.get(cmd.map(), cmd.key())
+                .map(v -> ((EndpointValue) v).group() == ((EndpointValue) up.value()).group()).orElse(false);
         case HOST_PODS -> ips.contains(((HostPodKey) cmd.key()).pod());
         case POLICY -> podIdentities.contains(((PolicyKey) cmd.key()).peer());
         case IDENT4, IDENT6 -> true;
