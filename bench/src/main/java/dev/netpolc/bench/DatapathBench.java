@@ -35,8 +35,11 @@ import java.util.Optional;
  *
  * <pre>java -cp netpolc-bench.jar dev.netpolc.bench.DatapathBench [--json] [--quick] [--runs N]
  *     [--duration S] [--policies 10,1000,10000] [--peers 10,10000,100000]
- *     [--backends nftables,iptables,ebpf,naive-nftables] [--metrics tcp_crr,udp_pps,tcp_throughput]
- *     [--topology bridge|ptp] [--crr-threads N] [--repo DIR]</pre>
+ *     [--backends nftables,iptables,ebpf,naive-nftables[,minimal-nftables]] [--metrics tcp_crr,udp_pps,tcp_throughput]
+ *     [--topology bridge|ptp] [--crr-threads N] [--crr-warmup S] [--repo DIR]</pre>
+ *
+ * <p>Runs shorter than a second (smoke runs) bound iperf3 by count, as it takes whole seconds
+ * only: {@code duration × 50,000} UDP packets, {@code duration × 1,000} MB over TCP.
  *
  * <p>Output: a table, or with {@code --json} one object per measurement, exactly
  * {@code {"backend": ..., "policies": N, "peers": N, "metric": ..., "value": X, "baseline": X, "ratio": X}}
@@ -55,7 +58,12 @@ public final class DatapathBench {
 
   /** A backend under test; {@link #NONE} is the baseline. */
   enum Kind {
-    NONE("none"), NFTABLES("nftables"), IPTABLES("iptables"), EBPF("ebpf"), NAIVE_NFTABLES("naive-nftables");
+    NONE("none"), NFTABLES("nftables"), IPTABLES("iptables"), EBPF("ebpf"), NAIVE_NFTABLES("naive-nftables"),
+    /**
+     * Not a backend, opt-in: the floor any stateful nftables ruleset pays, conntrack on and two
+     * hand-written rules ({@link DatapathPolicies#minimalNftables()}), to tell conntrack's cost from the rules'.
+     */
+    MINIMAL_NFTABLES("minimal-nftables");
 
     final String label;
 
@@ -69,7 +77,8 @@ public final class DatapathBench {
           return k;
         }
       }
-      throw new IllegalArgumentException("unknown backend '" + label + "' (none, nftables, iptables, ebpf, naive-nftables)");
+      throw new IllegalArgumentException("unknown backend '" + label
+          + "' (none, nftables, iptables, ebpf, naive-nftables, minimal-nftables)");
     }
   }
 
@@ -107,10 +116,12 @@ public final class DatapathBench {
    * @param metrics    metrics, in measuring order
    * @param mode       how the pods are wired
    * @param crrThreads client threads of the CRR loop
+   * @param crrWarmup  seconds each CRR client runs before it starts counting
    * @param repo       the checkout (for {@code backends/ebpf/datapath}), if found
    */
   record Options(boolean json, int runs, double duration, List<Integer> policies, List<Integer> peers,
-      List<Kind> backends, List<Metric> metrics, DatapathLanes.Mode mode, int crrThreads, Optional<Path> repo) {}
+      List<Kind> backends, List<Metric> metrics, DatapathLanes.Mode mode, int crrThreads, double crrWarmup,
+      Optional<Path> repo) {}
 
   /**
    * One measurement of one backend at one point.
@@ -197,6 +208,7 @@ public final class DatapathBench {
     List<Metric> metrics = List.of(Metric.values());
     DatapathLanes.Mode mode = DatapathLanes.Mode.BRIDGE;
     int threads = 4;
+    double warmup = 0.5;
     Optional<Path> repo = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -224,6 +236,12 @@ public final class DatapathBench {
           default -> throw new IllegalArgumentException("--topology is bridge or ptp");
         };
         case "--crr-threads" -> threads = positive(a, Integer.parseInt(args[++i]));
+        case "--crr-warmup" -> {
+          warmup = Double.parseDouble(args[++i]);
+          if (!(warmup >= 0 && warmup <= 60)) {
+            throw new IllegalArgumentException("--crr-warmup must be in [0, 60] seconds");
+          }
+        }
         case "--repo" -> repo = Optional.of(Path.of(args[++i]).toAbsolutePath());
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
@@ -232,7 +250,7 @@ public final class DatapathBench {
       policies = List.of(10_000);
       peers = List.of(100_000);
     }
-    return new Options(json, runs, duration, policies, peers, backends, metrics, mode, threads,
+    return new Options(json, runs, duration, policies, peers, backends, metrics, mode, threads, warmup,
         repo.or(DatapathBench::findRepo));
   }
 
@@ -387,6 +405,8 @@ public final class DatapathBench {
         try {
           if (k == Kind.NAIVE_NFTABLES) {
             write(d.resolve("naive.nft"), pol.naiveNftables());
+          } else if (k == Kind.MINIMAL_NFTABLES) {
+            write(d.resolve("minimal.nft"), DatapathPolicies.minimalNftables());
           } else {
             Backend backend = Backends.find(k.label).orElseThrow(() -> new IllegalStateException("no backend " + k.label));
             long c0 = System.nanoTime();
@@ -466,6 +486,7 @@ public final class DatapathBench {
       Exec.Result r = switch (k) {
         case NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("netpolc.nft").toString());
         case NAIVE_NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("naive.nft").toString());
+        case MINIMAL_NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("minimal.nft").toString());
         case IPTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "bash", dir.resolve("apply.sh").toString());
         case EBPF -> {
           List<String> argv = new ArrayList<>(List.of("bash", ebpfScript().toString(), "attach", "--artifact",
@@ -518,24 +539,33 @@ public final class DatapathBench {
           Exec.Result r = Exec.inNs(timeout, client, null, java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
               System.getProperty("java.class.path"), Crr.class.getName(), "client", DatapathLanes.SERVER_IP,
               Integer.toString(DatapathLanes.CRR_PORT), Integer.toString(o.crrThreads()),
-              Double.toString(o.duration()), "0.5");
+              Double.toString(o.duration()), Double.toString(o.crrWarmup()));
           if (!r.ok()) {
             throw new IllegalStateException("CRR client in " + client + " failed: " + r.describe() + " " + r.stdout());
           }
           yield Crr.Result.parse(r.stdout()).rate();
         }
         case UDP_PPS -> {
-          JsonNode end = iperf(client, secs, "-u", "-b", "0", "-l", "64").path("end").path("sum");
+          // iperf3 takes whole seconds only: a shorter (smoke) run is bounded by a packet count instead
+          String[] length = o.duration() >= 1 ? new String[] {"-t", Integer.toString(secs)}
+              : new String[] {"-k", Long.toString((long) (o.duration() * 50_000))};
+          JsonNode end = iperf(client, length, "-u", "-b", "0", "-l", "64").path("end").path("sum");
           double packets = end.path("packets").asDouble() - end.path("lost_packets").asDouble();
           yield packets / end.path("seconds").asDouble();
         }
-        case TCP_THROUGHPUT -> iperf(client, secs).path("end").path("sum_received").path("bits_per_second").asDouble();
+        case TCP_THROUGHPUT -> {
+          String[] length = o.duration() >= 1 ? new String[] {"-t", Integer.toString(secs)}
+              : new String[] {"-n", (long) (o.duration() * 1_000) + "M"};
+          yield iperf(client, length).path("end").path("sum_received").path("bits_per_second").asDouble();
+        }
       };
     }
 
-    private JsonNode iperf(String clientNs, int secs, String... extra) {
+    private JsonNode iperf(String clientNs, String[] length, String... extra) {
+      int secs = (int) Math.ceil(o.duration());
       List<String> argv = new ArrayList<>(List.of("iperf3", "-c", DatapathLanes.SERVER_IP, "-p",
-          Integer.toString(DatapathLanes.IPERF_PORT), "-t", Integer.toString(secs), "-J"));
+          Integer.toString(DatapathLanes.IPERF_PORT), "-J"));
+      argv.addAll(List.of(length));
       argv.addAll(List.of(extra));
       Exec.Result r = null;
       for (int attempt = 0; attempt < 3; attempt++) {

@@ -110,4 +110,18 @@ record DatapathPolicies(int policies, int peers) {
     sb.append("\t\tip daddr ").append(server).append(" drop\n\t}\n}\n");
     return sb.toString();
   }
+
+  /**
+   * Not netpolc output either: the least a stateful nftables ruleset can be (conntrack's shortcut,
+   * the client allowed, the rest of the server's traffic dropped), whatever the scale, to measure
+   * what turning conntrack on costs by itself.
+   */
+  static String minimalNftables() {
+    String server = DatapathLanes.SERVER_IP;
+    return "table inet npdp_minimal\ndelete table inet npdp_minimal\ntable inet npdp_minimal {\n"
+        + "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+        + "\t\tct state established,related accept\n"
+        + "\t\tip daddr " + server + " ip saddr " + DatapathLanes.CLIENT_IP + " accept\n"
+        + "\t\tip daddr " + server + " drop\n\t}\n}\n";
+  }
 }
