@@ -149,6 +149,18 @@ public final class DatapathBench {
           ? OptionalDoubleLike.of(value().get() / baseline().get()) : OptionalDoubleLike.EMPTY;
     }
 
+    /**
+     * Each run's value over the baseline measured next to it: on a shared machine these pairs
+     * see the same load, so their spread says more than the spread of either side.
+     */
+    List<Double> pairedRatios() {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < Math.min(values.size(), baselines.size()); i++) {
+        out.add(values.get(i) / baselines.get(i));
+      }
+      return out;
+    }
+
     String json() {
       return String.format(Locale.ROOT,
           "{\"backend\": \"%s\", \"policies\": %d, \"peers\": %d, \"metric\": \"%s\", \"value\": %s, \"baseline\": %s, \"ratio\": %s}",
@@ -335,6 +347,9 @@ public final class DatapathBench {
     }
     Path work = DatapathLanes.workDir();
     Bench b = new Bench(o, work, out, err);
+    // killed (Ctrl-C, SIGTERM): the namespaces, the bpffs mount and the work directory still go
+    Thread hook = new Thread(() -> cleanUp(b, work), "npdp-bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       b.all();
       return 0;
@@ -342,9 +357,18 @@ public final class DatapathBench {
       err.println("datapath bench: " + e.getMessage());
       return 1;
     } finally {
-      b.close();
-      Exec.run(Duration.ofSeconds(30), "rm", "-rf", "--", work.toString());
+      cleanUp(b, work);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook has cleaned up already or will
+      }
     }
+  }
+
+  private static synchronized void cleanUp(Bench b, Path work) {
+    b.close();
+    Exec.run(Duration.ofSeconds(30), "rm", "-rf", "--", work.toString());
   }
 
   /** One run of the benchmark: its lanes, eBPF object and bpffs, and the rows so far. */
@@ -378,7 +402,7 @@ public final class DatapathBench {
       }
       if (!o.json()) {
         out.printf(Locale.ROOT, "%-15s %8s %8s %-15s %14s %14s %8s  %s%n", "backend", "policies", "peers", "metric",
-            "value", "baseline", "ratio", "spread (min-max of the runs: value; baseline)");
+            "value", "baseline", "ratio", "spread (min-max of the runs: value; baseline; run-by-run ratios: median min-max)");
       }
       for (int p : o.policies()) {
         for (int n : o.peers()) {
@@ -590,8 +614,13 @@ public final class DatapathBench {
         double scale = row.metric() == Metric.TCP_THROUGHPUT ? 1e9 : 1;
         String unit = row.metric() == Metric.TCP_THROUGHPUT ? " Gbit/s" : " " + row.metric().unit;
         String spread = row.values().isEmpty() ? row.note()
-            : String.format(Locale.ROOT, "%s; %s (%d runs)%s", range(row.values(), scale), range(row.baselines(), scale),
-                row.values().size(), row.backend() == Kind.NAIVE_NFTABLES ? "  STRAWMAN" : "");
+            : row.backend() == Kind.NONE ? String.format(Locale.ROOT, "%s (%d runs)", range(row.values(), scale),
+                row.values().size())
+            : String.format(Locale.ROOT, "%s; %s; paired ratios %s %.3f-%.3f (%d runs)%s", range(row.values(), scale),
+                range(row.baselines(), scale), OptionalDoubleLike.median(row.pairedRatios()).format(3),
+                row.pairedRatios().stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                row.pairedRatios().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), row.values().size(),
+                row.backend() == Kind.NAIVE_NFTABLES ? "  STRAWMAN" : "");
         out.printf(Locale.ROOT, "%-15s %8d %8d %-15s %14s %14s %8s  %s%n", row.backend().label, row.policies(),
             row.peers(), row.metric().label, scaled(row.value(), scale, unit), scaled(row.baseline(), scale, unit),
             row.ratio().present() ? String.format(Locale.ROOT, "%.3f", row.ratio().get()) : "-", spread);
@@ -614,7 +643,8 @@ public final class DatapathBench {
         }
         Row h = byKey.get(r.backend() + "/" + hi + "/" + r.peers() + "/" + r.metric());
         if (h != null && r.ratio().present() && h.ratio().present()) {
-          err.printf(Locale.ROOT, "# growth %s %d peers %s: ratio to baseline %.3f at %d policies, %.3f at %d (%+.1f %%)%n",
+          (o.json() ? err : out).printf(Locale.ROOT,
+              "# growth %s %d peers %s: ratio to baseline %.3f at %d policies, %.3f at %d (%+.1f %%)%n",
               r.backend().label, r.peers(), r.metric().label, r.ratio().get(), lo, h.ratio().get(), hi,
               100 * (h.ratio().get() / r.ratio().get() - 1));
         }
@@ -645,6 +675,7 @@ public final class DatapathBench {
       }
       if (bpffs != null) {
         Exec.run(Duration.ofSeconds(30), "umount", bpffs.toString());
+        bpffs = null;
       }
     }
   }
