@@ -68,9 +68,12 @@ public final class Crr {
     }
 
     /** Parses {@link #line()}; throws {@link IllegalArgumentException} on anything else. */
+    private static final java.util.regex.Pattern LINE =
+        java.util.regex.Pattern.compile("completed=(\\d+) errors=(\\d+) seconds=([0-9.]+)");
+
     static Result parse(String text) {
       for (String line : text.split("\n")) {
-        var m = java.util.regex.Pattern.compile("completed=(\\d+) errors=(\\d+) seconds=([0-9.]+)").matcher(line.strip());
+        var m = LINE.matcher(line.strip());
         if (m.matches()) {
           return new Result(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Double.parseDouble(m.group(3)));
         }
@@ -112,7 +115,8 @@ public final class Crr {
   }
 
   /** Runs {@code threads} connection loops for {@code warmup + seconds}, counting the last {@code seconds}. */
-  static Result run(InetAddress host, int port, int threads, double seconds, double warmup) throws InterruptedException {
+  static Result run(InetAddress host, int port, int threads, double seconds, double warmup)
+      throws InterruptedException {
     InetSocketAddress target = new InetSocketAddress(host, port);
     long start = System.nanoTime();
     long from = start + (long) (warmup * 1e9);

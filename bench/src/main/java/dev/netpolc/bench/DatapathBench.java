@@ -163,7 +163,8 @@ public final class DatapathBench {
 
     String json() {
       return String.format(Locale.ROOT,
-          "{\"backend\": \"%s\", \"policies\": %d, \"peers\": %d, \"metric\": \"%s\", \"value\": %s, \"baseline\": %s, \"ratio\": %s}",
+          "{\"backend\": \"%s\", \"policies\": %d, \"peers\": %d, \"metric\": \"%s\", \"value\": %s, "
+              + "\"baseline\": %s, \"ratio\": %s}",
           backend.label, policies, peers, metric.label, value().format(1), baseline().format(1), ratio().format(4));
     }
   }
@@ -227,35 +228,39 @@ public final class DatapathBench {
       if (!a.equals("--json") && !a.equals("--quick") && i + 1 >= args.length) {
         throw new IllegalArgumentException(a + " needs a value");
       }
-      switch (a) {
-        case "--json" -> json = true;
-        case "--quick" -> quick = true;
-        case "--runs" -> runs = positive(a, Integer.parseInt(args[++i]));
-        case "--duration" -> {
-          duration = Double.parseDouble(args[++i]);
-          if (!(duration > 0 && duration <= 600)) {
-            throw new IllegalArgumentException("--duration must be in (0, 600] seconds");
+      try {
+        switch (a) {
+          case "--json" -> json = true;
+          case "--quick" -> quick = true;
+          case "--runs" -> runs = positive(a, Integer.parseInt(args[++i]));
+          case "--duration" -> {
+            duration = Double.parseDouble(args[++i]);
+            if (!(duration > 0 && duration <= 600)) {
+              throw new IllegalArgumentException("--duration must be in (0, 600] seconds");
+            }
           }
-        }
-        case "--policies" -> policies = ints(a, args[++i]);
-        case "--peers" -> peers = ints(a, args[++i]);
-        case "--backends" -> backends = List.of(args[++i].split(",")).stream().map(Kind::of)
-            .filter(k -> k != Kind.NONE).distinct().toList();
-        case "--metrics" -> metrics = List.of(args[++i].split(",")).stream().map(Metric::of).distinct().toList();
-        case "--topology" -> mode = switch (args[++i]) {
-          case "bridge" -> DatapathLanes.Mode.BRIDGE;
-          case "ptp" -> DatapathLanes.Mode.PTP;
-          default -> throw new IllegalArgumentException("--topology is bridge or ptp");
-        };
-        case "--crr-threads" -> threads = positive(a, Integer.parseInt(args[++i]));
-        case "--crr-warmup" -> {
-          warmup = Double.parseDouble(args[++i]);
-          if (!(warmup >= 0 && warmup <= 60)) {
-            throw new IllegalArgumentException("--crr-warmup must be in [0, 60] seconds");
+          case "--policies" -> policies = ints(a, args[++i]);
+          case "--peers" -> peers = ints(a, args[++i]);
+          case "--backends" -> backends = List.of(args[++i].split(",")).stream().map(Kind::of)
+              .filter(k -> k != Kind.NONE).distinct().toList();
+          case "--metrics" -> metrics = List.of(args[++i].split(",")).stream().map(Metric::of).distinct().toList();
+          case "--topology" -> mode = switch (args[++i]) {
+            case "bridge" -> DatapathLanes.Mode.BRIDGE;
+            case "ptp" -> DatapathLanes.Mode.PTP;
+            default -> throw new IllegalArgumentException("--topology is bridge or ptp");
+          };
+          case "--crr-threads" -> threads = positive(a, Integer.parseInt(args[++i]));
+          case "--crr-warmup" -> {
+            warmup = Double.parseDouble(args[++i]);
+            if (!(warmup >= 0 && warmup <= 60)) {
+              throw new IllegalArgumentException("--crr-warmup must be in [0, 60] seconds");
+            }
           }
+          case "--repo" -> repo = Optional.of(Path.of(args[++i]).toAbsolutePath());
+          default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
         }
-        case "--repo" -> repo = Optional.of(Path.of(args[++i]).toAbsolutePath());
-        default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(a + " needs a number, got '" + args[i] + "'");
       }
     }
     if (quick) {
@@ -402,7 +407,8 @@ public final class DatapathBench {
       }
       if (!o.json()) {
         out.printf(Locale.ROOT, "%-15s %8s %8s %-15s %14s %14s %8s  %s%n", "backend", "policies", "peers", "metric",
-            "value", "baseline", "ratio", "spread (min-max of the runs: value; baseline; run-by-run ratios: median min-max)");
+            "value", "baseline", "ratio",
+            "spread (min-max of the runs: value; baseline; run-by-run ratios: median min-max)");
       }
       for (int p : o.policies()) {
         for (int n : o.peers()) {
@@ -432,7 +438,8 @@ public final class DatapathBench {
           } else if (k == Kind.MINIMAL_NFTABLES) {
             write(d.resolve("minimal.nft"), DatapathPolicies.minimalNftables());
           } else {
-            Backend backend = Backends.find(k.label).orElseThrow(() -> new IllegalStateException("no backend " + k.label));
+            Backend backend = Backends.find(k.label)
+                .orElseThrow(() -> new IllegalStateException("no backend " + k.label));
             long c0 = System.nanoTime();
             Artifact a = pipe.compileInMemory(cluster, backend);
             for (Map.Entry<String, String> f : a.files().entrySet()) {
@@ -510,7 +517,8 @@ public final class DatapathBench {
       Exec.Result r = switch (k) {
         case NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("netpolc.nft").toString());
         case NAIVE_NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("naive.nft").toString());
-        case MINIMAL_NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f", dir.resolve("minimal.nft").toString());
+        case MINIMAL_NFTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "nft", "-f",
+            dir.resolve("minimal.nft").toString());
         case IPTABLES -> Exec.inNs(LOAD_TIMEOUT, node, null, "bash", dir.resolve("apply.sh").toString());
         case EBPF -> {
           List<String> argv = new ArrayList<>(List.of("bash", ebpfScript().toString(), "attach", "--artifact",
@@ -529,7 +537,8 @@ public final class DatapathBench {
       boolean denied = lanes.connects(lanes.rules(), "denied", Duration.ofSeconds(1));
       if (!client || denied) {
         throw new IllegalStateException(k.label + " at " + tag + ": wrong verdicts after loading: the allowed client "
-            + (client ? "connects" : "is refused") + ", the pod no policy allows " + (denied ? "connects" : "is refused"));
+            + (client ? "connects" : "is refused") + ", the pod no policy allows "
+            + (denied ? "connects" : "is refused"));
       }
       err.println("# verdicts " + k.label + " " + tag + ": client allowed, other pod refused");
       return null;
@@ -683,7 +692,8 @@ public final class DatapathBench {
   private static String range(List<Double> xs, double scale) {
     double min = xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN) / scale;
     double max = xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN) / scale;
-    return scale == 1 ? String.format(Locale.ROOT, "%.0f-%.0f", min, max) : String.format(Locale.ROOT, "%.2f-%.2f", min, max);
+    return scale == 1 ? String.format(Locale.ROOT, "%.0f-%.0f", min, max)
+        : String.format(Locale.ROOT, "%.2f-%.2f", min, max);
   }
 
   private static String scaled(OptionalDoubleLike v, double scale, String unit) {

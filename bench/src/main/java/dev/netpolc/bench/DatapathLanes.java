@@ -197,7 +197,8 @@ final class DatapathLanes implements AutoCloseable {
   private void awaitListening(Lane lane, int port) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      if (Exec.inNs(TIMEOUT, lane.ns("server"), null, "ss", "-Htln", "sport = :" + port).stdout().contains(":" + port)) {
+      String listening = Exec.inNs(TIMEOUT, lane.ns("server"), null, "ss", "-Htln", "sport = :" + port).stdout();
+      if (listening.contains(":" + port)) {
         return;
       }
       try {
@@ -207,8 +208,8 @@ final class DatapathLanes implements AutoCloseable {
         throw new IllegalStateException("interrupted", e);
       }
     }
-    throw new IllegalStateException("no server listening on port " + port + " in " + lane.ns("server") + " after 60 s; logs in "
-        + workDir);
+    throw new IllegalStateException("no server listening on port " + port + " in " + lane.ns("server")
+        + " after 60 s; logs in " + workDir);
   }
 
   /** Kills what runs in our namespaces, then deletes them (the veths and the bridge go with them). */

@@ -122,6 +122,7 @@ final class Exec {
     }
     dirs.add("/usr/sbin");
     dirs.add("/sbin");
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> new File(d, name)).anyMatch(f -> f.isFile() && f.canExecute());
+    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> new File(d, name))
+        .anyMatch(f -> f.isFile() && f.canExecute());
   }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class DatapathBenchKernelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> KEYS = Set.of("backend", "policies", "peers", "metric", "value", "baseline", "ratio");
+  private static final Set<String> KEYS =
+      Set.of("backend", "policies", "peers", "metric", "value", "baseline", "ratio");
 
   @Test
   void theSmallestPointMeasuresEveryBackendWithItsRulesLoaded() throws Exception {
@@ -75,7 +76,8 @@ class DatapathBenchKernelTest {
     assertThat(seen).containsExactlyElementsOf(expected);
     Set<String> verdicts = log.lines().filter(l -> l.startsWith("# verdicts ")).collect(Collectors.toSet());
     for (String b : List.of("nftables", "iptables", "ebpf", "naive-nftables")) {
-      assertThat(verdicts).as(log).contains("# verdicts " + b + " 10 policies / 10 peers: client allowed, other pod refused");
+      assertThat(verdicts).as(log)
+          .contains("# verdicts " + b + " 10 policies / 10 peers: client allowed, other pod refused");
     }
   }
 }

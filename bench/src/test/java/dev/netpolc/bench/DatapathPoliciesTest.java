@@ -75,7 +75,8 @@ class DatapathPoliciesTest {
   @Test
   void theStrawmanHasOneRulePerPeerAndPortWithTheClientsLast() {
     DatapathPolicies d = new DatapathPolicies(4, 10);
-    List<String> rules = d.naiveNftables().lines().filter(l -> l.contains(" accept") && l.contains("ip saddr")).toList();
+    List<String> rules = d.naiveNftables().lines()
+        .filter(l -> l.contains(" accept") && l.contains("ip saddr")).toList();
     assertThat(rules).hasSize(10 * DatapathPolicies.PORTS.size());
     assertThat(rules.get(rules.size() - 1)).contains("ip saddr " + DatapathLanes.CLIENT_IP + " udp dport 5201 accept");
     assertThat(d.naiveNftables()).startsWith("# STRAWMAN").contains("hook forward priority filter");
@@ -107,6 +108,8 @@ class DatapathPoliciesTest {
         .hasMessageContaining("unknown backend 'pf'");
     assertThatThrownBy(() -> DatapathBench.parse(new String[] {"--runs", "0"})).hasMessageContaining("at least 1");
     assertThatThrownBy(() -> DatapathBench.parse(new String[] {"--duration"})).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> DatapathBench.parse(new String[] {"--runs", "x"}))
+        .hasMessage("--runs needs a number, got 'x'");
   }
 
   @Test
