@@ -68,11 +68,13 @@ class EbpfReapplyKernelTest {
         PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80);
         assertThat(kept.stillAlive()).as("y/a -> x/a under A: " + kept.stderr()).isTrue();
 
+        String dumpA = dump(t, d, POLICY_MAPS);
         EbpfNodeArtifacts.update(t, NODE, aToB);
         assertThat(kept.stillAlive()).as("established y/a -> x/a, still allowed by B: " + kept.stderr()).isTrue();
         assertThat(ReapplyPolicies.observed(t, b, layout)).as("new connections follow B").isEmpty();
 
         String before = dump(t, d, POLICY_MAPS);
+        assertThat(before).as("B's entries, not A's").isNotEqualTo(dumpA);
         EbpfNodeArtifacts.update(t, NODE, bToB);
         assertThat(dump(t, d, POLICY_MAPS)).as("the diff B -> B changes nothing").isEqualTo(before);
         assertThat(kept.stillAlive()).as("y/a -> x/a after the empty diff").isTrue();
@@ -83,16 +85,25 @@ class EbpfReapplyKernelTest {
     }
   }
 
-  /** The pinned maps' entries as bpftool dumps them (LPM tries and hashes dump in a stable order here). */
+  /**
+   * The pinned maps' entries as bpftool dumps them, sorted; the two generations of each map must
+   * hold the same (an update brings the inactive one up to date after the flip).
+   */
   private static String dump(Topology t, EbpfDatapath d, List<String> maps) {
     StringBuilder sb = new StringBuilder();
     for (String m : maps) {
-      List<String> lines = new ArrayList<>(List.of(dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool",
-          "map", "dump", "pinned", d.pinDir(t, NODE).resolve(m).toString()).orThrow().stdout().split("\n")));
-      lines.sort(null);
-      sb.append("-- ").append(m).append('\n').append(String.join("\n", lines)).append('\n');
+      String gen0 = dumpOne(t, d, m + "_0");
+      assertThat(dumpOne(t, d, m + "_1")).as("generation 1 of " + m + " equals generation 0").isEqualTo(gen0);
+      sb.append("-- ").append(m).append('\n').append(gen0).append('\n');
     }
     return sb.toString();
+  }
+
+  private static String dumpOne(Topology t, EbpfDatapath d, String pin) {
+    List<String> lines = new ArrayList<>(List.of(dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool",
+        "map", "dump", "pinned", d.pinDir(t, NODE).resolve(pin).toString()).orThrow().stdout().split("\n")));
+    lines.sort(null);
+    return String.join("\n", lines);
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */
