@@ -15,7 +15,8 @@
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
  * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (EbpfMap): sized for a
- * 100,000-pod dual-stack cluster, in the range of Cilium's defaults (README "Map sizes").
+ * 100,000-pod dual-stack cluster, in the range of Cilium's defaults (README "Map sizes"). Every map
+ * but np_conntrack exists twice (two generations, for atomic updates: see the comment at the maps).
  *
  * What is parsed, and why (the README's "Reference datapath" section says the same):
  *  - Non-IP frames (ARP, ...) pass.
