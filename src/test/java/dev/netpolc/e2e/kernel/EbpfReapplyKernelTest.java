@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * opens, then the backend's map diff (A → B, {@code Backend.delta}) is applied to the pinned
  * maps with {@code netpolc-ebpf update} while the programs stay attached. The established flow
  * (still allowed by B, but whose replies B would refuse as new connections) survives through
- * the conntrack map, new connections follow B, and applying the diff B → B changes no map.
+ * the conntrack map, new connections follow B, and applying the diff B → B changes no map; a
+ * full maps.batch of A as the update then brings back exactly A's entries. Both generations of
+ * the maps agree after every update.
  */
 @Tag("kernel")
 class EbpfReapplyKernelTest {
@@ -78,6 +80,16 @@ class EbpfReapplyKernelTest {
         EbpfNodeArtifacts.update(t, NODE, bToB);
         assertThat(dump(t, d, POLICY_MAPS)).as("the diff B -> B changes nothing").isEqualTo(before);
         assertThat(kept.stillAlive()).as("y/a -> x/a after the empty diff").isTrue();
+
+        // A full maps.batch as the update: the entries become exactly A's (B's extra keys deleted), in both generations.
+        java.nio.file.Path full = EbpfNodeArtifacts.write(artifactA.files());
+        try {
+          d.run(t, NODE, "update", "--batch", full.resolve(EbpfNodeArtifacts.BATCH).toString(), "--pin-dir",
+              d.pinDir(t, NODE).toString()).orThrow();
+        } finally {
+          EbpfNodeArtifacts.delete(full);
+        }
+        assertThat(dump(t, d, POLICY_MAPS)).as("a full maps.batch of A after B").isEqualTo(dumpA);
       } finally {
         d.run(t, NODE, "detach", "--pin-dir", d.pinDir(t, NODE).toString());
       }
