@@ -13,6 +13,7 @@ module dev.netpolc.model {
   requires org.antlr.antlr4.runtime;
 
   exports dev.netpolc.model;
+  exports dev.netpolc.model.calico;
   exports dev.netpolc.model.calico.selector;
   exports dev.netpolc.model.diagnostics;
   exports dev.netpolc.model.generate;

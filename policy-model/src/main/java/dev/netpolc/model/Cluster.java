@@ -2,6 +2,8 @@ package dev.netpolc.model;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
@@ -23,10 +25,12 @@ import java.util.Map;
  * @param clusterNetworkPolicies       v1alpha2 ClusterNetworkPolicies
  * @param adminNetworkPolicies         v1alpha1 AdminNetworkPolicies
  * @param baselineAdminNetworkPolicies v1alpha1 BaselineAdminNetworkPolicies
+ * @param calico       Calico policies, tiers and network sets, and the ServiceAccounts,
+ *                     Services and EndpointSlices their rules refer to
  */
 public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
     List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
-    List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies) {
+    List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies, CalicoResources calico) {
 
   /** The empty cluster. */
   public static final Cluster EMPTY = new Cluster(List.of(), List.of(), List.of(), List.of());
@@ -39,6 +43,15 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
     clusterNetworkPolicies = ImmutableList.copyOf(clusterNetworkPolicies);
     adminNetworkPolicies = ImmutableList.copyOf(adminNetworkPolicies);
     baselineAdminNetworkPolicies = ImmutableList.copyOf(baselineAdminNetworkPolicies);
+    java.util.Objects.requireNonNull(calico, "calico");
+  }
+
+  /** A cluster without Calico resources. */
+  public Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
+      List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
+      List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies) {
+    this(namespaces, pods, nodes, policies, clusterNetworkPolicies, adminNetworkPolicies, baselineAdminNetworkPolicies,
+        CalicoResources.EMPTY);
   }
 
   /** A cluster with NetworkPolicies only (no cluster-scoped policies). */
@@ -84,6 +97,11 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
     for (NetworkPolicy p : policies) {
       out.computeIfAbsent(p.namespace(), n -> Namespace.of(n, Map.of()));
     }
+    for (CalicoPolicy p : calico.policies()) {
+      if (!p.global()) {
+        out.computeIfAbsent(p.namespace(), n -> Namespace.of(n, Map.of()));
+      }
+    }
     return ImmutableMap.copyOf(out);
   }
 
@@ -95,13 +113,19 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
   /** This cluster with other NetworkPolicies (same inventory and cluster-scoped policies). */
   public Cluster withPolicies(List<NetworkPolicy> newPolicies) {
     return new Cluster(namespaces, pods, nodes, newPolicies, clusterNetworkPolicies, adminNetworkPolicies,
-        baselineAdminNetworkPolicies);
+        baselineAdminNetworkPolicies, calico);
   }
 
   /** This cluster with other cluster-scoped policies (same inventory and NetworkPolicies). */
   public Cluster withTieredPolicies(List<ClusterNetworkPolicy> cnps, List<AdminNetworkPolicy> anps,
       List<BaselineAdminNetworkPolicy> banps) {
-    return new Cluster(namespaces, pods, nodes, policies, cnps, anps, banps);
+    return new Cluster(namespaces, pods, nodes, policies, cnps, anps, banps, calico);
+  }
+
+  /** This cluster with other Calico resources (everything else the same). */
+  public Cluster withCalico(CalicoResources newCalico) {
+    return new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies, adminNetworkPolicies,
+        baselineAdminNetworkPolicies, newCalico);
   }
 
   /** Both inputs together: inventory and policies concatenated. */
@@ -116,6 +140,7 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
         ImmutableList.<AdminNetworkPolicy>builder().addAll(adminNetworkPolicies).addAll(other.adminNetworkPolicies)
             .build(),
         ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(baselineAdminNetworkPolicies)
-            .addAll(other.baselineAdminNetworkPolicies).build());
+            .addAll(other.baselineAdminNetworkPolicies).build(),
+        calico.plus(other.calico));
   }
 }

@@ -72,11 +72,12 @@ public record NetworkPolicy(String namespace, String name, LabelSelector podSele
 
   /** True when the policy isolates the selected pods for ingress. */
   public boolean isolatesIngress() {
-    return effectivePolicyTypes().contains(PolicyType.Ingress);
+    // effectivePolicyTypes().contains(Ingress), without building the set: called per rule and pod.
+    return policyTypes.isEmpty() || policyTypes.contains(PolicyType.Ingress.name());
   }
 
   /** True when the policy isolates the selected pods for egress. */
   public boolean isolatesEgress() {
-    return effectivePolicyTypes().contains(PolicyType.Egress);
+    return policyTypes.isEmpty() ? !egress.isEmpty() : policyTypes.contains(PolicyType.Egress.name());
   }
 }

@@ -20,10 +20,16 @@ import java.util.Optional;
  * @param ports         ports of {@code spec.containers[]}
  * @param initPorts     ports of {@code spec.initContainers[]}
  * @param position      where the object was read
+ * @param serviceAccountName {@code spec.serviceAccountName} ({@code default} when absent, as the
+ *                      API server's admission sets it); Calico selectors see it as
+ *                      {@code projectcalico.org/serviceaccount}
  */
 public record Pod(String namespace, String name, Map<String, String> labels, List<IpAddress> ips,
     String nodeName, boolean hostNetwork, String phase, List<ContainerPort> ports,
-    List<ContainerPort> initPorts, SourcePosition position) {
+    List<ContainerPort> initPorts, SourcePosition position, String serviceAccountName) {
+
+  /** The ServiceAccount of a pod that names none. */
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
   public Pod {
     Objects.requireNonNull(namespace, "namespace");
@@ -33,6 +39,15 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
     ports = ImmutableList.copyOf(ports);
     initPorts = ImmutableList.copyOf(initPorts);
     Objects.requireNonNull(position, "position");
+    Objects.requireNonNull(serviceAccountName, "serviceAccountName");
+  }
+
+  /** A pod with the {@code default} ServiceAccount. */
+  public Pod(String namespace, String name, Map<String, String> labels, List<IpAddress> ips, String nodeName,
+      boolean hostNetwork, String phase, List<ContainerPort> ports, List<ContainerPort> initPorts,
+      SourcePosition position) {
+    this(namespace, name, labels, ips, nodeName, hostNetwork, phase, ports, initPorts, position,
+        DEFAULT_SERVICE_ACCOUNT);
   }
 
   /** {@code namespace/name}. */

@@ -4,9 +4,12 @@ package dev.netpolc.model;
 public enum PolicyType {
   Ingress, Egress;
 
+  /** {@link #values()} without its copy: parse runs for every policy of an input. */
+  private static final PolicyType[] ALL = values();
+
   /** The type spelled exactly {@code text}, or null. */
   public static PolicyType parse(String text) {
-    for (PolicyType t : values()) {
+    for (PolicyType t : ALL) {
       if (t.name().equals(text)) {
         return t;
       }

@@ -92,9 +92,15 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     this(cluster, SemanticsOptions.DEFAULTS);
   }
 
-  /** An evaluator with the given implementation choices. */
+  /**
+   * An evaluator with the given implementation choices.
+   *
+   * @throws dev.netpolc.compiler.build.CompileException when the cluster holds policies netpolc
+   *     does not enforce yet (Calico's), which an evaluation would otherwise ignore
+   */
   public ReferenceEvaluator(Cluster cluster, SemanticsOptions options) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
+    dev.netpolc.compiler.build.NotYetEnforced.refuseUnsupported(cluster);
     this.options = Objects.requireNonNull(options, "options");
     this.namespaces = ImmutableMap.copyOf(cluster.namespacesByName());
     this.policiesByNamespace = Multimaps.index(cluster.policies(), NetworkPolicy::namespace);

@@ -10,6 +10,10 @@ import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.SourceMap;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.calico.CalicoTier;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
@@ -160,6 +164,10 @@ class PolicyReaderFuzzTest {
     c.clusterNetworkPolicies().forEach(p -> maps.add(p.source()));
     c.adminNetworkPolicies().forEach(p -> maps.add(p.source()));
     c.baselineAdminNetworkPolicies().forEach(p -> maps.add(p.source()));
+    c.calico().policies().forEach(p -> maps.add(p.source()));
+    c.calico().tiers().forEach(t -> maps.add(t.source()));
+    c.calico().networkSets().forEach(s -> maps.add(s.source()));
+    c.calico().stagedKubernetesPolicies().forEach(p -> maps.add(p.source()));
     return maps;
   }
 
@@ -181,6 +189,20 @@ class PolicyReaderFuzzTest {
             c.adminNetworkPolicies().stream().map(p -> new AdminNetworkPolicy(p.name(), p.priority(), p.subject(),
                 p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).toList(),
             c.baselineAdminNetworkPolicies().stream().map(p -> new BaselineAdminNetworkPolicy(p.name(), p.subject(),
-                p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).toList());
+                p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).toList())
+        .withCalico(withoutSources(c.calico()));
+  }
+
+  private static CalicoResources withoutSources(CalicoResources r) {
+    return new CalicoResources(
+        r.policies().stream().map(p -> new CalicoPolicy(p.kind(), p.namespace(), p.name(), p.tier(), p.order(),
+            p.selector(), p.namespaceSelector(), p.serviceAccountSelector(), p.types(), p.ingress(), p.egress(),
+            p.doNotTrack(), p.preDNAT(), p.applyOnForward(), SourceMap.EMPTY, p.suppressedRules())).toList(),
+        r.tiers().stream().map(t -> new CalicoTier(t.name(), t.order(), t.defaultAction(), SourceMap.EMPTY)).toList(),
+        r.networkSets().stream().map(s -> new CalicoNetworkSet(s.namespace(), s.name(), s.labels(), s.nets(),
+            s.global(), SourceMap.EMPTY)).toList(),
+        r.serviceAccounts(), r.services(), r.endpointSlices(),
+        r.stagedKubernetesPolicies().stream().map(p -> new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
+            p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).toList());
   }
 }

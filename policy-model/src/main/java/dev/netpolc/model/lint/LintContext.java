@@ -3,11 +3,16 @@ package dev.netpolc.model.lint;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.calico.CalicoTier;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyKind;
+import dev.netpolc.model.validation.CalicoValidator;
 import dev.netpolc.model.validation.DuplicateObjectCheck;
 import dev.netpolc.model.validation.InventoryCheck;
 import dev.netpolc.model.validation.Validator;
@@ -101,6 +106,7 @@ public final class LintContext {
         out.add(new Owned(Optional.of(policies.get(e.getKey())), e.getValue()));
       }
       clusterPolicies(validator, out);
+      calico(out);
       DuplicateObjectCheck.inventoryDuplicates(cluster).forEach(d -> out.add(new Owned(Optional.empty(), d)));
       cluster.namespaces().forEach(ns -> InventoryCheck.check(ns).forEach(d -> out.add(new Owned(Optional.empty(), d))));
       cluster.pods().forEach(pod -> InventoryCheck.check(pod).forEach(d -> out.add(new Owned(Optional.empty(), d))));
@@ -127,6 +133,27 @@ public final class LintContext {
     duplicates(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, cluster.baselineAdminNetworkPolicies(),
         BaselineAdminNetworkPolicy::name, BaselineAdminNetworkPolicy::position,
         BaselineAdminNetworkPolicy::suppressedRules, out);
+  }
+
+  /** Calico's validation findings, each policy's owned by its suppressions; tiers, network sets and duplicates. */
+  private void calico(List<Owned> out) {
+    CalicoResources calico = cluster.calico();
+    for (CalicoPolicy p : calico.policies()) {
+      CalicoValidator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    Validator validator = new Validator(config.validation());
+    for (NetworkPolicy p : calico.stagedKubernetesPolicies()) {
+      validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    calico.tiers().forEach(t -> CalicoValidator.validate(t).forEach(d -> out.add(new Owned(Optional.empty(), d))));
+    calico.networkSets().forEach(ns -> CalicoValidator.validate(ns)
+        .forEach(d -> out.add(new Owned(Optional.empty(), d))));
+    DuplicateObjectCheck.clusterScopedDuplicates("Calico", calico.policies(), CalicoPolicy::key, CalicoPolicy::position)
+        .forEach((i, d) -> out.add(new Owned(Optional.empty(), d, calico.policies().get(i).suppressedRules())));
+    DuplicateObjectCheck.clusterScopedDuplicates("Tier", calico.tiers(), CalicoTier::name,
+        t -> t.source().objectPosition()).values().forEach(d -> out.add(new Owned(Optional.empty(), d)));
+    DuplicateObjectCheck.clusterScopedDuplicates("Calico", calico.networkSets(), CalicoNetworkSet::key,
+        ns -> ns.source().objectPosition()).values().forEach(d -> out.add(new Owned(Optional.empty(), d)));
   }
 
   private static <T> void duplicates(ClusterPolicyKind kind, List<T> objects, Function<T, String> name,

@@ -7,6 +7,7 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,15 @@ public final class AcceptanceGate {
 
   private final ValidationOptions options;
   private final Validator validator;
+  /**
+   * The last cluster checked and its verdict. A {@link Cluster} is deeply immutable, so its
+   * verdict never changes: the CLI checks a cluster before compiling it and the {@code Compiler}
+   * checks it again (it cannot trust its caller), which on 100,000 pods costs a third of a second.
+   * Held weakly so that the gate keeps no cluster alive.
+   */
+  private volatile LastVerdict last;
+
+  private record LastVerdict(WeakReference<Cluster> cluster, Verdict verdict) {}
 
   /** A gate validating with {@code options} (e.g. strict CIDRs, under which NP214 becomes NP101). */
   public AcceptanceGate(ValidationOptions options) {
@@ -81,7 +91,13 @@ public final class AcceptanceGate {
 
   /** The verdict on a whole cluster: every object, and duplicates across them. */
   public Verdict check(Cluster cluster) {
-    return judge(validator.validate(cluster));
+    LastVerdict memo = last;
+    if (memo != null && memo.cluster().get() == cluster) {
+      return memo.verdict();
+    }
+    Verdict verdict = judge(validator.validate(cluster));
+    last = new LastVerdict(new WeakReference<>(cluster), verdict);
+    return verdict;
   }
 
   /** The verdict on one policy alone (an upsert: no cross-object checks). */

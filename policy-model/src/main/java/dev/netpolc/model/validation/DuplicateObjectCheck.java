@@ -6,6 +6,9 @@ import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoTier;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
@@ -32,8 +35,8 @@ public final class DuplicateObjectCheck {
 
   /**
    * Every later definition of an object already defined: NetworkPolicies, then cluster policies
-   * (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), then namespaces, then
-   * pods.
+   * (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), then Calico policies,
+   * tiers and network sets, then namespaces, then pods.
    */
   public static List<Diagnostic> check(Cluster cluster) {
     return ImmutableList.<Diagnostic>builder()
@@ -45,6 +48,13 @@ public final class DuplicateObjectCheck {
         .addAll(clusterScopedDuplicates(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY.kindName(),
             cluster.baselineAdminNetworkPolicies(), BaselineAdminNetworkPolicy::name,
             BaselineAdminNetworkPolicy::position).values())
+        // Calico: the key names kind and namespace, so a staged policy never clashes with its enforced twin.
+        .addAll(clusterScopedDuplicates("Calico", cluster.calico().policies(), CalicoPolicy::key,
+            CalicoPolicy::position).values())
+        .addAll(clusterScopedDuplicates("Tier", cluster.calico().tiers(), CalicoTier::name,
+            t -> t.source().objectPosition()).values())
+        .addAll(clusterScopedDuplicates("Calico", cluster.calico().networkSets(), CalicoNetworkSet::key,
+            s -> s.source().objectPosition()).values())
         .addAll(inventoryDuplicates(cluster))
         .build();
   }

@@ -8,11 +8,13 @@ import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import java.util.List;
+import java.util.concurrent.ForkJoinTask;
+import java.util.stream.Collectors;
 
 /**
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
  * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
- * {@link ClusterPolicyValidator}) and of the names and labels of the inventory objects, so that
+ * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}) and of the names and labels of the inventory objects, so that
  * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
  * field path as the API server names it and the position of that field.
  *
@@ -23,6 +25,9 @@ import java.util.List;
  * Which of these findings stop a compile or an analysis is decided by {@link AcceptanceGate}.
  */
 public final class Validator {
+  /** Clusters with this many policies and pods or more are validated on every core. */
+  private static final int PARALLEL_FROM = 5_000;
+
   private final ValidationProfile profile;
 
   /** A validator with these options. */
@@ -33,13 +38,21 @@ public final class Validator {
   /**
    * Every finding about the cluster: per NetworkPolicy in input order, then per cluster policy
    * (ClusterNetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies, each in input
-   * order), then duplicates, then inventory.
+   * order), then Calico resources ({@link CalicoValidator}), then duplicates, then inventory.
    */
   public List<Diagnostic> validate(Cluster cluster) {
-    ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
-    for (NetworkPolicy p : cluster.policies()) {
-      out.addAll(profile.validate(p));
+    // A large cluster's objects are checked on every core, the cross-object checks beside them;
+    // the findings keep their order.
+    boolean large = cluster.policies().size() + cluster.pods().size() >= PARALLEL_FROM;
+    ForkJoinTask<List<Diagnostic>> crossObject = ForkJoinTask.adapt(() -> ImmutableList.<Diagnostic>builder()
+        .addAll(DuplicateObjectCheck.check(cluster))
+        .addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods())).build());
+    if (large) {
+      crossObject.fork();
     }
+    ImmutableList.Builder<Diagnostic> out = ImmutableList.builder();
+    (large ? cluster.policies().parallelStream() : cluster.policies().stream()).map(profile::validate)
+        .collect(Collectors.toList()).forEach(out::addAll);
     for (ClusterNetworkPolicy p : cluster.clusterNetworkPolicies()) {
       out.addAll(validate(p));
     }
@@ -49,8 +62,12 @@ public final class Validator {
     for (BaselineAdminNetworkPolicy p : cluster.baselineAdminNetworkPolicies()) {
       out.addAll(validate(p));
     }
-    out.addAll(DuplicateObjectCheck.check(cluster));
-    out.addAll(InventoryCheck.checkAll(cluster.namespaces(), cluster.pods()));
+    out.addAll(CalicoValidator.validate(cluster.calico()));
+    // Calico validates a StagedKubernetesNetworkPolicy as the NetworkPolicy it stages.
+    for (NetworkPolicy p : cluster.calico().stagedKubernetesPolicies()) {
+      out.addAll(profile.validate(p));
+    }
+    out.addAll(large ? crossObject.join() : crossObject.invoke());
     return out.build();
   }
 

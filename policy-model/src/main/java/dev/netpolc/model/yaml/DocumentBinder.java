@@ -1,6 +1,8 @@
 package dev.netpolc.model.yaml;
 
+import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoKind;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.ClusterPolicyKind;
@@ -10,7 +12,9 @@ import java.util.List;
 /**
  * Turns documents into model objects: dispatches on {@code kind} and {@code apiVersion} (v1
  * Namespace, Pod and Node, networking.k8s.io/v1 NetworkPolicy, policy.networking.k8s.io/v1alpha2
- * ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy),
+ * ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy, Calico's
+ * {@code projectcalico.org/v3} and {@code crd.projectcalico.org/v1} policies, tiers and network
+ * sets, v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice),
  * unpacks {@code List} and {@code XxxList} objects, and records, in input order, every
  * document, object, skipped kind and error as an {@link Item}. An error aborts only the object it
  * is in, so one run reports every bad object. Limits that span a file (documents, objects) are
@@ -22,6 +26,7 @@ final class DocumentBinder {
   static final int MAX_ERRORS_PER_FILE = 100;
   private static final String CORE = "v1";
   private static final String NETWORKING = "networking.k8s.io/v1";
+  private static final String DISCOVERY = "discovery.k8s.io/v1";
 
   /** What an item is. */
   enum Kind {
@@ -49,12 +54,20 @@ final class DocumentBinder {
 
   private final String file;
   private final Suppressions suppressions;
+  /** Places selector errors inside their scalars; null when the file's text is not at hand. */
+  private final ScalarLocator locator;
   final List<Item> items = new ArrayList<>();
   private int errorCount;
 
   DocumentBinder(String file, Suppressions suppressions) {
+    this(file, suppressions, null);
+  }
+
+  /** A binder that places Calico selector errors using the file's text {@code lines} (may be null). */
+  DocumentBinder(String file, Suppressions suppressions, LineIndex lines) {
     this.file = file;
     this.suppressions = suppressions;
+    this.locator = lines == null ? null : new ScalarLocator(lines);
   }
 
   /** The number of errors recorded. */
@@ -131,6 +144,23 @@ final class DocumentBinder {
       } else if (is(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, apiVersion, kind)) {
         bound = ClusterPolicyBinder.baselineAdminNetworkPolicy(obj, new Fields(file, prefix, true),
             suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (CalicoBinder.isHostEndpoint(apiVersion, kind)) {
+        YNode.Field k = obj.field("kind");
+        throw new InputException(Diagnostic.of(CalicoBinder.UNENFORCEABLE_ID, Severity.ERROR,
+            new SourcePosition(file, k.value().line(), k.value().column()), prefix + "kind", "kind: HostEndpoint is "
+                + "host endpoint policy, which netpolc does not enforce as pod policy; keep it out of netpolc's input"));
+      } else if (CalicoKind.isCalicoApiVersion(apiVersion) && kind.equals("StagedKubernetesNetworkPolicy")) {
+        bound = new StagedKubernetesPolicy(PolicyBinder.bindStaged(obj, new Fields(file, prefix, true),
+            suppressions.forObject(obj.line(), obj.endLine())));
+      } else if (CalicoBinder.isCalico(apiVersion, kind)) {
+        bound = CalicoBinder.bind(obj, new Fields(file, prefix, true), locator, apiVersion, kind,
+            suppressions.forObject(obj.line(), obj.endLine()));
+      } else if (CORE.equals(apiVersion) && kind.equals("ServiceAccount")) {
+        bound = CalicoBinder.serviceAccount(obj, f);
+      } else if (CORE.equals(apiVersion) && kind.equals("Service")) {
+        bound = CalicoBinder.service(obj, f);
+      } else if (DISCOVERY.equals(apiVersion) && kind.equals("EndpointSlice")) {
+        bound = CalicoBinder.endpointSlice(obj, f);
       } else {
         items.add(new Item(Kind.SKIPPED, kind, at, path));
         return;
@@ -140,6 +170,9 @@ final class DocumentBinder {
       error(e.diagnostic());
     }
   }
+
+  /** A NetworkPolicy read from a Calico StagedKubernetesNetworkPolicy (kept apart from enforced ones). */
+  record StagedKubernetesPolicy(NetworkPolicy policy) {}
 
   /** True when {@code apiVersion} and {@code kind} name the cluster policy kind {@code k}. */
   private static boolean is(ClusterPolicyKind k, String apiVersion, String kind) {

@@ -196,6 +196,11 @@ final class Fields {
         position(field.line(), field.column()), errorPrefix + p, message));
   }
 
+  /** {@code path} as errors name it: with the item's prefix inside a List. */
+  String errorPath(String path) {
+    return errorPrefix + path;
+  }
+
   InputException wrongType(YNode v, String path, String expected) {
     return error(ReaderRule.WRONG_TYPE, v, path, "expected " + expected + ", found " + v.typeName());
   }

@@ -108,8 +108,14 @@ final class InventoryBinder {
         ips.add(b.ip(status.get("podIP"), ip, "status.podIP"));
       }
     }
+    // serviceAccount is the deprecated alias the API server still fills from serviceAccountName.
+    String serviceAccount = f.string(spec, "serviceAccountName", "spec.serviceAccountName");
+    if (serviceAccount == null || serviceAccount.isEmpty()) {
+      serviceAccount = f.string(spec, "serviceAccount", "spec.serviceAccount");
+    }
     return new Pod(namespace == null ? "default" : namespace, name, labels, ips, nodeName, hostNetwork, phase, ports,
-        initPorts, f.position(obj));
+        initPorts, f.position(obj), serviceAccount == null || serviceAccount.isEmpty()
+            ? Pod.DEFAULT_SERVICE_ACCOUNT : serviceAccount);
   }
 
   private String name(YNode.YMap obj, YNode.YMap metadata) {

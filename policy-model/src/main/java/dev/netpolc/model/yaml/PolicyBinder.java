@@ -21,6 +21,9 @@ import java.util.Set;
  */
 final class PolicyBinder {
   private static final Set<String> SPEC = ImmutableSet.of("podSelector", "policyTypes", "ingress", "egress");
+  /** Calico's StagedKubernetesNetworkPolicy: a NetworkPolicy spec plus the staged action. */
+  private static final Set<String> STAGED_SPEC =
+      ImmutableSet.of("podSelector", "policyTypes", "ingress", "egress", "stagedAction");
   private static final Set<String> INGRESS_RULE = ImmutableSet.of("from", "ports");
   private static final Set<String> EGRESS_RULE = ImmutableSet.of("to", "ports");
   private static final Set<String> PEER = ImmutableSet.of("podSelector", "namespaceSelector", "ipBlock");
@@ -28,9 +31,11 @@ final class PolicyBinder {
   private static final Set<String> PORT = ImmutableSet.of("protocol", "port", "endPort");
 
   private final Fields f;
+  private final Set<String> specFields;
 
-  private PolicyBinder(Fields f) {
+  private PolicyBinder(Fields f, Set<String> specFields) {
     this.f = f;
+    this.specFields = specFields;
   }
 
   /**
@@ -41,7 +46,18 @@ final class PolicyBinder {
    * @param suppressed rule ids suppressed by comments on the object
    */
   static NetworkPolicy bind(YNode.YMap obj, Fields f, Set<String> suppressed) {
-    return new PolicyBinder(f).policy(obj, suppressed);
+    return new PolicyBinder(f, SPEC).policy(obj, suppressed);
+  }
+
+  /**
+   * Binds one Calico StagedKubernetesNetworkPolicy ({@code projectcalico.org/v3}): a
+   * NetworkPolicy that is previewed, never enforced; {@code spec.stagedAction} is read and kept
+   * out of the model (arguments as for {@link #bind}).
+   */
+  static NetworkPolicy bindStaged(YNode.YMap obj, Fields f, Set<String> suppressed) {
+    PolicyBinder b = new PolicyBinder(f, STAGED_SPEC);
+    f.string(f.map(obj, "spec", "spec"), "stagedAction", "spec.stagedAction");
+    return b.policy(obj, suppressed);
   }
 
   private NetworkPolicy policy(YNode.YMap obj, Set<String> suppressed) {
@@ -59,7 +75,7 @@ final class PolicyBinder {
     List<PolicyRule> ingress = List.of();
     List<PolicyRule> egress = List.of();
     if (spec != null) {
-      f.onlyKnown(spec, "spec", SPEC);
+      f.onlyKnown(spec, "spec", specFields);
       podSelector = selector(spec, "podSelector", "spec.podSelector").orElse(LabelSelector.EVERYTHING);
       policyTypes = f.stringList(spec, "policyTypes", "spec.policyTypes");
       ingress = rules(spec, "ingress", "from", INGRESS_RULE);

@@ -15,6 +15,13 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.calico.CalicoTier;
+import dev.netpolc.model.calico.EndpointSlice;
+import dev.netpolc.model.calico.Service;
+import dev.netpolc.model.calico.ServiceAccount;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
@@ -41,7 +48,10 @@ import org.yaml.snakeyaml.reader.ReaderException;
 /**
  * Reads Kubernetes objects (v1 Namespace, Pod, Node, networking.k8s.io/v1 NetworkPolicy,
  * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and
- * BaselineAdminNetworkPolicy) from YAML and JSON into a {@link Cluster}, each kind in input
+ * BaselineAdminNetworkPolicy; Calico's projectcalico.org/v3 and crd.projectcalico.org/v1
+ * NetworkPolicy, GlobalNetworkPolicy, their Staged forms, Tier, NetworkSet and GlobalNetworkSet;
+ * v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice) from YAML and JSON into a
+ * {@link Cluster}, each kind in input
  * order. Accepts files, directories (recursively, every {@code *.yaml}, {@code *.yml} and
  * {@code *.json} in sorted path order) and {@code -} for stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
  * Other kinds are skipped and counted. Every policy field keeps its file, line and column.
@@ -180,6 +190,13 @@ public final class PolicyReader {
     private final List<ClusterNetworkPolicy> clusterNetworkPolicies = new ArrayList<>();
     private final List<AdminNetworkPolicy> adminNetworkPolicies = new ArrayList<>();
     private final List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new ArrayList<>();
+    private final List<CalicoPolicy> calicoPolicies = new ArrayList<>();
+    private final List<CalicoTier> calicoTiers = new ArrayList<>();
+    private final List<CalicoNetworkSet> calicoNetworkSets = new ArrayList<>();
+    private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<NetworkPolicy> stagedKubernetesPolicies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
     /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
@@ -198,27 +215,42 @@ public final class PolicyReader {
         fileError(ReaderRule.IO, dir.toString(), 0, 0, "cannot list directory: " + describe(e));
         return;
       }
+      // Files are loaded and merged in order; their decoding and parsing overlap, a batch of
+      // files (up to LOOKAHEAD_BYTES of them, so memory stays bounded) at a time.
+      List<Pending> batch = new ArrayList<>();
+      long batchBytes = 0;
       for (Path f : files) {
         if (stopped) {
-          return;
+          break;
         }
-        readFile(f);
+        Pending next = load(f);
+        batch.add(next);
+        batchBytes += next.bytes == null ? 0 : next.bytes.length;
+        if (batchBytes >= LOOKAHEAD_BYTES) {
+          readAll(batch);
+          batch = new ArrayList<>();
+          batchBytes = 0;
+        }
       }
+      readAll(batch);
     }
 
     void readFile(Path p) {
+      readAll(List.of(load(p)));
+    }
+
+    /** Admits and reads one file's bytes; the error that stops it is held for its turn. */
+    private Pending load(Path p) {
       String name = p.toString();
-      byte[] bytes;
       try {
-        if (!admit(name, Files.size(p))) {
-          return;
+        Diagnostic refusal = refusal(name, Files.size(p));
+        if (refusal != null) {
+          return failed(name, refusal);
         }
-        bytes = Files.readAllBytes(p);
+        return new Pending(name, Files.readAllBytes(p));
       } catch (IOException | RuntimeException e) {
-        fileError(ReaderRule.IO, name, 0, 0, "cannot read: " + describe(e));
-        return;
+        return failed(name, fileDiagnostic(ReaderRule.IO, name, 0, 0, "cannot read: " + describe(e)));
       }
-      decodeAndParse(name, bytes);
     }
 
     void readStream(String name, InputStream in) {
@@ -231,61 +263,97 @@ public final class PolicyReader {
         return;
       }
       if (admit(name, bytes.length)) {
-        decodeAndParse(name, bytes);
+        readAll(List.of(new Pending(name, bytes)));
       }
+    }
+
+    private Pending failed(String name, Diagnostic error) {
+      Pending p = new Pending(name, null);
+      p.error = error;
+      return p;
     }
 
     /** Checks the size limits before a file is read; true when it may be read. */
     boolean admit(String name, long size) {
-      if (size > limits.maxFileBytes() || size > Integer.MAX_VALUE - 8) {
-        fileError(ReaderRule.LIMIT, name, 1, 1, "file larger than " + limits.maxFileBytes() + " bytes");
-        return false;
+      Diagnostic refusal = refusal(name, size);
+      if (refusal != null) {
+        errors.add(refusal);
       }
-      if (totalBytes + size > limits.maxTotalBytes()) {
-        fileError(ReaderRule.LIMIT, name, 1, 1, "input larger than " + limits.maxTotalBytes()
-            + " bytes in total; no further input read");
-        stopped = true;
-        return false;
-      }
-      totalBytes += size;
-      return true;
+      return refusal == null;
     }
 
-    private void decodeAndParse(String name, byte[] bytes) {
+    /** The size-limit error that keeps a file of {@code size} bytes unread; null when admitted. */
+    private Diagnostic refusal(String name, long size) {
+      if (size > limits.maxFileBytes() || size > Integer.MAX_VALUE - 8) {
+        return fileDiagnostic(ReaderRule.LIMIT, name, 1, 1, "file larger than " + limits.maxFileBytes() + " bytes");
+      }
+      if (totalBytes + size > limits.maxTotalBytes()) {
+        stopped = true;
+        return fileDiagnostic(ReaderRule.LIMIT, name, 1, 1, "input larger than " + limits.maxTotalBytes()
+            + " bytes in total; no further input read");
+      }
+      totalBytes += size;
+      return null;
+    }
+
+    /**
+     * Decodes and parses {@code files} (large YAML streams in chunks, all chunks of all files in
+     * parallel), then merges each in order, as if they were read one after the other.
+     */
+    void readAll(List<Pending> files) {
+      if (files.isEmpty()) {
+        return;
+      }
+      (parallel && files.size() > 1 ? files.parallelStream() : files.stream()).forEach(this::decode);
+      List<Map.Entry<Pending, DocumentChunks.Chunk>> work = new ArrayList<>();
+      for (Pending f : files) {
+        if (f.error == null) {
+          f.chunks.forEach(c -> work.add(Map.entry(f, c)));
+        }
+      }
+      List<ChunkResult> results = work.size() == 1
+          ? List.of(parseChunk(work.get(0).getKey(), work.get(0).getValue()))
+          : work.parallelStream().map(w -> parseChunk(w.getKey(), w.getValue())).collect(Collectors.toList());
+      for (int i = 0; i < work.size(); i++) {
+        work.get(i).getKey().results.add(results.get(i));
+      }
+      for (Pending f : files) {
+        if (f.error != null) {
+          errors.add(f.error);
+        } else {
+          merge(f.name, f.results);
+        }
+      }
+    }
+
+    /** Decodes a file's bytes and cuts its text into chunks (or notes why it cannot be read). */
+    private void decode(Pending f) {
+      if (f.error != null || f.text != null) {
+        return;
+      }
       String text;
       try {
-        text = Utf8.decode(bytes, name);
+        text = Utf8.decode(f.bytes, f.name);
       } catch (InputException e) {
-        errors.add(e.diagnostic());
+        f.error = e.diagnostic();
         return;
       }
       // ASCII text (the common case) is scanned as the very bytes read, without a copy.
       byte[] ascii = null;
-      if (simpleScanner && text.length() == bytes.length) {
-        ascii = bytes;
-      } else if (simpleScanner && text.length() == bytes.length - 3 && Utf8.isAscii(bytes, 3)) {
-        ascii = java.util.Arrays.copyOfRange(bytes, 3, bytes.length); // after a byte-order mark
+      if (simpleScanner && text.length() == f.bytes.length) {
+        ascii = f.bytes;
+      } else if (simpleScanner && text.length() == f.bytes.length - 3 && Utf8.isAscii(f.bytes, 3)) {
+        ascii = java.util.Arrays.copyOfRange(f.bytes, 3, f.bytes.length); // after a byte-order mark
       }
-      parse(name, text, ascii);
+      f.bytes = null;
+      f.cut(text, ascii);
     }
 
-    /**
-     * Parses one file's text (large YAML streams in parallel chunks) and merges what the chunks
-     * read, in order, applying the file- and read-wide limits; adds the objects only when the
-     * file has no error.
-     */
+    /** Parses one text (large YAML streams in parallel chunks) and merges what it read. */
     void parse(String name, String text, byte[] ascii) {
-      boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
-      Suppressions suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
-      LineIndex lines = json ? null : new LineIndex(text);
-      List<DocumentChunks.Chunk> chunks = json || !parallel
-          ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
-          : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (4 * PARALLELISM)));
-      List<ChunkResult> results = chunks.size() == 1
-          ? List.of(parseChunk(name, text, ascii, chunks.get(0), json, lines, suppressions))
-          : chunks.parallelStream().map(c -> parseChunk(name, text, ascii, c, json, lines, suppressions))
-              .collect(Collectors.toList());
-      merge(name, results);
+      Pending f = new Pending(name, null);
+      f.cut(text, ascii);
+      readAll(List.of(f));
     }
 
     private void merge(String name, List<ChunkResult> results) {
@@ -356,8 +424,22 @@ public final class PolicyReader {
           clusterNetworkPolicies.add((ClusterNetworkPolicy) o);
         } else if (o instanceof AdminNetworkPolicy) {
           adminNetworkPolicies.add((AdminNetworkPolicy) o);
-        } else {
+        } else if (o instanceof BaselineAdminNetworkPolicy) {
           baselineAdminNetworkPolicies.add((BaselineAdminNetworkPolicy) o);
+        } else if (o instanceof CalicoPolicy) {
+          calicoPolicies.add((CalicoPolicy) o);
+        } else if (o instanceof CalicoTier) {
+          calicoTiers.add((CalicoTier) o);
+        } else if (o instanceof CalicoNetworkSet) {
+          calicoNetworkSets.add((CalicoNetworkSet) o);
+        } else if (o instanceof ServiceAccount) {
+          serviceAccounts.add((ServiceAccount) o);
+        } else if (o instanceof Service) {
+          services.add((Service) o);
+        } else if (o instanceof DocumentBinder.StagedKubernetesPolicy) {
+          stagedKubernetesPolicies.add(((DocumentBinder.StagedKubernetesPolicy) o).policy());
+        } else {
+          endpointSlices.add((EndpointSlice) o);
         }
       }
       fileSkipped.forEach((k, v) -> skipped.merge(k, v, Integer::sum));
@@ -365,14 +447,63 @@ public final class PolicyReader {
     }
 
     void fileError(ReaderRule rule, String name, int line, int column, String message) {
-      errors.add(Diagnostic.of(rule.id(), Severity.ERROR, position(name, line, column), "", message));
+      errors.add(fileDiagnostic(rule, name, line, column, message));
+    }
+
+    private Diagnostic fileDiagnostic(ReaderRule rule, String name, int line, int column, String message) {
+      return Diagnostic.of(rule.id(), Severity.ERROR, position(name, line, column), "", message);
     }
 
     ReadResult result() {
+      CalicoResources calico = new CalicoResources(calicoPolicies, calicoTiers, calicoNetworkSets, serviceAccounts,
+          services, endpointSlices, stagedKubernetesPolicies);
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
-          adminNetworkPolicies, baselineAdminNetworkPolicies), errors.stream().map(PolicyReader::printable)
+          adminNetworkPolicies, baselineAdminNetworkPolicies, calico), errors.stream().map(PolicyReader::printable)
           .collect(Collectors.toList()), skipped, objectCount);
     }
+  }
+
+  /** Look-ahead of a directory read: files decoded and parsed together, about this many bytes. */
+  private static final long LOOKAHEAD_BYTES = 64L << 20;
+
+  /** One file on its way through a read: its bytes, then its text cut in chunks, then their results. */
+  private final class Pending {
+    final String name;
+    byte[] bytes;
+    /** What keeps the file unread (a size limit, an I/O or encoding error); null when readable. */
+    Diagnostic error;
+    String text;
+    byte[] ascii;
+    boolean json;
+    Suppressions suppressions;
+    LineIndex lines;
+    /** The text's lines for placing Calico selector errors inside their scalars (JSON too). */
+    LineIndex selectorLines;
+    List<DocumentChunks.Chunk> chunks;
+    final List<ChunkResult> results = new ArrayList<>();
+
+    Pending(String name, byte[] bytes) {
+      this.name = name;
+      this.bytes = bytes;
+    }
+
+    /** Scans the text for suppressions and lines and cuts it where documents start. */
+    void cut(String text, byte[] ascii) {
+      this.text = text;
+      this.ascii = ascii;
+      json = name.toLowerCase(Locale.ROOT).endsWith(".json");
+      suppressions = json ? Suppressions.NONE : Suppressions.scan(text);
+      lines = json ? null : new LineIndex(text);
+      selectorLines = lines != null ? lines : new LineIndex(text);
+      // Several chunks per thread, so that threads finishing early take the rest.
+      chunks = json || !parallel
+          ? List.of(new DocumentChunks.Chunk(0, text.length(), 0))
+          : DocumentChunks.split(text, Math.max(1 << 20, text.length() / (8 * (PARALLELISM + 1))));
+    }
+  }
+
+  private ChunkResult parseChunk(Pending f, DocumentChunks.Chunk chunk) {
+    return parseChunk(f.name, f.text, f.ascii, chunk, f.json, f.lines, f.selectorLines, f.suppressions);
   }
 
   /** What one chunk of a file read. */
@@ -392,8 +523,8 @@ public final class PolicyReader {
 
   /** Parses and binds one chunk; never throws. */
   private ChunkResult parseChunk(String name, String text, byte[] ascii, DocumentChunks.Chunk chunk, boolean json,
-      LineIndex lines, Suppressions suppressions) {
-    DocumentBinder binder = new DocumentBinder(name, suppressions);
+      LineIndex lines, LineIndex selectorLines, Suppressions suppressions) {
+    DocumentBinder binder = new DocumentBinder(name, suppressions, selectorLines);
     if (!json && ascii != null) {
       // The common case, several times faster than Jackson's YAML parser; anything the scanner
       // does not fully understand (errors included) is parsed by Jackson below instead.
@@ -420,7 +551,7 @@ public final class PolicyReader {
           })) {
         return new ChunkResult(binder.items, 0, 0, position(name, chunk.lineOffset() + 1, 1));
       }
-      binder = new DocumentBinder(name, suppressions);
+      binder = new DocumentBinder(name, suppressions, selectorLines);
     }
     String part = chunk.start() == 0 && chunk.end() == text.length() ? text : text.substring(chunk.start(), chunk.end());
     TreeBuilder trees = null;

@@ -429,6 +429,9 @@ public final class PolicyWriter {
     if (p.hostNetwork()) {
       spec.put("hostNetwork", Boolean.TRUE);
     }
+    if (!p.serviceAccountName().equals(Pod.DEFAULT_SERVICE_ACCOUNT)) {
+      spec.put("serviceAccountName", p.serviceAccountName());
+    }
     spec.put("containers", List.of(container("main", p.ports())));
     if (!p.initPorts().isEmpty()) {
       spec.put("initContainers", List.of(container("init", p.initPorts())));

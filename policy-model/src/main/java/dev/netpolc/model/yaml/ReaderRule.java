@@ -33,7 +33,12 @@ public enum ReaderRule {
    * A field the API does not define in a NetworkPolicy spec or a cluster policy (a typo such as
    * {@code ingres} would change meaning; a CRD would prune it, which can widen a peer).
    */
-  UNKNOWN_FIELD("NP011", "unknown field in a NetworkPolicy spec or a cluster policy");
+  UNKNOWN_FIELD("NP011", "unknown field in a NetworkPolicy spec, a cluster policy or a Calico resource"),
+  /**
+   * A Calico selector ({@code selector}, {@code namespaceSelector}, …) that does not parse; the
+   * position is the offending character inside the YAML scalar.
+   */
+  SELECTOR_SYNTAX("NP012", "Calico selector syntax error");
 
   private final String id;
   private final String summary;

@@ -56,7 +56,9 @@ final class SimpleYamlScanner {
 
   /** The kinds {@link DocumentBinder} reads (besides lists); an object of any other kind is skipped. */
   private static final Set<String> READ_KINDS = Set.of("Pod", "Namespace", "Node", "NetworkPolicy",
-      "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
+      "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "GlobalNetworkPolicy",
+      "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet", "ServiceAccount",
+      "Service", "EndpointSlice", "HostEndpoint", "StagedKubernetesNetworkPolicy");
 
   /** Offset of the current line's first character. */
   private int lineStart;

@@ -89,6 +89,21 @@ class AcceptanceGateTest {
   }
 
   @Test
+  void aClusterCheckedAgainIsNotValidatedAgainButAnEqualCopyIs() {
+    NetworkPolicy p = ingress(from(block("10.0.0.0/8")));
+    Cluster c = new Cluster(List.of(), List.of(), List.of(), List.of(p, p));
+    AcceptanceGate gate = new AcceptanceGate(ValidationOptions.DEFAULT);
+    AcceptanceGate.Verdict first = gate.check(c);
+    assertThat(gate.check(c)).isSameAs(first);
+    Cluster copy = new Cluster(List.of(), List.of(), List.of(), List.of(p, p));
+    AcceptanceGate.Verdict again = gate.check(copy);
+    assertThat(again).isNotSameAs(first).isEqualTo(first);
+    Cluster clean = new Cluster(List.of(), List.of(), List.of(), List.of(p));
+    assertThat(gate.check(clean).accepted()).isTrue();
+    assertThat(gate.check(c)).isEqualTo(first);
+  }
+
+  @Test
   void duplicatesBlockTheWholeClusterButNotOneObjectAlone() {
     NetworkPolicy p = ingress(from(block("10.0.0.0/8")));
     Cluster c = new Cluster(List.of(), List.of(), List.of(), List.of(p, p));

@@ -233,4 +233,23 @@ class ValidatorTest {
     return new NetworkPolicy(p.namespace(), p.name(), p.podSelector(), p.policyTypes(), p.ingress(), p.egress(),
         new SourceMap(Map.of(), at), p.suppressedRules());
   }
+  /** A cluster large enough to be validated on several threads reports what one thread would, in order. */
+  @Test
+  void aLargeClusterKeepsTheOrderOfItsFindings() {
+    List<NetworkPolicy> policies = new java.util.ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      String name = i % 997 == 5 ? "Bad_Name-" + i : "p-" + i;
+      policies.add(NetworkPolicy.of("ns-" + (i % 13), name, LabelSelector.ofLabels(Map.of("app", "a" + i)),
+          List.of("Ingress"), List.of(), List.of()));
+    }
+    policies.add(policies.get(17)); // a duplicate, reported by the cross-object check after the rest
+    Cluster c = new Cluster(List.of(), List.of(), List.of(), policies);
+    List<Diagnostic> expected = new java.util.ArrayList<>();
+    for (NetworkPolicy p : policies) {
+      expected.addAll(LENIENT.validate(p));
+    }
+    expected.addAll(DuplicateObjectCheck.check(c));
+    List<Diagnostic> all = LENIENT.validate(c);
+    assertThat(all).hasSizeGreaterThan(6).isEqualTo(expected);
+  }
 }

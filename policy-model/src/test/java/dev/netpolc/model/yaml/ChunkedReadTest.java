@@ -139,6 +139,39 @@ class ChunkedReadTest {
     assertThat(r.cluster().policies()).isEmpty();
   }
 
+  /**
+   * A directory's files are decoded and parsed together: the errors (limits, encoding, syntax)
+   * and objects come out in file order, exactly as when the files are read one by one.
+   */
+  @Test
+  void filesReadTogetherGiveWhatReadingThemInTurnGives(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    String big = bigStream();
+    String small = PolicyWriter.toYaml(NetworkPolicy.of("other", "late", LabelSelector.ofLabels(Map.of("a", "b")),
+        List.of("Ingress"), List.of(), List.of()));
+    byte[] badUtf8 = {'k', 'i', 'n', 'd', ':', ' ', (byte) 0xff, '\n'};
+    java.nio.file.Files.writeString(dir.resolve("a-big.yaml"), big);
+    java.nio.file.Files.writeString(dir.resolve("b-broken.yaml"), small.replace("podSelector:", "podSelector: [}"));
+    java.nio.file.Files.writeString(dir.resolve("c-too-large.yaml"), big + "# padding\n".repeat(100));
+    java.nio.file.Files.write(dir.resolve("d-bad-utf8.yaml"), badUtf8);
+    java.nio.file.Files.writeString(dir.resolve("e-good.yaml"), small);
+    java.nio.file.Files.writeString(dir.resolve("f-over-total.yaml"), big);
+    java.nio.file.Files.writeString(dir.resolve("g-never-read.yaml"), small.replace("late", "never"));
+    long total = big.length() + small.length() + 16 + badUtf8.length + small.length();
+    ReaderLimits d = ReaderLimits.DEFAULTS;
+    ReaderLimits limits = new ReaderLimits(big.length() + 100, total, d.maxDepth(), d.maxScalarChars(),
+        d.maxAliases(), d.maxDocuments(), d.maxObjects());
+    ReadResult parallel = new PolicyReader(limits, true, true).read(List.of(dir));
+    ReadResult sequential = new PolicyReader(limits, true, false).read(List.of(dir));
+    assertThat(parallel.errors()).isEqualTo(sequential.errors());
+    assertThat(parallel.errors()).extracting(e -> java.nio.file.Path.of(e.position().file()).getFileName().toString())
+        .containsExactly("b-broken.yaml", "c-too-large.yaml", "d-bad-utf8.yaml", "f-over-total.yaml");
+    assertThat(withoutSources(parallel)).isEqualTo(withoutSources(sequential));
+    assertThat(sources(parallel)).isEqualTo(sources(sequential));
+    assertThat(parallel.cluster().policies()).hasSize(POLICIES + 1);
+    assertThat(parallel.objectCount()).isEqualTo(sequential.objectCount());
+  }
+
   private static ReadResult assertSameRead(String text) {
     ReadResult parallel = new PolicyReader(ReaderLimits.DEFAULTS, true, true).readString("big.yaml", text);
     ReadResult sequential = new PolicyReader(ReaderLimits.DEFAULTS, true, false).readString("big.yaml", text);

@@ -3,7 +3,9 @@ package dev.netpolc.backend.ebpf;
 import dev.netpolc.backend.BackendException;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
+import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.compiler.ir.Atoms;
+import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
@@ -11,14 +13,18 @@ import dev.netpolc.compiler.passes.Passes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The identities np_ident4/np_ident6 give addresses, and the peer class each identity belongs
- * to. An identity value is {@code class << 24 | index}: the index numbers the parts of an
- * address-space partition in which every rule's peer set is a union of parts, the class (0 to
+ * to. An identity value is {@code class << 24 | index}: the index is a stable number
+ * ({@link #stableIndexes}) of a part of an address-space partition in which every rule's peer
+ * set is a union of parts, the class (0 to
  * {@value #MAX_CLASSES} − 1) groups parts by their membership in the peer sets of the Admin and
  * Baseline rules. np_policy entries keyed by the class key {@link #classKey} ({@code ~class})
  * hold for every identity of the class, so a peer set of the tiers that spans many identities
@@ -26,8 +32,7 @@ import java.util.Map;
  * identity.
  *
  * <p>A graph whose rules are all NetworkPolicy allows has one class (0, key {@code 0xffffffff},
- * the first layout's "any peer") and its identities are the compiler's {@link Atoms} ids, so its
- * maps are the first layout's, byte for byte. Any other graph partitions by the rules' peer sets
+ * the first layout's "any peer") and its parts are the compiler's {@link Atoms}. Any other graph partitions by the rules' peer sets
  * only: group and node addresses split no identity, since the datapath finds a pod's group in
  * np_endpoints and its own node by address, not through the identity.
  */
@@ -51,11 +56,14 @@ final class Identities {
   private final Atoms atoms;
   private final int[] classOf;
   private final int classCount;
+  /** Per atom, its identity index: stable under changes that do not touch the atom. */
+  private final int[] index;
 
-  private Identities(Atoms atoms, int[] classOf, int classCount) {
+  private Identities(Atoms atoms, int[] classOf, int classCount, int[] index) {
     this.atoms = atoms;
     this.classOf = classOf;
     this.classCount = classCount;
+    this.index = index;
   }
 
   /**
@@ -78,21 +86,30 @@ final class Identities {
           + " identities, more than the layout's " + (MAX_INDEX - 1));
     }
     List<AddressSet> classSets = new ArrayList<>();
+    Map<AddressSet, Set<String>> names = new LinkedHashMap<>();
     for (Rule r : graph.rules()) {
       if (r.tier() != Tier.NETWORK_POLICY) {
         classSets.add(r.peers());
       }
+      names.computeIfAbsent(r.peers(), k -> new TreeSet<>()).add("rule " + SetRoles.base(r));
     }
-    return of(atoms, classSets, minIdentities, maxClasses);
+    if (firstLayout) { // group and node addresses split this partition too
+      for (EndpointGroup g : graph.groups()) {
+        names.computeIfAbsent(g.addresses(), k -> new TreeSet<>()).add("group " + g.id());
+      }
+      graph.nodeAddresses().forEach((n, set) -> names.computeIfAbsent(set, k -> new TreeSet<>()).add("node " + n));
+    }
+    return of(atoms, classSets, minIdentities, maxClasses, names);
   }
 
   /**
    * Classes of {@code atoms} by membership in those {@code classSets} (each a union of atoms)
-   * that hold at least {@code minIdentities} atoms, numbered by their lowest atom; past {@code maxClasses} − 1 every further class shares the
+   * that hold at least {@code minIdentities} atoms, numbered by their lowest atom (address order); past {@code maxClasses} − 1 every further class shares the
    * last number, which costs entries but never changes a verdict (any grouping of identities
    * into classes is correct, see {@link TierFlattening}).
    */
-  static Identities of(Atoms atoms, Collection<AddressSet> classSets, int minIdentities, int maxClasses) {
+  static Identities of(Atoms atoms, Collection<AddressSet> classSets, int minIdentities, int maxClasses,
+      Map<AddressSet, Set<String>> names) {
     List<List<Integer>> memberOf = new ArrayList<>();
     for (int i = 0; i < atoms.size(); i++) {
       memberOf.add(new ArrayList<>());
@@ -113,7 +130,36 @@ final class Identities {
       int c = bySignature.computeIfAbsent(memberOf.get(atom), k -> bySignature.size());
       classOf[atom] = Math.min(c, maxClasses - 1);
     }
-    return new Identities(atoms, classOf, Math.min(bySignature.size(), maxClasses));
+    return new Identities(atoms, classOf, Math.min(bySignature.size(), maxClasses), stableIndexes(atoms, names));
+  }
+
+  /**
+   * Per atom, an index from the names of the sets that hold it ({@link StableNumbers}): an atom
+   * keeps its index while the same named sets hold it, whatever else joins or leaves the
+   * partition, so one pod event rewrites the entries of the atoms it touches, not of every atom
+   * after it in address order. The key of an atom is the sum of its names' hashes (an atom
+   * lies wholly inside or outside each set of the partition, so membership is exact).
+   */
+  private static int[] stableIndexes(Atoms atoms, Map<AddressSet, Set<String>> names) {
+    long[] keys = new long[atoms.size()];
+    Map<List<dev.netpolc.compiler.ir.AddressRange>, Long> byContent = new HashMap<>();
+    for (Map.Entry<AddressSet, Set<String>> e : names.entrySet()) {
+      long sum = 0;
+      for (String name : e.getValue()) {
+        sum += StableNumbers.hash(name);
+      }
+      byContent.merge(e.getKey().ranges(), sum, Long::sum);
+    }
+    Map<List<dev.netpolc.compiler.ir.AddressRange>, AddressSet> sets = new HashMap<>();
+    for (AddressSet s : names.keySet()) {
+      sets.putIfAbsent(s.ranges(), s);
+    }
+    byContent.forEach((content, sum) -> {
+      for (int atom : atoms.idsOf(sets.get(content))) {
+        keys[atom] += sum;
+      }
+    });
+    return StableNumbers.allocate(keys, MAX_INDEX);
   }
 
   /** The partition the identities number. */
@@ -131,9 +177,9 @@ final class Identities {
     return classOf[atom];
   }
 
-  /** The identity value of the part with index {@code atom}: class in the top byte. */
+  /** The identity value of the part with index {@code atom}: class in the top byte, its stable index below. */
   int value(int atom) {
-    return classOf[atom] << CLASS_SHIFT | atom;
+    return classOf[atom] << CLASS_SHIFT | index[atom];
   }
 
   /** The np_policy peer field that stands for every identity of class {@code peerClass}: {@code ~peerClass}. */

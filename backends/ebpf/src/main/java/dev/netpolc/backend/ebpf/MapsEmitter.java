@@ -2,6 +2,7 @@ package dev.netpolc.backend.ebpf;
 
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.backend.BackendException;
+import dev.netpolc.compiler.incremental.SetRoles;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressRange;
 import dev.netpolc.compiler.ir.AddressSet;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  * Turns a {@link RuleGraph} into {@link EbpfMaps} following the layout in
  * {@code backends/ebpf/README.md}: identities and their peer classes are those of
  * {@link Identities} (for graphs without Admin or Baseline rules the atoms of the compiler's
- * partition, computed here when the {@code atoms} pass did not run), groups are numbered in id order, and
+ * partition, computed here when the {@code atoms} pass did not run), groups are numbered by a
+ * hash of their id ({@link #groupNumbers}), and
  * per group and direction either every rule becomes peers × port blocks policy entries (only
  * NetworkPolicy allows) or the tiers are flattened into final verdicts ({@link TierFlattening}).
  * Counts every map against {@link MapLimits} before returning, so nothing is ever truncated.
@@ -51,12 +53,53 @@ public final class MapsEmitter {
   private final Map<String, Long> policyEntriesByPolicy = new TreeMap<>();
   /** Per group index, its np_endpoints flags (set by {@link #policies()}). */
   private int[] groupFlags;
+  /** Per group index (position in {@code graph.groups()}), the number the maps key it by. */
+  private final int[] groupNumber;
+  /** Per index of {@code graph.rules()}, the number np_policy values carry. */
+  private final int[] ruleNumber;
 
   private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids) {
     this.graph = graph;
     this.ids = ids;
     this.atoms = ids.atoms();
     this.limits = limits;
+    this.groupNumber = groupNumbers(graph.groups());
+    this.ruleNumber = ruleNumbers(graph);
+  }
+
+  /**
+   * The number np_endpoints and np_policy give each group of {@code graph.groups()} (by
+   * position): from a hash of the group's id, any u32 but {@link EndpointValue#NO_GROUP}, so
+   * that adding or removing a group renumbers no other.
+   */
+  public static int[] groupNumbers(RuleGraph graph) {
+    return groupNumbers(graph.groups());
+  }
+
+  private static int[] groupNumbers(List<EndpointGroup> groups) {
+    long[] keys = new long[groups.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = StableNumbers.hash(groups.get(i).id());
+    }
+    return StableNumbers.allocate(keys, 0xffff_ffffL);
+  }
+
+  /**
+   * The {@code rule} number np_policy values give each rule of {@code graph.rules()} (by
+   * position), for a datapath that names the deciding rule: from a hash of the rule's group,
+   * direction, tier, action, priority, origins and ports, any u32 but
+   * {@link PolicyValue#NO_RULE}, so that adding or removing a policy changes the values of the
+   * entries its rules decide, not of every entry after it in rule order.
+   */
+  public static int[] ruleNumbers(RuleGraph graph) {
+    List<Rule> rules = graph.rules();
+    long[] keys = new long[rules.size()];
+    for (int i = 0; i < keys.length; i++) {
+      Rule r = rules.get(i);
+      keys[i] = StableNumbers.hash(r.subject() + '\n' + r.direction() + '\n' + r.tier() + '\n' + r.action() + '\n'
+          + r.priority() + '\n' + SetRoles.base(r) + '\n' + r.ports().canonical());
+    }
+    return StableNumbers.allocate(keys, 0xffff_ffffL);
   }
 
   /**
@@ -85,12 +128,13 @@ public final class MapsEmitter {
     List<Map.Entry<Cidr, Integer>> v4 = new ArrayList<>();
     List<Map.Entry<Cidr, Integer>> v6 = new ArrayList<>();
     for (Map.Entry<Cidr, Integer> e : atoms.lpmEntries()) {
-      (e.getKey().v6() ? v6 : v4).add(e);
+      // Identity values, not atom ids, so that ties between prefixes break on stable numbers.
+      (e.getKey().v6() ? v6 : v4).add(Map.entry(e.getKey(), ids.value(e.getValue())));
     }
     for (List<Map.Entry<Cidr, Integer>> family : List.of(v4, v6)) {
       for (Map.Entry<Cidr, Integer> e : IdentityPrefixes.minimal(family)) {
         IdentityKey k = new IdentityKey(e.getKey());
-        out.put(k.map(), k, new IdentityValue(ids.value(e.getValue())));
+        out.put(k.map(), k, new IdentityValue(e.getValue()));
       }
     }
   }
@@ -103,7 +147,7 @@ public final class MapsEmitter {
       int flags = groupFlags[i];
       for (Endpoint e : g.members()) {
         for (IpAddress ip : ownAddresses(e)) {
-          out.put(EbpfMap.ENDPOINTS, new EndpointKey(ip), new EndpointValue(i, flags));
+          out.put(EbpfMap.ENDPOINTS, new EndpointKey(ip), new EndpointValue(groupNumber[i], flags));
           if (nodeLocal && graph.node().isEmpty() && e.node().isPresent()) {
             // Cluster-wide: a pod and its own node, as pairs (every pod is an endpoint here).
             for (IpAddress host : expand(e.node().get())) {
@@ -180,10 +224,10 @@ public final class MapsEmitter {
           }
         }
         if (rules.stream().allMatch(r -> r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW)) {
-          perRule(g, d, rules, index);
+          perRule(groupNumber[g], d, rules, index);
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
-          TierFlattening.Flat flat = TierFlattening.flatten(g, d, false, rules, index, group.isolated(d), ids, looked,
+          TierFlattening.Flat flat = TierFlattening.flatten(groupNumber[g], d, false, rules, index, group.isolated(d), ids, looked,
               atomIds);
           put(flat, all);
           groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
@@ -192,7 +236,7 @@ public final class MapsEmitter {
           if (d == Direction.EGRESS && ownNodeRules) {
             BitSet own = ownNodeAtoms(group);
             if (!own.isEmpty()) {
-              TierFlattening.Flat toNode = TierFlattening.flatten(g, d, true, rules, index, group.isolated(d), ids,
+              TierFlattening.Flat toNode = TierFlattening.flatten(groupNumber[g], d, true, rules, index, group.isolated(d), ids,
                   own, atomIds);
               put(toNode, all);
               groupFlags[g] |= toNode.mode() == TierFlattening.Mode.NONE ? 0 : EndpointValue.OWN_NODE_EGRESS;
@@ -234,7 +278,7 @@ public final class MapsEmitter {
   private void perRule(int g, Direction d, List<Rule> rules, int first) {
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
-      PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), first + i);
+      PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), ruleNumber[first + i]);
       // Every address: one entry per class key (one class, "any peer", without tiers).
       List<Integer> peers = new ArrayList<>();
       if (r.peers().sameAddresses(AddressSet.ALL)) {
@@ -261,10 +305,12 @@ public final class MapsEmitter {
   /** Adds flattened entries, counting each against the policies of its deciding rule. */
   private void put(TierFlattening.Flat flat, List<Rule> all) {
     for (MapEntry<PolicyKey, PolicyValue> e : flat.entries()) {
-      out.put(EbpfMap.POLICY, e.key(), e.value());
-      if (e.value().rule() != PolicyValue.NO_RULE) {
-        count(all.get(e.value().rule()), 1);
+      PolicyValue v = e.value(); // its rule is the index in all; the maps carry the rule's number
+      if (v.rule() != PolicyValue.NO_RULE) {
+        count(all.get(v.rule()), 1);
+        v = new PolicyValue(v.action(), v.tier(), v.priority(), ruleNumber[v.rule()]);
       }
+      out.put(EbpfMap.POLICY, e.key(), v);
     }
   }
 

@@ -63,7 +63,12 @@ class MapsReaderErrorsTest {
   @Test
   void filesThatDisagreeOrDoNotBelong() {
     TreeMap<String, String> files = new TreeMap<>(tiny.files());
-    files.put(MapsBatch.FILE, batch.replace("value hex 02 00 00 00", "value hex 03 00 00 00"));
+    // One identity's value changed (its last byte flipped): the batch then disagrees with the JSON.
+    String line = batch.lines().filter(l -> l.startsWith("map update") && l.contains("/np_ident4 ")).findFirst()
+        .orElseThrow();
+    String last = line.substring(line.length() - 2);
+    String changed = line.substring(0, line.length() - 2) + (last.equals("00") ? "01" : "00");
+    files.put(MapsBatch.FILE, batch.replace(line, changed));
     assertThatThrownBy(() -> ebpf.simulator(new Artifact("ebpf", files), null))
         .isInstanceOf(BackendException.class).hasMessageContaining("hold different entries");
     TreeMap<String, String> extra = new TreeMap<>(tiny.files());

@@ -93,7 +93,7 @@ class RealBpftoolTest {
       assertThat(readDump(dir, "after")).isEqualTo(m2);
       // The kernel's longest-prefix match gives every probe address the identity the partition does.
       List<String> lines = Files.readAllLines(dir.resolve("lookups")).stream().filter(l -> !l.isBlank()).toList();
-      Identities ids = Identities.of(before); // the emitter's identities: atom ids with class 0 here (no tiers)
+      Identities ids = Identities.of(before); // the emitter's identities: stable indexes, class 0 here (no tiers)
       assertThat(lines).hasSize(peers.size());
       for (int i = 0; i < peers.size(); i++) {
         int identity = ((IdentityValue) EbpfMap.IDENT4.decodeValue(bytes(JSON.readTree(lines.get(i)).get("value"))))

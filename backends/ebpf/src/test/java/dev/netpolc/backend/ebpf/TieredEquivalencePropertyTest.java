@@ -103,7 +103,7 @@ class TieredEquivalencePropertyTest {
             continue;
           }
           EndpointGroup grp = g.groupOfPod(local.get().pod()).orElseThrow();
-          int index = groups.indexOf(grp);
+          int index = MapsEmitter.groupNumbers(g)[groups.indexOf(grp)];
           EndpointValue e = maps.endpoints().stream().filter(x -> x.value().group() == index).findFirst()
               .orElseThrow().value();
           var peer = d == Direction.EGRESS ? p.destination() : p.source();
@@ -142,7 +142,7 @@ class TieredEquivalencePropertyTest {
       }
       if (hit >= 0 && rules.get(hit).action() != Action.PASS) {
         var r = rules.get(hit);
-        return new PolicyValue(r.action(), r.tier(), r.priority(), first + hit);
+        return new PolicyValue(r.action(), r.tier(), r.priority(), MapsEmitter.ruleNumbers(g)[first + hit]);
       }
       if (hit < 0 && !skip && tier == Tier.NETWORK_POLICY && grp.isolated(d)) {
         return PolicyValue.ISOLATION_DENY;

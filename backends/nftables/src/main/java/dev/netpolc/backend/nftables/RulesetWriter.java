@@ -26,6 +26,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
 
 /**
  * Renders one {@link RuleGraph} as an {@code nft -f} script (see {@code backends/nftables/README.md}
@@ -109,8 +110,9 @@ final class RulesetWriter {
       }
     }
     nameSets();
-    // From here on the writer's state is only read: the group chains are printed in two halves,
-    // the first on a second thread.
+    // From here on the writer's state is only read: the sets and slices of the group chains are
+    // printed as separate tasks, the pool's threads taking them from one end of the queue while
+    // this thread runs them from the other, and joined in order.
     List<ChainRef> chains = new ArrayList<>();
     for (EndpointGroup g : graph.groups()) {
       for (Direction d : Direction.values()) {
@@ -119,30 +121,28 @@ final class RulesetWriter {
         }
       }
     }
-    int half = parallel ? chains.size() / 2 : chains.size();
-    ForkJoinTask<StringBuilder> firstChains = ForkJoinTask.adapt(() -> writeGroupChains(chains.subList(0, half)));
-    if (parallel) {
-      firstChains.fork();
+    int slices = parallel ? CHAIN_SLICES : 1;
+    List<ForkJoinTask<StringBuilder>> tasks = new ArrayList<>(slices + 1);
+    tasks.add(ForkJoinTask.adapt(this::writeHeadAndSets));
+    for (int k = 0; k < slices; k++) {
+      List<ChainRef> slice = chains.subList(chains.size() * k / slices, chains.size() * (k + 1) / slices);
+      tasks.add(ForkJoinTask.adapt(() -> writeGroupChains(slice)));
     }
-    StringBuilder head = new StringBuilder((int) Math.min(64 * 1024 + 20 * peerSetElements() + 200L * peerParts.size(),
-        64 << 20));
-    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
-    head.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
-    head.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
-    head.append("table inet ").append(table).append('\n');
-    head.append("delete table inet ").append(table).append('\n');
-    head.append("table inet ").append(table).append(" {\n");
-    head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
-    writeSets(head);
-    StringBuilder lastChains = writeGroupChains(chains.subList(half, chains.size()));
+    StringBuilder[] printed = new StringBuilder[tasks.size()];
+    if (parallel) {
+      tasks.forEach(ForkJoinTask::fork);
+    }
     // Joined in the reverse order of forking: a task no pool thread has started yet is then on
     // top of this thread's submission queue, and join runs it here instead of waiting for the
     // pool (which an embedding application may keep busy).
-    StringBuilder first = parallel ? firstChains.join() : firstChains.invoke();
+    for (int k = tasks.size() - 1; k >= 0; k--) {
+      printed[k] = parallel ? tasks.get(k).join() : tasks.get(k).invoke();
+    }
     LocalMaps local = parallel ? localMaps.join() : localMaps.invoke();
     StringBuilder base = new StringBuilder(4096);
     writeBaseChains(base, local.bypass(), local.maps(), local.node());
-    List<StringBuilder> parts = List.of(head, local.text(), base, first, lastChains);
+    List<StringBuilder> parts = new ArrayList<>(List.of(printed[0], local.text(), base));
+    parts.addAll(List.of(printed).subList(1, printed.length));
     int length = 2;
     for (StringBuilder part : parts) {
       length += part.length();
@@ -155,6 +155,24 @@ final class RulesetWriter {
 
   /** Graphs with at least this many endpoints are written on two threads. */
   static final int PARALLEL_FROM = 5_000;
+
+  /** Tasks the group chains of a large graph are printed in: enough for threads to even out. */
+  private static final int CHAIN_SLICES = 16;
+
+  /** The script's head (comments, table) and every set declaration. */
+  private StringBuilder writeHeadAndSets() {
+    StringBuilder head = new StringBuilder((int) Math.min(64 * 1024 + 20 * peerSetElements() + 200L * peerParts.size(),
+        64 << 20));
+    String scope = graph.node().map(n -> "node " + n).orElse("cluster-wide");
+    head.append("# netpolc nftables ruleset, ").append(NftText.sanitize(scope)).append(".\n");
+    head.append("# Apply atomically with: nft -f FILE (replaces table inet ").append(table).append(" only).\n");
+    head.append("table inet ").append(table).append('\n');
+    head.append("delete table inet ").append(table).append('\n');
+    head.append("table inet ").append(table).append(" {\n");
+    head.append(TAB).append("comment ").append(NftText.comment("netpolc " + scope)).append('\n');
+    writeSets(head);
+    return head;
+  }
 
   private final int parallelFrom;
 
@@ -320,13 +338,18 @@ final class RulesetWriter {
     setNames = names;
     Map<String, Long> fingerprints = new HashMap<>(2 * peerSetRoles.size());
     Map<String, SetLayout.Sizes> sizes = new HashMap<>(2 * peerSetRoles.size());
-    peerSetRoles.forEach((name, owner) -> {
-      List<Cidr> cidrs = peerCidrs.get(owner);
-      fingerprints.put(name, SetLayout.fingerprint(cidrs));
-      Parts parts = Parts.of(cidrs);
+    // Each set's parts and fingerprint depend on its content alone: on every core when many.
+    List<Map.Entry<String, String>> owners = new ArrayList<>(peerSetRoles.entrySet());
+    IntStream indexes = IntStream.range(0, owners.size());
+    Parts[] split = (owners.size() >= parallelFrom ? indexes.parallel() : indexes)
+        .mapToObj(i -> Parts.of(peerCidrs.get(owners.get(i).getValue()))).toArray(Parts[]::new);
+    for (int i = 0; i < split.length; i++) {
+      String name = owners.get(i).getKey();
+      Parts parts = split[i];
+      fingerprints.put(name, parts.fingerprint());
       peerParts.put(name, parts);
       sizes.put(name, new SetLayout.Sizes(parts.hosts().size(), parts.prefixes().size()));
-    });
+    }
     java.util.Set<String> nodeLocal = new java.util.HashSet<>();
     for (EndpointGroup g : graph.groups()) {
       if (hasNodePath(g)) {
@@ -357,14 +380,14 @@ final class RulesetWriter {
   }
 
   /** A peer set's elements as printed: single addresses (hash part) and prefixes (interval part). */
-  private record Parts(List<Cidr> hosts, List<Cidr> prefixes) {
+  private record Parts(List<Cidr> hosts, List<Cidr> prefixes, long fingerprint) {
     static Parts of(List<Cidr> cidrs) {
       List<Cidr> hosts = new ArrayList<>(cidrs.size());
       List<Cidr> prefixes = new ArrayList<>();
       for (Cidr c : cidrs) {
         (isHost(c) ? hosts : prefixes).add(c);
       }
-      return new Parts(hosts, prefixes);
+      return new Parts(hosts, prefixes, SetLayout.fingerprint(cidrs));
     }
 
     boolean hasHostPart() {
