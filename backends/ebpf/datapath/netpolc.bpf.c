@@ -15,7 +15,8 @@
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
  * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (EbpfMap): sized for a
- * 100,000-pod dual-stack cluster, in the range of Cilium's defaults (README "Map sizes").
+ * 100,000-pod dual-stack cluster, in the range of Cilium's defaults (README "Map sizes"). Every map
+ * but np_conntrack exists twice (two generations, for atomic updates: see the comment at the maps).
  *
  * What is parsed, and why (the README's "Reference datapath" section says the same):
  *  - Non-IP frames (ARP, ...) pass.
@@ -150,43 +151,88 @@ _Static_assert(sizeof(struct policy_key) == 16, "np_policy key");
 _Static_assert(sizeof(struct policy_value) == 12, "np_policy value");
 _Static_assert(sizeof(struct ct_key) == 40, "np_conntrack key");
 
-struct {
+/*
+ * Atomic updates: the decision maps (every map a new connection's verdict reads: np_ident4,
+ * np_ident6, np_endpoints, np_policy, np_hostpods) exist twice, generation 0 and 1, pinned as
+ * np_<map>_0 and np_<map>_1. np_gen, an array of maps with one slot, points at np_gen_0 or np_gen_1,
+ * one-entry arrays holding 0 and 1: the active generation. A packet reads it once, first, and
+ * makes every lookup in that generation, so it is decided wholly by one generation.
+ * `netpolc-ebpf update` fills the inactive generation, then flips np_gen's slot; the kernel
+ * returns from an update of an array of maps only after an RCU grace period, so when the flip
+ * returns no program still runs on the old generation, and the updater may then bring the old
+ * generation up to date for the next update. np_conntrack is one map for both, so established
+ * flows survive. The cost: the decision maps' memory twice (backends/ebpf/README.md).
+ */
+struct np_ident4_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, NP_IDENT4_MAX);
 	__type(key, struct ident4_key);
 	__type(value, __u32);
-} np_ident4 SEC(".maps");
+};
 
-struct {
+struct np_ident6_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, NP_IDENT6_MAX);
 	__type(key, struct ident6_key);
 	__type(value, __u32);
-} np_ident6 SEC(".maps");
+};
 
-struct {
+struct np_endpoints_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NP_ENDPOINTS_MAX);
 	__type(key, struct endpoint_key);
 	__type(value, struct endpoint_value);
-} np_endpoints SEC(".maps");
+};
 
-struct {
+struct np_policy_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, NP_POLICY_MAX);
 	__type(key, struct policy_key);
 	__type(value, struct policy_value);
-} np_policy SEC(".maps");
+};
 
-struct {
+struct np_hostpods_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NP_HOSTPODS_MAX);
 	__type(key, struct hostpod_key);
 	__type(value, __u32);
-} np_hostpods SEC(".maps");
+};
+
+struct np_ident4_map np_ident4_0 SEC(".maps");
+struct np_ident4_map np_ident4_1 SEC(".maps");
+struct np_ident6_map np_ident6_0 SEC(".maps");
+struct np_ident6_map np_ident6_1 SEC(".maps");
+struct np_endpoints_map np_endpoints_0 SEC(".maps");
+struct np_endpoints_map np_endpoints_1 SEC(".maps");
+struct np_policy_map np_policy_0 SEC(".maps");
+struct np_policy_map np_policy_1 SEC(".maps");
+struct np_hostpods_map np_hostpods_0 SEC(".maps");
+struct np_hostpods_map np_hostpods_1 SEC(".maps");
+
+struct np_gen_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+
+struct np_gen_map np_gen_0 SEC(".maps"); /* holds 0 */
+struct np_gen_map np_gen_1 SEC(".maps"); /* holds 1 (written by attach) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct np_gen_map);
+} np_gen SEC(".maps") = {
+	.values = {[0] = &np_gen_0},
+};
+
+/* The lookup of key in generation gen's copy of map (np_policy, ...). */
+#define NP_LOOKUP(gen, map, key) ((gen) ? bpf_map_lookup_elem(&map##_1, key) : bpf_map_lookup_elem(&map##_0, key))
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -357,20 +403,33 @@ static __always_inline int same_addr(const __u8 *a, const __u8 *b)
 	return x[0] == y[0] && x[1] == y[1];
 }
 
-static __always_inline struct endpoint_value *endpoint(__u8 family, const __u8 *addr)
+/* The active generation (0 or 1): read once per packet, before any other decision map. */
+static __always_inline __u32 generation(void)
+{
+	__u32 zero = 0;
+	void *inner = bpf_map_lookup_elem(&np_gen, &zero);
+	__u32 *g;
+
+	if (!inner)
+		return 0;
+	g = bpf_map_lookup_elem(inner, &zero);
+	return g && *g ? 1 : 0;
+}
+
+static __always_inline struct endpoint_value *endpoint(__u32 gen, __u8 family, const __u8 *addr)
 {
 	struct endpoint_key k = {.family = family};
 	copy_addr(k.addr, addr);
-	return bpf_map_lookup_elem(&np_endpoints, &k);
+	return NP_LOOKUP(gen, np_endpoints, &k);
 }
 
 /* A cluster-wide artifact's "this pod and its own node" pair. */
-static __always_inline int host_pod(__u8 family, const __u8 *host, const __u8 *pod)
+static __always_inline int host_pod(__u32 gen, __u8 family, const __u8 *host, const __u8 *pod)
 {
 	struct hostpod_key k = {.family = family};
 	copy_addr(k.host, host);
 	copy_addr(k.pod, pod);
-	return bpf_map_lookup_elem(&np_hostpods, &k) != 0;
+	return NP_LOOKUP(gen, np_hostpods, &k) != 0;
 }
 
 static __always_inline __u64 idle_limit(__u8 protocol)
@@ -419,9 +478,9 @@ static __always_inline int related(struct packet *p, __u64 now)
 }
 
 /* The action of the entry k finds, 0 when none. */
-static __always_inline int action_of(struct policy_key *k)
+static __always_inline int action_of(__u32 gen, struct policy_key *k)
 {
-	struct policy_value *v = bpf_map_lookup_elem(&np_policy, k);
+	struct policy_value *v = NP_LOOKUP(gen, np_policy, k);
 	return v ? v->action : 0;
 }
 
@@ -430,7 +489,7 @@ static __always_inline int action_of(struct policy_key *k)
  * The second and fourth use the key of the identity's peer class, ~(identity >> 24): class 0's is NP_ANY,
  * the only class of maps without tiers. A peer without identity has class 0.
  */
-static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port)
+static __always_inline int policy_action(__u32 gen, __u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port)
 {
 	__u32 class_key = identity == NP_ANY ? NP_ANY : ~(identity >> 24);
 	struct policy_key k = {
@@ -441,34 +500,34 @@ static __always_inline int policy_action(__u32 group, __u32 identity, __u8 direc
 		.protocol = protocol,
 		.port = port,
 	};
-	int a = action_of(&k);
+	int a = action_of(gen, &k);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(class_key);
-	a = action_of(&k);
+	a = action_of(gen, &k);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(identity);
 	k.protocol = 0;
 	k.port = 0;
-	a = action_of(&k);
+	a = action_of(gen, &k);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(class_key);
-	return action_of(&k);
+	return action_of(gen, &k);
 }
 
-static __always_inline int identity_of(__u8 family, const __u8 *addr, __u32 *out)
+static __always_inline int identity_of(__u32 gen, __u8 family, const __u8 *addr, __u32 *out)
 {
 	__u32 *id;
 	if (family == 4) {
 		struct ident4_key k = {.prefixlen = 32};
 		__builtin_memcpy(k.addr, addr, 4);
-		id = bpf_map_lookup_elem(&np_ident4, &k);
+		id = NP_LOOKUP(gen, np_ident4, &k);
 	} else {
 		struct ident6_key k = {.prefixlen = 128};
 		copy_addr(k.addr, addr);
-		id = bpf_map_lookup_elem(&np_ident6, &k);
+		id = NP_LOOKUP(gen, np_ident6, &k);
 	}
 	if (!id)
 		return -1;
@@ -484,7 +543,7 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 	struct endpoint_value *ep, *other;
 	struct ct_key k = {}, r = {};
 	__u64 now;
-	__u32 identity;
+	__u32 identity, gen;
 	__u32 isolated, checked;
 	__u8 direction = stage; /* np_policy: 0 ingress, 1 egress, as the stages */
 	int own_node;
@@ -493,13 +552,14 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 		return TC_ACT_OK;
 	local = stage == NP_STAGE_EGRESS ? p.saddr : p.daddr;
 	peer = stage == NP_STAGE_EGRESS ? p.daddr : p.saddr;
-	ep = endpoint(p.family, local);
+	gen = generation();
+	ep = endpoint(gen, p.family, local);
 	if (!ep || ep->group == NP_ANY)
 		return TC_ACT_OK; /* not one of this node's endpoints (or only the node's own address) */
 	if (same_addr(local, peer))
 		return TC_ACT_OK;
-	other = endpoint(p.family, peer);
-	own_node = (other && (other->flags & NP_FLAG_HOST)) || host_pod(p.family, peer, local);
+	other = endpoint(gen, p.family, peer);
+	own_node = (other && (other->flags & NP_FLAG_HOST)) || host_pod(gen, p.family, peer, local);
 	if (own_node && !(ep->flags & NP_FLAG_OWN_NODE_EGRESS))
 		return TC_ACT_OK; /* a pod and its own node, exempt from every tier */
 	if (own_node) {
@@ -537,9 +597,9 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 		int action;
 		if (isolated && p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
 			return TC_ACT_SHOT; /* no state and not an opening SYN */
-		if (identity_of(p.family, peer, &identity) < 0)
+		if (identity_of(gen, p.family, peer, &identity) < 0)
 			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
-		action = policy_action(ep->group, identity, direction, p.protocol, p.dport);
+		action = policy_action(gen, ep->group, identity, direction, p.protocol, p.dport);
 		if (!action)
 			action = isolated ? 0 : NP_ALLOW; /* the miss value: isolated denies, else allows */
 		if (action != NP_ALLOW)

@@ -65,24 +65,29 @@ class EbpfDatapathKernelTest {
           }
           if (object.equals(d.object())) {
             // The object's defaults are the emitter's: every map the Java side describes, exactly.
+            // Two generations of each (atomic updates).
             for (EbpfMap m : EbpfMap.values()) {
-              String shown = bpftool("map", "show", "pinned", pins.resolve(m.mapName()).toString());
-              assertThat(shown).as(m.mapName()).contains(m.type() + "  name " + m.mapName())
-                  .contains(String.format("flags 0x%x", m.flags()))
-                  .contains("key " + m.keySize() + "B  value " + m.valueSize() + "B  max_entries "
-                      + MapLimits.DEFAULTS.of(m));
+              for (String copy : List.of(m.mapName() + "_0", m.mapName() + "_1")) {
+                String shown = bpftool("map", "show", "pinned", pins.resolve(copy).toString());
+                assertThat(shown).as(copy).contains(m.type() + "  name " + copy)
+                    .contains(String.format("flags 0x%x", m.flags()))
+                    .contains("key " + m.keySize() + "B  value " + m.valueSize() + "B  max_entries "
+                        + MapLimits.DEFAULTS.of(m));
+              }
             }
+            assertThat(bpftool("map", "show", "pinned", pins.resolve("np_gen").toString()))
+                .contains("array_of_maps  name np_gen").contains("max_entries 1");
           }
           String maxEntries = object.equals(small) ? "128" : Integer.toString(EbpfMap.POLICY.defaultMaxEntries());
-          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_policy").toString()))
+          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_policy_0").toString()))
               .contains("lpm_trie").contains("max_entries " + maxEntries).contains("flags 0x1");
           assertThat(bpftool("map", "show", "pinned", pins.resolve("np_conntrack").toString()))
               .contains("lru_hash").contains("key 40B  value 8B");
-          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_endpoints").toString()))
+          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_endpoints_0").toString()))
               .contains("hash").contains("key 20B  value 8B");
-          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_hostpods").toString()))
+          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_hostpods_0").toString()))
               .contains("hash").contains("key 36B  value 4B");
-          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_ident6").toString()))
+          assertThat(bpftool("map", "show", "pinned", pins.resolve("np_ident6_0").toString()))
               .contains("lpm_trie").contains("key 20B  value 4B");
         } finally {
           Commands.run(Topology.COMMAND_TIMEOUT, "rm", "-rf", "--", pins.toString()).orThrow();
@@ -118,7 +123,7 @@ class EbpfDatapathKernelTest {
         String attached = tc(t, veths.values());
         assertThat(attached.split("netpolc_from_pod:", -1)).as(attached).hasSize(5);
         assertThat(attached.split("netpolc_to_pod:", -1)).as(attached).hasSize(5);
-        assertThat(Files.exists(pins.resolve("np_policy"))).isTrue();
+        assertThat(Files.exists(pins.resolve("np_gen"))).isTrue();
 
         CommandResult again = d.run(t, NODE, attach.toArray(String[]::new));
         assertThat(again.ok()).as("a second attach on the same pin directory").isFalse();

@@ -179,7 +179,8 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
     for (String node : artifacts.keySet()) {
       Path pins = d.pinDir(t, node);
       StringBuilder sh = new StringBuilder();
-      for (String map : List.of("np_endpoints", "np_ident4", "np_ident6", "np_policy", "np_conntrack")) {
+      for (String map : List.of("np_gen", "np_endpoints_0", "np_endpoints_1", "np_ident4_0", "np_ident4_1",
+          "np_ident6_0", "np_ident6_1", "np_policy_0", "np_policy_1", "np_conntrack")) {
         sh.append("echo '-- ").append(map).append("'; bpftool map dump pinned ").append(pins.resolve(map))
             .append(" 2>&1;");
       }

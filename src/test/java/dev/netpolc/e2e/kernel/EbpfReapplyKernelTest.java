@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * opens, then the backend's map diff (A → B, {@code Backend.delta}) is applied to the pinned
  * maps with {@code netpolc-ebpf update} while the programs stay attached. The established flow
  * (still allowed by B, but whose replies B would refuse as new connections) survives through
- * the conntrack map, new connections follow B, and applying the diff B → B changes no map.
+ * the conntrack map, new connections follow B, and applying the diff B → B changes no map; a
+ * full maps.batch of A as the update then brings back exactly A's entries. Both generations of
+ * the maps agree after every update.
  */
 @Tag("kernel")
 class EbpfReapplyKernelTest {
@@ -68,14 +70,26 @@ class EbpfReapplyKernelTest {
         PersistentTcp kept = t.openPersistentTcp("y/a", "x/a", 80);
         assertThat(kept.stillAlive()).as("y/a -> x/a under A: " + kept.stderr()).isTrue();
 
+        String dumpA = dump(t, d, POLICY_MAPS);
         EbpfNodeArtifacts.update(t, NODE, aToB);
         assertThat(kept.stillAlive()).as("established y/a -> x/a, still allowed by B: " + kept.stderr()).isTrue();
         assertThat(ReapplyPolicies.observed(t, b, layout)).as("new connections follow B").isEmpty();
 
         String before = dump(t, d, POLICY_MAPS);
+        assertThat(before).as("B's entries, not A's").isNotEqualTo(dumpA);
         EbpfNodeArtifacts.update(t, NODE, bToB);
         assertThat(dump(t, d, POLICY_MAPS)).as("the diff B -> B changes nothing").isEqualTo(before);
         assertThat(kept.stillAlive()).as("y/a -> x/a after the empty diff").isTrue();
+
+        // A full maps.batch as the update: the entries become exactly A's (B's extra keys deleted), in both generations.
+        java.nio.file.Path full = EbpfNodeArtifacts.write(artifactA.files());
+        try {
+          d.run(t, NODE, "update", "--batch", full.resolve(EbpfNodeArtifacts.BATCH).toString(), "--pin-dir",
+              d.pinDir(t, NODE).toString()).orThrow();
+        } finally {
+          EbpfNodeArtifacts.delete(full);
+        }
+        assertThat(dump(t, d, POLICY_MAPS)).as("a full maps.batch of A after B").isEqualTo(dumpA);
       } finally {
         d.run(t, NODE, "detach", "--pin-dir", d.pinDir(t, NODE).toString());
       }
@@ -83,16 +97,25 @@ class EbpfReapplyKernelTest {
     }
   }
 
-  /** The pinned maps' entries as bpftool dumps them (LPM tries and hashes dump in a stable order here). */
+  /**
+   * The pinned maps' entries as bpftool dumps them, sorted; the two generations of each map must
+   * hold the same (an update brings the inactive one up to date after the flip).
+   */
   private static String dump(Topology t, EbpfDatapath d, List<String> maps) {
     StringBuilder sb = new StringBuilder();
     for (String m : maps) {
-      List<String> lines = new ArrayList<>(List.of(dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool",
-          "map", "dump", "pinned", d.pinDir(t, NODE).resolve(m).toString()).orThrow().stdout().split("\n")));
-      lines.sort(null);
-      sb.append("-- ").append(m).append('\n').append(String.join("\n", lines)).append('\n');
+      String gen0 = dumpOne(t, d, m + "_0");
+      assertThat(dumpOne(t, d, m + "_1")).as("generation 1 of " + m + " equals generation 0").isEqualTo(gen0);
+      sb.append("-- ").append(m).append('\n').append(gen0).append('\n');
     }
     return sb.toString();
+  }
+
+  private static String dumpOne(Topology t, EbpfDatapath d, String pin) {
+    List<String> lines = new ArrayList<>(List.of(dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool",
+        "map", "dump", "pinned", d.pinDir(t, NODE).resolve(pin).toString()).orThrow().stdout().split("\n")));
+    lines.sort(null);
+    return String.join("\n", lines);
   }
 
   /** Differences between the kernel's matrices (TCP 80, UDP 80) and the reference's for {@code cluster}. */

@@ -12,7 +12,10 @@ import java.util.function.Function;
  * the range Cilium uses (docs.cilium.io, "eBPF Maps": ipcache 512k per node, endpoints 64k per
  * node, policy 16k per endpoint). The tries are created without preallocation, so their maximum
  * is a cap; the hash maps are preallocated, so theirs is kernel memory held from load (measured
- * with {@code bpftool map show}: 24 MiB for np_endpoints and 28 MiB for np_hostpods).
+ * with {@code bpftool map show}: 24 MiB for np_endpoints and 28 MiB for np_hostpods). The
+ * reference datapath holds each of these maps twice, as generations {@code np_<map>_0} and
+ * {@code np_<map>_1} that an update fills in turn and switches between atomically, so its memory
+ * is twice these figures; the entries and maximums here are per generation.
  */
 public enum EbpfMap {
   /** IPv4 address prefix → identity. */
