@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class EbpfAtomicUpdateKernelTest {
 
-  private static final String NODE = "node0";
+  private static final String NODE = ReapplyPolicies.NODE;
   /** The padding peers: every other address of 198.19.0.0/16 from .0.0 on, so no two merge into one prefix. */
   private static final int PADDING = 10_000;
   private static final List<String> CLIENTS = List.of("c/a", "c/b");
@@ -391,21 +391,7 @@ class EbpfAtomicUpdateKernelTest {
    * makes the batch long).
    */
   static Cluster cluster(String policies) {
-    StringBuilder yaml = new StringBuilder();
-    for (String ns : List.of("c", "s")) {
-      yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append(", labels: {ns: ")
-          .append(ns).append("}}\n---\n");
-    }
-    int ip = 10;
-    for (String ns : List.of("c", "s")) {
-      for (String pod : List.of("a", "b")) {
-        yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(ns).append(", name: ").append(pod)
-            .append(", labels: {pod: ").append(pod).append("}}\nspec: {nodeName: ").append(NODE)
-            .append(", containers: [{name: main, image: pause}]}\nstatus: {phase: Running, podIPs: [{ip: 198.18.0.")
-            .append(ip).append("}, {ip: \"fd00::").append(ip).append("\"}]}\n---\n");
-        ip++;
-      }
-    }
+    StringBuilder yaml = ReapplyPolicies.inventory("c", "s");
     yaml.append("""
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy

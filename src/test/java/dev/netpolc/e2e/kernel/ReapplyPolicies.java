@@ -71,13 +71,26 @@ final class ReapplyPolicies {
 
   /** Namespaces x and y, pods a and b in each (dual-stack, on {@link #NODE}), and {@code policies}. */
   static Cluster cluster(String policies) {
+    StringBuilder yaml = inventory("x", "y");
+    yaml.append(policies);
+    ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
+    assertThat(r.errors()).isEmpty();
+    return r.cluster();
+  }
+
+  /**
+   * Namespaces {@code first} and {@code second} (label {@code ns: <name>}), pods a and b in each
+   * (label {@code pod: <name>}, dual-stack 198.18.0.10–13 and fd00::10–13, on {@link #NODE}), as a
+   * YAML stream to which policies can be appended.
+   */
+  static StringBuilder inventory(String first, String second) {
     StringBuilder yaml = new StringBuilder();
-    for (String ns : List.of("x", "y")) {
+    for (String ns : List.of(first, second)) {
       yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ns).append(", labels: {ns: ")
           .append(ns).append("}}\n---\n");
     }
     int ip = 10;
-    for (String ns : List.of("x", "y")) {
+    for (String ns : List.of(first, second)) {
       for (String pod : List.of("a", "b")) {
         yaml.append("apiVersion: v1\nkind: Pod\nmetadata: {namespace: ").append(ns).append(", name: ").append(pod)
             .append(", labels: {pod: ").append(pod).append("}}\nspec: {nodeName: ").append(NODE)
@@ -86,10 +99,7 @@ final class ReapplyPolicies {
         ip++;
       }
     }
-    yaml.append(policies);
-    ReadResult r = new PolicyReader().readString("reapply.yaml", yaml.toString());
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
+    return yaml;
   }
 
   /**
