@@ -18,6 +18,7 @@ import dev.netpolc.model.lint.LintConfig;
 import dev.netpolc.model.lint.LintReport;
 import dev.netpolc.model.lint.Linter;
 import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.validation.ValidationOptions;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.nio.file.Path;
@@ -47,9 +48,13 @@ final class Pipeline {
     return r.cluster();
   }
 
-  /** The acceptance gate, as every command asks it; answers the warnings of accepted input. */
+  /**
+   * The acceptance gate, as every command asks it; answers the warnings of accepted input. A
+   * fresh gate each time: the shared one remembers its last cluster, so a second check of the
+   * same cluster would measure a lookup instead of the validation a command's first check does.
+   */
   List<Diagnostic> validate(Cluster cluster) {
-    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(cluster);
+    AcceptanceGate.Verdict verdict = new AcceptanceGate(ValidationOptions.DEFAULT).check(cluster);
     if (!verdict.accepted()) {
       throw new IllegalStateException("invalid input: " + verdict.blocking().get(0));
     }
