@@ -204,7 +204,7 @@ final class CalicoEvaluator {
 
   private static void refuse(CalicoPolicy p, boolean set, String path, String why) {
     if (set) {
-      throw new CompileException(p.source().find(path), path, "Calico " + p.key() + ": " + path + ": " + why
+      throw new CompileException(p.source().find(path), path, "Calico " + p.key() + ": " + why
           + ", which netpolc does not enforce; remove it or keep this policy out of netpolc's input");
     }
   }
