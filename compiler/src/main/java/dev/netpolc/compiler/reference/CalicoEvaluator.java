@@ -147,7 +147,8 @@ final class CalicoEvaluator {
     for (CalicoPolicy p : calico.enforcedPolicies()) {
       double order = p.order().isPresent() ? p.order().getAsDouble() : Double.POSITIVE_INFINITY;
       byTier.computeIfAbsent(p.tier(), t -> new ArrayList<>())
-          .add(new Ordered(order, p.name(), p.namespace(), 0, new CalicoMember(p, new PolicyRef(p.key(), p.position()))));
+          .add(new Ordered(order, p.name(), p.namespace(), 0,
+              new CalicoMember(p, new PolicyRef(p.key(), p.position()))));
     }
     for (NetworkPolicy np : cluster.policies()) {
       String name = CalicoResources.KUBERNETES_POLICY_PREFIX + np.name();
@@ -452,7 +453,8 @@ final class CalicoEvaluator {
       return pt.contains(c.port());
     }
     Optional<Protocol> proto = r.protocol().map(CalicoProtocol::protocolNumber)
-        .flatMap(n -> n.isPresent() ? Protocol.ofNumber(n.getAsInt()) : Optional.empty()).or(() -> connProto);
+        .flatMap(n -> n.isPresent() ? Protocol.ofNumber(n.getAsInt()) : Optional.<Protocol>empty())
+        .or(() -> connProto);
     if (dstPod.isEmpty() || proto.get() != connProto.get()) {
       return false;
     }
