@@ -64,18 +64,27 @@ public record DirectionDecision(PolicyType direction, boolean applies, DecidingT
     }
   }
 
-  /** The gist of {@code v}. */
+  /**
+   * The gist of {@code v}.
+   *
+   * @throws IllegalArgumentException for a verdict of Calico's tiers, which the matrix report's
+   *     tiers (Admin, NetworkPolicy, Baseline) cannot name
+   */
   public static DirectionDecision of(DirectionVerdict v) {
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CALICO) {
+      throw new IllegalArgumentException("tier attribution of Calico decisions is not supported: " + v.direction()
+          + " was decided by Calico's tiers");
+    }
     DecidingTier tier = switch (v.decidedBy()) {
       case ADMIN -> DecidingTier.ADMIN;
       case NETWORK_POLICY -> DecidingTier.NETWORK_POLICY;
       case BASELINE -> DecidingTier.BASELINE;
-      case DEFAULT -> DecidingTier.DEFAULT;
+      case DEFAULT, CALICO -> DecidingTier.DEFAULT; // CALICO refused above
     };
     Optional<Rule> rule = switch (v.decidedBy()) {
       case ADMIN, BASELINE -> v.decidingStep().flatMap(DirectionDecision::tierRule);
       case NETWORK_POLICY -> v.match().map(DirectionDecision::networkPolicyRule);
-      case DEFAULT -> Optional.empty();
+      case DEFAULT, CALICO -> Optional.empty();
     };
     List<String> isolatedBy = new ArrayList<>();
     if (v.decidedBy() == DirectionVerdict.DecidedBy.NETWORK_POLICY && !v.allowed()) {

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * The decision for one direction of a connection: egress at the source, ingress at the
  * destination, through the tiers of SEMANTICS-TIERS.md: Admin, NetworkPolicy, Baseline, then
- * the default (allowed).
+ * the default (allowed); or, in the {@code calico} profile (the input holds Calico objects),
+ * through Calico's tiers (SEMANTICS-CALICO.md): then {@code decidedBy} is {@link DecidedBy#CALICO}
+ * and {@code calicoTiers} holds each tier that took part.
  *
  * @param direction     the direction
  * @param applies       true when that side is a pod that policy applies to (otherwise allowed)
@@ -25,10 +27,13 @@ import java.util.Optional;
  * @param decidedBy     the tier whose decision is final
  * @param networkPolicyTierSkipped true when the NetworkPolicy tier did not apply (egress from a
  *                      pod to its own node)
+ * @param calicoTiers   for {@link DecidedBy#CALICO}: the Calico tiers that took part, in order,
+ *                      the last one decisive (empty: no policy applies, allowed by the profile);
+ *                      empty otherwise
  */
 public record DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
     Optional<RuleMatch> match, List<PolicyMiss> misses, Optional<TierStep> admin, Optional<TierStep> baseline,
-    DecidedBy decidedBy, boolean networkPolicyTierSkipped) {
+    DecidedBy decidedBy, boolean networkPolicyTierSkipped, List<CalicoTierStep> calicoTiers) {
 
   /** Which tier made the final decision of a direction. */
   public enum DecidedBy {
@@ -39,7 +44,12 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
     /** The NetworkPolicy tier: the pod is isolated and a rule allowed, or none did. */
     NETWORK_POLICY,
     /** A Baseline-tier rule accepted or denied. */
-    BASELINE
+    BASELINE,
+    /**
+     * Calico's tiers (the {@code calico} profile): a rule's Allow or Deny, a tier's default Deny,
+     * or, when every tier passed or none applies, Calico's profile (allowed).
+     */
+    CALICO
   }
 
   public DirectionVerdict {
@@ -50,6 +60,15 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(baseline, "baseline");
     Objects.requireNonNull(decidedBy, "decidedBy");
+    calicoTiers = ImmutableList.copyOf(calicoTiers);
+  }
+
+  /** A verdict of the NetworkPolicy and cluster-policy tiers (no Calico tiers). */
+  public DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
+      Optional<RuleMatch> match, List<PolicyMiss> misses, Optional<TierStep> admin, Optional<TierStep> baseline,
+      DecidedBy decidedBy, boolean networkPolicyTierSkipped) {
+    this(direction, applies, selecting, match, misses, admin, baseline, decidedBy, networkPolicyTierSkipped,
+        List.of());
   }
 
   /** A NetworkPolicy-only verdict (no cluster policy has a say). */
@@ -57,6 +76,17 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
       Optional<RuleMatch> match, List<PolicyMiss> misses) {
     this(direction, applies, selecting, match, misses, Optional.empty(), Optional.empty(),
         !selecting.isEmpty() ? DecidedBy.NETWORK_POLICY : DecidedBy.DEFAULT, false);
+  }
+
+  /** A direction at a Calico workload endpoint decided by the tiers that took part, in order. */
+  public static DirectionVerdict calico(PolicyType direction, List<CalicoTierStep> tiers) {
+    return new DirectionVerdict(direction, true, List.of(), Optional.empty(), List.of(), Optional.empty(),
+        Optional.empty(), DecidedBy.CALICO, false, tiers);
+  }
+
+  /** The Calico tier that decided: the last one that took part, if any. */
+  public Optional<CalicoTierStep> decidingCalicoTier() {
+    return calicoTiers.isEmpty() ? Optional.empty() : Optional.of(calicoTiers.get(calicoTiers.size() - 1));
   }
 
   /** A direction with no pod on that side: policy has no say. */
@@ -85,6 +115,9 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
       case NETWORK_POLICY -> match.isPresent();
       case ADMIN, BASELINE -> decidingStep().flatMap(TierStep::match)
           .map(m -> m.action() == RuleAction.ACCEPT).orElse(true);
+      // After the last tier passed, or with no tier at all, Calico's profile allows.
+      case CALICO -> decidingCalicoTier().map(t -> t.outcome() == CalicoTierStep.Outcome.ALLOW
+          || t.outcome().passes()).orElse(true);
     };
   }
 }

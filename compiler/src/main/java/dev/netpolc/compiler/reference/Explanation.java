@@ -3,9 +3,13 @@ package dev.netpolc.compiler.reference;
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.model.PolicyType;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Why the reference evaluator allowed or denied a connection.
+ * Why the reference evaluator allowed or denied a connection. In the {@code calico} profile each
+ * direction is a {@link DirectionVerdict.DecidedBy#CALICO} verdict naming the tier, policy, rule
+ * ({@code spec.ingress[2]}), action and position that decided it, or the tier's default action,
+ * or "no policy applies: allowed by the profile" ({@link #toText()}).
  *
  * @param connection  the connection
  * @param allowed     the decision
@@ -40,10 +44,15 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
   /** A multi-line human rendering, ending with a newline. */
   public String toText() {
     StringBuilder sb = new StringBuilder();
-    String proto = connection.portProtocol().map(Enum::name).orElse("protocol " + connection.protocol());
-    sb.append(source.describe()).append(" -> ").append(destination.describe()).append(' ').append(proto);
-    if (connection.port() > 0) {
-      sb.append('/').append(connection.port());
+    sb.append(source.describe()).append(" -> ").append(destination.describe()).append(' ');
+    if (connection.icmpType().isPresent()) {
+      sb.append(connection.protocol() == dev.netpolc.model.Protocol.ICMP ? "ICMP" : "ICMPv6").append(" type ")
+          .append(connection.icmpType().getAsInt()).append(" code ").append(connection.icmpCode().getAsInt());
+    } else {
+      sb.append(connection.portProtocol().map(Enum::name).orElse("protocol " + connection.protocol()));
+      if (connection.port() > 0) {
+        sb.append('/').append(connection.port());
+      }
     }
     sb.append(": ").append(allowed ? "ALLOWED" : "DENIED").append('\n');
     if (shortcut == Shortcut.SAME_POD) {
@@ -67,6 +76,10 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       return;
     }
     String pod = side.podKey().orElse("?");
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CALICO) {
+      appendCalico(sb, v, dir, pod);
+      return;
+    }
     boolean tiered = v.admin().isPresent() || v.baseline().isPresent() || v.networkPolicyTierSkipped();
     if (!tiered) {
       appendNetworkPolicyTier(sb, v, dir, pod);
@@ -99,7 +112,51 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       case NETWORK_POLICY -> "NetworkPolicy tier";
       case BASELINE -> "Baseline tier";
       case DEFAULT -> "default (no tier decided)";
+      case CALICO -> "Calico tiers";
     };
+  }
+
+  /**
+   * A direction decided by Calico's tiers: a summary line naming what decided (a rule with its
+   * tier, policy, path, action and position; a tier's default action; or the profile), then one
+   * line per tier that took part with its applying policies and what it did.
+   */
+  private static void appendCalico(StringBuilder sb, DirectionVerdict v, String dir, String pod) {
+    sb.append("  ").append(dir).append(" of ").append(pod).append(": ");
+    Optional<CalicoTierStep> last = v.decidingCalicoTier();
+    if (last.isEmpty()) {
+      sb.append("no policy applies: allowed by the profile\n");
+      return;
+    }
+    CalicoTierStep decisive = last.get();
+    switch (decisive.outcome()) {
+      case ALLOW -> sb.append("allowed in tier ").append(decisive.tier()).append(" by ")
+          .append(decisive.match().orElseThrow().describe());
+      case DENY -> sb.append("denied in tier ").append(decisive.tier()).append(" by ")
+          .append(decisive.match().orElseThrow().describe());
+      case DEFAULT_DENY -> sb.append("denied by the default action (Deny) of tier ").append(decisive.tier())
+          .append(": no rule matched");
+      default -> sb.append("allowed by the profile: the last tier that applies passed");
+    }
+    sb.append('\n');
+    for (CalicoTierStep step : v.calicoTiers()) {
+      sb.append("    tier ").append(step.tier()).append(" (default ").append(step.defaultAction()).append("): ");
+      for (int i = 0; i < step.applying().size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(step.applying().get(i));
+      }
+      sb.append('\n');
+      for (CalicoRuleMatch log : step.logged()) {
+        sb.append("      logged by ").append(log.describe()).append('\n');
+      }
+      String what = switch (step.outcome()) {
+        case ALLOW -> "allowed by " + step.match().orElseThrow().describe();
+        case DENY -> "denied by " + step.match().orElseThrow().describe();
+        case PASS -> "passed to the next tier by " + step.match().orElseThrow().describe();
+        case DEFAULT_DENY -> "no rule matches: the tier's default action denies";
+        case DEFAULT_PASS -> "no rule matches: the tier's default action passes to the next tier";
+      };
+      sb.append("      ").append(what).append('\n');
+    }
   }
 
   private static void appendTierStep(StringBuilder sb, TierStep step) {

@@ -41,6 +41,9 @@ import java.util.Optional;
 /**
  * The executable specification of SEMANTICS.md: decides a {@link Connection} straight from the
  * model, and explains why. Written for clarity, not speed; everything else is tested against it.
+ * When the input holds Calico objects it decides in the {@code calico} profile instead
+ * (SEMANTICS-CALICO.md, package-private {@code CalicoEvaluator}): Calico's tiers, with Kubernetes
+ * NetworkPolicies and the cluster policies placed in them as Calico places them.
  *
  * <p>Resolving an address: it is a <em>pod</em> when an active pod that policy applies to has it
  * (hostNetwork pods only with {@link SemanticsOptions#hostNetworkPodsArePolicyTargets()}); else a
@@ -86,6 +89,8 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   /** Admin- and Baseline-tier policies in evaluation order (SEMANTICS-TIERS.md). */
   private final List<ClusterNetworkPolicy> adminPolicies;
   private final List<ClusterNetworkPolicy> baselinePolicies;
+  /** The {@code calico} profile, when the input holds Calico objects. */
+  private final Optional<CalicoEvaluator> calico;
 
   /** An evaluator with the defaults of SEMANTICS.md. */
   public ReferenceEvaluator(Cluster cluster) {
@@ -93,14 +98,15 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   }
 
   /**
-   * An evaluator with the given implementation choices.
+   * An evaluator with the given implementation choices. A cluster with Calico objects is decided
+   * in the {@code calico} profile (SEMANTICS-CALICO.md; {@link CalicoEvaluator}).
    *
-   * @throws dev.netpolc.compiler.build.CompileException when the cluster holds policies netpolc
-   *     does not enforce yet (Calico's), which an evaluation would otherwise ignore
+   * @throws dev.netpolc.compiler.build.CompileException when the cluster holds Calico input the
+   *     evaluator refuses rather than guess: {@code source.ports}/{@code source.notPorts},
+   *     host-endpoint options, {@code http} matches, or a policy in a tier that does not exist
    */
   public ReferenceEvaluator(Cluster cluster, SemanticsOptions options) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
-    dev.netpolc.compiler.build.NotYetEnforced.refuseUnsupported(cluster);
     this.options = Objects.requireNonNull(options, "options");
     this.namespaces = ImmutableMap.copyOf(cluster.namespacesByName());
     this.policiesByNamespace = Multimaps.index(cluster.policies(), NetworkPolicy::namespace);
@@ -152,6 +158,9 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     baseline.sort(ClusterNetworkPolicy.ORDER);
     this.adminPolicies = List.copyOf(admin);
     this.baselinePolicies = List.copyOf(baseline);
+    // Last: it reads the maps above through this evaluator's helpers.
+    this.calico = cluster.calico().hasCalicoObjects()
+        ? Optional.of(new CalicoEvaluator(this, cluster, options)) : Optional.empty();
   }
 
   /** The options this evaluator honours. */
@@ -178,6 +187,9 @@ public final class ReferenceEvaluator implements ConnectionDecider {
         || (srcPod.isPresent() && dstPod.isPresent() && srcPod.get().key().equals(dstPod.get().key()));
     if (samePod) {
       return new Explanation(c, true, Explanation.Shortcut.SAME_POD, src, dst, noEgress, noIngress);
+    }
+    if (calico.isPresent()) {
+      return calico.get().explain(c, src, dst, srcPod, dstPod);
     }
     // 6. [choice] a pod and the node it runs on: ingress from it is exempt in every tier; egress
     // to it only from the NetworkPolicy tier (SEMANTICS-TIERS.md), so the shortcut applies
@@ -215,7 +227,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   }
 
   /** True when {@code other} is an address of the node {@code pod} runs on. */
-  private static boolean isLocalNode(Optional<Pod> pod, Endpoint other) {
+  static boolean isLocalNode(Optional<Pod> pod, Endpoint other) {
     return pod.isPresent() && pod.get().nodeName() != null && other.kind() == Endpoint.Kind.NODE
         && other.nodeName().orElseThrow().equals(pod.get().nodeName());
   }
@@ -349,7 +361,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   }
 
   /** True when the subject selects the pod (a pod policy applies to; hostNetwork pods never by default). */
-  private boolean subjectSelects(ClusterPolicySubject s, Pod pod) {
+  boolean subjectSelects(ClusterPolicySubject s, Pod pod) {
     if (s.namespaces().isPresent() == s.pods().isPresent()) {
       return false; // invalid: exactly one is required
     }
@@ -363,13 +375,13 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     return np.namespaceSelector().matches(namespaceLabels(pod.namespace())) && np.podSelector().matches(pod.labels());
   }
 
-  private Map<String, String> namespaceLabels(String name) {
+  Map<String, String> namespaceLabels(String name) {
     Namespace ns = namespaces.get(name);
     return ns == null ? Namespace.of(name, Map.of()).labels() : ns.labels();
   }
 
   /** The index of the first peer matching the address, or -1. */
-  private int matchTierPeers(List<ClusterPolicyPeer> peers, IpAddress ip, Optional<Pod> pod) {
+  int matchTierPeers(List<ClusterPolicyPeer> peers, IpAddress ip, Optional<Pod> pod) {
     for (int j = 0; j < peers.size(); j++) {
       if (tierPeerMatches(peers.get(j), ip, pod)) {
         return j;
@@ -419,7 +431,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
    * The index of the first {@code protocols} entry matching, -1 when the rule has none (every
    * protocol and port), -2 when none matches.
    */
-  private static int matchProtocols(ClusterPolicyRule rule, Connection c, Optional<Pod> destPod) {
+  static int matchProtocols(ClusterPolicyRule rule, Connection c, Optional<Pod> destPod) {
     if (rule.protocols().isEmpty()) {
       return -1;
     }
@@ -459,7 +471,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   }
 
   /** True when {@code policy} selects {@code pod}: same namespace and podSelector matches. */
-  private static boolean selects(NetworkPolicy policy, Pod pod) {
+  static boolean selects(NetworkPolicy policy, Pod pod) {
     return policy.namespace().equals(pod.namespace()) && policy.podSelector().matches(pod.labels());
   }
 
@@ -467,7 +479,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
    * The index of the first peer matching, -1 when the rule has no peers (matches all); when none
    * matches, one reason per peer is added to {@code failures}.
    */
-  private int matchPeers(NetworkPolicy policy, PolicyRule rule, IpAddress ip, Optional<Pod> pod, String path,
+  int matchPeers(NetworkPolicy policy, PolicyRule rule, IpAddress ip, Optional<Pod> pod, String path,
       List<String> failures) {
     if (rule.peers().isEmpty()) {
       return -1;
@@ -552,7 +564,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
    * The index of the first port entry matching, -1 when the rule has no ports (matches all);
    * when none matches, one reason per entry is added to {@code failures}.
    */
-  private static int matchPorts(PolicyRule rule, Connection c, Optional<Pod> destPod, String path,
+  static int matchPorts(PolicyRule rule, Connection c, Optional<Pod> destPod, String path,
       List<String> failures) {
     if (rule.ports().isEmpty()) {
       return -1;

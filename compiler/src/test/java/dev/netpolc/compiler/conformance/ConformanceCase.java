@@ -79,10 +79,11 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
 
   /**
    * The features a case may require: {@code tiers} (ClusterNetworkPolicy, AdminNetworkPolicy,
-   * BaselineAdminNetworkPolicy: SEMANTICS-TIERS.md) and {@code domainNames} (an egress
-   * {@code domainNames} peer, which compiling refuses unless {@code domainNames=match-nothing}).
+   * BaselineAdminNetworkPolicy: SEMANTICS-TIERS.md), {@code domainNames} (an egress
+   * {@code domainNames} peer, which compiling refuses unless {@code domainNames=match-nothing})
+   * and {@code calico} (Calico objects: the {@code calico} profile of SEMANTICS-CALICO.md).
    */
-  public static final Set<String> FEATURES = ImmutableSet.of("tiers", "domainNames");
+  public static final Set<String> FEATURES = ImmutableSet.of("tiers", "domainNames", "calico");
 
   /**
    * A declared namespace.

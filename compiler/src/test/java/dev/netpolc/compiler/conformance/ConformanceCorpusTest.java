@@ -37,6 +37,8 @@ class ConformanceCorpusTest {
   private static final Pattern TIERED_KIND =
       Pattern.compile("(?m)^apiVersion:\\s*[\"']?policy\\.networking\\.k8s\\.io/");
   private static final Pattern DOMAIN_NAMES = Pattern.compile("(?m)^\\s*-?\\s*domainNames:");
+  private static final Pattern CALICO_KIND =
+      Pattern.compile("(?m)^apiVersion:\\s*[\"']?(crd\\.)?projectcalico\\.org/");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   @TempDir
@@ -62,6 +64,7 @@ class ConformanceCorpusTest {
     assertThat(cases).extracting(ConformanceCase::name).doesNotHaveDuplicates();
     assertThat(folder("tiers-upstream")).isNotEmpty();
     assertThat(folder("tiers")).isNotEmpty();
+    assertThat(folder("calico")).isNotEmpty();
   }
 
   @Test
@@ -162,6 +165,34 @@ class ConformanceCorpusTest {
     for (ConformanceCase c : folders("tiers", "tiers-upstream")) {
       assertThat(c.description()).as(c.name()).isNotBlank();
       assertThat(c.requires()).as(c.name()).contains("tiers");
+    }
+  }
+
+  @Test
+  void casesWithCalicoObjectsRequireCalicoAndRecordTheirSource() {
+    for (ConformanceCase c : ConformanceCorpus.all()) {
+      boolean calico = false;
+      for (ConformanceCase s : c.steps()) {
+        for (String policy : s.policies()) {
+          calico |= CALICO_KIND.matcher(policy).find();
+        }
+      }
+      assertThat(c.requires().contains("calico")).as("%s requires calico iff it has a Calico object", c.name())
+          .isEqualTo(calico);
+    }
+    List<ConformanceCase> calicoCases = folder("calico");
+    assertThat(calicoCases).hasSizeGreaterThanOrEqualTo(15);
+    for (ConformanceCase c : calicoCases) {
+      assertThat(c.requires()).as(c.name()).contains("calico");
+      assertThat(c.description()).as(c.name()).isNotBlank();
+      assertThat(c.checks()).as("%s: hand-written expectations", c.name()).isNotEmpty();
+      // A Calico documentation page, or SEMANTICS-CALICO.md where the expectation is netpolc's own choice.
+      assertThat(c.source()).as(c.name()).containsKey("section");
+      if (c.source().containsKey("url")) {
+        assertThat(c.source().get("url")).as(c.name()).startsWith("https://docs.tigera.io/");
+      } else {
+        assertThat(c.source().get("document")).as(c.name()).isEqualTo("SEMANTICS-CALICO.md");
+      }
     }
   }
 

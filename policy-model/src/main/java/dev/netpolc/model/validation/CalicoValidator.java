@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
  * ({@code XValidation}) rules of {@code api/pkg/apis/projectcalico/v3} (policy_common.go,
  * networkpolicy.go, globalnetworkpolicy.go, tier.go, networkset.go), as of Calico's main branch
  * in 2026. Each check names its source. netpolc adds one rule of its own, NP184: what it cannot
- * enforce as pod policy is refused with the field named (SEMANTICS-CALICO.md, "Refused, never
- * dropped"). Selector syntax and unknown fields are the reader's (NP012, NP011); required fields
- * missing (a rule's {@code action}, {@code metadata.name}) are NP006. Every finding is an error.
+ * enforce as pod policy (host-endpoint options, {@code http}, and {@code source.ports} /
+ * {@code source.notPorts}, since a connection carries no source port) is refused with the field
+ * named (SEMANTICS-CALICO.md, "Refused, never dropped"). Selector syntax and unknown fields are
+ * the reader's (NP012, NP011); required fields missing (a rule's {@code action},
+ * {@code metadata.name}) are NP006. Every finding is an error.
  *
  * <pre>{@code
  * List<Diagnostic> problems = CalicoValidator.validate(cluster.calico());
@@ -64,7 +66,7 @@ public final class CalicoValidator {
   public static final String TIER_ID = "NP182";
   /** A {@code types} entry other than Ingress/Egress, repeated, or more than two. */
   public static final String TYPES_ID = "NP183";
-  /** What netpolc cannot enforce as pod policy: doNotTrack, preDNAT, applyOnForward, http. */
+  /** What netpolc cannot enforce as pod policy: doNotTrack, preDNAT, applyOnForward, http, source ports. */
   public static final String UNENFORCEABLE_ID = "NP184";
   /** An {@code order} that is not a finite number (JSON has no NaN or infinity). */
   public static final String ORDER_ID = "NP185";
@@ -278,6 +280,12 @@ public final class CalicoValidator {
     if (r.http()) {
       refuse(true, path + ".http", "an http match is an L7 (application layer) rule", out);
     }
+    // A connection as netpolc decides it carries no source port, so no evaluator or backend
+    // could honour these: refused rather than ignored (fail closed).
+    refuse(!r.source().ports().isEmpty(), path + ".source.ports",
+        "a source port match needs the connection's source port, which netpolc does not model", out);
+    refuse(!r.source().notPorts().isEmpty(), path + ".source.notPorts",
+        "a source port match needs the connection's source port, which netpolc does not model", out);
     portsProtocol(r, path, out);
     entity(r.source(), path + ".source", out);
     entity(r.destination(), path + ".destination", out);

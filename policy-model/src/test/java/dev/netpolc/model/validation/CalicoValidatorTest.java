@@ -68,8 +68,8 @@ class CalicoValidatorTest {
         // NP176: validateRule (ports need a protocol with ports).
         Arguments.of(GNP + "spec:\n  ingress:\n  - action: Allow\n    destination:\n      ports: [80] #<\n", "NP176",
             "spec.ingress[0].destination.ports", "numeric port or port range must set protocol"),
-        Arguments.of(GNP + "spec:\n  ingress:\n  - action: Allow\n    protocol: ICMP\n    source:\n      notPorts: [http] #<\n",
-            "NP176", "spec.ingress[0].source.notPorts", "must set protocol to TCP or UDP or SCTP (protocol is ICMP)"),
+        Arguments.of(GNP + "spec:\n  ingress:\n  - action: Allow\n    protocol: ICMP\n    destination:\n      notPorts: [http] #<\n",
+            "NP176", "spec.ingress[0].destination.notPorts", "must set protocol to TCP or UDP or SCTP (protocol is ICMP)"),
         Arguments.of(GNP + "spec:\n  ingress:\n  - action: Allow\n    protocol: UDPLite\n    destination:\n      ports: [5] #<\n",
             "NP176", "spec.ingress[0].destination.ports", "protocol is UDPLite"),
         // NP177: numorstring.Port, validatePort, IANA port names.
@@ -159,6 +159,10 @@ class CalicoValidatorTest {
         Arguments.of(GNP + "spec:\n  applyOnForward: true #<\n", "NP184", "spec.applyOnForward", "forwarded"),
         Arguments.of(NP + "spec:\n  ingress:\n  - action: Allow\n    http: #<\n      methods: [GET]\n", "NP184",
             "spec.ingress[0].http", "L7"),
+        Arguments.of(NP + "spec:\n  ingress:\n  - action: Allow\n    protocol: TCP\n    source:\n      ports: [1024] #<\n",
+            "NP184", "spec.ingress[0].source.ports", "needs the connection's source port"),
+        Arguments.of(GNP + "spec:\n  egress:\n  - action: Deny\n    protocol: UDP\n    source:\n      notPorts: [53] #<\n",
+            "NP184", "spec.egress[0].source.notPorts", "needs the connection's source port"),
         // NP185: order must be a number JSON can carry.
         Arguments.of(GNP + "spec:\n  order: 1.0e+999 #<\n", "NP185", "spec.order", "finite"),
         // NP186: NetworkSet names, labels and nets.
