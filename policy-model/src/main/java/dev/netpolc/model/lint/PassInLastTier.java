@@ -14,8 +14,10 @@ import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.PolicyTier;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -45,8 +47,8 @@ public final class PassInLastTier extends BaseRule {
     super(ID, Severity.WARNING, "a Calico Pass with no later tier for its endpoints (it allows, like Allow)", false);
   }
 
-  /** One policy of a later tier: which endpoints it applies to, and whether it may share one with a Calico policy. */
-  private record Later(Predicate<Pod> appliesTo, Predicate<CalicoPolicy> mayShare) {}
+  /** One policy of a later tier: the endpoints it applies to, and whether it may share one with a Calico policy. */
+  private record Later(Supplier<Set<Pod>> pods, Predicate<CalicoPolicy> mayShare) {}
 
   @Override
   public void check(LintContext context, LintSink sink) {
@@ -54,6 +56,9 @@ public final class PassInLastTier extends BaseRule {
     CalicoResources calico = cluster.calico();
     List<CalicoTier> tiers = calico.tiersInOrder();
     boolean inventory = cluster.hasInventory();
+    // What follows tier t in a direction is the same for every policy of t: computed once.
+    Map<List<Object>, List<Later>> laterByTier = new HashMap<>();
+    Map<List<Object>, Set<Pod>> coveredByTier = new HashMap<>();
     for (CalicoPolicy p : calico.policies()) {
       int t = indexOf(tiers, p.tier());
       if (t < 0) {
@@ -74,11 +79,17 @@ public final class PassInLastTier extends BaseRule {
         if (passes.isEmpty()) {
           continue;
         }
-        List<Later> later = new ArrayList<>();
-        for (CalicoTier tier : tiers.subList(t + 1, tiers.size())) {
-          members(context, tier, ingress, p, later);
-        }
-        String alone = inventory ? aloneWithInventory(context, p, later) : aloneWithout(p, later);
+        List<Object> key = List.of(t, ingress);
+        List<Later> later = laterByTier.computeIfAbsent(key, k -> {
+          List<Later> out = new ArrayList<>();
+          for (CalicoTier tier : tiers.subList(t + 1, tiers.size())) {
+            members(context, tier, ingress, out);
+          }
+          return out;
+        });
+        String alone = inventory
+            ? aloneWithInventory(context, p, coveredByTier.computeIfAbsent(key, k -> covered(later)))
+            : aloneWithout(p, later);
         if (alone == null) {
           continue;
         }
@@ -100,12 +111,19 @@ public final class PassInLastTier extends BaseRule {
     return later.stream().anyMatch(l -> l.mayShare().test(p)) ? null : "the endpoints this policy selects";
   }
 
+  /** Every endpoint some later policy applies to. */
+  private static Set<Pod> covered(List<Later> later) {
+    Set<Pod> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    later.forEach(l -> out.addAll(l.pods().get()));
+    return out;
+  }
+
   /** With inventory: the endpoints of {@code p} that no later policy applies to, described; null when none. */
-  private static String aloneWithInventory(LintContext context, CalicoPolicy p, List<Later> later) {
+  private static String aloneWithInventory(LintContext context, CalicoPolicy p, Set<Pod> covered) {
     List<Pod> subjects = CalicoSelection.of(context).subjects(p);
     List<String> alone = new ArrayList<>();
     for (Pod pod : subjects) {
-      if (later.stream().noneMatch(l -> l.appliesTo().test(pod))) {
+      if (!covered.contains(pod)) {
         alone.add(pod.key());
       }
     }
@@ -116,13 +134,12 @@ public final class PassInLastTier extends BaseRule {
         : alone.size() + " of the " + subjects.size() + " endpoints this policy selects (" + sample(alone) + ")";
   }
 
-  /** Adds the policies of {@code tier} that apply in the direction, other than {@code p}. */
-  private static void members(LintContext context, CalicoTier tier, boolean ingress, CalicoPolicy p,
-      List<Later> out) {
+  /** Adds the enforced policies of {@code tier} that apply in the direction. */
+  private static void members(LintContext context, CalicoTier tier, boolean ingress, List<Later> out) {
     Cluster cluster = context.cluster();
     for (CalicoPolicy q : cluster.calico().policiesInTier(tier.name())) {
-      if (q != p && (ingress ? q.appliesToIngress() : q.appliesToEgress())) {
-        out.add(new Later(pod -> CalicoSelection.of(context).subjectSet(q).contains(pod),
+      if (ingress ? q.appliesToIngress() : q.appliesToEgress()) {
+        out.add(new Later(() -> CalicoSelection.of(context).subjectSet(q),
             other -> !CalicoSelection.disjoint(other, q)));
       }
     }
@@ -130,8 +147,7 @@ public final class PassInLastTier extends BaseRule {
       for (NetworkPolicy np : cluster.policies()) {
         if (ingress ? np.isolatesIngress() : np.isolatesEgress()) {
           Supplier<Set<Pod>> pods = Suppliers.memoize(() -> identitySet(context.selection().subjects(np)));
-          out.add(new Later(pod -> pods.get().contains(pod),
-              other -> !CalicoSelection.disjointFromNamespace(np.namespace(), other)));
+          out.add(new Later(pods, other -> !CalicoSelection.disjointFromNamespace(np.namespace(), other)));
         }
       }
     }
@@ -142,8 +158,7 @@ public final class PassInLastTier extends BaseRule {
         if (c.parsedTier().orElse(null) == builtIn && !c.rules(ingress).isEmpty()) {
           Supplier<Set<Pod>> pods = Suppliers.memoize(
               () -> identitySet(TieredSelection.subjects(context.selection(), c.subject())));
-          out.add(new Later(pod -> pods.get().contains(pod),
-              other -> true));
+          out.add(new Later(pods, other -> true));
         }
       }
     }
