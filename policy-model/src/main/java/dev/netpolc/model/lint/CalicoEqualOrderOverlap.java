@@ -1,6 +1,8 @@
 package dev.netpolc.model.lint;
 
+import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
+import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoAction;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
@@ -25,7 +27,9 @@ import java.util.Set;
  *
  * <p>An enforced policy is reported once, on its {@code spec.order}, naming the policies before
  * it (related locations). A staged policy is compared with the enforced policies (except the
- * one of its own name, which it would replace) and the staged ones before it.
+ * one of its own name, which it would replace) and the staged ones before it. A Calico policy of
+ * the {@code default} tier at order 1000 is also compared with the Kubernetes NetworkPolicies,
+ * which Calico places there ({@code knp.default.<name>}).
  */
 public final class CalicoEqualOrderOverlap extends BaseRule {
   /** The rule id. */
@@ -48,49 +52,85 @@ public final class CalicoEqualOrderOverlap extends BaseRule {
     }
     boolean inventory = context.cluster().hasInventory();
     for (List<CalicoPolicy> group : groups.values()) {
-      if (group.size() < 2) {
-        continue;
-      }
       group.sort(CalicoPolicy.ORDER);
       for (int i = 0; i < group.size(); i++) {
         CalicoPolicy p = group.get(i);
-        List<CalicoPolicy> others = new ArrayList<>();
-        List<String> shared = new ArrayList<>();
+        List<Other> others = new ArrayList<>();
         for (int j = 0; j < group.size(); j++) {
           CalicoPolicy q = group.get(j);
           boolean compared = p.staged() ? (q.staged() ? j < i : !sameName(p, q)) : !q.staged() && j < i;
-          if (!compared) {
-            continue;
-          }
-          Optional<String> overlap = overlap(context, inventory, p, q);
-          if (overlap.isPresent()) {
-            others.add(q);
-            shared.add(overlap.get());
+          if (compared) {
+            overlap(context, inventory, p, q).ifPresent(o -> others.add(new Other(q.key(),
+                CalicoPolicy.ORDER.compare(q, p) < 0, q.source().find("spec.order"), o)));
           }
         }
+        if (p.tier().equals(CalicoPolicy.DEFAULT_TIER)
+            && p.order().getAsDouble() == CalicoResources.KUBERNETES_POLICY_ORDER) {
+          kubernetesPolicies(context, inventory, p, others);
+        }
         if (!others.isEmpty()) {
-          report(p, others, shared.get(0), sink);
+          report(p, others, sink);
         }
       }
     }
   }
 
-  private void report(CalicoPolicy p, List<CalicoPolicy> others, String overlap, LintSink sink) {
-    List<String> keys = new ArrayList<>();
-    List<Diagnostic.Related> related = new ArrayList<>();
-    for (CalicoPolicy o : others) {
-      keys.add(o.key());
-      if (related.size() < 3) {
-        related.add(new Diagnostic.Related(o.source().find("spec.order"), o.key() + ", evaluated "
-            + (CalicoPolicy.ORDER.compare(o, p) < 0 ? "before " : "after ") + p.key()));
+  /**
+   * A policy evaluated in the same place as {@code p}: its key, whether it comes first, where its
+   * order is written, and how it overlaps {@code p}.
+   */
+  private record Other(String key, boolean before, SourcePosition position, String overlap) {}
+
+  /**
+   * Kubernetes NetworkPolicies are policies of the default tier at order 1000, named
+   * {@code knp.default.<name>} (SEMANTICS-CALICO.md, "Order"); their rules are Allow rules, so
+   * only a Deny or Pass of {@code p} makes their order matter.
+   */
+  private static void kubernetesPolicies(LintContext context, boolean inventory, CalicoPolicy p, List<Other> out) {
+    for (NetworkPolicy np : context.cluster().policies()) {
+      boolean matters = (np.isolatesIngress() && p.appliesToIngress() && denyOrPass(p.rules(true)))
+          || (np.isolatesEgress() && p.appliesToEgress() && denyOrPass(p.rules(false)));
+      if (!matters) {
+        continue;
+      }
+      String overlap = null;
+      if (!inventory) {
+        overlap = CalicoSelection.disjointFromNamespace(np.namespace(), p) ? null
+            : "their selectors can match the same endpoints";
+      } else {
+        Set<Pod> mine = CalicoSelection.of(context).subjectSet(p);
+        for (Pod pod : context.selection().subjects(np)) {
+          if (mine.contains(pod)) {
+            overlap = "both select endpoint " + pod.key();
+            break;
+          }
+        }
+      }
+      if (overlap != null) {
+        String name = CalicoResources.KUBERNETES_POLICY_PREFIX + np.name();
+        int c = name.compareTo(p.name());
+        boolean before = c < 0 || (c == 0 && np.namespace().compareTo(p.namespace()) < 0);
+        out.add(new Other("Kubernetes NetworkPolicy " + np.namespace() + "/" + np.name() + " (Calico's " + name + ")",
+            before, np.source().find("metadata.name"), overlap));
       }
     }
-    CalicoPolicy first = others.get(0);
-    String order = CalicoPolicy.ORDER.compare(first, p) < 0 ? first.key() + " before " + p.key()
-        : p.key() + " before " + first.key();
+  }
+
+  private void report(CalicoPolicy p, List<Other> others, LintSink sink) {
+    List<String> keys = new ArrayList<>();
+    List<Diagnostic.Related> related = new ArrayList<>();
+    for (Other o : others) {
+      keys.add(o.key());
+      if (related.size() < 3) {
+        related.add(new Diagnostic.Related(o.position(), o.key() + ", evaluated " + (o.before() ? "before " : "after ")
+            + p.key()));
+      }
+    }
+    Other first = others.get(0);
+    String order = first.before() ? first.key() + " before " + p.key() : p.key() + " before " + first.key();
     sink.report(p.suppressedRules(), finding(p.source(), p.key(), "spec.order", "same tier ("
         + CalicoRuleWalk.quoted(p.tier()) + ") and order (" + number(p.order().getAsDouble()) + ") as "
-        + sample(keys) + ", and " + overlap + ": Calico then orders them by name (" + order + "); give them "
+        + sample(keys) + ", and " + first.overlap() + ": Calico then orders them by name (" + order + "); give them "
         + "distinct orders", related));
   }
 

@@ -174,6 +174,23 @@ class CalicoLintRulesTest {
   }
 
   @Test
+  void np265KubernetesPoliciesSitInTheDefaultTierAtOrder1000() {
+    String text = PODS + String.join("\n",
+        "apiVersion: networking.k8s.io/v1", "kind: NetworkPolicy", "metadata: {name: web, namespace: shop}",
+        "spec: {podSelector: {matchLabels: {app: web}}, ingress: [{}]}", "---",
+        "apiVersion: projectcalico.org/v3", "kind: NetworkPolicy", "metadata: {name: lockdown, namespace: shop}",
+        "spec: {order: 1000, selector: has(app), ingress: [{action: Deny}]}", "");
+    assertThat(findings(read(text), "NP265")).singleElement().satisfies(d -> {
+      assertThat(d.message()).contains("same tier (\"default\") and order (1000) as Kubernetes NetworkPolicy shop/web "
+          + "(Calico's knp.default.web), and both select endpoint shop/web-1").contains("(Kubernetes NetworkPolicy "
+          + "shop/web (Calico's knp.default.web) before NetworkPolicy/shop/lockdown)");
+      assertThat(d.related()).singleElement().satisfies(r -> assertThat(r.position().line()).isEqualTo(17));
+    });
+    assertThat(findings(read(text.replace("order: 1000", "order: 999")), "NP265")).isEmpty();
+    assertThat(findings(read(text.replace("action: Deny", "action: Allow")), "NP265")).isEmpty();
+  }
+
+  @Test
   void selectorContradictions() {
     CalicoSelector web = CalicoSelector.parse("app == 'web'");
     assertThat(CalicoSelection.contradicts(web, CalicoSelector.parse("app == 'db'"))).isTrue();
