@@ -47,6 +47,22 @@ class LintCommandTest {
       "    - port: 0",
       "");
 
+  private static final String CALICO = String.join("\n",
+      "apiVersion: projectcalico.org/v3",
+      "kind: Tier",
+      "metadata: {name: security}",
+      "spec: {order: 100}",
+      "---",
+      "apiVersion: projectcalico.org/v3",
+      "kind: GlobalNetworkPolicy",
+      "metadata: {name: securty.guard}",
+      "spec:",
+      "  tier: securty",
+      "  ingress:",
+      "  - action: Deny",
+      "  - action: Allow",
+      "");
+
   @TempDir
   Path dir;
 
@@ -160,5 +176,33 @@ class LintCommandTest {
       assertThat(outs).as(format).containsOnly(outs.get(0));
       assertThat(outs.get(0)).as(format).contains("NP108").contains("NP214");
     }
+  }
+
+  @Test
+  void calicoFindingsCarryTheirPositionsAndRelatedLocationsInEveryFormat() throws IOException {
+    String f = file("calico.yaml", CALICO);
+    Run text = run("lint", "--fail-on", "warning", f);
+    assertThat(text.code()).isEqualTo(Main.EXIT_FINDINGS);
+    assertThat(text.out())
+        .contains(f + ":10:9: warning[NP260]: spec.tier: tier \"securty\" is defined by no Tier object")
+        .contains("did you mean \"security\"?")
+        .contains("  " + f + ":3:18: note: Tier security\n")
+        .contains(f + ":13:5: warning[NP262]: spec.ingress[1]: never evaluated: spec.ingress[0] before it")
+        .contains("  " + f + ":12:5: note: the unconditional Deny rule\n");
+
+    JsonNode sarif = new ObjectMapper().readTree(run("lint", "--format", "sarif", f).out());
+    JsonNode results = sarif.get("runs").get(0).get("results");
+    JsonNode np262 = null;
+    for (JsonNode r : results) {
+      if (r.get("ruleId").asText().equals("NP262")) {
+        np262 = r;
+      }
+    }
+    assertThat(np262).isNotNull();
+    JsonNode region = np262.get("locations").get(0).get("physicalLocation").get("region");
+    assertThat(region.get("startLine").asInt()).isEqualTo(13);
+    assertThat(region.get("startColumn").asInt()).isEqualTo(5);
+    assertThat(np262.get("relatedLocations").get(0).get("physicalLocation").get("region").get("startLine").asInt())
+        .isEqualTo(12);
   }
 }

@@ -78,6 +78,13 @@ public final class LintRules {
       new EqualPriorityOverlap(),
       new TieredSelectorSelectsNothing(),
       new DomainNamesUndecidable(),
+      // Calico policies: accepted by Calico, likely a mistake.
+      new PolicyInUndefinedTier(),
+      new PassInLastTier(),
+      new UnreachableCalicoRule(),
+      new EntityExcludesEverything(),
+      new LogWithoutDecision(),
+      new CalicoEqualOrderOverlap(),
       new PortWithoutProtocol(),
       new PolicyTypesOmitted(),
       new SplitPeerSelectors(),

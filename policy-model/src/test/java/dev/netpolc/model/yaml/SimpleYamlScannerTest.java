@@ -11,6 +11,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.SourceMap;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.calico.CalicoTier;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -250,23 +254,45 @@ class SimpleYamlScannerTest {
     assertThat(fast.objectCount()).isEqualTo(jackson.objectCount());
   }
 
-  /** The cluster with no source positions in any policy, NetworkPolicy or cluster-scoped. */
+  /** The cluster with no source positions in any policy (NetworkPolicy, cluster-scoped or Calico), tier or set. */
   static Cluster withoutSources(Cluster c) {
-    return c.withPolicies(c.policies().stream().map(p -> new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
-        p.policyTypes(), p.ingress(), p.egress(), SourceMap.EMPTY, p.suppressedRules())).collect(Collectors.toList()))
+    return c.withPolicies(c.policies().stream().map(SimpleYamlScannerTest::withoutSource).collect(Collectors.toList()))
         .withTieredPolicies(
             c.clusterNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
             c.adminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
-            c.baselineAdminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()));
+            c.baselineAdminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()))
+        .withCalico(withoutSources(c.calico()));
   }
 
-  /** The positions of every field of every policy, NetworkPolicy or cluster-scoped. */
+  private static NetworkPolicy withoutSource(NetworkPolicy p) {
+    return new NetworkPolicy(p.namespace(), p.name(), p.podSelector(), p.policyTypes(), p.ingress(), p.egress(),
+        SourceMap.EMPTY, p.suppressedRules());
+  }
+
+  // SourceMap has identity equality: the Calico objects are compared without it, their positions by sources().
+  private static CalicoResources withoutSources(CalicoResources k) {
+    return new CalicoResources(
+        k.policies().stream().map(p -> new CalicoPolicy(p.kind(), p.namespace(), p.name(), p.tier(), p.order(),
+            p.selector(), p.namespaceSelector(), p.serviceAccountSelector(), p.types(), p.ingress(), p.egress(),
+            p.doNotTrack(), p.preDNAT(), p.applyOnForward(), SourceMap.EMPTY, p.suppressedRules())).toList(),
+        k.tiers().stream().map(t -> new CalicoTier(t.name(), t.order(), t.defaultAction(), SourceMap.EMPTY)).toList(),
+        k.networkSets().stream().map(n -> new CalicoNetworkSet(n.namespace(), n.name(), n.labels(), n.nets(),
+            n.global(), SourceMap.EMPTY)).toList(),
+        k.serviceAccounts(), k.services(), k.endpointSlices(),
+        k.stagedKubernetesPolicies().stream().map(SimpleYamlScannerTest::withoutSource).toList());
+  }
+
+  /** The positions of every field of every policy (NetworkPolicy, cluster-scoped or Calico), tier and set. */
   static List<Object> sources(Cluster c) {
     List<SourceMap> maps = new ArrayList<>();
     c.policies().forEach(p -> maps.add(p.source()));
     c.clusterNetworkPolicies().forEach(p -> maps.add(p.source()));
     c.adminNetworkPolicies().forEach(p -> maps.add(p.source()));
     c.baselineAdminNetworkPolicies().forEach(p -> maps.add(p.source()));
+    c.calico().policies().forEach(p -> maps.add(p.source()));
+    c.calico().tiers().forEach(t -> maps.add(t.source()));
+    c.calico().networkSets().forEach(n -> maps.add(n.source()));
+    c.calico().stagedKubernetesPolicies().forEach(p -> maps.add(p.source()));
     return maps.stream().map(m -> List.of(m.all(), m.objectPosition())).collect(Collectors.toList());
   }
 
