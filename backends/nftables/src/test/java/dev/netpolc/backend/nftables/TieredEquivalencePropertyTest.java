@@ -84,6 +84,35 @@ class TieredEquivalencePropertyTest {
     assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
   }
 
+  /**
+   * Graphs with one to six ordered tiers ({@link TieredGraphGen#multiTierCases()}: dialect tiers
+   * before, between and after the standard ones, catch-all Deny and Pass ends): the ruleset has
+   * a chain per tier present and decides every probe as the IR evaluator.
+   */
+  @Test
+  void multiTierRulesetsDecideLikeTheIrEvaluator() {
+    Coverage cov = new Coverage();
+    int[] dialect = new int[2]; // graphs with a dialect tier; with two or more
+    qt().withExamples(EXAMPLES).forAll(TieredGraphGen.multiTierCases(), booleans().all()).checkAssert((c, decorated) -> {
+      BackendOptions opts = BackendOptions.DEFAULTS.withCounters(decorated).withLogDrops(decorated);
+      long extra = c.clusterWide().tiers().stream().filter(t -> !t.isStandard()).count();
+      dialect[0] += extra > 0 ? 1 : 0;
+      dialect[1] += extra > 1 ? 1 : 0;
+      check(c.clusterWide(), opts, c.probes(), cov);
+      for (String node : TieredGraphGen.NODES) {
+        check(c.forNode(node), opts, c.probes(), cov);
+      }
+    });
+    System.out.println("multi-tier nftables coverage: " + cov + ", with dialect tiers " + dialect[0]
+        + ", with two or more " + dialect[1]);
+    assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
+    assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
+    assertThat(cov.withPass).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.withDeny).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.ownNodeDenied).as("%s", cov).isGreaterThan(EXAMPLES / 20);
+    assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
+  }
+
   private static void check(RuleGraph g, BackendOptions opts, List<Connection> probes, Coverage cov) {
     Artifact a = Fixtures.emit(g, opts);
     String text = a.primary();
@@ -157,7 +186,7 @@ class TieredEquivalencePropertyTest {
     EndpointGroup grp = g.groupOfPod(src.get().pod()).orElseThrow();
     List<Rule> tiered = new ArrayList<>();
     for (Rule r : g.rules(grp.id(), Direction.EGRESS)) {
-      if (r.tier() != Tier.NETWORK_POLICY) {
+      if (!r.tier().equals(Tier.NETWORK_POLICY)) {
         tiered.add(r);
       }
     }
