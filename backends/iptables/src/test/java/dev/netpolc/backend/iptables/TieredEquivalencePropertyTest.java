@@ -94,7 +94,7 @@ class TieredEquivalencePropertyTest {
   @Test
   void multiTierFilesDecideLikeTheIrEvaluator() {
     Coverage cov = new Coverage();
-    int[] dialect = new int[3]; // graphs with a dialect tier; with two or more; rules files with a dialect chain
+    int[] dialect = new int[4]; // graphs with a dialect tier; with two or more; rules files with a dialect chain; with a further node-local copy
     qt().withExamples(EXAMPLES).forAll(TieredGraphGen.multiTierCases(), integers().between(0, 2)).checkAssert((c, choice) -> {
       String budget = List.of("200", "3", "0").get(choice);
       BackendOptions opts = BackendOptions.DEFAULTS.withLogDrops(true).with("maxIpsets", budget);
@@ -103,13 +103,16 @@ class TieredEquivalencePropertyTest {
       dialect[1] += extra > 1 ? 1 : 0;
       String rules = Fixtures.emit(c.clusterWide(), opts).files().get(IptablesBackend.IPTABLES_FILE);
       dialect[2] += java.util.regex.Pattern.compile("-[0-9][0-9A-Z] - \\[0:0\\]").matcher(rules).find() ? 1 : 0;
+      dialect[3] += java.util.regex.Pattern.compile("-(NA|[Q-Z][0-9A-Z]) - \\[0:0\\]").matcher(rules).find() ? 1 : 0;
       check(c.clusterWide(), opts, c.probes(), cov);
       for (String node : TieredGraphGen.NODES) {
         check(c.forNode(node), opts, c.probes(), cov);
       }
     });
     System.out.println("multi-tier iptables coverage: " + cov + ", with dialect tiers " + dialect[0]
-        + ", with two or more " + dialect[1] + ", with a dialect tier chain " + dialect[2]);
+        + ", with two or more " + dialect[1] + ", with a dialect tier chain " + dialect[2]
+        + ", with a further node-local copy " + dialect[3]);
+    assertThat(dialect[3]).as("rules files with a -NA or -Q.. chain").isGreaterThan(EXAMPLES / 100);
     assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
     assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
     assertThat(dialect[2]).as("rules files with a dialect tier chain").isGreaterThan(EXAMPLES / 10);

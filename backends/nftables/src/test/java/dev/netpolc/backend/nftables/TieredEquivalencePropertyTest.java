@@ -92,7 +92,7 @@ class TieredEquivalencePropertyTest {
   @Test
   void multiTierRulesetsDecideLikeTheIrEvaluator() {
     Coverage cov = new Coverage();
-    int[] dialect = new int[2]; // graphs with a dialect tier; with two or more
+    int[] dialect = new int[3]; // graphs with a dialect tier; with two or more; rulesets with a dialect node-local copy
     qt().withExamples(EXAMPLES).forAll(TieredGraphGen.multiTierCases(), booleans().all()).checkAssert((c, decorated) -> {
       BackendOptions opts = BackendOptions.DEFAULTS.withCounters(decorated).withLogDrops(decorated);
       long extra = c.clusterWide().tiers().stream().filter(t -> !t.isStandard()).count();
@@ -101,10 +101,13 @@ class TieredEquivalencePropertyTest {
       check(c.clusterWide(), opts, c.probes(), cov);
       for (String node : TieredGraphGen.NODES) {
         check(c.forNode(node), opts, c.probes(), cov);
+        String text = Fixtures.emit(c.forNode(node), opts).primary();
+        dialect[2] += java.util.regex.Pattern.compile("_t[0-9]+_node \\{").matcher(text).find() ? 1 : 0;
       }
     });
     System.out.println("multi-tier nftables coverage: " + cov + ", with dialect tiers " + dialect[0]
-        + ", with two or more " + dialect[1]);
+        + ", with two or more " + dialect[1] + ", with a dialect tier's node-local copy " + dialect[2]);
+    assertThat(dialect[2]).as("rulesets with a _t<k>_node chain").isGreaterThan(EXAMPLES / 50);
     assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
     assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
     assertThat(cov.withPass).as("%s", cov).isGreaterThan(EXAMPLES / 4);
@@ -197,6 +200,24 @@ class TieredEquivalencePropertyTest {
       cov.ownNodeDenied++;
     } else if (grp.egressIsolated()) {
       cov.ownNodeAllowedPastIsolation++;
+    }
+  }
+
+  @Test
+  void sampledMultiTierRulesetsPassTheRealNftCheck() {
+    List<String> texts = new ArrayList<>();
+    qt().withExamples(REAL_NFT_SAMPLES).forAll(TieredGraphGen.multiTierCases()).checkAssert(c -> {
+      int i = texts.size();
+      RuleGraph g = i % 3 == 0 ? c.clusterWide() : c.forNode(TieredGraphGen.NODES.get(i % 2));
+      texts.add(Fixtures.emit(g, BackendOptions.DEFAULTS.withCounters(true).withLogDrops(true)).primary());
+    });
+    assertThat(texts.stream().filter(t -> t.contains("_t0")).count()).as("rulesets with dialect tier chains")
+        .isGreaterThan(2);
+    try (RealNft nft = RealNft.require()) {
+      for (String text : texts) {
+        RealNft.Result r = nft.check(text);
+        assertThat(r.ok()).as("nft -c rejected:%n%s%n%s", r.stderr(), text).isTrue();
+      }
     }
   }
 
