@@ -83,12 +83,31 @@ class EbpfTiersKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void tieredMapsAreEnforcedAsTheRuleGraphDecides(Topology.Mode mode) throws BackendException {
+    run(mode, false);
+  }
+
+  /**
+   * The same graph over six tiers ({@link #dialectGraph}): dialect tiers before Admin and after
+   * Baseline, a catch-all Pass, two node-local tiers for y/a; tier bytes 3 and up in the maps;
+   * every probe as before and as {@link RuleGraphEvaluator}.
+   */
+  @ParameterizedTest
+  @EnumSource(Topology.Mode.class)
+  void dialectTieredMapsAreEnforcedAsTheRuleGraphDecides(Topology.Mode mode) throws BackendException {
+    run(mode, true);
+  }
+
+  private static void run(Topology.Mode mode, boolean dialect) throws BackendException {
     Topology.Builder tb = Topology.builder().mode(mode).node(NODE);
     PODS.forEach(p -> tb.pod(p, NODE));
     EbpfDatapath d = EbpfDatapath.shared();
     try (Topology t = tb.build()) {
-      RuleGraph graph = graph(t);
+      RuleGraph graph = dialect ? dialectGraph(t) : graph(t);
       Artifact artifact = EbpfNodeArtifacts.backend().emit(graph, BackendOptions.DEFAULTS);
+      if (dialect) {
+        assertThat(graph.tiers()).hasSize(6);
+        assertThat(artifact.files().get(dev.netpolc.backend.ebpf.MapsJson.FILE)).contains("\"tier\": \"TIER_3\"");
+      }
       ConnectionDecider sim = EbpfNodeArtifacts.backend().simulator(artifact, SimulationContext.of(graph));
       RuleGraphEvaluator ref = new RuleGraphEvaluator(graph);
       Map<IpAddress, String> nodeOf = new LinkedHashMap<>();
@@ -106,6 +125,9 @@ class EbpfTiersKernelTest {
               if (!from.equals(to)) {
                 Connection c = Connection.of(t.address(from, f), t.address(to, f), proto, PORT);
                 boolean want = ref.allows(c);
+                if (dialect) {
+                  assertThat(want).as("as the three-tier graph, %s", c).isEqualTo(new RuleGraphEvaluator(graph(t)).allows(c));
+                }
                 assertThat(sim.allows(c)).as("simulator, %s -> %s %s %s", from, to, proto, f.label()).isEqualTo(want);
                 expected.put(new Probe(from, to, proto, PORT, f), want);
               }
@@ -181,6 +203,37 @@ class EbpfTiersKernelTest {
     b.addRule(rule(Direction.EGRESS, Tier.ADMIN, 5, ya, addresses(t, NODE), everyTcp, Action.DENY, "admin-deny-node"));
     b.addRule(rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, ya, addresses(t, "x/a").union(addresses(t, "x/b")),
         tcp80, Action.ALLOW, "np-ya"));
+    return b.build();
+  }
+
+  /**
+   * {@link #graph} over six tiers, deciding alike: x/a's Admin rules in a security tier before
+   * Admin that ends in a catch-all Pass; x/b's Admin Allow in a platform tier and its Baseline
+   * Deny in a tier after Baseline; y/a's Admin Deny of the node in security, then a platform Pass
+   * of UDP to the node (its own node goes through both tiers' node-local lookups).
+   */
+  private static RuleGraph dialectGraph(Topology t) {
+    Tier security = Tier.ordered(100, "security");
+    Tier platform = Tier.ordered(500, "platform");
+    Tier last = Tier.ordered(10_000_000, "kube-baseline");
+    RuleGraph base = graph(t);
+    RuleGraph.Builder b = base.toBuilderWithoutRules();
+    String xa = base.groupOfPod("x/a").orElseThrow().id();
+    String xb = base.groupOfPod("x/b").orElseThrow().id();
+    String ya = base.groupOfPod("y/a").orElseThrow().id();
+    for (Rule r : base.rules()) {
+      Tier to = r.tier();
+      if (r.tier().equals(Tier.ADMIN)) {
+        to = r.subject().equals(xb) ? platform : security;
+      } else if (r.tier().equals(Tier.BASELINE)) {
+        to = last;
+      }
+      b.addRule(new Rule(r.direction(), to, r.priority(), r.subject(), r.peers(), r.ports(), r.action(), r.origins()));
+    }
+    b.addRule(rule(Direction.INGRESS, security, 99, xa, AddressSet.ALL, PortSet.ALL_PROTOCOLS, Action.PASS,
+        "security-end"));
+    b.addRule(rule(Direction.EGRESS, platform, 0, ya, addresses(t, NODE), PortSet.of(Protocol.UDP, PortRange.of(PORT)),
+        Action.PASS, "platform-node-udp"));
     return b.build();
   }
 

@@ -41,11 +41,26 @@ class IptablesTieredKernelTest {
   @ParameterizedTest
   @EnumSource(Topology.Mode.class)
   void kernelDecidesTiersLikeTheIrEvaluator(Topology.Mode mode) {
+    run(mode, false);
+  }
+
+  /**
+   * The same scenario spread over six tiers ({@link TieredKernelScenario#multiTierClusterGraph}):
+   * dialect tier chains ({@code -00}, {@code -01}, …) and two node-local copies ({@code -NL},
+   * {@code -Q1}); the kernel decides every probe as before and as the IR evaluator.
+   */
+  @ParameterizedTest
+  @EnumSource(Topology.Mode.class)
+  void kernelDecidesDialectTiersLikeTheIrEvaluator(Topology.Mode mode) {
+    run(mode, true);
+  }
+
+  private static void run(Topology.Mode mode, boolean dialect) {
     long t0 = System.nanoTime();
     String budget = mode == Topology.Mode.PTP ? "3" : "200";
     try (Topology t = TieredKernelScenario.build(mode)) {
       t.startServers(TieredKernelScenario.PORTS, true);
-      RuleGraph cluster = TieredKernelScenario.clusterGraph(t);
+      RuleGraph cluster = dialect ? TieredKernelScenario.multiTierClusterGraph(t) : TieredKernelScenario.clusterGraph(t);
       Map<String, RuleGraph> graphs = TieredKernelScenario.nodeGraphs(cluster);
       Map<String, Artifact> files = new LinkedHashMap<>();
       graphs.forEach((node, g) -> {
@@ -58,6 +73,9 @@ class IptablesTieredKernelTest {
       });
       String n1 = files.get("n1").files().get("iptables.rules") + files.get("n1").files().get("ip6tables.rules");
       assertThat(n1).contains(":NETPOLC-INPUT", "-NL - [0:0]");
+      if (dialect) {
+        assertThat(n1).contains("-Q1 - [0:0]", "-01 - [0:0]");
+      }
       if (budget.equals("3")) {
         // Mark bits: the mangle table maps them at INPUT too, before the node-local chains test them.
         assertThat(n1.substring(n1.indexOf("*mangle"))).contains(":NETPOLC-INPUT - [0:0]");
@@ -68,13 +86,18 @@ class IptablesTieredKernelTest {
       ConformanceKernelRun.forgetPreviousCase(t, true);
       List<Probe> probes = TieredKernelScenario.probes(t);
       Map<Probe, Boolean> expected = TieredKernelScenario.decide(t, probes, new RuleGraphEvaluator(cluster));
+      if (dialect) {
+        assertThat(expected).isEqualTo(TieredKernelScenario.decide(t, probes,
+            new RuleGraphEvaluator(TieredKernelScenario.clusterGraph(t))));
+      }
       TieredKernelScenario.checkTheScenario(expected);
       assertThat(TieredKernelScenario.decide(t, probes, artifacts.simulator())).as("simulated artifacts")
           .isEqualTo(expected);
       Reachability seen = KernelMatrix.probe(t, probes, expected);
-      TieredKernelScenario.assertKernelAgrees(t, seen, expected, artifacts, "iptables " + mode + ", maxIpsets "
-          + budget);
-      System.out.printf("iptables tiers on the kernel (%s, maxIpsets %s): %d probes (%d allowed), %d ms%n", mode,
+      TieredKernelScenario.assertKernelAgrees(t, seen, expected, artifacts, "iptables " + (dialect ? "dialect " : "")
+          + mode + ", maxIpsets " + budget);
+      System.out.printf("iptables %stiers on the kernel (%s, maxIpsets %s): %d probes (%d allowed), %d ms%n",
+          dialect ? "dialect " : "", mode,
           budget, probes.size(), expected.values().stream().filter(v -> v).count(), (System.nanoTime() - t0) / 1_000_000);
     }
   }

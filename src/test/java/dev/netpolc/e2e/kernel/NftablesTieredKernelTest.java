@@ -67,4 +67,46 @@ class NftablesTieredKernelTest {
           expected.values().stream().filter(v -> v).count(), (System.nanoTime() - t0) / 1_000_000);
     }
   }
+
+  /**
+   * The same scenario spread over six tiers ({@link TieredKernelScenario#multiTierClusterGraph}:
+   * dialect tiers before Admin and after Baseline, a catch-all Pass, two node-local copies): the
+   * kernel decides every probe as before and as the IR evaluator.
+   */
+  @ParameterizedTest
+  @EnumSource(Topology.Mode.class)
+  void kernelDecidesDialectTiersLikeTheIrEvaluator(Topology.Mode mode) {
+    long t0 = System.nanoTime();
+    try (Topology t = TieredKernelScenario.build(mode)) {
+      t.startServers(TieredKernelScenario.PORTS, true);
+      RuleGraph cluster = TieredKernelScenario.multiTierClusterGraph(t);
+      assertThat(cluster.tiers()).hasSize(6);
+      Map<String, RuleGraph> graphs = TieredKernelScenario.nodeGraphs(cluster);
+      Map<String, String> rulesets = new LinkedHashMap<>();
+      graphs.forEach((node, g) -> {
+        try {
+          rulesets.put(node, NodeRulesets.backend().emit(g, BackendOptions.DEFAULTS.withLogDrops(true)).primary());
+        } catch (BackendException e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertThat(rulesets.get("n1")).contains("chain input {", "map ep_node4", "_out_node {", "_out_t1_node {",
+          "_out_t1 {");
+      NodeRulesets artifacts = new NodeRulesets(rulesets, graphs, TieredKernelScenario.nodeOf(t));
+      assertThat(artifacts.check(t)).isEmpty();
+      artifacts.load(t);
+      ConformanceKernelRun.forgetPreviousCase(t, true);
+      List<Probe> probes = TieredKernelScenario.probes(t);
+      Map<Probe, Boolean> expected = TieredKernelScenario.decide(t, probes, new RuleGraphEvaluator(cluster));
+      assertThat(expected).isEqualTo(TieredKernelScenario.decide(t, probes,
+          new RuleGraphEvaluator(TieredKernelScenario.clusterGraph(t))));
+      TieredKernelScenario.checkTheScenario(expected);
+      assertThat(TieredKernelScenario.decide(t, probes, artifacts.simulator())).as("simulated rulesets")
+          .isEqualTo(expected);
+      Reachability seen = KernelMatrix.probe(t, probes, expected);
+      TieredKernelScenario.assertKernelAgrees(t, seen, expected, artifacts, "nftables dialect tiers " + mode);
+      System.out.printf("nftables dialect tiers on the kernel (%s): %d probes (%d allowed), %d ms%n", mode,
+          probes.size(), expected.values().stream().filter(v -> v).count(), (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
 }

@@ -120,6 +120,47 @@ final class TieredKernelScenario {
     return b.build();
   }
 
+  /** The first dialect tier of {@link #multiTierClusterGraph}: before Admin. */
+  static final Tier SECURITY = Tier.ordered(100, "security");
+  /** The second dialect tier of {@link #multiTierClusterGraph}: before Admin. */
+  static final Tier PLATFORM = Tier.ordered(500, "platform");
+  /** The third dialect tier of {@link #multiTierClusterGraph}: after Baseline. */
+  static final Tier LAST = Tier.ordered(10_000_000, "kube-baseline");
+
+  /**
+   * {@link #clusterGraph} spread over three more tiers, deciding every connection as it does:
+   * web's Admin Deny of client-b and its egress node guard move to a security tier before Admin
+   * that ends in a catch-all Pass; web's egress gets a platform tier (a Pass of db on TCP 80,
+   * then on to NetworkPolicy as before), so a pod's own node goes through two node-local copies;
+   * db's Baseline ingress Deny moves to a tier after Baseline.
+   */
+  static RuleGraph multiTierClusterGraph(Topology t) {
+    RuleGraph base = clusterGraph(t);
+    RuleGraph.Builder b = base.toBuilderWithoutRules();
+    EndpointGroup web = null;
+    EndpointGroup db = null;
+    for (EndpointGroup g : base.groups()) {
+      web = g.id().equals("x/web-a") ? g : web;
+      db = g.id().equals("y/db-a") ? g : db;
+    }
+    for (Rule r : base.rules()) {
+      String policy = r.origins().get(0).policy();
+      Tier to = r.tier();
+      if (r.subject().equals(web.id()) && (policy.equals("block-client-b") || policy.equals("node-guard"))) {
+        to = SECURITY;
+      } else if (r.subject().equals(db.id()) && r.direction() == Direction.INGRESS && r.tier().equals(Tier.BASELINE)) {
+        to = LAST;
+      }
+      b.addRule(new Rule(r.direction(), to, r.priority(), r.subject(), r.peers(), r.ports(), r.action(), r.origins()));
+    }
+    for (Direction d : Direction.values()) {
+      b.addRule(rule(d, SECURITY, 99, web, AddressSet.ALL, PortSet.ALL_PROTOCOLS, Action.PASS, "security-end", 0));
+    }
+    b.addRule(rule(Direction.EGRESS, PLATFORM, 0, web, db.addresses(), PortSet.of(Protocol.TCP, PortRange.of(80)),
+        Action.PASS, "platform-db", 0));
+    return b.build();
+  }
+
   private static Rule rule(Direction d, Tier tier, int priority, EndpointGroup g, AddressSet peers, PortSet ports,
       Action action, String policy, int index) {
     return new Rule(d, tier, priority, g.id(), peers, ports, action,

@@ -9,7 +9,7 @@ import java.util.Objects;
  * One rule of the graph: for connections in {@code direction} of the endpoints of group
  * {@code subject}, when the peer address is in {@code peers} and the protocol/port in
  * {@code ports}, take {@code action}. Rules are evaluated per group and direction in
- * {@link Tier} order, then by ascending {@code priority}, then in list order.
+ * {@link Tier} rank order, then by ascending {@code priority}, then in list order.
  *
  * @param direction ingress (peer = source) or egress (peer = destination)
  * @param tier      the tier
@@ -75,6 +75,6 @@ public record Rule(Direction direction, Tier tier, int priority, String subject,
 
   /** True when both rules are in the same ordered run: same direction, tier, priority, action. */
   public boolean sameRun(Rule o) {
-    return direction == o.direction && tier == o.tier && priority == o.priority && action == o.action;
+    return direction == o.direction && priority == o.priority && action == o.action && tier.equals(o.tier);
   }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,7 @@ public final class RuleGraph {
   private final ImmutableMap<AddressSet, Integer> addressSetIds;
   private final ImmutableList<PortSet> portSets;
   private final ImmutableMap<PortSet, Integer> portSetIds;
+  private final ImmutableList<Tier> tiers;
   // Built on first use (a benign race, like atoms): compiling never needs it, and it has an
   // entry per endpoint address, 100,000s for a cluster-wide graph.
   /** Built on first use; never changed after it is published (volatile, so it is safely published). */
@@ -70,10 +72,13 @@ public final class RuleGraph {
     this.hasAtoms = b.atoms;
     Map<AddressSet, Integer> aIds = new LinkedHashMap<>();
     Map<PortSet, Integer> pIds = new LinkedHashMap<>();
+    TreeSet<Tier> tierSet = new TreeSet<>(Tier.standard());
     for (Rule r : rules()) {
       aIds.putIfAbsent(r.peers(), aIds.size());
       pIds.putIfAbsent(r.ports(), pIds.size());
+      tierSet.add(r.tier());
     }
+    this.tiers = ImmutableList.copyOf(tierSet);
     this.addressSets = ImmutableList.copyOf(aIds.keySet());
     this.addressSetIds = ImmutableMap.copyOf(aIds);
     this.portSets = ImmutableList.copyOf(pIds.keySet());
@@ -94,6 +99,7 @@ public final class RuleGraph {
     this.addressSetIds = g.addressSetIds;
     this.portSets = g.portSets;
     this.portSetIds = g.portSetIds;
+    this.tiers = g.tiers;
     this.endpointsByAddress = g.endpointsByAddress;
     this.groupByPod = g.groupByPod;
   }
@@ -146,6 +152,14 @@ public final class RuleGraph {
       out.addAll(rules(g.id(), Direction.EGRESS));
     }
     return out.build();
+  }
+
+  /**
+   * The tiers of the graph in rank order: the three standard tiers ({@link Tier#standard()}),
+   * whether or not a rule uses them, and every other tier some rule uses.
+   */
+  public ImmutableList<Tier> tiers() {
+    return tiers;
   }
 
   /** The distinct peer sets of all rules, in order of first use; a set's id is its index. */

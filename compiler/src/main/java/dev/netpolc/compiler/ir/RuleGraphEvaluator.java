@@ -69,9 +69,10 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
   }
 
   /**
-   * One direction of one group, through the tiers: first match per tier; ALLOW/DENY decide,
-   * PASS or no match go on; an isolated group denies when its NetworkPolicy tier had no match;
-   * past the last tier the connection is allowed.
+   * One direction of one group, through the tiers in rank order: first match per tier;
+   * ALLOW/DENY decide, PASS or no match go on; an isolated group denies when its NetworkPolicy
+   * tier had no match (whether or not it has rules there); past the last tier the connection is
+   * allowed.
    */
   public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
       int port) {
@@ -87,10 +88,19 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
       int port, boolean skipNetworkPolicyTier) {
     var rules = graph.rules(group.id(), d);
     int i = 0;
-    for (Tier tier : Tier.values()) {
+    boolean npSeen = false;
+    // One pass per run of rules of one tier (rules are sorted by tier), plus an empty run for
+    // the NetworkPolicy tier where it has no rules, for its isolation.
+    while (i < rules.size() || !npSeen) {
+      Tier tier = i < rules.size() ? rules.get(i).tier() : Tier.NETWORK_POLICY;
+      if (!npSeen && tier.compareTo(Tier.NETWORK_POLICY) > 0) {
+        tier = Tier.NETWORK_POLICY;
+      }
+      boolean np = tier.equals(Tier.NETWORK_POLICY);
+      npSeen |= np;
+      boolean skip = skipNetworkPolicyTier && np;
       Action hit = null;
-      boolean skip = skipNetworkPolicyTier && tier == Tier.NETWORK_POLICY;
-      for (; i < rules.size() && rules.get(i).tier() == tier; i++) {
+      for (; i < rules.size() && rules.get(i).tier().equals(tier); i++) {
         if (hit == null && !skip && rules.get(i).matches(peer, protocol, port)) {
           hit = rules.get(i).action();
         }
@@ -101,7 +111,7 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
       if (hit == Action.DENY) {
         return false;
       }
-      if (hit == null && !skip && tier == Tier.NETWORK_POLICY && group.isolated(d)) {
+      if (hit == null && !skip && np && group.isolated(d)) {
         return false;
       }
     }

@@ -50,7 +50,7 @@ public final class RemoveShadowedRules implements Pass {
   private static boolean shadowed(Rule r, List<Rule> earlier) {
     for (int i = earlier.size() - 1; i >= 0; i--) {
       Rule e = earlier.get(i);
-      if (e.tier() != r.tier()) {
+      if (!e.tier().equals(r.tier())) {
         return false; // rules are sorted by tier: no earlier rule of this tier remains
       }
       if (e.ports().containsAll(r.ports()) && e.peers().containsAll(r.peers())) {

@@ -76,7 +76,18 @@ public final class TieredGraphGen {
     }
   }
 
+  /** Names of dialect tiers (valid {@link Tier#ordered} names; Calico's built-in tiers among them). */
+  static final List<String> TIER_NAMES = List.of("security", "platform", "kube-admin", "default", "kube-baseline",
+      "app.team-1", "0");
+  /** Ranks of dialect tiers: before, between and after the standard tiers' (1, 2 and 3 million). */
+  static final List<Integer> TIER_RANKS = List.of(500_000, 1_500_000, 2_500_000, 3_500_000, -1, 1_000_001,
+      1_999_999, 2_000_001, 2_999_999, Integer.MAX_VALUE, Integer.MIN_VALUE);
+
   private final Draw d;
+  /** The tiers rules are drawn in. */
+  private List<Tier> tiers = Tier.standard();
+  /** Whether some rules are drawn as catch-alls (every address, every protocol: a tier's end action). */
+  private boolean catchAlls;
 
   private TieredGraphGen(Draw d) {
     this.d = d;
@@ -86,6 +97,36 @@ public final class TieredGraphGen {
   public static Gen<Case> cases() {
     Gen<Case> g = in -> new TieredGraphGen(Draw.of(in)).draw();
     return g.describedAs(Case::toString);
+  }
+
+  /**
+   * Small graphs with any number of ordered tiers: one to six tiers, each a standard tier or a
+   * dialect tier ({@link Tier#ordered}) at a rank before, between or after the standard ones;
+   * rules in them as in {@link #cases()}, and catch-all Deny and Pass rules (a dialect tier's end
+   * action) among them. Every rule's tier is one of the drawn tiers, so a graph can lack the
+   * NetworkPolicy tier's rules and still isolate.
+   */
+  public static Gen<Case> multiTierCases() {
+    Gen<Case> g = in -> {
+      TieredGraphGen gen = new TieredGraphGen(Draw.of(in));
+      gen.tiers = gen.drawTiers();
+      gen.catchAlls = true;
+      return gen.draw();
+    };
+    return g.describedAs(c -> "tiers " + c.clusterWide().tiers() + "\n" + c);
+  }
+
+  private List<Tier> drawTiers() {
+    java.util.TreeSet<Tier> out = new java.util.TreeSet<>();
+    int n = d.between(1, 6);
+    for (int i = 0; i < n; i++) {
+      if (d.chance(35)) {
+        out.add(d.pick(Tier.standard()));
+      } else {
+        out.add(Tier.ordered(d.pick(TIER_RANKS), d.pick(TIER_NAMES)));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** A case drawn from {@code d} (for seeded, non-shrinking use). */
@@ -148,14 +189,21 @@ public final class TieredGraphGen {
   }
 
   private Rule rule(String group, Direction dir, int index, List<Endpoint> endpoints) {
-    Tier tier = d.pick(List.of(Tier.NETWORK_POLICY, Tier.ADMIN, Tier.BASELINE));
-    int priority = tier == Tier.NETWORK_POLICY ? 0 : d.between(0, 3);
-    Action action = tier == Tier.NETWORK_POLICY && !d.chance(15) ? Action.ALLOW
+    // The standard three in their historical draw order, so that cases() draws as it always has.
+    Tier tier = tiers.equals(Tier.standard()) ? d.pick(List.of(Tier.NETWORK_POLICY, Tier.ADMIN, Tier.BASELINE))
+        : d.pick(tiers);
+    int priority = tier.equals(Tier.NETWORK_POLICY) ? 0 : d.between(0, 3);
+    Action action = tier.equals(Tier.NETWORK_POLICY) && !d.chance(15) ? Action.ALLOW
         : d.pick(List.of(Action.ALLOW, Action.DENY, Action.PASS));
     List<Origin> origins = new ArrayList<>();
     origins.add(new Origin(d.pick(POLICIES), dir, index, SourcePosition.UNKNOWN));
     if (d.chance(15)) {
       origins.add(new Origin(d.pick(POLICIES), dir, index + 1, SourcePosition.UNKNOWN));
+    }
+    if (catchAlls && !tier.equals(Tier.NETWORK_POLICY) && d.chance(20)) {
+      // A tier's end action: last in its tier, for every peer and protocol.
+      return new Rule(dir, tier, 4, group, AddressSet.ALL, PortSet.ALL_PROTOCOLS,
+          d.chance(50) ? Action.DENY : Action.PASS, origins);
     }
     return new Rule(dir, tier, priority, group, peers(endpoints), ports(), action, origins);
   }
@@ -293,8 +341,8 @@ public final class TieredGraphGen {
           rs.set(ri, new Rule(r.direction(), r.tier(), r.priority(), r.subject(), r.peers(), r.ports(),
               d.pick(List.of(Action.values())), r.origins()));
         } else {
-          Tier t = change == Change.TIER ? d.pick(List.of(Tier.values())) : r.tier();
-          int priority = t == Tier.NETWORK_POLICY ? 0 : change == Change.PRIORITY ? d.between(0, 4) : r.priority();
+          Tier t = change == Change.TIER ? d.pick(g.tiers()) : r.tier();
+          int priority = t.equals(Tier.NETWORK_POLICY) ? 0 : change == Change.PRIORITY ? d.between(0, 4) : r.priority();
           rs.set(ri, new Rule(r.direction(), t, priority, r.subject(), r.peers(), r.ports(), r.action(), r.origins()));
         }
         break;
@@ -378,6 +426,63 @@ public final class TieredGraphGen {
             Action.DENY, "default", 1))
         .addRule(rule(Direction.EGRESS, Tier.BASELINE, 6, cli, nodes, PortSet.of(Map.of(6, List.of(PortRange.ALL))),
             Action.ALLOW, "default", 2))
+        .build();
+  }
+
+  /** The first tier of {@link #fourTiers}: before every standard tier. */
+  public static final Tier SECURITY = Tier.ordered(100, "security");
+  /** The second tier of {@link #fourTiers}. */
+  public static final Tier PLATFORM = Tier.ordered(200, "platform");
+  /** The third tier of {@link #fourTiers}. */
+  public static final Tier APP = Tier.ordered(300, "app");
+
+  /**
+   * A fixed graph with four tiers in use, {@link #SECURITY}, {@link #PLATFORM}, {@link #APP} and
+   * NetworkPolicy, and Pass chains through them. Group {@code prod/web-0} (198.18.0.10 on n1,
+   * isolated both ways); clients {@code dev/a} to {@code dev/d} (198.18.0.20 to .23, one group,
+   * not isolated); nodes n1 192.0.2.1, n2 192.0.2.2. Ingress of web, TCP 80: a is passed by
+   * security and denied by platform; b is passed by security and allowed by app; c falls through
+   * to app's catch-all Pass and is allowed by NetworkPolicy; d is denied by isolation;
+   * 203.0.113.0/24 is denied by security. Egress of web: security denies TCP 10250 to the nodes;
+   * platform passes TCP 22 to the nodes and denies other TCP to them; NetworkPolicy allows the
+   * pods' block. So to its own node (NetworkPolicy skipped) web may use TCP 22 and UDP, to n2
+   * neither.
+   */
+  public static RuleGraph fourTiers(SemanticsOptions options) {
+    Endpoint web0 = new Endpoint("prod/web-0", List.of(IpAddress.parse("198.18.0.10")), Optional.of("n1"));
+    List<Endpoint> clients = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clients.add(new Endpoint("dev/" + (char) ('a' + i), List.of(IpAddress.v4(0xC6120000L + 20 + i)),
+          Optional.of(i % 2 == 0 ? "n1" : "n2")));
+    }
+    EndpointGroup web = EndpointGroup.of(List.of(web0), true, true);
+    EndpointGroup cli = EndpointGroup.of(clients, false, false);
+    AddressSet a = AddressSet.ofAddresses(clients.get(0).ips());
+    AddressSet b = AddressSet.ofAddresses(clients.get(1).ips());
+    AddressSet c = AddressSet.ofAddresses(clients.get(2).ips());
+    AddressSet nodes = AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"), IpAddress.parse("192.0.2.2")));
+    PortSet tcp80 = PortSet.of(Protocol.TCP, PortRange.of(80));
+    PortSet everyTcp = PortSet.of(Protocol.TCP, PortRange.ALL);
+    return RuleGraph.builder(options)
+        .nodeAddresses("n1", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"))))
+        .nodeAddresses("n2", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.2"))))
+        .addGroup(web).addGroup(cli)
+        .addRule(rule(Direction.INGRESS, SECURITY, 0, web, a, PortSet.ALL_PROTOCOLS, Action.PASS, "sec/pass-a", 0))
+        .addRule(rule(Direction.INGRESS, SECURITY, 1, web, b, PortSet.ALL_PROTOCOLS, Action.PASS, "sec/pass-b", 0))
+        .addRule(rule(Direction.INGRESS, SECURITY, 2, web, AddressSet.ofCidrs(List.of(Cidr.of("203.0.113.0/24"))),
+            PortSet.ALL_PROTOCOLS, Action.DENY, "sec/deny-outside", 0))
+        .addRule(rule(Direction.INGRESS, PLATFORM, 0, web, a, tcp80, Action.DENY, "plat/deny-a", 0))
+        .addRule(rule(Direction.INGRESS, APP, 0, web, b, tcp80, Action.ALLOW, "app/allow-b", 0))
+        .addRule(rule(Direction.INGRESS, APP, 9, web, AddressSet.ALL, PortSet.ALL_PROTOCOLS, Action.PASS,
+            "app/end-of-tier", 0))
+        .addRule(rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web, c, tcp80, Action.ALLOW, "prod/allow-c", 0))
+        .addRule(rule(Direction.EGRESS, SECURITY, 0, web, nodes, PortSet.of(Protocol.TCP, PortRange.of(10250)),
+            Action.DENY, "sec/kubelet", 0))
+        .addRule(rule(Direction.EGRESS, PLATFORM, 0, web, nodes, PortSet.of(Protocol.TCP, PortRange.of(22)),
+            Action.PASS, "plat/ssh", 0))
+        .addRule(rule(Direction.EGRESS, PLATFORM, 1, web, nodes, everyTcp, Action.DENY, "plat/nodes", 0))
+        .addRule(rule(Direction.EGRESS, Tier.NETWORK_POLICY, 0, web, AddressSet.ofCidrs(List.of(
+            Cidr.of("198.18.0.0/24"))), PortSet.ALL_PROTOCOLS, Action.ALLOW, "prod/allow-pods", 0))
         .build();
   }
 

@@ -92,4 +92,67 @@ class RuleGraphEvaluatorTest {
     assertThat(g.addressSets()).hasSize(1);
     assertThat(g.addressSetName(b.peers())).isEqualTo("a0");
   }
+
+  @Test
+  void fourTiersWithPassChainsDecideInRankOrder() {
+    RuleGraph g = dev.netpolc.compiler.gen.TieredGraphGen.fourTiers(SemanticsOptions.DEFAULTS);
+    assertThat(g.tiers()).containsExactly(dev.netpolc.compiler.gen.TieredGraphGen.SECURITY,
+        dev.netpolc.compiler.gen.TieredGraphGen.PLATFORM, dev.netpolc.compiler.gen.TieredGraphGen.APP, Tier.ADMIN,
+        Tier.NETWORK_POLICY, Tier.BASELINE);
+    RuleGraphEvaluator e = new RuleGraphEvaluator(g);
+    IpAddress web = IpAddress.parse("198.18.0.10");
+    java.util.function.BiPredicate<String, Integer> in = (from, port) ->
+        e.allows(Connection.of(IpAddress.parse(from), web, Protocol.TCP, port));
+    assertThat(in.test("198.18.0.20", 80)).as("a: security Pass, platform Deny").isFalse();
+    assertThat(in.test("198.18.0.20", 81)).as("a: security Pass, no platform match, app end Pass, isolated").isFalse();
+    assertThat(in.test("198.18.0.21", 80)).as("b: security Pass, app Allow").isTrue();
+    assertThat(in.test("198.18.0.22", 80)).as("c: app end Pass, NetworkPolicy Allow").isTrue();
+    assertThat(in.test("198.18.0.23", 80)).as("d: isolation").isFalse();
+    assertThat(in.test("203.0.113.7", 80)).as("outside: security Deny").isFalse();
+    IpAddress ownNode = IpAddress.parse("192.0.2.1");
+    IpAddress otherNode = IpAddress.parse("192.0.2.2");
+    assertThat(e.allows(Connection.of(web, ownNode, Protocol.TCP, 10250))).as("own node kubelet: security Deny").isFalse();
+    assertThat(e.allows(Connection.of(web, ownNode, Protocol.TCP, 22))).as("own node ssh: platform Pass").isTrue();
+    assertThat(e.allows(Connection.of(web, ownNode, Protocol.TCP, 80))).as("own node TCP: platform Deny").isFalse();
+    assertThat(e.allows(Connection.of(web, ownNode, Protocol.UDP, 53))).as("own node UDP: no tier but NP").isTrue();
+    assertThat(e.allows(Connection.of(web, otherNode, Protocol.TCP, 22))).as("n2 ssh: Pass, isolation").isFalse();
+    assertThat(e.allows(Connection.of(web, otherNode, Protocol.UDP, 53))).as("n2 UDP: isolation").isFalse();
+    assertThat(e.allows(Connection.of(web, IpAddress.parse("198.18.0.21"), Protocol.UDP, 53))).isTrue();
+  }
+
+  @Test
+  void orderedTiersAreValuesOrderedByRank() {
+    Tier t = Tier.ordered(1_500_000, "platform");
+    assertThat(t).isEqualTo(Tier.ordered(1_500_000, "platform")).hasSameHashCodeAs(Tier.ordered(1_500_000, "platform"));
+    assertThat(t).isNotEqualTo(Tier.ordered(1_500_001, "platform")).isNotEqualTo(Tier.ordered(1_500_000, "other"));
+    assertThat(List.of(Tier.BASELINE, t, Tier.ordered(-5, "a"), Tier.ADMIN, Tier.NETWORK_POLICY).stream().sorted())
+        .containsExactly(Tier.ordered(-5, "a"), Tier.ADMIN, t, Tier.NETWORK_POLICY, Tier.BASELINE);
+    assertThat(t.isStandard()).isFalse();
+    assertThat(Tier.standard()).allMatch(Tier::isStandard);
+    assertThat(t.toString()).isEqualTo("platform@1500000");
+    assertThat(Tier.NETWORK_POLICY.toString()).isEqualTo("NETWORK_POLICY");
+    assertThat(Tier.ordered(7, "a".repeat(63)).name()).hasSize(63);
+  }
+
+  @Test
+  void orderedTierNamesAndRanksAreValidated() {
+    for (String bad : List.of("", "Security", "-a", "a-", "a b", "a\"b", "a\nb", "a/b", "a_b", "\u00e9", "a".repeat(64))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tier.ordered(5, bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tier name");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tier.ordered(2_000_000, "np"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network-policy");
+  }
+
+  @Test
+  void anIsolatedGroupWithoutNetworkPolicyRulesDeniesAfterEarlierTiersOnly() {
+    Tier early = Tier.ordered(10, "early");
+    Tier late = Tier.ordered(3_000_001, "late");
+    RuleGraphEvaluator e = graph(true, rule(early, 0, PEER, Action.PASS), rule(late, 0, PEER, Action.ALLOW),
+        rule(late, 0, OTHER, Action.ALLOW));
+    assertThat(in(e, PEER)).as("Pass, then NetworkPolicy isolation before the late Allow").isFalse();
+    RuleGraphEvaluator open = graph(false, rule(early, 0, PEER, Action.PASS), rule(late, 0, PEER, Action.DENY));
+    assertThat(in(open, PEER)).as("not isolated: the late tier decides").isFalse();
+    assertThat(in(open, OTHER)).isTrue();
+  }
 }

@@ -57,14 +57,17 @@ public final class MapsEmitter {
   private final int[] groupNumber;
   /** Per index of {@code graph.rules()}, the number np_policy values carry. */
   private final int[] ruleNumber;
+  /** The tier byte of each tier of the graph ({@link PolicyValue#tierBytes}). */
+  private final Map<Tier, Integer> tierBytes;
 
-  private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids) {
+  private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids, Map<Tier, Integer> tierBytes) {
     this.graph = graph;
     this.ids = ids;
     this.atoms = ids.atoms();
     this.limits = limits;
     this.groupNumber = groupNumbers(graph.groups());
     this.ruleNumber = ruleNumbers(graph);
+    this.tierBytes = tierBytes;
   }
 
   /**
@@ -115,7 +118,7 @@ public final class MapsEmitter {
 
   /** The maps of {@code graph} with the identities and classes {@code ids} (of the graph's peer sets). */
   static EbpfMaps emit(RuleGraph graph, MapLimits limits, Identities ids) throws BackendException {
-    MapsEmitter e = new MapsEmitter(graph, limits, ids);
+    MapsEmitter e = new MapsEmitter(graph, limits, ids, PolicyValue.tierBytes(graph.tiers()));
     e.identities();
     e.policies();
     e.endpoints();
@@ -228,7 +231,7 @@ public final class MapsEmitter {
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
           TierFlattening.Flat flat = TierFlattening.flatten(groupNumber[g], d, false, rules, index, group.isolated(d), ids, looked,
-              atomIds);
+              atomIds, tierBytes);
           put(flat, all);
           groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
               : flat.mode() == TierFlattening.Mode.DENIES
@@ -237,7 +240,7 @@ public final class MapsEmitter {
             BitSet own = ownNodeAtoms(group);
             if (!own.isEmpty()) {
               TierFlattening.Flat toNode = TierFlattening.flatten(groupNumber[g], d, true, rules, index, group.isolated(d), ids,
-                  own, atomIds);
+                  own, atomIds, tierBytes);
               put(toNode, all);
               groupFlags[g] |= toNode.mode() == TierFlattening.Mode.NONE ? 0 : EndpointValue.OWN_NODE_EGRESS;
             }
@@ -278,7 +281,7 @@ public final class MapsEmitter {
   private void perRule(int g, Direction d, List<Rule> rules, int first) {
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
-      PolicyValue value = new PolicyValue(r.action(), r.tier(), r.priority(), ruleNumber[first + i]);
+      PolicyValue value = new PolicyValue(r.action(), tierBytes.get(r.tier()), r.priority(), ruleNumber[first + i]);
       // Every address: one entry per class key (one class, "any peer", without tiers).
       List<Integer> peers = new ArrayList<>();
       if (r.peers().sameAddresses(AddressSet.ALL)) {

@@ -1,40 +1,81 @@
 package dev.netpolc.backend.ebpf;
 
+import dev.netpolc.backend.BackendException;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.Tier;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A value of {@code np_policy} (12 bytes): u8 action (1 ALLOW, 2 DENY, 3 PASS), u8 tier (0
- * ADMIN, 1 NETWORK_POLICY, 2 BASELINE), u16 zero, then little-endian u32 priority and u32 rule
- * (the index of the IR rule in {@code RuleGraph.rules()}, for tracing). The datapath reads only
- * the action; the rest says which rule decided. A verdict no rule gave is {@link #ISOLATION_DENY}
- * or {@link #DEFAULT_ALLOW}, with rule {@link #NO_RULE}.
+ * ADMIN, 1 NETWORK_POLICY, 2 BASELINE, 3 and up the graph's other tiers in rank order: see
+ * {@link #tierBytes}), u16 zero, then little-endian u32 priority and u32 rule (the index of the IR
+ * rule in {@code RuleGraph.rules()}, for tracing). The datapath reads only the action; the rest
+ * says which rule decided. A verdict no rule gave is {@link #ISOLATION_DENY} or
+ * {@link #DEFAULT_ALLOW}, with rule {@link #NO_RULE}.
  *
  * @param action   what a match does
- * @param tier     the deciding rule's tier
+ * @param tier     the deciding rule's tier byte (0 to 255)
  * @param priority the deciding rule's priority within its tier
  * @param rule     the index of the deciding rule, or {@link #NO_RULE}
  */
-public record PolicyValue(Action action, Tier tier, int priority, int rule) implements MapValue {
+public record PolicyValue(Action action, int tier, int priority, int rule) implements MapValue {
   /** The rule index of a verdict no rule gave: 0xffffffff. */
   public static final int NO_RULE = -1;
+  /** The tier byte of {@link Tier#ADMIN}. */
+  public static final int ADMIN_TIER = 0;
+  /** The tier byte of {@link Tier#NETWORK_POLICY}. */
+  public static final int NETWORK_POLICY_TIER = 1;
+  /** The tier byte of {@link Tier#BASELINE}. */
+  public static final int BASELINE_TIER = 2;
   /** The NetworkPolicy tier's default deny of an isolated group (no rule of it matched). */
-  public static final PolicyValue ISOLATION_DENY = new PolicyValue(Action.DENY, Tier.NETWORK_POLICY, 0, NO_RULE);
-  /** The allow past the last tier (no rule decided). */
-  public static final PolicyValue DEFAULT_ALLOW = new PolicyValue(Action.ALLOW, Tier.BASELINE, 0, NO_RULE);
+  public static final PolicyValue ISOLATION_DENY = new PolicyValue(Action.DENY, NETWORK_POLICY_TIER, 0, NO_RULE);
+  /** The allow past the last tier (no rule decided), recorded with Baseline's tier byte. */
+  public static final PolicyValue DEFAULT_ALLOW = new PolicyValue(Action.ALLOW, BASELINE_TIER, 0, NO_RULE);
+
+  private static final List<String> STANDARD_NAMES = List.of("ADMIN", "NETWORK_POLICY", "BASELINE");
 
   public PolicyValue {
     Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(tier, "tier");
+    if (tier < 0 || tier > 255) {
+      throw new IllegalArgumentException("tier byte must be 0 to 255, got " + tier);
+    }
+  }
+
+  /**
+   * The tier byte of every tier of a graph ({@code RuleGraph.tiers()}): the standard tiers keep
+   * 0, 1 and 2 whatever else the graph has, so a maps file decodes them alone; the others get 3
+   * and up, in rank order. (The datapath never compares tier bytes: the flattened entries
+   * already hold the final verdict.)
+   *
+   * @throws BackendException when the graph has more than 253 other tiers
+   */
+  public static Map<Tier, Integer> tierBytes(List<Tier> graphTiers) throws BackendException {
+    Map<Tier, Integer> m = new HashMap<>();
+    m.put(Tier.ADMIN, ADMIN_TIER);
+    m.put(Tier.NETWORK_POLICY, NETWORK_POLICY_TIER);
+    m.put(Tier.BASELINE, BASELINE_TIER);
+    int next = BASELINE_TIER + 1;
+    for (Tier t : graphTiers) {
+      if (!t.isStandard() && !m.containsKey(t)) {
+        if (next > 255) {
+          throw new BackendException("ebpf: the graph has more than " + (256 - BASELINE_TIER - 1)
+              + " tiers besides Admin, NetworkPolicy and Baseline; np_policy's u8 tier holds no more");
+        }
+        m.put(t, next++);
+      }
+    }
+    return Map.copyOf(m);
   }
 
   @Override
   public byte[] encode() {
     byte[] b = new byte[12];
     b[0] = (byte) (action.ordinal() + 1);
-    b[1] = (byte) tier.ordinal();
+    b[1] = (byte) tier;
     ByteCodec.putU32Le(b, 4, priority);
     ByteCodec.putU32Le(b, 8, rule);
     return b;
@@ -47,11 +88,8 @@ public record PolicyValue(Action action, Tier tier, int priority, int rule) impl
       throw new IllegalArgumentException("action must be 1 (ALLOW), 2 (DENY) or 3 (PASS), got " + action);
     }
     int tier = ByteCodec.u8(b, 1);
-    if (tier >= Tier.values().length) {
-      throw new IllegalArgumentException("tier must be 0 (ADMIN), 1 (NETWORK_POLICY) or 2 (BASELINE), got " + tier);
-    }
     ByteCodec.requireZero(b, 2, 4, "the reserved u16 of a policy value");
-    return new PolicyValue(Action.values()[action - 1], Tier.values()[tier], (int) ByteCodec.u32Le(b, 4),
+    return new PolicyValue(Action.values()[action - 1], tier, (int) ByteCodec.u32Le(b, 4),
         (int) ByteCodec.u32Le(b, 8));
   }
 
@@ -59,7 +97,8 @@ public record PolicyValue(Action action, Tier tier, int priority, int rule) impl
   public LinkedHashMap<String, Object> fields() {
     LinkedHashMap<String, Object> m = new LinkedHashMap<>();
     m.put("action", action.name());
-    m.put("tier", tier.name());
+    // The standard tiers by name, as ever; another tier by its byte (the graph says which it is).
+    m.put("tier", tier < STANDARD_NAMES.size() ? STANDARD_NAMES.get(tier) : "TIER_" + tier);
     m.put("priority", Integer.toUnsignedLong(priority));
     m.put("rule", rule == NO_RULE ? "none" : Integer.toUnsignedLong(rule));
     return m;

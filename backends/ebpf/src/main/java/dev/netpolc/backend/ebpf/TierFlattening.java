@@ -73,11 +73,13 @@ final class TierFlattening {
   private final Identities ids;
   private final Atoms atoms;
   private final Map<AddressSet, List<Integer>> atomIds;
+  /** The tier byte of each tier ({@link PolicyValue#tierBytes}). */
+  private final Map<Tier, Integer> tierBytes;
   /** The protocols the rules name, each with its segment starts (the first is 0). */
   private final TreeMap<Integer, int[]> segments = new TreeMap<>();
 
   private TierFlattening(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
-      boolean isolated, Identities ids, Map<AddressSet, List<Integer>> atomIds) {
+      boolean isolated, Identities ids, Map<AddressSet, List<Integer>> atomIds, Map<Tier, Integer> tierBytes) {
     this.group = group;
     this.direction = direction;
     this.ownNode = ownNode;
@@ -87,6 +89,7 @@ final class TierFlattening {
     this.ids = ids;
     this.atoms = ids.atoms();
     this.atomIds = atomIds;
+    this.tierBytes = tierBytes;
   }
 
   /**
@@ -102,10 +105,13 @@ final class TierFlattening {
    *                  {@code ownNode} those of the own nodes' addresses), or null for all; the
    *                  others get no entries
    * @param atomIds   a cache of {@code ids.atoms().idsOf}, shared between calls
+   * @param tierBytes the tier byte of each tier of the graph ({@link PolicyValue#tierBytes})
    */
   static Flat flatten(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
-      boolean isolated, Identities ids, BitSet relevant, Map<AddressSet, List<Integer>> atomIds) {
-    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, ids, atomIds).run(relevant);
+      boolean isolated, Identities ids, BitSet relevant, Map<AddressSet, List<Integer>> atomIds,
+      Map<Tier, Integer> tierBytes) {
+    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, ids, atomIds, tierBytes)
+        .run(relevant);
   }
 
   /** The atoms of one class and its verdicts. */
@@ -329,10 +335,19 @@ final class TierFlattening {
    */
   private PolicyValue decide(int[] matching, int protocol, int port) {
     int i = 0;
-    for (Tier tier : Tier.values()) {
-      boolean skip = ownNode && tier == Tier.NETWORK_POLICY;
+    boolean npSeen = false;
+    // One pass per run of matching rules of one tier (in rank order), plus an empty run for the
+    // NetworkPolicy tier where none of its rules match, for its isolation.
+    while (i < matching.length || !npSeen) {
+      Tier tier = i < matching.length ? rules.get(matching[i]).tier() : Tier.NETWORK_POLICY;
+      if (!npSeen && tier.compareTo(Tier.NETWORK_POLICY) > 0) {
+        tier = Tier.NETWORK_POLICY;
+      }
+      boolean np = tier.equals(Tier.NETWORK_POLICY);
+      npSeen |= np;
+      boolean skip = ownNode && np;
       int hit = -1;
-      for (; i < matching.length && rules.get(matching[i]).tier() == tier; i++) {
+      for (; i < matching.length && rules.get(matching[i]).tier().equals(tier); i++) {
         Rule r = rules.get(matching[i]);
         if (hit < 0 && !skip && (protocol < 0 ? r.ports().allProtocols() : r.ports().matches(protocol, port))) {
           hit = matching[i];
@@ -340,9 +355,9 @@ final class TierFlattening {
       }
       if (hit >= 0 && rules.get(hit).action() != Action.PASS) {
         Rule r = rules.get(hit);
-        return new PolicyValue(r.action(), r.tier(), r.priority(), firstRule + hit);
+        return new PolicyValue(r.action(), tierBytes.get(r.tier()), r.priority(), firstRule + hit);
       }
-      if (hit < 0 && !skip && tier == Tier.NETWORK_POLICY && isolated) {
+      if (hit < 0 && !skip && np && isolated) {
         return PolicyValue.ISOLATION_DENY;
       }
     }

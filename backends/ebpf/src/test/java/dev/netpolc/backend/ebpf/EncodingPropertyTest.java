@@ -9,7 +9,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.Direction;
-import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
 import java.util.HexFormat;
@@ -79,11 +78,11 @@ class EncodingPropertyTest {
 
   @Test
   void policyEntriesRoundTrip() {
-    qt().withExamples(EXAMPLES).forAll(policyKeys(), integers().between(0, 8), integers().all(), integers().all())
+    qt().withExamples(EXAMPLES).forAll(policyKeys(), integers().between(0, 3 * 256 - 1), integers().all(), integers().all())
         .checkAssert((k, av, prio, rule) -> {
           assertThat(k.encode()).hasSize(EbpfMap.POLICY.keySize());
           assertThat(EbpfMap.POLICY.decodeKey(k.encode())).isEqualTo(k);
-          PolicyValue v = new PolicyValue(Action.values()[av % 3], Tier.values()[av / 3], prio, rule);
+          PolicyValue v = new PolicyValue(Action.values()[av % 3], av / 3, prio, rule);
           assertThat(v.encode()).hasSize(EbpfMap.POLICY.valueSize());
           assertThat(EbpfMap.POLICY.decodeValue(v.encode())).isEqualTo(v);
         });
@@ -103,7 +102,7 @@ class EncodingPropertyTest {
     // prefixlen 94 = TCP ports 8000-8003; group 1 and peer 258 big-endian.
     assertThat(hex.formatHex(new PolicyKey(94, 1, 258, Direction.EGRESS, 6, 8000).encode()))
         .isEqualTo("5e000000000000010000010201061f40");
-    assertThat(hex.formatHex(new PolicyValue(Action.ALLOW, Tier.NETWORK_POLICY, 7, 513).encode()))
+    assertThat(hex.formatHex(new PolicyValue(Action.ALLOW, PolicyValue.NETWORK_POLICY_TIER, 7, 513).encode()))
         .isEqualTo("010100000700000001020000");
   }
 

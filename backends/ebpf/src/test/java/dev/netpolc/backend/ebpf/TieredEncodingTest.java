@@ -7,7 +7,6 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.Direction;
-import dev.netpolc.compiler.ir.Tier;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,9 @@ class TieredEncodingTest {
     assertThat(HEX.formatHex(PolicyValue.DEFAULT_ALLOW.encode())).isEqualTo("0102000000000000ffffffff");
     assertThat(PolicyValue.DEFAULT_ALLOW.fields()).containsEntry("rule", "none");
     assertThat(EbpfMap.POLICY.decodeValue(PolicyValue.ISOLATION_DENY.encode())).isEqualTo(PolicyValue.ISOLATION_DENY);
-    assertThat(new PolicyValue(Action.DENY, Tier.ADMIN, 5, 7).fields()).containsEntry("rule", 7L);
+    assertThat(new PolicyValue(Action.DENY, PolicyValue.ADMIN_TIER, 5, 7).fields()).containsEntry("rule", 7L);
+    assertThat(new PolicyValue(Action.DENY, PolicyValue.ADMIN_TIER, 5, 7).fields()).containsEntry("tier", "ADMIN");
+    assertThat(new PolicyValue(Action.PASS, 3, 0, 1).fields()).containsEntry("tier", "TIER_3");
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.RuleGraphEvaluator;
 import dev.netpolc.compiler.ir.Tier;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,21 +83,60 @@ class TieredEquivalencePropertyTest {
             assertThat(sim.allows(p)).as("%s with classes (%d, %d)\n%s", p, minIdentities, maxClasses, c)
                 .isEqualTo(ref.allows(p));
           }
-          assertDecidingRules(g, maps, c);
+          assertDecidingRules(g, maps, c.probes(), c);
         });
   }
 
   @Test
   void theDecidingEntryNamesTheEvaluatorsRule() {
     qt().withExamples(100).forAll(TieredGraphGen.cases()).checkAssert(c -> assertDecidingRules(c.graph(),
-        Fixtures.maps(c.graph()), c));
+        Fixtures.maps(c.graph()), c.probes(), c));
   }
 
-  private static void assertDecidingRules(RuleGraph g, EbpfMaps maps, Object c) {
+  /**
+   * Graphs with one to six ordered tiers (the compiler's {@code TieredGraphGen.multiTierCases()}:
+   * dialect tiers before, between and after the standard ones, catch-all Deny and Pass ends),
+   * cluster-wide and per node: the maps, read back from both files, decide every probe as the
+   * IR evaluator, and the deciding entry names the evaluator's rule and its tier byte.
+   */
+  @Test
+  void multiTierMapsDecideLikeTheRuleGraph() {
+    int[] dialect = new int[2]; // graphs with a dialect tier; entries with a dialect tier byte
+    qt().withExamples(150).forAll(dev.netpolc.compiler.gen.TieredGraphGen.multiTierCases()).checkAssert(c -> {
+      dialect[0] += c.clusterWide().tiers().stream().anyMatch(t -> !t.isStandard()) ? 1 : 0;
+      List<RuleGraph> graphs = new java.util.ArrayList<>(List.of(c.clusterWide()));
+      dev.netpolc.compiler.gen.TieredGraphGen.NODES.forEach(n -> graphs.add(c.forNode(n)));
+      for (RuleGraph g : graphs) {
+        Artifact a = Fixtures.emit(g, BackendOptions.DEFAULTS);
+        EbpfMaps maps = Fixtures.maps(g);
+        try {
+          for (String file : a.files().keySet()) {
+            assertThat(EbpfBackend.read(Artifact.of(a.backend(), file, a.files().get(file)))).as(file).isEqualTo(maps);
+          }
+        } catch (BackendException e) {
+          throw new AssertionError(e.getMessage() + "\n" + c, e);
+        }
+        dialect[1] += (int) maps.policy().stream().filter(e -> e.value().tier() > PolicyValue.BASELINE_TIER).count();
+        EbpfSimulator sim = new EbpfSimulator(maps);
+        RuleGraphEvaluator ref = new RuleGraphEvaluator(g);
+        for (Connection p : c.probes()) {
+          if (sim.allows(p) != ref.allows(p)) {
+            throw new AssertionError(g.node().map(n -> "node " + n).orElse("cluster-wide") + ", " + p + ": maps say "
+                + sim.allows(p) + ", the graph says " + ref.allows(p) + "\n" + g + a.files().get(MapsJson.FILE));
+          }
+        }
+        assertDecidingRules(g, maps, c.probes(), c);
+      }
+    });
+    assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(75);
+    assertThat(dialect[1]).as("entries decided in a dialect tier").isGreaterThan(75);
+  }
+
+  private static void assertDecidingRules(RuleGraph g, EbpfMaps maps, List<Connection> probes, Object c) {
     {
       EbpfSimulator sim = new EbpfSimulator(maps);
       List<EndpointGroup> groups = g.groups();
-      for (Connection p : ((TieredGraphGen.Case) c).probes()) {
+      for (Connection p : probes) {
         for (Direction d : Direction.values()) {
           var local = g.endpointAt(d == Direction.EGRESS ? p.source() : p.destination());
           if (local.isEmpty()) {
@@ -131,20 +171,29 @@ class TieredEquivalencePropertyTest {
     var rules = g.rules(grp.id(), d);
     int first = g.rules().indexOf(rules.isEmpty() ? null : rules.get(0));
     var peer = d == Direction.EGRESS ? p.destination() : p.source();
+    Map<Tier, Integer> tierBytes;
+    try {
+      tierBytes = PolicyValue.tierBytes(g.tiers());
+    } catch (BackendException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+    // The tiers of the rules in rank order, with the NetworkPolicy tier (for its isolation) even without rules.
+    java.util.TreeSet<Tier> tiers = new java.util.TreeSet<>(List.of(Tier.NETWORK_POLICY));
+    rules.forEach(r -> tiers.add(r.tier()));
     int i = 0;
-    for (Tier tier : Tier.values()) {
-      boolean skip = ownNode && tier == Tier.NETWORK_POLICY;
+    for (Tier tier : tiers) {
+      boolean skip = ownNode && tier.equals(Tier.NETWORK_POLICY);
       int hit = -1;
-      for (; i < rules.size() && rules.get(i).tier() == tier; i++) {
+      for (; i < rules.size() && rules.get(i).tier().equals(tier); i++) {
         if (hit < 0 && !skip && rules.get(i).matches(peer, p.protocol(), p.port())) {
           hit = i;
         }
       }
       if (hit >= 0 && rules.get(hit).action() != Action.PASS) {
         var r = rules.get(hit);
-        return new PolicyValue(r.action(), r.tier(), r.priority(), MapsEmitter.ruleNumbers(g)[first + hit]);
+        return new PolicyValue(r.action(), tierBytes.get(r.tier()), r.priority(), MapsEmitter.ruleNumbers(g)[first + hit]);
       }
-      if (hit < 0 && !skip && tier == Tier.NETWORK_POLICY && grp.isolated(d)) {
+      if (hit < 0 && !skip && tier.equals(Tier.NETWORK_POLICY) && grp.isolated(d)) {
         return PolicyValue.ISOLATION_DENY;
       }
     }

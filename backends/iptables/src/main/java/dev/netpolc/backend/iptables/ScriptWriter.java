@@ -66,6 +66,8 @@ final class ScriptWriter {
   /** True while printing a family whose lookups use mark bits: ACCEPT clears them first. */
   private boolean clearing;
   private Map<String, String> groupHashes = Map.of();
+  /** Per tier of the graph, the two characters its chains end in ({@link #tierCodes}); set by {@link #write}. */
+  private Map<Tier, String> tierCodes = Map.of();
   private Map<String, String> peerHashes = Map.of();
   /** The role of each rule's peer set: peer sets are named by role, so a pod event keeps their names. */
   private SetRoles roles;
@@ -110,6 +112,7 @@ final class ScriptWriter {
   /** The artifact: apply.sh, ipset.restore, iptables.rules, ip6tables.rules. */
   Artifact write() throws BackendException {
     groupHashes = IptNames.hashes(graph.groups().stream().map(EndpointGroup::id).toList());
+    tierCodes = tierCodes(graph);
     roles = SetRoles.of(graph);
     peerHashes = peerHashes(roles.keys());
     // One set per distinct content, named by the first of its roles: a pod event that changes
@@ -642,7 +645,8 @@ final class ScriptWriter {
       if (s == null) {
         continue;
       }
-      String comment = "egress of " + groupLabel(g) + " to its own node: Admin and Baseline tiers";
+      String comment = "egress of " + groupLabel(g) + " to its own node: "
+          + (graph.tiers().size() == Tier.standard().size() ? "Admin and Baseline tiers" : "every tier but NetworkPolicy");
       for (String m : matchFragments(s, "src")) {
         out.add(line(chain, m, comment, nodePathTarget(g)));
       }
@@ -652,21 +656,44 @@ final class ScriptWriter {
 
   /**
    * The chain a group's egress to its own node enters: its egress chain when it has no
-   * NetworkPolicy tier (the same tiers in the same order), its Baseline chain when it has no
-   * Admin rules, else its {@code -NL} chain (the Admin rules again, passing to Baseline).
+   * NetworkPolicy tier (the same tiers in the same order), the chain of the tier after it when
+   * the NetworkPolicy tier comes first, else its {@code -NL} chain (the tiers before the
+   * NetworkPolicy tier again, passing on to the tier after it).
    */
   private String nodePathTarget(EndpointGroup g) {
     String main = chainName(g, Direction.EGRESS);
-    boolean admin = false;
-    boolean np = g.egressIsolated();
-    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
-      admin |= r.tier() == Tier.ADMIN;
-      np |= r.tier() == Tier.NETWORK_POLICY;
-    }
-    if (!np) {
+    List<Tier> tiers = segmentTiers(g, Direction.EGRESS);
+    int np = tiers.indexOf(Tier.NETWORK_POLICY);
+    if (np < 0) {
       return main;
     }
-    return admin ? main + "-NL" : tierChain(main, Tier.BASELINE);
+    // hasNodePath: some rule is not of the NetworkPolicy tier, so a tier follows when none precedes.
+    return np > 0 ? main + "-NL" : tierChain(main, tiers.get(1));
+  }
+
+  /**
+   * The tiers of the group's rules in {@code d}, in rank order, with the NetworkPolicy tier in
+   * its place when the group is isolated (its default deny) even without rules of it.
+   */
+  private List<Tier> segmentTiers(EndpointGroup g, Direction d) {
+    List<Tier> out = new ArrayList<>();
+    boolean npPlaced = !g.isolated(d);
+    for (Rule r : graph.rules(g.id(), d)) {
+      Tier t = r.tier();
+      if (!npPlaced && t.compareTo(Tier.NETWORK_POLICY) >= 0) {
+        npPlaced = true;
+        if (!t.equals(Tier.NETWORK_POLICY)) {
+          out.add(Tier.NETWORK_POLICY);
+        }
+      }
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(t)) {
+        out.add(t);
+      }
+    }
+    if (!npPlaced) {
+      out.add(Tier.NETWORK_POLICY);
+    }
+    return out;
   }
 
   /**
@@ -710,12 +737,13 @@ final class ScriptWriter {
     List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
-    for (Tier t : Tier.values()) {
-      List<Rule> inTier = rules.stream().filter(r -> r.tier() == t).toList();
-      boolean deny = t == Tier.NETWORK_POLICY && isolated;
-      if (!inTier.isEmpty() || deny) {
-        segments.add(new Segment(t, inTier, deny));
+    int at = 0;
+    for (Tier t : segmentTiers(g, d)) {
+      int from = at;
+      while (at < rules.size() && rules.get(at).tier().equals(t)) {
+        at++;
       }
+      segments.add(new Segment(t, rules.subList(from, at), t.equals(Tier.NETWORK_POLICY) && isolated));
     }
     String main = chainName(g, d);
     String allow = d == Direction.INGRESS ? "ACCEPT" : "RETURN";
@@ -744,16 +772,24 @@ final class ScriptWriter {
       body.put(name, lines);
     }
     if (d == Direction.EGRESS && hasNodePath(g) && nodePathTarget(g).equals(main + "-NL")) {
-      // The Admin rules again, passing (and falling through) to Baseline: the NetworkPolicy
-      // tier does not apply to a pod's own node.
-      String name = main + "-NL";
-      Optional<String> base = segments.get(segments.size() - 1).tier() == Tier.BASELINE
-          ? Optional.of(tierChain(main, Tier.BASELINE)) : Optional.empty();
-      List<String> lines = new ArrayList<>();
-      tierRules(lines, name, g, segments.get(0).rules(), v6, "dst", "RETURN", base.map(n -> "-g " + n).orElse("RETURN"));
-      base.ifPresent(b -> lines.add(line(name, "", "next tier", "-g " + b)));
-      order.add(name);
-      body.put(name, lines);
+      // The tiers before the NetworkPolicy tier (Admin) again, each passing (and falling
+      // through) to the next, the last to the tier after it (Baseline): the NetworkPolicy tier
+      // does not apply to a pod's own node.
+      int np = 0;
+      while (!segments.get(np).tier().equals(Tier.NETWORK_POLICY)) {
+        np++;
+      }
+      Optional<String> after = np + 1 < segments.size()
+          ? Optional.of(tierChain(main, segments.get(np + 1).tier())) : Optional.empty();
+      for (int k = 0; k < np; k++) {
+        String name = k == 0 ? main + "-NL" : nodeCopyChain(main, segments.get(k).tier());
+        Optional<String> next = k + 1 < np ? Optional.of(nodeCopyChain(main, segments.get(k + 1).tier())) : after;
+        List<String> lines = new ArrayList<>();
+        tierRules(lines, name, g, segments.get(k).rules(), v6, "dst", "RETURN", next.map(n -> "-g " + n).orElse("RETURN"));
+        next.ifPresent(b -> lines.add(line(name, "", "next tier", "-g " + b)));
+        order.add(name);
+        body.put(name, lines);
+      }
     }
   }
 
@@ -1071,15 +1107,49 @@ final class ScriptWriter {
     return prefix + (d == Direction.INGRESS ? "I-" : "E-") + groupHashes.get(g.id());
   }
 
-  private static String tierChain(String main, Tier t) {
-    switch (t) {
-      case ADMIN:
-        return main + "-AD";
-      case NETWORK_POLICY:
-        return main + "-NP";
-      default:
-        return main + "-BL";
+  private String tierChain(String main, Tier t) {
+    return main + "-" + tierCodes.get(t);
+  }
+
+  /**
+   * The chain of a node-local copy of tier {@code t} that is not the group's first: a Kubernetes
+   * graph has none (Admin is the only tier before NetworkPolicy, and its copy is {@code -NL}).
+   */
+  private String nodeCopyChain(String main, Tier t) {
+    String code = tierCodes.get(t);
+    // Admin "AD" becomes "NA"; a dialect tier's digit-first code gets a letter from Q to Z.
+    return main + "-" + (t.equals(Tier.ADMIN) ? "NA" : (char) ('Q' + (code.charAt(0) - '0')) + code.substring(1));
+  }
+
+  /** The most tiers other than the standard ones a graph can have here: codes 00 to 9Z. */
+  static final int MAX_DIALECT_TIERS = 360;
+
+  /**
+   * The two characters that end each tier's chain names (28 characters in all at most): the
+   * standard tiers' {@code AD}, {@code NP}, {@code BL} as ever; every other tier by its position
+   * k among them in rank order, a digit (k / 36) and a base-36 digit (k % 36), never from its
+   * name. Node-local chains use {@code NL}, {@code NA} and letters Q to Z first.
+   *
+   * @throws BackendException beyond {@value #MAX_DIALECT_TIERS} such tiers
+   */
+  static Map<Tier, String> tierCodes(RuleGraph graph) throws BackendException {
+    Map<Tier, String> m = new java.util.HashMap<>();
+    m.put(Tier.ADMIN, "AD");
+    m.put(Tier.NETWORK_POLICY, "NP");
+    m.put(Tier.BASELINE, "BL");
+    int k = 0;
+    for (Tier t : graph.tiers()) {
+      if (t.isStandard()) {
+        continue;
+      }
+      if (k == MAX_DIALECT_TIERS) {
+        throw new BackendException("iptables: the graph has more than " + MAX_DIALECT_TIERS
+            + " tiers besides Admin, NetworkPolicy and Baseline; chain names have room for no more");
+      }
+      m.put(t, "" + (char) ('0' + k / 36) + Character.toUpperCase(Character.forDigit(k % 36, 36)));
+      k++;
     }
+    return Map.copyOf(m);
   }
 
   private static String groupLabel(EndpointGroup g) {
@@ -1125,7 +1195,7 @@ final class ScriptWriter {
     int start = 0;
     while (start < rules.size()) {
       int end = start + 1;
-      while (end < rules.size() && rules.get(end).tier() == rules.get(start).tier()
+      while (end < rules.size() && rules.get(end).tier().equals(rules.get(start).tier())
           && rules.get(end).action() == rules.get(start).action()) {
         end++;
       }

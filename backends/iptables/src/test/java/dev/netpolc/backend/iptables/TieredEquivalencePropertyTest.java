@@ -86,6 +86,42 @@ class TieredEquivalencePropertyTest {
     assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
   }
 
+  /**
+   * Graphs with one to six ordered tiers ({@link TieredGraphGen#multiTierCases()}: dialect tiers
+   * before, between and after the standard ones, catch-all Deny and Pass ends), with each ipset
+   * budget: the files have a chain per tier present and decide every probe as the IR evaluator.
+   */
+  @Test
+  void multiTierFilesDecideLikeTheIrEvaluator() {
+    Coverage cov = new Coverage();
+    int[] dialect = new int[4]; // graphs with a dialect tier; with two or more; rules files with a dialect chain; with a further node-local copy
+    qt().withExamples(EXAMPLES).forAll(TieredGraphGen.multiTierCases(), integers().between(0, 2)).checkAssert((c, choice) -> {
+      String budget = List.of("200", "3", "0").get(choice);
+      BackendOptions opts = BackendOptions.DEFAULTS.withLogDrops(true).with("maxIpsets", budget);
+      long extra = c.clusterWide().tiers().stream().filter(t -> !t.isStandard()).count();
+      dialect[0] += extra > 0 ? 1 : 0;
+      dialect[1] += extra > 1 ? 1 : 0;
+      String rules = Fixtures.emit(c.clusterWide(), opts).files().get(IptablesBackend.IPTABLES_FILE);
+      dialect[2] += java.util.regex.Pattern.compile("-[0-9][0-9A-Z] - \\[0:0\\]").matcher(rules).find() ? 1 : 0;
+      dialect[3] += java.util.regex.Pattern.compile("-(NA|[Q-Z][0-9A-Z]) - \\[0:0\\]").matcher(rules).find() ? 1 : 0;
+      check(c.clusterWide(), opts, c.probes(), cov);
+      for (String node : TieredGraphGen.NODES) {
+        check(c.forNode(node), opts, c.probes(), cov);
+      }
+    });
+    System.out.println("multi-tier iptables coverage: " + cov + ", with dialect tiers " + dialect[0]
+        + ", with two or more " + dialect[1] + ", with a dialect tier chain " + dialect[2]
+        + ", with a further node-local copy " + dialect[3]);
+    assertThat(dialect[3]).as("rules files with a -NA or -Q.. chain").isGreaterThan(EXAMPLES / 100);
+    assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
+    assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
+    assertThat(dialect[2]).as("rules files with a dialect tier chain").isGreaterThan(EXAMPLES / 10);
+    assertThat(cov.withGoto).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.withDeny).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.ownNodeDenied).as("%s", cov).isGreaterThan(EXAMPLES / 20);
+    assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
+  }
+
   private static void check(RuleGraph g, BackendOptions opts, List<Connection> probes, Coverage cov) {
     Artifact a = Fixtures.emit(g, opts);
     String rules = a.files().get(IptablesBackend.IPTABLES_FILE) + a.files().get(IptablesBackend.IP6TABLES_FILE);
@@ -222,7 +258,7 @@ class TieredEquivalencePropertyTest {
     EndpointGroup grp = g.groupOfPod(src.get().pod()).orElseThrow();
     boolean tiered = false;
     for (Rule r : g.rules(grp.id(), Direction.EGRESS)) {
-      tiered |= r.tier() != Tier.NETWORK_POLICY;
+      tiered |= !r.tier().equals(Tier.NETWORK_POLICY);
     }
     if (!tiered) {
       return;

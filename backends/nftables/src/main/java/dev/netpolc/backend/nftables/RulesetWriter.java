@@ -75,6 +75,8 @@ final class RulesetWriter {
   private final Map<Rule, PeerKeys> peerKeys = new IdentityHashMap<>();
   /** Per endpoint (by identity): {@link #ownAddresses}, needed by the bypass and the dispatch maps. */
   private final Map<Endpoint, List<IpAddress>> ownAddresses = new IdentityHashMap<>();
+  /** Per tier of the graph, the suffix of its chains: admin, np, base, or t0, t1, … for other tiers by rank. */
+  private final Map<Tier, String> tierLabels;
 
   RulesetWriter(RuleGraph graph, BackendOptions options, String priority) {
     this(graph, options, priority, PARALLEL_FROM);
@@ -87,6 +89,25 @@ final class RulesetWriter {
     this.table = options.tableName();
     this.priority = priority;
     this.parallelFrom = parallelFrom;
+    this.tierLabels = tierLabels(graph);
+  }
+
+  /**
+   * The chain suffix of each tier of {@code graph}: the standard tiers' as ever, every other
+   * tier {@code t<k>} by its position among them in rank order (never from its name).
+   */
+  static Map<Tier, String> tierLabels(RuleGraph graph) {
+    Map<Tier, String> m = new HashMap<>();
+    m.put(Tier.ADMIN, "admin");
+    m.put(Tier.NETWORK_POLICY, "np");
+    m.put(Tier.BASELINE, "base");
+    int k = 0;
+    for (Tier t : graph.tiers()) {
+      if (!t.isStandard()) {
+        m.put(t, "t" + k++);
+      }
+    }
+    return Map.copyOf(m);
   }
 
   /** The whole script. */
@@ -651,21 +672,19 @@ final class RulesetWriter {
 
   /**
    * The chain a group's egress to its own node enters: the group's egress chain when it has no
-   * NetworkPolicy tier (the same tiers in the same order), its Baseline chain when it has no
-   * Admin rules, else its {@code _node} chain (the Admin rules again, passing to Baseline).
+   * NetworkPolicy tier (the same tiers in the same order), the chain of the tier after it when
+   * the NetworkPolicy tier comes first, else its {@code _node} chain (the tiers before the
+   * NetworkPolicy tier again, passing on to the tier after it).
    */
   private String nodePathTarget(EndpointGroup g) {
     String main = chainName(g, Direction.EGRESS);
-    boolean admin = false;
-    boolean np = g.egressIsolated();
-    for (Rule r : graph.rules(g.id(), Direction.EGRESS)) {
-      admin |= r.tier() == Tier.ADMIN;
-      np |= r.tier() == Tier.NETWORK_POLICY;
-    }
-    if (!np) {
+    List<Tier> tiers = segmentTiers(g, Direction.EGRESS);
+    int np = tiers.indexOf(Tier.NETWORK_POLICY);
+    if (np < 0) {
       return main;
     }
-    return admin ? nodeChain(main) : tierChain(main, Tier.BASELINE);
+    // hasNodePath: some rule is not of the NetworkPolicy tier, so a tier follows when none precedes.
+    return np > 0 ? nodeChain(main) : tierChain(main, tiers.get(1));
   }
 
   private static String nodeChain(String mainEgress) {
@@ -832,22 +851,44 @@ final class RulesetWriter {
   /** A tier's run of rules and where it continues. */
   private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
 
+  /**
+   * The tiers of the group's rules in {@code d}, in rank order, with the NetworkPolicy tier in
+   * its place when the group is isolated (its default deny) even without rules of it.
+   */
+  private List<Tier> segmentTiers(EndpointGroup g, Direction d) {
+    List<Tier> out = new ArrayList<>();
+    boolean npPlaced = !g.isolated(d);
+    for (Rule r : graph.rules(g.id(), d)) {
+      Tier t = r.tier();
+      if (!npPlaced && t.compareTo(Tier.NETWORK_POLICY) >= 0) {
+        npPlaced = true;
+        if (!t.equals(Tier.NETWORK_POLICY)) {
+          out.add(Tier.NETWORK_POLICY);
+        }
+      }
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(t)) {
+        out.add(t);
+      }
+    }
+    if (!npPlaced) {
+      out.add(Tier.NETWORK_POLICY);
+    }
+    return out;
+  }
+
   /** The group's tiers that have rules or (NetworkPolicy, when isolated) a default deny, in order. */
   private List<Segment> segments(EndpointGroup g, Direction d) {
     List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
-    for (Tier t : Tier.values()) {
-      List<Rule> inTier = new ArrayList<>();
-      for (Rule r : rules) {
-        if (r.tier() == t) {
-          inTier.add(r);
-        }
+    int i = 0;
+    for (Tier t : segmentTiers(g, d)) {
+      int from = i;
+      while (i < rules.size() && rules.get(i).tier().equals(t)) {
+        i++;
       }
-      boolean deny = t == Tier.NETWORK_POLICY && isolated;
-      if (!inTier.isEmpty() || deny) {
-        segments.add(new Segment(t, inTier, deny));
-      }
+      boolean np = t.equals(Tier.NETWORK_POLICY);
+      segments.add(new Segment(t, rules.subList(from, i), np && isolated));
     }
     return segments;
   }
@@ -864,7 +905,7 @@ final class RulesetWriter {
       Optional<String> next = i + 1 < segments.size()
           ? Optional.of(tierChain(main, segments.get(i + 1).tier())) : Optional.empty();
       // No member count: pods joining or leaving must not change a chain (incremental updates).
-      String comment = d.apiName() + " of group " + g.id() + (i == 0 ? "" : ", " + tierLabel(s.tier()));
+      String comment = d.apiName() + " of group " + g.id() + (i == 0 ? "" : ", " + tierComment(s.tier()));
       sb.append(TAB).append("chain ").append(name).append(" {\n");
       sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
       if (i == 0 && isolated) {
@@ -884,20 +925,31 @@ final class RulesetWriter {
   }
 
   /**
-   * The chain of a group's egress to its own node when the group has Admin rules and a
-   * NetworkPolicy tier: the Admin rules again, but passing (and falling through) to the
-   * Baseline chain, or allowing when there is none, so the NetworkPolicy tier is skipped.
+   * The chains of a group's egress to its own node when the group has rules of tiers before a
+   * NetworkPolicy tier (Admin rules, in a Kubernetes graph): the rules of those tiers again, each
+   * tier passing (and falling through) to the next, the last to the tier after the NetworkPolicy
+   * tier (Baseline) or allowing when there is none, so the NetworkPolicy tier is skipped.
    */
   private void writeNodeChain(StringBuilder sb, EndpointGroup g, List<Segment> segments, String main) {
-    Segment admin = segments.get(0);
-    Optional<String> base = segments.get(segments.size() - 1).tier() == Tier.BASELINE
-        ? Optional.of(tierChain(main, Tier.BASELINE)) : Optional.empty();
-    sb.append(TAB).append("chain ").append(nodeChain(main)).append(" {\n");
-    sb.append(TAB).append(TAB).append("comment ")
-        .append(NftText.comment("egress of group " + g.id() + " to its own node (admin, base)")).append('\n');
-    writeRules(sb, g, admin.rules(), "return", base.map(n -> "goto " + n).orElse("return"), "daddr");
-    base.ifPresent(b -> sb.append(TAB).append(TAB).append("goto ").append(b).append(" comment \"next tier\"\n"));
-    sb.append(TAB).append("}\n");
+    int np = 0;
+    while (!segments.get(np).tier().equals(Tier.NETWORK_POLICY)) {
+      np++;
+    }
+    Optional<String> after = np + 1 < segments.size()
+        ? Optional.of(tierChain(main, segments.get(np + 1).tier())) : Optional.empty();
+    boolean standard = segments.stream().allMatch(s -> s.tier().isStandard());
+    for (int k = 0; k < np; k++) {
+      Segment s = segments.get(k);
+      String name = k == 0 ? nodeChain(main) : nodeChain(tierChain(main, s.tier()));
+      Optional<String> next = k + 1 < np ? Optional.of(nodeChain(tierChain(main, segments.get(k + 1).tier()))) : after;
+      String comment = standard ? "egress of group " + g.id() + " to its own node (admin, base)"
+          : "egress of group " + g.id() + " to its own node, " + tierComment(s.tier()) + " (network-policy skipped)";
+      sb.append(TAB).append("chain ").append(name).append(" {\n");
+      sb.append(TAB).append(TAB).append("comment ").append(NftText.comment(comment)).append('\n');
+      writeRules(sb, g, s.rules(), "return", next.map(n -> "goto " + n).orElse("return"), "daddr");
+      next.ifPresent(b -> sb.append(TAB).append(TAB).append("goto ").append(b).append(" comment \"next tier\"\n"));
+      sb.append(TAB).append("}\n");
+    }
   }
 
   /** The nft rules of one tier's IR rules: {@code allow} for ALLOW, drop for DENY, {@code pass} for PASS. */
@@ -947,7 +999,7 @@ final class RulesetWriter {
     int start = 0;
     while (start < rules.size()) {
       int end = start + 1;
-      while (end < rules.size() && rules.get(end).tier() == rules.get(start).tier()
+      while (end < rules.size() && rules.get(end).tier().equals(rules.get(start).tier())
           && rules.get(end).action() == rules.get(start).action()) {
         end++;
       }
@@ -975,19 +1027,16 @@ final class RulesetWriter {
     return Integer.compare(a.size(), b.size());
   }
 
-  private static String tierChain(String main, Tier t) {
-    return main + "_" + tierLabel(t);
+  private String tierChain(String main, Tier t) {
+    return main + "_" + tierLabels.get(t);
   }
 
-  private static String tierLabel(Tier t) {
-    switch (t) {
-      case ADMIN:
-        return "admin";
-      case NETWORK_POLICY:
-        return "np";
-      default:
-        return "base";
-    }
+  /**
+   * A tier as chain comments name it: the standard tiers by their chain suffix, as ever; any
+   * other by its validated name ({@link Tier#ordered}) and rank.
+   */
+  private String tierComment(Tier t) {
+    return t.isStandard() ? tierLabels.get(t) : "tier " + t.name() + " (rank " + t.rank() + ")";
   }
 
   /** The match part of each nft rule for one IR rule: one per address family it needs. */

@@ -84,6 +84,38 @@ class TieredEquivalencePropertyTest {
     assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
   }
 
+  /**
+   * Graphs with one to six ordered tiers ({@link TieredGraphGen#multiTierCases()}: dialect tiers
+   * before, between and after the standard ones, catch-all Deny and Pass ends): the ruleset has
+   * a chain per tier present and decides every probe as the IR evaluator.
+   */
+  @Test
+  void multiTierRulesetsDecideLikeTheIrEvaluator() {
+    Coverage cov = new Coverage();
+    int[] dialect = new int[3]; // graphs with a dialect tier; with two or more; rulesets with a dialect node-local copy
+    qt().withExamples(EXAMPLES).forAll(TieredGraphGen.multiTierCases(), booleans().all()).checkAssert((c, decorated) -> {
+      BackendOptions opts = BackendOptions.DEFAULTS.withCounters(decorated).withLogDrops(decorated);
+      long extra = c.clusterWide().tiers().stream().filter(t -> !t.isStandard()).count();
+      dialect[0] += extra > 0 ? 1 : 0;
+      dialect[1] += extra > 1 ? 1 : 0;
+      check(c.clusterWide(), opts, c.probes(), cov);
+      for (String node : TieredGraphGen.NODES) {
+        check(c.forNode(node), opts, c.probes(), cov);
+        String text = Fixtures.emit(c.forNode(node), opts).primary();
+        dialect[2] += java.util.regex.Pattern.compile("_t[0-9]+_node \\{").matcher(text).find() ? 1 : 0;
+      }
+    });
+    System.out.println("multi-tier nftables coverage: " + cov + ", with dialect tiers " + dialect[0]
+        + ", with two or more " + dialect[1] + ", with a dialect tier's node-local copy " + dialect[2]);
+    assertThat(dialect[2]).as("rulesets with a _t<k>_node chain").isGreaterThan(EXAMPLES / 50);
+    assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
+    assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
+    assertThat(cov.withPass).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.withDeny).as("%s", cov).isGreaterThan(EXAMPLES / 4);
+    assertThat(cov.ownNodeDenied).as("%s", cov).isGreaterThan(EXAMPLES / 20);
+    assertThat(cov.denied).as("%s", cov).isGreaterThan(cov.allowed / 20);
+  }
+
   private static void check(RuleGraph g, BackendOptions opts, List<Connection> probes, Coverage cov) {
     Artifact a = Fixtures.emit(g, opts);
     String text = a.primary();
@@ -157,7 +189,7 @@ class TieredEquivalencePropertyTest {
     EndpointGroup grp = g.groupOfPod(src.get().pod()).orElseThrow();
     List<Rule> tiered = new ArrayList<>();
     for (Rule r : g.rules(grp.id(), Direction.EGRESS)) {
-      if (r.tier() != Tier.NETWORK_POLICY) {
+      if (!r.tier().equals(Tier.NETWORK_POLICY)) {
         tiered.add(r);
       }
     }
@@ -168,6 +200,24 @@ class TieredEquivalencePropertyTest {
       cov.ownNodeDenied++;
     } else if (grp.egressIsolated()) {
       cov.ownNodeAllowedPastIsolation++;
+    }
+  }
+
+  @Test
+  void sampledMultiTierRulesetsPassTheRealNftCheck() {
+    List<String> texts = new ArrayList<>();
+    qt().withExamples(REAL_NFT_SAMPLES).forAll(TieredGraphGen.multiTierCases()).checkAssert(c -> {
+      int i = texts.size();
+      RuleGraph g = i % 3 == 0 ? c.clusterWide() : c.forNode(TieredGraphGen.NODES.get(i % 2));
+      texts.add(Fixtures.emit(g, BackendOptions.DEFAULTS.withCounters(true).withLogDrops(true)).primary());
+    });
+    assertThat(texts.stream().filter(t -> t.contains("_t0")).count()).as("rulesets with dialect tier chains")
+        .isGreaterThan(2);
+    try (RealNft nft = RealNft.require()) {
+      for (String text : texts) {
+        RealNft.Result r = nft.check(text);
+        assertThat(r.ok()).as("nft -c rejected:%n%s%n%s", r.stderr(), text).isTrue();
+      }
     }
   }
 
