@@ -19,6 +19,7 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.generate.ClusterGenerator;
 import dev.netpolc.model.generate.Preset;
+import dev.netpolc.model.generate.RealisticTiers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,10 +39,12 @@ import java.util.TreeSet;
  * another namespace's labels and back ({@code ns-label}); a policy removed and added back
  * ({@code remove-policy}, {@code add-policy}). Prints per kind the samples, median, p99 and
  * maximum of entries touched; an add or remove that created or dropped a group on the compiled
- * node is counted as {@code add-pod-new-group} / {@code remove-pod-last-of-group}.
+ * node is counted as {@code add-pod-new-group} / {@code remove-pod-last-of-group}. With
+ * {@code --tiers} the cluster gets {@code netpolc generate --tiers}'s Admin and Baseline policies
+ * ({@code RealisticTiers}), so the maps are flattened and keyed by peer classes.
  *
  * <pre>java -cp bench/target/netpolc-bench.jar dev.netpolc.bench.EbpfEventBench [--preset antrea-large]
- *     [--scale 1.0] [--events 20] [--cluster-wide] [--json]</pre>
+ *     [--scale 1.0] [--events 20] [--cluster-wide] [--tiers] [--json]</pre>
  *
  * Counts, not times: every event recompiles the maps from the session's graph, so a run at
  * 100,000 pods takes seconds per event.
@@ -56,6 +59,7 @@ public final class EbpfEventBench {
     int events = 20;
     boolean clusterWide = false;
     boolean json = false;
+    boolean tiers = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--preset" -> preset = Preset.byName(args[++i])
@@ -64,10 +68,14 @@ public final class EbpfEventBench {
         case "--events" -> events = Integer.parseInt(args[++i]);
         case "--cluster-wide" -> clusterWide = true;
         case "--json" -> json = true;
+        case "--tiers" -> tiers = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Cluster c = ClusterGenerator.generate(preset.spec(42, scale));
+    if (tiers) {
+      c = RealisticTiers.addTo(c);
+    }
     CompileOptions options = clusterWide ? CompileOptions.DEFAULTS
         : CompileOptions.DEFAULTS.withNode(ClusterGenerator.FOCUS_NODE);
     CompilerSession s = new Compiler().session(c, options);
@@ -101,7 +109,7 @@ public final class EbpfEventBench {
       }
     }
     String label = (scale == 1.0 ? preset.cliName() : preset.cliName() + "@" + scale)
-        + (clusterWide ? " cluster-wide" : " node " + ClusterGenerator.FOCUS_NODE);
+        + (tiers ? " with tiers" : "") + (clusterWide ? " cluster-wide" : " node " + ClusterGenerator.FOCUS_NODE);
     for (Map.Entry<String, List<Integer>> e : run.touched.entrySet()) {
       int[] v = e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray();
       int median = v[v.length / 2];

@@ -285,7 +285,7 @@ public final class MapsEmitter {
       // Every address: one entry per class key (one class, "any peer", without tiers).
       List<Integer> peers = new ArrayList<>();
       if (r.peers().sameAddresses(AddressSet.ALL)) {
-        for (int c = 0; c < ids.classCount(); c++) {
+        for (int c : ids.classes()) {
           peers.add(Identities.classKey(c));
         }
       } else {

@@ -35,6 +35,11 @@ final class StableNumbers {
     return z;
   }
 
+  /** The slot in {@code [0, size)} that {@code key} takes when no other item holds it. */
+  static long home(long key, long size) {
+    return Long.remainderUnsigned(mix(key ^ 0x9e3779b97f4a7c15L), size);
+  }
+
   /**
    * One number in {@code [0, size)} per key, all different.
    *
@@ -49,7 +54,7 @@ final class StableNumbers {
     long[] home = new long[n];
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      home[i] = Long.remainderUnsigned(mix(keys[i] ^ 0x9e3779b97f4a7c15L), size);
+      home[i] = home(keys[i], size);
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> {

@@ -181,7 +181,7 @@ final class TierFlattening {
     List<Part> parts = new ArrayList<>();
     byCls.forEach((c, a) -> parts.add(new Part(c, a)));
     List<Part> bySize = new ArrayList<>(parts);
-    bySize.sort((a, b) -> Integer.compare(b.atoms().size(), a.atoms().size())); // stable: ties keep the lowest atom
+    bySize.sort((a, b) -> Integer.compare(b.atoms().size(), a.atoms().size())); // stable: ties keep the class order
     List<MapEntry<PolicyKey, PolicyValue>> best = null;
     for (Part background : bySize.subList(0, Math.min(BACKGROUND_CANDIDATES, bySize.size()))) {
       List<MapEntry<PolicyKey, PolicyValue>> e = encode(peerClass, parts, background, miss);
@@ -267,7 +267,8 @@ final class TierFlattening {
 
   /**
    * The classes of atoms with the same matching rules, among {@code relevant} atoms (all when
-   * null); the atoms no peer set names form one class. Classes are ordered by their lowest atom.
+   * null); the atoms no peer set names form one class. Classes are ordered by their lowest
+   * identity value.
    */
   private List<Cls> classes(BitSet relevant) {
     List<Integer> every = new ArrayList<>();
@@ -288,11 +289,9 @@ final class TierFlattening {
       }
     }
     Map<List<Integer>, Cls> bySignature = new LinkedHashMap<>();
-    int n = relevant == null ? atoms.size() : relevant.length();
-    for (int atom = 0; atom < n; atom++) {
-      if (relevant != null && !relevant.get(atom)) {
-        continue;
-      }
+    // In identity-value order, not atom (address) order: the first class breaks the ties of the
+    // background and miss value, and a pod event must not reorder the classes it leaves alone.
+    for (int atom : relevantInValueOrder(relevant)) {
       List<Integer> sig = byAtom.getOrDefault(atom, List.of());
       Cls c = bySignature.get(sig);
       if (c == null) {
@@ -303,6 +302,20 @@ final class TierFlattening {
       c.atoms.add(atom);
     }
     return new ArrayList<>(bySignature.values());
+  }
+
+  /** The {@code relevant} atoms (all when null) by identity value. */
+  private List<Integer> relevantInValueOrder(BitSet relevant) {
+    if (relevant == null) {
+      return ids.inValueOrder();
+    }
+    if (relevant.cardinality() * 16L > atoms.size()) {
+      return ids.inValueOrder().stream().filter(relevant::get).toList();
+    }
+    List<Integer> few = new ArrayList<>();
+    relevant.stream().forEach(few::add);
+    few.sort((a, b) -> Integer.compareUnsigned(ids.value(a), ids.value(b)));
+    return few;
   }
 
   private static int[] merge(List<Integer> a, List<Integer> b) {
