@@ -144,6 +144,32 @@ public final class RuleGraph {
     return rs == null ? ImmutableList.of() : rs;
   }
 
+  /**
+   * The tiers group {@code g} is evaluated through in {@code d}: the tiers of its rules in rank
+   * order, with the NetworkPolicy tier in its place when the group is isolated in {@code d} (its
+   * default deny) even without rules of it. Backends render one chain per entry.
+   */
+  public List<Tier> segmentTiers(EndpointGroup g, Direction d) {
+    List<Tier> out = new ArrayList<>();
+    boolean npPlaced = !g.isolated(d);
+    for (Rule r : rules(g.id(), d)) {
+      Tier t = r.tier();
+      if (!npPlaced && t.compareTo(Tier.NETWORK_POLICY) >= 0) {
+        npPlaced = true;
+        if (!t.equals(Tier.NETWORK_POLICY)) {
+          out.add(Tier.NETWORK_POLICY);
+        }
+      }
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(t)) {
+        out.add(t);
+      }
+    }
+    if (!npPlaced) {
+      out.add(Tier.NETWORK_POLICY);
+    }
+    return out;
+  }
+
   /** Every rule: group by group (sorted by id), ingress then egress, each in evaluation order. */
   public ImmutableList<Rule> rules() {
     ImmutableList.Builder<Rule> out = ImmutableList.builder();

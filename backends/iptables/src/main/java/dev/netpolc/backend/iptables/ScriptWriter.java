@@ -662,38 +662,13 @@ final class ScriptWriter {
    */
   private String nodePathTarget(EndpointGroup g) {
     String main = chainName(g, Direction.EGRESS);
-    List<Tier> tiers = segmentTiers(g, Direction.EGRESS);
+    List<Tier> tiers = graph.segmentTiers(g, Direction.EGRESS);
     int np = tiers.indexOf(Tier.NETWORK_POLICY);
     if (np < 0) {
       return main;
     }
     // hasNodePath: some rule is not of the NetworkPolicy tier, so a tier follows when none precedes.
     return np > 0 ? main + "-NL" : tierChain(main, tiers.get(1));
-  }
-
-  /**
-   * The tiers of the group's rules in {@code d}, in rank order, with the NetworkPolicy tier in
-   * its place when the group is isolated (its default deny) even without rules of it.
-   */
-  private List<Tier> segmentTiers(EndpointGroup g, Direction d) {
-    List<Tier> out = new ArrayList<>();
-    boolean npPlaced = !g.isolated(d);
-    for (Rule r : graph.rules(g.id(), d)) {
-      Tier t = r.tier();
-      if (!npPlaced && t.compareTo(Tier.NETWORK_POLICY) >= 0) {
-        npPlaced = true;
-        if (!t.equals(Tier.NETWORK_POLICY)) {
-          out.add(Tier.NETWORK_POLICY);
-        }
-      }
-      if (out.isEmpty() || !out.get(out.size() - 1).equals(t)) {
-        out.add(t);
-      }
-    }
-    if (!npPlaced) {
-      out.add(Tier.NETWORK_POLICY);
-    }
-    return out;
   }
 
   /**
@@ -738,7 +713,7 @@ final class ScriptWriter {
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     int at = 0;
-    for (Tier t : segmentTiers(g, d)) {
+    for (Tier t : graph.segmentTiers(g, d)) {
       int from = at;
       while (at < rules.size() && rules.get(at).tier().equals(t)) {
         at++;

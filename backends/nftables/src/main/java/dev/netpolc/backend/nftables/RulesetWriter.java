@@ -678,7 +678,7 @@ final class RulesetWriter {
    */
   private String nodePathTarget(EndpointGroup g) {
     String main = chainName(g, Direction.EGRESS);
-    List<Tier> tiers = segmentTiers(g, Direction.EGRESS);
+    List<Tier> tiers = graph.segmentTiers(g, Direction.EGRESS);
     int np = tiers.indexOf(Tier.NETWORK_POLICY);
     if (np < 0) {
       return main;
@@ -851,38 +851,13 @@ final class RulesetWriter {
   /** A tier's run of rules and where it continues. */
   private record Segment(Tier tier, List<Rule> rules, boolean defaultDeny) {}
 
-  /**
-   * The tiers of the group's rules in {@code d}, in rank order, with the NetworkPolicy tier in
-   * its place when the group is isolated (its default deny) even without rules of it.
-   */
-  private List<Tier> segmentTiers(EndpointGroup g, Direction d) {
-    List<Tier> out = new ArrayList<>();
-    boolean npPlaced = !g.isolated(d);
-    for (Rule r : graph.rules(g.id(), d)) {
-      Tier t = r.tier();
-      if (!npPlaced && t.compareTo(Tier.NETWORK_POLICY) >= 0) {
-        npPlaced = true;
-        if (!t.equals(Tier.NETWORK_POLICY)) {
-          out.add(Tier.NETWORK_POLICY);
-        }
-      }
-      if (out.isEmpty() || !out.get(out.size() - 1).equals(t)) {
-        out.add(t);
-      }
-    }
-    if (!npPlaced) {
-      out.add(Tier.NETWORK_POLICY);
-    }
-    return out;
-  }
-
   /** The group's tiers that have rules or (NetworkPolicy, when isolated) a default deny, in order. */
   private List<Segment> segments(EndpointGroup g, Direction d) {
     List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     int i = 0;
-    for (Tier t : segmentTiers(g, d)) {
+    for (Tier t : graph.segmentTiers(g, d)) {
       int from = i;
       while (i < rules.size() && rules.get(i).tier().equals(t)) {
         i++;
