@@ -162,8 +162,8 @@ public final class DiffCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     // The sides carry only the policy kinds netpolc enforces: refuse the others where they were read.
-    if (!InputLoader.enforceable(shared, err) || !InputLoader.enforceable(before.get(), err)
-        || !InputLoader.enforceable(after.get(), err)) {
+    if (!InputLoader.diffable(shared, err) || !InputLoader.diffable(before.get(), err)
+        || !InputLoader.diffable(after.get(), err)) {
       return Main.EXIT_USAGE;
     }
     if (inventory.pods().isEmpty()) {

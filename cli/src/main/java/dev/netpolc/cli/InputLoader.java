@@ -1,10 +1,9 @@
 package dev.netpolc.cli;
 
 import com.google.common.collect.ImmutableList;
-import dev.netpolc.compiler.build.CompileException;
-import dev.netpolc.compiler.build.NotYetEnforced;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.validation.AcceptanceGate;
@@ -75,25 +74,27 @@ public final class InputLoader {
    */
   static Optional<Cluster> loadAccepted(List<String> paths, PrintWriter err, String refusal) {
     Optional<Cluster> loaded = load(paths, textPrinter(err), err);
-    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)
-        || !enforceable(loaded.get(), err)) {
+    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)) {
       return Optional.empty();
     }
     return loaded;
   }
 
   /**
-   * False, with the reason on {@code err}, when {@code cluster} holds policies netpolc reads but
-   * does not enforce yet (Calico's): a command would otherwise decide as if they were not there.
+   * False, with the reason on {@code err}, when {@code cluster} holds enforced Calico policies:
+   * {@code netpolc diff} compares NetworkPolicies and cluster-scoped policies only, and would
+   * otherwise report as if the Calico policies were not there.
    */
-  static boolean enforceable(Cluster cluster, PrintWriter err) {
-    try {
-      NotYetEnforced.refuseUnsupported(cluster);
+  static boolean diffable(Cluster cluster, PrintWriter err) {
+    List<CalicoPolicy> enforced = cluster.calico().enforcedPolicies();
+    if (enforced.isEmpty()) {
       return true;
-    } catch (CompileException e) {
-      err.println("netpolc: " + e.getMessage());
-      return false;
     }
+    CalicoPolicy first = enforced.get(0);
+    err.println("netpolc: " + first.position() + ": Calico " + first.key()
+        + (enforced.size() > 1 ? " (and " + (enforced.size() - 1) + " more Calico policies)" : "")
+        + ": netpolc diff does not compare Calico policies yet; compare them with 'netpolc matrix' on each side");
+    return false;
   }
 
   /**

@@ -33,6 +33,12 @@ class NodeScopedTest {
         .checkAssert(NodeScopedTest::check);
   }
 
+  @Test
+  void aNodeGraphEnforcesExactlyItsOwnPodsChecksWithCalicoPolicies() {
+    qt().withExamples(100).withShrinkCycles(SHRINK_CYCLES).forAll(dev.netpolc.compiler.gen.CalicoClusterGen.clusters())
+        .checkAssert(NodeScopedTest::check);
+  }
+
   private static void check(dev.netpolc.model.Cluster c) {
     {
       ReferenceEvaluator ref = new ReferenceEvaluator(c);
