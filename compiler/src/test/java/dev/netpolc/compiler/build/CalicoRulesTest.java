@@ -146,6 +146,26 @@ class CalicoRulesTest {
   }
 
   @Test
+  void udpLiteConnectionsCarryPortsAndMatchTheWholeProtocol() {
+    Cluster c = read("""
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: web-in, namespace: a}
+        spec:
+          selector: app == 'web'
+          ingress: [{action: Allow, protocol: UDPLite}]
+        """);
+    IpAddress api = IpAddress.parse("10.0.0.2");
+    IpAddress web = IpAddress.parse("10.0.0.1");
+    List<Connection> probes = List.of(new Connection(api, web, 136, 5000), new Connection(api, web, 136, 5001),
+        Connection.of(api, web, Protocol.UDP, 5000));
+    agree(c, probes);
+    assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(0))).isTrue();
+    assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(1))).isTrue();
+    assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(2))).isFalse();
+  }
+
+  @Test
   void namedPortsResolveOnTheDestinationAndSplitGroups() {
     Cluster c = read("""
         apiVersion: projectcalico.org/v3
