@@ -179,6 +179,58 @@ class GeneralPortSetTest {
     }
   }
 
+  /**
+   * Deltas between graphs with general sets ({@link TieredGraphGen#mutate} steps): applied to
+   * the ruleset installed before, each gives the full ruleset's state and decides every probe
+   * as the IR evaluator.
+   */
+  @Test
+  void deltasBetweenGraphsWithGeneralSetsReachTheFullRuleset() {
+    int[] steps = new int[2];
+    qt().withExamples(60).forAll(TieredGraphGen.generalPortCases(), org.quicktheories.generators.SourceDSL.longs().all(),
+        org.quicktheories.generators.SourceDSL.integers().between(0, 2)).checkAssert((c, seed, where) -> {
+          java.util.Optional<String> node = where == 0 ? java.util.Optional.empty()
+              : java.util.Optional.of(TieredGraphGen.NODES.get(where - 1));
+          dev.netpolc.compiler.gen.Draw d = dev.netpolc.compiler.gen.Draw.of(new java.util.Random(seed));
+          RuleGraph cluster = c.clusterWide();
+          BackendOptions opts = BackendOptions.DEFAULTS.withLogDrops(true);
+          Artifact installed = Fixtures.emit(view(cluster, node), opts);
+          for (int step = 0; step < 4; step++) {
+            TieredGraphGen.Change change = d.pick(List.of(TieredGraphGen.Change.values()));
+            RuleGraph nextCluster = TieredGraphGen.mutate(cluster, change, d);
+            RuleGraph next = view(nextCluster, node);
+            Artifact full = Fixtures.emit(next, opts);
+            String at = "step " + step + " " + change + " " + node + "\nbefore:\n" + installed.primary()
+                + "\nafter:\n" + full.primary();
+            dev.netpolc.backend.nftables.sim.Ruleset applied;
+            try {
+              dev.netpolc.backend.Delta delta = new NftablesBackend().delta(installed, next, opts);
+              steps[delta.files().get(NftablesBackend.DELTA_FILE).equals(full.primary()) ? 1 : 0]++;
+              applied = NftablesBackend.parse(installed, delta);
+              assertThat(IncrementalDeltaPropertyTest.state(applied)).as(at)
+                  .isEqualTo(IncrementalDeltaPropertyTest.state(NftablesBackend.parse(full)));
+            } catch (BackendException e) {
+              throw new AssertionError(e.getMessage() + "\n" + at, e);
+            }
+            NftSimulator sim = new NftSimulator(applied, SimulationContext.of(next).nodeAddresses());
+            RuleGraphEvaluator ir = new RuleGraphEvaluator(next);
+            for (Connection p : c.probes()) {
+              if (sim.allows(p) != ir.allows(p)) {
+                throw new AssertionError(p + " IR " + ir.allows(p) + "\n" + next + at);
+              }
+            }
+            cluster = nextCluster;
+            installed = full;
+          }
+        });
+    System.out.println("general port sets nftables deltas: diffs " + steps[0] + ", full replacements " + steps[1]);
+    assertThat(steps[0]).isGreaterThan(60);
+  }
+
+  private static RuleGraph view(RuleGraph cluster, java.util.Optional<String> node) {
+    return node.map(n -> TieredGraphGen.restrict(cluster, n)).orElse(cluster);
+  }
+
   private static void check(RuleGraph g, BackendOptions opts, List<Connection> probes, Coverage cov) {
     Artifact a = Fixtures.emit(g, opts);
     String text = a.primary();
