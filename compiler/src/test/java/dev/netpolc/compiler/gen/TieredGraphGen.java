@@ -88,6 +88,11 @@ public final class TieredGraphGen {
   private List<Tier> tiers = Tier.standard();
   /** Whether some rules are drawn as catch-alls (every address, every protocol: a tier's end action). */
   private boolean catchAlls;
+  /**
+   * Whether some rules match generalised port sets (ICMP type/code ranges, whole non-port
+   * protocols, other-protocol complements) and the probes cover ICMP types and other protocols.
+   */
+  private boolean generalPorts;
 
   private TieredGraphGen(Draw d) {
     this.d = d;
@@ -115,6 +120,64 @@ public final class TieredGraphGen {
     };
     return g.describedAs(c -> "tiers " + c.clusterWide().tiers() + "\n" + c);
   }
+
+  /**
+   * {@link #multiTierCases()} where about half the rules match a generalised {@link PortSet}, as
+   * Calico rules lower to ({@link #GENERAL_PORTS}: ICMP echo and single type/codes, whole and
+   * partial ICMP types, {@code notICMP}, whole protocols such as GRE, {@code notProtocol} and
+   * {@code notPorts} complements), and the probes add ICMP and ICMPv6 messages of several types and
+   * codes ({@link Connection#icmp}) and protocols without ports (GRE 47, 253, port 0).
+   */
+  public static Gen<Case> generalPortCases() {
+    Gen<Case> g = in -> {
+      TieredGraphGen gen = new TieredGraphGen(Draw.of(in));
+      gen.tiers = gen.drawTiers();
+      gen.catchAlls = true;
+      gen.generalPorts = true;
+      return gen.draw();
+    };
+    return g.describedAs(c -> "tiers " + c.clusterWide().tiers() + "\n" + c);
+  }
+
+  /** The generalised port sets {@link #generalPortCases()} draws from. */
+  public static final List<PortSet> GENERAL_PORTS = List.of(
+      // ICMP echo request (type 8, every code) and ICMPv6 echo request (128)
+      PortSet.of(Map.of(1, List.of(new PortRange(2048, 2303)), 58, List.of(new PortRange(32768, 33023)))),
+      // destination unreachable, host unreachable (type 3 code 1)
+      PortSet.of(Map.of(1, List.of(PortRange.of(769)))),
+      // notICMP type 8 under protocol ICMP
+      PortSet.of(Map.of(1, List.of(new PortRange(0, 2047), new PortRange(2304, 65535)))),
+      // every ICMP and ICMPv6 message
+      PortSet.of(Map.of(1, List.of(new PortRange(0, 65535)), 58, List.of(new PortRange(0, 65535)))),
+      // GRE, wholly
+      PortSet.wholeProtocol(47),
+      // GRE and TCP 80
+      PortSet.of(Map.of(47, List.of(new PortRange(0, 0)), 6, List.of(PortRange.of(80)))),
+      // notProtocol UDP
+      PortSet.of(Map.of(17, List.of()), true),
+      // every protocol but TCP 80
+      PortSet.of(Map.of(6, List.of(new PortRange(1, 79), new PortRange(81, 65535))), true),
+      // TCP with notPorts 22 and 80
+      PortSet.of(Map.of(6, List.of(new PortRange(1, 21), new PortRange(23, 79), new PortRange(81, 65535)))),
+      // ICMP types 3 and 8 wholly, ICMPv6 type 1 code 4
+      PortSet.of(Map.of(1, List.of(new PortRange(768, 1023), new PortRange(2048, 2303)),
+          58, List.of(PortRange.of(260)))),
+      // ICMP 3/2 to 8/52: a partial first type, whole types 4-7, a partial last type
+      PortSet.of(Map.of(1, List.of(new PortRange(770, 2100)))),
+      // every protocol but ICMP other than echo, and but 253
+      PortSet.of(Map.of(1, List.of(new PortRange(2048, 2303)), 253, List.of()), true),
+      // whole TCP, GRE and ICMPv6 echo
+      PortSet.of(Map.of(6, List.of(PortRange.ALL), 47, List.of(new PortRange(0, 0)),
+          58, List.of(new PortRange(32768, 33023)))));
+
+  /** ICMP type/code pairs probed in {@link #generalPortCases()}. */
+  private static final List<int[]> ICMP_PROBES = List.of(new int[] {8, 0}, new int[] {0, 0}, new int[] {3, 1},
+      new int[] {3, 3}, new int[] {5, 0}, new int[] {8, 52}, new int[] {8, 53}, new int[] {11, 0});
+  /** ICMPv6 type/code pairs probed in {@link #generalPortCases()}. */
+  private static final List<int[]> ICMPV6_PROBES = List.of(new int[] {128, 0}, new int[] {129, 0},
+      new int[] {1, 4}, new int[] {1, 3}, new int[] {128, 200});
+  /** Protocols without ports probed in {@link #generalPortCases()}. */
+  private static final List<Integer> OTHER_PROTOCOLS = List.of(47, 253);
 
   private List<Tier> drawTiers() {
     java.util.TreeSet<Tier> out = new java.util.TreeSet<>();
@@ -185,7 +248,7 @@ public final class TieredGraphGen {
       }
     }
     RuleGraph graph = b.build();
-    return new Case(graph, probes(graph, endpoints));
+    return new Case(graph, probes(graph, endpoints, generalPorts));
   }
 
   private Rule rule(String group, Direction dir, int index, List<Endpoint> endpoints) {
@@ -224,6 +287,9 @@ public final class TieredGraphGen {
   }
 
   private PortSet ports() {
+    if (generalPorts && d.chance(50)) {
+      return d.pick(GENERAL_PORTS);
+    }
     switch (d.between(0, 8)) {
       case 0:
         return PortSet.ALL_PROTOCOLS;
@@ -247,7 +313,7 @@ public final class TieredGraphGen {
   }
 
   /** Every probe of {@link Case#probes()} over the graph's addresses. */
-  private static List<Connection> probes(RuleGraph graph, List<Endpoint> endpoints) {
+  private static List<Connection> probes(RuleGraph graph, List<Endpoint> endpoints, boolean general) {
     Set<IpAddress> endpointAddresses = new LinkedHashSet<>();
     endpoints.forEach(e -> endpointAddresses.addAll(e.ips()));
     Set<IpAddress> all = new LinkedHashSet<>(endpointAddresses);
@@ -275,6 +341,15 @@ public final class TieredGraphGen {
         }
         out.add(Connection.of(s, t, Protocol.SCTP, 80));
         out.add(new Connection(s, t, s.v6() ? Protocol.ICMPV6 : Protocol.ICMP, 0));
+        if (general) {
+          for (int[] tc : s.v6() ? ICMPV6_PROBES : ICMP_PROBES) {
+            out.add(Connection.icmp(s, t, tc[0], tc[1]));
+          }
+          for (int proto : OTHER_PROTOCOLS) {
+            out.add(new Connection(s, t, proto, 0));
+          }
+          out.add(Connection.of(s, t, Protocol.TCP, 22));
+        }
       }
     }
     return out;
@@ -383,6 +458,42 @@ public final class TieredGraphGen {
       rules.get(i).forEach(r -> b.addRule(r.withSubject(grp.id())));
     }
     return b.build();
+  }
+
+  /**
+   * A small fixed graph of generalised port sets, for golden and kernel tests: pod
+   * {@code prod/web-0} (198.18.0.10, fd00::10, node n1; ingress-isolated) whose Admin tier
+   * allows ICMP and ICMPv6 echo requests from anywhere, denies every other ICMP message, allows
+   * protocol 253 and denies GRE (47); its NetworkPolicy tier allows every protocol but UDP
+   * ({@code notProtocol}) from {@code dev/client} (198.18.0.20, fd00::20, node n1), and TCP but
+   * port 22 ({@code notPorts}) from 198.18.1.0/24; UDP stays denied by isolation.
+   */
+  public static RuleGraph generalSample(SemanticsOptions options) {
+    Endpoint web0 = new Endpoint("prod/web-0", List.of(IpAddress.parse("198.18.0.10"), IpAddress.parse("fd00::10")),
+        Optional.of("n1"));
+    Endpoint client = new Endpoint("dev/client", List.of(IpAddress.parse("198.18.0.20"), IpAddress.parse("fd00::20")),
+        Optional.of("n1"));
+    EndpointGroup web = EndpointGroup.of(List.of(web0), true, false);
+    EndpointGroup cli = EndpointGroup.of(List.of(client), false, false);
+    AddressSet clientIps = AddressSet.ofAddresses(client.ips());
+    PortSet echo = PortSet.of(Map.of(1, List.of(new PortRange(2048, 2303)), 58, List.of(new PortRange(32768, 33023))));
+    PortSet icmp = PortSet.of(Map.of(1, List.of(new PortRange(0, 65535)), 58, List.of(new PortRange(0, 65535))));
+    return RuleGraph.builder(options)
+        .nodeAddresses("n1", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"))))
+        .addGroup(web).addGroup(cli)
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 0, web, AddressSet.ALL, echo, Action.ALLOW, "admin/icmp", 0))
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 1, web, AddressSet.ALL, icmp, Action.DENY, "admin/icmp", 1))
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 2, web, AddressSet.ALL, PortSet.wholeProtocol(253),
+            Action.ALLOW, "admin/proto", 0))
+        .addRule(rule(Direction.INGRESS, Tier.ADMIN, 3, web, AddressSet.ALL, PortSet.wholeProtocol(47),
+            Action.DENY, "admin/proto", 1))
+        .addRule(rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web, clientIps,
+            PortSet.of(Map.of(17, List.of()), true), Action.ALLOW, "prod/not-udp", 0))
+        .addRule(rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web,
+            AddressSet.ofCidrs(List.of(Cidr.of("198.18.1.0/24"))),
+            PortSet.of(Map.of(6, List.of(new PortRange(1, 21), new PortRange(23, 65535)))), Action.ALLOW,
+            "prod/not-ssh", 0))
+        .build();
   }
 
   /**

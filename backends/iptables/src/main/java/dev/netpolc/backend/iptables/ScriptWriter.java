@@ -784,7 +784,7 @@ final class ScriptWriter {
       }
       String comment = origins(r);
       for (String peer : peerFragments(r, v6, peerDir)) {
-        for (String port : portFragments(r.ports())) {
+        for (String port : portFragments(r.ports(), v6, r.action())) {
           String m = join(peer, port);
           log.ifPresent(text -> logLine(lines, name, m, comment, text));
           lines.add(line(name, m, comment, target));
@@ -890,7 +890,151 @@ final class ScriptWriter {
     return s.inline().stream().map(c -> flag + c).toList();
   }
 
-  /** The protocol/port part of each rule for {@code ports}. */
+  /** At most this many value ranges per u32 test (the kernel's XT_U32_MAXSIZE + 1). */
+  static final int U32_RANGES_MAX = 10;
+  /** At most this many rules for one ICMPv6 set (one per whole type or type/code). */
+  static final int ICMPV6_RULES_MAX = 1024;
+
+  /**
+   * The protocol/value part of each rule for {@code ports} in the IPv4 or IPv6 table, each a
+   * disjunct of the set: the IR rule becomes one iptables rule per fragment, all with the same
+   * target, next to each other (none may come between, as first-match order needs). A set of
+   * port-carrying protocols only (every NetworkPolicy set) renders as ever; see
+   * {@link #generalFragments} for the others. Empty when nothing matches.
+   */
+  static List<String> portFragments(PortSet ports, boolean v6, Action action) throws BackendException {
+    if (ports.allProtocols()) {
+      return List.of("");
+    }
+    if (!ports.portProtocolsOnly()) {
+      return generalFragments(ports.canonical(), v6, action);
+    }
+    return portFragments(ports);
+  }
+
+  /**
+   * The disjuncts of a general set, in a fixed order: the unlisted protocols when
+   * {@link PortSet#otherProtocols()} ({@code ! -p P} for one listed protocol; in IPv4 a u32 test
+   * of the protocol byte for several; ip6tables has no form for several, an error); each wholly
+   * matched protocol ({@code -p 47}); the partly matched port-carrying protocols (multiport, as
+   * for NetworkPolicy); ICMP type/code ranges: in IPv4 a u32 test of the ICMP header's first 16
+   * bits (exactly {@code type * 256 + code}, so ranges carry over), in IPv6 for ICMPv6
+   * {@code -m icmp6 --icmpv6-type} per whole type or type/code (or one negated type or type/code
+   * when the complement is that small). ICMP (1) ranges have no IPv6 form: an IPv6 packet with
+   * next header 1 is not an ICMP message, so an Allow or Pass omits them and a Deny drops
+   * protocol 1 wholly (fail-closed).
+   */
+  static List<String> generalFragments(PortSet c, boolean v6, Action action) throws BackendException {
+    List<String> out = new ArrayList<>();
+    List<Integer> listed = List.copyOf(c.byProtocol().keySet());
+    if (c.otherProtocols()) {
+      if (listed.size() == 1) {
+        out.add("! -p " + protoName(listed.get(0)));
+      } else if (!v6) {
+        List<PortRange> others = new ArrayList<>();
+        int from = 0;
+        for (int p : listed) {
+          if (p > from) {
+            others.add(new PortRange(from, p - 1));
+          }
+          from = p + 1;
+        }
+        if (from <= 255) {
+          others.add(new PortRange(from, 255));
+        }
+        for (String test : u32Tests("6&0xFF=", others)) {
+          out.add("-m u32 --u32 " + test);
+        }
+      } else {
+        throw new BackendException("ip6tables: cannot match every protocol but " + listed.size()
+            + " protocols (" + c + "); ip6tables has no set of protocols (use the nftables backend)");
+      }
+    }
+    List<String> partial = new ArrayList<>();
+    Map<Integer, List<PortRange>> portPart = new TreeMap<>();
+    for (Map.Entry<Integer, ImmutableList<PortRange>> e : c.byProtocol().entrySet()) {
+      int proto = e.getKey();
+      List<PortRange> ranges = e.getValue();
+      if (ranges.isEmpty()) {
+        continue;
+      }
+      if (ranges.equals(List.of(PortSet.domain(proto)))) {
+        out.add("-p " + protoName(proto));
+      } else if (PortSet.carriesPorts(proto)) {
+        portPart.put(proto, ranges);
+      } else if (!PortSet.isIcmp(proto)) {
+        // A protocol without ports has the single value 0: listed, it is whole or empty.
+        throw new IllegalStateException("partial values of protocol " + proto + ": " + c);
+      } else if (!v6) {
+        for (String test : u32Tests("0>>22&0x3C@0>>16=", ranges)) {
+          partial.add("-p " + protoName(proto) + " -m u32 --u32 " + test);
+        }
+      } else if (proto == 58) {
+        partial.addAll(icmpv6Fragments(ranges));
+      } else if (action == Action.DENY) {
+        partial.add("-p " + protoName(proto));
+      }
+    }
+    if (!portPart.isEmpty()) {
+      out.addAll(portFragments(PortSet.of(portPart)));
+    }
+    out.addAll(partial);
+    return out;
+  }
+
+  /** u32 tests {@code "<location>=a:b,c,..."} of at most {@link #U32_RANGES_MAX} ranges each, quoted. */
+  private static List<String> u32Tests(String location, List<PortRange> ranges) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i += U32_RANGES_MAX) {
+      List<String> rs = new ArrayList<>();
+      for (PortRange r : ranges.subList(i, Math.min(ranges.size(), i + U32_RANGES_MAX))) {
+        rs.add(r.from() == r.to() ? hex(r.from()) : hex(r.from()) + ":" + hex(r.to()));
+      }
+      out.add("\"" + location + String.join(",", rs) + "\"");
+    }
+    return out;
+  }
+
+  /**
+   * ICMPv6 type/code ranges as icmp6 matches: one negated match when the complement (within
+   * ICMPv6) is one whole type or one type/code, else one match per whole type and per single
+   * type/code of a partly matched type.
+   */
+  private static List<String> icmpv6Fragments(List<PortRange> ranges) throws BackendException {
+    String head = "-p ipv6-icmp -m icmp6 ";
+    PortSet complement = PortSet.of(Map.of(58, ranges)).complement();
+    List<PortRange> rest = complement.byProtocol().get(58);
+    if (rest != null && rest.size() == 1) {
+      PortRange r = rest.get(0);
+      if (r.from() == r.to()) {
+        return List.of(head + "! --icmpv6-type " + (r.from() >> 8) + "/" + (r.from() & 0xFF));
+      }
+      if ((r.from() & 0xFF) == 0 && r.to() == r.from() + 255) {
+        return List.of(head + "! --icmpv6-type " + (r.from() >> 8));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (PortRange r : ranges) {
+      for (int type = r.from() >> 8; type <= r.to() >> 8; type++) {
+        int first = Math.max(r.from(), type << 8);
+        int last = Math.min(r.to(), (type << 8) | 0xFF);
+        if ((first & 0xFF) == 0 && (last & 0xFF) == 0xFF) {
+          out.add(head + "--icmpv6-type " + type);
+        } else {
+          for (int v = first; v <= last; v++) {
+            out.add(head + "--icmpv6-type " + type + "/" + (v & 0xFF));
+          }
+        }
+        if (out.size() > ICMPV6_RULES_MAX) {
+          throw new BackendException("ip6tables: ICMPv6 type/code ranges " + ranges + " need more than "
+              + ICMPV6_RULES_MAX + " rules (use the nftables backend)");
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The protocol/port part of each rule for a set of port-carrying protocols (NetworkPolicy's). */
   static List<String> portFragments(PortSet ports) throws BackendException {
     if (ports.allProtocols()) {
       return List.of("");
@@ -1228,6 +1372,10 @@ final class ScriptWriter {
         return "udp";
       case 132:
         return "sctp";
+      case 1:
+        return "icmp";
+      case 58:
+        return "ipv6-icmp";
       default:
         return Integer.toString(proto);
     }

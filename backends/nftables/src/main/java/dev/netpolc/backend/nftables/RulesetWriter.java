@@ -244,7 +244,7 @@ final class RulesetWriter {
   /** Records the peer sets (in {@link #peerCidrs}) and the port set {@code r} needs. */
   private void collect(Rule r) {
     peerKeys(r);
-    portKey(r.ports()).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins(r)));
+    portKey(namedPortPart(r.ports())).ifPresent(k -> setOrigins.computeIfAbsent(k, x -> new TreeSet<>()).add(origins(r)));
   }
 
   /**
@@ -1016,10 +1016,10 @@ final class RulesetWriter {
 
   /** The match part of each nft rule for one IR rule: one per address family it needs. */
   private List<String> matches(Rule r, String peerField) {
-    String ports = portMatch(r.ports());
+    List<String> portParts = portMatches(r.ports());
     List<Optional<String>> keys = addressKeys(r);
     if (keys.isEmpty()) {
-      return List.of(ports);
+      return portParts;
     }
     List<String> out = new ArrayList<>(keys.size() + 1);
     PeerKeys pk = peerKeys(r);
@@ -1030,21 +1030,108 @@ final class RulesetWriter {
         continue;
       }
       Optional<String> key = keys.get(i++);
+      List<String> addrs = new ArrayList<>(2);
       if (key.isEmpty()) {
-        out.add(join("meta nfproto " + (v6 ? "ipv6" : "ipv4"), ports));
-        continue;
+        addrs.add("meta nfproto " + (v6 ? "ipv6" : "ipv4"));
+      } else {
+        String set = setNames.get(key.get());
+        String field = (v6 ? "ip6 " : "ip ") + peerField + " @";
+        Parts parts = peerParts.get(set);
+        if (parts.hasHostPart()) {
+          addrs.add(field + set);
+        }
+        if (parts.hasPrefixPart()) {
+          addrs.add(field + prefixSetName(set));
+        }
       }
-      String set = setNames.get(key.get());
-      String field = (v6 ? "ip6 " : "ip ") + peerField + " @";
-      Parts parts = peerParts.get(set);
-      if (parts.hasHostPart()) {
-        out.add(join(field + set, ports));
-      }
-      if (parts.hasPrefixPart()) {
-        out.add(join(field + prefixSetName(set), ports));
+      for (String addr : addrs) {
+        for (String ports : portParts) {
+          out.add(join(addr, ports));
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * The protocol/value part of each nft rule for {@code ports}: one for a set of port-carrying
+   * protocols only (every NetworkPolicy set, printed as ever); for a general set one per kind
+   * (see {@link #generalMatches}), each a disjunct of the set, so the IR rule becomes several nft
+   * rules with the same verdict, next to each other. Empty when nothing matches.
+   */
+  private List<String> portMatches(PortSet ports) {
+    if (ports.allProtocols() || ports.portProtocolsOnly()) {
+      return ports.isEmpty() ? List.of() : List.of(portMatch(ports));
+    }
+    return generalMatches(ports.canonical());
+  }
+
+  /**
+   * The disjuncts of a general set, in a fixed order: every unlisted protocol
+   * ({@code meta l4proto != { ... }}, when {@link PortSet#otherProtocols()}), the protocols
+   * matched wholly ({@code meta l4proto { gre, ... }}), the partly matched port-carrying
+   * protocols (a named {@code l4proto . th dport} set, as for NetworkPolicy ports), and per ICMP
+   * protocol its type/code ranges as the header's first 16 bits ({@code @th,0,16}, which are
+   * exactly type and code, so a range of {@code type * 256 + code} is one interval).
+   */
+  private List<String> generalMatches(PortSet c) {
+    List<String> out = new ArrayList<>(4);
+    List<Integer> whole = new ArrayList<>();
+    List<String> icmp = new ArrayList<>(2);
+    c.byProtocol().forEach((proto, ranges) -> {
+      if (ranges.isEmpty()) {
+        return;
+      }
+      if (ranges.equals(List.of(PortSet.domain(proto)))) {
+        whole.add(proto);
+      } else if (PortSet.isIcmp(proto)) {
+        icmp.add("meta l4proto " + protoName(proto) + " @th,0,16 " + valueList(ranges));
+      } else if (!PortSet.carriesPorts(proto)) {
+        // A protocol without ports has the single value 0: listed, it is whole or empty.
+        throw new IllegalStateException("partial values of protocol " + proto + ": " + c);
+      }
+    });
+    if (c.otherProtocols()) {
+      out.add("meta l4proto != " + protoList(List.copyOf(c.byProtocol().keySet())));
+    }
+    if (!whole.isEmpty()) {
+      out.add("meta l4proto " + protoList(whole));
+    }
+    PortSet named = namedPortPart(c);
+    if (!named.isEmpty()) {
+      out.add(portMatch(named));
+    }
+    out.addAll(icmp);
+    return out;
+  }
+
+  /**
+   * The part of {@code ports} a {@code meta l4proto . th dport} set renders: all of it for a set
+   * of port-carrying protocols, else its partly matched port-carrying protocols (maybe none).
+   */
+  private static PortSet namedPortPart(PortSet ports) {
+    if (ports.allProtocols() || ports.portProtocolsOnly()) {
+      return ports;
+    }
+    Map<Integer, List<PortRange>> part = new TreeMap<>();
+    ports.canonical().byProtocol().forEach((proto, ranges) -> {
+      if (PortSet.carriesPorts(proto) && !ranges.isEmpty() && !ranges.equals(List.of(PortSet.domain(proto)))) {
+        part.put(proto, ranges);
+      }
+    });
+    return PortSet.of(part);
+  }
+
+  /** Protocol numbers as one value or an anonymous set. */
+  private static String protoList(List<Integer> protos) {
+    List<String> names = protos.stream().map(RulesetWriter::protoName).toList();
+    return names.size() == 1 ? names.get(0) : "{ " + String.join(", ", names) + " }";
+  }
+
+  /** Value ranges as one value or range, or an anonymous interval set. */
+  private static String valueList(List<PortRange> ranges) {
+    List<String> texts = ranges.stream().map(PortRange::toString).toList();
+    return texts.size() == 1 ? texts.get(0) : "{ " + String.join(", ", texts) + " }";
   }
 
   private String portMatch(PortSet ports) {
@@ -1180,6 +1267,10 @@ final class RulesetWriter {
         return "udp";
       case 132:
         return "sctp";
+      case 1:
+        return "icmp";
+      case 58:
+        return "ipv6-icmp";
       default:
         return Integer.toString(proto);
     }

@@ -253,11 +253,15 @@ public final class IptRulesetBuilder {
           break;
         case "--icmpv6-type":
           need(modules, "icmp6", o);
-          matches.add(new Match.IcmpType(58, icmpv6Type(one(o, values)), neg));
+          matches.add(icmpType(58, one(o, values), neg));
           break;
         case "--icmp-type":
           need(modules, "icmp", o);
-          matches.add(new Match.IcmpType(1, number(one(o, values), 0, 255, "ICMP type"), neg));
+          matches.add(icmpType(1, one(o, values), neg));
+          break;
+        case "--u32":
+          need(modules, "u32", o);
+          matches.add(u32(one(o, values), neg));
           break;
         case "--comment":
           need(modules, "comment", o);
@@ -496,7 +500,7 @@ public final class IptRulesetBuilder {
   private String module(Token t) throws IptSyntaxException {
     String m = t.getText();
     Set<String> known = ImmutableSet.of("conntrack", "state", "set", "multiport", "comment", "icmp6", "icmp", "tcp",
-        "udp", "sctp", "mark");
+        "udp", "sctp", "mark", "u32");
     if (!known.contains(m)) {
       throw error(t, "unsupported match module " + m);
     }
@@ -554,6 +558,61 @@ public final class IptRulesetBuilder {
       throw error(t, "too many ports specified (multiport takes at most 15, a range counts twice)");
     }
     return out;
+  }
+
+  /** {@code T}, {@code T/C} (numbers) or an ICMPv6 type name. */
+  private Match icmpType(int proto, Token t, boolean neg) throws IptSyntaxException {
+    String text = t.getText();
+    int slash = text.indexOf('/');
+    String what = proto == 1 ? "ICMP type" : "ICMPv6 type";
+    if (slash < 0) {
+      return new Match.IcmpType(proto, proto == 1 ? number(t, 0, 255, what) : icmpv6Type(t), neg);
+    }
+    int type = number(t, text.substring(0, slash), 0, 255, what);
+    int code = number(t, text.substring(slash + 1), 0, 255, "ICMP code");
+    return new Match.IcmpType(proto, type, code, neg);
+  }
+
+  private static final java.util.regex.Pattern U32 = java.util.regex.Pattern.compile(
+      "\"(6&0xFF|0>>22&0x3C@0>>16)=(0x[0-9a-f]+(:0x[0-9a-f]+)?(,0x[0-9a-f]+(:0x[0-9a-f]+)?)*)\"");
+
+  /**
+   * The two u32 tests netpolc writes: the protocol byte ({@code 6&0xFF}) and the transport
+   * header's first 16 bits ({@code 0>>22&0x3C@0>>16}), each against at most 10 value ranges.
+   */
+  private Match u32(Token t, boolean neg) throws IptSyntaxException {
+    java.util.regex.Matcher m = U32.matcher(t.getText());
+    if (!m.matches()) {
+      throw error(t, "unsupported u32 test " + t.getText() + " (only \"6&0xFF=...\" and \"0>>22&0x3C@0>>16=...\")");
+    }
+    boolean protocol = m.group(1).equals("6&0xFF");
+    int max = protocol ? 0xFF : 0xFFFF;
+    String[] parts = m.group(2).split(",", -1);
+    if (parts.length > 10) {
+      throw error(t, "u32 takes at most 10 value ranges");
+    }
+    List<PortRange> ranges = new ArrayList<>();
+    for (String part : parts) {
+      int colon = part.indexOf(':');
+      int from = hexNumber(t, colon < 0 ? part : part.substring(0, colon), max);
+      int to = colon < 0 ? from : hexNumber(t, part.substring(colon + 1), max);
+      if (to < from) {
+        throw error(t, "u32 range " + part + " ends before it starts");
+      }
+      ranges.add(new PortRange(from, to));
+    }
+    return protocol ? new Match.U32Protocol(ranges, neg) : new Match.U32TransportHead(ranges, neg);
+  }
+
+  private int hexNumber(Token t, String text, int max) throws IptSyntaxException {
+    if (text.length() > 6) {
+      throw error(t, "u32 value " + text + " out of range");
+    }
+    int v = Integer.parseInt(text.substring(2), 16);
+    if (v > max) {
+      throw error(t, "u32 value " + text + " out of range 0.." + max);
+    }
+    return v;
   }
 
   private int icmpv6Type(Token t) throws IptSyntaxException {

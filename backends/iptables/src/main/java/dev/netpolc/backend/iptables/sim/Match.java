@@ -80,14 +80,61 @@ public sealed interface Match {
     }
   }
 
-  /** {@code -m icmp6 --icmpv6-type N} / {@code -m icmp --icmp-type N}. */
-  record IcmpType(int proto, int type, boolean negated) implements Match {
+  /**
+   * {@code -m icmp6 --icmpv6-type T[/C]} / {@code -m icmp --icmp-type T[/C]}; {@code code} -1
+   * for every code. The packet's type is its ICMP type when it has one, else (the first packet
+   * of a policy connection) the type its {@code dport} carries ({@code type * 256 + code}); the
+   * code is always the low byte of {@code dport}.
+   */
+  record IcmpType(int proto, int type, int code, boolean negated) implements Match {
+    /** Any code of {@code type}. */
+    public IcmpType(int proto, int type, boolean negated) {
+      this(proto, type, -1, negated);
+    }
+
     @Override
     public boolean test(Packet p) {
-      if (p.proto() != proto || p.icmpType().isEmpty()) {
+      if (p.proto() != proto) {
         return false;
       }
-      return (p.icmpType().getAsInt() == type) != negated;
+      int t = p.icmpType().isPresent() ? p.icmpType().getAsInt() : p.dport() >> 8;
+      return (t == type && (code < 0 || (p.dport() & 0xFF) == code)) != negated;
+    }
+  }
+
+  /**
+   * {@code -m u32 --u32 "6&0xFF=..."}: the IPv4 header's protocol byte is in one of the ranges.
+   * The simulator reads only this u32 test and {@link U32TransportHead}; u32 exists for IPv4 only.
+   */
+  record U32Protocol(List<PortRange> ranges, boolean negated) implements Match {
+    public U32Protocol {
+      ranges = ImmutableList.copyOf(ranges);
+    }
+
+    @Override
+    public boolean test(Packet p) {
+      return !p.src().v6() && ranges.stream().anyMatch(r -> r.contains(p.proto())) != negated;
+    }
+  }
+
+  /**
+   * {@code -m u32 --u32 "0>>22&0x3C@0>>16=..."}: the transport header's first 16 bits (after the
+   * IPv4 header, whatever its length) are in one of the ranges: {@code type * 256 + code} of an
+   * ICMP message (a policy connection's {@code dport}, or its type with code 0), the source port
+   * of other protocols, which the simulator does not know (no match).
+   */
+  record U32TransportHead(List<PortRange> ranges, boolean negated) implements Match {
+    public U32TransportHead {
+      ranges = ImmutableList.copyOf(ranges);
+    }
+
+    @Override
+    public boolean test(Packet p) {
+      if (p.src().v6() || !(p.proto() == 1 || p.proto() == 58)) {
+        return false;
+      }
+      int v = p.icmpType().isPresent() ? p.icmpType().getAsInt() << 8 | (p.dport() & 0xFF) : p.dport();
+      return ranges.stream().anyMatch(r -> r.contains(v)) != negated;
     }
   }
 }

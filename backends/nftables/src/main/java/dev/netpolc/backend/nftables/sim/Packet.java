@@ -12,7 +12,8 @@ import java.util.OptionalInt;
  * @param daddr   destination address (same family)
  * @param l4proto IP protocol number (6 TCP, 17 UDP, 132 SCTP, 1 ICMP, 58 ICMPv6, ...)
  * @param sport   source port, when known; a {@code sport} match on an unknown port fails
- * @param dport   destination port, 0 for protocols without ports
+ * @param dport   destination port; {@code type * 256 + code} for ICMP and ICMPv6 (as in a policy
+ *                connection); 0 for other protocols
  * @param ctState the conntrack state of the packet
  * @param iifname input interface, absent where the hook has none (then iifname matches fail)
  * @param oifname output interface, absent where the hook has none

@@ -622,9 +622,17 @@ final class RulesetBuilder {
   private ImmutableList<Selector> selectors(SelectorsContext ctx) {
     ImmutableList.Builder<Selector> out = ImmutableList.builder();
     for (SelectorContext s : ctx.selector()) {
-      out.add(selector(s));
+      out.add(checkedSelector(s));
     }
     return out.build();
+  }
+
+  /** {@link #selector}, refusing raw payload matches other than the one netpolc writes. */
+  private Selector checkedSelector(SelectorContext s) {
+    if (s.AT() != null && !(s.NUMBER(0).getText().equals("0") && s.NUMBER(1).getText().equals("16"))) {
+      throw values.error(s.getStart(), "raw payload match other than @th,0,16 is outside the netpolc subset");
+    }
+    return selector(s);
   }
 
   private static ImmutableList<KeyType> types(List<Selector> sels) {
@@ -655,6 +663,8 @@ final class RulesetBuilder {
         return Selector.CT_STATE;
       case "icmpv6":
         return Selector.ICMPV6_TYPE;
+      case "@":
+        return Selector.TH_RAW16;
       case "iifname":
         return Selector.IIFNAME;
       case "oifname":
@@ -708,7 +718,7 @@ final class RulesetBuilder {
         SetTypeofContext st = (SetTypeofContext) p;
         ImmutableList.Builder<Selector> b = ImmutableList.builder();
         for (SelectorContext s : st.selector()) {
-          b.add(selector(s));
+          b.add(checkedSelector(s));
         }
         typeof = b.build();
         types = types(typeof);

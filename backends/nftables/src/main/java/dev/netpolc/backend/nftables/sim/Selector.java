@@ -26,6 +26,12 @@ public enum Selector {
   SCTP_DPORT("sctp dport", KeyType.INET_SERVICE),
   CT_STATE("ct state", KeyType.CT_STATE),
   ICMPV6_TYPE("icmpv6 type", KeyType.ICMPV6_TYPE),
+  /**
+   * The transport header's first 16 bits as a raw payload match ({@code @th,0,16}): the ICMP and
+   * ICMPv6 type and code ({@code type * 256 + code}, as a connection's port carries them), the
+   * source port of port-carrying protocols. Values are plain 16-bit numbers.
+   */
+  TH_RAW16("@th,0,16", KeyType.INET_SERVICE),
   IIFNAME("iifname", KeyType.IFNAME),
   OIFNAME("oifname", KeyType.IFNAME);
 
@@ -128,6 +134,13 @@ public enum Selector {
         return p.l4proto() == 132 ? Optional.of(Value128.of(p.dport())) : Optional.empty();
       case CT_STATE:
         return Optional.of(Value128.of(p.ctState().bit()));
+      case TH_RAW16:
+        if (hasPorts(p.l4proto())) {
+          return sport(p);
+        }
+        // A policy connection of ICMP carries type * 256 + code as its port: the header's first
+        // two bytes. Other protocols' headers are unknown to the simulator: the match fails.
+        return p.l4proto() == 1 || p.l4proto() == 58 ? Optional.of(Value128.of(p.dport())) : Optional.empty();
       case ICMPV6_TYPE:
         // nft adds the dependency "meta l4proto ipv6-icmp" (protocol 58).
         return p.l4proto() == 58 && p.icmpType().isPresent()
