@@ -83,6 +83,19 @@ public final class InputLoader {
   }
 
   /**
+   * As {@link #loadAccepted}, for commands that decide through the reference evaluator only
+   * ({@code explain}, {@code matrix --via reference}): it evaluates Calico policies itself, so
+   * they are not refused here.
+   */
+  static Optional<Cluster> loadForReference(List<String> paths, PrintWriter err, String refusal) {
+    Optional<Cluster> loaded = load(paths, textPrinter(err), err);
+    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)) {
+      return Optional.empty();
+    }
+    return loaded;
+  }
+
+  /**
    * False, with the reason on {@code err}, when {@code cluster} holds policies netpolc reads but
    * does not enforce yet (Calico's): a command would otherwise decide as if they were not there.
    */
