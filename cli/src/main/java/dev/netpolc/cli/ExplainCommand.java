@@ -78,8 +78,7 @@ public final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    // The reference evaluator decides Calico input itself: no compile is involved.
-    Optional<Cluster> loaded = InputLoader.loadForReference(paths, err,
+    Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
         "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {
       return Main.EXIT_USAGE;

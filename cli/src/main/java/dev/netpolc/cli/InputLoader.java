@@ -1,8 +1,6 @@
 package dev.netpolc.cli;
 
 import com.google.common.collect.ImmutableList;
-import dev.netpolc.compiler.build.CompileException;
-import dev.netpolc.compiler.build.NotYetEnforced;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
@@ -75,38 +73,10 @@ public final class InputLoader {
    */
   static Optional<Cluster> loadAccepted(List<String> paths, PrintWriter err, String refusal) {
     Optional<Cluster> loaded = load(paths, textPrinter(err), err);
-    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)
-        || !enforceable(loaded.get(), err)) {
-      return Optional.empty();
-    }
-    return loaded;
-  }
-
-  /**
-   * As {@link #loadAccepted}, for commands that decide through the reference evaluator only
-   * ({@code explain}, {@code matrix --via reference}): it evaluates Calico policies itself, so
-   * they are not refused here.
-   */
-  static Optional<Cluster> loadForReference(List<String> paths, PrintWriter err, String refusal) {
-    Optional<Cluster> loaded = load(paths, textPrinter(err), err);
     if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)) {
       return Optional.empty();
     }
     return loaded;
-  }
-
-  /**
-   * False, with the reason on {@code err}, when {@code cluster} holds policies netpolc reads but
-   * does not enforce yet (Calico's): a command would otherwise decide as if they were not there.
-   */
-  static boolean enforceable(Cluster cluster, PrintWriter err) {
-    try {
-      NotYetEnforced.refuseUnsupported(cluster);
-      return true;
-    } catch (CompileException e) {
-      err.println("netpolc: " + e.getMessage());
-      return false;
-    }
   }
 
   /**

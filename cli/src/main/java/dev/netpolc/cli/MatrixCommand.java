@@ -139,10 +139,8 @@ public final class MatrixCommand implements Callable<Integer> {
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
 
-    // The reference evaluator decides Calico input itself; other deciders compile it.
-    String refusal = "netpolc: the input is invalid; run 'netpolc lint' for details";
-    Optional<Cluster> loaded = via.equals("reference") ? InputLoader.loadForReference(paths, err, refusal)
-        : InputLoader.loadAccepted(paths, err, refusal);
+    Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
+        "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {
       return Main.EXIT_USAGE;
     }

@@ -2,7 +2,6 @@ package dev.netpolc.compiler;
 
 import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.compiler.build.GraphBuilder;
-import dev.netpolc.compiler.build.NotYetEnforced;
 import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.PassManager;
@@ -37,7 +36,6 @@ public final class Compiler {
    */
   public CompileResult compile(Cluster cluster, CompileOptions options) {
     AcceptanceGate.DEFAULT.require(cluster);
-    NotYetEnforced.refuseUnsupported(cluster);
     long t0 = System.nanoTime();
     ClusterIndex index = new ClusterIndex(cluster, options.semantics());
     RuleGraph literal = new GraphBuilder(cluster, index, options.semantics()).build(options.node());

@@ -55,6 +55,8 @@ public final class GraphBuilder {
   private final Map<List<Object>, Rule> ingressTemplates = new HashMap<>();
   private AddressSet podAddresses;
   private final TieredRules tiered;
+  private final Map<NetworkPolicy, Integer> policyIndex = new java.util.IdentityHashMap<>();
+  private CalicoRules calicoRules;
 
   /** A builder over {@code cluster}, indexed by {@code index} (built with the same options). */
   public GraphBuilder(Cluster cluster, ClusterIndex index, SemanticsOptions options) {
@@ -93,7 +95,69 @@ public final class GraphBuilder {
    * and only against them; the graph is the same as {@link #buildBySelectionClasses}'s.
    */
   public RuleGraph build(Optional<String> node) {
+    if (cluster.calico().hasCalicoObjects()) {
+      return buildCalico(node);
+    }
     return node.isPresent() ? buildForNode(node.get()) : buildBySelectionClasses(Optional.empty());
+  }
+
+  /**
+   * The {@code calico} profile (the input holds Calico objects, as the reference evaluator
+   * decides it): every policy in Calico's tiers ({@link CalicoRules}), no NetworkPolicy tier.
+   */
+  private RuleGraph buildCalico(Optional<String> node) {
+    CalicoRules rules = calicoRules();
+    RuleGraph.Builder b = RuleGraph.builder(options).node(node);
+    nodeAddresses().forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
+    rules.build(b, node.isPresent() ? index.podsOnNode(node.get()) : java.util.stream.IntStream.range(0,
+        index.pods().size()).toArray());
+    return b.build();
+  }
+
+  private CalicoRules calicoRules() {
+    if (calicoRules == null) {
+      calicoRules = new CalicoRules(cluster, index, this, tiered);
+    }
+    return calicoRules;
+  }
+
+  /**
+   * The Calico {@code Log} rules of the policies applying to the pods of the graphs built so far
+   * ({@link #build} of a cluster in the {@code calico} profile), sorted. A Log rule changes no
+   * verdict and the rule graph has no logging action, so no graph rule implements them; this is
+   * where they are kept rather than lost. Empty for other clusters.
+   */
+  public List<Origin> loggedRules() {
+    return calicoRules == null ? List.of() : calicoRules.loggedRules();
+  }
+
+  /**
+   * The ALLOW rules of one NetworkPolicy in direction {@code d} for {@code subject}, with a
+   * blank subject, as {@link Tier#NETWORK_POLICY} rules (named ingress ports resolved on the
+   * subject; egress named ports split by destination pod). Empty when the policy does not have
+   * the direction.
+   */
+  List<Rule> kubernetesRules(NetworkPolicy pol, Direction d, Pod subject) {
+    if (policyIndex.isEmpty()) {
+      for (int p = 0; p < policies.size(); p++) {
+        policyIndex.put(policies.get(p), p);
+      }
+    }
+    Integer p = policyIndex.get(pol);
+    if (p == null) {
+      return List.of();
+    }
+    List<Rule> out = new ArrayList<>();
+    if (d == Direction.INGRESS) {
+      for (int j = 0; j < pol.ingress().size(); j++) {
+        out.add(ingressTemplate(p, j, pol.ingress().get(j), subject));
+      }
+    } else {
+      for (int j = 0; j < pol.egress().size(); j++) {
+        out.addAll(egressTemplates(p, j));
+      }
+    }
+    return out;
   }
 
   /**

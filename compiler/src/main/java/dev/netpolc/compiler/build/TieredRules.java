@@ -64,6 +64,7 @@ final class TieredRules {
   private final Map<Integer, List<Integer>> byPod = new HashMap<>();
   private final Map<List<Object>, List<Rule>> templates = new HashMap<>();
   private final Map<Object, AddressSet> peerSets = new HashMap<>();
+  private final Map<ClusterNetworkPolicy, Integer> positions = new java.util.IdentityHashMap<>();
 
   TieredRules(Cluster cluster, ClusterIndex index, SemanticsOptions options) {
     this.cluster = cluster;
@@ -140,6 +141,43 @@ final class TieredRules {
       }
     }
     return out;
+  }
+
+  /**
+   * The rules of one policy in direction {@code d} for {@code subject} (blank subject), in rule
+   * order, with their standard tier and priority (the Calico lowering puts them in its tiers).
+   */
+  List<Rule> rulesOf(ClusterNetworkPolicy pol, Direction d, Pod subject) {
+    int p = positionOf(pol);
+    List<Rule> out = new ArrayList<>();
+    for (int j = 0; j < pol.rules(d == Direction.INGRESS).size(); j++) {
+      out.addAll(d == Direction.INGRESS ? ingressRule(p, j, subject) : egressRules(p, j));
+    }
+    return out;
+  }
+
+  /**
+   * The policies, Admin tier then Baseline, each in {@link ClusterNetworkPolicy#ORDER}: the
+   * objects {@link #rulesOf} and {@link #selects} take ({@link Cluster#tieredPolicies()} makes
+   * new ones on every call).
+   */
+  List<ClusterNetworkPolicy> policies() {
+    return ordered;
+  }
+
+  /** True when {@code pol}'s subject selects pod {@code id}. */
+  boolean selects(ClusterNetworkPolicy pol, int id) {
+    int p = positionOf(pol);
+    return p >= 0 && selecting(id).contains(p);
+  }
+
+  private int positionOf(ClusterNetworkPolicy pol) {
+    if (positions.isEmpty()) {
+      for (int p = 0; p < ordered.size(); p++) {
+        positions.put(ordered.get(p), p);
+      }
+    }
+    return positions.getOrDefault(pol, -1);
   }
 
   private List<Rule> ingressRule(int p, int j, Pod subject) {

@@ -91,6 +91,8 @@ public final class CompilerSession {
   private final Map<String, ClusterNetworkPolicy> clusterNetworkPolicies = new LinkedHashMap<>();
   private final Map<String, AdminNetworkPolicy> adminNetworkPolicies = new LinkedHashMap<>();
   private final Map<String, BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new LinkedHashMap<>();
+  /** Calico's objects, as given (no change kind replaces them yet); with any, every change recompiles. */
+  private final dev.netpolc.model.calico.CalicoResources calico;
   private State state;
   private long generation;
 
@@ -103,7 +105,6 @@ public final class CompilerSession {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.options = Objects.requireNonNull(options, "options");
     AcceptanceGate.DEFAULT.require(cluster);
-    dev.netpolc.compiler.build.NotYetEnforced.refuseUnsupported(cluster);
     this.sem = options.semantics();
     cluster.namespaces().forEach(n -> namespaces.putIfAbsent(n.name(), n));
     for (Pod p : cluster.pods()) {
@@ -117,6 +118,7 @@ public final class CompilerSession {
     cluster.clusterNetworkPolicies().forEach(p -> clusterNetworkPolicies.putIfAbsent(p.name(), p));
     cluster.adminNetworkPolicies().forEach(p -> adminNetworkPolicies.putIfAbsent(p.name(), p));
     cluster.baselineAdminNetworkPolicies().forEach(p -> baselineAdminNetworkPolicies.putIfAbsent(p.name(), p));
+    this.calico = cluster.calico();
     this.state = rebuild();
   }
 
@@ -124,7 +126,7 @@ public final class CompilerSession {
   public Cluster cluster() {
     return new Cluster(List.copyOf(namespaces.values()), List.copyOf(pods.values()), nodes,
         List.copyOf(policies.values()), List.copyOf(clusterNetworkPolicies.values()),
-        List.copyOf(adminNetworkPolicies.values()), List.copyOf(baselineAdminNetworkPolicies.values()));
+        List.copyOf(adminNetworkPolicies.values()), List.copyOf(baselineAdminNetworkPolicies.values()), calico);
   }
 
   /** The options the session compiles with. */
@@ -265,6 +267,11 @@ public final class CompilerSession {
     }
     Pod before = applyToCluster(c).orElse(null);
     Pod after = c instanceof ClusterChange.PodUpserted u ? u.pod() : null;
+    if (calico.hasCalicoObjects()) {
+      // The calico profile groups pods by their lowered Calico rules and selects peers with
+      // Calico's labels and network sets; the fast path's indexes know NetworkPolicy rules only.
+      return "Calico policies: pod changes recompile";
+    }
     if (!clusterNetworkPolicies.isEmpty() || !adminNetworkPolicies.isEmpty()
         || !baselineAdminNetworkPolicies.isEmpty()) {
       // Cluster-scoped policies select subjects and peers by pod and namespace labels across
