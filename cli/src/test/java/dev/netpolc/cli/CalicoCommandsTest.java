@@ -68,6 +68,7 @@ class CalicoCommandsTest {
     Run r = CompileCommandTest.run("diff", before.toString(), after.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     // Echo requests become allowed; everything else stays denied by the default tier.
-    assertThat(r.out()).contains("newly allowed:\n  shop/web -> shop/db: ICMP 8\n").doesNotContain("newly denied");
+    assertThat(r.out()).isEqualTo("netpolc diff: 1 group newly allowed (1 pod pair), 0 groups newly denied"
+        + " (0 pod pairs)\nnewly allowed:\n  shop/web -> shop/db: ICMP 8\n");
   }
 }
