@@ -361,6 +361,9 @@ final class CalicoRules {
     }
     EntityRule own = ingress ? r.destination() : r.source();
     EntityRule peer = ingress ? r.source() : r.destination();
+    // Pieces with equal ports are one graph rule (same action, adjacent): per-family pieces of a
+    // dual-stack subject usually join again.
+    Map<PortSet, AddressSet> byPorts = new LinkedHashMap<>();
     for (int family : new int[] {4, 6}) {
       if (r.ipVersion().isPresent() && r.ipVersion().getAsInt() != family) {
         continue;
@@ -380,10 +383,12 @@ final class CalicoRules {
       for (Piece pc : pieces) {
         AddressSet peers = pc.peers().intersection(familySet);
         if (!peers.isEmpty() && !pc.ports().isEmpty()) {
-          out.add(new Rule(d, graphTiers.get(m.tier()), m.priority(), "", peers, pc.ports(), action, List.of(origin)));
+          byPorts.merge(pc.ports(), peers, AddressSet::union);
         }
       }
     }
+    byPorts.forEach((ports, peers) -> out.add(new Rule(d, graphTiers.get(m.tier()), m.priority(), "", peers, ports,
+        action, List.of(origin))));
   }
 
   /**
