@@ -3,6 +3,7 @@ package dev.netpolc.cli;
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.cli.format.diff.DiffFormat;
 import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.compiler.diff.Change;
 import dev.netpolc.compiler.diff.DiffResult;
 import dev.netpolc.compiler.diff.DiffScope;
@@ -15,6 +16,7 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.model.calico.StagedPolicies;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
@@ -67,11 +69,18 @@ public final class DiffCommand implements Callable<Integer> {
   @CommandLine.Mixin
   SemanticsMixin semantics;
 
-  @Parameters(index = "0", paramLabel = "OLD", description = "The policies before: a file or directory.")
+  @Parameters(index = "0", paramLabel = "OLD",
+      description = "The policies before: a file or directory (with --staged: the whole input).")
   String oldPath;
 
-  @Parameters(index = "1", paramLabel = "NEW", description = "The policies after: a file or directory.")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NEW",
+      description = "The policies after: a file or directory (not with --staged).")
   String newPath;
+
+  @Option(names = "--staged",
+      description = "Compare the input (OLD and --cluster) with the same input after its Calico Staged* policies"
+          + " are enforced: what they would newly allow and deny.")
+  boolean staged;
 
   @Option(names = "--cluster", paramLabel = "PATH",
       description = "Inventory (namespaces, pods, nodes) shared by both sides; repeatable.")
@@ -135,6 +144,12 @@ public final class DiffCommand implements Callable<Integer> {
     Protocol proto = protocol == null ? Protocol.TCP : Protocol.parseLenient(protocol).orElseThrow(() ->
         new CommandLine.ParameterException(spec.commandLine(), "--protocol: '" + protocol + "' is not TCP, UDP or SCTP"));
 
+    if (staged == (newPath != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          staged ? "--staged compares one input with its staged policies enforced: give OLD only"
+              : "Missing required parameter: 'NEW' (or give --staged)");
+    }
+
     Cluster shared = Cluster.EMPTY;
     if (!clusterPaths.isEmpty()) {
       Optional<Cluster> c = InputLoader.load(clusterPaths, InputLoader.textPrinter(err), err);
@@ -147,23 +162,23 @@ public final class DiffCommand implements Callable<Integer> {
     if (before.isEmpty()) {
       return Main.EXIT_USAGE;
     }
-    Optional<Cluster> after = InputLoader.load(List.of(newPath), InputLoader.textPrinter(err), err);
+    Optional<Cluster> after = staged ? before
+        : InputLoader.load(List.of(newPath), InputLoader.textPrinter(err), err);
     if (after.isEmpty()) {
       return Main.EXIT_USAGE;
     }
     Cluster inventory = inventory(List.of(shared, before.get(), after.get()));
-    // Every kind of policy, NetworkPolicies and cluster-scoped ones, from the shared files and each side.
+    // Every kind of policy, NetworkPolicies, cluster-scoped and Calico's, from the shared files and each side.
     Cluster oldSide = withPoliciesOf(inventory, shared, before.get());
-    Cluster newSide = withPoliciesOf(inventory, shared, after.get());
+    Cluster newSide = staged ? StagedPolicies.promote(oldSide) : withPoliciesOf(inventory, shared, after.get());
+    if (staged && !StagedPolicies.hasPreview(oldSide)) {
+      err.println("netpolc diff: the input has no staged policy to preview (StagedNetworkPolicy,"
+          + " StagedGlobalNetworkPolicy or StagedKubernetesNetworkPolicy with stagedAction Set or Delete)");
+    }
     // Each side as the compiler will see it; findings of files both sides share are shown once.
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(oldSide)
         .plus(AcceptanceGate.DEFAULT.check(newSide));
     if (!InputLoader.accept(verdict, err, "netpolc: the input is invalid; run 'netpolc lint' for details")) {
-      return Main.EXIT_USAGE;
-    }
-    // The sides carry only the policy kinds netpolc enforces: refuse the others where they were read.
-    if (!InputLoader.diffable(shared, err) || !InputLoader.diffable(before.get(), err)
-        || !InputLoader.diffable(after.get(), err)) {
       return Main.EXIT_USAGE;
     }
     if (inventory.pods().isEmpty()) {
@@ -177,6 +192,10 @@ public final class DiffCommand implements Callable<Integer> {
       result = PolicyDiff.compute(inventory, oldSide, newSide, options, scope);
     } catch (DiffTooLargeException e) {
       err.println(refusal(inventory, e));
+      return Main.EXIT_USAGE;
+    } catch (CompileException e) {
+      // What a side's compile refuses (a Calico field netpolc does not enforce), named where it is.
+      err.println("netpolc: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
     Optional<String> probe = Optional.empty();
@@ -212,7 +231,7 @@ public final class DiffCommand implements Callable<Integer> {
         + "The input has " + perNamespace.size() + " namespaces with active pods.";
   }
 
-  /** {@code inventory} with the policies of every kind from {@code shared} then {@code side}. */
+  /** {@code inventory} with the policies of every kind (Calico's resources too) from {@code shared} then {@code side}. */
   private static Cluster withPoliciesOf(Cluster inventory, Cluster shared, Cluster side) {
     return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(),
         ImmutableList.<NetworkPolicy>builder().addAll(shared.policies()).addAll(side.policies()).build(),
@@ -221,7 +240,8 @@ public final class DiffCommand implements Callable<Integer> {
         ImmutableList.<AdminNetworkPolicy>builder().addAll(shared.adminNetworkPolicies())
             .addAll(side.adminNetworkPolicies()).build(),
         ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(shared.baselineAdminNetworkPolicies())
-            .addAll(side.baselineAdminNetworkPolicies()).build());
+            .addAll(side.baselineAdminNetworkPolicies()).build(),
+        shared.calico().plus(side.calico()));
   }
 
   /** The inventories together; the first definition of each namespace, pod and node wins. */

@@ -2,6 +2,7 @@ package dev.netpolc.cli;
 
 import dev.netpolc.cli.format.explain.ExplainFormat;
 import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.compiler.explain.ConnectionQuery;
 import dev.netpolc.compiler.explain.Explainer;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
@@ -57,6 +58,14 @@ public final class ExplainCommand implements Callable<Integer> {
       description = "TCP (default), UDP, SCTP, or a portless protocol: ICMP, ICMPv6, or an IP protocol number.")
   String protocol;
 
+  @Option(names = "--icmp-type", paramLabel = "N",
+      description = "With --protocol icmp or icmpv6: the message's ICMP type, 0-255 (e.g. 8, echo request).")
+  Integer icmpType;
+
+  @Option(names = "--icmp-code", paramLabel = "N",
+      description = "With --icmp-type: the message's ICMP code, 0-255 (default 0).")
+  Integer icmpCode;
+
   @Option(names = "--family", paramLabel = "ipv4|ipv6",
       description = "Address family of pod endpoints (default: the first both ends have, IPv4 first).")
   String family;
@@ -77,14 +86,22 @@ public final class ExplainCommand implements Callable<Integer> {
     Cluster cluster = loaded.get();
     Connection c;
     try {
-      c = ConnectionQuery.parse(cluster, from, to, port, protocol, family);
+      c = ConnectionQuery.parse(cluster, from, to, port, protocol, family, icmpType, icmpCode);
     } catch (IllegalArgumentException e) {
       err.println("netpolc explain: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
+    String report;
+    try {
+      report = format.format(new Explainer(new ReferenceEvaluator(cluster, semantics.forEvaluation(cluster, err)))
+          .explain(c));
+    } catch (CompileException e) {
+      // What the reference cannot evaluate (a Calico host-endpoint option, an L7 match).
+      err.println("netpolc: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
     // Rendered whole before printing: no partial output.
-    out.print(format.format(new Explainer(new ReferenceEvaluator(cluster, semantics.forEvaluation(cluster, err)))
-        .explain(c)));
+    out.print(report);
     out.flush();
     return Main.EXIT_OK;
   }

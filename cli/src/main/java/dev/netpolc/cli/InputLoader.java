@@ -3,7 +3,6 @@ package dev.netpolc.cli;
 import com.google.common.collect.ImmutableList;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.SourcePosition;
-import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.validation.AcceptanceGate;
@@ -78,23 +77,6 @@ public final class InputLoader {
       return Optional.empty();
     }
     return loaded;
-  }
-
-  /**
-   * False, with the reason on {@code err}, when {@code cluster} holds enforced Calico policies:
-   * {@code netpolc diff} compares NetworkPolicies and cluster-scoped policies only, and would
-   * otherwise report as if the Calico policies were not there.
-   */
-  static boolean diffable(Cluster cluster, PrintWriter err) {
-    List<CalicoPolicy> enforced = cluster.calico().enforcedPolicies();
-    if (enforced.isEmpty()) {
-      return true;
-    }
-    CalicoPolicy first = enforced.get(0);
-    err.println("netpolc: " + first.position() + ": Calico " + first.key()
-        + (enforced.size() > 1 ? " (and " + (enforced.size() - 1) + " more Calico policies)" : "")
-        + ": netpolc diff does not compare Calico policies yet; compare them with 'netpolc matrix' on each side");
-    return false;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.netpolc.cli.format.matrix.MatrixFormat;
 import dev.netpolc.cli.format.matrix.MatrixReportContext;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.compiler.matrix.DeciderFactory;
 import dev.netpolc.compiler.matrix.DeciderRegistry;
 import dev.netpolc.compiler.matrix.MatrixComputer;
@@ -170,20 +171,31 @@ public final class MatrixCommand implements Callable<Integer> {
     }
 
     SemanticsOptions options = semantics.forEvaluation(cluster, err);
-    ConnectionDecider decider = factory.create(cluster, options);
-    List<ReachabilityMatrix> matrices = new ArrayList<>();
-    for (Probe probe : probes) {
-      matrices.add(MatrixComputer.compute(cluster, decider, probe, fromPods, toPods));
+    String report;
+    try {
+      ConnectionDecider decider = factory.create(cluster, options);
+      List<ReachabilityMatrix> matrices = new ArrayList<>();
+      for (Probe probe : probes) {
+        matrices.add(MatrixComputer.compute(cluster, decider, probe, fromPods, toPods));
+      }
+      // Which tier decided each cell, told by the reference evaluator whatever --via is: only
+      // reports for people use it, and only tiered input (cluster policies, Calico's tiers) has
+      // tiers to tell apart.
+      Optional<TierAttribution> tiers = cluster.tieredPolicies().isEmpty() && !cluster.calico().hasCalicoObjects()
+          ? Optional.empty()
+          : Optional.of(new TierAttribution(new ReferenceEvaluator(cluster, options)));
+      MatrixReportContext context = new MatrixReportContext(
+          OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()
+              + cluster.calico().enforcedPolicies().size()),
+          new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy, tiers);
+      report = format.formatter().format(matrices, portSpec.isPresent(), context);
+    } catch (CompileException e) {
+      // What the chosen decider cannot evaluate (a Calico host-endpoint option, an L7 match).
+      err.println("netpolc: " + e.getMessage());
+      return Main.EXIT_USAGE;
     }
     // Rendered whole before printing: no partial output.
-    // Which tier decided each cell, told by the reference evaluator whatever --via is: only
-    // reports for people use it, and only tiered input has tiers to tell apart.
-    Optional<TierAttribution> tiers = cluster.tieredPolicies().isEmpty() ? Optional.empty()
-        : Optional.of(new TierAttribution(new ReferenceEvaluator(cluster, options)));
-    MatrixReportContext context = new MatrixReportContext(
-        OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()),
-        new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy, tiers);
-    out.print(format.formatter().format(matrices, portSpec.isPresent(), context));
+    out.print(report);
     out.flush();
     return Main.EXIT_OK;
   }

@@ -11,9 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Calico policies are enforced: {@code matrix} and {@code explain} decide them through the
- * compiled graph as the reference does, and {@code compile} emits them; {@code diff}, which does
- * not compare Calico policies yet, refuses them (exit 2, the policy's position) rather than
- * report as if they were not there.
+ * compiled graph as the reference does, {@code compile} emits them, and {@code diff} compares
+ * them.
  */
 class CalicoCommandsTest {
   private static final String INPUT = """
@@ -60,12 +59,16 @@ class CalicoCommandsTest {
   }
 
   @Test
-  void diffRefusesCalicoPolicies(@TempDir Path dir) throws IOException {
-    Path input = dir.resolve("calico.yaml");
-    Files.writeString(input, INPUT);
-    Run r = CompileCommandTest.run("diff", input.toString(), input.toString());
-    assertThat(r.rc()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(input + ":17:1").contains("Calico NetworkPolicy/shop/deny-db")
-        .contains("does not compare Calico policies").doesNotContain("Exception");
+  void diffComparesCalicoPolicies(@TempDir Path dir) throws IOException {
+    Path before = dir.resolve("before.yaml");
+    Files.writeString(before, INPUT);
+    Path after = dir.resolve("after.yaml");
+    Files.writeString(after, INPUT.replace("- action: Deny", "- action: Allow\n      protocol: ICMP\n"
+        + "      icmp: {type: 8}"));
+    Run r = CompileCommandTest.run("diff", before.toString(), after.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    // Echo requests become allowed; everything else stays denied by the default tier.
+    assertThat(r.out()).isEqualTo("netpolc diff: 1 group newly allowed (1 pod pair), 0 groups newly denied"
+        + " (0 pod pairs)\nnewly allowed:\n  shop/web -> shop/db: ICMP 8\n");
   }
 }

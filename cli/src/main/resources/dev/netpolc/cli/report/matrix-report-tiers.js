@@ -17,6 +17,7 @@
     ['admin', 'Admin tier', 'A'],
     ['network-policy', 'NetworkPolicy tier', 'N'],
     ['baseline', 'Baseline tier', 'B'],
+    ['calico', 'Calico tier', 'C'],
     ['default', 'default (no tier decided)', 'D'],
     ['none', 'no policy consulted', '\u2013'],
   ];
@@ -110,6 +111,10 @@
           ? 'NetworkPolicy tier: allowed by ' + ruleText(v.rule, v.direction)
           : 'NetworkPolicy tier: denied, isolated by ' + v.isolatedBy.map((s) => tiers.strings[s]).join(', ')
             + ' and no rule allows it';
+    } else if (v.tier === 'calico') {
+      text = 'Calico tier ' + tiers.strings[v.calicoTier] + ': ' + (v.rule
+          ? v.rule.action + ' by ' + ruleText(v.rule, v.direction)
+          : 'no rule matched, the tier\u2019s default Deny');
     } else {
       text = NAME[v.tier] + ': ' + v.rule.action + ' by ' + ruleText(v.rule, v.direction);
     }

@@ -71,6 +71,16 @@ public final class PolicyDiff {
   private final int[][][] groupAt;
   private final boolean[][] special;
   private final Map<Protocol, int[]> breakpoints = new EnumMap<>(Protocol.class);
+  /**
+   * Starts of the value intervals of each protocol without ports that some port set lists (ICMP
+   * type/code ranges, a whole other protocol), by protocol number.
+   */
+  private final Map<Integer, int[]> otherBreakpoints = new TreeMap<>();
+  /**
+   * A protocol without ports that no port set lists, or -1 when every one is listed: all such
+   * protocols are decided alike, as this one with value 0 ({@link PortSpace#portless()}).
+   */
+  private int unlistedProtocol = -1;
   private final Map<Long, Integer> spaces = new HashMap<>();
   private final Map<PortSpace, Integer> spaceIds = new HashMap<>();
   private final List<PortSpace> spaceList = new ArrayList<>();
@@ -223,7 +233,8 @@ public final class PolicyDiff {
 
   private static Cluster withPoliciesOf(Cluster inventory, Cluster policies) {
     return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(), policies.policies(),
-        policies.clusterNetworkPolicies(), policies.adminNetworkPolicies(), policies.baselineAdminNetworkPolicies());
+        policies.clusterNetworkPolicies(), policies.adminNetworkPolicies(), policies.baselineAdminNetworkPolicies(),
+        policies.calico());
   }
 
   private static int dirIndex(Direction d) {
@@ -308,19 +319,27 @@ public final class PolicyDiff {
     return lo;
   }
 
-  /** Starts of the port intervals on which every port set of both graphs is constant. */
+  /**
+   * Starts of the value intervals on which every port set of both graphs is constant: per
+   * port-carrying protocol, and per other protocol some set lists; and a representative of the
+   * protocols no set lists.
+   */
   private void computeBreakpoints() {
     Map<Protocol, TreeSet<Integer>> points = new EnumMap<>(Protocol.class);
     for (Protocol p : Protocol.values()) {
       points.put(p, new TreeSet<>(List.of(1)));
     }
+    Map<Integer, TreeSet<Integer>> others = new TreeMap<>();
     for (RuleGraph g : graphs) {
       for (PortSet ps : g.portSets()) {
         ps.byProtocol().forEach((proto, ranges) -> {
-          TreeSet<Integer> t = points.get(Protocol.ofNumber(proto).orElseThrow());
+          Optional<Protocol> carrying = Protocol.ofNumber(proto);
+          PortRange dom = PortSet.domain(proto);
+          TreeSet<Integer> t = carrying.isPresent() ? points.get(carrying.get())
+              : others.computeIfAbsent(proto, k -> new TreeSet<>(List.of(dom.from())));
           for (PortRange r : ranges) {
             t.add(r.from());
-            if (r.to() < 65535) {
+            if (r.to() < dom.to()) {
               t.add(r.to() + 1);
             }
           }
@@ -328,6 +347,15 @@ public final class PolicyDiff {
       }
     }
     points.forEach((p, t) -> breakpoints.put(p, t.stream().mapToInt(Integer::intValue).toArray()));
+    others.forEach((p, t) -> otherBreakpoints.put(p, t.stream().mapToInt(Integer::intValue).toArray()));
+    // ICMP first: for NetworkPolicy graphs (which list no such protocol) as before.
+    for (int p = -1; p < 256; p++) {
+      int proto = p < 0 ? Protocol.ICMP : p;
+      if (Protocol.ofNumber(proto).isEmpty() && proto != PortSet.UDPLITE && !others.containsKey(proto)) {
+        unlistedProtocol = proto;
+        break;
+      }
+    }
   }
 
   /**
@@ -354,8 +382,8 @@ public final class PolicyDiff {
   }
 
   /**
-   * The interned ports {@code allows} lets through, asked once per interval between breakpoints;
-   * every portless protocol behaves as ICMP (only rules without ports match it).
+   * The interned values {@code allows} lets through, asked once per interval between breakpoints;
+   * every protocol without ports that no set lists behaves as {@link #unlistedProtocol} does.
    */
   private int portSpace(java.util.function.BiPredicate<Integer, Integer> allows) {
     Map<Protocol, List<PortRange>> allowed = new EnumMap<>(Protocol.class);
@@ -371,7 +399,20 @@ public final class PolicyDiff {
       }
       allowed.put(p, rs);
     }
-    return intern(PortSpace.of(allowed, allows.test(Protocol.ICMP, 0)));
+    Map<Integer, List<PortRange>> others = new TreeMap<>();
+    otherBreakpoints.forEach((p, starts) -> {
+      int last = PortSet.domain(p).to();
+      List<PortRange> rs = new ArrayList<>();
+      for (int k = 0; k < starts.length; k++) {
+        int from = starts[k];
+        int to = k + 1 < starts.length ? starts[k + 1] - 1 : last;
+        if (allows.test(p, from)) {
+          rs.add(new PortRange(from, to));
+        }
+      }
+      others.put(p, rs);
+    });
+    return intern(PortSpace.of(allowed, others, unlistedProtocol >= 0 && allows.test(unlistedProtocol, 0)));
   }
 
   private int intern(PortSpace s) {
@@ -582,6 +623,9 @@ public final class PolicyDiff {
     }
     int intervals = 1;
     for (int[] b : breakpoints.values()) {
+      intervals += b.length;
+    }
+    for (int[] b : otherBreakpoints.values()) {
       intervals += b.length;
     }
     DiffStats stats = new DiffStats(pods.size(), sourceClasses.size(), destinationClasses.size(), intervals);

@@ -14,8 +14,10 @@ import java.util.Optional;
  * destination pod, optionally with {@code /PROTO}; a protocol {@code TCP} (default), {@code UDP},
  * {@code SCTP}, or a portless one ({@code ICMP}, {@code ICMPv6}, or an IP protocol number) which
  * takes no port; a family {@code ipv4}/{@code ipv6} or, by default, the first family both ends
- * have (IPv4 first). Every mistake is an {@link IllegalArgumentException} whose message says
- * what is wrong.
+ * have (IPv4 first); for ICMP and ICMPv6 optionally the message's type and code (0-255 each, the
+ * code 0 when only the type is given; without a type, type and code 0), which Calico's
+ * {@code icmp}/{@code notICMP} matches tell apart ({@link Connection#icmp}). Every mistake is an
+ * {@link IllegalArgumentException} whose message says what is wrong.
  */
 public final class ConnectionQuery {
   private ConnectionQuery() {}
@@ -32,6 +34,23 @@ public final class ConnectionQuery {
    */
   public static Connection parse(Cluster cluster, String from, String to, String port, String protocol,
       String family) {
+    return parse(cluster, from, to, port, protocol, family, null, null);
+  }
+
+  /**
+   * The connection described by the arguments, with an ICMP type and code.
+   *
+   * @param cluster  the inventory the pods are looked up in
+   * @param from     {@code NS/POD} or an address
+   * @param to       {@code NS/POD} or an address
+   * @param port     {@code PORT}, {@code NAME} or either with {@code /PROTO}; null for portless protocols
+   * @param protocol the protocol, or null (TCP, or the one given after the port)
+   * @param family   {@code ipv4}, {@code ipv6} or null
+   * @param icmpType the ICMP type (0-255), or null; only with protocol ICMP or ICMPv6
+   * @param icmpCode the ICMP code (0-255), or null (0); only with {@code icmpType}
+   */
+  public static Connection parse(Cluster cluster, String from, String to, String port, String protocol,
+      String family, Integer icmpType, Integer icmpCode) {
     String portText = port;
     String protoText = protocol;
     if (port != null && port.contains("/")) {
@@ -51,6 +70,7 @@ public final class ConnectionQuery {
     if (portProto.isEmpty() && portText != null) {
       throw new IllegalArgumentException("protocol " + protoText + " has no ports; leave out --port");
     }
+    int icmp = icmpMessage(protoNumber, icmpType, icmpCode);
     Optional<Boolean> v6 = Optional.empty();
     if (family != null) {
       String f = family.toLowerCase(Locale.ROOT);
@@ -68,7 +88,38 @@ public final class ConnectionQuery {
     if (portProto.isPresent()) {
       portNumber = portNumber(portText, portProto.get(), dst);
     }
-    return new Connection(sa, da, protoNumber, portNumber);
+    return new Connection(sa, da, protoNumber, Connection.isIcmpProtocol(protoNumber) ? icmp : portNumber);
+  }
+
+  /**
+   * {@code type * 256 + code} for an ICMP or ICMPv6 query (0 without a type), after checking that
+   * the options fit the protocol. Public so that other commands check {@code --icmp-type} and
+   * {@code --icmp-code} alike.
+   *
+   * @param protocol the IP protocol number
+   * @param type     the ICMP type, or null
+   * @param code     the ICMP code, or null
+   * @throws IllegalArgumentException when a type or code is given for another protocol, a code
+   *     without a type, or either is outside 0-255
+   */
+  public static int icmpMessage(int protocol, Integer type, Integer code) {
+    if (code != null && type == null) {
+      throw new IllegalArgumentException("--icmp-code needs --icmp-type");
+    }
+    if (type == null) {
+      return 0;
+    }
+    if (!Connection.isIcmpProtocol(protocol)) {
+      throw new IllegalArgumentException("--icmp-type and --icmp-code apply to --protocol icmp or icmpv6 only");
+    }
+    if (type < 0 || type > 255) {
+      throw new IllegalArgumentException("--icmp-type " + type + " is not in 0-255");
+    }
+    int c = code == null ? 0 : code;
+    if (c < 0 || c > 255) {
+      throw new IllegalArgumentException("--icmp-code " + c + " is not in 0-255");
+    }
+    return type * 256 + c;
   }
 
   private static int protocolNumber(String text) {

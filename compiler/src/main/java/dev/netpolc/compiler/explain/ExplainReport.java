@@ -1,6 +1,7 @@
 package dev.netpolc.compiler.explain;
 
 import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +73,25 @@ public record ExplainReport(boolean allowed, String shortcut, Side source, Side 
    *
    * @param protocol       {@code TCP}, {@code UDP}, {@code SCTP}, or {@code ICMP}/{@code protocol N}
    * @param protocolNumber the IP protocol number
-   * @param port           the destination port, 0 for portless protocols
+   * @param port           the destination port, 0 for other portless protocols; for ICMP and
+   *                       ICMPv6 the message as {@code type * 256 + code}
    * @param family         {@code ipv4} or {@code ipv6}
    */
   public record ConnectionInfo(String protocol, int protocolNumber, int port, String family) {
-    /** {@code TCP/8080} or {@code ICMP}. */
+    /**
+     * {@code TCP/8080}, {@code ICMP type 8 code 0}, or {@code ICMP} for type 0 code 0 (what a
+     * query without a type decides) and other portless protocols.
+     */
     public String describe() {
+      if (icmp() && port > 0) {
+        return protocol + " type " + (port >> 8) + " code " + (port & 0xff);
+      }
       return port > 0 ? protocol + "/" + port : protocol;
+    }
+
+    /** True for ICMP and ICMPv6, whose {@code port} is the message's type and code. */
+    public boolean icmp() {
+      return protocolNumber == Protocol.ICMP || protocolNumber == Protocol.ICMPV6;
     }
   }
 
@@ -145,18 +158,65 @@ public record ExplainReport(boolean allowed, String shortcut, Side source, Side 
    * @param tiers             the Admin and Baseline tiers' parts, in evaluation order (a Pass
    *                          shows as the tier's matched rule with action {@code Pass})
    * @param networkPolicyTierSkipped the NetworkPolicy tier did not apply (egress to the pod's own node)
+   * @param calicoTiers       for {@code decidedBy} {@code calico}: the Calico tiers that took part, in
+   *                          order (empty: no policy applies, Calico's profile allows); empty otherwise
    */
   public record DirectionReport(String direction, boolean applies, boolean isolated, boolean allowed,
       List<PolicyLocation> selectingPolicies, Optional<RuleLocation> matched, List<PolicyMissReport> misses,
-      String decidedBy, List<TierReport> tiers, boolean networkPolicyTierSkipped) {
+      String decidedBy, List<TierReport> tiers, boolean networkPolicyTierSkipped,
+      List<CalicoTierReport> calicoTiers) {
     public DirectionReport {
       selectingPolicies = ImmutableList.copyOf(selectingPolicies);
       Objects.requireNonNull(matched, "matched");
       misses = ImmutableList.copyOf(misses);
       Objects.requireNonNull(decidedBy, "decidedBy");
       tiers = ImmutableList.copyOf(tiers);
+      calicoTiers = ImmutableList.copyOf(calicoTiers);
+    }
+
+    /** A direction without Calico tiers. */
+    public DirectionReport(String direction, boolean applies, boolean isolated, boolean allowed,
+        List<PolicyLocation> selectingPolicies, Optional<RuleLocation> matched, List<PolicyMissReport> misses,
+        String decidedBy, List<TierReport> tiers, boolean networkPolicyTierSkipped) {
+      this(direction, applies, isolated, allowed, selectingPolicies, matched, misses, decidedBy, tiers,
+          networkPolicyTierSkipped, List.of());
     }
   }
+
+  /**
+   * One Calico tier's part in a direction (SEMANTICS-CALICO.md, "The decision").
+   *
+   * @param tier          the tier's name
+   * @param defaultAction the tier's default action ({@code Deny} or {@code Pass})
+   * @param applying      the tier's policies that apply to the endpoint in this direction, in
+   *                      evaluation order (order, then name)
+   * @param logged        the {@code Log} rules that matched on the way, in order
+   * @param matched       the Allow, Deny or Pass rule that matched, if any
+   * @param outcome       {@code allow}, {@code deny}, {@code pass}, {@code default-deny} or
+   *                      {@code default-pass}
+   */
+  public record CalicoTierReport(String tier, String defaultAction, List<PolicyLocation> applying,
+      List<CalicoRuleLocation> logged, Optional<CalicoRuleLocation> matched, String outcome) {
+    public CalicoTierReport {
+      Objects.requireNonNull(tier, "tier");
+      Objects.requireNonNull(defaultAction, "defaultAction");
+      applying = ImmutableList.copyOf(applying);
+      logged = ImmutableList.copyOf(logged);
+      Objects.requireNonNull(matched, "matched");
+      Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+
+  /**
+   * A Calico rule that matched.
+   *
+   * @param policy   {@code GlobalNetworkPolicy/NAME}, {@code NetworkPolicy/NS/NAME}, or the name
+   *                 Calico gives a Kubernetes NetworkPolicy
+   * @param path     the rule's field path, e.g. {@code spec.ingress[2]}
+   * @param position where the rule is
+   * @param action   {@code Allow}, {@code Deny}, {@code Pass} or {@code Log}
+   */
+  public record CalicoRuleLocation(String policy, String path, SourcePosition position, String action) {}
 
   /**
    * One cluster-policy tier's part in a direction.

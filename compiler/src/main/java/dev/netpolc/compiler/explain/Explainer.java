@@ -1,6 +1,8 @@
 package dev.netpolc.compiler.explain;
 
 import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoRuleLocation;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoTierReport;
 import dev.netpolc.compiler.explain.ExplainReport.ConnectionInfo;
 import dev.netpolc.compiler.explain.ExplainReport.DirectionReport;
 import dev.netpolc.compiler.explain.ExplainReport.PolicyLocation;
@@ -11,6 +13,8 @@ import dev.netpolc.compiler.explain.ExplainReport.Side;
 import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
 import dev.netpolc.compiler.explain.ExplainReport.TierReport;
 import dev.netpolc.compiler.explain.ExplainReport.TierRuleLocation;
+import dev.netpolc.compiler.reference.CalicoRuleMatch;
+import dev.netpolc.compiler.reference.CalicoTierStep;
 import dev.netpolc.compiler.reference.DirectionVerdict;
 import dev.netpolc.compiler.reference.Endpoint;
 import dev.netpolc.compiler.reference.Explanation;
@@ -108,9 +112,23 @@ public final class Explainer {
     List<TierReport> tiers = new ArrayList<>();
     v.admin().ifPresent(t -> tiers.add(tier(t)));
     v.baseline().ifPresent(t -> tiers.add(tier(t)));
+    List<CalicoTierReport> calico = new ArrayList<>();
+    for (CalicoTierStep step : v.calicoTiers()) {
+      List<PolicyLocation> applying = new ArrayList<>();
+      for (PolicyRef p : step.applying()) {
+        applying.add(new PolicyLocation(p.key(), p.position()));
+      }
+      calico.add(new CalicoTierReport(step.tier(), step.defaultAction(), applying,
+          step.logged().stream().map(Explainer::calicoLocation).toList(), step.match().map(Explainer::calicoLocation),
+          step.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+    }
     return new DirectionReport(v.direction() == PolicyType.Egress ? "egress" : "ingress", v.applies(), v.isolated(),
         v.allowed(), selecting, matched, misses, v.decidedBy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-        tiers, v.networkPolicyTierSkipped());
+        tiers, v.networkPolicyTierSkipped(), calico);
+  }
+
+  private static CalicoRuleLocation calicoLocation(CalicoRuleMatch m) {
+    return new CalicoRuleLocation(m.policy().key(), m.path(), m.position(), m.action());
   }
 
   private static TierReport tier(TierStep step) {
@@ -144,6 +162,9 @@ public final class Explainer {
     String dir = ingress ? "ingress" : "egress";
     if (v.decidedBy() == DirectionVerdict.DecidedBy.ADMIN || v.decidedBy() == DirectionVerdict.DecidedBy.BASELINE) {
       return List.of(tierSuggestion(v, dir));
+    }
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CALICO) {
+      return calicoSuggestion(v, dir);
     }
     String peersField = ingress ? "from" : "to";
     String peerWord = ingress ? "source" : "destination";
@@ -188,6 +209,27 @@ public final class Explainer {
         .orElse(first.position());
     out.add(new Suggestion(dir, Optional.of(first.key()), path, pos, text));
     return out;
+  }
+
+  /**
+   * A denial in a Calico tier: a Deny rule to narrow or precede with an Allow, or a tier's default
+   * Deny that an Allow rule in one of its applying policies would avoid.
+   */
+  private static List<Suggestion> calicoSuggestion(DirectionVerdict v, String dir) {
+    CalicoTierStep step = v.decidingCalicoTier().orElseThrow();
+    Optional<CalicoRuleMatch> deny = step.match();
+    if (deny.isPresent()) {
+      CalicoRuleMatch m = deny.get();
+      return List.of(new Suggestion(dir, Optional.of(m.policy().key()), m.path(), m.position(),
+          "denied by the " + m.action() + " rule " + m.policy().key() + " " + m.path() + " in Calico tier "
+              + step.tier() + "; narrow that rule, or add an Allow rule that matches before it (an earlier rule,"
+              + " or a policy of lower order in the tier)"));
+    }
+    PolicyRef first = step.applying().get(0);
+    return List.of(new Suggestion(dir, Optional.of(first.key()), "spec." + dir, first.position(),
+        "no rule of Calico tier " + step.tier() + " matches, so its default action denies; add an " + dir
+            + " Allow rule to one of its policies that apply here (" + step.applying().stream().map(PolicyRef::key)
+            .collect(Collectors.joining(", ")) + ")"));
   }
 
   /** A denial by a cluster-policy Deny rule: what would let the connection through. */

@@ -13,12 +13,17 @@ public enum DecidingTier {
   NETWORK_POLICY,
   /** A Baseline-tier rule accepted or denied. */
   BASELINE,
+  /**
+   * One of Calico's tiers (input with Calico objects): a rule's Allow or Deny, or the tier's
+   * default Deny; {@link DirectionDecision#calicoTier()} names the tier.
+   */
+  CALICO,
   /** No tier decided: allowed by default (or the side is not a pod policy applies to). */
   DEFAULT,
   /** No policy was consulted. */
   NONE;
 
-  /** The report's name: {@code admin}, {@code network-policy}, {@code baseline}, {@code default}, {@code none}. */
+  /** The report's name: {@code admin}, {@code network-policy}, {@code baseline}, {@code calico}, {@code default}, {@code none}. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

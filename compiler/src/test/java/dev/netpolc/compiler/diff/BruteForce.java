@@ -13,7 +13,7 @@ import java.util.Optional;
 final class BruteForce {
   private BruteForce() {}
 
-  /** A probe: protocol number (1 for portless) and port (0 for portless). */
+  /** A probe: protocol number and port ({@code type * 256 + code} for ICMP, 0 for other portless protocols). */
   record Probe(int protocol, int port) {
     static Probe of(Protocol p, int port) {
       return new Probe(p.number(), port);
@@ -65,6 +65,21 @@ final class BruteForce {
                 probes.add(probe);
               }
             }
+          }
+        });
+        // Protocols without ports told apart: the edges of each ICMP range, each listed protocol.
+        b.ports().protocols().forEach((p, rs) -> {
+          for (PortRange range : rs) {
+            for (int value : new int[] {range.from(), range.to(), Math.max(0, range.from() - 1),
+                Math.min(p == 1 || p == 58 ? 65535 : 0, range.to() + 1)}) {
+              Probe probe = new Probe(p, value);
+              if (!probes.contains(probe)) {
+                probes.add(probe);
+              }
+            }
+          }
+          if (rs.isEmpty() && !probes.contains(new Probe(p, 0))) {
+            probes.add(new Probe(p, 0));
           }
         });
       }

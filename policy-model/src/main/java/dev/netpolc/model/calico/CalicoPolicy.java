@@ -39,12 +39,17 @@ import java.util.Set;
  * @param applyOnForward         {@code spec.applyOnForward} (host endpoints only; refused)
  * @param source                 positions of every field
  * @param suppressedRules        lint rule ids suppressed by a comment on the object
+ * @param stagedAction           {@code spec.stagedAction} of a staged kind as written ({@code Set},
+ *                               {@code Delete}, …; empty when absent, which means {@code Set})
  */
 public record CalicoPolicy(CalicoKind kind, String namespace, String name, String tier, OptionalDouble order,
     CalicoSelector selector, Optional<CalicoSelector> namespaceSelector,
     Optional<CalicoSelector> serviceAccountSelector, List<String> types, List<CalicoRule> ingress,
     List<CalicoRule> egress, boolean doNotTrack, boolean preDNAT, boolean applyOnForward, SourceMap source,
-    Set<String> suppressedRules) {
+    Set<String> suppressedRules, Optional<String> stagedAction) {
+
+  /** The {@code stagedAction} values Calico accepts. */
+  public static final List<String> STAGED_ACTIONS = List.of("Set", "Delete", "Learn", "Ignore");
 
   /** The tier a policy without {@code spec.tier} is in. */
   public static final String DEFAULT_TIER = "default";
@@ -70,6 +75,28 @@ public record CalicoPolicy(CalicoKind kind, String namespace, String name, Strin
     egress = ImmutableList.copyOf(egress);
     Objects.requireNonNull(source, "source");
     suppressedRules = ImmutableSortedSet.copyOf(suppressedRules);
+    Objects.requireNonNull(stagedAction, "stagedAction");
+    if (stagedAction.isPresent() && !kind.staged()) {
+      throw new IllegalArgumentException("stagedAction on an enforced kind: " + kind.kindName());
+    }
+  }
+
+  /** A policy without {@code spec.stagedAction}. */
+  public CalicoPolicy(CalicoKind kind, String namespace, String name, String tier, OptionalDouble order,
+      CalicoSelector selector, Optional<CalicoSelector> namespaceSelector,
+      Optional<CalicoSelector> serviceAccountSelector, List<String> types, List<CalicoRule> ingress,
+      List<CalicoRule> egress, boolean doNotTrack, boolean preDNAT, boolean applyOnForward, SourceMap source,
+      Set<String> suppressedRules) {
+    this(kind, namespace, name, tier, order, selector, namespaceSelector, serviceAccountSelector, types, ingress,
+        egress, doNotTrack, preDNAT, applyOnForward, source, suppressedRules, Optional.empty());
+  }
+
+  /**
+   * True for a staged policy whose {@code stagedAction} is {@code Delete}: enforcing it removes the
+   * enforced policy of the same name (and namespace) instead of setting one.
+   */
+  public boolean stagedDelete() {
+    return kind.staged() && stagedAction.filter("Delete"::equals).isPresent();
   }
 
   /** True for the {@code Staged*} kinds, which are read but never enforced. */

@@ -123,6 +123,9 @@ public final class CalicoValidator {
           + "alphanumeric characters, '-' or '.'");
     }
     order(p.order(), out);
+    // The staged kinds' spec.stagedAction enum (Set, Delete, Learn, Ignore).
+    p.stagedAction().filter(a -> !CalicoPolicy.STAGED_ACTIONS.contains(a)).ifPresent(a -> out.error(ACTION_ID,
+        "spec.stagedAction", "unsupported value \"" + a + "\": must be " + String.join(", ", CalicoPolicy.STAGED_ACTIONS)));
     // networkpolicy.go / globalnetworkpolicy.go CEL: global() only in an entity rule's namespaceSelector.
     noGlobal(Optional.of(p.selector()), "spec.selector", out);
     noGlobal(p.serviceAccountSelector(), "spec.serviceAccountSelector", out);

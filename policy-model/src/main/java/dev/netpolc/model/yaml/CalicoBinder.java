@@ -144,10 +144,10 @@ final class CalicoBinder {
     boolean doNotTrack = f.bool(spec, "doNotTrack", "spec.doNotTrack");
     boolean preDnat = f.bool(spec, "preDNAT", "spec.preDNAT");
     boolean applyOnForward = f.bool(spec, "applyOnForward", "spec.applyOnForward");
-    f.string(spec, "stagedAction", "spec.stagedAction");
+    String stagedAction = f.string(spec, "stagedAction", "spec.stagedAction");
     return new CalicoPolicy(kind, namespace, name, tier == null || tier.isEmpty() ? CalicoPolicy.DEFAULT_TIER : tier,
         order, selector, namespaceSelector, saSelector, types, ingress, egress, doNotTrack, preDnat, applyOnForward,
-        source(obj), suppressed);
+        source(obj), suppressed, Optional.ofNullable(stagedAction));
   }
 
   private CalicoTier tier(YNode.YMap obj) {

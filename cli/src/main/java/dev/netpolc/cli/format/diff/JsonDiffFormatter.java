@@ -12,6 +12,7 @@ import dev.netpolc.compiler.diff.Change;
 import dev.netpolc.compiler.diff.ChangeBlock;
 import dev.netpolc.compiler.diff.DiffResult;
 import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +20,8 @@ import java.util.Optional;
  * {@code netpolc diff --format json}. With a probe: exactly
  * {@code {"newlyAllowed": [["ns/a", "ns/b"], ...], "newlyDenied": [...]}}, source first, sorted.
  * Without: {@code newlyAllowed} and {@code newlyDenied} as lists of groups (sources,
- * destinations, ports per protocol, portless flag).
+ * destinations, ports per protocol, portless flag, and {@code protocols} when ICMP types or other
+ * protocols are told apart).
  */
 final class JsonDiffFormatter {
   private static final ObjectWriter WRITER = new ObjectMapper().writer(new DefaultPrettyPrinter()
@@ -68,6 +70,17 @@ final class JsonDiffFormatter {
       }
     });
     ports.put("portless", b.ports().portless());
+    if (!b.ports().protocols().isEmpty()) {
+      // Protocols without ports told apart (Calico's ICMP type/code and protocol matches): by name,
+      // ICMP values as type*256+code ranges; absent for NetworkPolicy diffs.
+      ObjectNode others = ports.putObject("protocols");
+      b.ports().protocols().forEach((proto, ranges) -> {
+        ArrayNode a = others.putArray(PortSet.protocolName(proto));
+        for (PortRange pr : ranges) {
+          a.add(pr.from() == pr.to() ? Integer.toString(pr.from()) : pr.from() + "-" + pr.to());
+        }
+      });
+    }
     o.put("podPairs", b.pairCount());
     return o;
   }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netpolc.compiler.explain.ExplainReport;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoRuleLocation;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoTierReport;
 import dev.netpolc.compiler.explain.ExplainReport.DirectionReport;
 import dev.netpolc.compiler.explain.ExplainReport.PolicyLocation;
 import dev.netpolc.compiler.explain.ExplainReport.PolicyMissReport;
@@ -40,10 +42,15 @@ final class JsonExplainFormatter {
     ObjectNode conn = root.putObject("connection");
     conn.put("protocol", r.connection().protocol());
     conn.put("protocolNumber", r.connection().protocolNumber());
-    if (r.connection().port() > 0) {
+    if (r.connection().port() > 0 && !r.connection().icmp()) {
       conn.put("port", r.connection().port());
     } else {
       conn.putNull("port");
+    }
+    if (r.connection().icmp() && r.connection().port() > 0) {
+      // The ICMP message a Calico icmp/notICMP match tells apart (type 0 code 0 stays implicit).
+      conn.put("icmpType", r.connection().port() >> 8);
+      conn.put("icmpCode", r.connection().port() & 0xff);
     }
     conn.put("family", r.connection().family());
     root.set("egress", direction(r.egress()));
@@ -129,6 +136,28 @@ final class JsonExplainFormatter {
     if (d.networkPolicyTierSkipped()) {
       o.put("networkPolicyTierSkipped", true);
     }
+    if (d.decidedBy().equals("calico")) {
+      ArrayNode calico = o.putArray("calicoTiers");
+      for (CalicoTierReport t : d.calicoTiers()) {
+        ObjectNode to = calico.addObject();
+        to.put("tier", t.tier());
+        to.put("defaultAction", t.defaultAction());
+        ArrayNode applying = to.putArray("policies");
+        for (PolicyLocation p : t.applying()) {
+          ObjectNode po = applying.addObject();
+          po.put("policy", p.policy());
+          po.set("position", position(p.position()));
+        }
+        ArrayNode logged = to.putArray("logged");
+        t.logged().forEach(l -> logged.add(calicoRule(l)));
+        if (t.matched().isPresent()) {
+          to.set("matched", calicoRule(t.matched().get()));
+        } else {
+          to.putNull("matched");
+        }
+        to.put("outcome", t.outcome());
+      }
+    }
     ArrayNode tiers = o.putArray("tiers");
     for (TierReport t : d.tiers()) {
       ObjectNode to = tiers.addObject();
@@ -158,6 +187,15 @@ final class JsonExplainFormatter {
         to.putNull("matched");
       }
     }
+    return o;
+  }
+
+  private static ObjectNode calicoRule(CalicoRuleLocation l) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("policy", l.policy());
+    o.put("rule", l.path());
+    o.put("action", l.action());
+    o.set("position", position(l.position()));
     return o;
   }
 

@@ -1,6 +1,8 @@
 package dev.netpolc.cli.format.explain;
 
 import dev.netpolc.compiler.explain.ExplainReport;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoRuleLocation;
+import dev.netpolc.compiler.explain.ExplainReport.CalicoTierReport;
 import dev.netpolc.compiler.explain.ExplainReport.DirectionReport;
 import dev.netpolc.compiler.explain.ExplainReport.PolicyLocation;
 import dev.netpolc.compiler.explain.ExplainReport.PolicyMissReport;
@@ -46,6 +48,10 @@ final class TextExplainFormatter {
       return;
     }
     String pod = side.pod().orElse(side.address());
+    if (d.decidedBy().equals("calico")) {
+      calico(sb, d, pod);
+      return;
+    }
     if (!d.tiers().isEmpty() || d.networkPolicyTierSkipped()) {
       tiered(sb, d, pod);
       return;
@@ -88,6 +94,43 @@ final class TextExplainFormatter {
         && d.tiers().stream().noneMatch(t -> t.tier().equals("Baseline")))) {
       networkPolicyPart(sb, d, pod);
     }
+  }
+
+  /** A direction through Calico's tiers: each tier that took part, down to the one that decided. */
+  private static void calico(StringBuilder sb, DirectionReport d, String pod) {
+    sb.append(d.direction()).append(" of ").append(pod).append(": ").append(d.allowed() ? "allowed" : "denied");
+    if (d.calicoTiers().isEmpty()) {
+      sb.append(": no Calico policy applies (Calico's profile allows)\n");
+      return;
+    }
+    CalicoTierReport last = d.calicoTiers().get(d.calicoTiers().size() - 1);
+    sb.append(last.outcome().equals("pass") || last.outcome().equals("default-pass")
+        ? " by Calico's profile, after every tier passed\n" : " by Calico tier " + last.tier() + "\n");
+    for (CalicoTierReport t : d.calicoTiers()) {
+      sb.append("  tier ").append(t.tier()).append(": ");
+      for (int i = 0; i < t.applying().size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(t.applying().get(i).policy());
+      }
+      sb.append('\n');
+      for (CalicoRuleLocation l : t.logged()) {
+        sb.append("    logged by ").append(rule(l)).append('\n');
+      }
+      if (t.matched().isPresent()) {
+        CalicoRuleLocation m = t.matched().get();
+        sb.append("    ").append(switch (m.action()) {
+          case "Allow" -> "allowed by ";
+          case "Deny" -> "denied by ";
+          default -> "passed to the next tier by ";
+        }).append(rule(m)).append('\n');
+      } else {
+        sb.append("    no rule matches: the tier's default action, ").append(t.defaultAction())
+            .append(t.outcome().equals("default-deny") ? ", denies" : ", passes to the next tier").append('\n');
+      }
+    }
+  }
+
+  private static String rule(CalicoRuleLocation l) {
+    return l.policy() + " " + l.path() + " (" + l.action() + ")" + at(l.position());
   }
 
   private static void networkPolicyPart(StringBuilder sb, DirectionReport d, String pod) {

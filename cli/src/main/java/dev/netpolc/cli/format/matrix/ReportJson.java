@@ -41,11 +41,14 @@ import java.util.function.BiConsumer;
  *       {"tier": "none", "allowed": false, "settled": "no-port"}, ...]}}</pre>
  *
  * <p>A decision names the tier ({@code admin}, {@code network-policy}, {@code baseline},
- * {@code default}, or {@code none} when no policy was consulted) and its two directions by verdict
+ * {@code calico} (input with Calico objects), {@code default}, or {@code none} when no policy was
+ * consulted) and its two directions by verdict
  * index; {@code by} is the direction that decided. A verdict has the direction's tier and outcome,
  * the deciding {@code rule} (policy and rule name as string indices), {@code isolatedBy} for a
  * NetworkPolicy denial, {@code passes} for the Pass rules on the way, and
- * {@code "applies": false} when that side is not a pod policy applies to. Every table is in order
+ * {@code "applies": false} when that side is not a pod policy applies to. A {@code calico}
+ * verdict and each Calico rule name their Calico tier as {@code calicoTier} (a string index); a
+ * {@code calico} verdict without a rule is the tier's default Deny. Every table is in order
  * of first use (matrices in order, rows and columns in {@code pods} order), so the data is
  * deterministic. Without attribution the data is exactly the matrices, as before.
  */
@@ -201,6 +204,7 @@ public final class ReportJson {
       if (known != null) {
         return known;
       }
+      v.calicoTier().ifPresent(this::string);
       v.rule().ifPresent(this::internRule);
       v.isolatedBy().forEach(this::string);
       v.passes().forEach(this::internRule);
@@ -210,6 +214,7 @@ public final class ReportJson {
     }
 
     private void internRule(DirectionDecision.Rule r) {
+      r.calicoTier().ifPresent(this::string);
       string(r.policy());
       r.name().ifPresent(this::string);
     }
@@ -234,6 +239,7 @@ public final class ReportJson {
       sb.append("{\"direction\": ").append(quote(direction(v.direction())))
           .append(", \"tier\": ").append(quote(v.tier().id()))
           .append(", \"allowed\": ").append(v.allowed());
+      v.calicoTier().ifPresent(t -> sb.append(", \"calicoTier\": ").append(strings.get(t)));
       v.rule().ifPresent(r -> writeRule(sb.append(", \"rule\": "), r));
       if (!v.isolatedBy().isEmpty()) {
         sb.append(", \"isolatedBy\": [");
@@ -259,6 +265,7 @@ public final class ReportJson {
       sb.append("{\"tier\": ").append(quote(r.tier().id())).append(", \"policy\": ").append(strings.get(r.policy()))
           .append(", \"index\": ").append(r.index());
       r.name().ifPresent(n -> sb.append(", \"name\": ").append(strings.get(n)));
+      r.calicoTier().ifPresent(t -> sb.append(", \"calicoTier\": ").append(strings.get(t)));
       sb.append(", \"action\": ").append(quote(r.action())).append('}');
     }
 
