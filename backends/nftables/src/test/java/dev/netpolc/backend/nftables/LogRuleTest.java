@@ -171,4 +171,48 @@ class LogRuleTest {
     }
     assertThat(cov[2]).isGreaterThan(5);
   }
+
+  /**
+   * Deltas between graphs with LOG rules (random changes of {@link TieredGraphGen#mutate}, which
+   * keeps, moves, reorders and removes them): applied in the simulator to the installed ruleset,
+   * the delta gives the new full ruleset's state, its verdicts and its logs.
+   */
+  @Test
+  void deltasBetweenGraphsWithLogRulesKeepTheLogs() {
+    NftablesBackend nft = new NftablesBackend();
+    int[] logged = new int[1];
+    qt().withExamples(40).forAll(TieredGraphGen.logCases(), integers().between(0, 1_000_000))
+        .checkAssert((c, seed) -> {
+          dev.netpolc.compiler.gen.Draw d = dev.netpolc.compiler.gen.Draw.of(new java.util.Random(seed));
+          RuleGraph before = c.forNode(TieredGraphGen.NODES.get(seed % 2));
+          Artifact installed = Fixtures.emit(before, BackendOptions.DEFAULTS);
+          RuleGraph nextCluster = TieredGraphGen.mutate(c.clusterWide(),
+              d.pick(List.of(TieredGraphGen.Change.values())), d);
+          RuleGraph next = TieredGraphGen.restrict(nextCluster, TieredGraphGen.NODES.get(seed % 2));
+          try {
+            var delta = nft.delta(installed, next, BackendOptions.DEFAULTS);
+            var applied = NftablesBackend.parse(installed, delta);
+            var full = NftablesBackend.parse(Fixtures.emit(next, BackendOptions.DEFAULTS));
+            assertThat(IncrementalDeltaPropertyTest.state(applied)).isEqualTo(IncrementalDeltaPropertyTest.state(full));
+            NftSimulator sim = new NftSimulator(applied, SimulationContext.of(next).nodeAddresses());
+            RuleGraphEvaluator ir = new RuleGraphEvaluator(next);
+            for (Connection probe : c.probes()) {
+              RuleGraphEvaluator.Trace want = ir.trace(probe);
+              NftSimulator.Trace got = sim.trace(probe);
+              TreeSet<String> wantLogs = new TreeSet<>();
+              for (Rule r : want.logged()) {
+                String q = RulesetWriter.logRulePrefix(r, next.group(r.subject()).orElseThrow(), "");
+                wantLogs.add(q.substring(1, q.length() - 1));
+              }
+              assertThat(got.verdict() == Verdict.ACCEPT).as("%s after the delta", probe).isEqualTo(want.allowed());
+              assertThat(new TreeSet<>(got.logs().stream().filter(l -> l.startsWith("np-log ")).toList()))
+                  .as("%s after the delta", probe).isEqualTo(wantLogs);
+              logged[0] += wantLogs.isEmpty() ? 0 : 1;
+            }
+          } catch (BackendException e) {
+            throw new AssertionError(e.getMessage(), e);
+          }
+        });
+    assertThat(logged[0]).as("probes that logged after a delta").isGreaterThan(50);
+  }
 }
