@@ -12,6 +12,12 @@
  * drops and a "denies" direction passes. Egress to the pod's own node skips the NetworkPolicy
  * tier: with OWN_NODE_EGRESS it is looked up under direction 2, else it passes.
  *
+ * Logging (LOG rules, "log and continue"): the emitter folds the LOG rules a connection passes
+ * on its way to the verdict into the entry's u16 log set (0: none; the ids are listed with their
+ * rules in the artifact's logsets.txt). When the deciding entry has one, the new connection is
+ * counted in np_log_count[log set] (per CPU) and a struct log_event is sent to the np_log_events
+ * ring buffer (dropped, but still counted, when the ring is full); the verdict is unchanged.
+ *
  * Build: clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c netpolc.bpf.c -o netpolc.bpf.o
  * Map sizes are -D overridable (NP_IDENT4_MAX, NP_IDENT6_MAX, NP_ENDPOINTS_MAX, NP_POLICY_MAX,
  * NP_HOSTPODS_MAX, NP_CONNTRACK_MAX); the defaults equal the Java emitter's (EbpfMap): sized for a
@@ -68,6 +74,13 @@
 #endif
 #ifndef NP_CT_OTHER_IDLE_S
 #define NP_CT_OTHER_IDLE_S 180
+#endif
+/* np_log_count entries: every u16 log set id (512 KiB per CPU). */
+#ifndef NP_LOG_SETS_MAX
+#define NP_LOG_SETS_MAX 65536
+#endif
+#ifndef NP_LOG_RING_BYTES
+#define NP_LOG_RING_BYTES (256 * 1024)
 #endif
 #ifndef NP_IPV6_EXT_MAX
 #define NP_IPV6_EXT_MAX 6
@@ -126,9 +139,23 @@ struct policy_key {
 struct policy_value {
 	__u8 action;
 	__u8 tier;
-	__u16 reserved;
+	__u16 logs; /* little-endian: the log set, 0 for none */
 	__u32 priority;
 	__u32 rule;
+};
+
+/* One logged new connection, as np_log_events carries it. */
+struct log_event {
+	__u16 logs;    /* the log set (host order) */
+	__u8 stage;    /* 0: the pod's ingress check, 1: its egress check */
+	__u8 family;   /* 4 or 6 */
+	__u8 protocol;
+	__u8 allowed;  /* the verdict: 1 passes, 0 drops */
+	__u16 dport;   /* big-endian */
+	__u16 sport;   /* big-endian */
+	__u16 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
 };
 
 struct ct_key {
@@ -150,6 +177,7 @@ _Static_assert(sizeof(struct hostpod_key) == 36, "np_hostpods key");
 _Static_assert(sizeof(struct policy_key) == 16, "np_policy key");
 _Static_assert(sizeof(struct policy_value) == 12, "np_policy value");
 _Static_assert(sizeof(struct ct_key) == 40, "np_conntrack key");
+_Static_assert(sizeof(struct log_event) == 44, "np_log_events record");
 
 /*
  * Atomic updates: the decision maps (every map a new connection's verdict reads: np_ident4,
@@ -240,6 +268,20 @@ struct {
 	__type(key, struct ct_key);
 	__type(value, __u64);
 } np_conntrack SEC(".maps");
+
+/* Per log set, the new connections logged (per CPU: sum the CPUs' values). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NP_LOG_SETS_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} np_log_count SEC(".maps");
+
+/* The logged new connections, as struct log_event records, for a reader in user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NP_LOG_RING_BYTES);
+} np_log_events SEC(".maps");
 
 /* What parsing found. */
 enum parsed {
@@ -477,11 +519,14 @@ static __always_inline int related(struct packet *p, __u64 now)
 	return tracked(&r, now);
 }
 
-/* The action of the entry k finds, 0 when none. */
-static __always_inline int action_of(__u32 gen, struct policy_key *k)
+/* The action of the entry k finds, 0 when none; its log set goes to *logs. */
+static __always_inline int action_of(__u32 gen, struct policy_key *k, __u16 *logs)
 {
 	struct policy_value *v = NP_LOOKUP(gen, np_policy, k);
-	return v ? v->action : 0;
+	if (!v)
+		return 0;
+	*logs = v->logs;
+	return v->action;
 }
 
 /*
@@ -489,7 +534,8 @@ static __always_inline int action_of(__u32 gen, struct policy_key *k)
  * The second and fourth use the key of the identity's peer class, ~(identity >> 24): class 0's is NP_ANY,
  * the only class of maps without tiers. A peer without identity has class 0.
  */
-static __always_inline int policy_action(__u32 gen, __u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port)
+static __always_inline int policy_action(__u32 gen, __u32 group, __u32 identity, __u8 direction, __u8 protocol, __u16 port,
+					 __u16 *logs)
 {
 	__u32 class_key = identity == NP_ANY ? NP_ANY : ~(identity >> 24);
 	struct policy_key k = {
@@ -500,21 +546,46 @@ static __always_inline int policy_action(__u32 gen, __u32 group, __u32 identity,
 		.protocol = protocol,
 		.port = port,
 	};
-	int a = action_of(gen, &k);
+	int a = action_of(gen, &k, logs);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(class_key);
-	a = action_of(gen, &k);
+	a = action_of(gen, &k, logs);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(identity);
 	k.protocol = 0;
 	k.port = 0;
-	a = action_of(gen, &k);
+	a = action_of(gen, &k, logs);
 	if (a)
 		return a;
 	k.peer = bpf_htonl(class_key);
-	return action_of(gen, &k);
+	return action_of(gen, &k, logs);
+}
+
+/* Counts a new connection under its log set and reports it to np_log_events. */
+static __always_inline void log_connection(__u16 logs, __u8 stage, const struct packet *p, int allowed)
+{
+	__u32 key = logs;
+	__u64 *n = bpf_map_lookup_elem(&np_log_count, &key);
+	struct log_event *e;
+
+	if (n)
+		*n += 1; /* this CPU's slot: no other writer */
+	e = bpf_ringbuf_reserve(&np_log_events, sizeof(*e), 0);
+	if (!e)
+		return; /* ring full: counted, not reported */
+	e->logs = logs;
+	e->stage = stage;
+	e->family = p->family;
+	e->protocol = p->protocol;
+	e->allowed = allowed ? 1 : 0;
+	e->dport = p->dport;
+	e->sport = p->sport;
+	e->pad = 0;
+	__builtin_memcpy(e->saddr, p->saddr, 16);
+	__builtin_memcpy(e->daddr, p->daddr, 16);
+	bpf_ringbuf_submit(e, 0);
 }
 
 static __always_inline int identity_of(__u32 gen, __u8 family, const __u8 *addr, __u32 *out)
@@ -595,13 +666,16 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 		return TC_ACT_OK;
 	if (checked) {
 		int action;
+		__u16 logs = 0;
 		if (isolated && p.protocol == IPPROTO_TCP && (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
 			return TC_ACT_SHOT; /* no state and not an opening SYN */
 		if (identity_of(gen, p.family, peer, &identity) < 0)
 			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
-		action = policy_action(gen, ep->group, identity, direction, p.protocol, p.dport);
+		action = policy_action(gen, ep->group, identity, direction, p.protocol, p.dport, &logs);
 		if (!action)
 			action = isolated ? 0 : NP_ALLOW; /* the miss value: isolated denies, else allows */
+		if (logs)
+			log_connection(logs, stage, &p, action == NP_ALLOW);
 		if (action != NP_ALLOW)
 			return TC_ACT_SHOT;
 	}

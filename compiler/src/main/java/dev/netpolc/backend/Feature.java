@@ -26,6 +26,8 @@ public enum Feature {
   DENY_ACTION,
   /** {@code Action.PASS} rules. */
   PASS_ACTION,
+  /** {@code Action.LOG} rules (log and continue), as the backend's own logging. */
+  LOG_ACTION,
   /** Admin and Baseline tiers with priorities around NetworkPolicy. */
   TIERS,
   /** The {@code allowNodeToLocalPods = false} semantics (node traffic checked against policy). */

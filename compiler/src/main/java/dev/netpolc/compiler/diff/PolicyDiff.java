@@ -173,6 +173,9 @@ public final class PolicyDiff {
     static Behaviour of(RuleGraph graph, EndpointGroup group, Direction d) {
       List<RuleBehaviour> rules = new ArrayList<>();
       for (Rule r : graph.rules(group.id(), d)) {
+        if (!r.action().terminates()) {
+          continue; // a LOG rule never changes a verdict, and diff compares verdicts
+        }
         rules.add(new RuleBehaviour(r.tier(), r.peers(), r.ports(), r.action()));
       }
       return new Behaviour(group.isolated(d), rules);

@@ -73,7 +73,11 @@ public record Rule(Direction direction, Tier tier, int priority, String subject,
     return new Rule(direction, tier, priority, subject, peers, ports, action, newOrigins);
   }
 
-  /** True when both rules are in the same ordered run: same direction, tier, priority, action. */
+  /**
+   * True when both rules are in the same ordered run: same direction, tier, priority, action.
+   * Within a run of ALLOW, DENY or PASS rules order cannot change a verdict; a run of LOG rules
+   * may be reordered but not merged (each logs under its own origins).
+   */
   public boolean sameRun(Rule o) {
     return direction == o.direction && priority == o.priority && action == o.action && tier.equals(o.tier);
   }

@@ -2,7 +2,11 @@ package dev.netpolc.compiler.ir;
 
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.ConnectionDecider;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedSet;
 import dev.netpolc.model.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +22,10 @@ import java.util.Optional;
  *   <li>if the destination is an endpoint, its group's ingress rules decide the source;</li>
  *   <li>allowed when neither check denied.</li>
  * </ol>
- * Addresses that are not endpoints of the graph are not checked. A cluster-wide graph (no
+ * Addresses that are not endpoints of the graph are not checked. {@link Action#LOG} rules never
+ * decide; {@link #trace(Connection)} also reports the LOG rules the connection reached and
+ * matched (the source's egress ones first, then the destination's ingress ones, each in
+ * evaluation order; none for the shortcuts of steps 1 and 2). A cluster-wide graph (no
  * node) has every pod as endpoint and so decides every connection; a per-node graph decides
  * only the checks that node enforces (egress of its pods, ingress to its pods): the other
  * node enforces its own pods' side.
@@ -31,8 +38,39 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
     this.graph = graph;
   }
 
+  /**
+   * A verdict with the LOG rules that logged on the way to it.
+   *
+   * @param allowed whether the connection is allowed (as {@link #allows(Connection)})
+   * @param logged  the matching LOG rules evaluation reached, in evaluation order
+   */
+  public record Trace(boolean allowed, List<Rule> logged) {
+    public Trace {
+      logged = ImmutableList.copyOf(logged);
+    }
+
+    /** The origins of the logged rules, sorted: what the backends' log records name. */
+    public ImmutableSortedSet<Origin> loggedOrigins() {
+      ImmutableSortedSet.Builder<Origin> b = ImmutableSortedSet.naturalOrder();
+      logged.forEach(r -> b.addAll(r.origins()));
+      return b.build();
+    }
+  }
+
   @Override
   public boolean allows(Connection c) {
+    return evaluate(c, null);
+  }
+
+  /** The verdict for {@code c} and the LOG rules it passed. */
+  public Trace trace(Connection c) {
+    List<Rule> logged = new ArrayList<>();
+    boolean allowed = evaluate(c, logged);
+    return new Trace(allowed, logged);
+  }
+
+  /** The verdict; matching LOG rules reached are added to {@code logged} unless it is null. */
+  private boolean evaluate(Connection c, List<Rule> logged) {
     Optional<Endpoint> src = graph.endpointAt(c.source());
     Optional<Endpoint> dst = graph.endpointAt(c.destination());
     if (c.source().equals(c.destination())
@@ -50,10 +88,11 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
       }
     }
     if (src.isPresent() && !decide(graph, groupOf(src.get()), Direction.EGRESS, c.destination(), c.protocol(),
-        c.port(), toOwnNode)) {
+        c.port(), toOwnNode, logged)) {
       return false;
     }
-    return dst.isEmpty() || decide(graph, groupOf(dst.get()), Direction.INGRESS, c.source(), c.protocol(), c.port());
+    return dst.isEmpty()
+        || decide(graph, groupOf(dst.get()), Direction.INGRESS, c.source(), c.protocol(), c.port(), false, logged);
   }
 
   private EndpointGroup groupOf(Endpoint e) {
@@ -69,8 +108,8 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
   }
 
   /**
-   * One direction of one group, through the tiers in rank order: first match per tier;
-   * ALLOW/DENY decide, PASS or no match go on; an isolated group denies when its NetworkPolicy
+   * One direction of one group, through the tiers in rank order: first match per tier (LOG
+   * rules skipped); ALLOW/DENY decide, PASS or no match go on; an isolated group denies when its NetworkPolicy
    * tier had no match (whether or not it has rules there); past the last tier the connection is
    * allowed.
    */
@@ -86,6 +125,16 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
    */
   public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
       int port, boolean skipNetworkPolicyTier) {
+    return decide(graph, group, d, peer, protocol, port, skipNetworkPolicyTier, null);
+  }
+
+  /**
+   * As {@link #decide(RuleGraph, EndpointGroup, Direction, IpAddress, int, int, boolean)}, adding
+   * to {@code logged} the matching LOG rules evaluation reaches (before the first matching
+   * ALLOW, DENY or PASS of their tier, in a tier evaluation reaches), in order.
+   */
+  public static boolean decide(RuleGraph graph, EndpointGroup group, Direction d, IpAddress peer, int protocol,
+      int port, boolean skipNetworkPolicyTier, List<Rule> logged) {
     var rules = graph.rules(group.id(), d);
     int i = 0;
     boolean npSeen = false;
@@ -101,8 +150,13 @@ public final class RuleGraphEvaluator implements ConnectionDecider {
       boolean skip = skipNetworkPolicyTier && np;
       Action hit = null;
       for (; i < rules.size() && rules.get(i).tier().equals(tier); i++) {
-        if (hit == null && !skip && rules.get(i).matches(peer, protocol, port)) {
-          hit = rules.get(i).action();
+        Rule r = rules.get(i);
+        if (hit == null && !skip && r.matches(peer, protocol, port)) {
+          if (r.action() != Action.LOG) {
+            hit = r.action();
+          } else if (logged != null) {
+            logged.add(r);
+          }
         }
       }
       if (hit == Action.ALLOW) {

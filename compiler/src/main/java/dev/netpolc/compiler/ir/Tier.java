@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * A tier a direction of an endpoint group is evaluated through. Tiers are evaluated in
  * ascending {@link #rank()}; in each tier the rules are ordered by priority, then by position,
  * and the first matching rule decides: {@link Action#ALLOW} and {@link Action#DENY} end the
- * evaluation, {@link Action#PASS} (or no match) moves to the next tier. Only
+ * evaluation, {@link Action#PASS} (or no match) moves to the next tier; a matching
+ * {@link Action#LOG} rule logs and evaluation goes on with the next rule. Only
  * {@link #NETWORK_POLICY} has an implicit end: when none of its rules matched and the group is
  * isolated in that direction, the connection is denied (Kubernetes' default deny), whether or
  * not the group has rules in that tier. Any other tier ends in whatever rules it has (a dialect

@@ -66,7 +66,8 @@ public final class UnreachableTieredRule extends CompilerRule {
           Optional<Rule> cover = Optional.empty();
           for (int j = 0; j < i && cover.isEmpty(); j++) {
             Rule e = rules.get(j);
-            if (e.tier().equals(r.tier()) && !e.origins().contains(o) && e.peers().containsAll(r.peers())
+            // A LOG rule covers nothing: evaluation goes on past it.
+            if (e.tier().equals(r.tier()) && e.action().terminates() && !e.origins().contains(o) && e.peers().containsAll(r.peers())
                 && e.ports().containsAll(r.ports())) {
               cover = Optional.of(e);
             }

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * alike, so order inside the run does not matter: rules with equal ports become one rule with
  * the union of their peers, rules with equal peers one rule with the union of their ports,
  * repeated until nothing merges. Runs never merge across a rule of another action, which would
- * change first-match results.
+ * change first-match results. Runs of LOG rules are left as they are: each LOG rule logs under
+ * its own origins, which a union would blur.
  *
  * <p>A union is a new set; if the sets it replaces are still used by other rules, the graph
  * would render more CIDRs than before. So each run's merge is accepted only when, counting set
@@ -75,7 +76,9 @@ public final class MergeRules implements Pass {
             end++;
           }
           List<Rule> run = rules.subList(start, end);
-          List<Rule> merged = run.size() > 1 ? memo.computeIfAbsent(List.copyOf(run), MergeRules::mergeRun) : run;
+          // LOG rules are never merged: a merged rule would log one rule's connections under the other's origins too.
+          boolean mergeable = run.size() > 1 && run.get(0).action().terminates();
+          List<Rule> merged = mergeable ? memo.computeIfAbsent(List.copyOf(run), MergeRules::mergeRun) : run;
           if (merged.size() < run.size() && accept(run, merged, addrUses, portUses)) {
             out.addAll(merged);
             changed = true;

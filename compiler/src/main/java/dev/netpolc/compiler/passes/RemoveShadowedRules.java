@@ -11,7 +11,8 @@ import java.util.List;
  * Drops rules that can never be the first match of their tier: a rule whose peers and ports are
  * both contained in those of an earlier rule of the same group, direction and tier. (Whatever
  * the earlier rule's action, it decides first; for the additive NetworkPolicy tier this removes
- * duplicates and rules subsumed by broader ones.)
+ * duplicates and rules subsumed by broader ones.) A LOG rule never shadows anything, as evaluation
+ * continues past it; a LOG rule shadowed by an earlier ALLOW, DENY or PASS never logs and goes.
  */
 public final class RemoveShadowedRules implements Pass {
   /** Creates the pass; {@link Passes} holds the shared instance. */
@@ -53,7 +54,7 @@ public final class RemoveShadowedRules implements Pass {
       if (!e.tier().equals(r.tier())) {
         return false; // rules are sorted by tier: no earlier rule of this tier remains
       }
-      if (e.ports().containsAll(r.ports()) && e.peers().containsAll(r.peers())) {
+      if (e.action().terminates() && e.ports().containsAll(r.ports()) && e.peers().containsAll(r.peers())) {
         return true;
       }
     }

@@ -93,6 +93,8 @@ public final class TieredGraphGen {
    * protocols, other-protocol complements) and the probes cover ICMP types and other protocols.
    */
   private boolean generalPorts;
+  /** Whether some rules are drawn as LOG rules. */
+  private boolean logs;
 
   private TieredGraphGen(Draw d) {
     this.d = d;
@@ -134,6 +136,23 @@ public final class TieredGraphGen {
       gen.tiers = gen.drawTiers();
       gen.catchAlls = true;
       gen.generalPorts = true;
+      return gen.draw();
+    };
+    return g.describedAs(c -> "tiers " + c.clusterWide().tiers() + "\n" + c);
+  }
+
+  /**
+   * As {@link #multiTierCases()}, with {@link Action#LOG} rules among the others (about one rule
+   * in four, in every tier, the NetworkPolicy tier included): before, between and after ALLOW,
+   * DENY and PASS rules, shadowed by them or not, so that whether a LOG rule is reached depends on
+   * the rules before it. For property tests of the logged rule sets.
+   */
+  public static Gen<Case> logCases() {
+    Gen<Case> g = in -> {
+      TieredGraphGen gen = new TieredGraphGen(Draw.of(in));
+      gen.tiers = gen.drawTiers();
+      gen.catchAlls = true;
+      gen.logs = true;
       return gen.draw();
     };
     return g.describedAs(c -> "tiers " + c.clusterWide().tiers() + "\n" + c);
@@ -258,6 +277,9 @@ public final class TieredGraphGen {
     int priority = tier.equals(Tier.NETWORK_POLICY) ? 0 : d.between(0, 3);
     Action action = tier.equals(Tier.NETWORK_POLICY) && !d.chance(15) ? Action.ALLOW
         : d.pick(List.of(Action.ALLOW, Action.DENY, Action.PASS));
+    if (logs && d.chance(25)) {
+      action = Action.LOG;
+    }
     List<Origin> origins = new ArrayList<>();
     origins.add(new Origin(d.pick(POLICIES), dir, index, SourcePosition.UNKNOWN));
     if (d.chance(15)) {
@@ -414,7 +436,7 @@ public final class TieredGraphGen {
           rs.remove(ri);
         } else if (change == Change.ACTION) {
           rs.set(ri, new Rule(r.direction(), r.tier(), r.priority(), r.subject(), r.peers(), r.ports(),
-              d.pick(List.of(Action.values())), r.origins()));
+              d.pick(List.of(Action.ALLOW, Action.DENY, Action.PASS)), r.origins()));
         } else {
           Tier t = change == Change.TIER ? d.pick(g.tiers()) : r.tier();
           int priority = t.equals(Tier.NETWORK_POLICY) ? 0 : change == Change.PRIORITY ? d.between(0, 4) : r.priority();

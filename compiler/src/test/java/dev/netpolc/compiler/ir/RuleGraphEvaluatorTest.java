@@ -155,4 +155,27 @@ class RuleGraphEvaluatorTest {
     assertThat(in(open, PEER)).as("not isolated: the late tier decides").isFalse();
     assertThat(in(open, OTHER)).isTrue();
   }
+
+  private static Rule logRule(Tier tier, int priority, IpAddress peer, int index) {
+    return new Rule(Direction.INGRESS, tier, priority, "ns/a", AddressSet.ofAddresses(List.of(peer)),
+        PortSet.ALL_PROTOCOLS, Action.LOG, List.of(new Origin("ns/log", Direction.INGRESS, index,
+        SourcePosition.UNKNOWN)));
+  }
+
+  @Test
+  void logRulesNeverDecideAndLogOnlyWhenReached() {
+    RuleGraphEvaluator e = graph(true, logRule(Tier.ADMIN, 0, PEER, 0), rule(Tier.ADMIN, 1, PEER, Action.PASS),
+        logRule(Tier.ADMIN, 2, PEER, 1), logRule(Tier.NETWORK_POLICY, 0, PEER, 2), logRule(Tier.NETWORK_POLICY, 0,
+        OTHER, 3), rule(Tier.NETWORK_POLICY, 0, PEER, Action.ALLOW), logRule(Tier.NETWORK_POLICY, 0, PEER, 4),
+        logRule(Tier.BASELINE, 0, PEER, 5));
+    RuleGraphEvaluator.Trace t = e.trace(Connection.of(PEER, POD, Protocol.TCP, 80));
+    // The Admin Pass skips Admin log 1; the NetworkPolicy Allow ends before log 4 and Baseline.
+    assertThat(t.allowed()).isTrue();
+    assertThat(t.loggedOrigins()).extracting(Origin::ruleIndex).containsExactly(0, 2);
+    RuleGraphEvaluator.Trace other = e.trace(Connection.of(OTHER, POD, Protocol.TCP, 80));
+    // Only a LOG rule matches in the NetworkPolicy tier: that is no match, so isolation denies.
+    assertThat(other.allowed()).isFalse();
+    assertThat(other.loggedOrigins()).extracting(Origin::ruleIndex).containsExactly(3);
+    assertThat(e.allows(Connection.of(OTHER, POD, Protocol.TCP, 80))).isFalse();
+  }
 }

@@ -75,6 +75,28 @@ class PassesTest {
   }
 
   @Test
+  void aLogRuleShadowsNothingButGoesWhenAnEarlierTerminatingRuleCoversIt() {
+    RuleGraph g = graph(rule(Tier.ADMIN, AddressSet.ALL, PortSet.ALL_PROTOCOLS, Action.LOG, 0),
+        rule(Tier.ADMIN, ip("10.0.0.0"), tcp(80), Action.DENY, 1),
+        rule(Tier.ADMIN, ip("10.0.0.0"), tcp(80), Action.LOG, 2),
+        rule(Tier.ADMIN, ip("10.0.0.1"), tcp(80), Action.LOG, 3));
+    RuleGraph out = Passes.REMOVE_SHADOWED.apply(g);
+    assertThat(out.rules()).extracting(r -> r.origins().get(0).ruleIndex()).containsExactly(0, 1, 3);
+  }
+
+  @Test
+  void mergeRulesLeavesLogRunsAloneAndNeverMergesAcrossALogRule() {
+    RuleGraph logs = graph(rule(Tier.ADMIN, ip("10.0.0.0"), tcp(80), Action.LOG, 0),
+        rule(Tier.ADMIN, ip("10.0.0.1"), tcp(80), Action.LOG, 1));
+    assertThat(Passes.MERGE_RULES.apply(logs)).isEqualTo(logs);
+    // allow A; log A∪B; allow B: merging the allows would skip the log for B.
+    RuleGraph between = graph(rule(Tier.ADMIN, ip("10.0.0.0"), tcp(80), Action.ALLOW, 0),
+        rule(Tier.ADMIN, ip("10.0.0.0").union(ip("10.0.0.1")), tcp(80), Action.LOG, 1),
+        rule(Tier.ADMIN, ip("10.0.0.1"), tcp(80), Action.ALLOW, 2));
+    assertThat(Passes.MERGE_RULES.apply(between)).isEqualTo(between);
+  }
+
+  @Test
   void passManagerRecordsEveryPassInOrder() {
     RuleGraph g = graph(rule(Tier.NETWORK_POLICY, ip("10.0.0.0"), tcp(80), Action.ALLOW, 0));
     PassManager.Result r = PassManager.defaults().disable("hash-cons").run(g);

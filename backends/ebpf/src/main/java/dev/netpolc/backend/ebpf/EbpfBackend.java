@@ -65,15 +65,32 @@ public final class EbpfBackend implements Backend {
   @Override
   public Set<Feature> capabilities() {
     return ImmutableSet.of(Feature.IPV4, Feature.IPV6, Feature.SCTP, Feature.ALL_PROTOCOLS, Feature.PORT_RANGES,
-        Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
+        Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.LOG_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
         Feature.INCREMENTAL_DELTAS);
   }
 
   @Override
   public Artifact emit(RuleGraph graph, BackendOptions options) throws BackendException {
-    MapsArtifact a = artifact(graph, options);
-    return new Artifact(NAME, ImmutableSortedMap.of(MapsJson.FILE, MapsJson.write(a), MapsBatch.FILE,
-        MapsBatch.write(a)));
+    String pinDir = pinDir(options); // validates the options first, as artifact() does
+    MapLimits limits = limits(options);
+    MapsEmitter.Emitted e = MapsEmitter.emitWithLogs(graph, limits);
+    MapsArtifact a = new MapsArtifact(graph.node(), pinDir, limits, e.maps());
+    ImmutableSortedMap.Builder<String, String> files = ImmutableSortedMap.<String, String>naturalOrder()
+        .put(MapsJson.FILE, MapsJson.write(a)).put(MapsBatch.FILE, MapsBatch.write(a));
+    if (!e.logs().isEmpty()) {
+      files.put(LogSets.FILE, e.logs().write()); // only with LOG rules: other artifacts are as ever
+    }
+    return new Artifact(NAME, files.build());
+  }
+
+  /**
+   * The log sets of an artifact ({@value LogSets#FILE}): empty when it has none.
+   *
+   * @throws BackendException naming the line when the file does not parse
+   */
+  public static LogSets logSets(Artifact artifact) throws BackendException {
+    String text = artifact.files().get(LogSets.FILE);
+    return text == null ? new LogSets() : LogSets.read(text);
   }
 
   /**
@@ -158,7 +175,7 @@ public final class EbpfBackend implements Backend {
    */
   public static EbpfMaps read(Artifact artifact) throws BackendException {
     for (String name : artifact.files().keySet()) {
-      if (!name.equals(MapsJson.FILE) && !name.equals(MapsBatch.FILE)) {
+      if (!name.equals(MapsJson.FILE) && !name.equals(MapsBatch.FILE) && !name.equals(LogSets.FILE)) {
         throw new BackendException("ebpf: unexpected file '" + name.replaceAll("[^A-Za-z0-9._-]", "?")
             + "' (an eBPF artifact holds " + MapsJson.FILE + " and/or " + MapsBatch.FILE + ")");
       }

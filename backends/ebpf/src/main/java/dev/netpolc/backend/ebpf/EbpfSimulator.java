@@ -34,7 +34,8 @@ import java.util.Set;
  *   <li>the connection passes when every check passes.</li>
  * </ol>
  * Addresses not in np_endpoints are not checked: another node enforces them. The verdict's
- * value names the deciding rule ({@link #verdict}).
+ * value names the deciding rule ({@link #verdict}) and, when LOG rules matched on the way, the
+ * log set the datapath counts and reports ({@link #trace}).
  *
  * <pre>{@code
  * ConnectionDecider d = new EbpfSimulator(maps);
@@ -69,6 +70,30 @@ public final class EbpfSimulator implements ConnectionDecider {
 
   @Override
   public boolean allows(Connection c) {
+    return evaluate(c, null);
+  }
+
+  /**
+   * A verdict and the log sets the datapath reports for it.
+   *
+   * @param allowed whether the connection passes, as {@link #allows(Connection)}
+   * @param logSets the non-zero log set ids ({@link LogSets}) of the verdicts looked up, in order
+   *                (the source's egress check, then the destination's ingress check)
+   */
+  public record Trace(boolean allowed, List<Integer> logSets) {
+    public Trace {
+      logSets = List.copyOf(logSets);
+    }
+  }
+
+  /** The verdict for {@code c} and the log sets the datapath would count and report. */
+  public Trace trace(Connection c) {
+    List<Integer> logs = new ArrayList<>();
+    boolean allowed = evaluate(c, logs);
+    return new Trace(allowed, logs);
+  }
+
+  private boolean evaluate(Connection c, List<Integer> logs) {
     if (c.source().equals(c.destination())) {
       return true;
     }
@@ -79,11 +104,11 @@ public final class EbpfSimulator implements ConnectionDecider {
     }
     if (src != null) {
       boolean ownNode = isHostOf(c.destination(), c.source());
-      if (!check(src, Direction.EGRESS, ownNode, c.destination(), c)) {
+      if (!check(src, Direction.EGRESS, ownNode, c.destination(), c, logs)) {
         return false;
       }
     }
-    return dst == null || check(dst, Direction.INGRESS, false, c.source(), c);
+    return dst == null || check(dst, Direction.INGRESS, false, c.source(), c, logs);
   }
 
   /** The endpoint entry of a local endpoint at {@code ip}, or null (absent, or a node address). */
@@ -97,9 +122,14 @@ public final class EbpfSimulator implements ConnectionDecider {
     return (v != null && v.isHost()) || hostPods.contains(new HostPodKey(host, pod));
   }
 
-  /** One direction of one local endpoint: passes unless its verdict is not ALLOW. */
-  private boolean check(EndpointValue e, Direction d, boolean ownNode, IpAddress peer, Connection c) {
-    return verdict(e, d, ownNode, peer, c).map(v -> v.action() == Action.ALLOW).orElse(true);
+  /** One direction of one local endpoint: passes unless its verdict is not ALLOW; its log set goes to {@code logs}. */
+  private boolean check(EndpointValue e, Direction d, boolean ownNode, IpAddress peer, Connection c,
+      List<Integer> logs) {
+    Optional<PolicyValue> v = verdict(e, d, ownNode, peer, c);
+    if (logs != null && v.isPresent() && v.get().logs() != 0) {
+      logs.add(v.get().logs());
+    }
+    return v.map(x -> x.action() == Action.ALLOW).orElse(true);
   }
 
   /**

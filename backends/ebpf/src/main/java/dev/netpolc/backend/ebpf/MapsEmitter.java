@@ -59,6 +59,8 @@ public final class MapsEmitter {
   private final int[] ruleNumber;
   /** The tier byte of each tier of the graph ({@link PolicyValue#tierBytes}). */
   private final Map<Tier, Integer> tierBytes;
+  /** The log sets the values name. */
+  private final LogSets logSets = new LogSets();
 
   private MapsEmitter(RuleGraph graph, MapLimits limits, Identities ids, Map<Tier, Integer> tierBytes) {
     this.graph = graph;
@@ -118,12 +120,58 @@ public final class MapsEmitter {
 
   /** The maps of {@code graph} with the identities and classes {@code ids} (of the graph's peer sets). */
   static EbpfMaps emit(RuleGraph graph, MapLimits limits, Identities ids) throws BackendException {
+    return emitWithLogs(graph, limits, ids).maps();
+  }
+
+  /**
+   * The maps of a graph and the log sets their np_policy values name.
+   *
+   * @param maps the maps
+   * @param logs the log sets (empty for a graph without LOG rules)
+   */
+  public record Emitted(EbpfMaps maps, LogSets logs) {}
+
+  /**
+   * The maps of {@code graph} with the table of their log sets.
+   *
+   * @throws BackendException as {@link #emit(RuleGraph, MapLimits)}
+   */
+  public static Emitted emitWithLogs(RuleGraph graph, MapLimits limits) throws BackendException {
+    return emitWithLogs(graph, limits, Identities.of(graph));
+  }
+
+  static Emitted emitWithLogs(RuleGraph graph, MapLimits limits, Identities ids) throws BackendException {
     MapsEmitter e = new MapsEmitter(graph, limits, ids, PolicyValue.tierBytes(graph.tiers()));
     e.identities();
-    e.policies();
+    try {
+      e.policies();
+    } catch (TooManyLogSets ex) {
+      throw new BackendException("ebpf: " + ex.getMessage() + " (np_policy's log field is a u16)");
+    }
     e.endpoints();
     e.checkLimits();
-    return e.out.build();
+    return new Emitted(e.out.build(), e.logSets);
+  }
+
+  /** The log set id of LOG rules given by their indexes in {@code graph.rules()}: by their numbers, ascending. */
+  private int logSetOf(List<Integer> ruleIndexes) {
+    List<Integer> numbers = new ArrayList<>(ruleIndexes.size());
+    ruleIndexes.forEach(i -> numbers.add(ruleNumber[i]));
+    numbers.sort(Integer::compareUnsigned);
+    try {
+      return logSets.idOf(numbers);
+    } catch (IllegalStateException ex) {
+      throw new TooManyLogSets(ex.getMessage());
+    }
+  }
+
+  /** Unchecked inside flattening, turned into a {@link BackendException} by {@link #emitWithLogs}. */
+  private static final class TooManyLogSets extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyLogSets(String message) {
+      super(message);
+    }
   }
 
   /** Per family, the fewest nested prefixes that resolve every address to its identity. */
@@ -231,7 +279,7 @@ public final class MapsEmitter {
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
           TierFlattening.Flat flat = TierFlattening.flatten(groupNumber[g], d, false, rules, index, group.isolated(d), ids, looked,
-              atomIds, tierBytes);
+              atomIds, tierBytes, this::logSetOf);
           put(flat, all);
           groupFlags[g] |= flat.mode() == TierFlattening.Mode.ISOLATED ? isolatedFlag(d)
               : flat.mode() == TierFlattening.Mode.DENIES
@@ -240,7 +288,7 @@ public final class MapsEmitter {
             BitSet own = ownNodeAtoms(group);
             if (!own.isEmpty()) {
               TierFlattening.Flat toNode = TierFlattening.flatten(groupNumber[g], d, true, rules, index, group.isolated(d), ids,
-                  own, atomIds, tierBytes);
+                  own, atomIds, tierBytes, this::logSetOf);
               put(toNode, all);
               groupFlags[g] |= toNode.mode() == TierFlattening.Mode.NONE ? 0 : EndpointValue.OWN_NODE_EGRESS;
             }
@@ -311,7 +359,7 @@ public final class MapsEmitter {
       PolicyValue v = e.value(); // its rule is the index in all; the maps carry the rule's number
       if (v.rule() != PolicyValue.NO_RULE) {
         count(all.get(v.rule()), 1);
-        v = new PolicyValue(v.action(), v.tier(), v.priority(), ruleNumber[v.rule()]);
+        v = new PolicyValue(v.action(), v.tier(), v.priority(), ruleNumber[v.rule()], v.logs());
       }
       out.put(EbpfMap.POLICY, e.key(), v);
     }

@@ -12,17 +12,20 @@ import java.util.Objects;
 /**
  * A value of {@code np_policy} (12 bytes): u8 action (1 ALLOW, 2 DENY, 3 PASS), u8 tier (0
  * ADMIN, 1 NETWORK_POLICY, 2 BASELINE, 3 and up the graph's other tiers in rank order: see
- * {@link #tierBytes}), u16 zero, then little-endian u32 priority and u32 rule (the index of the IR
- * rule in {@code RuleGraph.rules()}, for tracing). The datapath reads only the action; the rest
- * says which rule decided. A verdict no rule gave is {@link #ISOLATION_DENY} or
- * {@link #DEFAULT_ALLOW}, with rule {@link #NO_RULE}.
+ * {@link #tierBytes}), little-endian u16 log set (0: none; else the {@link LogSets} id of the LOG
+ * rules a connection of the entry passes on its way to the verdict), then little-endian u32
+ * priority and u32 rule (the index of the IR rule in {@code RuleGraph.rules()}, for tracing). The
+ * datapath reads the action, and the log set to count and report the connection; the rest says
+ * which rule decided. A verdict no rule gave is {@link #ISOLATION_DENY} or {@link #DEFAULT_ALLOW},
+ * with rule {@link #NO_RULE} (and with a log set when LOG rules matched on the way).
  *
- * @param action   what a match does
+ * @param action   what a match does (never {@link Action#LOG})
  * @param tier     the deciding rule's tier byte (0 to 255)
  * @param priority the deciding rule's priority within its tier
  * @param rule     the index of the deciding rule, or {@link #NO_RULE}
+ * @param logs     the log set id, 0 to {@value LogSets#MAX_ID}; 0 for none
  */
-public record PolicyValue(Action action, int tier, int priority, int rule) implements MapValue {
+public record PolicyValue(Action action, int tier, int priority, int rule, int logs) implements MapValue {
   /** The rule index of a verdict no rule gave: 0xffffffff. */
   public static final int NO_RULE = -1;
   /** The tier byte of {@link Tier#ADMIN}. */
@@ -38,8 +41,19 @@ public record PolicyValue(Action action, int tier, int priority, int rule) imple
 
   private static final List<String> STANDARD_NAMES = List.of("ADMIN", "NETWORK_POLICY", "BASELINE");
 
+  /** A value without a log set. */
+  public PolicyValue(Action action, int tier, int priority, int rule) {
+    this(action, tier, priority, rule, 0);
+  }
+
   public PolicyValue {
     Objects.requireNonNull(action, "action");
+    if (action == Action.LOG) {
+      throw new IllegalArgumentException("LOG is never a verdict: it sets the log set of one");
+    }
+    if (logs < 0 || logs > LogSets.MAX_ID) {
+      throw new IllegalArgumentException("log set must be 0 to " + LogSets.MAX_ID + ", got " + logs);
+    }
     if (tier < 0 || tier > 255) {
       throw new IllegalArgumentException("tier byte must be 0 to 255, got " + tier);
     }
@@ -76,6 +90,8 @@ public record PolicyValue(Action action, int tier, int priority, int rule) imple
     byte[] b = new byte[12];
     b[0] = (byte) (action.ordinal() + 1);
     b[1] = (byte) tier;
+    b[2] = (byte) logs;
+    b[3] = (byte) (logs >>> 8);
     ByteCodec.putU32Le(b, 4, priority);
     ByteCodec.putU32Le(b, 8, rule);
     return b;
@@ -84,13 +100,13 @@ public record PolicyValue(Action action, int tier, int priority, int rule) imple
   static PolicyValue decode(byte[] b) {
     ByteCodec.requireLength(b, 12, "an np_policy value");
     int action = ByteCodec.u8(b, 0);
-    if (action < 1 || action > Action.values().length) {
+    if (action < 1 || action > Action.PASS.ordinal() + 1) {
       throw new IllegalArgumentException("action must be 1 (ALLOW), 2 (DENY) or 3 (PASS), got " + action);
     }
     int tier = ByteCodec.u8(b, 1);
-    ByteCodec.requireZero(b, 2, 4, "the reserved u16 of a policy value");
+    int logs = ByteCodec.u8(b, 2) | ByteCodec.u8(b, 3) << 8;
     return new PolicyValue(Action.values()[action - 1], tier, (int) ByteCodec.u32Le(b, 4),
-        (int) ByteCodec.u32Le(b, 8));
+        (int) ByteCodec.u32Le(b, 8), logs);
   }
 
   @Override
@@ -101,6 +117,9 @@ public record PolicyValue(Action action, int tier, int priority, int rule) imple
     m.put("tier", tier < STANDARD_NAMES.size() ? STANDARD_NAMES.get(tier) : "TIER_" + tier);
     m.put("priority", Integer.toUnsignedLong(priority));
     m.put("rule", rule == NO_RULE ? "none" : Integer.toUnsignedLong(rule));
+    if (logs != 0) {
+      m.put("logs", logs); // only with LOG rules, so graphs without them decode as ever
+    }
     return m;
   }
 }

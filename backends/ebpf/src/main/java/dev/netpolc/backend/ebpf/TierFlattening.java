@@ -75,12 +75,16 @@ final class TierFlattening {
   private final Map<AddressSet, List<Integer>> atomIds;
   /** The tier byte of each tier ({@link PolicyValue#tierBytes}). */
   private final Map<Tier, Integer> tierBytes;
+  /** The log set id of a list of LOG rules' indexes in {@code RuleGraph.rules()} (in evaluation order). */
+  private final java.util.function.ToIntFunction<List<Integer>> logSet;
   /** The protocols the rules name, each with its segment starts (the first is 0). */
   private final TreeMap<Integer, int[]> segments = new TreeMap<>();
 
   private TierFlattening(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
-      boolean isolated, Identities ids, Map<AddressSet, List<Integer>> atomIds, Map<Tier, Integer> tierBytes) {
+      boolean isolated, Identities ids, Map<AddressSet, List<Integer>> atomIds, Map<Tier, Integer> tierBytes,
+      java.util.function.ToIntFunction<List<Integer>> logSet) {
     this.group = group;
+    this.logSet = logSet;
     this.direction = direction;
     this.ownNode = ownNode;
     this.rules = rules;
@@ -106,11 +110,13 @@ final class TierFlattening {
    *                  others get no entries
    * @param atomIds   a cache of {@code ids.atoms().idsOf}, shared between calls
    * @param tierBytes the tier byte of each tier of the graph ({@link PolicyValue#tierBytes})
+   * @param logSet    the log set id ({@link LogSets}) of the LOG rules a verdict passed, given
+   *                  as their indexes in {@code RuleGraph.rules()}, in evaluation order (never empty)
    */
   static Flat flatten(int group, Direction direction, boolean ownNode, List<Rule> rules, int firstRule,
       boolean isolated, Identities ids, BitSet relevant, Map<AddressSet, List<Integer>> atomIds,
-      Map<Tier, Integer> tierBytes) {
-    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, ids, atomIds, tierBytes)
+      Map<Tier, Integer> tierBytes, java.util.function.ToIntFunction<List<Integer>> logSet) {
+    return new TierFlattening(group, direction, ownNode, rules, firstRule, isolated, ids, atomIds, tierBytes, logSet)
         .run(relevant);
   }
 
@@ -137,9 +143,10 @@ final class TierFlattening {
       if (same != null) {
         same.atoms.addAll(c.atoms);
       }
-      denies |= c.other.action() != Action.ALLOW
+      // A verdict that logs must be looked up even when it allows.
+      denies |= c.other.action() != Action.ALLOW || c.other.logs() != 0
           || c.byProtocol.values().stream().anyMatch(s -> s.valuesIn(0, 65535).stream()
-              .anyMatch(v -> v.action() != Action.ALLOW));
+              .anyMatch(v -> v.action() != Action.ALLOW || v.logs() != 0));
     }
     if (!denies) {
       return new Flat(Mode.NONE, List.of()); // no class at all when no atom is looked up
@@ -334,7 +341,7 @@ final class TierFlattening {
           // Port 0 (no connection uses it; no rule's range holds it) keeps its action, but takes
           // port 1's deciding rule when the actions agree: "every port" is then one block, not 16.
           PolicyValue one = decide(c.matching, proto, 1);
-          v = one.action() == v.action() ? one : v;
+          v = one.action() == v.action() && one.logs() == v.logs() ? one : v;
         }
         b.add(starts[i], v);
       }
@@ -349,6 +356,7 @@ final class TierFlattening {
   private PolicyValue decide(int[] matching, int protocol, int port) {
     int i = 0;
     boolean npSeen = false;
+    List<Integer> logged = new ArrayList<>(0);
     // One pass per run of matching rules of one tier (in rank order), plus an empty run for the
     // NetworkPolicy tier where none of its rules match, for its isolation.
     while (i < matching.length || !npSeen) {
@@ -363,17 +371,26 @@ final class TierFlattening {
       for (; i < matching.length && rules.get(matching[i]).tier().equals(tier); i++) {
         Rule r = rules.get(matching[i]);
         if (hit < 0 && !skip && (protocol < 0 ? r.ports().allProtocols() : r.ports().matches(protocol, port))) {
-          hit = matching[i];
+          if (r.action() == Action.LOG) {
+            logged.add(firstRule + matching[i]); // logs and goes on
+          } else {
+            hit = matching[i];
+          }
         }
       }
       if (hit >= 0 && rules.get(hit).action() != Action.PASS) {
         Rule r = rules.get(hit);
-        return new PolicyValue(r.action(), tierBytes.get(r.tier()), r.priority(), firstRule + hit);
+        return withLogs(new PolicyValue(r.action(), tierBytes.get(r.tier()), r.priority(), firstRule + hit), logged);
       }
       if (hit < 0 && !skip && np && isolated) {
-        return PolicyValue.ISOLATION_DENY;
+        return withLogs(PolicyValue.ISOLATION_DENY, logged);
       }
     }
-    return PolicyValue.DEFAULT_ALLOW;
+    return withLogs(PolicyValue.DEFAULT_ALLOW, logged);
+  }
+
+  private PolicyValue withLogs(PolicyValue v, List<Integer> logged) {
+    return logged.isEmpty() ? v
+        : new PolicyValue(v.action(), v.tier(), v.priority(), v.rule(), logSet.applyAsInt(logged));
   }
 }

@@ -102,7 +102,7 @@ public final class IptablesBackend implements Backend {
   @Override
   public Set<Feature> capabilities() {
     return ImmutableSet.of(Feature.IPV4, Feature.IPV6, Feature.SCTP, Feature.ALL_PROTOCOLS, Feature.PORT_RANGES,
-        Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
+        Feature.NAMED_PORTS, Feature.DENY_ACTION, Feature.PASS_ACTION, Feature.LOG_ACTION, Feature.TIERS, Feature.NODE_TRAFFIC_POLICY,
         Feature.COUNTERS, Feature.DROP_LOGGING, Feature.INCREMENTAL_DELTAS);
   }
 

@@ -768,10 +768,22 @@ final class ScriptWriter {
     }
   }
 
-  /** The rules of one tier's IR rules: {@code allow} for ALLOW, DROP (logged) for DENY, {@code pass} for PASS. */
+  /**
+   * The rules of one tier's IR rules: {@code allow} for ALLOW, DROP (logged) for DENY, {@code pass}
+   * for PASS, and for LOG a {@code -j LOG} line, a non-terminating target, so the packet goes on.
+   */
   private void tierRules(List<String> lines, String name, EndpointGroup g, List<Rule> rules, boolean v6,
       String peerDir, String allow, String pass) throws BackendException {
     for (Rule r : rules) {
+      if (r.action() == Action.LOG) {
+        String target = logRuleTarget(r, g, options.logPrefix());
+        for (String peer : peerFragments(r, v6, peerDir)) {
+          for (String port : portFragments(r.ports())) {
+            lines.add(line(name, join(peer, port), origins(r), target));
+          }
+        }
+        continue;
+      }
       String target;
       Optional<String> log = Optional.empty();
       if (r.action() == Action.ALLOW) {
@@ -799,11 +811,25 @@ final class ScriptWriter {
    * so a long policy name is cut in the middle, keeping the rule's list and index.
    */
   static String denyLogText(Rule r, EndpointGroup g) {
+    return logText("np-drop ", r, g);
+  }
+
+  /**
+   * The {@code LOG} target of a LOG rule: {@code np-log} and the policy rule, cut as
+   * {@link #denyLogText}, after the user's {@code logPrefix} when set, sanitised and cut to
+   * xt_LOG's 29 bytes by {@link IptText#logPrefix}; level 6 (info), as the drop logs.
+   */
+  static String logRuleTarget(Rule r, EndpointGroup g, String userPrefix) {
+    String text = logText("np-log ", r, g);
+    return "LOG --log-prefix " + IptText.logPrefix(userPrefix.isEmpty() ? text : userPrefix + " " + text)
+        + " --log-level 6";
+  }
+
+  private static String logText(String head, Rule r, EndpointGroup g) {
     if (r.origins().isEmpty()) {
-      return "np-drop " + g.id();
+      return head + g.id();
     }
     Origin o = r.origins().get(0);
-    String head = "np-drop ";
     String tail = " " + o.direction().apiName() + "[" + o.ruleIndex() + "]";
     String policy = IptText.sanitize(o.policy());
     int room = IptText.MAX_LOG_PREFIX - 2 - head.length() - tail.length();

@@ -927,10 +927,21 @@ final class RulesetWriter {
     }
   }
 
-  /** The nft rules of one tier's IR rules: {@code allow} for ALLOW, drop for DENY, {@code pass} for PASS. */
+  /**
+   * The nft rules of one tier's IR rules: {@code allow} for ALLOW, drop for DENY, {@code pass} for
+   * PASS, and for LOG a {@code log} statement with no verdict, so evaluation continues.
+   */
   private void writeRules(StringBuilder sb, EndpointGroup g, List<Rule> rules, String allow, String pass,
       String peerField) {
     for (Rule r : rules) {
+      if (r.action() == Action.LOG) {
+        List<String> ms = matches(r, peerField);
+        String ruleComment = ms.isEmpty() ? "" : NftText.comment(origins(r));
+        for (String match : ms) {
+          appendLogLine(sb, match, logRulePrefix(r, g, options.logPrefix()), ruleComment);
+        }
+        continue;
+      }
       String verdict;
       Optional<String> log = Optional.empty();
       if (r.action() == Action.ALLOW) {
@@ -949,6 +960,16 @@ final class RulesetWriter {
         }
       }
     }
+  }
+
+  /**
+   * The quoted log prefix of a LOG rule: {@code np-log} and the rule's {@link #denyLabel label},
+   * after the user's {@code logPrefix} when set; sanitised to nft's safe characters and cut to its
+   * 127 bytes by {@link NftText#logPrefix}, so no input can end the string or add a statement.
+   */
+  static String logRulePrefix(Rule r, EndpointGroup g, String userPrefix) {
+    String text = "np-log " + denyLabel(r, g);
+    return NftText.logPrefix(userPrefix.isEmpty() ? text : userPrefix + " " + text);
   }
 
   /**
@@ -1159,6 +1180,23 @@ final class RulesetWriter {
       append(sb, start, "log prefix " + NftText.logPrefix(prefix) + " level info");
     }
     append(sb, start, verdict);
+    append(sb, start, "comment ");
+    sb.append(comment).append('\n');
+  }
+
+  /**
+   * One LOG rule line: the match, a counter when counters are on, the log statement and no
+   * verdict, so the packet goes on to the next rule. Always {@code level info} to syslog, as the
+   * drop logs: a LOG rule is the policy's own request, so {@code logDrops} does not gate it.
+   */
+  private void appendLogLine(StringBuilder sb, String match, String quotedPrefix, String comment) {
+    sb.append(TAB).append(TAB);
+    int start = sb.length();
+    sb.append(match);
+    if (options.counters()) {
+      append(sb, start, "counter");
+    }
+    append(sb, start, "log prefix " + quotedPrefix + " level info");
     append(sb, start, "comment ");
     sb.append(comment).append('\n');
   }

@@ -1,7 +1,9 @@
 package dev.netpolc.backend.iptables.sim;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,8 +29,19 @@ public final class IptInterpreter {
    *
    * @param verdict the verdict
    * @param packet  the packet after the walk
+   * @param logs    the prefixes of the {@code LOG} rules the packet hit, in order ({@code ""}
+   *                for one without prefix)
    */
-  public record Result(Verdict verdict, Packet packet) {}
+  public record Result(Verdict verdict, Packet packet, List<String> logs) {
+    public Result {
+      logs = List.copyOf(logs);
+    }
+
+    /** A result without logs. */
+    public Result(Verdict verdict, Packet packet) {
+      this(verdict, packet, List.of());
+    }
+  }
 
   /** The verdict of built-in chain {@code hook} for {@code p}. */
   public Verdict evaluate(Hook hook, Packet p) {
@@ -38,13 +51,14 @@ public final class IptInterpreter {
   /** The verdict of built-in chain {@code hook} for {@code p}, and the packet's final mark. */
   public Result run(Hook hook, Packet start) {
     Packet p = start;
+    List<String> logs = new ArrayList<>();
     IptChain base = ruleset.chain(hook.name()).orElseThrow();
     Deque<Frame> stack = new ArrayDeque<>();
     Frame cur = new Frame(base, 0);
     while (true) {
       if (cur.index >= cur.chain.rules().size()) {
         if (stack.isEmpty()) {
-          return new Result(base.policy().orElseThrow(), p);
+          return new Result(base.policy().orElseThrow(), p, logs);
         }
         cur = stack.pop();
         continue;
@@ -56,11 +70,14 @@ public final class IptInterpreter {
       Target t = r.target();
       switch (t.kind()) {
         case ACCEPT:
-          return new Result(Verdict.ACCEPT, p);
+          return new Result(Verdict.ACCEPT, p, logs);
         case DROP:
-          return new Result(Verdict.DROP, p);
+          return new Result(Verdict.DROP, p, logs);
         case REJECT:
-          return new Result(Verdict.REJECT, p);
+          return new Result(Verdict.REJECT, p, logs);
+        case LOG:
+          logs.add(t.logPrefix().orElse(""));
+          break;
         case MARK:
         case SET:
           if (t.effect().isPresent()) {
@@ -69,7 +86,7 @@ public final class IptInterpreter {
           break;
         case RETURN:
           if (stack.isEmpty()) {
-            return new Result(base.policy().orElseThrow(), p);
+            return new Result(base.policy().orElseThrow(), p, logs);
           }
           cur = stack.pop();
           break;
@@ -84,7 +101,7 @@ public final class IptInterpreter {
           cur = new Frame(ruleset.chain(t.chain().orElseThrow()).orElseThrow(), 0);
           break;
         default:
-          break; // LOG, NONE: continue
+          break; // NONE: continue
       }
     }
   }

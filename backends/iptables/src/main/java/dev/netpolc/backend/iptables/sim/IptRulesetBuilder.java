@@ -282,9 +282,11 @@ public final class IptRulesetBuilder {
           break;
         case "--log-prefix":
           needTarget(target, Target.Kind.LOG, o);
-          if (unquote(one(o, values)).length() > 29) {
+          String prefix = unquote(one(o, values));
+          if (prefix.length() > 29) {
             throw error(o.start, "log prefix longer than 29 characters");
           }
+          target = new Target(target.kind(), target.chain(), target.effect(), Optional.of(prefix));
           break;
         case "--log-level":
           needTarget(target, Target.Kind.LOG, o);
@@ -345,7 +347,7 @@ public final class IptRulesetBuilder {
       throw error(c.start, "-j MARK needs --set-xmark or --set-mark");
     }
     if (effect.isPresent()) {
-      target = new Target(target.kind(), target.chain(), effect);
+      target = new Target(target.kind(), target.chain(), effect, target.logPrefix());
     }
     return new IptRule(matches, target, comment, c.start.getLine());
   }

@@ -65,7 +65,10 @@ public final class IptablesSimulator implements ConnectionDecider {
     return run(c, p).verdict();
   }
 
-  /** The verdict for {@code p} on the path of {@code c}, and the packet (its mark) as it leaves. */
+  /**
+   * The verdict for {@code p} on the path of {@code c}, the packet (its mark) as it leaves, and
+   * the prefixes of the {@code LOG} rules it hit.
+   */
   public IptInterpreter.Result run(Connection c, Packet p) {
     Optional<IptInterpreter> in = c.source().v6() ? v6 : v4;
     Optional<IptInterpreter> mangle = c.source().v6() ? mangle6 : mangle4;
@@ -73,16 +76,26 @@ public final class IptablesSimulator implements ConnectionDecider {
     if (in.isEmpty()) {
       return new IptInterpreter.Result(Verdict.ACCEPT, cur);
     }
+    List<String> logs = new java.util.ArrayList<>();
     for (Hook h : path(c)) {
       for (IptInterpreter table : mangle.isPresent() ? List.of(mangle.get(), in.get()) : List.of(in.get())) {
         IptInterpreter.Result r = table.run(h, cur);
         cur = r.packet();
+        logs.addAll(r.logs());
         if (r.verdict() != Verdict.ACCEPT) {
-          return r;
+          return new IptInterpreter.Result(r.verdict(), cur, logs);
         }
       }
     }
-    return new IptInterpreter.Result(Verdict.ACCEPT, cur);
+    return new IptInterpreter.Result(Verdict.ACCEPT, cur, logs);
+  }
+
+  /**
+   * The first packet of {@code c} on its path: the verdict and the prefixes of every {@code LOG}
+   * rule it hit, over all hooks and tables, in order.
+   */
+  public IptInterpreter.Result trace(Connection c) {
+    return run(c, firstPacket(c));
   }
 
   /** The first packet of {@code c}, carrying the initial mark. */

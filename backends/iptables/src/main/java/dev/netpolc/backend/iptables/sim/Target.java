@@ -9,13 +9,19 @@ import java.util.Optional;
  *
  * @param kind   the kind
  * @param chain  the chain of a jump or goto
- * @param effect what a {@link Kind#MARK} or {@link Kind#SET} target does to the packet mark
+ * @param effect    what a {@link Kind#MARK} or {@link Kind#SET} target does to the packet mark
+ * @param logPrefix the {@code --log-prefix} of a {@link Kind#LOG} target, unquoted
  */
-public record Target(Kind kind, Optional<String> chain, Optional<MarkEffect> effect) {
+public record Target(Kind kind, Optional<String> chain, Optional<MarkEffect> effect, Optional<String> logPrefix) {
 
   /** A target that leaves the mark alone. */
   public Target(Kind kind, Optional<String> chain) {
-    this(kind, chain, Optional.empty());
+    this(kind, chain, Optional.empty(), Optional.empty());
+  }
+
+  /** A target without a log prefix. */
+  public Target(Kind kind, Optional<String> chain, Optional<MarkEffect> effect) {
+    this(kind, chain, effect, Optional.empty());
   }
 
   /** A change of the packet mark. */

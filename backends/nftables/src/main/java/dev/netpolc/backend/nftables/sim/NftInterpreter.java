@@ -25,7 +25,7 @@ import java.util.Optional;
  * an absent interface) fails even when negated. {@code jump} returns at {@code return} or at
  * the end of the chain; {@code goto} does not return to its caller. A verdict map applies the
  * matching element's verdict; with no matching element the rule does not match. Counters, logs
- * and comments change nothing. A base chain that ends without a verdict applies its policy.
+ * and comments change nothing ({@link #evaluate(Hook, Packet, List)} records the logs reached). A base chain that ends without a verdict applies its policy.
  *
  * <pre>{@code
  * NftInterpreter nft = new NftInterpreter(NftParser.parse(text, "rules.nft"));
@@ -90,13 +90,21 @@ public final class NftInterpreter {
 
   /** The verdict for {@code packet} at {@code hook}: accept when no base chain drops or rejects it. */
   public Verdict evaluate(Hook hook, Packet packet) {
+    return evaluate(hook, packet, null);
+  }
+
+  /**
+   * As {@link #evaluate(Hook, Packet)}, adding to {@code logs} (unless null) the prefix of every
+   * {@code log} statement the packet reaches, in order ({@code ""} for a log without prefix).
+   */
+  public Verdict evaluate(Hook hook, Packet packet, List<String> logs) {
     Objects.requireNonNull(hook, "hook");
     Objects.requireNonNull(packet, "packet");
     for (BaseEntry b : bases.getOrDefault(hook, List.of())) {
       if (!b.table().family().admits(packet.v6())) {
         continue;
       }
-      VerdictStatement.Kind k = runBaseChain(b.table(), b.chain(), packet);
+      VerdictStatement.Kind k = runBaseChain(b.table(), b.chain(), packet, logs);
       if (k == VerdictStatement.Kind.DROP) {
         return Verdict.DROP;
       }
@@ -118,7 +126,7 @@ public final class NftInterpreter {
   }
 
   /** Runs one base chain to accept, drop or reject. */
-  private VerdictStatement.Kind runBaseChain(Table table, Chain base, Packet p) {
+  private VerdictStatement.Kind runBaseChain(Table table, Chain base, Packet p, List<String> logs) {
     VerdictStatement.Kind policy = base.base().get().policy();
     Deque<Frame> stack = new ArrayDeque<>();
     Frame cur = new Frame(base);
@@ -132,7 +140,7 @@ public final class NftInterpreter {
         continue;
       }
       Rule rule = cur.chain.rules().get(cur.next++);
-      Optional<VerdictStatement> v = evaluateRule(table, rule, p);
+      Optional<VerdictStatement> v = evaluateRule(table, rule, p, logs);
       if (v.isEmpty()) {
         continue;
       }
@@ -179,7 +187,7 @@ public final class NftInterpreter {
   }
 
   /** The rule's verdict, or empty when a match fails or the rule has no verdict. */
-  private Optional<VerdictStatement> evaluateRule(Table table, Rule rule, Packet p) {
+  private Optional<VerdictStatement> evaluateRule(Table table, Rule rule, Packet p, List<String> logs) {
     for (Statement s : rule.statements()) {
       if (s instanceof MatchStatement) {
         MatchStatement m = (MatchStatement) s;
@@ -200,6 +208,8 @@ public final class NftInterpreter {
         return index(table, v.map()).lookup(key.get()).flatMap(SetElement::verdict);
       } else if (s instanceof VerdictStatement) {
         return Optional.of((VerdictStatement) s);
+      } else if (s instanceof LogStatement && logs != null) {
+        logs.add(((LogStatement) s).prefix().orElse(""));
       }
       // Counters and logs do not affect the verdict.
     }

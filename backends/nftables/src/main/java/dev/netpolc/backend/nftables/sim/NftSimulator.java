@@ -61,6 +61,33 @@ public final class NftSimulator implements ConnectionDecider {
     return Verdict.ACCEPT;
   }
 
+  /**
+   * The verdict for the first packet of {@code c} and the prefixes of the {@code log} statements
+   * it reached on its path, in order (a drop ends the path).
+   *
+   * @param verdict the verdict, as {@link #verdict(Connection)}
+   * @param logs    the log prefixes, as written (with the trailing {@code ": "})
+   */
+  public record Trace(Verdict verdict, List<String> logs) {
+    public Trace {
+      Objects.requireNonNull(verdict, "verdict");
+      logs = List.copyOf(logs);
+    }
+  }
+
+  /** The verdict for the first packet of {@code c} with the logs it produced. */
+  public Trace trace(Connection c) {
+    Packet p = Packet.newConnection(c.source(), c.destination(), c.protocol(), c.port());
+    List<String> logs = new java.util.ArrayList<>();
+    for (Hook h : path(c)) {
+      Verdict v = interpreter.evaluate(h, p, logs);
+      if (v != Verdict.ACCEPT) {
+        return new Trace(v, logs);
+      }
+    }
+    return new Trace(Verdict.ACCEPT, logs);
+  }
+
   @Override
   public boolean allows(Connection c) {
     return verdict(c) == Verdict.ACCEPT;
