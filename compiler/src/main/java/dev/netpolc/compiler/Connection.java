@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param source      source address
  * @param destination destination address (same family as the source)
  * @param protocol    IP protocol number (6 TCP, 17 UDP, 132 SCTP, 1 ICMP, 58 ICMPv6, …)
- * @param port        destination port, 1..65535 for TCP/UDP/SCTP/UDP-Lite; {@code type * 256 + code}
+ * @param port        destination port, 1..65535 for TCP/UDP/SCTP; {@code type * 256 + code}
  *                    (0..65535) for ICMP and ICMPv6; 0 for every other protocol
  */
 public record Connection(IpAddress source, IpAddress destination, int protocol, int port) {
@@ -36,7 +36,7 @@ public record Connection(IpAddress source, IpAddress destination, int protocol, 
     if (protocol < 0 || protocol > 255) {
       throw new IllegalArgumentException("protocol out of range: " + protocol);
     }
-    boolean hasPorts = dev.netpolc.compiler.ir.PortSet.carriesPorts(protocol);
+    boolean hasPorts = Protocol.ofNumber(protocol).isPresent();
     boolean bad = hasPorts ? port < 1 || port > 65535
         : isIcmpProtocol(protocol) ? port < 0 || port > 65535 : port != 0;
     if (bad) {

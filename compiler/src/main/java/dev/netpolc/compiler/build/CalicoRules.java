@@ -76,8 +76,8 @@ import java.util.TreeSet;
  * named port or a service's ports resolve to). Pods are grouped by their lowered rules, so pods
  * that a subject-side constraint or a named port tells apart land in different groups.
  *
- * <p>{@code Log} rules change no verdict and the graph has no logging action: they are left out
- * of the graph and recorded in {@link #loggedRules()}.
+ * <p>{@code Log} rules become {@link Action#LOG} rules at their place: they log and continue,
+ * deciding no verdict, and every backend renders them as its logging.
  */
 final class CalicoRules {
   static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
@@ -105,7 +105,6 @@ final class CalicoRules {
   private final Map<Object, AddressSet> peerCache = new HashMap<>();
   private final Map<Object, List<Piece>> egressCache = new HashMap<>();
   private final IdentityHashMap<Rule, Rule> retiered = new IdentityHashMap<>();
-  private final TreeSet<Origin> logged = new TreeSet<>();
 
   /** A policy of a Calico tier, with its tier and priority (position in the tier) in the graph. */
   private sealed interface Member permits CalicoMember, KubernetesMember, ClusterMember {}
@@ -232,11 +231,6 @@ final class CalicoRules {
     }
   }
 
-  /** The Log rules of the policies applying to the groups built so far (no graph rule implements them). */
-  List<Origin> loggedRules() {
-    return List.copyOf(logged);
-  }
-
   /**
    * Adds the groups and rules of {@code podIds} (policy pod ids, ascending) to {@code b}: pods
    * with equal lowered rules in both directions form one group, in the order of their first pod.
@@ -345,13 +339,10 @@ final class CalicoRules {
       return; // an unknown action (validation refuses it) decides nothing
     }
     Origin origin = new Origin(p.key(), d, i, p.source().find("spec." + d.apiName() + "[" + i + "]"));
-    if (kind == CalicoAction.LOG) {
-      logged.add(origin);
-      return;
-    }
     Action action = switch (kind) {
       case ALLOW -> Action.ALLOW;
       case DENY -> Action.DENY;
+      case LOG -> Action.LOG;
       default -> Action.PASS;
     };
     boolean ingress = d == Direction.INGRESS;

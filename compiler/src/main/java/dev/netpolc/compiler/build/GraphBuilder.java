@@ -122,16 +122,6 @@ public final class GraphBuilder {
   }
 
   /**
-   * The Calico {@code Log} rules of the policies applying to the pods of the graphs built so far
-   * ({@link #build} of a cluster in the {@code calico} profile), sorted. A Log rule changes no
-   * verdict and the rule graph has no logging action, so no graph rule implements them; this is
-   * where they are kept rather than lost. Empty for other clusters.
-   */
-  public List<Origin> loggedRules() {
-    return calicoRules == null ? List.of() : calicoRules.loggedRules();
-  }
-
-  /**
    * The ALLOW rules of one NetworkPolicy in direction {@code d} for {@code subject}, with a
    * blank subject, as {@link Tier#NETWORK_POLICY} rules (named ingress ports resolved on the
    * subject; egress named ports split by destination pod). Empty when the policy does not have

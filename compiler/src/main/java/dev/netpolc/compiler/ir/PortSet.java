@@ -17,10 +17,12 @@ import java.util.TreeSet;
  * The protocols and values a rule matches, over every IP protocol number 0–255.
  *
  * <p>Each protocol has a value space, its {@linkplain #domain(int) domain}: the destination port
- * for the port-carrying protocols (TCP, UDP, SCTP, UDP-Lite: 1–65535), {@code type * 256 + code}
+ * for the port-carrying protocols (TCP, UDP, SCTP: 1–65535), {@code type * 256 + code}
  * for ICMP and ICMPv6 (0–65535, the {@code Connection} encoding), and the single value 0 for every
  * other protocol (a connection of such a protocol carries no port, so a rule matches all of it or
- * none of it).
+ * none of it). UDP-Lite is one of those: no supported input can name its ports (Calico accepts
+ * ports only with TCP, UDP and SCTP), so it is matched as a whole protocol, like
+ * {@code Connection} models it.
  *
  * <p>A set lists ranges per protocol in {@link #byProtocol()}; when {@link #otherProtocols()} is
  * true every protocol that is <em>not</em> listed matches wholly, which is how complements such as
@@ -39,7 +41,7 @@ public final class PortSet implements Comparable<PortSet> {
   /** Nothing. */
   public static final PortSet EMPTY = new PortSet(false, ImmutableSortedMap.of());
 
-  /** IP protocol number of UDP-Lite, which carries ports like UDP. */
+  /** IP protocol number of UDP-Lite, matched as a whole protocol (see the class comment). */
   public static final int UDPLITE = 136;
 
   private static final PortRange PORTS = PortRange.ALL;
@@ -54,9 +56,9 @@ public final class PortSet implements Comparable<PortSet> {
     this.byProtocol = byProtocol;
   }
 
-  /** True when {@code protocol} carries a destination port (TCP, UDP, SCTP, UDP-Lite). */
+  /** True when {@code protocol}'s values are destination ports (TCP, UDP, SCTP). */
   public static boolean carriesPorts(int protocol) {
-    return Protocol.ofNumber(protocol).isPresent() || protocol == UDPLITE;
+    return Protocol.ofNumber(protocol).isPresent();
   }
 
   /** True for ICMP and ICMPv6, whose value is {@code type * 256 + code}. */

@@ -146,7 +146,7 @@ class CalicoRulesTest {
   }
 
   @Test
-  void udpLiteConnectionsCarryPortsAndMatchTheWholeProtocol() {
+  void udpLiteIsMatchedAsAWholeProtocol() {
     Cluster c = read("""
         apiVersion: projectcalico.org/v3
         kind: NetworkPolicy
@@ -157,11 +157,11 @@ class CalicoRulesTest {
         """);
     IpAddress api = IpAddress.parse("10.0.0.2");
     IpAddress web = IpAddress.parse("10.0.0.1");
-    List<Connection> probes = List.of(new Connection(api, web, 136, 5000), new Connection(api, web, 136, 5001),
+    List<Connection> probes = List.of(new Connection(api, web, 136, 0), new Connection(api, web, 47, 0),
         Connection.of(api, web, Protocol.UDP, 5000));
     agree(c, probes);
     assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(0))).isTrue();
-    assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(1))).isTrue();
+    assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(1))).isFalse();
     assertThat(new RuleGraphEvaluator(compile(c)).allows(probes.get(2))).isFalse();
   }
 
@@ -203,20 +203,28 @@ class CalicoRulesTest {
   }
 
   @Test
-  void logRulesAreRecordedNotEmitted() {
+  void logRulesBecomeLogRulesThatLogAndContinue() {
     Cluster c = read("""
         apiVersion: projectcalico.org/v3
         kind: NetworkPolicy
         metadata: {name: audit, namespace: a}
         spec:
           selector: app == 'web'
-          ingress: [{action: Log}, {action: Allow}]
+          ingress:
+          - {action: Log, protocol: TCP, destination: {ports: [80]}}
+          - {action: Allow, source: {selector: app == 'api'}}
         """);
-    GraphBuilder b = new GraphBuilder(c, new ClusterIndex(c, SemanticsOptions.DEFAULTS), SemanticsOptions.DEFAULTS);
-    RuleGraph g = b.build(Optional.empty());
+    RuleGraph g = compile(c);
     assertThat(g.rules(group(g, "a/web"), Direction.INGRESS)).extracting(Rule::action)
-        .containsExactly(Action.ALLOW, Action.DENY);
-    assertThat(b.loggedRules()).singleElement().hasToString("NetworkPolicy/a/audit ingress[0]");
+        .containsExactly(Action.LOG, Action.ALLOW, Action.DENY);
+    RuleGraphEvaluator ir = new RuleGraphEvaluator(g);
+    RuleGraphEvaluator.Trace logged = ir.trace(tcp("10.0.0.3", "10.0.0.1", 80));
+    assertThat(logged.allowed()).isFalse();
+    assertThat(logged.loggedOrigins()).singleElement().hasToString("NetworkPolicy/a/audit ingress[0]");
+    RuleGraphEvaluator.Trace allowed = ir.trace(tcp("10.0.0.2", "10.0.0.1", 81));
+    assertThat(allowed.allowed()).isTrue();
+    assertThat(allowed.logged()).isEmpty();
+    agree(c, List.of(tcp("10.0.0.3", "10.0.0.1", 80), tcp("10.0.0.2", "10.0.0.1", 80), tcp("10.0.0.2", "10.0.0.1", 81)));
   }
 
   @Test
