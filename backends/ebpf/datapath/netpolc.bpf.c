@@ -30,9 +30,9 @@
  *  - TCP, UDP, SCTP: source and destination ports. ICMP (IPv4 protocol 1) and ICMPv6 (IPv6
  *    next header 58): np_policy is looked up with type << 8 | code in the port field, as the
  *    emitter keys ICMP types and codes; conntrack keys a query (echo, timestamp, information,
- *    address mask; ICMPv6 echo) by its identifier and request type, so that only the reply of a
- *    tracked query passes as established, and any other message by its type and code, so that an
- *    allowed type opens no way for another. Other protocols: protocol only (port 0).
+ *    address mask; ICMPv6 echo) by its identifier, kind and whether it is the reply, so that only
+ *    the reply of a tracked query passes as established, and any other message by its type and
+ *    code, so that an allowed type opens no way for another. Other protocols: protocol only (port 0).
  *  - ICMPv6 neighbour discovery (types 133..136) passes.
  *  - ICMP / ICMPv6 errors (v4 types 3, 4, 5, 11, 12; v6 types 1..4) whose embedded header
  *    belongs to a tracked connection pass (as conntrack's "related").
@@ -140,7 +140,7 @@ struct ct_key {
 	__u8 family;
 	__u8 protocol;
 	__u8 stage;
-	__u8 query; /* ICMP query: the request type (sport = dport = identifier); else 0 */
+	__u8 query; /* ICMP query or reply (icmp_query; sport = dport = identifier); else 0 */
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u16 sport; /* big-endian */
@@ -284,24 +284,28 @@ static __always_inline int is_icmp(__u8 family, __u8 protocol)
 }
 
 /*
- * The request type of an ICMP query or its reply, 0 for any other message: v4 echo (8, reply 0),
- * timestamp (13/14), information (15/16), address mask (17/18); v6 echo (128/129).
+ * An ICMP query or reply as conntrack's query byte, kind << 1 | reply, 0 for any other message:
+ * v4 echo 8/0 (kind 1), timestamp 13/14 (2), information 15/16 (3), address mask 17/18 (4); v6
+ * echo 128/129 (5). A reversed tuple flips the reply bit (reverse()), so a reply finds its
+ * request's entry, but a "reply" sent the request's way does not.
  */
 static __always_inline __u8 icmp_query(__u8 family, __u8 type)
 {
 	if (family == 6)
-		return type == 128 || type == 129 ? 128 : 0;
-	if (type == 0 || type == 8)
-		return 8;
+		return type == 128 ? 10 : type == 129 ? 11 : 0;
+	if (type == 8)
+		return 2;
+	if (type == 0)
+		return 3;
 	if (type >= 13 && type <= 18)
-		return type & 1 ? type : type - 1; /* the request is the odd one */
+		return type - 9;
 	return 0;
 }
 
 /*
  * Conntrack ports of an ICMP message at l4 (type, code, checksum, then a query's identifier):
- * a query is tracked by identifier in both ports (a reply reverses to the same tuple) and its
- * request type in query; any other message by type << 8 | code in dport. 0 when read.
+ * a query or reply is tracked by its identifier in both ports (reversing keeps them) and
+ * icmp_query in query; any other message by type << 8 | code in dport. 0 when read.
  */
 static __always_inline int icmp_tuple(struct __sk_buff *skb, __u32 l4, __u8 family, __u16 *sport, __u16 *dport,
 				      __u8 *query)
@@ -514,7 +518,7 @@ static __always_inline void reverse(struct ct_key *r, const struct ct_key *k, __
 	r->family = k->family;
 	r->protocol = k->protocol;
 	r->stage = stage;
-	r->query = k->query;
+	r->query = k->query ? k->query ^ 1 : 0; /* a query's reply, a reply's query */
 	copy_addr(r->saddr, k->daddr);
 	copy_addr(r->daddr, k->saddr);
 	r->sport = k->dport;
