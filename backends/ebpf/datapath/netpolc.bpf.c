@@ -33,7 +33,12 @@
  *    fragment (44), destination options (60) and AH (51) are skipped; any other next header is
  *    the protocol (ESP 50 and "no next header" 59 included, they have no ports). More extension
  *    headers than that, or headers cut short, make the packet malformed.
- *  - TCP, UDP, SCTP: source and destination ports. Other protocols: protocol only (ports 0).
+ *  - TCP, UDP, SCTP: source and destination ports. ICMP (IPv4 protocol 1) and ICMPv6 (IPv6
+ *    next header 58): np_policy is looked up with type << 8 | code in the port field, as the
+ *    emitter keys ICMP types and codes; conntrack keys a query (echo, timestamp, information,
+ *    address mask; ICMPv6 echo) by its identifier, kind and whether it is the reply, so that only
+ *    the reply of a tracked query passes as established, and any other message by its type and
+ *    code, so that an allowed type opens no way for another. Other protocols: protocol only (port 0).
  *  - ICMPv6 neighbour discovery (types 133..136) passes.
  *  - ICMP / ICMPv6 errors (v4 types 3, 4, 5, 11, 12; v6 types 1..4) whose embedded header
  *    belongs to a tracked connection pass (as conntrack's "related").
@@ -162,7 +167,7 @@ struct ct_key {
 	__u8 family;
 	__u8 protocol;
 	__u8 stage;
-	__u8 pad;
+	__u8 query; /* ICMP query or reply (icmp_query; sport = dport = identifier); else 0 */
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u16 sport; /* big-endian */
@@ -301,6 +306,8 @@ struct packet {
 	__u8 related; /* an ICMP error whose embedded tuple is in inner */
 	__u16 sport; /* big-endian */
 	__u16 dport; /* big-endian */
+	__u16 value; /* big-endian: np_policy's port: dport, ICMP type << 8 | code, else 0 */
+	__u8 query;  /* as ct_key.query */
 	struct ct_key inner; /* the embedded packet's tuple, stage unset */
 };
 
@@ -311,6 +318,56 @@ struct packet {
 static __always_inline int has_ports(__u8 protocol)
 {
 	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP;
+}
+
+static __always_inline int is_icmp(__u8 family, __u8 protocol)
+{
+	return (family == 4 && protocol == IPPROTO_ICMP) || (family == 6 && protocol == NP_IPPROTO_ICMPV6);
+}
+
+/*
+ * An ICMP query or reply as conntrack's query byte, kind << 1 | reply, 0 for any other message:
+ * v4 echo 8/0 (kind 1), timestamp 13/14 (2), information 15/16 (3), address mask 17/18 (4); v6
+ * echo 128/129 (5). A reversed tuple flips the reply bit (reverse()), so a reply finds its
+ * request's entry, but a "reply" sent the request's way does not.
+ */
+static __always_inline __u8 icmp_query(__u8 family, __u8 type)
+{
+	if (family == 6)
+		return type == 128 ? 10 : type == 129 ? 11 : 0;
+	if (type == 8)
+		return 2;
+	if (type == 0)
+		return 3;
+	if (type >= 13 && type <= 18)
+		return type - 9;
+	return 0;
+}
+
+/*
+ * Conntrack ports of an ICMP message at l4 (type, code, checksum, then a query's identifier):
+ * a query or reply is tracked by its identifier in both ports (reversing keeps them) and
+ * icmp_query in query; any other message by type << 8 | code in dport. 0 when read.
+ */
+static __always_inline int icmp_tuple(struct __sk_buff *skb, __u32 l4, __u8 family, __u16 *sport, __u16 *dport,
+				      __u8 *query)
+{
+	__u8 tc[2];
+	__u16 id;
+
+	if (bpf_skb_load_bytes(skb, l4, tc, 2) < 0)
+		return -1;
+	*query = icmp_query(family, tc[0]);
+	if (*query) {
+		if (bpf_skb_load_bytes(skb, l4 + 4, &id, 2) < 0)
+			return -1;
+		*sport = id;
+		*dport = id;
+	} else {
+		*sport = 0;
+		*dport = bpf_htons(((__u16)tc[0] << 8) | tc[1]);
+	}
+	return 0;
 }
 
 /* Reads the embedded header of an ICMP(v6) error at off into p->inner; 0 when complete. */
@@ -344,6 +401,10 @@ static __always_inline int parse_inner(struct __sk_buff *skb, __u32 off, __u8 fa
 			return -1;
 		in->sport = ports[0];
 		in->dport = ports[1];
+	} else if (is_icmp(family, proto)) {
+		/* an error about a query (ping to an unreachable host): the query's tuple */
+		if (icmp_tuple(skb, l4, family, &in->sport, &in->dport, &in->query) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -363,16 +424,21 @@ static __always_inline enum parsed parse_l4(struct __sk_buff *skb, __u32 l4, str
 			return P_MALFORMED;
 		p->sport = ports[0];
 		p->dport = ports[1];
+		p->value = ports[1];
 		if (p->protocol == IPPROTO_TCP && bpf_skb_load_bytes(skb, l4 + 13, &p->tcp_flags, 1) < 0)
 			return P_MALFORMED;
 		return P_OK;
 	}
-	if ((p->family == 4 && p->protocol == IPPROTO_ICMP) || (p->family == 6 && p->protocol == NP_IPPROTO_ICMPV6)) {
+	if (is_icmp(p->family, p->protocol)) {
 		__u8 type;
-		if (bpf_skb_load_bytes(skb, l4, &type, 1) < 0)
+		/* type and code, big-endian: type << 8 | code, the emitter's ICMP key */
+		if (bpf_skb_load_bytes(skb, l4, &p->value, 2) < 0)
 			return P_MALFORMED;
+		type = bpf_ntohs(p->value) >> 8;
 		if (p->family == 6 && type >= 133 && type <= 136)
 			return P_PASS;
+		if (icmp_tuple(skb, l4, p->family, &p->sport, &p->dport, &p->query) < 0)
+			return P_MALFORMED;
 		if (is_icmp_error(p->family, type) && parse_inner(skb, l4 + 8, p->family, p) == 0)
 			p->related = 1;
 	}
@@ -494,7 +560,7 @@ static __always_inline void reverse(struct ct_key *r, const struct ct_key *k, __
 	r->family = k->family;
 	r->protocol = k->protocol;
 	r->stage = stage;
-	r->pad = 0;
+	r->query = k->query ? k->query ^ 1 : 0; /* a query's reply, a reply's query */
 	copy_addr(r->saddr, k->daddr);
 	copy_addr(r->daddr, k->saddr);
 	r->sport = k->dport;
@@ -505,7 +571,6 @@ static __always_inline void reverse(struct ct_key *r, const struct ct_key *k, __
 static __always_inline int related(struct packet *p, __u64 now)
 {
 	struct ct_key r = {};
-	p->inner.pad = 0;
 	p->inner.stage = NP_STAGE_INGRESS;
 	if (tracked(&p->inner, now))
 		return 1;
@@ -655,6 +720,7 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 	k.stage = stage;
 	copy_addr(k.saddr, p.saddr);
 	copy_addr(k.daddr, p.daddr);
+	k.query = p.query;
 	k.sport = p.sport;
 	k.dport = p.dport;
 	if (tracked(&k, now))
@@ -671,7 +737,7 @@ static __always_inline int decide(struct __sk_buff *skb, __u8 stage)
 			return TC_ACT_SHOT; /* no state and not an opening SYN */
 		if (identity_of(gen, p.family, peer, &identity) < 0)
 			identity = NP_ANY; /* no identity (the partition covers everything): only "any peer" entries */
-		action = policy_action(gen, ep->group, identity, direction, p.protocol, p.dport, &logs);
+		action = policy_action(gen, ep->group, identity, direction, p.protocol, p.value, &logs);
 		if (!action)
 			action = isolated ? 0 : NP_ALLOW; /* the miss value: isolated denies, else allows */
 		if (logs)

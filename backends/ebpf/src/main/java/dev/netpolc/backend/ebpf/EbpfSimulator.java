@@ -147,7 +147,8 @@ public final class EbpfSimulator implements ConnectionDecider {
       return Optional.empty();
     }
     Optional<Integer> identity = (peer.v6() ? ident6 : ident4).lookup(peer.bits(), peer.toBytes());
-    int q = c.portProtocol().isPresent() ? c.port() : 0;
+    // The port, ICMP's type * 256 + code, or 0 for other protocols: what the datapath puts in the key.
+    int q = c.port();
     List<PolicyKey> lookups = new ArrayList<>();
     identity.ifPresent(i -> lookups.add(PolicyKey.lookup(e.group(), i, d, ownNode, c.protocol(), q)));
     int classKey = identity.map(Identities::classKeyOf).orElse(PolicyKey.ANY_PEER);

@@ -253,7 +253,9 @@ public final class MapsEmitter {
   /**
    * Every group's np_policy entries and endpoint flags, per direction: a direction whose rules
    * are all NetworkPolicy allows keeps the per-rule entries of the first layout (byte for byte)
-   * with its NetworkPolicy isolation as the flag; any other is flattened ({@link TierFlattening}).
+   * with its NetworkPolicy isolation as the flag; any other is flattened ({@link TierFlattening}),
+   * as is one with an other-protocols complement ("every protocol but TCP"): its excluded
+   * protocols need entries that override the every-protocol entry, which only verdicts give.
    * Egress to the pod's own node gets direction-2 entries when Admin or Baseline rules can deny it.
    */
   private void policies() {
@@ -274,7 +276,8 @@ public final class MapsEmitter {
             throw new IllegalStateException("rule order differs from RuleGraph.rules()");
           }
         }
-        if (rules.stream().allMatch(r -> r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW)) {
+        if (rules.stream().allMatch(r -> r.tier() == Tier.NETWORK_POLICY && r.action() == Action.ALLOW
+            && (r.ports().allProtocols() || !r.ports().otherProtocols()))) {
           perRule(groupNumber[g], d, rules, index);
           groupFlags[g] |= group.isolated(d) ? isolatedFlag(d) : 0;
         } else {
@@ -391,7 +394,11 @@ public final class MapsEmitter {
     return out;
   }
 
-  /** (protocol, first port, prefix length) per block of {@code ports}. */
+  /**
+   * (protocol, first value, prefix length) per block of {@code ports}, a set without other
+   * protocols or of every protocol: port blocks, blocks of ICMP's {@code type * 256 + code}, one
+   * prefix-80 entry per whole protocol without ports.
+   */
   static List<int[]> portBlocks(PortSet ports) {
     List<int[]> out = new ArrayList<>();
     if (ports.allProtocols()) {
@@ -399,6 +406,11 @@ public final class MapsEmitter {
       return out;
     }
     ports.canonical().byProtocol().forEach((proto, ranges) -> {
+      if (PortSet.domain(proto).to() == 0) {
+        // A whole protocol without ports (GRE, ...): the datapath looks it up at port 0.
+        out.add(new int[] {proto, 0, PolicyKey.BASE_PREFIX});
+        return;
+      }
       for (PortRange r : ranges) {
         for (PortBlocks.Block b : PortBlocks.cover(r.from(), r.to())) {
           out.add(new int[] {proto, b.first(), PolicyKey.BASE_PREFIX + b.bits()});

@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param ownNode      egress to an address of the pod's own node (direction byte 2); only with
  *                     {@code EGRESS}
  * @param protocol     IP protocol number, 0 for every protocol
- * @param port         the first port of the block; bits past the prefix are zero
+ * @param port         the first value of the block: a destination port, ICMP's
+ *                     {@code type << 8 | code}, or 0 for a protocol without ports; bits past
+ *                     the prefix are zero
  */
 public record PolicyKey(int prefixLength, int group, int peer, Direction direction, boolean ownNode, int protocol,
     int port) implements MapKey {

@@ -5,8 +5,10 @@ import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Atoms;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
 import dev.netpolc.compiler.ir.Tier;
+import dev.netpolc.model.Protocol;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -252,7 +254,10 @@ final class TierFlattening {
     return new MapEntry<>(new PolicyKey(prefix, group, peer, direction, ownNode, protocol, block.first()), v);
   }
 
-  /** Per protocol the rules name, the ports where some rule's range starts or ends. */
+  /**
+   * Per protocol the rules name (an excluded protocol of an other-protocols set too), the values
+   * where some rule's range starts or ends: ports, or ICMP's {@code type * 256 + code}.
+   */
   private void collectSegments() {
     Map<Integer, TreeSet<Integer>> cuts = new TreeMap<>();
     for (Rule r : rules) {
@@ -261,6 +266,11 @@ final class TierFlattening {
       }
       r.ports().byProtocol().forEach((proto, ranges) -> {
         TreeSet<Integer> c = cuts.computeIfAbsent(proto, k -> new TreeSet<>(List.of(0)));
+        // A protocol whose only value is 0 (GRE, ...) has one segment: the datapath looks it up
+        // at port 0, and spreading that verdict over the unused ports makes it one entry.
+        if (PortSet.domain(proto).to() == 0) {
+          return;
+        }
         for (PortRange pr : ranges) {
           c.add(pr.from());
           if (pr.to() < 65535) {
@@ -337,9 +347,12 @@ final class TierFlattening {
       PortSteps.Builder<PolicyValue> b = PortSteps.builder();
       for (int i = 0; i < starts.length; i++) {
         PolicyValue v = decide(c.matching, proto, starts[i]);
-        if (starts[i] == 0 && starts.length > 1 && starts[1] == 1) {
+        if (starts[i] == 0 && starts.length > 1 && starts[1] == 1
+            && Protocol.ofNumber(proto).isPresent()) {
           // Port 0 (no connection uses it; no rule's range holds it) keeps its action, but takes
           // port 1's deciding rule when the actions agree: "every port" is then one block, not 16.
+          // Not for ICMP, where 0 is echo reply, nor UDP-Lite, whose connections the datapath
+          // and Connection decide at port 0 (the datapath reads no UDP-Lite ports).
           PolicyValue one = decide(c.matching, proto, 1);
           v = one.action() == v.action() && one.logs() == v.logs() ? one : v;
         }
@@ -351,7 +364,8 @@ final class TierFlattening {
 
   /**
    * The verdict for a peer matched by the rules at {@code matching}, for {@code protocol} and
-   * {@code port} ({@code protocol} -1: a protocol no rule names); as {@code RuleGraphEvaluator.decide}.
+   * {@code port} ({@code protocol} -1: a protocol no rule names, which a rule matches when its
+   * set holds every unlisted protocol); as {@code RuleGraphEvaluator.decide}.
    */
   private PolicyValue decide(int[] matching, int protocol, int port) {
     int i = 0;
@@ -370,7 +384,7 @@ final class TierFlattening {
       int hit = -1;
       for (; i < matching.length && rules.get(matching[i]).tier().equals(tier); i++) {
         Rule r = rules.get(matching[i]);
-        if (hit < 0 && !skip && (protocol < 0 ? r.ports().allProtocols() : r.ports().matches(protocol, port))) {
+        if (hit < 0 && !skip && (protocol < 0 ? r.ports().otherProtocols() : r.ports().matches(protocol, port))) {
           if (r.action() == Action.LOG) {
             logged.add(firstRule + matching[i]); // logs and goes on
           } else {

@@ -132,7 +132,7 @@ class TieredEquivalencePropertyTest {
     assertThat(dialect[1]).as("entries decided in a dialect tier").isGreaterThan(75);
   }
 
-  private static void assertDecidingRules(RuleGraph g, EbpfMaps maps, List<Connection> probes, Object c) {
+  static void assertDecidingRules(RuleGraph g, EbpfMaps maps, List<Connection> probes, Object c) {
     {
       EbpfSimulator sim = new EbpfSimulator(maps);
       List<EndpointGroup> groups = g.groups();
