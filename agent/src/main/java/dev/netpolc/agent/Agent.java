@@ -128,7 +128,7 @@ public final class Agent implements AutoCloseable {
     for (WatchedKind k : WatchedKind.ALL) {
       if (k.optional() && !served(k)) {
         skipped.add(k);
-        logLine("info", "kind not served, skipped", Map.of("kind", k.kind(), "apiVersion", k.apiVersion()));
+        logLine("info", "kind not served, skipped", fields("kind", k.kind(), "apiVersion", k.apiVersion()));
         continue;
       }
       SharedIndexInformer<? extends HasMetadata> inf = informer(k);
@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
       close();
       throw new AgentException("interrupted while the informers synced");
     }
-    logLine("info", "informers synced", Map.of("kinds", started.stream().map(WatchedKind::kind).toList().toString(),
+    logLine("info", "informers synced", fields("kinds", started.stream().map(WatchedKind::kind).toList().toString(),
         "queued", Integer.toString(queue.size())));
     thread = new Thread(this::loop, "netpolc-agent-applier");
     thread.start();
@@ -195,7 +195,7 @@ public final class Agent implements AutoCloseable {
         applier.cleanup();
         logLine("info", "rules removed on exit", Map.of());
       } catch (RuleApplier.ApplyException e) {
-        logLine("error", "cleanup failed", Map.of("error", e.getMessage()));
+        logLine("error", "cleanup failed", fields("error", e.getMessage()));
       }
     } else if (ready) {
       logLine("info", "stopped; rules left in place", Map.of());
@@ -364,13 +364,13 @@ public final class Agent implements AutoCloseable {
     last = new Snapshot(prev.batches(), prev.events(), prev.failures() + 1, prev.installed(), prev.cluster(),
         prev.full());
     logLine("error", stage + " failed; the kernel keeps the last rules, retrying with a full replacement",
-        Map.of("events", Integer.toString(events), "error", why, "retry_in_ms", Long.toString(backoffMillis())));
+        fields("events", Integer.toString(events), "error", why, "retry_in_ms", Long.toString(backoffMillis())));
   }
 
   private void reject(ClusterView.Rejection r) {
     WatchEvent e = r.event();
     metrics.rejected.labelValues(e.kind().kind()).inc();
-    logLine("warn", "object rejected", Map.of("kind", e.kind().kind(), "object", e.key(),
+    logLine("warn", "object rejected", fields("kind", e.kind().kind(), "object", e.key(),
         "kept", r.keptOld() ? "last accepted version" : "none (never accepted)", "reason", r.reason()));
     if (!settings.reportEvents()) {
       return;
@@ -391,8 +391,17 @@ public final class Agent implements AutoCloseable {
           .withSource(new EventSourceBuilder().withComponent("netpolc-agent").withHost(settings.node()).build())
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
     } catch (KubernetesClientException ex) {
-      logLine("warn", "cannot post the rejection event", Map.of("object", e.key(), "error", ex.getMessage()));
+      logLine("warn", "cannot post the rejection event", fields("object", e.key(), "error", String.valueOf(ex.getMessage())));
     }
+  }
+
+  /** Log fields in the order given: key, value, key, value, ... */
+  private static Map<String, String> fields(String... kv) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
   }
 
   private static String millis(long nanos) {

@@ -45,7 +45,9 @@ public final class ModelConverter {
     public String describe() {
       List<String> lines = new ArrayList<>();
       for (Diagnostic d : findings) {
-        lines.add(d.position() + ": " + (d.path().isEmpty() ? "" : d.path() + ": ") + d.message());
+        // Some messages start with the field path already.
+        boolean hasPath = d.path().isEmpty() || d.message().startsWith(d.path());
+        lines.add(d.position() + ": " + (hasPath ? "" : d.path() + ": ") + d.message());
       }
       return String.join("; ", lines);
     }
