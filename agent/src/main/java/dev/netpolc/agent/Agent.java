@@ -166,6 +166,11 @@ public final class Agent implements AutoCloseable {
     return List.copyOf(skipped);
   }
 
+  /** Events received and not yet taken by the applier thread. */
+  public int pendingEvents() {
+    return queue.size();
+  }
+
   /** True after the first successful apply. */
   public boolean ready() {
     return ready;

@@ -23,19 +23,65 @@ final class RecordingApplier implements RuleApplier {
 
   private final List<Applied> applied = new ArrayList<>();
   private int failNext;
+  private java.util.concurrent.CountDownLatch hold;
+  private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+
+  /** The next apply blocks until {@link #release()}, as a slow {@code nft} would. */
+  synchronized void hold() {
+    hold = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  /** Waits until an apply is blocked by {@link #hold()}. */
+  void awaitHeld() throws InterruptedException {
+    held.await();
+  }
+
+  void release() {
+    java.util.concurrent.CountDownLatch h;
+    synchronized (this) {
+      h = hold;
+      hold = null;
+    }
+    h.countDown();
+  }
+
+  private void waitIfHeld() {
+    java.util.concurrent.CountDownLatch h;
+    synchronized (this) {
+      h = hold;
+    }
+    if (h != null) {
+      held.countDown();
+      try {
+        h.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   synchronized void failNext(int n) {
     failNext = n;
   }
 
   @Override
-  public synchronized void replace(Artifact full) throws ApplyException {
+  public void replace(Artifact full) throws ApplyException {
+    waitIfHeld();
+    record(full);
+  }
+
+  private synchronized void record(Artifact full) throws ApplyException {
     failIfAsked();
     applied.add(new Applied(true, null, null, full));
   }
 
   @Override
-  public synchronized void update(Artifact installed, Delta delta) throws ApplyException {
+  public void update(Artifact installed, Delta delta) throws ApplyException {
+    waitIfHeld();
+    record(installed, delta);
+  }
+
+  private synchronized void record(Artifact installed, Delta delta) throws ApplyException {
     failIfAsked();
     applied.add(new Applied(false, installed, delta, null));
   }
