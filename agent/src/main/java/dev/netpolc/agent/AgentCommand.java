@@ -25,12 +25,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "agent",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies, and AdminNetworkPolicies and",
-        "BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's nftables rules in step:",
-        "a full replacement at start, then one atomic delta per batch of events. Stopping leaves the rules in",
-        "place (fail closed) unless --cleanup-on-exit. Logs one logfmt line per apply on stderr."},
+    description = "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies, and AdminNetworkPolicies"
+        + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's nftables rules in"
+        + " step: a full replacement at start, then one atomic delta per batch of events. Stopping leaves the rules"
+        + " in place (fail closed) unless --cleanup-on-exit. Logs one logfmt line per apply on stderr.",
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:stopped by a signal",
@@ -41,12 +39,15 @@ public final class AgentCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
       description = "The node to enforce for (its pods' rules). Default: the NODE_NAME environment variable.")
   String node;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "A kubeconfig file. Default: \\$KUBECONFIG, ~/.kube/config, or the in-cluster service account.")
+      description = "A kubeconfig file. Default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account.")
   Path kubeconfig;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "nftables",
@@ -157,7 +158,9 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private int usage(PrintStream err, String message) {
-    err.println("netpolc agent: " + message);
+    // Usage errors go to picocli's writer (tests and embedders capture it); the agent logs to stderr.
+    spec.commandLine().getErr().println("netpolc agent: " + message);
+    spec.commandLine().getErr().flush();
     return 2;
   }
 }
