@@ -274,7 +274,12 @@ public final class Agent implements AutoCloseable {
       }
       queue.drainTo(batch);
       if (running) {
-        process(batch);
+        try {
+          process(batch);
+        } catch (RuntimeException e) {
+          // Unexpected (a bug): keep the thread, and the rules, and rebuild from the view next time.
+          fail("internal", e.toString(), batch.size());
+        }
       }
     }
   }

@@ -77,7 +77,14 @@ public final class ClusterView {
         rebuild |= remove(e.kind(), key, changes);
         continue;
       }
-      ModelConverter.Result r = converter.convert(e.kind(), e.object());
+      ModelConverter.Result r;
+      try {
+        r = converter.convert(e.kind(), e.object());
+      } catch (RuntimeException ex) {
+        // A reader bug must not stop enforcement: the object is treated as rejected.
+        rejected.add(new Rejection(e, "internal error reading the object: " + ex, contains(e.kind(), key)));
+        continue;
+      }
       if (r instanceof ModelConverter.Rejected bad) {
         rejected.add(new Rejection(e, bad.describe(), contains(e.kind(), key)));
         continue;
