@@ -37,6 +37,8 @@ public final class Main implements Runnable {
     m.put("explain", ExplainCommand.class);
     m.put("diff", DiffCommand.class);
     m.put("generate", GenerateCommand.class);
+    // AGENT (issue 16): the node agent; its code lives in the agent module.
+    m.put("agent", dev.netpolc.agent.AgentCommand.class);
     return Collections.unmodifiableMap(m);
   }
 

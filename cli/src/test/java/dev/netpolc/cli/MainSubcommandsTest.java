@@ -19,7 +19,7 @@ class MainSubcommandsTest {
       assertThat(e.getValue().getAnnotation(Command.class).name()).as(e.getValue().getName()).isEqualTo(e.getKey());
     }
     assertThat(Main.SUBCOMMANDS.keySet())
-        .containsExactly("help", "matrix", "lint", "compile", "verify", "explain", "diff", "generate");
+        .containsExactly("help", "matrix", "lint", "compile", "verify", "explain", "diff", "generate", "agent");
   }
 
   @Test

@@ -1,0 +1,166 @@
+package dev.netpolc.agent;
+
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.backend.nftables.NftablesBackend;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code netpolc agent}: enforces the cluster's policies on one node until stopped (SIGTERM).
+ * The CLI registers it as a subcommand; the code lives here with the agent.
+ */
+@Command(
+    name = "agent",
+    description = "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies, and AdminNetworkPolicies"
+        + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's nftables rules in"
+        + " step: a full replacement at start, then one atomic delta per batch of events. Stopping leaves the rules"
+        + " in place (fail closed) unless --cleanup-on-exit. Logs one logfmt line per apply on stderr.",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+        "0:stopped by a signal",
+        "2:bad arguments, an unsupported backend, or no node name",
+        "3:cannot start: the API server did not answer, the informers did not sync, or the metrics address is taken"})
+public final class AgentCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
+  @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+      description = "The node to enforce for (its pods' rules). Default: the NODE_NAME environment variable.")
+  String node;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "A kubeconfig file. Default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account.")
+  Path kubeconfig;
+
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "nftables",
+      description = "The backend: nftables (default; applied with nft -f). iptables and ebpf are not yet supported"
+          + " by the agent.")
+  String backend;
+
+  @Option(names = "--table", paramLabel = "NAME", defaultValue = "netpolc",
+      description = "The nftables table the agent owns (inet family). Default: ${DEFAULT-VALUE}.")
+  String table;
+
+  @Option(names = "--nft", paramLabel = "PROGRAM", defaultValue = "nft",
+      description = "The nft program to run. Default: ${DEFAULT-VALUE}.")
+  String nft;
+
+  @Option(names = "--dry-run",
+      description = "Print each full ruleset and delta on stdout instead of applying it; post no Events.")
+  boolean dryRun;
+
+  @Option(names = "--cleanup-on-exit",
+      description = "Remove the agent's table when stopped (default: leave the last rules, fail closed).")
+  boolean cleanupOnExit;
+
+  @Option(names = "--metrics-address", paramLabel = "HOST:PORT", defaultValue = ":9464",
+      description = "Serve /metrics (Prometheus), /healthz and /readyz here; 'off' serves nothing."
+          + " Default: ${DEFAULT-VALUE} (every address).")
+  String metricsAddress;
+
+  @Option(names = "--sync-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "How long to wait for the first list of every watched kind. Default: ${DEFAULT-VALUE}.")
+  int syncTimeoutSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    if (node == null || node.isBlank()) {
+      return usage(err, "no node name: pass --node or set NODE_NAME");
+    }
+    if (!backend.equals(NftablesBackend.NAME)) {
+      return usage(err, "--backend " + Agent.quote(backend) + " is not supported by the agent yet; use nftables");
+    }
+    if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
+      return usage(err, "--table must be a letter then up to 31 letters, digits or _");
+    }
+    if (syncTimeoutSeconds <= 0) {
+      return usage(err, "--sync-timeout must be positive");
+    }
+    String[] hostPort = null;
+    if (!metricsAddress.equals("off")) {
+      int colon = metricsAddress.lastIndexOf(':');
+      if (colon < 0 || !metricsAddress.substring(colon + 1).matches("\\d{1,5}")
+          || Integer.parseInt(metricsAddress.substring(colon + 1)) > 65535) {
+        return usage(err, "--metrics-address must be HOST:PORT, :PORT or off");
+      }
+      hostPort = new String[] {metricsAddress.substring(0, colon), metricsAddress.substring(colon + 1)};
+    }
+    Config config;
+    if (kubeconfig != null) {
+      if (!Files.isReadable(kubeconfig)) {
+        return usage(err, "--kubeconfig " + kubeconfig + ": not a readable file");
+      }
+      config = Config.fromKubeconfig(kubeconfig.toFile());
+    } else {
+      config = Config.autoConfigure(null);
+    }
+    BackendOptions options = BackendOptions.DEFAULTS.withTableName(table);
+    RuleApplier applier = dryRun
+        ? new PrintingApplier(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+            StandardCharsets.UTF_8))
+        : new NftablesApplier(List.of(nft), table);
+    AgentMetrics metrics = new AgentMetrics();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    Agent agent = new Agent(client, new Agent.Settings(node, new NftablesBackend(), options, cleanupOnExit, !dryRun,
+        Duration.ofSeconds(syncTimeoutSeconds)), applier, metrics, err);
+    HTTPServer http = null;
+    try {
+      if (hostPort != null) {
+        String host = hostPort[0].isEmpty() ? "0.0.0.0" : hostPort[0];
+        http = metrics.serve(host, Integer.parseInt(hostPort[1]), agent::ready);
+      }
+      agent.start();
+    } catch (Agent.AgentException | IOException e) {
+      err.println("netpolc agent: " + e.getMessage());
+      agent.close();
+      if (http != null) {
+        http.close();
+      }
+      client.close();
+      return 3;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    HTTPServer server = http;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      if (server != null) {
+        server.close();
+      }
+      client.close();
+      stopped.countDown();
+    }, "netpolc-agent-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private int usage(PrintStream err, String message) {
+    // Usage errors go to picocli's writer (tests and embedders capture it); the agent logs to stderr.
+    spec.commandLine().getErr().println("netpolc agent: " + message);
+    spec.commandLine().getErr().flush();
+    return 2;
+  }
+}
