@@ -89,6 +89,7 @@ public final class InputLoader {
   static boolean enforceable(Cluster cluster, PrintWriter err) {
     try {
       NotYetEnforced.refuseUnsupported(cluster);
+      dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
       return true;
     } catch (CompileException e) {
       err.println("netpolc: " + e.getMessage());

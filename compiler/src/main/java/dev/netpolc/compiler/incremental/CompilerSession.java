@@ -104,6 +104,7 @@ public final class CompilerSession {
     this.options = Objects.requireNonNull(options, "options");
     AcceptanceGate.DEFAULT.require(cluster);
     dev.netpolc.compiler.build.NotYetEnforced.refuseUnsupported(cluster);
+    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
     this.sem = options.semantics();
     cluster.namespaces().forEach(n -> namespaces.putIfAbsent(n.name(), n));
     for (Pod p : cluster.pods()) {

@@ -103,11 +103,13 @@ public final class ReferenceEvaluator implements ConnectionDecider {
    *
    * @throws dev.netpolc.compiler.build.CompileException when the cluster holds Calico input the
    *     evaluator refuses rather than guess: {@code source.ports}/{@code source.notPorts},
-   *     host-endpoint options, {@code http} matches, or a policy in a tier that does not exist
+   *     host-endpoint options, {@code http} matches, or a policy in a tier that does not exist;
+   *     and when it holds any Cilium policy (not evaluated yet: {@code CiliumNotYetEnforced})
    */
   public ReferenceEvaluator(Cluster cluster, SemanticsOptions options) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.options = Objects.requireNonNull(options, "options");
+    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
     this.namespaces = ImmutableMap.copyOf(cluster.namespacesByName());
     this.policiesByNamespace = Multimaps.index(cluster.policies(), NetworkPolicy::namespace);
     List<Pod> candidates = new ArrayList<>();
