@@ -34,7 +34,8 @@ import java.util.Set;
  * {@code kubectl apply} requires; {@code endPort} is an integer and an ICMP {@code type} either.
  */
 final class CiliumBinder {
-  private static final Set<String> METADATA_SPEC = ImmutableSet.of("spec", "specs");
+  private static final Set<String> TOP_LEVEL = ImmutableSet.of("apiVersion", "kind", "metadata", "spec", "specs",
+      "status", "description");
   private static final Set<String> RULE = ImmutableSet.of("endpointSelector", "nodeSelector", "ingress",
       "ingressDeny", "egress", "egressDeny", "labels", "enableDefaultDeny", "description");
   /** Ingress sections: IngressRule and IngressDenyRule (the latter lacks authentication, refused anyway). */
@@ -98,11 +99,11 @@ final class CiliumBinder {
     }
     Map<String, String> labels = f.stringMap(metadata, "labels", "metadata.labels");
     for (YNode.Field field : obj.fields()) {
-      // Top level: the object's own fields; status is written by Cilium and ignored.
-      if (!METADATA_SPEC.contains(field.key()) && !Set.of("apiVersion", "kind", "metadata", "status")
-          .contains(field.key())) {
+      // Top level: status is Cilium's and ignored; a top-level description (outside spec, as some
+      // of Cilium's documentation examples write it) is pruned by the API server and changes nothing.
+      if (!TOP_LEVEL.contains(field.key())) {
         throw f.unknownField(field, "", "unknown field '" + field.key() + "' in the object; expected one of "
-            + "apiVersion, kind, metadata, spec, specs, status");
+            + String.join(", ", TOP_LEVEL));
       }
     }
     List<CiliumRule> spec = new ArrayList<>();
