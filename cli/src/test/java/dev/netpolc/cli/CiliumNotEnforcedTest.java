@@ -73,5 +73,10 @@ class CiliumNotEnforcedTest {
     assertThat(lint.rc()).as(lint.err()).isEqualTo(1);
     assertThat(lint.out()).contains(cilium + ":17:5").contains("NP197").contains("toFQDNs")
         .contains(cilium + ":18:18").contains("NP194").contains("internet");
+    // With the inventory from --cluster, the PATHs' Cilium policies are still linted.
+    Run withCluster = CompileCommandTest.run("lint", "--cluster", CompileCommandTest.demo().toString(),
+        cilium.toString());
+    assertThat(withCluster.rc()).as(withCluster.err()).isEqualTo(1);
+    assertThat(withCluster.out()).contains("NP197").contains("NP194");
   }
 }
