@@ -45,8 +45,9 @@ class CiliumNotEnforcedTest {
     for (String[] argv : commands) {
       Run r = CompileCommandTest.run(argv);
       assertThat(r.rc()).as(String.join(" ", argv) + "\n" + r.err()).isEqualTo(2);
-      assertThat(r.err()).as(argv[0]).contains(cilium + ":1:1").contains("Cilium CiliumNetworkPolicy/backend/deny-world")
-          .contains("not enforced").doesNotContain("Exception");
+      assertThat(r.err()).as(argv[0]).contains(cilium + ":1:1")
+          .contains("Cilium CiliumNetworkPolicy/backend/deny-world").contains("not enforced")
+          .doesNotContain("Exception");
       assertThat(r.out()).as(argv[0]).isEmpty();
     }
     assertThat(out).doesNotExist();

@@ -44,9 +44,12 @@ import java.util.Set;
  * }</pre>
  */
 public final class CiliumValidator {
-  /** Not exactly one of {@code spec}/{@code specs}, an empty {@code specs}, or a rule without {@code endpointSelector}. */
+  /** Not exactly one of {@code spec}/{@code specs}, an empty {@code specs}, or a rule without endpointSelector. */
   public static final String SPEC_ID = "NP190";
-  /** A {@code port} missing, not a number 0–65535 nor a port name; {@code endPort} out of range or below {@code port}; over 40 ports. */
+  /**
+   * A {@code port} missing, not a number 0–65535 nor a port name; {@code endPort} out of range or
+   * below {@code port}; over 40 ports.
+   */
   public static final String PORT_ID = "NP191";
   /** A {@code protocol} other than {@code TCP}, {@code UDP}, {@code SCTP} or {@code ANY}. */
   public static final String PROTOCOL_ID = "NP192";
@@ -54,11 +57,14 @@ public final class CiliumValidator {
   public static final String CIDR_ID = "NP193";
   /** An entity name Cilium does not know. */
   public static final String ENTITY_ID = "NP194";
-  /** An ICMP {@code family} or {@code type} Cilium refuses, over 40 fields, or {@code icmps} beside {@code toPorts}. */
+  /** An ICMP {@code family} or {@code type} Cilium refuses, over 40 fields, or icmps beside toPorts. */
   public static final String ICMP_ID = "NP195";
-  /** Two L3 peer fields in one rule ({@code toEndpoints} with {@code toCIDR}, ...), which Cilium's sanitiser refuses. */
+  /** Two L3 peer fields in one rule (toEndpoints with toCIDR, ...), which Cilium's sanitiser refuses. */
   public static final String L3_COMBINATION_ID = "NP196";
-  /** What netpolc cannot enforce: L7, FQDN, services, groups, nodes, requires, authentication, nodeSelector, CIDR groups. */
+  /**
+   * What netpolc cannot enforce: L7, FQDN, services, groups, nodes, requires, authentication,
+   * nodeSelector, CIDR groups.
+   */
   public static final String UNENFORCEABLE_ID = "NP197";
   /** A selector label key, value or operator Cilium refuses. */
   public static final String SELECTOR_ID = "NP198";

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
  * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
- * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}), Cilium's policies ({@link CiliumValidator}) and of the names and labels of the inventory objects, so that
+ * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}), Cilium's policies
+ * ({@link CiliumValidator}) and of the names and labels of the inventory objects, so that
  * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
  * field path as the API server names it and the position of that field.
  *
