@@ -79,5 +79,20 @@ class CiliumNotEnforcedTest {
         cilium.toString());
     assertThat(withCluster.rc()).as(withCluster.err()).isEqualTo(1);
     assertThat(withCluster.out()).contains("NP197").contains("NP194");
+    // A suppression comment on the object silences its findings, as for every other kind.
+    Path suppressed = dir.resolve("suppressed.yaml");
+    Files.writeString(suppressed, """
+        # netpolc: disable=NP197
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: fqdn}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toFQDNs: [{matchName: example.com}]
+        """);
+    Run quiet = CompileCommandTest.run("lint", suppressed.toString());
+    assertThat(quiet.rc()).as(quiet.out()).isZero();
+    assertThat(quiet.out()).doesNotContain("NP197");
   }
 }
