@@ -77,19 +77,27 @@ public record DirectionDecision(PolicyType direction, boolean applies, DecidingT
     }
     DecidingTier tier = switch (v.decidedBy()) {
       case ADMIN -> DecidingTier.ADMIN;
-      case NETWORK_POLICY -> DecidingTier.NETWORK_POLICY;
+      // Cilium has one layer of policy: report it as the NetworkPolicy tier.
+      case NETWORK_POLICY, CILIUM -> DecidingTier.NETWORK_POLICY;
       case BASELINE -> DecidingTier.BASELINE;
       case DEFAULT, CALICO -> DecidingTier.DEFAULT; // CALICO refused above
     };
     Optional<Rule> rule = switch (v.decidedBy()) {
       case ADMIN, BASELINE -> v.decidingStep().flatMap(DirectionDecision::tierRule);
       case NETWORK_POLICY -> v.match().map(DirectionDecision::networkPolicyRule);
+      case CILIUM -> v.ciliumMatch().map(m -> new Rule(DecidingTier.NETWORK_POLICY, m.policy().key(), m.ruleIndex(),
+          Optional.empty(), m.deny() ? "Deny" : "Allow"));
       case DEFAULT, CALICO -> Optional.empty();
     };
     List<String> isolatedBy = new ArrayList<>();
     if (v.decidedBy() == DirectionVerdict.DecidedBy.NETWORK_POLICY && !v.allowed()) {
       for (PolicyRef p : v.selecting()) {
         isolatedBy.add(networkPolicyKey(p));
+      }
+    }
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CILIUM && !v.allowed() && v.ciliumMatch().isEmpty()) {
+      for (PolicyRef p : v.selecting()) {
+        isolatedBy.add(p.key());
       }
     }
     List<Rule> passes = new ArrayList<>();
