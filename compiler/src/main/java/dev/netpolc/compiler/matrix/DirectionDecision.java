@@ -77,8 +77,9 @@ public record DirectionDecision(PolicyType direction, boolean applies, DecidingT
     }
     DecidingTier tier = switch (v.decidedBy()) {
       case ADMIN -> DecidingTier.ADMIN;
-      // Cilium has one layer of policy: report it as the NetworkPolicy tier.
-      case NETWORK_POLICY, CILIUM -> DecidingTier.NETWORK_POLICY;
+      case NETWORK_POLICY -> DecidingTier.NETWORK_POLICY;
+      // Cilium has one layer of policy: report it as the NetworkPolicy tier when it had a say.
+      case CILIUM -> v.ciliumMatch().isPresent() || v.isolated() ? DecidingTier.NETWORK_POLICY : DecidingTier.DEFAULT;
       case BASELINE -> DecidingTier.BASELINE;
       case DEFAULT, CALICO -> DecidingTier.DEFAULT; // CALICO refused above
     };

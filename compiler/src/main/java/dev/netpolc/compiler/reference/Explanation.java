@@ -9,7 +9,9 @@ import java.util.Optional;
  * Why the reference evaluator allowed or denied a connection. In the {@code calico} profile each
  * direction is a {@link DirectionVerdict.DecidedBy#CALICO} verdict naming the tier, policy, rule
  * ({@code spec.ingress[2]}), action and position that decided it, or the tier's default action,
- * or "no policy applies: allowed by the profile" ({@link #toText()}).
+ * or "no policy applies: allowed by the profile" ({@link #toText()}). In the {@code cilium} profile
+ * each direction is a {@link DirectionVerdict.DecidedBy#CILIUM} verdict naming the deny or allow
+ * rule that decided ({@link CiliumRuleMatch}), or the policies that put the pod in default deny.
  *
  * @param connection  the connection
  * @param allowed     the decision

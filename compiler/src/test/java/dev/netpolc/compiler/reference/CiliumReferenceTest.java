@@ -422,4 +422,13 @@ class CiliumReferenceTest {
     assertThat(denied.allowed()).isFalse();
     assertThat(denied.isolatedBy()).containsExactly("CiliumNetworkPolicy/shop/db-from-web");
   }
+
+  @Test
+  void matrixAttributionOfAnUnselectedPodIsTheDefault() {
+    Cluster c = cluster(DB_INGRESS_FROM_WEB);
+    DirectionDecision open = DirectionDecision.of(new ReferenceEvaluator(c).explain(tcp(MON, WEB, 1)).ingress());
+    assertThat(open.allowed()).isTrue();
+    assertThat(open.tier()).isEqualTo(dev.netpolc.compiler.matrix.DecidingTier.DEFAULT);
+    assertThat(open.rule()).isEmpty();
+  }
 }
