@@ -15,6 +15,7 @@ module dev.netpolc.model {
   exports dev.netpolc.model;
   exports dev.netpolc.model.calico;
   exports dev.netpolc.model.calico.selector;
+  exports dev.netpolc.model.cilium;
   exports dev.netpolc.model.diagnostics;
   exports dev.netpolc.model.generate;
   exports dev.netpolc.model.lint;

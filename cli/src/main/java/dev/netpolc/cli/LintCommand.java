@@ -174,7 +174,9 @@ public final class LintCommand implements Callable<Integer> {
           + " NetworkPolicies in the --cluster files (lint them as PATHs)");
     }
     Cluster inv = inventory.get();
-    return Optional.of(new Cluster(inv.namespaces(), inv.pods(), inv.nodes(), policies.policies()));
+    // The PATHs' Cilium policies stay: dropping them would lint as if they were not there.
+    return Optional.of(new Cluster(inv.namespaces(), inv.pods(), inv.nodes(), policies.policies())
+        .withCilium(policies.cilium()));
   }
 
   private Severity parseFailOn() {

@@ -4,6 +4,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.cilium.CiliumResources;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
@@ -27,10 +29,11 @@ import java.util.Map;
  * @param baselineAdminNetworkPolicies v1alpha1 BaselineAdminNetworkPolicies
  * @param calico       Calico policies, tiers and network sets, and the ServiceAccounts,
  *                     Services and EndpointSlices their rules refer to
+ * @param cilium       CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies
  */
 public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
     List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
-    List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies, CalicoResources calico) {
+    List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies, CalicoResources calico, CiliumResources cilium) {
 
   /** The empty cluster. */
   public static final Cluster EMPTY = new Cluster(List.of(), List.of(), List.of(), List.of());
@@ -44,9 +47,18 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
     adminNetworkPolicies = ImmutableList.copyOf(adminNetworkPolicies);
     baselineAdminNetworkPolicies = ImmutableList.copyOf(baselineAdminNetworkPolicies);
     java.util.Objects.requireNonNull(calico, "calico");
+    java.util.Objects.requireNonNull(cilium, "cilium");
   }
 
-  /** A cluster without Calico resources. */
+  /** A cluster without Cilium resources. */
+  public Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
+      List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
+      List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies, CalicoResources calico) {
+    this(namespaces, pods, nodes, policies, clusterNetworkPolicies, adminNetworkPolicies, baselineAdminNetworkPolicies,
+        calico, CiliumResources.EMPTY);
+  }
+
+  /** A cluster without Calico or Cilium resources. */
   public Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes, List<NetworkPolicy> policies,
       List<ClusterNetworkPolicy> clusterNetworkPolicies, List<AdminNetworkPolicy> adminNetworkPolicies,
       List<BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies) {
@@ -102,6 +114,11 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
         out.computeIfAbsent(p.namespace(), n -> Namespace.of(n, Map.of()));
       }
     }
+    for (CiliumPolicy p : cilium.policies()) {
+      if (!p.clusterwide()) {
+        out.computeIfAbsent(p.namespace(), n -> Namespace.of(n, Map.of()));
+      }
+    }
     return ImmutableMap.copyOf(out);
   }
 
@@ -113,19 +130,25 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
   /** This cluster with other NetworkPolicies (same inventory and cluster-scoped policies). */
   public Cluster withPolicies(List<NetworkPolicy> newPolicies) {
     return new Cluster(namespaces, pods, nodes, newPolicies, clusterNetworkPolicies, adminNetworkPolicies,
-        baselineAdminNetworkPolicies, calico);
+        baselineAdminNetworkPolicies, calico, cilium);
   }
 
   /** This cluster with other cluster-scoped policies (same inventory and NetworkPolicies). */
   public Cluster withTieredPolicies(List<ClusterNetworkPolicy> cnps, List<AdminNetworkPolicy> anps,
       List<BaselineAdminNetworkPolicy> banps) {
-    return new Cluster(namespaces, pods, nodes, policies, cnps, anps, banps, calico);
+    return new Cluster(namespaces, pods, nodes, policies, cnps, anps, banps, calico, cilium);
   }
 
   /** This cluster with other Calico resources (everything else the same). */
   public Cluster withCalico(CalicoResources newCalico) {
     return new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies, adminNetworkPolicies,
-        baselineAdminNetworkPolicies, newCalico);
+        baselineAdminNetworkPolicies, newCalico, cilium);
+  }
+
+  /** This cluster with other Cilium resources (everything else the same). */
+  public Cluster withCilium(CiliumResources newCilium) {
+    return new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies, adminNetworkPolicies,
+        baselineAdminNetworkPolicies, calico, newCilium);
   }
 
   /** Both inputs together: inventory and policies concatenated. */
@@ -141,6 +164,6 @@ public record Cluster(List<Namespace> namespaces, List<Pod> pods, List<Node> nod
             .build(),
         ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(baselineAdminNetworkPolicies)
             .addAll(other.baselineAdminNetworkPolicies).build(),
-        calico.plus(other.calico));
+        calico.plus(other.calico), cilium.plus(other.cilium));
   }
 }

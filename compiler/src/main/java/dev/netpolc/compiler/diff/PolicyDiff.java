@@ -94,6 +94,9 @@ public final class PolicyDiff {
 
   private PolicyDiff(Cluster inventory, Cluster oldPolicies, Cluster newPolicies, SemanticsOptions options,
       DiffScope scope) {
+    // withPoliciesOf keeps no Cilium policies: refuse them here rather than diff as if absent.
+    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(oldPolicies);
+    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(newPolicies);
     this.scope = scope;
     this.catalog = new PodCatalog(inventory);
     this.pods = catalog.pods();

@@ -105,6 +105,7 @@ public final class CompilerSession {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.options = Objects.requireNonNull(options, "options");
     AcceptanceGate.DEFAULT.require(cluster);
+    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
     this.sem = options.semantics();
     cluster.namespaces().forEach(n -> namespaces.putIfAbsent(n.name(), n));
     for (Pod p : cluster.pods()) {

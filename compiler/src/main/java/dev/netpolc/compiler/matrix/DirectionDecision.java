@@ -108,18 +108,27 @@ public record DirectionDecision(PolicyType direction, boolean applies, DecidingT
     DecidingTier tier = switch (v.decidedBy()) {
       case ADMIN -> DecidingTier.ADMIN;
       case NETWORK_POLICY -> DecidingTier.NETWORK_POLICY;
+      // Cilium has one layer of policy: report it as the NetworkPolicy tier when it had a say.
+      case CILIUM -> v.ciliumMatch().isPresent() || v.isolated() ? DecidingTier.NETWORK_POLICY : DecidingTier.DEFAULT;
       case BASELINE -> DecidingTier.BASELINE;
       case DEFAULT, CALICO -> DecidingTier.DEFAULT; // CALICO handled above
     };
     Optional<Rule> rule = switch (v.decidedBy()) {
       case ADMIN, BASELINE -> v.decidingStep().flatMap(DirectionDecision::tierRule);
       case NETWORK_POLICY -> v.match().map(DirectionDecision::networkPolicyRule);
+      case CILIUM -> v.ciliumMatch().map(m -> new Rule(DecidingTier.NETWORK_POLICY, m.policy().key(), m.ruleIndex(),
+          Optional.empty(), m.deny() ? "Deny" : "Allow"));
       case DEFAULT, CALICO -> Optional.empty();
     };
     List<String> isolatedBy = new ArrayList<>();
     if (v.decidedBy() == DirectionVerdict.DecidedBy.NETWORK_POLICY && !v.allowed()) {
       for (PolicyRef p : v.selecting()) {
         isolatedBy.add(networkPolicyKey(p));
+      }
+    }
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CILIUM && !v.allowed() && v.ciliumMatch().isEmpty()) {
+      for (PolicyRef p : v.selecting()) {
+        isolatedBy.add(p.key());
       }
     }
     List<Rule> passes = new ArrayList<>();

@@ -30,10 +30,14 @@ import java.util.Optional;
  * @param calicoTiers   for {@link DecidedBy#CALICO}: the Calico tiers that took part, in order,
  *                      the last one decisive (empty: no policy applies, allowed by the profile);
  *                      empty otherwise
+ * @param ciliumMatch   for {@link DecidedBy#CILIUM}: the deny or allow rule that decided; empty
+ *                      when none matched (then {@code selecting} says whether the pod is in
+ *                      default deny); empty otherwise
  */
 public record DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
     Optional<RuleMatch> match, List<PolicyMiss> misses, Optional<TierStep> admin, Optional<TierStep> baseline,
-    DecidedBy decidedBy, boolean networkPolicyTierSkipped, List<CalicoTierStep> calicoTiers) {
+    DecidedBy decidedBy, boolean networkPolicyTierSkipped, List<CalicoTierStep> calicoTiers,
+    Optional<CiliumRuleMatch> ciliumMatch) {
 
   /** Which tier made the final decision of a direction. */
   public enum DecidedBy {
@@ -49,7 +53,13 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
      * Calico's tiers (the {@code calico} profile): a rule's Allow or Deny, a tier's default Deny,
      * or, when every tier passed or none applies, Calico's profile (allowed).
      */
-    CALICO
+    CALICO,
+    /**
+     * The {@code cilium} profile (SEMANTICS-CILIUM.md): a deny rule, else an allow rule of a
+     * Cilium policy or NetworkPolicy, else default deny when {@code selecting} is non-empty, else
+     * allowed.
+     */
+    CILIUM
   }
 
   public DirectionVerdict {
@@ -61,6 +71,27 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
     Objects.requireNonNull(baseline, "baseline");
     Objects.requireNonNull(decidedBy, "decidedBy");
     calicoTiers = ImmutableList.copyOf(calicoTiers);
+    Objects.requireNonNull(ciliumMatch, "ciliumMatch");
+  }
+
+  /** A verdict with Calico tiers and no Cilium match. */
+  public DirectionVerdict(PolicyType direction, boolean applies, List<PolicyRef> selecting,
+      Optional<RuleMatch> match, List<PolicyMiss> misses, Optional<TierStep> admin, Optional<TierStep> baseline,
+      DecidedBy decidedBy, boolean networkPolicyTierSkipped, List<CalicoTierStep> calicoTiers) {
+    this(direction, applies, selecting, match, misses, admin, baseline, decidedBy, networkPolicyTierSkipped,
+        calicoTiers, Optional.empty());
+  }
+
+  /**
+   * A direction at a pod in the {@code cilium} profile.
+   *
+   * @param defaultDeny the policies that put the pod in default deny for this direction
+   * @param decisive    the deny or allow rule that matched, if any
+   */
+  public static DirectionVerdict cilium(PolicyType direction, List<PolicyRef> defaultDeny,
+      Optional<CiliumRuleMatch> decisive) {
+    return new DirectionVerdict(direction, true, defaultDeny, Optional.empty(), List.of(), Optional.empty(),
+        Optional.empty(), DecidedBy.CILIUM, false, List.of(), decisive);
   }
 
   /** A verdict of the NetworkPolicy and cluster-policy tiers (no Calico tiers). */
@@ -118,6 +149,7 @@ public record DirectionVerdict(PolicyType direction, boolean applies, List<Polic
       // After the last tier passed, or with no tier at all, Calico's profile allows.
       case CALICO -> decidingCalicoTier().map(t -> t.outcome() == CalicoTierStep.Outcome.ALLOW
           || t.outcome().passes()).orElse(true);
+      case CILIUM -> ciliumMatch.map(m -> !m.deny()).orElse(selecting.isEmpty());
     };
   }
 }

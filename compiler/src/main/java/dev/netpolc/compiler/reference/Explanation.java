@@ -9,7 +9,9 @@ import java.util.Optional;
  * Why the reference evaluator allowed or denied a connection. In the {@code calico} profile each
  * direction is a {@link DirectionVerdict.DecidedBy#CALICO} verdict naming the tier, policy, rule
  * ({@code spec.ingress[2]}), action and position that decided it, or the tier's default action,
- * or "no policy applies: allowed by the profile" ({@link #toText()}).
+ * or "no policy applies: allowed by the profile" ({@link #toText()}). In the {@code cilium} profile
+ * each direction is a {@link DirectionVerdict.DecidedBy#CILIUM} verdict naming the deny or allow
+ * rule that decided ({@link CiliumRuleMatch}), or the policies that put the pod in default deny.
  *
  * @param connection  the connection
  * @param allowed     the decision
@@ -80,6 +82,10 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       appendCalico(sb, v, dir, pod);
       return;
     }
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CILIUM) {
+      appendCilium(sb, v, dir, pod);
+      return;
+    }
     boolean tiered = v.admin().isPresent() || v.baseline().isPresent() || v.networkPolicyTierSkipped();
     if (!tiered) {
       appendNetworkPolicyTier(sb, v, dir, pod);
@@ -113,7 +119,27 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       case BASELINE -> "Baseline tier";
       case DEFAULT -> "default (no tier decided)";
       case CALICO -> "Calico tiers";
+      case CILIUM -> "Cilium policies";
     };
+  }
+
+  /** A direction in the {@code cilium} profile: the deciding rule, or default deny and its policies. */
+  private static void appendCilium(StringBuilder sb, DirectionVerdict v, String dir, String pod) {
+    sb.append("  ").append(dir).append(" of ").append(pod).append(": ");
+    if (v.ciliumMatch().isPresent()) {
+      CiliumRuleMatch m = v.ciliumMatch().get();
+      sb.append(m.deny() ? "denied by " : "allowed by ").append(m.describe()).append('\n');
+      return;
+    }
+    if (v.isolated()) {
+      sb.append("denied: default deny by ");
+      for (int i = 0; i < v.selecting().size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(v.selecting().get(i));
+      }
+      sb.append(", no rule allows\n");
+      return;
+    }
+    sb.append("not in default deny: allowed\n");
   }
 
   /**

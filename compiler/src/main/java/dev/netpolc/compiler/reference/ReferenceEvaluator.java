@@ -43,7 +43,9 @@ import java.util.Optional;
  * model, and explains why. Written for clarity, not speed; everything else is tested against it.
  * When the input holds Calico objects it decides in the {@code calico} profile instead
  * (SEMANTICS-CALICO.md, package-private {@code CalicoEvaluator}): Calico's tiers, with Kubernetes
- * NetworkPolicies and the cluster policies placed in them as Calico places them.
+ * NetworkPolicies and the cluster policies placed in them as Calico places them. When it holds
+ * Cilium policies it decides in the {@code cilium} profile (SEMANTICS-CILIUM.md,
+ * package-private {@code CiliumEvaluator}), NetworkPolicies beside them as Cilium applies them.
  *
  * <p>Resolving an address: it is a <em>pod</em> when an active pod that policy applies to has it
  * (hostNetwork pods only with {@link SemanticsOptions#hostNetworkPodsArePolicyTargets()}); else a
@@ -91,6 +93,8 @@ public final class ReferenceEvaluator implements ConnectionDecider {
   private final List<ClusterNetworkPolicy> baselinePolicies;
   /** The {@code calico} profile, when the input holds Calico objects. */
   private final Optional<CalicoEvaluator> calico;
+  /** The {@code cilium} profile, when the input holds Cilium policies. */
+  private final Optional<CiliumEvaluator> cilium;
 
   /** An evaluator with the defaults of SEMANTICS.md. */
   public ReferenceEvaluator(Cluster cluster) {
@@ -161,6 +165,7 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     // Last: it reads the maps above through this evaluator's helpers.
     this.calico = cluster.calico().hasCalicoObjects()
         ? Optional.of(new CalicoEvaluator(this, cluster, options)) : Optional.empty();
+    this.cilium = cluster.cilium().isEmpty() ? Optional.empty() : Optional.of(new CiliumEvaluator(cluster, options));
   }
 
   /** The options this evaluator honours. */
@@ -190,6 +195,9 @@ public final class ReferenceEvaluator implements ConnectionDecider {
     }
     if (calico.isPresent()) {
       return calico.get().explain(c, src, dst, srcPod, dstPod);
+    }
+    if (cilium.isPresent()) {
+      return cilium.get().explain(c, src, dst, srcPod, dstPod);
     }
     // 6. [choice] a pod and the node it runs on: ingress from it is exempt in every tier; egress
     // to it only from the NetworkPolicy tier (SEMANTICS-TIERS.md), so the shortcut applies

@@ -83,7 +83,7 @@ public record ConformanceCase(String name, String description, List<CaseNamespac
    * {@code domainNames} peer, which compiling refuses unless {@code domainNames=match-nothing})
    * and {@code calico} (Calico objects: the {@code calico} profile of SEMANTICS-CALICO.md).
    */
-  public static final Set<String> FEATURES = ImmutableSet.of("tiers", "domainNames", "calico");
+  public static final Set<String> FEATURES = ImmutableSet.of("tiers", "domainNames", "calico", "cilium");
 
   /**
    * A declared namespace.

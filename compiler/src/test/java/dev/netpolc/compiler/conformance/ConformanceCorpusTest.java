@@ -39,6 +39,7 @@ class ConformanceCorpusTest {
   private static final Pattern DOMAIN_NAMES = Pattern.compile("(?m)^\\s*-?\\s*domainNames:");
   private static final Pattern CALICO_KIND =
       Pattern.compile("(?m)^apiVersion:\\s*[\"']?(crd\\.)?projectcalico\\.org/");
+  private static final Pattern CILIUM_KIND = Pattern.compile("(?m)^apiVersion:\\s*[\"']?cilium\\.io/");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
   @TempDir
@@ -192,6 +193,34 @@ class ConformanceCorpusTest {
         assertThat(c.source().get("url")).as(c.name()).startsWith("https://docs.tigera.io/");
       } else {
         assertThat(c.source().get("document")).as(c.name()).isEqualTo("SEMANTICS-CALICO.md");
+      }
+    }
+  }
+
+  @Test
+  void casesWithCiliumPoliciesRequireCiliumAndRecordTheirSource() {
+    for (ConformanceCase c : ConformanceCorpus.all()) {
+      boolean cilium = false;
+      for (ConformanceCase s : c.steps()) {
+        for (String policy : s.policies()) {
+          cilium |= CILIUM_KIND.matcher(policy).find();
+        }
+      }
+      assertThat(c.requires().contains("cilium")).as("%s requires cilium iff it has a Cilium policy", c.name())
+          .isEqualTo(cilium);
+    }
+    List<ConformanceCase> ciliumCases = folder("cilium");
+    assertThat(ciliumCases).hasSizeGreaterThanOrEqualTo(12);
+    for (ConformanceCase c : ciliumCases) {
+      assertThat(c.requires()).as(c.name()).contains("cilium");
+      assertThat(c.description()).as(c.name()).isNotBlank();
+      assertThat(c.checks()).as("%s: hand-written expectations", c.name()).isNotEmpty();
+      // A Cilium documentation page, or SEMANTICS-CILIUM.md where the expectation is netpolc's own choice.
+      assertThat(c.source()).as(c.name()).containsKey("section");
+      if (c.source().containsKey("url")) {
+        assertThat(c.source().get("url")).as(c.name()).startsWith("https://docs.cilium.io/");
+      } else {
+        assertThat(c.source().get("document")).as(c.name()).isEqualTo("SEMANTICS-CILIUM.md");
       }
     }
   }

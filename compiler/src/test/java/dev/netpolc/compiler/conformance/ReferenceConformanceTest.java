@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 class ReferenceConformanceTest {
 
   /** The case features ({@link ConformanceCase#FEATURES}) the reference evaluator decides: all. */
-  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico");
+  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico", "cilium");
 
   @Test
   void theCorpusIsLargeAndWellFormed() {

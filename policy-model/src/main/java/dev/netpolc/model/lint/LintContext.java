@@ -7,12 +7,14 @@ import dev.netpolc.model.calico.CalicoNetworkSet;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.calico.CalicoTier;
+import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyKind;
 import dev.netpolc.model.validation.CalicoValidator;
+import dev.netpolc.model.validation.CiliumValidator;
 import dev.netpolc.model.validation.DuplicateObjectCheck;
 import dev.netpolc.model.validation.InventoryCheck;
 import dev.netpolc.model.validation.Validator;
@@ -107,6 +109,7 @@ public final class LintContext {
       }
       clusterPolicies(validator, out);
       calico(out);
+      cilium(out);
       DuplicateObjectCheck.inventoryDuplicates(cluster).forEach(d -> out.add(new Owned(Optional.empty(), d)));
       cluster.namespaces().forEach(ns -> InventoryCheck.check(ns).forEach(d -> out.add(new Owned(Optional.empty(), d))));
       cluster.pods().forEach(pod -> InventoryCheck.check(pod).forEach(d -> out.add(new Owned(Optional.empty(), d))));
@@ -133,6 +136,16 @@ public final class LintContext {
     duplicates(ClusterPolicyKind.BASELINE_ADMIN_NETWORK_POLICY, cluster.baselineAdminNetworkPolicies(),
         BaselineAdminNetworkPolicy::name, BaselineAdminNetworkPolicy::position,
         BaselineAdminNetworkPolicy::suppressedRules, out);
+  }
+
+  /** Cilium's validation findings, each policy's owned by its suppressions, and duplicate policies. */
+  private void cilium(List<Owned> out) {
+    List<CiliumPolicy> policies = cluster.cilium().policies();
+    for (CiliumPolicy p : policies) {
+      CiliumValidator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+    }
+    DuplicateObjectCheck.clusterScopedDuplicates("Cilium", policies, CiliumPolicy::key, CiliumPolicy::position)
+        .forEach((i, d) -> out.add(new Owned(Optional.empty(), d, policies.get(i).suppressedRules())));
   }
 
   /** Calico's validation findings, each policy's owned by its suppressions; tiers, network sets and duplicates. */

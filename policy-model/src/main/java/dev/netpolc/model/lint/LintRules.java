@@ -59,6 +59,20 @@ public final class LintRules {
       new ApiValidationRule("NP184", Severity.ERROR, "doNotTrack, preDNAT, applyOnForward or http: not pod policy"),
       new ApiValidationRule("NP185", Severity.ERROR, "Calico order that is not a finite number"),
       new ApiValidationRule("NP186", Severity.ERROR, "NetworkSet with a bad name, label or CIDR"),
+      // Cilium policies (CiliumValidator).
+      new ApiValidationRule("NP190", Severity.ERROR, "Cilium policy without exactly one of spec/specs, or a rule "
+          + "without endpointSelector"),
+      new ApiValidationRule("NP191", Severity.ERROR, "Cilium port missing or invalid, endPort out of range or below "
+          + "port, or more than 40 ports"),
+      new ApiValidationRule("NP192", Severity.ERROR, "Cilium protocol other than TCP, UDP, SCTP or ANY"),
+      new ApiValidationRule("NP193", Severity.ERROR, "Cilium CIDR that does not parse, or an except outside its cidr"),
+      new ApiValidationRule("NP194", Severity.ERROR, "Cilium entity name Cilium does not know"),
+      new ApiValidationRule("NP195", Severity.ERROR, "Cilium ICMP family or type refused, too many fields, or icmps "
+          + "beside toPorts"),
+      new ApiValidationRule("NP196", Severity.ERROR, "two L3 peer fields combined in one Cilium rule"),
+      new ApiValidationRule("NP197", Severity.ERROR, "Cilium field netpolc does not enforce (L7, FQDN, services, "
+          + "groups, nodes, requires, authentication, nodeSelector, CIDR groups)"),
+      new ApiValidationRule("NP198", Severity.ERROR, "Cilium selector label key, value or operator refused"),
       new PodSelectorSelectsNoPod(),
       new PeerSelectsNothing(),
       new IpBlockOverlapsPodAddresses(),

@@ -55,6 +55,8 @@ public final class DuplicateObjectCheck {
             t -> t.source().objectPosition()).values())
         .addAll(clusterScopedDuplicates("Calico", cluster.calico().networkSets(), CalicoNetworkSet::key,
             s -> s.source().objectPosition()).values())
+        .addAll(clusterScopedDuplicates("Cilium", cluster.cilium().policies(),
+            dev.netpolc.model.cilium.CiliumPolicy::key, dev.netpolc.model.cilium.CiliumPolicy::position).values())
         .addAll(inventoryDuplicates(cluster))
         .build();
   }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Reproduces the Kubernetes API server's validation of NetworkPolicies, of the cluster policy
  * CRDs (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy:
- * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}) and of the names and labels of the inventory objects, so that
+ * {@link ClusterPolicyValidator}), Calico's resources ({@link CalicoValidator}), Cilium's policies
+ * ({@link CiliumValidator}) and of the names and labels of the inventory objects, so that
  * {@code netpolc lint} rejects what {@code kubectl apply} would. Findings carry a rule id, the
  * field path as the API server names it and the position of that field.
  *
@@ -38,7 +39,8 @@ public final class Validator {
   /**
    * Every finding about the cluster: per NetworkPolicy in input order, then per cluster policy
    * (ClusterNetworkPolicies, AdminNetworkPolicies, BaselineAdminNetworkPolicies, each in input
-   * order), then Calico resources ({@link CalicoValidator}), then duplicates, then inventory.
+   * order), then Calico resources ({@link CalicoValidator}), then Cilium policies
+   * ({@link CiliumValidator}), then duplicates, then inventory.
    */
   public List<Diagnostic> validate(Cluster cluster) {
     // A large cluster's objects are checked on every core, the cross-object checks beside them;
@@ -63,6 +65,7 @@ public final class Validator {
       out.addAll(validate(p));
     }
     out.addAll(CalicoValidator.validate(cluster.calico()));
+    out.addAll(CiliumValidator.validate(cluster.cilium()));
     // Calico validates a StagedKubernetesNetworkPolicy as the NetworkPolicy it stages.
     for (NetworkPolicy p : cluster.calico().stagedKubernetesPolicies()) {
       out.addAll(profile.validate(p));

@@ -14,7 +14,8 @@ import java.util.List;
  * Namespace, Pod and Node, networking.k8s.io/v1 NetworkPolicy, policy.networking.k8s.io/v1alpha2
  * ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy, Calico's
  * {@code projectcalico.org/v3} and {@code crd.projectcalico.org/v1} policies, tiers and network
- * sets, v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice),
+ * sets, Cilium's {@code cilium.io/v2} CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy,
+ * v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice),
  * unpacks {@code List} and {@code XxxList} objects, and records, in input order, every
  * document, object, skipped kind and error as an {@link Item}. An error aborts only the object it
  * is in, so one run reports every bad object. Limits that span a file (documents, objects) are
@@ -152,6 +153,9 @@ final class DocumentBinder {
       } else if (CalicoKind.isCalicoApiVersion(apiVersion) && kind.equals("StagedKubernetesNetworkPolicy")) {
         bound = new StagedKubernetesPolicy(PolicyBinder.bindStaged(obj, new Fields(file, prefix, true),
             suppressions.forObject(obj.line(), obj.endLine())));
+      } else if (CiliumBinder.isCilium(apiVersion, kind)) {
+        bound = CiliumBinder.bind(obj, new Fields(file, prefix, true), kind,
+            suppressions.forObject(obj.line(), obj.endLine()));
       } else if (CalicoBinder.isCalico(apiVersion, kind)) {
         bound = CalicoBinder.bind(obj, new Fields(file, prefix, true), locator, apiVersion, kind,
             suppressions.forObject(obj.line(), obj.endLine()));

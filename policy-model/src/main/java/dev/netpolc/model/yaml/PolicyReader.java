@@ -22,6 +22,8 @@ import dev.netpolc.model.calico.CalicoTier;
 import dev.netpolc.model.calico.EndpointSlice;
 import dev.netpolc.model.calico.Service;
 import dev.netpolc.model.calico.ServiceAccount;
+import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.cilium.CiliumResources;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.diagnostics.Severity;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
@@ -50,7 +52,7 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and v1alpha1 AdminNetworkPolicy and
  * BaselineAdminNetworkPolicy; Calico's projectcalico.org/v3 and crd.projectcalico.org/v1
  * NetworkPolicy, GlobalNetworkPolicy, their Staged forms, Tier, NetworkSet and GlobalNetworkSet;
- * v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice) from YAML and JSON into a
+ * Cilium's cilium.io/v2 CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy; v1 ServiceAccount and Service, discovery.k8s.io/v1 EndpointSlice) from YAML and JSON into a
  * {@link Cluster}, each kind in input
  * order. Accepts files, directories (recursively, every {@code *.yaml}, {@code *.yml} and
  * {@code *.json} in sorted path order) and {@code -} for stdin; multi-document streams, {@code List} and {@code XxxList} objects and Helm output.
@@ -197,6 +199,7 @@ public final class PolicyReader {
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> endpointSlices = new ArrayList<>();
     private final List<NetworkPolicy> stagedKubernetesPolicies = new ArrayList<>();
+    private final List<CiliumPolicy> ciliumPolicies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
     /** Objects (skipped kinds included) of every file so far, for {@code maxObjects}. */
@@ -436,6 +439,8 @@ public final class PolicyReader {
           serviceAccounts.add((ServiceAccount) o);
         } else if (o instanceof Service) {
           services.add((Service) o);
+        } else if (o instanceof CiliumPolicy) {
+          ciliumPolicies.add((CiliumPolicy) o);
         } else if (o instanceof DocumentBinder.StagedKubernetesPolicy) {
           stagedKubernetesPolicies.add(((DocumentBinder.StagedKubernetesPolicy) o).policy());
         } else {
@@ -458,7 +463,8 @@ public final class PolicyReader {
       CalicoResources calico = new CalicoResources(calicoPolicies, calicoTiers, calicoNetworkSets, serviceAccounts,
           services, endpointSlices, stagedKubernetesPolicies);
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
-          adminNetworkPolicies, baselineAdminNetworkPolicies, calico), errors.stream().map(PolicyReader::printable)
+          adminNetworkPolicies, baselineAdminNetworkPolicies, calico, new CiliumResources(ciliumPolicies)),
+          errors.stream().map(PolicyReader::printable)
           .collect(Collectors.toList()), skipped, objectCount);
     }
   }

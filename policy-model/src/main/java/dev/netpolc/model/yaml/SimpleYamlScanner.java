@@ -58,7 +58,8 @@ final class SimpleYamlScanner {
   private static final Set<String> READ_KINDS = Set.of("Pod", "Namespace", "Node", "NetworkPolicy",
       "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "GlobalNetworkPolicy",
       "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "Tier", "NetworkSet", "GlobalNetworkSet", "ServiceAccount",
-      "Service", "EndpointSlice", "HostEndpoint", "StagedKubernetesNetworkPolicy");
+      "Service", "EndpointSlice", "HostEndpoint", "StagedKubernetesNetworkPolicy", "CiliumNetworkPolicy",
+      "CiliumClusterwideNetworkPolicy");
 
   /** Offset of the current line's first character. */
   private int lineStart;

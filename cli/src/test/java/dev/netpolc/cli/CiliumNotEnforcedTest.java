@@ -1,0 +1,98 @@
+package dev.netpolc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpolc.cli.CompileCommandTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cilium policies are read and linted, but not yet compiled or evaluated: every other command
+ * refuses an input holding one (exit 2, the policy's position, nothing written) rather than decide
+ * connections as if its deny and default deny were not there; {@code lint} reports Cilium's
+ * validation findings at their positions.
+ */
+class CiliumNotEnforcedTest {
+  private static final String DENY = """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata:
+        name: deny-world
+        namespace: backend
+      spec:
+        endpointSelector: {}
+        ingressDeny:
+        - fromEntities: [world]
+      """;
+
+  @Test
+  void everyCommandButLintRefusesACiliumPolicy(@TempDir Path dir) throws IOException {
+    Path cilium = dir.resolve("cilium.yaml");
+    Files.writeString(cilium, DENY);
+    String demo = CompileCommandTest.demo().toString();
+    Path out = dir.resolve("out");
+    String[][] commands = {
+        {"compile", "--backend", "nftables", "--output", out.toString(), demo, cilium.toString()},
+        {"matrix", demo, cilium.toString()},
+        {"explain", "--from", "frontend/web-7d9f8-a", "--to", "backend/checkout-5c4b-a", "--port", "5432", demo,
+            cilium.toString()},
+        {"verify", "--backend", "nftables", demo, cilium.toString()},
+        {"diff", "--cluster", demo, cilium.toString(), cilium.toString()},
+    };
+    for (String[] argv : commands) {
+      Run r = CompileCommandTest.run(argv);
+      assertThat(r.rc()).as(String.join(" ", argv) + "\n" + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(argv[0]).contains(cilium + ":1:1")
+          .contains("Cilium CiliumNetworkPolicy/backend/deny-world").contains("not enforced")
+          .doesNotContain("Exception");
+      assertThat(r.out()).as(argv[0]).isEmpty();
+    }
+    assertThat(out).doesNotExist();
+    Run lint = CompileCommandTest.run("lint", demo, cilium.toString());
+    assertThat(lint.err()).doesNotContain("not enforced");
+    assertThat(lint.out() + lint.err()).doesNotContain("NP19");
+  }
+
+  @Test
+  void lintReportsCiliumValidationFindingsWithPositions(@TempDir Path dir) throws IOException {
+    Path cilium = dir.resolve("cilium.yaml");
+    Files.writeString(cilium, DENY + """
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: l7}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toFQDNs: [{matchName: example.com}]
+          - toEntities: [internet]
+        """);
+    Run lint = CompileCommandTest.run("lint", cilium.toString());
+    assertThat(lint.rc()).as(lint.err()).isEqualTo(1);
+    assertThat(lint.out()).contains(cilium + ":17:5").contains("NP197").contains("toFQDNs")
+        .contains(cilium + ":18:18").contains("NP194").contains("internet");
+    // With the inventory from --cluster, the PATHs' Cilium policies are still linted.
+    Run withCluster = CompileCommandTest.run("lint", "--cluster", CompileCommandTest.demo().toString(),
+        cilium.toString());
+    assertThat(withCluster.rc()).as(withCluster.err()).isEqualTo(1);
+    assertThat(withCluster.out()).contains("NP197").contains("NP194");
+    // A suppression comment on the object silences its findings, as for every other kind.
+    Path suppressed = dir.resolve("suppressed.yaml");
+    Files.writeString(suppressed, """
+        # netpolc: disable=NP197
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: fqdn}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toFQDNs: [{matchName: example.com}]
+        """);
+    Run quiet = CompileCommandTest.run("lint", suppressed.toString());
+    assertThat(quiet.rc()).as(quiet.out()).isZero();
+    assertThat(quiet.out()).doesNotContain("NP197");
+  }
+}
