@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.model.Protocol;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -79,5 +82,54 @@ class IcmpProbeTest {
         Probe.icmp(IcmpMessage.echoRequest(false)), new Probe(PortSpec.of(53), Protocol.UDP)));
     assertThat(probes).extracting(Probe::toString).containsExactly("53/UDP", "443/TCP",
         "ICMP type 8 code 0", "ICMP type 13 code 0", "ICMPv6 type 128 code 0");
+  }
+
+  private static final String PING_ONLY = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: a}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: probe, namespace: a, labels: {app: probe}}
+      spec: {containers: [{name: c}]}
+      status: {phase: Running, podIP: 10.0.0.1}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: server, namespace: a, labels: {app: server}}
+      spec: {containers: [{name: c}]}
+      status: {phase: Running, podIP: 10.0.0.2}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: default.ping}
+      spec:
+        selector: app == 'server'
+        types: [Ingress]
+        ingress:
+        - action: Allow
+          protocol: ICMP
+          icmp: {type: 8}
+          source: {selector: app == 'probe'}
+      """;
+
+  @Test
+  void tierAttributionNamesTheIcmpRuleOrTheTiersDefaultDeny() {
+    ReadResult r = new PolicyReader().readString("c.yaml", PING_ONLY);
+    assertThat(r.errors()).isEmpty();
+    TierAttribution tiers = new TierAttribution(new ReferenceEvaluator(r.cluster()));
+    CellDecision.Evaluated echo = (CellDecision.Evaluated) tiers.decide(
+        Probe.icmp(IcmpMessage.echoRequest(false)), "a/probe", "a/server");
+    assertThat(echo.allowed()).isTrue();
+    assertThat(echo.ingress().rule().orElseThrow().policy()).isEqualTo("GlobalNetworkPolicy/default.ping");
+    CellDecision.Evaluated timestamp = (CellDecision.Evaluated) tiers.decide(
+        Probe.icmp(new IcmpMessage(false, 13, 0)), "a/probe", "a/server");
+    assertThat(timestamp.allowed()).isFalse();
+    assertThat(timestamp.ingress().calicoTier()).contains("default");
+    assertThat(timestamp.ingress().rule()).isEmpty();
+    // No IPv6 addresses: an ICMPv6 message has no pair to travel between.
+    assertThat(tiers.decide(Probe.icmp(IcmpMessage.echoRequest(true)), "a/probe", "a/server"))
+        .isEqualTo(new CellDecision.Settled(CellDecision.Reason.NO_ADDRESS));
   }
 }
