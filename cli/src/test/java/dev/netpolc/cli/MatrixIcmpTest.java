@@ -103,6 +103,14 @@ class MatrixIcmpTest {
   }
 
   @Test
+  void theHtmlReportNamesTheIcmpProbe() {
+    Run html = MatrixCommandTest.run("matrix", "--format", "html", "--protocol", "icmp", "--icmp-type", "13", CLUSTER);
+    assertThat(html.rc()).as(html.err()).isZero();
+    assertThat(html.out()).contains("\"probe\": \"ICMP type 13 code 0\"")
+        .contains("\"title\": \"ICMP type 13 code 0\"");
+  }
+
+  @Test
   void badIcmpOptionsExitTwoWithTheReason() {
     assertError("--icmp-code needs --icmp-type", "--protocol", "icmp", "--icmp-code", "1");
     assertError("--icmp-type 256 is not in 0-255", "--protocol", "icmp", "--icmp-type", "256");
