@@ -7,8 +7,10 @@ import dev.netpolc.cli.format.matrix.MatrixReportContext;
 import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.build.CompileException;
+import dev.netpolc.compiler.explain.ConnectionQuery;
 import dev.netpolc.compiler.matrix.DeciderFactory;
 import dev.netpolc.compiler.matrix.DeciderRegistry;
+import dev.netpolc.compiler.matrix.IcmpMessage;
 import dev.netpolc.compiler.matrix.MatrixComputer;
 import dev.netpolc.compiler.matrix.PortSpec;
 import dev.netpolc.compiler.matrix.Probe;
@@ -23,6 +25,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -49,6 +52,7 @@ import picocli.CommandLine.Parameters;
     description = {
         "Prints the reachability matrix: for every pod that has an IP, the pods a new connection from it reaches.",
         "Without --port: one matrix per (port, protocol) the pods declare as container ports.",
+        "--protocol icmp|icmpv6 [--icmp-type N [--icmp-code N]]: one matrix of one ICMP message (default: echo request).",
         "A matrix of more than --max-cells cells (sources x destinations x probes) is refused: narrow it",
         "with --namespace, --from, --to or --port."},
     exitCodeListHeading = "Exit codes:%n",
@@ -64,6 +68,9 @@ public final class MatrixCommand implements Callable<Integer> {
    */
   static final DeciderRegistry DECIDERS = BackendDeciders.register(DeciderRegistry.standard());
 
+  /** Deciders whose simulator ignores an ICMP message's type and code (ebpf keys ICMP lookups by port 0). */
+  private static final Set<String> NO_ICMP_TYPES = Set.of("ebpf");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -78,8 +85,19 @@ public final class MatrixCommand implements Callable<Integer> {
   String port;
 
   @Option(names = "--protocol", paramLabel = "PROTO",
-      description = "TCP, UDP or SCTP (default: TCP with --port; all declared protocols without it).")
+      description = {"TCP, UDP or SCTP (default: TCP with --port; all declared protocols without it);",
+          "or ICMP (between IPv4 addresses) or ICMPv6 (between IPv6 addresses), without --port: one matrix of"
+              + " one ICMP message, an echo request unless --icmp-type says otherwise."})
   String protocol;
+
+  @Option(names = "--icmp-type", paramLabel = "N",
+      description = "With --protocol icmp or icmpv6: the message's ICMP type, 0-255 (default: echo request,"
+          + " 8 for ICMP, 128 for ICMPv6).")
+  Integer icmpType;
+
+  @Option(names = "--icmp-code", paramLabel = "N",
+      description = "With --icmp-type: the message's ICMP code, 0-255 (default 0).")
+  Integer icmpCode;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -121,7 +139,8 @@ public final class MatrixCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Optional<PortSpec> portSpec = parsePort();
-    Optional<Protocol> proto = parseProtocol();
+    Optional<IcmpMessage> icmp = parseIcmp();
+    Optional<Protocol> proto = icmp.isPresent() ? Optional.empty() : parseProtocol();
     if (groupBy != null && format != MatrixFormat.dot && format != MatrixFormat.mermaid) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--group-by applies to --format dot and mermaid only");
@@ -139,6 +158,11 @@ public final class MatrixCommand implements Callable<Integer> {
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
 
+    if (icmp.isPresent() && NO_ICMP_TYPES.contains(via)) {
+      // Its simulator looks an ICMP message up without its type and code: refused, not a wrong matrix.
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--via " + via + " does not decide ICMP types and codes yet; use --via reference, ir, nftables or iptables");
+    }
     Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
         "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {
@@ -149,7 +173,9 @@ public final class MatrixCommand implements Callable<Integer> {
     Predicate<Pod> fromPods = inNamespaces(namespaces).and(inNamespaces(fromNamespaces));
     Predicate<Pod> toPods = inNamespaces(namespaces).and(inNamespaces(toNamespaces));
     List<Probe> probes;
-    if (portSpec.isPresent()) {
+    if (icmp.isPresent()) {
+      probes = List.of(Probe.icmp(icmp.get()));
+    } else if (portSpec.isPresent()) {
       probes = List.of(new Probe(portSpec.get(), proto.orElse(Protocol.TCP)));
     } else {
       // The ports that matter are the destinations' own.
@@ -188,7 +214,7 @@ public final class MatrixCommand implements Callable<Integer> {
           OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()
               + cluster.calico().enforcedPolicies().size()),
           new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy, tiers);
-      report = format.formatter().format(matrices, portSpec.isPresent(), context);
+      report = format.formatter().format(matrices, portSpec.isPresent() || icmp.isPresent(), context);
     } catch (CompileException e) {
       // What the chosen decider cannot evaluate (a Calico host-endpoint option, an L7 match).
       err.println("netpolc: " + e.getMessage());
@@ -251,11 +277,37 @@ public final class MatrixCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The ICMP message of {@code --protocol icmp|icmpv6}, checked as explain checks it: a type and
+   * code of 0-255, a code only with a type, both only with an ICMP protocol, and no --port.
+   */
+  private Optional<IcmpMessage> parseIcmp() {
+    String p = protocol == null ? "" : protocol.toUpperCase(Locale.ROOT);
+    boolean v4 = p.equals("ICMP");
+    boolean v6 = p.equals("ICMPV6");
+    int message;
+    try {
+      message = ConnectionQuery.icmpMessage(v4 ? Protocol.ICMP
+          : v6 ? Protocol.ICMPV6 : -1, icmpType, icmpCode);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!v4 && !v6) {
+      return Optional.empty();
+    }
+    if (port != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--port does not apply to --protocol " + protocol + " (ICMP has no ports; use --icmp-type)");
+    }
+    return Optional.of(icmpType == null ? IcmpMessage.echoRequest(v6)
+        : new IcmpMessage(v6, message >> 8, message & 0xff));
+  }
+
   private Optional<Protocol> parseProtocol() {
     if (protocol == null) {
       return Optional.empty();
     }
     return Optional.of(Protocol.parseLenient(protocol).orElseThrow(() -> new CommandLine.ParameterException(
-        spec.commandLine(), "--protocol: '" + protocol + "' is not TCP, UDP or SCTP")));
+        spec.commandLine(), "--protocol: '" + protocol + "' is not TCP, UDP, SCTP, ICMP or ICMPv6")));
   }
 }

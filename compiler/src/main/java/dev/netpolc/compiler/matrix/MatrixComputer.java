@@ -26,12 +26,20 @@ import java.util.function.Predicate;
  *   <li>Per pair, the address family is the first that both pods have, IPv4 before IPv6; each
  *       side uses its first address of that family. Pods with no common family do not reach
  *       each other.</li>
+ *   <li>An ICMP probe is an ICMP message between IPv4 addresses or an ICMPv6 one between IPv6
+ *       addresses: the pair uses its first addresses of that family, and without them does not
+ *       reach.</li>
  *   <li>A named port resolves on the destination with the probe's protocol; a destination without
  *       it is unreachable. A pod always reaches itself, whatever the port.</li>
  * </ul>
  */
 public final class MatrixComputer {
   private MatrixComputer() {}
+
+  /** The matrix of every active pod of {@code cluster} for one probe. */
+  public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, Probe probe) {
+    return compute(cluster, decider, probe, p -> true);
+  }
 
   /** The matrix of every active pod of {@code cluster} for one port and protocol. */
   public static ReachabilityMatrix compute(Cluster cluster, ConnectionDecider decider, PortSpec port,
@@ -64,8 +72,7 @@ public final class MatrixComputer {
       }
       allowed.put(source.key(), reached);
     }
-    return new ReachabilityMatrix(probe.port(), probe.protocol(), allowed,
-        destinations.stream().map(Pod::key).toList());
+    return new ReachabilityMatrix(probe, allowed, destinations.stream().map(Pod::key).toList());
   }
 
   /**
@@ -109,8 +116,19 @@ public final class MatrixComputer {
    * The connection a matrix decides for two distinct pods: the probe's port (a named port
    * resolved on {@code to}) between their first addresses of the first family both have. Empty
    * when {@code to} lacks the named port or the pods share no family (the pair is unreachable).
+   * An ICMP probe is of one family: its message between their first addresses of that family,
+   * empty when either pod has none.
    */
   static Optional<Connection> connection(Pod from, Pod to, Probe probe) {
+    if (probe.isIcmp()) {
+      // A message of one family: only that family's addresses carry it.
+      IcmpMessage m = probe.icmp();
+      Optional<IpAddress> src = firstOfFamily(from, m.v6());
+      Optional<IpAddress> dst = firstOfFamily(to, m.v6());
+      return src.isPresent() && dst.isPresent()
+          ? Optional.of(Connection.icmp(src.get(), dst.get(), m.type(), m.code()))
+          : Optional.empty();
+    }
     int port;
     if (probe.port().isNamed()) {
       Optional<Integer> resolved = to.namedPort(probe.port().name(), probe.protocol());

@@ -49,7 +49,7 @@ public final class TierAttribution {
     }
     Optional<Connection> c = MatrixComputer.connection(source, destination, probe);
     if (c.isEmpty()) {
-      boolean noPort = probe.port().isNamed()
+      boolean noPort = !probe.isIcmp() && probe.port().isNamed()
           && destination.namedPort(probe.port().name(), probe.protocol()).isEmpty();
       return new CellDecision.Settled(noPort ? CellDecision.Reason.NO_PORT : CellDecision.Reason.NO_ADDRESS);
     }

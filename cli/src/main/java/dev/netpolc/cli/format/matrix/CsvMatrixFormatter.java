@@ -3,7 +3,11 @@ package dev.netpolc.cli.format.matrix;
 import dev.netpolc.compiler.matrix.ReachabilityMatrix;
 import java.util.List;
 
-/** {@code from,to,port,protocol,allowed}: a header, then one row per ordered pair of every matrix (RFC 4180). */
+/**
+ * {@code from,to,port,protocol,allowed}: a header, then one row per ordered pair of every matrix
+ * (RFC 4180). An ICMP probe's port column holds {@code type/code} and its protocol {@code ICMP} or
+ * {@code ICMPv6}.
+ */
 public final class CsvMatrixFormatter implements MatrixFormatter {
 
   @Override
@@ -12,12 +16,16 @@ public final class CsvMatrixFormatter implements MatrixFormatter {
     for (ReachabilityMatrix m : matrices) {
       for (String from : m.sources()) {
         for (String to : m.destinations()) {
-          sb.append(cell(from)).append(',').append(cell(to)).append(',').append(cell(m.port().toString()))
-              .append(',').append(m.protocol()).append(',').append(m.reaches(from, to)).append('\n');
+          sb.append(cell(from)).append(',').append(cell(to)).append(',').append(cell(port(m)))
+              .append(',').append(m.icmp() != null ? m.icmp().protocolName() : m.protocol()).append(',').append(m.reaches(from, to)).append('\n');
         }
       }
     }
     return sb.toString();
+  }
+
+  private static String port(ReachabilityMatrix m) {
+    return m.icmp() != null ? m.icmp().type() + "/" + m.icmp().code() : m.port().toString();
   }
 
   private static String cell(String s) {

@@ -39,9 +39,16 @@ public final class JsonMatrixFormatter implements MatrixFormatter {
       first = false;
     }
     sb.append(first ? "}" : "\n" + in + "}").append(",\n");
-    sb.append(in).append("\"port\": ")
-        .append(m.port().isNamed() ? quote(m.port().name()) : Integer.toString(m.port().number())).append(",\n");
-    sb.append(in).append("\"protocol\": ").append(quote(m.protocol().name())).append('\n');
+    if (m.icmp() != null) {
+      // No port: the message's type and code, named as explain's JSON names them.
+      sb.append(in).append("\"icmpCode\": ").append(m.icmp().code()).append(",\n");
+      sb.append(in).append("\"icmpType\": ").append(m.icmp().type()).append(",\n");
+      sb.append(in).append("\"protocol\": ").append(quote(m.icmp().protocolName())).append('\n');
+    } else {
+      sb.append(in).append("\"port\": ")
+          .append(m.port().isNamed() ? quote(m.port().name()) : Integer.toString(m.port().number())).append(",\n");
+      sb.append(in).append("\"protocol\": ").append(quote(m.protocol().name())).append('\n');
+    }
     sb.append(indent).append('}');
   }
 

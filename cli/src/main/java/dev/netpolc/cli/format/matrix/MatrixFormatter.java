@@ -22,8 +22,8 @@ public interface MatrixFormatter {
     return format(matrices, single);
   }
 
-  /** The probe as a heading, e.g. {@code TCP port 80} or {@code TCP port http}. */
+  /** The probe as a heading, e.g. {@code TCP port 80}, {@code TCP port http} or {@code ICMP type 8 code 0}. */
   static String title(ReachabilityMatrix m) {
-    return m.protocol() + " port " + m.port();
+    return m.icmp() != null ? m.icmp().toString() : m.protocol() + " port " + m.port();
   }
 }

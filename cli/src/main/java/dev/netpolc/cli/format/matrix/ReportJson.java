@@ -85,7 +85,7 @@ public final class ReportJson {
     for (int i = 0; i < pods.size(); i++) {
       podIndex.put(pods.get(i), i);
     }
-    sb.append("{\"probe\": ").append(quote(m.port() + "/" + m.protocol()))
+    sb.append("{\"probe\": ").append(quote(m.probe().toString()))
         .append(", \"title\": ").append(quote(MatrixFormatter.title(m)))
         .append(", \"namespaces\": [");
     for (int i = 0; i < namespaces.size(); i++) {
@@ -131,7 +131,7 @@ public final class ReportJson {
 
     /** {@code , "decided": [...]}: one run-length encoded row per source pod. */
     void decided(StringBuilder sb, ReachabilityMatrix m, List<String> pods) {
-      Probe probe = new Probe(m.port(), m.protocol());
+      Probe probe = m.probe();
       int n = pods.size();
       sb.append(", \"decided\": [");
       int[] row = new int[n];
