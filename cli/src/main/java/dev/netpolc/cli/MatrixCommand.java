@@ -68,9 +68,6 @@ public final class MatrixCommand implements Callable<Integer> {
    */
   static final DeciderRegistry DECIDERS = BackendDeciders.register(DeciderRegistry.standard());
 
-  /** Deciders whose simulator ignores an ICMP message's type and code (ebpf keys ICMP lookups by port 0). */
-  private static final Set<String> NO_ICMP_TYPES = Set.of("ebpf");
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -158,11 +155,6 @@ public final class MatrixCommand implements Callable<Integer> {
     DeciderFactory factory = DECIDERS.find(via).orElseThrow(() -> new CommandLine.ParameterException(
         spec.commandLine(), "--via: unknown decider '" + via + "' (known: " + String.join(", ", DECIDERS.names()) + ")"));
 
-    if (icmp.isPresent() && NO_ICMP_TYPES.contains(via)) {
-      // Its simulator looks an ICMP message up without its type and code: refused, not a wrong matrix.
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--via " + via + " does not decide ICMP types and codes yet; use --via reference, ir, nftables or iptables");
-    }
     Optional<Cluster> loaded = InputLoader.loadAccepted(paths, err,
         "netpolc: the input is invalid; run 'netpolc lint' for details");
     if (loaded.isEmpty()) {

@@ -80,9 +80,6 @@ class MatrixIcmpTest {
         base.add(CLUSTER);
         String reference = MatrixCommandTest.run(base.toArray(new String[0])).out();
         for (String via : MatrixCommand.DECIDERS.names()) {
-          if (via.equals("ebpf")) {
-            continue; // refused: see ebpfIsRefusedRatherThanWrong
-          }
           List<String> argv = new ArrayList<>(base);
           argv.addAll(1, List.of("--via", via));
           Run r = MatrixCommandTest.run(argv.toArray(new String[0]));
@@ -119,12 +116,6 @@ class MatrixIcmpTest {
     assertError("apply to --protocol icmp or icmpv6 only", "--protocol", "tcp", "--port", "80", "--icmp-type", "8");
     assertError("ICMP has no ports", "--protocol", "icmp", "--port", "80");
     assertError("is not TCP, UDP, SCTP, ICMP or ICMPv6", "--protocol", "gre");
-  }
-
-  @Test
-  void ebpfIsRefusedRatherThanWrong() {
-    // Its simulator ignores the ICMP type: it would deny the echo request the policy allows.
-    assertError("--via ebpf does not decide ICMP types and codes yet", "--via", "ebpf", "--protocol", "icmp");
   }
 
   private static void assertError(String message, String... args) {

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NftablesConformanceKernelTest {
 
   /**
-   * The case features ({@code ConformanceCase.FEATURES}) the nftables backend enforces: tiers
+   * The case features ({@code ConformanceCase.FEATURES}) the nftables backend enforces: tiers, calico
    * (domainNames cases need {@code domainNames=match-nothing}, which no compile here sets).
    */
-  static final Set<String> FEATURES = Set.of("tiers");
+  static final Set<String> FEATURES = Set.of("tiers", "calico");
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("nftables", List.of(Topology.Mode.BRIDGE, Topology.Mode.PTP),
       NodeRulesets::compile, FEATURES);
