@@ -181,6 +181,11 @@ public final class DiffCommand implements Callable<Integer> {
     if (!InputLoader.accept(verdict, err, "netpolc: the input is invalid; run 'netpolc lint' for details")) {
       return Main.EXIT_USAGE;
     }
+    // The sides carry only the policy kinds netpolc enforces: refuse the others where they were read.
+    if (!InputLoader.enforceable(shared, err) || !InputLoader.enforceable(before.get(), err)
+        || !InputLoader.enforceable(after.get(), err)) {
+      return Main.EXIT_USAGE;
+    }
     if (inventory.pods().isEmpty()) {
       err.println("netpolc diff: no pods in the input, so no connection can change; give the inventory with --cluster");
     }
