@@ -95,4 +95,15 @@ public sealed interface ClusterChange {
       Objects.requireNonNull(name, "name");
     }
   }
+
+  /**
+   * The cluster's Calico objects (tiers, policies, network sets, service accounts, services,
+   * endpoint slices) replaced as a whole, as an agent or an embedding CNI holds them; the session
+   * recompiles. Staged policies stay unenforced.
+   */
+  record CalicoObjectsReplaced(dev.netpolc.model.calico.CalicoResources calico) implements ClusterChange {
+    public CalicoObjectsReplaced {
+      Objects.requireNonNull(calico, "calico");
+    }
+  }
 }

@@ -91,8 +91,8 @@ public final class CompilerSession {
   private final Map<String, ClusterNetworkPolicy> clusterNetworkPolicies = new LinkedHashMap<>();
   private final Map<String, AdminNetworkPolicy> adminNetworkPolicies = new LinkedHashMap<>();
   private final Map<String, BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new LinkedHashMap<>();
-  /** Calico's objects, as given (no change kind replaces them yet); with any, every change recompiles. */
-  private final dev.netpolc.model.calico.CalicoResources calico;
+  /** Calico's objects ({@link ClusterChange.CalicoObjectsReplaced} replaces them); with any, every change recompiles. */
+  private dev.netpolc.model.calico.CalicoResources calico;
   private State state;
   private long generation;
 
@@ -198,6 +198,8 @@ public final class CompilerSession {
       return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(), List.of(p.policy()), List.of()));
     } else if (c instanceof ClusterChange.BaselineAdminNetworkPolicyUpserted p) {
       return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(), List.of(), List.of(p.policy())));
+    } else if (c instanceof ClusterChange.CalicoObjectsReplaced r) {
+      return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withCalico(r.calico()));
     } else if (c instanceof ClusterChange.PodRemoved || c instanceof ClusterChange.PolicyRemoved
         || c instanceof ClusterChange.ClusterScopedPolicyRemoved) {
       return AcceptanceGate.Verdict.CLEAN;
@@ -235,6 +237,8 @@ public final class CompilerSession {
       adminNetworkPolicies.put(p.policy().name(), p.policy());
     } else if (c instanceof ClusterChange.BaselineAdminNetworkPolicyUpserted p) {
       baselineAdminNetworkPolicies.put(p.policy().name(), p.policy());
+    } else if (c instanceof ClusterChange.CalicoObjectsReplaced r) {
+      calico = r.calico();
     } else if (c instanceof ClusterChange.ClusterScopedPolicyRemoved r) {
       switch (r.kind()) {
         case CLUSTER_NETWORK_POLICY -> clusterNetworkPolicies.remove(r.name());

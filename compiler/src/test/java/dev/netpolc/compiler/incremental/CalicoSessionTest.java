@@ -12,6 +12,7 @@ import dev.netpolc.compiler.ir.RuleGraphEvaluator;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Pod;
+import dev.netpolc.model.calico.CalicoResources;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,20 @@ class CalicoSessionTest {
       for (Connection conn : ConnectionProbes.of(now)) {
         assertThat(ir.allows(conn)).as(conn.toString()).isEqualTo(ref.allows(conn));
       }
+    });
+  }
+
+  @Test
+  void calicoObjectsReplacedRecompileToTheFreshGraph() {
+    qt().withExamples(30).forAll(CalicoClusterGen.clusters()).checkAssert(c -> {
+      Cluster without = c.withCalico(CalicoResources.EMPTY);
+      CompilerSession s = new Compiler().session(without, CompileOptions.DEFAULTS);
+      GraphUpdate u = s.apply(List.of(new ClusterChange.CalicoObjectsReplaced(c.calico())));
+      assertThat(u.incremental()).isFalse();
+      assertThat(s.cluster().calico()).isEqualTo(c.calico());
+      assertThat(s.graph()).isEqualTo(new Compiler().compile(c, CompileOptions.DEFAULTS).graph());
+      s.apply(List.of(new ClusterChange.CalicoObjectsReplaced(CalicoResources.EMPTY)));
+      assertThat(s.graph()).isEqualTo(new Compiler().compile(without, CompileOptions.DEFAULTS).graph());
     });
   }
 }
