@@ -778,7 +778,7 @@ final class ScriptWriter {
       if (r.action() == Action.LOG) {
         String target = logRuleTarget(r, g, options.logPrefix());
         for (String peer : peerFragments(r, v6, peerDir)) {
-          for (String port : portFragments(r.ports())) {
+          for (String port : portFragments(r.ports(), v6, r.action())) {
             lines.add(line(name, join(peer, port), origins(r), target));
           }
         }

@@ -92,6 +92,36 @@ class LogRuleTest {
   }
 
   @Test
+  void aLogRuleMatchesIcmpTypesAndOtherProtocolsLikeAnyOtherRule() throws BackendException {
+    // A Calico Log rule with `protocol: ICMP, icmp: {type: 8}` (found by the e2e property test:
+    // LOG rules once took the port-only rendering and refused ICMP values).
+    EndpointGroup web = EndpointGroup.of(List.of(new Endpoint("prod/web-0", List.of(POD, POD6), Optional.of("n1"))),
+        true, false);
+    PortSet echo = PortSet.of(java.util.Map.of(1, List.of(new PortRange(8 * 256, 8 * 256 + 255)),
+        58, List.of(new PortRange(128 * 256, 128 * 256 + 255))));
+    RuleGraph g = RuleGraph.builder(SemanticsOptions.DEFAULTS)
+        .nodeAddresses("n1", AddressSet.ofAddresses(List.of(IpAddress.parse("192.0.2.1"))))
+        .addGroup(web)
+        .addRule(new Rule(Direction.INGRESS, Tier.ordered(100, "security"), 0, web.id(), AddressSet.ALL, echo,
+            Action.LOG, List.of(new Origin("sec/ping", Direction.INGRESS, 0, SourcePosition.UNKNOWN))))
+        .addRule(new Rule(Direction.INGRESS, Tier.NETWORK_POLICY, 0, web.id(), AddressSet.ALL, PortSet.ALL_PROTOCOLS,
+            Action.ALLOW, List.of(new Origin("prod/allow", Direction.INGRESS, 0, SourcePosition.UNKNOWN))))
+        .build();
+    IptArtifactReader r = IptablesBackend.read(Fixtures.emit(g, BackendOptions.DEFAULTS));
+    IptablesSimulator sim = new IptablesSimulator(r.v4(), r.v6(), SimulationContext.of(g).nodeAddresses());
+    RuleGraphEvaluator ir = new RuleGraphEvaluator(g);
+    for (Connection c : List.of(Connection.icmp(CLIENT, POD, 8, 0), Connection.icmp(CLIENT, POD, 13, 0),
+        Connection.icmp(CLIENT6, POD6, 128, 0), Connection.icmp(CLIENT6, POD6, 1, 4),
+        Connection.of(CLIENT, POD, Protocol.TCP, 80))) {
+      IptInterpreter.Result got = sim.trace(c);
+      RuleGraphEvaluator.Trace want = ir.trace(c);
+      assertThat(got.verdict() == Verdict.ACCEPT).as(c.toString()).isEqualTo(want.allowed());
+      assertThat(got.logs().isEmpty()).as(c.toString()).isEqualTo(want.logged().isEmpty());
+    }
+    assertThat(sim.trace(Connection.icmp(CLIENT, POD, 8, 0)).logs()).containsExactly("np-log sec/ping ingress[0]: ");
+  }
+
+  @Test
   void thePrefixOfAnyPolicyNameIsOneSafeQuotedStringOfAtMost29Bytes() {
     qt().withExamples(2000).forAll(lists().of(integers().between(0, 0x10FFFF)).ofSizeBetween(0, 120),
         strings().allPossible().ofLengthBetween(0, 40)).checkAssert((cps, user) -> {
