@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param endpointSlices  EndpointSlices
  * @param stagedKubernetesPolicies Calico's StagedKubernetesNetworkPolicies: Kubernetes
  *                        NetworkPolicies that are previewed ({@code diff --staged}), never enforced
+ * @param stagedKubernetesActions each staged Kubernetes policy's {@code spec.stagedAction}, in the
+ *                        same order ({@code Set} where none was written; an empty list means
+ *                        {@code Set} for all)
  */
 public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
     List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices,
-    List<NetworkPolicy> stagedKubernetesPolicies) {
+    List<NetworkPolicy> stagedKubernetesPolicies, List<String> stagedKubernetesActions) {
 
   /** The order Calico gives a Kubernetes NetworkPolicy in the {@code default} tier. */
   public static final double KUBERNETES_POLICY_ORDER = 1000;
@@ -31,7 +34,7 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
 
   /** No Calico resources. */
   public static final CalicoResources EMPTY =
-      new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+      new CalicoResources(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public CalicoResources {
     policies = ImmutableList.copyOf(policies);
@@ -41,12 +44,26 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
     services = ImmutableList.copyOf(services);
     endpointSlices = ImmutableList.copyOf(endpointSlices);
     stagedKubernetesPolicies = ImmutableList.copyOf(stagedKubernetesPolicies);
+    if (stagedKubernetesActions.isEmpty()) {
+      stagedKubernetesActions = java.util.Collections.nCopies(stagedKubernetesPolicies.size(), "Set");
+    }
+    if (stagedKubernetesActions.size() != stagedKubernetesPolicies.size()) {
+      throw new IllegalArgumentException("one stagedAction per staged Kubernetes policy");
+    }
+    stagedKubernetesActions = ImmutableList.copyOf(stagedKubernetesActions);
+  }
+
+  /** Resources whose StagedKubernetesNetworkPolicies all have {@code stagedAction} {@code Set}. */
+  public CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
+      List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices,
+      List<NetworkPolicy> stagedKubernetesPolicies) {
+    this(policies, tiers, networkSets, serviceAccounts, services, endpointSlices, stagedKubernetesPolicies, List.of());
   }
 
   /** Resources without StagedKubernetesNetworkPolicies. */
   public CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tiers, List<CalicoNetworkSet> networkSets,
       List<ServiceAccount> serviceAccounts, List<Service> services, List<EndpointSlice> endpointSlices) {
-    this(policies, tiers, networkSets, serviceAccounts, services, endpointSlices, List.of());
+    this(policies, tiers, networkSets, serviceAccounts, services, endpointSlices, List.of(), List.of());
   }
 
   /** True when the input held a Calico policy (staged ones included), tier or network set. */
@@ -146,7 +163,8 @@ public record CalicoResources(List<CalicoPolicy> policies, List<CalicoTier> tier
     return new CalicoResources(concat(policies, other.policies), concat(tiers, other.tiers),
         concat(networkSets, other.networkSets), concat(serviceAccounts, other.serviceAccounts),
         concat(services, other.services), concat(endpointSlices, other.endpointSlices),
-        concat(stagedKubernetesPolicies, other.stagedKubernetesPolicies));
+        concat(stagedKubernetesPolicies, other.stagedKubernetesPolicies),
+        concat(stagedKubernetesActions, other.stagedKubernetesActions));
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

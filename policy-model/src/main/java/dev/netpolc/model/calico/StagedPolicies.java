@@ -24,8 +24,8 @@ import java.util.Optional;
  *   <li>{@code Learn} and {@code Ignore} (policy recommendation states) preview no change: such a
  *       policy stays staged and changes nothing.</li>
  *   <li>A StagedKubernetesNetworkPolicy becomes the Kubernetes NetworkPolicy of its namespace and
- *       name, replacing the one of that name where there is one (its {@code stagedAction} is not
- *       in the model: it is previewed as {@code Set}).</li>
+ *       name, replacing the one of that name where there is one; with {@code stagedAction}
+ *       {@code Delete} it removes that one, and {@code Learn}/{@code Ignore} change nothing.</li>
  * </ul>
  *
  * <p>A promoted policy keeps its source positions, so explanations and diffs over the promoted
@@ -38,7 +38,7 @@ public final class StagedPolicies {
 
   /** True when {@code cluster} holds a staged policy whose promotion can change it. */
   public static boolean hasPreview(Cluster cluster) {
-    return !cluster.calico().stagedKubernetesPolicies().isEmpty()
+    return cluster.calico().stagedKubernetesActions().stream().anyMatch(a -> a.equals("Set") || a.equals("Delete"))
         || cluster.calico().stagedPolicies().stream().anyMatch(StagedPolicies::previews);
   }
 
@@ -72,8 +72,13 @@ public final class StagedPolicies {
     for (NetworkPolicy p : cluster.policies()) {
       kubernetes.put(p.key(), p);
     }
-    for (NetworkPolicy s : calico.stagedKubernetesPolicies()) {
-      kubernetes.put(s.key(), s);
+    for (int i = 0; i < calico.stagedKubernetesPolicies().size(); i++) {
+      NetworkPolicy s = calico.stagedKubernetesPolicies().get(i);
+      switch (calico.stagedKubernetesActions().get(i)) {
+        case "Set" -> kubernetes.put(s.key(), s);
+        case "Delete" -> kubernetes.remove(s.key());
+        default -> { } // Learn, Ignore: no change previewed
+      }
     }
     CalicoResources promoted = new CalicoResources(policies, calico.tiers(), calico.networkSets(),
         calico.serviceAccounts(), calico.services(), calico.endpointSlices(), List.of());

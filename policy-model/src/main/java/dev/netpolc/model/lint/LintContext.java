@@ -155,8 +155,11 @@ public final class LintContext {
       CalicoValidator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
     }
     Validator validator = new Validator(config.validation());
-    for (NetworkPolicy p : calico.stagedKubernetesPolicies()) {
+    for (int i = 0; i < calico.stagedKubernetesPolicies().size(); i++) {
+      NetworkPolicy p = calico.stagedKubernetesPolicies().get(i);
       validator.validate(p).forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
+      CalicoValidator.validateStagedAction(p, calico.stagedKubernetesActions().get(i))
+          .forEach(d -> out.add(new Owned(Optional.empty(), d, p.suppressedRules())));
     }
     calico.tiers().forEach(t -> CalicoValidator.validate(t).forEach(d -> out.add(new Owned(Optional.empty(), d))));
     calico.networkSets().forEach(ns -> CalicoValidator.validate(ns)

@@ -2,6 +2,7 @@ package dev.netpolc.model.validation;
 
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.calico.CalicoAction;
 import dev.netpolc.model.calico.CalicoNetworkSet;
 import dev.netpolc.model.calico.CalicoPolicy;
@@ -14,6 +15,7 @@ import dev.netpolc.model.calico.EntityRule;
 import dev.netpolc.model.calico.IcmpMatch;
 import dev.netpolc.model.calico.selector.CalicoSelector;
 import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.diagnostics.Severity;
 import com.google.common.collect.ImmutableList;
 import java.util.HashSet;
 import java.util.List;
@@ -493,5 +495,18 @@ public final class CalicoValidator {
       return o.operands().stream().anyMatch(CalicoValidator::containsGlobal);
     }
     return false;
+  }
+
+  /**
+   * A StagedKubernetesNetworkPolicy's {@code spec.stagedAction} ({@code action}): an error unless
+   * it is one of {@link CalicoPolicy#STAGED_ACTIONS}.
+   */
+  public static List<Diagnostic> validateStagedAction(NetworkPolicy staged, String action) {
+    if (CalicoPolicy.STAGED_ACTIONS.contains(action)) {
+      return List.of();
+    }
+    return List.of(Diagnostic.of(ACTION_ID, Severity.ERROR, staged.source().find("spec.stagedAction"),
+        "spec.stagedAction", "unsupported value \"" + action + "\": must be "
+            + String.join(", ", CalicoPolicy.STAGED_ACTIONS)));
   }
 }

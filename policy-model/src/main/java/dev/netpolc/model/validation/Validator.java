@@ -67,8 +67,10 @@ public final class Validator {
     out.addAll(CalicoValidator.validate(cluster.calico()));
     out.addAll(CiliumValidator.validate(cluster.cilium()));
     // Calico validates a StagedKubernetesNetworkPolicy as the NetworkPolicy it stages.
-    for (NetworkPolicy p : cluster.calico().stagedKubernetesPolicies()) {
+    for (int i = 0; i < cluster.calico().stagedKubernetesPolicies().size(); i++) {
+      NetworkPolicy p = cluster.calico().stagedKubernetesPolicies().get(i);
       out.addAll(profile.validate(p));
+      out.addAll(CalicoValidator.validateStagedAction(p, cluster.calico().stagedKubernetesActions().get(i)));
     }
     out.addAll(large ? crossObject.join() : crossObject.invoke());
     return out.build();

@@ -151,8 +151,9 @@ final class DocumentBinder {
             new SourcePosition(file, k.value().line(), k.value().column()), prefix + "kind", "kind: HostEndpoint is "
                 + "host endpoint policy, which netpolc does not enforce as pod policy; keep it out of netpolc's input"));
       } else if (CalicoKind.isCalicoApiVersion(apiVersion) && kind.equals("StagedKubernetesNetworkPolicy")) {
-        bound = new StagedKubernetesPolicy(PolicyBinder.bindStaged(obj, new Fields(file, prefix, true),
-            suppressions.forObject(obj.line(), obj.endLine())));
+        Fields fields = new Fields(file, prefix, true);
+        NetworkPolicy staged = PolicyBinder.bindStaged(obj, fields, suppressions.forObject(obj.line(), obj.endLine()));
+        bound = new StagedKubernetesPolicy(staged, PolicyBinder.stagedAction(obj, fields));
       } else if (CiliumBinder.isCilium(apiVersion, kind)) {
         bound = CiliumBinder.bind(obj, new Fields(file, prefix, true), kind,
             suppressions.forObject(obj.line(), obj.endLine()));
@@ -176,7 +177,7 @@ final class DocumentBinder {
   }
 
   /** A NetworkPolicy read from a Calico StagedKubernetesNetworkPolicy (kept apart from enforced ones). */
-  record StagedKubernetesPolicy(NetworkPolicy policy) {}
+  record StagedKubernetesPolicy(NetworkPolicy policy, String stagedAction) {}
 
   /** True when {@code apiVersion} and {@code kind} name the cluster policy kind {@code k}. */
   private static boolean is(ClusterPolicyKind k, String apiVersion, String kind) {

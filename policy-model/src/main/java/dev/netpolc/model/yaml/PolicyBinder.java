@@ -51,13 +51,18 @@ final class PolicyBinder {
 
   /**
    * Binds one Calico StagedKubernetesNetworkPolicy ({@code projectcalico.org/v3}): a
-   * NetworkPolicy that is previewed, never enforced; {@code spec.stagedAction} is read and kept
-   * out of the model (arguments as for {@link #bind}).
+   * NetworkPolicy that is previewed, never enforced; {@code spec.stagedAction} is read by
+   * {@link #stagedAction} (arguments as for {@link #bind}).
    */
   static NetworkPolicy bindStaged(YNode.YMap obj, Fields f, Set<String> suppressed) {
     PolicyBinder b = new PolicyBinder(f, STAGED_SPEC);
-    f.string(f.map(obj, "spec", "spec"), "stagedAction", "spec.stagedAction");
     return b.policy(obj, suppressed);
+  }
+
+  /** A StagedKubernetesNetworkPolicy's {@code spec.stagedAction}, {@code Set} when absent (validated later). */
+  static String stagedAction(YNode.YMap obj, Fields f) {
+    String action = f.string(f.map(obj, "spec", "spec"), "stagedAction", "spec.stagedAction");
+    return action == null ? "Set" : action;
   }
 
   private NetworkPolicy policy(YNode.YMap obj, Set<String> suppressed) {

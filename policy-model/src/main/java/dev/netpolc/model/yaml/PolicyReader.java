@@ -199,6 +199,7 @@ public final class PolicyReader {
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> endpointSlices = new ArrayList<>();
     private final List<NetworkPolicy> stagedKubernetesPolicies = new ArrayList<>();
+    private final List<String> stagedKubernetesActions = new ArrayList<>();
     private final List<CiliumPolicy> ciliumPolicies = new ArrayList<>();
     private final TreeMap<String, Integer> skipped = new TreeMap<>();
     private final List<Diagnostic> errors = new ArrayList<>();
@@ -443,6 +444,7 @@ public final class PolicyReader {
           ciliumPolicies.add((CiliumPolicy) o);
         } else if (o instanceof DocumentBinder.StagedKubernetesPolicy) {
           stagedKubernetesPolicies.add(((DocumentBinder.StagedKubernetesPolicy) o).policy());
+          stagedKubernetesActions.add(((DocumentBinder.StagedKubernetesPolicy) o).stagedAction());
         } else {
           endpointSlices.add((EndpointSlice) o);
         }
@@ -461,7 +463,7 @@ public final class PolicyReader {
 
     ReadResult result() {
       CalicoResources calico = new CalicoResources(calicoPolicies, calicoTiers, calicoNetworkSets, serviceAccounts,
-          services, endpointSlices, stagedKubernetesPolicies);
+          services, endpointSlices, stagedKubernetesPolicies, stagedKubernetesActions);
       return new ReadResult(new Cluster(namespaces, pods, nodes, policies, clusterNetworkPolicies,
           adminNetworkPolicies, baselineAdminNetworkPolicies, calico, new CiliumResources(ciliumPolicies)),
           errors.stream().map(PolicyReader::printable)

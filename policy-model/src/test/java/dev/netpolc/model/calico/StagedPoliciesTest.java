@@ -139,6 +139,29 @@ class StagedPoliciesTest {
   }
 
   @Test
+  void stagedKubernetesPolicyDeleteRemovesAndLearnChangesNothing() {
+    String delete = """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: StagedKubernetesNetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec:
+          stagedAction: Delete
+          podSelector: {}
+        """;
+    Cluster c = read(ENFORCED + delete);
+    assertThat(c.calico().stagedKubernetesActions()).containsExactly("Delete");
+    assertThat(StagedPolicies.hasPreview(c)).isTrue();
+    assertThat(StagedPolicies.promote(c).policies()).isEmpty();
+    Cluster learn = read(ENFORCED + delete.replace("Delete", "Learn"));
+    assertThat(StagedPolicies.hasPreview(learn)).isFalse();
+    assertThat(StagedPolicies.promote(learn).policies()).extracting(NetworkPolicy::key).containsExactly("shop/web");
+    Cluster bad = read(ENFORCED + delete.replace("Delete", "Remove"));
+    List<Diagnostic> d = new dev.netpolc.model.validation.Validator(dev.netpolc.model.validation.ValidationOptions.DEFAULT).validate(bad);
+    assertThat(d).extracting(Diagnostic::ruleId).contains(CalicoValidator.ACTION_ID);
+  }
+
+  @Test
   void aClusterWithoutStagedPoliciesIsUnchanged() {
     Cluster c = read(ENFORCED);
     assertThat(StagedPolicies.hasPreview(c)).isFalse();
