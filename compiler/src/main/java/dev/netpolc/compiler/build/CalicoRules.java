@@ -136,7 +136,7 @@ final class CalicoRules {
     this.tiered = tiered;
     this.tiers = calico.tiersInOrder();
     for (CalicoPolicy p : calico.enforcedPolicies()) {
-      refuseUnenforceable(p);
+      CalicoUnenforceable.refuse(p);
     }
     Map<String, List<Ordered>> byTier = new HashMap<>();
     for (CalicoPolicy p : calico.enforcedPolicies()) {
@@ -204,31 +204,6 @@ final class CalicoRules {
       s = s.substring(0, Tier.MAX_NAME_LENGTH).replaceAll("[^a-z0-9]+$", "");
     }
     return s.isEmpty() ? "tier" : s;
-  }
-
-  private static void refuseUnenforceable(CalicoPolicy p) {
-    refuse(p, p.doNotTrack(), "spec.doNotTrack", "doNotTrack applies to host endpoints");
-    refuse(p, p.preDNAT(), "spec.preDNAT", "preDNAT applies to host endpoints");
-    refuse(p, p.applyOnForward(), "spec.applyOnForward", "applyOnForward applies to forwarded host traffic");
-    for (boolean ingress : new boolean[] {true, false}) {
-      List<CalicoRule> rules = p.rules(ingress);
-      for (int i = 0; i < rules.size(); i++) {
-        String path = (ingress ? "spec.ingress[" : "spec.egress[") + i + "]";
-        CalicoRule r = rules.get(i);
-        refuse(p, r.http(), path + ".http", "an http match is an L7 rule");
-        refuse(p, !r.source().ports().isEmpty(), path + ".source.ports",
-            "a source port match needs the connection's source port, which netpolc does not model");
-        refuse(p, !r.source().notPorts().isEmpty(), path + ".source.notPorts",
-            "a source port match needs the connection's source port, which netpolc does not model");
-      }
-    }
-  }
-
-  private static void refuse(CalicoPolicy p, boolean set, String path, String why) {
-    if (set) {
-      throw new CompileException(p.source().find(path), path, "Calico " + p.key() + ": " + why
-          + ", which netpolc does not enforce; remove it or keep this policy out of netpolc's input");
-    }
   }
 
   /**
