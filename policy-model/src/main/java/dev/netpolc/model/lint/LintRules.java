@@ -99,6 +99,11 @@ public final class LintRules {
       new EntityExcludesEverything(),
       new LogWithoutDecision(),
       new CalicoEqualOrderOverlap(),
+      // Cilium policies: accepted by Cilium, likely a mistake.
+      new ClusterwideSelectorWithoutNamespace(),
+      new CiliumWorldOrAll(),
+      new CiliumCidrCoversPods(),
+      new CiliumDenyEmptiesAllow(),
       new PortWithoutProtocol(),
       new PolicyTypesOmitted(),
       new SplitPeerSelectors(),
