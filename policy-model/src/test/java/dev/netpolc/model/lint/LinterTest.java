@@ -62,7 +62,7 @@ class LinterTest {
     LintReport report =
         new Linter(LintConfig.DEFAULT).lint(LintFixtures.read("np208-named-port-with-ipblock.yaml"));
     assertThat(report.skipped()).extracting(LintReport.Skipped::ruleId)
-        .containsExactly("NP201", "NP202", "NP205", "NP206", "NP207", "NP211", "NP256");
+        .containsExactly("NP201", "NP202", "NP205", "NP206", "NP207", "NP211", "NP256", "NP266", "NP268");
     assertThat(report.skipped()).extracting(LintReport.Skipped::reason).containsOnly(Linter.NO_INVENTORY);
     assertThat(report.findings()).extracting(Diagnostic::ruleId).containsExactly("NP208");
     // a rule turned off is not reported as skipped either
