@@ -215,10 +215,15 @@ class ConformanceCorpusTest {
       assertThat(c.requires()).as(c.name()).contains("cilium");
       assertThat(c.description()).as(c.name()).isNotBlank();
       assertThat(c.checks()).as("%s: hand-written expectations", c.name()).isNotEmpty();
-      // A Cilium documentation page, or SEMANTICS-CILIUM.md where the expectation is netpolc's own choice.
+      // A Cilium documentation page, a scenario of Cilium's connectivity test suite, or
+      // SEMANTICS-CILIUM.md where the expectation is netpolc's own choice.
       assertThat(c.source()).as(c.name()).containsKey("section");
       if (c.source().containsKey("url")) {
         assertThat(c.source().get("url")).as(c.name()).startsWith("https://docs.cilium.io/");
+      } else if (c.source().containsKey("repository")) {
+        assertThat(c.source().get("repository")).as(c.name()).isEqualTo("cilium/cilium");
+        assertThat(c.source().get("file")).as(c.name()).startsWith("cilium-cli/connectivity/");
+        assertThat(c.source()).as(c.name()).containsKey("test");
       } else {
         assertThat(c.source().get("document")).as(c.name()).isEqualTo("SEMANTICS-CILIUM.md");
       }
