@@ -87,7 +87,7 @@ class LintCommandTest {
     Run r = run("lint", file("clean.yaml", CLEAN));
     assertThat(r.code()).isEqualTo(Main.EXIT_OK);
     assertThat(r.out()).endsWith("0 errors, 0 warnings, 0 info\n")
-        .contains("skipped NP201, NP202, NP205, NP206, NP207, NP211, NP256, NP258, NP259: needs Namespace or Pod objects in the input");
+        .contains("skipped NP201, NP202, NP205, NP206, NP207, NP211, NP256, NP258, NP259, NP266, NP268: needs Namespace or Pod objects in the input");
   }
 
   @Test

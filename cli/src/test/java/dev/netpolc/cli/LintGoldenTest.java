@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Golden files for every {@code netpolc lint} format over {@code examples/demo} (inventory and
- * policies) and {@code examples/lint} (common mistakes, no inventory). Regenerate with
+ * policies), {@code examples/lint} (common mistakes, no inventory) and {@code examples/lint-cilium}
+ * (Cilium's traps, with inventory). Regenerate with
  * {@code -Dnetpolc.updateGolden=true}; on a mismatch the output is written to
  * {@code <golden>.actual} next to the golden file, and the test fails.
  */
@@ -31,6 +32,8 @@ class LintGoldenTest {
       "lint.json,     lint, json,  1",
       "lint.sarif,    lint, sarif, 1",
       "lint.github,   lint, github, 1",
+      "lint-cilium.txt,  lint-cilium, text, 1",
+      "lint-cilium.json, lint-cilium, json, 1",
   })
   void matchesGolden(String golden, String example, String format, int exitCode) throws IOException {
     String[] argv = {"lint", "--format", format, EXAMPLES.resolve(example).toString()};

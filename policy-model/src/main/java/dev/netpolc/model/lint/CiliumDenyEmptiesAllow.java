@@ -114,6 +114,7 @@ public final class CiliumDenyEmptiesAllow extends BaseRule {
       used.values().forEach(d -> related.add(new Diagnostic.Related(d.policy().position(d.peer().path()),
           d.peer().path() + " (" + d.policy().key() + ")")));
       String scope = subjects.isEmpty() ? "deny entries of the same rule"
+          : subjects.size() == 1 ? "deny entries applying to the endpoint this rule selects (" + subjects.get(0).key() + ")"
           : "deny entries applying to all " + subjects.size() + " endpoints this rule selects";
       sink.report(s.policy().suppressedRules(), finding(s.policy().source(), s.policy().key(), allow.path(),
           "every peer and port this allow entry matches is denied by " + scope + " ("

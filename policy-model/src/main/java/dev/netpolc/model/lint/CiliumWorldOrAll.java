@@ -96,7 +96,7 @@ public final class CiliumWorldOrAll extends BaseRule {
     }
     sink.report(s.policy().suppressedRules(), finding(s.policy().source(), s.policy().key(), path,
         "all in a deny also matches the cluster's pods and nodes, so it overrides " + related.size()
-        + " allow entr" + (related.size() == 1 ? "y" : "ies") + " of this rule that name pods (deny wins); if "
+        + " allow entr" + (related.size() == 1 ? "y" : "ies") + " of this rule naming pods (deny wins); if "
         + "traffic from outside the cluster was meant, write world", related));
   }
 

@@ -60,7 +60,7 @@ class CiliumLintRulesTest {
       assertThat(r.position().line()).isEqualTo(found.get(0).position().line() + 2);
     });
     assertThat(found.get(1).message()).startsWith("spec.ingressDeny[0].fromEntities[0]: all in a deny also matches")
-        .contains("overrides 1 allow entry").contains("write world");
+        .contains("overrides 1 allow entry of this rule naming pods").contains("write world");
     assertThat(found.get(1).related()).extracting(Diagnostic.Related::message)
         .containsExactly("spec.ingress[0]: allows pods, overridden by this deny");
     // NP269 leaves the overridden allow to NP267: one mistake, one finding
@@ -90,7 +90,7 @@ class CiliumLintRulesTest {
   void np269NamesTheDeniesThatEmptyTheAllow() {
     List<Diagnostic> found = LintFixtures.assertMarked("np269-cilium-deny-empties-allow.yaml", "NP269");
     assertThat(found.get(0).message()).startsWith("spec.ingress[0]: every peer and port this allow entry matches is "
-        + "denied by deny entries applying to all 1 endpoints this rule selects (spec.ingressDeny[0] "
+        + "denied by deny entries applying to the endpoint this rule selects (shop/db-1) (spec.ingressDeny[0] "
         + "(CiliumNetworkPolicy/shop/db))").contains("allows nothing");
     assertThat(found.get(1).related()).singleElement().satisfies(r -> {
       assertThat(r.message()).isEqualTo("spec.egressDeny[0] (CiliumClusterwideNetworkPolicy/no-ssh-out)");
