@@ -15,6 +15,8 @@ import dev.netpolc.model.calico.CalicoNetworkSet;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.calico.CalicoTier;
+import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.cilium.CiliumResources;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -254,14 +256,17 @@ class SimpleYamlScannerTest {
     assertThat(fast.objectCount()).isEqualTo(jackson.objectCount());
   }
 
-  /** The cluster with no source positions in any policy (NetworkPolicy, cluster-scoped or Calico), tier or set. */
+  /** The cluster with no source positions in any policy (NetworkPolicy, cluster-scoped, Calico or Cilium), tier or set. */
   static Cluster withoutSources(Cluster c) {
     return c.withPolicies(c.policies().stream().map(SimpleYamlScannerTest::withoutSource).collect(Collectors.toList()))
         .withTieredPolicies(
             c.clusterNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
             c.adminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()),
             c.baselineAdminNetworkPolicies().stream().map(ValidPolicyGen::withoutSource).collect(Collectors.toList()))
-        .withCalico(withoutSources(c.calico()));
+        .withCalico(withoutSources(c.calico()))
+        .withCilium(new CiliumResources(c.cilium().policies().stream()
+            .map(p -> new CiliumPolicy(p.kind(), p.namespace(), p.name(), p.labels(), p.spec(), p.specs(), p.specsGiven(),
+                SourceMap.EMPTY, p.suppressedRules())).toList()));
   }
 
   private static NetworkPolicy withoutSource(NetworkPolicy p) {
@@ -282,7 +287,7 @@ class SimpleYamlScannerTest {
         k.stagedKubernetesPolicies().stream().map(SimpleYamlScannerTest::withoutSource).toList());
   }
 
-  /** The positions of every field of every policy (NetworkPolicy, cluster-scoped or Calico), tier and set. */
+  /** The positions of every field of every policy (NetworkPolicy, cluster-scoped, Calico or Cilium), tier and set. */
   static List<Object> sources(Cluster c) {
     List<SourceMap> maps = new ArrayList<>();
     c.policies().forEach(p -> maps.add(p.source()));
@@ -293,6 +298,7 @@ class SimpleYamlScannerTest {
     c.calico().tiers().forEach(t -> maps.add(t.source()));
     c.calico().networkSets().forEach(n -> maps.add(n.source()));
     c.calico().stagedKubernetesPolicies().forEach(p -> maps.add(p.source()));
+    c.cilium().policies().forEach(p -> maps.add(p.source()));
     return maps.stream().map(m -> List.of(m.all(), m.objectPosition())).collect(Collectors.toList());
   }
 
