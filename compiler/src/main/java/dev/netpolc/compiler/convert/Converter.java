@@ -65,7 +65,11 @@ public final class Converter {
       SemanticsOptions options) {
     List<ConvertedObject> objects = new ArrayList<>();
     List<Refusal> refusals = new ArrayList<>();
-    for (NetworkPolicy p : input.policies()) {
+    // Output order is fixed whatever the input order: NetworkPolicies by namespace and name, then
+    // ClusterNetworkPolicies by tier, priority and name.
+    List<NetworkPolicy> policies = new ArrayList<>(input.policies());
+    policies.sort(java.util.Comparator.comparing(NetworkPolicy::namespace).thenComparing(NetworkPolicy::name));
+    for (NetworkPolicy p : policies) {
       objects.add(new ConvertedObject.NetworkPolicyObject(p, Provenance.of("NetworkPolicy", p.namespace(), p.name()),
           Exactness.EXACT, List.of()));
     }
