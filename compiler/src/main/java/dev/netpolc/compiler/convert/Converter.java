@@ -81,12 +81,16 @@ public final class Converter {
       refuseTiered(input, refusals);
     }
     for (CalicoPolicy p : input.calico().policies()) {
-      refusals.add(new Refusal(Provenance.of(p.kind().kindName(), p.global() ? "" : p.namespace(), p.name()),
+      Provenance from = Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(),
+          p.name());
+      refusals.add(new Refusal(from,
           p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
               + " policy.networking.k8s.io kinds)"));
     }
     for (CiliumPolicy p : input.cilium().policies()) {
-      refusals.add(new Refusal(Provenance.of(p.kind().kindName(), p.clusterwide() ? "" : p.namespace(), p.name()),
+      Provenance from = Provenance.of("cilium.io " + p.kind().kindName(), p.clusterwide() ? "" : p.namespace(),
+          p.name());
+      refusals.add(new Refusal(from,
           p.position(), "Cilium policies are not converted yet"));
     }
     if (!refusals.isEmpty()) {

@@ -102,8 +102,8 @@ final class TieredConversion {
       notes.add("renamed from " + lowered.name() + " (a ClusterNetworkPolicy has that name)");
     }
     ClusterNetworkPolicy cleaned = new ClusterNetworkPolicy(lowered.name(), lowered.tier(), lowered.priority(),
-        lowered.subject(), rules(lowered.ingress(), "spec.ingress", notes), rules(lowered.egress(), "spec.egress", notes),
-        lowered.kind(), lowered.source(), lowered.suppressedRules());
+        lowered.subject(), rules(lowered.ingress(), "spec.ingress", notes),
+        rules(lowered.egress(), "spec.egress", notes), lowered.kind(), lowered.source(), lowered.suppressedRules());
     return new Entry(cleaned, from, position, name, notes);
   }
 
