@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff, generate. Thin: parse
+ * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff, convert, generate. Thin: parse
  * arguments, call the library, format output.
  */
 @Command(
