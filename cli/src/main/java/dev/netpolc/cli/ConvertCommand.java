@@ -66,8 +66,8 @@ public final class ConvertCommand implements Callable<Integer> {
   String to;
 
   @Option(names = "--cluster", paramLabel = "PATH",
-      description = "Inventory (namespaces, pods, nodes) the proof decides connections on; repeatable. Its"
-          + " policies are not converted (they are left out, with a note).")
+      description = "Inventory (namespaces, pods, nodes) the proof decides connections on; repeatable. The first"
+          + " definition of an object wins; policies in these files are not converted (left out, with a note).")
   List<String> clusterPaths = new ArrayList<>();
 
   @Option(names = "--approximate",
@@ -116,7 +116,11 @@ public final class ConvertCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     // The gate sees exactly what is converted and proved: the --cluster inventory with PATH's content.
-    Cluster whole = inventoryOnly(inventory).plus(input.get());
+    // As in diff, the first definition of a namespace, pod or node wins, so --cluster may repeat PATH's.
+    Cluster inv = DiffCommand.inventory(List.of(inventory, input.get()));
+    Cluster in = input.get();
+    Cluster whole = new Cluster(inv.namespaces(), inv.pods(), inv.nodes(), in.policies(), in.clusterNetworkPolicies(),
+        in.adminNetworkPolicies(), in.baselineAdminNetworkPolicies(), in.calico(), in.cilium());
     if (!InputLoader.accept(AcceptanceGate.DEFAULT.check(whole), err, refused)
         || !InputLoader.enforceable(whole, err)) {
       return Main.EXIT_USAGE;
@@ -188,10 +192,6 @@ public final class ConvertCommand implements Callable<Integer> {
     out.addAll(c.calico().policies());
     out.addAll(c.cilium().policies());
     return out;
-  }
-
-  private static Cluster inventoryOnly(Cluster c) {
-    return new Cluster(c.namespaces(), c.pods(), c.nodes(), List.of());
   }
 
   /** Every object through a temporary file and a rename, so no half-written file is left. */

@@ -101,6 +101,15 @@ class ConvertCommandTest {
   }
 
   @Test
+  void clusterMayRepeatTheInventoryOfPath() {
+    Run r = run("convert", "--to", "clusternetworkpolicy", "--cluster",
+        EXAMPLES.resolve("tiers").resolve("cluster.yaml").toString(), EXAMPLES.resolve("tiers").toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo(run("convert", "--to", "clusternetworkpolicy", EXAMPLES.resolve("tiers").toString())
+        .out());
+  }
+
+  @Test
   void unsupportedTargetsExitTwo() {
     for (String t : List.of("calico", "cilium")) {
       Run r = run("convert", "--to", t, EXAMPLES.resolve("tiers").toString());
