@@ -1,11 +1,18 @@
 package dev.netpolc.compiler.convert;
 
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.diff.ChangeBlock;
 import dev.netpolc.compiler.diff.DiffResult;
 import dev.netpolc.compiler.diff.PolicyDiff;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.cilium.CiliumPolicy;
@@ -20,6 +27,7 @@ import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -133,9 +141,10 @@ public final class Converter {
     List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
         diff.newlyAllowed().isEmpty() ? dev.netpolc.compiler.diff.Change.NEWLY_DENIED
             : dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED);
+    ReferenceEvaluator source = new ReferenceEvaluator(input, options);
     for (ChangeBlock b : blocks.subList(0, Math.min(5, blocks.size()))) {
       refusals.add(new Refusal(Provenance.of("proof", "", "diff"), SourcePosition.UNKNOWN,
-          "the converted policies decide differently: " + describe(b)));
+          "the converted policies decide differently: " + describe(b) + example(input, source, b)));
     }
     return new Conversion(target, objects, refusals, "", List.of(), pods);
   }
@@ -145,6 +154,34 @@ public final class Converter {
     return b.change().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
         + b.sourceNamespace() + " " + b.sourceDescription() + " -> " + b.destinationNamespace() + " "
         + b.destinationDescription() + " on " + b.ports();
+  }
+
+  /**
+   * How the source decides one connection of {@code b} (its first pair, on its first port), so the
+   * refusal names the source rule at stake; "" when the block has no port to probe.
+   */
+  private static String example(Cluster input, ReferenceEvaluator source, ChangeBlock b) {
+    Optional<Map.Entry<Protocol, ImmutableList<PortRange>>> first = b.ports().ranges().entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty()).findFirst();
+    Optional<Pod> from = pod(input, b.sources().get(0));
+    Optional<Pod> to = b.destinations().stream().filter(d -> !d.equals(b.sources().get(0))).findFirst()
+        .flatMap(d -> pod(input, d));
+    if (first.isEmpty() || from.isEmpty() || to.isEmpty()) {
+      return "";
+    }
+    for (IpAddress s : from.get().ips()) {
+      for (IpAddress d : to.get().ips()) {
+        if (s.v6() == d.v6()) {
+          Connection c = Connection.of(s, d, first.get().getKey(), first.get().getValue().get(0).from());
+          return "; in the source: " + source.explain(c).toText().strip().replace("\n", " / ");
+        }
+      }
+    }
+    return "";
+  }
+
+  private static Optional<Pod> pod(Cluster input, String key) {
+    return input.pods().stream().filter(p -> p.key().equals(key)).findFirst();
   }
 
   /** The object whose document holds {@code position} of the converted stream (the first when unknown). */

@@ -54,8 +54,8 @@ class ConversionProofTest {
     assertThat(exact.accepted()).isFalse();
     assertThat(exact.yaml()).isEmpty();
     assertThat(exact.refusals()).singleElement().satisfies(r ->
-        assertThat(r.reason()).isEqualTo("the converted policies decide differently: newly denied: a web -> a"
-            + " db on all ports and protocols"));
+        assertThat(r.reason()).startsWith("the converted policies decide differently: newly denied: a web -> a"
+            + " db on all ports and protocols; in the source: ").contains("ALLOWED"));
     Conversion approx = Converter.prove(INVENTORY, ConvertTarget.CLUSTER_NETWORK_POLICY, List.of(denyIntoDb(1)), true,
         SemanticsOptions.DEFAULTS);
     assertThat(approx.accepted()).isTrue();
@@ -76,7 +76,9 @@ class ConversionProofTest {
       Conversion c = Converter.prove(isolated, ConvertTarget.CLUSTER_NETWORK_POLICY, List.of(), approximate,
           SemanticsOptions.DEFAULTS);
       assertThat(c.accepted()).isFalse();
-      assertThat(c.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("newly allowed"));
+      // The refusal shows how the source decides: the NetworkPolicy that isolates db.
+      assertThat(c.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("newly allowed")
+          .contains("DENIED").contains("a/x"));
     }
   }
 
