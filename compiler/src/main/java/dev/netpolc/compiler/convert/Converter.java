@@ -215,7 +215,9 @@ public final class Converter {
             + " their allows); NetworkPolicy has no such tier"
         : "the Baseline tier decides only for pods no NetworkPolicy isolates, and its Deny and Pass rules there have"
             + " no NetworkPolicy counterpart";
-    return new Refusal(rule.map(from::rule).orElse(from), position, why);
+    // Point at the rule itself where the reader kept its position.
+    SourcePosition at = rule.filter(p.source()::has).map(p.source()::find).orElse(position);
+    return new Refusal(rule.map(from::rule).orElse(from), at, why);
   }
 
   /** The path of the first rule that decides something NetworkPolicy cannot say. */
