@@ -9,6 +9,7 @@ module dev.netpolc.compiler {
   exports dev.netpolc.backend;
   exports dev.netpolc.compiler;
   exports dev.netpolc.compiler.build;
+  exports dev.netpolc.compiler.convert;
   exports dev.netpolc.compiler.diff;
   exports dev.netpolc.compiler.explain;
   exports dev.netpolc.compiler.incremental;

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff, generate. Thin: parse
+ * The {@code netpolc} command: subcommands lint, matrix, compile, explain, diff, convert, generate. Thin: parse
  * arguments, call the library, format output.
  */
 @Command(
@@ -36,6 +36,8 @@ public final class Main implements Runnable {
     m.put("verify", VerifyCommand.class);
     m.put("explain", ExplainCommand.class);
     m.put("diff", DiffCommand.class);
+    // CONVERT (issue 19): policy from one dialect to another, with the proof.
+    m.put("convert", ConvertCommand.class);
     m.put("generate", GenerateCommand.class);
     // AGENT (issue 16): the node agent; its code lives in the agent module.
     m.put("agent", dev.netpolc.agent.AgentCommand.class);

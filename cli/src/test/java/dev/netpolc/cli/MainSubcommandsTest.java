@@ -19,7 +19,8 @@ class MainSubcommandsTest {
       assertThat(e.getValue().getAnnotation(Command.class).name()).as(e.getValue().getName()).isEqualTo(e.getKey());
     }
     assertThat(Main.SUBCOMMANDS.keySet())
-        .containsExactly("help", "matrix", "lint", "compile", "verify", "explain", "diff", "generate", "agent");
+        .containsExactly("help", "matrix", "lint", "compile", "verify", "explain", "diff", "convert", "generate",
+            "agent");
   }
 
   @Test

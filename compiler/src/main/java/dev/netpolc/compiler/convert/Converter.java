@@ -1,0 +1,236 @@
+package dev.netpolc.compiler.convert;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.diff.ChangeBlock;
+import dev.netpolc.compiler.diff.DiffResult;
+import dev.netpolc.compiler.diff.PolicyDiff;
+import dev.netpolc.compiler.ir.PortRange;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.Protocol;
+import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.diagnostics.Diagnostic;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyRule;
+import dev.netpolc.model.npa.PolicyTier;
+import dev.netpolc.model.npa.RuleAction;
+import dev.netpolc.model.npa.V1alpha1Lowering;
+import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Converts the policies of a cluster to a target dialect and proves the result.
+ *
+ * <p>Per source dialect and target:
+ * <ul>
+ *   <li>NetworkPolicy → either target: the same objects. NetworkPolicy's isolation has no exact
+ *       ClusterNetworkPolicy counterpart (an isolated pod's ingress from addresses outside the
+ *       cluster is denied, and ClusterNetworkPolicy ingress peers name only pods; egress to the
+ *       pod's own node is exempt, and no tier of ClusterNetworkPolicy exempts it), so the
+ *       ClusterNetworkPolicy target keeps them as NetworkPolicies, which it includes.</li>
+ *   <li>ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy →
+ *       clusternetworkpolicy: v1alpha2 objects, exact by construction
+ *       ({@link V1alpha1Lowering}, with priorities that keep each tier's order).</li>
+ *   <li>The same → networkpolicy: refused: tiers act before and after NetworkPolicy and override
+ *       it, which NetworkPolicy cannot say.</li>
+ *   <li>Calico and Cilium policies: refused (not converted yet).</li>
+ * </ul>
+ *
+ * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
+ * checked by the {@link AcceptanceGate} over the source's inventory, and compiled against the
+ * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
+ * protocols). An empty diff accepts the conversion. Otherwise it is refused; with
+ * {@code approximate}, a diff that only denies what the source allowed is accepted and those
+ * connections are reported. The diff decides connections between the inventory's pods: what the
+ * proof cannot see (addresses outside the cluster) the construction above vouches for.
+ */
+public final class Converter {
+  /** The display name of the converted text when it is read back. */
+  public static final String CONVERTED = "<converted>";
+
+  private Converter() {}
+
+  /**
+   * Converts the policies of {@code input} (already accepted by the gate) to {@code target}, and
+   * proves the result on the inventory of {@code input}.
+   *
+   * @param approximate accept a conversion that denies connections the source allowed (never one
+   *                    that allows more), reporting them
+   */
+  public static Conversion convert(Cluster input, ConvertTarget target, boolean approximate,
+      SemanticsOptions options) {
+    List<ConvertedObject> objects = new ArrayList<>();
+    List<Refusal> refusals = new ArrayList<>();
+    // Output order is fixed whatever the input order: NetworkPolicies by namespace and name, then
+    // ClusterNetworkPolicies by tier, priority and name.
+    List<NetworkPolicy> policies = new ArrayList<>(input.policies());
+    policies.sort(java.util.Comparator.comparing(NetworkPolicy::namespace).thenComparing(NetworkPolicy::name));
+    for (NetworkPolicy p : policies) {
+      objects.add(new ConvertedObject.NetworkPolicyObject(p, Provenance.of("NetworkPolicy", p.namespace(), p.name()),
+          Exactness.EXACT, List.of()));
+    }
+    if (target == ConvertTarget.CLUSTER_NETWORK_POLICY) {
+      TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
+      objects.addAll(tiered.objects());
+      refusals.addAll(tiered.refusals());
+    } else {
+      refuseTiered(input, refusals);
+    }
+    for (CalicoPolicy p : input.calico().policies()) {
+      Provenance from = Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(),
+          p.name());
+      refusals.add(new Refusal(from,
+          p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
+              + " policy.networking.k8s.io kinds)"));
+    }
+    for (CiliumPolicy p : input.cilium().policies()) {
+      Provenance from = Provenance.of("cilium.io " + p.kind().kindName(), p.clusterwide() ? "" : p.namespace(),
+          p.name());
+      refusals.add(new Refusal(from,
+          p.position(), "Cilium policies are not converted yet"));
+    }
+    if (!refusals.isEmpty()) {
+      return new Conversion(target, objects, refusals, "", List.of(), 0);
+    }
+    return prove(input, target, objects, approximate, options);
+  }
+
+  /** Writes, reads back, gates and diffs {@code objects} against {@code input}. */
+  static Conversion prove(Cluster input, ConvertTarget target, List<ConvertedObject> objects, boolean approximate,
+      SemanticsOptions options) {
+    String yaml = ConvertYaml.stream(objects);
+    ReadResult read = new PolicyReader().readString(CONVERTED, yaml);
+    if (!read.ok()) {
+      // The writer and the reader disagree: a netpolc bug, not the user's input.
+      throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
+    }
+    Cluster converted = read.cluster();
+    Cluster gated = new Cluster(input.namespaces(), input.pods(), input.nodes(), converted.policies(),
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies());
+    AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(gated);
+    if (!verdict.accepted()) {
+      List<Refusal> refusals = new ArrayList<>();
+      for (Diagnostic d : verdict.blocking()) {
+        ConvertedObject o = objectAt(yaml, objects, d.position());
+        refusals.add(new Refusal(o.from(), SourcePosition.UNKNOWN,
+            "the converted " + o.kind() + " " + o.name() + " would be rejected: " + d.message()));
+      }
+      return new Conversion(target, objects, refusals, "", List.of(), 0);
+    }
+    int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
+    DiffResult diff = PolicyDiff.compute(input, input, converted, options);
+    if (diff.isEmpty()) {
+      return new Conversion(target, objects, List.of(), yaml, List.of(), pods);
+    }
+    if (approximate && diff.newlyAllowed().isEmpty()) {
+      return new Conversion(target, objects, List.of(), yaml, diff.newlyDenied(), pods);
+    }
+    List<Refusal> refusals = new ArrayList<>();
+    List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
+        diff.newlyAllowed().isEmpty() ? dev.netpolc.compiler.diff.Change.NEWLY_DENIED
+            : dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED);
+    ReferenceEvaluator source = new ReferenceEvaluator(input, options);
+    for (ChangeBlock b : blocks.subList(0, Math.min(5, blocks.size()))) {
+      refusals.add(new Refusal(Provenance.of("proof", "", "diff"), SourcePosition.UNKNOWN,
+          "the converted policies decide differently: " + describe(b) + example(input, source, b)));
+    }
+    return new Conversion(target, objects, refusals, "", List.of(), pods);
+  }
+
+  /** A change block in one line: {@code newly denied: ns/a, ns/b -> ns2/c on TCP 80}. */
+  public static String describe(ChangeBlock b) {
+    return b.change().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
+        + b.sourceNamespace() + " " + b.sourceDescription() + " -> " + b.destinationNamespace() + " "
+        + b.destinationDescription() + " on " + b.ports();
+  }
+
+  /**
+   * How the source decides one connection of {@code b} (its first pair, on its first port), so the
+   * refusal names the source rule at stake; "" when the block has no port to probe.
+   */
+  private static String example(Cluster input, ReferenceEvaluator source, ChangeBlock b) {
+    Optional<Map.Entry<Protocol, ImmutableList<PortRange>>> first = b.ports().ranges().entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty()).findFirst();
+    Optional<Pod> from = pod(input, b.sources().get(0));
+    Optional<Pod> to = b.destinations().stream().filter(d -> !d.equals(b.sources().get(0))).findFirst()
+        .flatMap(d -> pod(input, d));
+    if (first.isEmpty() || from.isEmpty() || to.isEmpty()) {
+      return "";
+    }
+    for (IpAddress s : from.get().ips()) {
+      for (IpAddress d : to.get().ips()) {
+        if (s.v6() == d.v6()) {
+          Connection c = Connection.of(s, d, first.get().getKey(), first.get().getValue().get(0).from());
+          return "; in the source: " + source.explain(c).toText().strip().replace("\n", " / ");
+        }
+      }
+    }
+    return "";
+  }
+
+  private static Optional<Pod> pod(Cluster input, String key) {
+    return input.pods().stream().filter(p -> p.key().equals(key)).findFirst();
+  }
+
+  /** The object whose document holds {@code position} of the converted stream (the first when unknown). */
+  private static ConvertedObject objectAt(String yaml, List<ConvertedObject> objects, SourcePosition position) {
+    int line = 1;
+    int index = -1;
+    for (String l : yaml.split("\n", -1)) {
+      if (l.equals("---")) {
+        index++;
+      }
+      if (line == position.line()) {
+        return objects.get(Math.max(0, Math.min(index, objects.size() - 1)));
+      }
+      line++;
+    }
+    return objects.get(0);
+  }
+
+  /** Every cluster-scoped policy as refused by the NetworkPolicy target, naming its first deciding rule. */
+  private static void refuseTiered(Cluster input, List<Refusal> refusals) {
+    for (ClusterNetworkPolicy p : input.tieredPolicies()) {
+      refusals.add(refusal(p, Provenance.of(p.kind().kindName(), "", p.name()), p.position()));
+    }
+  }
+
+  private static Refusal refusal(ClusterNetworkPolicy p, Provenance from, SourcePosition position) {
+    boolean admin = p.parsedTier().orElse(PolicyTier.ADMIN) == PolicyTier.ADMIN;
+    Optional<String> rule = firstRule(p, admin);
+    String why = admin
+        ? "the Admin tier decides before NetworkPolicies and overrides them (an Accept ends their isolation, a Deny"
+            + " their allows); NetworkPolicy has no such tier"
+        : "the Baseline tier decides only for pods no NetworkPolicy isolates, and its Deny and Pass rules there have"
+            + " no NetworkPolicy counterpart";
+    // Point at the rule itself where the reader kept its position.
+    SourcePosition at = rule.filter(p.source()::has).map(p.source()::find).orElse(position);
+    return new Refusal(rule.map(from::rule).orElse(from), at, why);
+  }
+
+  /** The path of the first rule that decides something NetworkPolicy cannot say. */
+  private static Optional<String> firstRule(ClusterNetworkPolicy p, boolean admin) {
+    for (boolean in : new boolean[] {true, false}) {
+      List<ClusterPolicyRule> rules = p.rules(in);
+      for (int i = 0; i < rules.size(); i++) {
+        Optional<RuleAction> a = rules.get(i).parsedAction();
+        if (admin || a.isEmpty() || a.get() != RuleAction.ACCEPT) {
+          return Optional.of((in ? "spec.ingress[" : "spec.egress[") + i + "]");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
