@@ -268,7 +268,7 @@ final class ConformanceKernelRun {
     long t0 = System.nanoTime();
     NodeArtifacts rules = compile.apply(p.cluster(), p.layout());
     long t1 = System.nanoTime();
-    rules.load(t);
+    rules.loadForNewCase(t);
     long t2 = System.nanoTime();
     forgetPreviousCase(t, true);
     long t3 = System.nanoTime();
