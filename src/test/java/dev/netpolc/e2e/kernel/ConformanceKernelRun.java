@@ -61,9 +61,14 @@ final class ConformanceKernelRun {
   private final BiFunction<Cluster, KernelLayout, NodeArtifacts> compile;
   private final Set<String> features;
   private final List<Prepared> prepared;
-  /** Per mode, the topology its cases run on now (modes run at the same time, each on its own). */
-  private final Map<Topology.Mode, Topology> current = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Topology.Mode, String> currentKey = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Lanes per mode ({@code -Dnetpolc.kernel.lanesPerMode=N}, default 1): each lane runs a share of
+   * the mode's layout groups on a topology of its own, all lanes at once.
+   */
+  private static final int LANES = Math.max(1, Integer.getInteger("netpolc.kernel.lanesPerMode", 1));
+  /** Per lane ({@code mode#i}), the topology its cases run on now (lanes run at the same time, each on its own). */
+  private final Map<String, Topology> current = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> currentKey = new java.util.concurrent.ConcurrentHashMap<>();
   /** The invocations {@link #runs} handed to JUnit, in order: the other modes replay them in the background. */
   private final List<Arguments> planned = new ArrayList<>();
   /** Outcomes of the background modes' cases, by {@code mode + " " + name}. */
@@ -193,15 +198,17 @@ final class ConformanceKernelRun {
    * on its own topology: a case spends most of its time waiting (for probe timeouts, for
    * {@code nft}/{@code iptables-restore}/{@code bpftool}), so two modes at once take little more
    * than one. An invocation of another mode then reports its background outcome. Each case still
-   * has its own topology state: the modes share nothing but the machine.
+   * has its own topology state: the modes share nothing but the machine. With more than one lane
+   * per mode ({@link #LANES}) every mode's cases run in the background, split by layout group
+   * into that many lanes, each on its own topology.
    */
   void run(Topology.Mode mode, String name) {
-    if (mode == modes.get(0)) {
+    if (mode == modes.get(0) || LANES > 1) {
       startBackgroundModes();
     }
     CompletableFuture<Throwable> done = background.get(mode + " " + name);
     if (done == null) {
-      execute(mode, name);
+      execute(mode + "#0", mode, name);
       return;
     }
     Throwable outcome;
@@ -225,50 +232,92 @@ final class ConformanceKernelRun {
   }
 
   private synchronized void startBackgroundModes() {
-    if (backgroundModes != null || modes.size() < 2 || Boolean.getBoolean("netpolc.kernel.sequentialModes")) {
+    if (backgroundModes != null || (modes.size() < 2 && LANES < 2)
+        || Boolean.getBoolean("netpolc.kernel.sequentialModes")) {
       return;
     }
     List<Arguments> order;
     synchronized (planned) {
       order = List.copyOf(planned);
     }
-    backgroundModes = Executors.newFixedThreadPool(modes.size() - 1, r -> {
+    Map<String, List<String>> lanes = new LinkedHashMap<>();
+    Map<String, Topology.Mode> laneMode = new LinkedHashMap<>();
+    for (Topology.Mode mode : LANES > 1 ? modes : modes.subList(1, modes.size())) {
+      List<String> names = order.stream().filter(a -> a.get()[0] == mode).map(a -> (String) a.get()[1]).toList();
+      List<List<String>> split = split(names, LANES);
+      for (int i = 0; i < split.size(); i++) {
+        if (!split.get(i).isEmpty()) {
+          lanes.put(mode + "#" + i, split.get(i));
+          laneMode.put(mode + "#" + i, mode);
+        }
+      }
+    }
+    if (lanes.isEmpty()) {
+      return;
+    }
+    backgroundModes = Executors.newFixedThreadPool(lanes.size(), r -> {
       Thread th = new Thread(r, "netpolc-conformance-" + backend);
       th.setDaemon(true);
       return th;
     });
-    for (Topology.Mode mode : modes.subList(1, modes.size())) {
-      List<String> names = order.stream().filter(a -> a.get()[0] == mode).map(a -> (String) a.get()[1]).toList();
+    lanes.forEach((lane, names) -> {
+      Topology.Mode mode = laneMode.get(lane);
       names.forEach(n -> background.put(mode + " " + n, new CompletableFuture<>()));
       backgroundModes.submit(() -> {
         for (String n : names) {
           CompletableFuture<Throwable> f = background.get(mode + " " + n);
           if (Thread.currentThread().isInterrupted()) {
-            f.complete(new IllegalStateException("the background run of " + mode + " stopped before " + n));
+            f.complete(new IllegalStateException("the background run of " + lane + " stopped before " + n));
             continue;
           }
           try {
-            execute(mode, n);
+            execute(lane, mode, n);
             f.complete(null);
           } catch (Throwable e) {
             f.complete(e);
           }
         }
-        closeCurrent(mode);
+        closeCurrent(lane);
       });
-    }
+    });
   }
 
-  private void execute(Topology.Mode mode, String name) {
+  /**
+   * {@code names} (in run order, cases of one layout next to each other) as {@code n} lanes:
+   * whole layout groups, each to the lane with the fewest cases so far, order kept within a lane.
+   */
+  private List<List<String>> split(List<String> names, int n) {
+    List<List<String>> lanes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lanes.add(new ArrayList<>());
+    }
+    List<List<String>> groups = new ArrayList<>();
+    Object last = null;
+    for (String name : names) {
+      Prepared p = prepared.stream().filter(x -> x.c().name().equals(name)).findFirst().orElseThrow();
+      Object key = p.layout() == null ? p : p.layout();
+      if (groups.isEmpty() || !key.equals(last)) {
+        groups.add(new ArrayList<>());
+      }
+      groups.get(groups.size() - 1).add(name);
+      last = key;
+    }
+    for (List<String> g : groups) {
+      lanes.stream().min(java.util.Comparator.comparingInt(List::size)).orElseThrow().addAll(g);
+    }
+    return lanes;
+  }
+
+  private void execute(String lane, Topology.Mode mode, String name) {
     Prepared p = prepared.stream().filter(x -> x.c().name().equals(name)).findFirst().orElseThrow();
     Assumptions.assumeTrue(p.skip() == null, p.skip());
     ConformanceCase c = p.c();
     assertThat(p.unsupported()).as("case %s cannot be laid out as a kernel topology", name).isNull();
-    Topology t = topology(mode, p.layout());
+    Topology t = topology(lane, mode, p.layout());
     long t0 = System.nanoTime();
     NodeArtifacts rules = compile.apply(p.cluster(), p.layout());
     long t1 = System.nanoTime();
-    rules.load(t);
+    rules.loadForNewCase(t);
     long t2 = System.nanoTime();
     forgetPreviousCase(t, true);
     long t3 = System.nanoTime();
@@ -335,13 +384,13 @@ final class ConformanceKernelRun {
    * The topology of {@code mode} for {@code layout}, reused while consecutive cases share it;
    * servers on every port its cases probe.
    */
-  private Topology topology(Topology.Mode mode, KernelLayout layout) {
+  private Topology topology(String lane, Topology.Mode mode, KernelLayout layout) {
     String key = mode + " " + layout;
-    Topology now = current.get(mode);
-    if (now != null && key.equals(currentKey.get(mode))) {
+    Topology now = current.get(lane);
+    if (now != null && key.equals(currentKey.get(lane))) {
       return now;
     }
-    closeCurrent(mode);
+    closeCurrent(lane);
     long t0 = System.nanoTime();
     List<KernelMatrix.Plan> plans = new ArrayList<>();
     prepared.stream().filter(p -> layout.equals(p.layout())).forEach(p -> plans.addAll(p.plans()));
@@ -353,17 +402,17 @@ final class ConformanceKernelRun {
       ports.add(PortSpec.udp(n));
     });
     Topology built = layout.build(mode);
-    current.put(mode, built);
-    currentKey.put(mode, key);
+    current.put(lane, built);
+    currentKey.put(lane, key);
     built.startServers(ports, true);
     topologies.increment();
     setupNanos.add(System.nanoTime() - t0);
     return built;
   }
 
-  private void closeCurrent(Topology.Mode mode) {
-    Topology t = current.remove(mode);
-    currentKey.remove(mode);
+  private void closeCurrent(String lane) {
+    Topology t = current.remove(lane);
+    currentKey.remove(lane);
     if (t != null) {
       t.close();
     }

@@ -33,7 +33,9 @@ import java.util.Map;
  * runs), pins the node's own maps under the test bpffs, fills them from {@code maps.batch} with
  * {@code bpftool batch}, and attaches the programs to the host-side veth of every pod of the node.
  * Loading over an earlier load of the same topology replaces it ({@code attach --replace}), so
- * each case starts with fresh maps and an empty conntrack map.
+ * each case starts with fresh maps and an empty conntrack map; with {@code --reuse-programs}: when
+ * the object is the one already loaded there, the programs stay and only the maps are reloaded
+ * (the verifier, most of a load's time, runs once per node and object, not once per case).
  *
  * @param artifacts node → its artifact
  * @param graphs    node → the graph it was emitted from
@@ -85,7 +87,10 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
     return new Compiler().compile(cluster, o).graph();
   }
 
-  /** Detaches what an earlier load of this topology attached, then attaches every node's maps. */
+  /**
+   * Replaces what an earlier load of this topology attached with every node's maps (the programs
+   * kept when the object is the same: {@code --reuse-programs}).
+   */
   @Override
   public void load(Topology t) {
     load(t, EbpfDatapath.shared().object());
@@ -103,8 +108,8 @@ public record EbpfNodeArtifacts(Map<String, Artifact> artifacts, Map<String, Rul
       }
       Path dir = write(a.files());
       try {
-        List<String> args = new ArrayList<>(List.of("attach", "--replace", "--artifact", dir.toString(), "--object",
-            object.toString(), "--pin-dir", pins.toString()));
+        List<String> args = new ArrayList<>(List.of("attach", "--replace", "--reuse-programs", "--artifact",
+            dir.toString(), "--object", object.toString(), "--pin-dir", pins.toString()));
         veths.forEach(v -> args.addAll(List.of("--interface", v)));
         long t0 = System.nanoTime();
         expectOk(d.run(t, node, args.toArray(String[]::new)), "attach", node);

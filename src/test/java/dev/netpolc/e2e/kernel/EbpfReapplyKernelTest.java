@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,7 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (still allowed by B, but whose replies B would refuse as new connections) survives through
  * the conntrack map, new connections follow B, and applying the diff B → B changes no map; a
  * full maps.batch of A as the update then brings back exactly A's entries. Both generations of
- * the maps agree after every update.
+ * the maps agree after every update. And {@code attach --replace --reuse-programs} (how the
+ * conformance runs load case after case): with the same object it keeps the programs, holds
+ * exactly the new maps' entries in both generations and empties the conntrack map; with another
+ * object it loads that one.
  */
 @Tag("kernel")
 class EbpfReapplyKernelTest {
@@ -95,6 +99,73 @@ class EbpfReapplyKernelTest {
       }
       assertThat(d.leftovers()).as("pins after detach").isEmpty();
     }
+  }
+
+  @Test
+  void reusingTheProgramsReloadsOnlyTheMapsAndForgetsConntrack() throws Exception {
+    Cluster a = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_A);
+    Cluster b = ReapplyPolicies.cluster(ReapplyPolicies.POLICIES_B);
+    KernelLayout layout = KernelLayout.of(a);
+    EbpfNodeArtifacts mapsA = EbpfNodeArtifacts.compile(a, layout, BackendOptions.DEFAULTS);
+    EbpfNodeArtifacts mapsB = EbpfNodeArtifacts.compile(b, layout, BackendOptions.DEFAULTS);
+    EbpfDatapath d = EbpfDatapath.shared();
+    java.nio.file.Path other = java.nio.file.Files.createTempFile("netpolc-other-", ".bpf.o");
+    try (Topology t = layout.build(Topology.Mode.PTP)) {
+      t.startServers(List.of(dev.netpolc.kernel.PortSpec.tcp(80), dev.netpolc.kernel.PortSpec.udp(80)), false);
+      EbpfDatapath.compile(other, "-DNP_CONNTRACK_MAX=4096").orThrow();
+      try {
+        mapsA.load(t);
+        String programs = programIds(t, d);
+        assertThat(ReapplyPolicies.observed(t, a, layout)).as("A attached").isEmpty();
+        assertThat(conntrackDump(t, d)).as("the probes' flows are tracked").contains("\"key\":[");
+        // An entry no packet makes (a late packet of a probe could make a real one again after the reload).
+        List<String> plant = new ArrayList<>(List.of("bpftool", "map", "update", "pinned",
+            d.pinDir(t, NODE).resolve("np_conntrack").toString(), "key", "hex"));
+        plant.addAll(java.util.Collections.nCopies(40, "01"));
+        plant.addAll(List.of("value", "hex", "01", "00", "00", "00", "00", "00", "00", "00"));
+        dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, null, plant).orThrow();
+        String planted = "\"key\":[" + String.join(",", java.util.Collections.nCopies(40, "\"0x01\"")) + "]";
+        assertThat(conntrackDump(t, d)).contains(planted);
+        String dumpA = dump(t, d, POLICY_MAPS);
+
+        mapsB.load(t);
+        assertThat(programIds(t, d)).as("same object: the programs stay").isEqualTo(programs);
+        assertThat(conntrackDump(t, d)).as("conntrack after the reload").doesNotContain(planted);
+        String dumpB = dump(t, d, POLICY_MAPS);
+        assertThat(dumpB).as("B's entries, not A's").isNotEqualTo(dumpA);
+        assertThat(ReapplyPolicies.observed(t, b, layout)).as("B in force").isEmpty();
+
+        mapsA.load(t);
+        assertThat(dump(t, d, POLICY_MAPS)).as("A again: B's extra entries gone").isEqualTo(dumpA);
+        assertThat(ReapplyPolicies.observed(t, a, layout)).as("A in force again").isEmpty();
+
+        mapsB.load(t, other);
+        assertThat(programIds(t, d)).as("another object: its programs").isNotEqualTo(programs);
+        assertThat(dump(t, d, POLICY_MAPS)).isEqualTo(dumpB);
+        assertThat(ReapplyPolicies.observed(t, b, layout)).as("B in force, other object").isEmpty();
+      } finally {
+        d.run(t, NODE, "detach", "--pin-dir", d.pinDir(t, NODE).toString());
+        java.nio.file.Files.deleteIfExists(other);
+      }
+      assertThat(d.leftovers()).as("pins after detach").isEmpty();
+    }
+  }
+
+  /** The ids of the two pinned programs of the node. */
+  private static String programIds(Topology t, EbpfDatapath d) {
+    StringBuilder sb = new StringBuilder();
+    for (String prog : List.of("netpolc_from_pod", "netpolc_to_pod")) {
+      String shown = dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool", "prog", "show", "pinned",
+          d.pinDir(t, NODE).resolve("prog").resolve(prog).toString()).orThrow().stdout();
+      sb.append(shown, 0, shown.indexOf(':')).append(' ');
+    }
+    return sb.toString();
+  }
+
+  /** The node's conntrack map as {@code bpftool -j map dump} prints it. */
+  private static String conntrackDump(Topology t, EbpfDatapath d) {
+    return dev.netpolc.kernel.Commands.run(Topology.COMMAND_TIMEOUT, "bpftool", "-j", "map", "dump", "pinned",
+        d.pinDir(t, NODE).resolve("np_conntrack").toString()).orThrow().stdout();
   }
 
   /**

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the real kernel by each backend's per-node artifacts, bridged and routed: for every ordered
  * pair of distinct endpoints (pods and nodes), on ports 80 and 81, TCP and UDP, IPv4 and IPv6,
  * the kernel's verdict equals the reference evaluator's. The topology is built once per backend
- * and mode; each example replaces the nodes' artifacts ({@link NodeArtifacts#load}), flushes
+ * and mode; each example replaces the nodes' artifacts ({@link NodeArtifacts#loadForNewCase}), flushes
  * conntrack and neighbour caches, and probes everything in one batched round. A mismatch prints
  * the cluster YAML, the observed matrix, what the backend's simulator says of each mismatching
  * probe, and what the kernel holds.
@@ -132,7 +132,7 @@ class GeneratedTieredKernelTest {
             long c0 = System.nanoTime();
             NodeArtifacts rules = backend.compile.apply(cluster, layout);
             long c1 = System.nanoTime();
-            rules.load(t);
+            rules.loadForNewCase(t);
             ConformanceKernelRun.forgetPreviousCase(t, true);
             long c2 = System.nanoTime();
             Map<Probe, Boolean> expected = decide(t, all, new ReferenceEvaluator(cluster));

@@ -15,6 +15,15 @@ interface NodeArtifacts {
   /** Installs every node's artifact into its node namespace, replacing what was there. */
   void load(Topology t);
 
+  /**
+   * As {@link #load}, for a run of independent cases: what an earlier load left on the nodes may
+   * be removed wholesale first, where that is cheaper than the artifact's own clean-up (which the
+   * backend's reapply tests cover). The rules in force afterwards are the same.
+   */
+  default void loadForNewCase(Topology t) {
+    load(t);
+  }
+
   /** Per node, why the backend's own tools reject its artifact (empty when all pass). */
   Map<String, String> check(Topology t);
 
