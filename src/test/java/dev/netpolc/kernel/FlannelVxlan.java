@@ -27,8 +27,6 @@ public final class FlannelVxlan {
   public static final int VNI = 1;
   /** Flannel's VXLAN UDP port (the Linux default, not IANA's 4789). */
   public static final int PORT = 8472;
-  /** Flannel's VXLAN MTU for a 1500-byte underlay (50 bytes of IPv4 encapsulation). */
-  public static final int MTU = 1450;
 
   private static final String UNDERLAY_TABLE = "netpolc_underlay";
   private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes \\d+.*comment \"([a-z]+)\"");
@@ -70,6 +68,11 @@ public final class FlannelVxlan {
     return family == Family.V4 ? "flannel.1" : "flannel-v6.1";
   }
 
+  /** The VXLAN device's MTU on a 1500-byte underlay: 50 bytes of IPv4 encapsulation, 70 of IPv6. */
+  public static int mtu(Family family) {
+    return family == Family.V4 ? 1450 : 1430;
+  }
+
   /** The VTEP MAC of node {@code index} in {@code family}: fixed, locally administered, unicast. */
   static String vtepMac(int index, Family family) {
     return String.format(Locale.ROOT, "0e:6e:70:%02x:%02x:%02x", family == Family.V4 ? 4 : 6, index >> 8,
@@ -87,7 +90,7 @@ public final class FlannelVxlan {
       String dev = device(f);
       cmds.add("link add " + dev + " type vxlan id " + VNI + " local " + n.address(f) + " dev uplink dstport " + PORT
           + " nolearning");
-      cmds.add("link set " + dev + " address " + vtepMac(n.index(), f) + " mtu " + MTU);
+      cmds.add("link set " + dev + " address " + vtepMac(n.index(), f) + " mtu " + mtu(f));
       cmds.add("addr add " + vtepAddress(n, f) + (f == Family.V4 ? "/32" : "/128 nodad") + " dev " + dev);
       cmds.add("link set " + dev + " up");
       for (NodeSpec other : topology.nodes()) {
@@ -95,8 +98,10 @@ public final class FlannelVxlan {
           continue;
         }
         IpAddress vtep = vtepAddress(other, f);
-        // Replaces the harness's direct route over the fabric with the overlay route.
-        cmds.add("route replace " + other.podCidr(f) + " via " + vtep + " dev " + dev + " onlink");
+        // The harness's direct route over the fabric gives way to the overlay route (IPv6 cannot
+        // "replace" a route by one with another device).
+        cmds.add("route del " + other.podCidr(f));
+        cmds.add("route add " + other.podCidr(f) + " via " + vtep + " dev " + dev + " onlink");
         cmds.add("neigh replace " + vtep + " lladdr " + vtepMac(other.index(), f) + " dev " + dev + " nud permanent");
       }
     }
