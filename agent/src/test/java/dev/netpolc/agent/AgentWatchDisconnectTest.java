@@ -87,7 +87,10 @@ class AgentWatchDisconnectTest {
       List<RecordingApplier.Applied> after = m.applier.applied().subList(appliesBefore, m.applier.applied().size());
       System.out.println("watch restored: " + after.size() + " applies to reach the server's state ("
           + after.stream().filter(RecordingApplier.Applied::full).count() + " full)");
-      assertThat(after).as("applies after the reconnect").isNotEmpty();
+      // One batch: the held events and the relist together, never a view half before, half after.
+      assertThat(after).as("applies after the reconnect").hasSize(1);
+      assertThat(m.log()).contains("msg=\"watch lost; the kernel keeps the last rules")
+          .contains("msg=\"watches back; applying the held events and a relist as one batch\"");
 
       // The watches run again: a later change arrives without another cut.
       m.put(pod("y", "e", "{role: client}", "node-b", "10.244.1.11"));
