@@ -68,6 +68,8 @@ public final class Agent implements AutoCloseable {
   }
 
   private static final long MAX_BACKOFF_MS = 30_000;
+  /** How often an idle applier thread checks that every watch is up. */
+  private static final long WATCH_CHECK_MS = 200;
 
   private final KubernetesClient client;
   private final Settings settings;
@@ -90,6 +92,10 @@ public final class Agent implements AutoCloseable {
   private Artifact installed;
   private boolean needFull = true;
   private int failures;
+  // Watch outages (applier thread): see throughOutage.
+  private boolean watchesSeenUp;
+  private boolean outage;
+  private final List<WatchEvent> held = new ArrayList<>();
 
   /**
    * What the agent last applied.
@@ -262,7 +268,10 @@ public final class Agent implements AutoCloseable {
       List<WatchEvent> batch = new ArrayList<>();
       try {
         if (!needFull) {
-          batch.add(queue.take());
+          WatchEvent e = queue.poll(WATCH_CHECK_MS, TimeUnit.MILLISECONDS);
+          if (e != null) {
+            batch.add(e);
+          }
         } else if (failures > 0) {
           WatchEvent e = queue.poll(backoffMillis(), TimeUnit.MILLISECONDS);
           if (e != null) {
@@ -275,6 +284,10 @@ public final class Agent implements AutoCloseable {
       queue.drainTo(batch);
       if (running) {
         try {
+          batch = throughOutage(batch);
+          if (batch == null) {
+            continue;
+          }
           process(batch);
         } catch (RuntimeException e) {
           // Unexpected (a bug): keep the thread, and the rules, and rebuild from the view next time.
@@ -282,6 +295,51 @@ public final class Agent implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * While any watch is down, batches are held and nothing is applied: the kernel keeps the last
+   * rules, and no view that mixes before and after the outage is ever applied. Once every watch
+   * is up again, the held events and the agent's own relist of every kind ({@link Resync}: the
+   * deletions a resumed watch may never send) go out as one batch. Returns the batch to apply, or
+   * null to hold it.
+   */
+  private List<WatchEvent> throughOutage(List<WatchEvent> batch) {
+    boolean up = informers.stream().allMatch(SharedIndexInformer::isWatching);
+    if (!watchesSeenUp) {
+      // Until every watch first runs, the informers' initial lists are the state: no outage yet.
+      watchesSeenUp = up;
+      return batch;
+    }
+    if (!up) {
+      if (!outage) {
+        outage = true;
+        metrics.errors.labelValues("watch").inc();
+        logLine("warn", "watch lost; the kernel keeps the last rules until every watch is back and the agent has "
+            + "listed again", fields("down", informers.stream().filter(i -> !i.isWatching()).count() + " of "
+            + informers.size()));
+      }
+      held.addAll(batch);
+      return null;
+    }
+    if (!outage) {
+      return batch;
+    }
+    held.addAll(batch);
+    List<WatchEvent> relisted;
+    try {
+      relisted = Resync.relist(client, started, view, held);
+    } catch (KubernetesClientException e) {
+      logLine("warn", "relist after the watch outage failed; retrying", fields("error", String.valueOf(e.getMessage())));
+      return null;
+    }
+    List<WatchEvent> all = new ArrayList<>(held);
+    all.addAll(relisted);
+    held.clear();
+    outage = false;
+    logLine("info", "watches back; applying the held events and a relist as one batch",
+        fields("held", Integer.toString(all.size() - relisted.size()), "listed", Integer.toString(relisted.size())));
+    return all;
   }
 
   private long backoffMillis() {

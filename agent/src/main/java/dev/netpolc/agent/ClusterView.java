@@ -166,6 +166,19 @@ public final class ClusterView {
     };
   }
 
+  /** The keys of the accepted objects of {@code kind}, as {@link WatchEvent#key()} gives them. */
+  public java.util.Set<String> keys(WatchedKind kind) {
+    return java.util.Set.copyOf(switch (kind.kind()) {
+      case "Namespace" -> namespaces.keySet();
+      case "Pod" -> pods.keySet();
+      case "Node" -> nodes.keySet();
+      case "NetworkPolicy" -> policies.keySet();
+      case "AdminNetworkPolicy" -> anps.keySet();
+      case "BaselineAdminNetworkPolicy" -> banps.keySet();
+      default -> throw new IllegalArgumentException("not a watched kind: " + kind.kind());
+    });
+  }
+
   /** The enforced cluster, objects in key order. */
   public Cluster cluster() {
     return new Cluster(List.copyOf(namespaces.values()), List.copyOf(pods.values()), List.copyOf(nodes.values()),

@@ -49,12 +49,20 @@ final class MockCluster implements AutoCloseable {
   final Agent agent;
   private final Map<String, String> docs = new LinkedHashMap<>();
 
+  final NamespacedKubernetesClient agentClient;
+
   MockCluster() {
+    this(KubernetesMockServer::createClient);
+  }
+
+  /** With the agent's own client, e.g. one that reaches the server through a proxy the test can cut. */
+  MockCluster(java.util.function.Function<KubernetesMockServer, NamespacedKubernetesClient> agentClient) {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     server.init();
     client = server.createClient();
-    agent = new Agent(client, new Agent.Settings(NODE, new NftablesBackend(), BackendOptions.DEFAULTS, false, true,
+    this.agentClient = agentClient.apply(server);
+    agent = new Agent(this.agentClient, new Agent.Settings(NODE, new NftablesBackend(), BackendOptions.DEFAULTS, false, true,
         Duration.ofSeconds(30)), applier, metrics, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
   }
 
@@ -186,6 +194,7 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     agent.close();
+    agentClient.close();
     client.close();
     server.destroy();
   }
