@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
         + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's rules (nftables,"
         + " iptables or eBPF) in step: at start, the kernel's rules are read back and compared with the first compile"
         + " (logged, metric netpolc_agent_startup_checks_total), then replaced atomically; then one atomic"
-        + " delta per batch of events. Stopping leaves the rules in place (fail closed) unless --cleanup-on-exit. Logs one logfmt line per apply on stderr.",
+        + " delta per batch of events. Stopping leaves the rules in place (fail closed) unless --cleanup-on-exit."
+        + " Logs one logfmt line per apply on stderr.",
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:stopped by a signal",
