@@ -319,7 +319,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     long t1 = System.nanoTime();
-    if (full && installed == null && applier.readsBack()) {
+    if (full && lastStartupCheck == null && applier.readsBack()) {
       // Time spent comparing is not apply time.
       t1 += startupCheck(next);
     }
@@ -394,13 +394,18 @@ public final class Agent implements AutoCloseable {
     if (!c.detail().isEmpty()) {
       f.put("detail", c.detail());
     }
-    logLine(c.result() == StartupCheck.Result.MATCH || c.result() == StartupCheck.Result.EMPTY ? "info" : "warn",
-        c.result() == StartupCheck.Result.MATCH ? "the kernel already holds the compiled rules; replacing atomically"
-            : "the kernel's rules differ from the compiled ones; replacing atomically", f);
+    String msg = switch (c.result()) {
+      case MATCH -> "the kernel already holds the compiled rules; replacing atomically";
+      case EMPTY -> "the kernel holds none of the backend's rules; installing";
+      case DRIFT -> "the kernel's rules differ from the compiled ones; replacing atomically";
+      case UNREADABLE, UNCHECKED -> "the kernel's rules were not compared; replacing atomically";
+    };
+    boolean fine = c.result() == StartupCheck.Result.MATCH || c.result() == StartupCheck.Result.EMPTY;
+    logLine(fine ? "info" : "warn", msg, f);
     return took;
   }
 
-  /** The start-up comparison of this process, once the first full apply got to it. */
+  /** The start-up comparison of this process (made once, before its first full apply). */
   public Optional<StartupCheck> startupCheck() {
     return Optional.ofNullable(lastStartupCheck);
   }
