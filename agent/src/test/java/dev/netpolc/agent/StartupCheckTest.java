@@ -170,6 +170,24 @@ class StartupCheckTest {
         .isEqualTo(StartupCheck.Result.DRIFT);
   }
 
+  @Test
+  void ebpfMapsListedInAnyOrderWithoutTheirJsonMatch() throws Exception {
+    Backend b = new EbpfBackend();
+    Cluster c = cluster(INVENTORY + POLICY);
+    RuleGraph g = graph(c);
+    Artifact a = b.emit(g, BackendOptions.DEFAULTS);
+    // As EbpfApplier.readBack writes bpftool's dump: one update per entry, in the kernel's order, no maps.json.
+    List<String> lines = new java.util.ArrayList<>(a.files().get("maps.batch").lines()
+        .filter(l -> l.startsWith("map update")).toList());
+    java.util.Collections.reverse(lines);
+    Artifact live = Artifact.of("ebpf", "maps.batch", "# read back\n" + String.join("\n", lines) + "\n");
+    assertThat(StartupCheck.compare(b, a, Optional.of(live), g, c, 1_000_000).result())
+        .isEqualTo(StartupCheck.Result.MATCH);
+    Artifact fewer = Artifact.of("ebpf", "maps.batch", String.join("\n", lines.subList(1, lines.size())) + "\n");
+    assertThat(StartupCheck.compare(b, a, Optional.of(fewer), g, c, 1_000_000).result())
+        .isIn(StartupCheck.Result.DRIFT, StartupCheck.Result.UNREADABLE);
+  }
+
   static Cluster cluster(String yaml) {
     ReadResult r = new PolicyReader().readString("startup.yaml", yaml);
     assertThat(r.errors()).isEmpty();
