@@ -124,14 +124,14 @@ class AgentBackendsKernelTest {
       Probe denied = new Probe("y/b", "x/a", Protocol.TCP, 80, Family.V4);
       List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
       AtomicBoolean probing = new AtomicBoolean(true);
-      int[] rounds = {0};
+      java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
       Thread prober = new Thread(() -> {
         while (probing.get()) {
           try {
             Reachability r = Prober.probe(s.topology, List.of(allowed, denied));
-            rounds[0]++;
+            rounds.incrementAndGet();
             if (!r.reachable(allowed) || r.reachable(denied)) {
-              wrong.add("round " + rounds[0] + ": allowed " + r.reachable(allowed) + ", denied "
+              wrong.add("round " + rounds.get() + ": allowed " + r.reachable(allowed) + ", denied "
                   + r.reachable(denied));
             }
           } catch (RuntimeException e) {
@@ -141,17 +141,21 @@ class AgentBackendsKernelTest {
         }
       }, "agent-restart-prober");
       prober.start();
-      Thread.sleep(300);
+      // A restart takes less than one probe round (a denied probe waits out its timeout): rounds
+      // complete before agent B starts, one overlaps its start, and two more complete after.
+      awaitRounds(rounds, 1);
       Agent b = s.agent(new NftablesBackend(), BackendOptions.DEFAULTS, nft.apply(s.topology), true);
+      int before;
       try {
+        before = rounds.get();
         b.start();
         s.awaitEnforced(b, "nftables", "restart over installed rules");
-        Thread.sleep(300);
+        awaitRounds(rounds, before + 2);
       } finally {
         probing.set(false);
         prober.join();
       }
-      assertThat(rounds[0]).as("probe rounds across the restart").isGreaterThanOrEqualTo(2);
+      assertThat(rounds.get()).as("probe rounds across the restart").isGreaterThanOrEqualTo(before + 2);
       assertThat(wrong).as("probes across the restart; log:%n%s", s.log()).isEmpty();
       assertThat(b.startupCheck()).as("agent B's start-up comparison").get()
           .extracting(StartupCheck::result).isEqualTo(StartupCheck.Result.MATCH);
@@ -192,6 +196,15 @@ class AgentBackendsKernelTest {
       Files.deleteIfExists(armed);
       Files.deleteIfExists(wrapper);
       Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Waits (at most a minute) until {@code rounds} reaches {@code n}. */
+  private static void awaitRounds(java.util.concurrent.atomic.AtomicInteger rounds, int n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    while (rounds.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
     }
   }
 
