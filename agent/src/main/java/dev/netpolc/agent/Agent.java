@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -96,6 +97,7 @@ public final class Agent implements AutoCloseable {
   private boolean watchesSeenUp;
   private boolean outage;
   private final List<WatchEvent> held = new ArrayList<>();
+  private volatile StartupCheck lastStartupCheck;
 
   /**
    * What the agent last applied.
@@ -375,11 +377,15 @@ public final class Agent implements AutoCloseable {
       return;
     }
     long t1 = System.nanoTime();
+    if (full && lastStartupCheck == null && applier.readsBack()) {
+      // Time spent comparing is not apply time.
+      t1 += startupCheck(next);
+    }
     try {
       if (full) {
         applier.replace(next);
       } else {
-        applier.update(installed, delta);
+        applier.update(installed, delta, next);
       }
     } catch (RuleApplier.ApplyException e) {
       fail("apply", e.getMessage(), batch.size());
@@ -422,6 +428,44 @@ public final class Agent implements AutoCloseable {
       f.put("stats_error", e.getMessage());
     }
     logLine("info", "applied", f);
+  }
+
+  /**
+   * Before the first replacement of this process: what does the kernel hold already (rules left
+   * by an earlier agent, an older policy set, nothing)? Logged and counted; the replacement
+   * follows whatever the answer, atomically. Returns the nanoseconds it took.
+   */
+  private long startupCheck(Artifact next) {
+    long t0 = System.nanoTime();
+    StartupCheck c;
+    try {
+      c = StartupCheck.compare(settings.backend(), next, applier.readBack(), session.graph(), session.cluster(),
+          StartupCheck.DEFAULT_MAX_PROBES);
+    } catch (RuleApplier.ApplyException e) {
+      c = new StartupCheck(StartupCheck.Result.UNREADABLE, 0, 0, e.getMessage());
+    }
+    long took = System.nanoTime() - t0;
+    lastStartupCheck = c;
+    metrics.startupChecks.labelValues(c.result().label()).inc();
+    Map<String, String> f = fields("result", c.result().label(), "probes", Long.toString(c.probes()),
+        "differences", Long.toString(c.differences()), "check_ms", millis(took));
+    if (!c.detail().isEmpty()) {
+      f.put("detail", c.detail());
+    }
+    String msg = switch (c.result()) {
+      case MATCH -> "the kernel already holds the compiled rules; replacing atomically";
+      case EMPTY -> "the kernel holds none of the backend's rules; installing";
+      case DRIFT -> "the kernel's rules differ from the compiled ones; replacing atomically";
+      case UNREADABLE, UNCHECKED -> "the kernel's rules were not compared; replacing atomically";
+    };
+    boolean fine = c.result() == StartupCheck.Result.MATCH || c.result() == StartupCheck.Result.EMPTY;
+    logLine(fine ? "info" : "warn", msg, f);
+    return took;
+  }
+
+  /** The start-up comparison of this process (made once, before its first full apply). */
+  public Optional<StartupCheck> startupCheck() {
+    return Optional.ofNullable(lastStartupCheck);
   }
 
   private void fail(String stage, String why, int events) {

@@ -1,6 +1,9 @@
 package dev.netpolc.agent;
 
+import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.backend.ebpf.EbpfBackend;
+import dev.netpolc.backend.iptables.IptablesBackend;
 import dev.netpolc.backend.nftables.NftablesBackend;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,9 +29,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "agent",
     description = "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies, and AdminNetworkPolicies"
-        + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's nftables rules in"
-        + " step: a full replacement at start, then one atomic delta per batch of events. Stopping leaves the rules"
-        + " in place (fail closed) unless --cleanup-on-exit. Logs one logfmt line per apply on stderr.",
+        + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's rules (nftables,"
+        + " iptables or eBPF) in step: at start, the kernel's rules are read back and compared with the first compile"
+        + " (logged, metric netpolc_agent_startup_checks_total), then replaced atomically; then one atomic"
+        + " delta per batch of events. Stopping leaves the rules in place (fail closed) unless --cleanup-on-exit."
+        + " Logs one logfmt line per apply on stderr.",
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:stopped by a signal",
@@ -51,17 +56,42 @@ public final class AgentCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "nftables",
-      description = "The backend: nftables (default; applied with nft -f). iptables and ebpf are not yet supported"
-          + " by the agent.")
+      description = "The backend: nftables (default; each apply one nft -f transaction), iptables (the artifact's"
+          + " apply.sh and delta-apply.sh: ipset restore, iptables-restore and ip6tables-restore --noflush of its own"
+          + " chains) or ebpf (the reference datapath: netpolc-ebpf attach and update on the pods' interfaces; see"
+          + " the --ebpf-* options).")
   String backend;
 
   @Option(names = "--table", paramLabel = "NAME", defaultValue = "netpolc",
-      description = "The nftables table the agent owns (inet family). Default: ${DEFAULT-VALUE}.")
+      description = "The table the agent owns: the nftables table (inet family), the iptables chain and set prefix"
+          + " (upper-cased; a letter then up to 6 letters or digits), the eBPF default pin directory."
+          + " Default: ${DEFAULT-VALUE}.")
   String table;
 
   @Option(names = "--nft", paramLabel = "PROGRAM", defaultValue = "nft",
       description = "The nft program to run. Default: ${DEFAULT-VALUE}.")
   String nft;
+
+  @Option(names = "--ebpf-loader", paramLabel = "FILE",
+      description = "With --backend ebpf: the datapath's loader script netpolc-ebpf (backends/ebpf/datapath in the"
+          + " source tree; it needs bash, bpftool, tc, ip, perl). Required with --backend ebpf.")
+  Path ebpfLoader;
+
+  @Option(names = "--ebpf-object", paramLabel = "FILE",
+      description = "With --backend ebpf: the compiled datapath netpolc.bpf.o (clang -O2 -g -target bpf -c"
+          + " netpolc.bpf.c). Required with --backend ebpf.")
+  Path ebpfObject;
+
+  @Option(names = "--ebpf-pin-dir", paramLabel = "DIR",
+      description = "With --backend ebpf: where the maps and programs are pinned, on a bpffs."
+          + " Default: /sys/fs/bpf/TABLE.")
+  String ebpfPinDir;
+
+  @Option(names = "--ebpf-interfaces", paramLabel = "REGEX", defaultValue = "veth.+",
+      description = "With --backend ebpf: the pods' host-side interfaces, as a pattern the whole link name must"
+          + " match (listed before every apply; a change re-attaches). Default: ${DEFAULT-VALUE} (the bridge and ptp"
+          + " CNI plugins, Flannel); e.g. cali.+ or lxc.+ for other CNIs.")
+  String ebpfInterfaces;
 
   @Option(names = "--dry-run",
       description = "Print each full ruleset and delta on stdout instead of applying it; post no Events.")
@@ -87,11 +117,11 @@ public final class AgentCommand implements Callable<Integer> {
     if (node == null || node.isBlank()) {
       return usage(err, "no node name: pass --node or set NODE_NAME");
     }
-    if (!backend.equals(NftablesBackend.NAME)) {
-      return usage(err, "--backend " + Agent.quote(backend) + " is not supported by the agent yet; use nftables");
-    }
-    if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
-      return usage(err, "--table must be a letter then up to 31 letters, digits or _");
+    BackendChoice chosen;
+    try {
+      chosen = backendChoice();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
     }
     if (syncTimeoutSeconds <= 0) {
       return usage(err, "--sync-timeout must be positive");
@@ -114,14 +144,14 @@ public final class AgentCommand implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    BackendOptions options = BackendOptions.DEFAULTS.withTableName(table);
+    BackendOptions options = chosen.options();
     RuleApplier applier = dryRun
         ? new PrintingApplier(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
             StandardCharsets.UTF_8))
-        : new NftablesApplier(List.of(nft), table);
+        : chosen.applier();
     AgentMetrics metrics = new AgentMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    Agent agent = new Agent(client, new Agent.Settings(node, new NftablesBackend(), options, cleanupOnExit, !dryRun,
+    Agent agent = new Agent(client, new Agent.Settings(node, chosen.backend(), options, cleanupOnExit, !dryRun,
         Duration.ofSeconds(syncTimeoutSeconds)), applier, metrics, err);
     HTTPServer http = null;
     try {
@@ -155,6 +185,61 @@ public final class AgentCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The backend, its options and its applier, as the flags choose them. */
+  record BackendChoice(Backend backend, BackendOptions options, RuleApplier applier) {}
+
+  /**
+   * The backend of {@code --backend} with its flags checked.
+   *
+   * @throws IllegalArgumentException saying which flag is wrong
+   */
+  BackendChoice backendChoice() {
+    BackendOptions options = BackendOptions.DEFAULTS.withTableName(table);
+    switch (backend) {
+      case NftablesBackend.NAME -> {
+        if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
+          throw new IllegalArgumentException("--table must be a letter then up to 31 letters, digits or _");
+        }
+        return new BackendChoice(new NftablesBackend(), options, new NftablesApplier(List.of(nft), table));
+      }
+      case IptablesBackend.NAME -> {
+        if (!table.matches("[A-Za-z][A-Za-z0-9]{0,6}")) {
+          throw new IllegalArgumentException("--table must be a letter then up to 6 letters or digits with --backend"
+              + " iptables (it prefixes chain and set names)");
+        }
+        return new BackendChoice(new IptablesBackend(), options, new IptablesApplier(List.of(), table));
+      }
+      case EbpfBackend.NAME -> {
+        if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,30}")) {
+          throw new IllegalArgumentException("--table must be a letter then up to 30 letters, digits or _");
+        }
+        if (ebpfLoader == null || !Files.isReadable(ebpfLoader)) {
+          throw new IllegalArgumentException("--backend ebpf needs --ebpf-loader, the readable netpolc-ebpf script"
+              + (ebpfLoader == null ? "" : " (" + Agent.quote(ebpfLoader.toString()) + " is not)"));
+        }
+        if (ebpfObject == null || !Files.isReadable(ebpfObject)) {
+          throw new IllegalArgumentException("--backend ebpf needs --ebpf-object, the readable compiled netpolc.bpf.o"
+              + (ebpfObject == null ? "" : " (" + Agent.quote(ebpfObject.toString()) + " is not)"));
+        }
+        String pins = ebpfPinDir == null ? "/sys/fs/bpf/" + table : ebpfPinDir;
+        java.util.regex.Pattern ifaces;
+        try {
+          ifaces = java.util.regex.Pattern.compile(ebpfInterfaces);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new IllegalArgumentException("--ebpf-interfaces: not a pattern: " + e.getDescription());
+        }
+        try {
+          return new BackendChoice(new EbpfBackend(), options.with("pinDir", pins),
+              new EbpfApplier(List.of(), ebpfLoader.toAbsolutePath(), ebpfObject.toAbsolutePath(), pins, ifaces));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--ebpf-pin-dir: " + e.getMessage());
+        }
+      }
+      default -> throw new IllegalArgumentException("--backend " + Agent.quote(backend)
+          + ": the agent runs nftables, iptables or ebpf");
+    }
   }
 
   private int usage(PrintStream err, String message) {

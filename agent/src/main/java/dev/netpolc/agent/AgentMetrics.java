@@ -20,7 +20,8 @@ public final class AgentMetrics {
   public static final java.util.List<String> NAMES = java.util.List.of("netpolc_agent_events_total",
       "netpolc_agent_batch_size", "netpolc_agent_compile_seconds", "netpolc_agent_apply_seconds",
       "netpolc_agent_event_to_applied_seconds", "netpolc_agent_applies_total", "netpolc_agent_errors_total",
-      "netpolc_agent_rejected_objects_total", "netpolc_agent_rules_installed", "netpolc_agent_set_elements_installed");
+      "netpolc_agent_rejected_objects_total", "netpolc_agent_rules_installed", "netpolc_agent_set_elements_installed",
+      "netpolc_agent_startup_checks_total");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   final Counter events = Counter.builder().name("netpolc_agent_events_total")
@@ -49,6 +50,18 @@ public final class AgentMetrics {
       .help("Rules in the installed ruleset").register(registry);
   final Gauge setElements = Gauge.builder().name("netpolc_agent_set_elements_installed")
       .help("Set elements in the installed ruleset").register(registry);
+
+  final Counter startupChecks = Counter.builder().name("netpolc_agent_startup_checks_total")
+      .help("Start-up comparisons of the kernel's rules with the first compile, by result: match, drift, empty,"
+          + " unreadable, unchecked (over the probe limit)").labelNames("result").register(registry);
+
+  /** The metrics, in a registry of their own. */
+  public AgentMetrics() {
+    // Every result exported from the start, at 0, so a dashboard sees the family before the first check.
+    for (StartupCheck.Result r : StartupCheck.Result.values()) {
+      startupChecks.initLabelValues(r.label());
+    }
+  }
 
   /** The registry the metrics live in. */
   public PrometheusRegistry registry() {

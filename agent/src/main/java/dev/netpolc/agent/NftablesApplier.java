@@ -53,6 +53,24 @@ public final class NftablesApplier implements RuleApplier {
     run("table inet " + table + "\ndelete table inet " + table + "\n");
   }
 
+  @Override
+  public boolean readsBack() {
+    return true;
+  }
+
+  /** {@code nft list table inet TABLE}; empty when the table does not exist. */
+  @Override
+  public java.util.Optional<Artifact> readBack() throws ApplyException {
+    NodeCommands.Result r = NodeCommands.run(NodeCommands.line(nft, "list", "table", "inet", table), "");
+    if (!r.ok()) {
+      if (r.stderr().contains("No such file or directory")) {
+        return java.util.Optional.empty();
+      }
+      throw new ApplyException(r.describe());
+    }
+    return java.util.Optional.of(Artifact.of(NftablesBackend.NAME, table + ".nft", r.stdout()));
+  }
+
   private void run(String script) throws ApplyException {
     List<String> cmd = new ArrayList<>(nft);
     cmd.add("-f");
