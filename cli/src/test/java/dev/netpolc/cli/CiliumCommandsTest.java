@@ -76,7 +76,7 @@ class CiliumCommandsTest {
     Run allowed = CompileCommandTest.run("explain", "--from", "shop/web", "--to", "shop/db", "--port", "80",
         input.toString());
     assertThat(allowed.rc()).as(allowed.err()).isZero();
-    assertThat(allowed.out()).contains("CiliumNetworkPolicy/shop/db-from-web").contains("spec.ingress[0]");
+    assertThat(allowed.out()).contains("CiliumNetworkPolicy/shop/db-from-web spec.ingress[0] (allow rule)");
     Run c = CompileCommandTest.run("compile", "--backend", "nftables", "--output", "-", input.toString());
     assertThat(c.rc()).as(c.err()).isZero();
     assertThat(c.out()).contains("CiliumNetworkPolicy/shop/db-from-web");
