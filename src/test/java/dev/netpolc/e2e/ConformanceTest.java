@@ -42,7 +42,7 @@ class ConformanceTest {
   static final List<String> VIAS = List.of("reference", "ir");
 
   /** The case features ({@link ConformanceCase#FEATURES}) that {@code netpolc matrix} decides: all. */
-  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico");
+  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico", "cilium");
 
   @TempDir
   static Path tmp;

@@ -168,7 +168,7 @@ public final class DiffCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     Cluster inventory = inventory(List.of(shared, before.get(), after.get()));
-    // Every kind of policy, NetworkPolicies, cluster-scoped and Calico's, from the shared files and each side.
+    // Every kind of policy, NetworkPolicies, cluster-scoped, Calico's and Cilium's, from the shared files and each side.
     Cluster oldSide = withPoliciesOf(inventory, shared, before.get());
     Cluster newSide = staged ? StagedPolicies.promote(oldSide) : withPoliciesOf(inventory, shared, after.get());
     if (staged && !StagedPolicies.hasPreview(oldSide)) {
@@ -179,11 +179,6 @@ public final class DiffCommand implements Callable<Integer> {
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(oldSide)
         .plus(AcceptanceGate.DEFAULT.check(newSide));
     if (!InputLoader.accept(verdict, err, "netpolc: the input is invalid; run 'netpolc lint' for details")) {
-      return Main.EXIT_USAGE;
-    }
-    // The sides carry only the policy kinds netpolc enforces: refuse the others where they were read.
-    if (!InputLoader.enforceable(shared, err) || !InputLoader.enforceable(before.get(), err)
-        || !InputLoader.enforceable(after.get(), err)) {
       return Main.EXIT_USAGE;
     }
     if (inventory.pods().isEmpty()) {
@@ -236,7 +231,7 @@ public final class DiffCommand implements Callable<Integer> {
         + "The input has " + perNamespace.size() + " namespaces with active pods.";
   }
 
-  /** {@code inventory} with the policies of every kind (Calico's resources too) from {@code shared} then {@code side}. */
+  /** {@code inventory} with the policies of every kind (Calico's and Cilium's resources too) from {@code shared} then {@code side}. */
   private static Cluster withPoliciesOf(Cluster inventory, Cluster shared, Cluster side) {
     return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(),
         ImmutableList.<NetworkPolicy>builder().addAll(shared.policies()).addAll(side.policies()).build(),
@@ -246,7 +241,7 @@ public final class DiffCommand implements Callable<Integer> {
             .addAll(side.adminNetworkPolicies()).build(),
         ImmutableList.<BaselineAdminNetworkPolicy>builder().addAll(shared.baselineAdminNetworkPolicies())
             .addAll(side.baselineAdminNetworkPolicies()).build(),
-        shared.calico().plus(side.calico()));
+        shared.calico().plus(side.calico()), shared.cilium().plus(side.cilium()));
   }
 
   /** The inventories together; the first definition of each namespace, pod and node wins. */

@@ -1,7 +1,6 @@
 package dev.netpolc.cli;
 
 import com.google.common.collect.ImmutableList;
-import dev.netpolc.compiler.build.CompileException;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.diagnostics.Diagnostic;
@@ -74,26 +73,10 @@ public final class InputLoader {
    */
   static Optional<Cluster> loadAccepted(List<String> paths, PrintWriter err, String refusal) {
     Optional<Cluster> loaded = load(paths, textPrinter(err), err);
-    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)
-        || !enforceable(loaded.get(), err)) {
+    if (loaded.isEmpty() || !accept(AcceptanceGate.DEFAULT.check(loaded.get()), err, refusal)) {
       return Optional.empty();
     }
     return loaded;
-  }
-
-  /**
-   * False, with the reason on {@code err}, when {@code cluster} holds policies netpolc reads but
-   * does not enforce yet (Cilium's, until their lowering lands): a command would otherwise decide
-   * as if they were not there.
-   */
-  static boolean enforceable(Cluster cluster, PrintWriter err) {
-    try {
-      dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
-      return true;
-    } catch (CompileException e) {
-      err.println("netpolc: " + e.getMessage());
-      return false;
-    }
   }
 
   /**

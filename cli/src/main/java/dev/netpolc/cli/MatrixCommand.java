@@ -204,7 +204,7 @@ public final class MatrixCommand implements Callable<Integer> {
           : Optional.of(new TierAttribution(new ReferenceEvaluator(cluster, options)));
       MatrixReportContext context = new MatrixReportContext(
           OptionalInt.of(cluster.policies().size() + cluster.tieredPolicies().size()
-              + cluster.calico().enforcedPolicies().size()),
+              + cluster.calico().enforcedPolicies().size() + cluster.cilium().policies().size()),
           new VersionProvider().getVersion()[0], groupBy == null ? GroupBy.namespace : groupBy, tiers);
       report = format.formatter().format(matrices, portSpec.isPresent() || icmp.isPresent(), context);
     } catch (CompileException e) {

@@ -36,7 +36,6 @@ public final class Compiler {
    */
   public CompileResult compile(Cluster cluster, CompileOptions options) {
     AcceptanceGate.DEFAULT.require(cluster);
-    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
     long t0 = System.nanoTime();
     ClusterIndex index = new ClusterIndex(cluster, options.semantics());
     RuleGraph literal = new GraphBuilder(cluster, index, options.semantics()).build(options.node());

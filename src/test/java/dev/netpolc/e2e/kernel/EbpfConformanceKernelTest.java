@@ -28,7 +28,7 @@ class EbpfConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("ebpf", List.of(Topology.Mode.PTP,
       Topology.Mode.BRIDGE), (cluster, layout) -> EbpfNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS),
-      Set.of("tiers", "calico"));
+      Set.of("tiers", "calico", "cilium"));
 
   @BeforeAll
   static void kernel() {

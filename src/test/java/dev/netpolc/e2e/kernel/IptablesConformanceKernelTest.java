@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IptablesConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("iptables", List.of(Topology.Mode.PTP, Topology.Mode.BRIDGE),
-      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers", "calico"));
+      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers", "calico", "cilium"));
 
   @BeforeAll
   static void kernel() {

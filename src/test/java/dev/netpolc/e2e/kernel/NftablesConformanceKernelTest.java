@@ -27,7 +27,7 @@ class NftablesConformanceKernelTest {
    * The case features ({@code ConformanceCase.FEATURES}) the nftables backend enforces: tiers, calico
    * (domainNames cases need {@code domainNames=match-nothing}, which no compile here sets).
    */
-  static final Set<String> FEATURES = Set.of("tiers", "calico");
+  static final Set<String> FEATURES = Set.of("tiers", "calico", "cilium");
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("nftables", List.of(Topology.Mode.BRIDGE, Topology.Mode.PTP),
       NodeRulesets::compile, FEATURES);

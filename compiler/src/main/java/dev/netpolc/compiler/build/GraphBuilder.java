@@ -98,6 +98,9 @@ public final class GraphBuilder {
     if (cluster.calico().hasCalicoObjects()) {
       return buildCalico(node);
     }
+    if (!cluster.cilium().isEmpty()) {
+      return buildCilium(node);
+    }
     return node.isPresent() ? buildForNode(node.get()) : buildBySelectionClasses(Optional.empty());
   }
 
@@ -109,6 +112,21 @@ public final class GraphBuilder {
     CalicoRules rules = calicoRules();
     RuleGraph.Builder b = RuleGraph.builder(options).node(node);
     nodeAddresses().forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
+    rules.build(b, node.isPresent() ? index.podsOnNode(node.get()) : java.util.stream.IntStream.range(0,
+        index.pods().size()).toArray());
+    return b.build();
+  }
+
+  /**
+   * The {@code cilium} profile (the input holds Cilium policies and no Calico objects, as the
+   * reference evaluator decides it): Cilium's deny and allow tiers ({@link CiliumRules}), with
+   * NetworkPolicies beside Cilium's allows, no NetworkPolicy tier.
+   */
+  private RuleGraph buildCilium(Optional<String> node) {
+    Map<String, List<IpAddress>> nodeIps = nodeAddresses();
+    CiliumRules rules = new CiliumRules(cluster, index, options, nodeIps);
+    RuleGraph.Builder b = RuleGraph.builder(CiliumRules.graphOptions(options)).node(node);
+    nodeIps.forEach((n, ips) -> b.nodeAddresses(n, AddressSet.ofAddresses(ips)));
     rules.build(b, node.isPresent() ? index.podsOnNode(node.get()) : java.util.stream.IntStream.range(0,
         index.pods().size()).toArray());
     return b.build();

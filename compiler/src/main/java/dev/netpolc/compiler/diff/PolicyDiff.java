@@ -94,9 +94,6 @@ public final class PolicyDiff {
 
   private PolicyDiff(Cluster inventory, Cluster oldPolicies, Cluster newPolicies, SemanticsOptions options,
       DiffScope scope) {
-    // withPoliciesOf keeps no Cilium policies: refuse them here rather than diff as if absent.
-    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(oldPolicies);
-    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(newPolicies);
     this.scope = scope;
     this.catalog = new PodCatalog(inventory);
     this.pods = catalog.pods();
@@ -240,7 +237,7 @@ public final class PolicyDiff {
   private static Cluster withPoliciesOf(Cluster inventory, Cluster policies) {
     return new Cluster(inventory.namespaces(), inventory.pods(), inventory.nodes(), policies.policies(),
         policies.clusterNetworkPolicies(), policies.adminNetworkPolicies(), policies.baselineAdminNetworkPolicies(),
-        policies.calico());
+        policies.calico(), policies.cilium());
   }
 
   private static int dirIndex(Direction d) {

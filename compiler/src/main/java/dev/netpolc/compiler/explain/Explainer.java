@@ -101,6 +101,11 @@ public final class Explainer {
       selecting.add(new PolicyLocation(p.key(), p.position()));
     }
     Optional<RuleLocation> matched = v.match().map(Explainer::location);
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CILIUM) {
+      // The Cilium rule that decided; its peer field says whether it is a deny or an allow rule.
+      matched = v.ciliumMatch().map(m -> new RuleLocation(m.policy().key(), m.path(), m.position(),
+          m.deny() ? "deny rule" : "allow rule", "its ports"));
+    }
     List<PolicyMissReport> misses = new ArrayList<>();
     for (PolicyMiss m : v.misses()) {
       List<RuleMissReport> rules = new ArrayList<>();
@@ -165,6 +170,9 @@ public final class Explainer {
     }
     if (v.decidedBy() == DirectionVerdict.DecidedBy.CALICO) {
       return calicoSuggestion(v, dir);
+    }
+    if (v.decidedBy() == DirectionVerdict.DecidedBy.CILIUM) {
+      return List.of(); // the NetworkPolicy suggestions below do not fit Cilium's rules
     }
     String peersField = ingress ? "from" : "to";
     String peerWord = ingress ? "source" : "destination";

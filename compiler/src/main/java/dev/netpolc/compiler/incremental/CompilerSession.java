@@ -93,6 +93,8 @@ public final class CompilerSession {
   private final Map<String, BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new LinkedHashMap<>();
   /** Calico's objects ({@link ClusterChange.CalicoObjectsReplaced} replaces them); with any, every change recompiles. */
   private dev.netpolc.model.calico.CalicoResources calico;
+  /** Cilium's policies, fixed for the session; with any, every change recompiles. */
+  private final dev.netpolc.model.cilium.CiliumResources cilium;
   private State state;
   private long generation;
 
@@ -105,7 +107,6 @@ public final class CompilerSession {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.options = Objects.requireNonNull(options, "options");
     AcceptanceGate.DEFAULT.require(cluster);
-    dev.netpolc.compiler.build.CiliumNotYetEnforced.refuseUnsupported(cluster);
     this.sem = options.semantics();
     cluster.namespaces().forEach(n -> namespaces.putIfAbsent(n.name(), n));
     for (Pod p : cluster.pods()) {
@@ -120,6 +121,7 @@ public final class CompilerSession {
     cluster.adminNetworkPolicies().forEach(p -> adminNetworkPolicies.putIfAbsent(p.name(), p));
     cluster.baselineAdminNetworkPolicies().forEach(p -> baselineAdminNetworkPolicies.putIfAbsent(p.name(), p));
     this.calico = cluster.calico();
+    this.cilium = cluster.cilium();
     this.state = rebuild();
   }
 
@@ -127,7 +129,8 @@ public final class CompilerSession {
   public Cluster cluster() {
     return new Cluster(List.copyOf(namespaces.values()), List.copyOf(pods.values()), nodes,
         List.copyOf(policies.values()), List.copyOf(clusterNetworkPolicies.values()),
-        List.copyOf(adminNetworkPolicies.values()), List.copyOf(baselineAdminNetworkPolicies.values()), calico);
+        List.copyOf(adminNetworkPolicies.values()), List.copyOf(baselineAdminNetworkPolicies.values()), calico,
+        cilium);
   }
 
   /** The options the session compiles with. */
@@ -213,8 +216,9 @@ public final class CompilerSession {
     generation++;
     State s = state;
     RuleGraph g = s.graph();
-    return new GraphUpdate(false, () -> g, List.of(), List.of(), s.roleKeys, s.groupIds, g.nodeAddresses(), sem,
-        options.node(), reason);
+    // The graph's own options: the cilium profile builds with allowNodeToLocalPods off.
+    return new GraphUpdate(false, () -> g, List.of(), List.of(), s.roleKeys, s.groupIds, g.nodeAddresses(),
+        g.options(), options.node(), reason);
   }
 
   // ---- the cluster ----
@@ -276,6 +280,11 @@ public final class CompilerSession {
       // The calico profile groups pods by their lowered Calico rules and selects peers with
       // Calico's labels and network sets; the fast path's indexes know NetworkPolicy rules only.
       return "Calico policies: pod changes recompile";
+    }
+    if (!cilium.isEmpty()) {
+      // The cilium profile groups pods by their lowered Cilium rules and selects peers with
+      // Cilium's identity labels; the fast path's indexes know NetworkPolicy rules only.
+      return "Cilium policies: pod changes recompile";
     }
     if (!clusterNetworkPolicies.isEmpty() || !adminNetworkPolicies.isEmpty()
         || !baselineAdminNetworkPolicies.isEmpty()) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class IrConformanceTest {
 
   /** The case features ({@link ConformanceCase#FEATURES}) the compiled graph decides: all. */
-  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico");
+  static final Set<String> FEATURES = Set.of("tiers", "domainNames", "calico", "cilium");
 
   @TestFactory
   Stream<DynamicTest> compiledGraphAgreesWithEveryCase() {

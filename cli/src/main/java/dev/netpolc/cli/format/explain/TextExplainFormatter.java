@@ -52,6 +52,10 @@ final class TextExplainFormatter {
       calico(sb, d, pod);
       return;
     }
+    if (d.decidedBy().equals("cilium")) {
+      cilium(sb, d, pod);
+      return;
+    }
     if (!d.tiers().isEmpty() || d.networkPolicyTierSkipped()) {
       tiered(sb, d, pod);
       return;
@@ -126,6 +130,25 @@ final class TextExplainFormatter {
         sb.append("    no rule matches: the tier's default action, ").append(t.defaultAction())
             .append(t.outcome().equals("default-deny") ? ", denies" : ", passes to the next tier").append('\n');
       }
+    }
+  }
+
+  /** A direction in the cilium profile: the deny or allow rule that decided, else default deny or not. */
+  private static void cilium(StringBuilder sb, DirectionReport d, String pod) {
+    sb.append(d.direction()).append(" of ").append(pod).append(": ").append(d.allowed() ? "allowed" : "denied");
+    if (d.matched().isPresent()) {
+      RuleLocation m = d.matched().get();
+      sb.append(" by ").append(m.policy()).append(' ').append(m.path()).append(" (").append(m.peer()).append(')')
+          .append(at(m.position())).append('\n');
+      return;
+    }
+    if (!d.isolated()) {
+      sb.append(": no rule matches and no policy puts it in default deny for ").append(d.direction()).append('\n');
+      return;
+    }
+    sb.append(": no rule matches, and it is in default deny by\n");
+    for (PolicyLocation p : d.selectingPolicies()) {
+      sb.append("    ").append(p.policy()).append(at(p.position())).append('\n');
     }
   }
 

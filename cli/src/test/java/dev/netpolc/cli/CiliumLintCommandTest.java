@@ -10,12 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cilium policies are read and linted, but not yet compiled or evaluated: every other command
- * refuses an input holding one (exit 2, the policy's position, nothing written) rather than decide
- * connections as if its deny and default deny were not there; {@code lint} reports Cilium's
- * validation findings at their positions.
+ * {@code lint} reports Cilium's validation findings at their positions, with or without the
+ * inventory from {@code --cluster}, and honours suppression comments.
  */
-class CiliumNotEnforcedTest {
+class CiliumLintCommandTest {
   private static final String DENY = """
       apiVersion: cilium.io/v2
       kind: CiliumNetworkPolicy
@@ -27,34 +25,6 @@ class CiliumNotEnforcedTest {
         ingressDeny:
         - fromEntities: [world]
       """;
-
-  @Test
-  void everyCommandButLintRefusesACiliumPolicy(@TempDir Path dir) throws IOException {
-    Path cilium = dir.resolve("cilium.yaml");
-    Files.writeString(cilium, DENY);
-    String demo = CompileCommandTest.demo().toString();
-    Path out = dir.resolve("out");
-    String[][] commands = {
-        {"compile", "--backend", "nftables", "--output", out.toString(), demo, cilium.toString()},
-        {"matrix", demo, cilium.toString()},
-        {"explain", "--from", "frontend/web-7d9f8-a", "--to", "backend/checkout-5c4b-a", "--port", "5432", demo,
-            cilium.toString()},
-        {"verify", "--backend", "nftables", demo, cilium.toString()},
-        {"diff", "--cluster", demo, cilium.toString(), cilium.toString()},
-    };
-    for (String[] argv : commands) {
-      Run r = CompileCommandTest.run(argv);
-      assertThat(r.rc()).as(String.join(" ", argv) + "\n" + r.err()).isEqualTo(2);
-      assertThat(r.err()).as(argv[0]).contains(cilium + ":1:1")
-          .contains("Cilium CiliumNetworkPolicy/backend/deny-world").contains("not enforced")
-          .doesNotContain("Exception");
-      assertThat(r.out()).as(argv[0]).isEmpty();
-    }
-    assertThat(out).doesNotExist();
-    Run lint = CompileCommandTest.run("lint", demo, cilium.toString());
-    assertThat(lint.err()).doesNotContain("not enforced");
-    assertThat(lint.out() + lint.err()).doesNotContain("NP19");
-  }
 
   @Test
   void lintReportsCiliumValidationFindingsWithPositions(@TempDir Path dir) throws IOException {
