@@ -122,8 +122,7 @@ public final class ConvertCommand implements Callable<Integer> {
     Cluster in = input.get();
     Cluster whole = new Cluster(inv.namespaces(), inv.pods(), inv.nodes(), in.policies(), in.clusterNetworkPolicies(),
         in.adminNetworkPolicies(), in.baselineAdminNetworkPolicies(), in.calico(), in.cilium());
-    if (!InputLoader.accept(AcceptanceGate.DEFAULT.check(whole), err, refused)
-        || !InputLoader.enforceable(whole, err)) {
+    if (!InputLoader.accept(AcceptanceGate.DEFAULT.check(whole), err, refused)) {
       return Main.EXIT_USAGE;
     }
     SemanticsOptions options = semantics.forEvaluation(whole, err);

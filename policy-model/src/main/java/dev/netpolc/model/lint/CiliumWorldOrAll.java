@@ -53,6 +53,9 @@ public final class CiliumWorldOrAll extends BaseRule {
       List<String> entities = peer.entities().orElse(List.of());
       for (int k = 0; k < entities.size(); k++) {
         CiliumEntity e = CiliumEntity.of(entities.get(k));
+        if (e == null) {
+          continue; // an unknown entity is the validator's NP194 finding
+        }
         String path = peer.fieldPath("Entities") + "[" + k + "]";
         if (WORLDS.contains(e) && inventory) {
           worldBesideClusterCidrs(context, sink, s, path, e);
