@@ -80,6 +80,7 @@ public final class Agent implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final List<WatchedKind> started = new ArrayList<>();
   private final List<WatchedKind> skipped = new ArrayList<>();
+  private volatile PolicyDropCounters drops;
   private Thread thread;
   private volatile boolean running;
   private volatile boolean ready;
@@ -154,6 +155,14 @@ public final class Agent implements AutoCloseable {
         "queued", Integer.toString(queue.size())));
     thread = new Thread(this::loop, "netpolc-agent-applier");
     thread.start();
+  }
+
+  /**
+   * Keeps {@code counters} told which policies isolate each group of every ruleset applied
+   * ({@code --counters}); call before {@link #start()}.
+   */
+  public void countDrops(PolicyDropCounters counters) {
+    this.drops = Objects.requireNonNull(counters, "counters");
   }
 
   /** The kinds whose informers run, in start order. */
@@ -329,6 +338,7 @@ public final class Agent implements AutoCloseable {
     }
     long t2 = System.nanoTime();
     installed = next;
+    tellDropCounters();
     needFull = false;
     failures = 0;
     ready = true;
@@ -364,6 +374,13 @@ public final class Agent implements AutoCloseable {
       f.put("stats_error", e.getMessage());
     }
     logLine("info", "applied", f);
+  }
+
+  private void tellDropCounters() {
+    PolicyDropCounters d = drops;
+    if (d != null) {
+      d.applied(session.graph(), session.cluster());
+    }
   }
 
   private void fail(String stage, String why, int events) {
