@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -145,49 +147,69 @@ public final class AgentLatencyBench {
       agent.start();
       double synced = seconds(s0);
       awaitCalls(applier, 1, Duration.ofMinutes(10));
-      System.out.printf(Locale.ROOT, "start-up: informers synced in %.1f s, first full apply at %.1f s;"
-          + " agent heap %d MB%n", synced, (applier.lastCall() - s0) / 1e9, (heapAfterGc() - heapBefore) >> 20);
+      while (agent.snapshot().batches() < 1) {
+        Thread.sleep(1);
+      }
+      System.out.printf(Locale.ROOT, "start-up: informers synced in %.1f s, first full apply at %.1f s (%d pods,"
+          + " %d policies); agent heap %d MB%n", synced, (applier.lastCall() - s0) / 1e9,
+          agent.snapshot().cluster().pods().size(), agent.snapshot().cluster().policies().size(),
+          (heapAfterGc() - heapBefore) >> 20);
+      if (agent.snapshot().cluster().pods().size() != c.pods().size()) {
+        throw new IllegalStateException("the agent did not list every pod; log:\n" + log);
+      }
 
       Random rnd = new Random(7);
       List<Pod> pods = new ArrayList<>(c.pods());
-      // Policies with a port and no endPort: a new port number is always a valid edit.
+      // Policies with a numeric port and no endPort: a new port number is always a valid edit.
       List<NetworkPolicy> policies = c.policies().stream().filter(p -> {
         String y = PolicyWriter.toYaml(p);
-        return y.contains("port: ") && !y.contains("endPort");
+        return java.util.regex.Pattern.compile("port: \\d+").matcher(y).find() && !y.contains("endPort");
       }).toList();
-      String[] kinds = {"pod add", "pod relabel", "pod delete", "policy edit"};
+      String[] kinds = {"pod add", "pod relabel", "pod delete", "policy add or edit"};
       long[][] byKind = new long[kinds.length][events];
       int[] counts = new int[kinds.length];
       long[] all = new long[events];
       long[] writes = new long[events];
       int added = 0;
+      // Pods and policies the bench wrote through the API: the ones it relabels and edits (an
+      // update of a preloaded object trips the mock server, whose create strips a pod's status).
+      List<Pod> written = new ArrayList<>();
+      List<String> writtenPolicies = new ArrayList<>();
       for (int i = 0; i < events; i++) {
         int kind = i % kinds.length;
         String yaml;
         boolean delete = false;
-        if (kind == 0) {
+        if (kind == 0 || (kind == 1 && written.isEmpty())) {
+          kind = 0;
           Pod like = pods.get(rnd.nextInt(pods.size()));
           String onNode = i % 5 == 0 ? node : like.nodeName();
           yaml = podYaml(like, "bench-" + added, onNode, 1 + added);
+          written.add(readPod(yaml));
           added++;
         } else if (kind == 1) {
-          Pod p = pods.get(rnd.nextInt(pods.size()));
+          int at = rnd.nextInt(written.size());
+          Pod p = written.get(at);
           Pod other = pods.get(rnd.nextInt(pods.size()));
           while (other.labels().equals(p.labels())) {
             other = pods.get(rnd.nextInt(pods.size()));
           }
           Pod moved = new Pod(p.namespace(), p.name(), other.labels(), p.ips(), p.nodeName(), p.hostNetwork(),
               p.phase(), p.ports(), p.initPorts(), p.position(), p.serviceAccountName());
-          pods.set(pods.indexOf(p), moved);
+          written.set(at, moved);
           yaml = PolicyWriter.toYaml(moved);
         } else if (kind == 2) {
           Pod p = pods.remove(rnd.nextInt(pods.size()));
           yaml = PolicyWriter.toYaml(p);
           delete = true;
+        } else if (writtenPolicies.isEmpty() || i % 8 == 3) {
+          // A new policy, a copy of an existing one on another port.
+          yaml = PolicyWriter.toYaml(policies.get(rnd.nextInt(policies.size())))
+              .replaceFirst("name: (\\S+)", "name: bench-" + i).replaceFirst("port: (\\d+)", "port: " + (20_000 + i));
+          writtenPolicies.add(yaml);
         } else {
-          int k = rnd.nextInt(policies.size());
-          yaml = PolicyWriter.toYaml(policies.get(k));
-          yaml = yaml.replaceFirst("port: (\\d+)", "port: " + (20_000 + i));
+          int at = rnd.nextInt(writtenPolicies.size());
+          yaml = writtenPolicies.get(at).replaceFirst("port: (\\d+)", "port: " + (20_000 + i));
+          writtenPolicies.set(at, yaml);
         }
         HasMetadata o = client.resource(yaml).item();
         long before = applier.calls();
@@ -198,7 +220,14 @@ public final class AgentLatencyBench {
           client.resource(o).createOr(r -> r.update());
         }
         writes[i] = System.nanoTime() - w0;
-        long t = awaitCalls(applier, before + 1, Duration.ofMinutes(2)) - w0;
+        long t;
+        try {
+          t = awaitCalls(applier, before + 1, Duration.ofMinutes(2)) - w0;
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException("event " + i + " (" + kinds[kind] + ") not applied:\n" + yaml + "\nlog:\n"
+              + log.toString(StandardCharsets.UTF_8).lines().skip(Math.max(0, log.toString(StandardCharsets.UTF_8)
+              .lines().count() - 5)).collect(java.util.stream.Collectors.joining("\n")), e);
+        }
         all[i] = t;
         byKind[kind][counts[kind]++] = t;
       }
@@ -220,7 +249,7 @@ public final class AgentLatencyBench {
         long applies0 = applier.calls();
         long b0 = System.nanoTime();
         create(writers, client, burst);
-        double written = seconds(b0);
+        double writeSeconds = seconds(b0);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (agent.snapshot().cluster().pods().size() < want) {
           if (System.nanoTime() > deadline) {
@@ -229,7 +258,7 @@ public final class AgentLatencyBench {
           Thread.sleep(1);
         }
         System.out.printf(Locale.ROOT, "burst of %d pod creations (16 writers): written in %.2f s, all applied"
-            + " %.2f s after the first write, in %d applies%n", n, written, (applier.lastCall() - b0) / 1e9,
+            + " %.2f s after the first write, in %d applies%n", n, writeSeconds, (applier.lastCall() - b0) / 1e9,
             applier.calls() - applies0);
       }
       summarizeLog(log.toString(StandardCharsets.UTF_8));
@@ -258,7 +287,17 @@ public final class AgentLatencyBench {
           .toString());
       o.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
       String json = serialization.asJson(o);
-      dispatcher.getMap().put(dispatcher.getAttributeExtractor().fromResource(json), json);
+      String ns = o.getMetadata().getNamespace();
+      String path = switch (o.getKind()) {
+        case "Namespace" -> "/api/v1/namespaces";
+        case "Node" -> "/api/v1/nodes";
+        case "Pod" -> "/api/v1/namespaces/" + ns + "/pods";
+        case "NetworkPolicy" -> "/apis/networking.k8s.io/v1/namespaces/" + ns + "/networkpolicies";
+        default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
+      };
+      // The attributes a POST to the collection stores: the path's, the name, and the resource's.
+      AttributeSet key = dispatcher.getKey(path).add(new Attribute("name", o.getMetadata().getName()));
+      dispatcher.getMap().put(AttributeSet.merge(key, dispatcher.getAttributeExtractor().fromResource(json)), json);
     }
   }
 
@@ -294,6 +333,11 @@ public final class AgentLatencyBench {
       }
       return a.lastCall();
     }
+  }
+
+  /** Reads one pod back from its YAML. */
+  private static Pod readPod(String yaml) {
+    return new dev.netpolc.model.yaml.PolicyReader().readString("bench", yaml).cluster().pods().get(0);
   }
 
   /** A new pod with {@code like}'s namespace and labels on {@code node}, address number {@code n}. */
