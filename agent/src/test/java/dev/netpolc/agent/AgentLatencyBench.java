@@ -150,13 +150,19 @@ public final class AgentLatencyBench {
       while (agent.snapshot().batches() < 1) {
         Thread.sleep(1);
       }
-      System.out.printf(Locale.ROOT, "start-up: informers synced in %.1f s, first full apply at %.1f s (%d pods,"
-          + " %d policies); agent heap %d MB%n", synced, (applier.lastCall() - s0) / 1e9,
-          agent.snapshot().cluster().pods().size(), agent.snapshot().cluster().policies().size(),
-          (heapAfterGc() - heapBefore) >> 20);
-      if (agent.snapshot().cluster().pods().size() != c.pods().size()) {
-        throw new IllegalStateException("the agent did not list every pod; log:\n" + log);
+      double firstApply = (applier.lastCall() - s0) / 1e9;
+      int firstPods = agent.snapshot().cluster().pods().size();
+      long deadline0 = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (agent.snapshot().cluster().pods().size() != c.pods().size()
+          || agent.snapshot().cluster().policies().size() != c.policies().size()) {
+        if (System.nanoTime() > deadline0) {
+          throw new IllegalStateException("the agent did not converge on the cluster; log:\n" + log);
+        }
+        Thread.sleep(1);
       }
+      System.out.printf(Locale.ROOT, "start-up: informers synced in %.1f s, first full apply at %.1f s (%d pods),"
+          + " everything applied at %.1f s in %d applies; agent heap %d MB%n", synced, firstApply, firstPods,
+          (applier.lastCall() - s0) / 1e9, applier.calls(), (heapAfterGc() - heapBefore) >> 20);
 
       Random rnd = new Random(7);
       List<Pod> pods = new ArrayList<>(c.pods());
