@@ -83,6 +83,8 @@ public final class Agent implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final List<WatchedKind> started = new ArrayList<>();
   private final List<WatchedKind> skipped = new ArrayList<>();
+  private volatile PolicyDropCounters drops;
+  private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
   private Thread thread;
   private volatile boolean running;
   private volatile boolean ready;
@@ -158,10 +160,37 @@ public final class Agent implements AutoCloseable {
       close();
       throw new AgentException("interrupted while the informers synced");
     }
+    awaitListedEvents();
     logLine("info", "informers synced", fields("kinds", started.stream().map(WatchedKind::kind).toList().toString(),
         "queued", Integer.toString(queue.size())));
     thread = new Thread(this::loop, "netpolc-agent-applier");
     thread.start();
+  }
+
+  /**
+   * Keeps {@code counters} told which policies isolate each group of every ruleset applied
+   * ({@code --counters}); call before {@link #start()}.
+   */
+  public void countDrops(PolicyDropCounters counters) {
+    this.drops = Objects.requireNonNull(counters, "counters");
+  }
+
+  /**
+   * Waits, within the sync timeout, until an event was queued for every object the informers
+   * listed: they report synced when their stores are full, but hand the add events over
+   * afterwards, and the first full apply must hold the whole cluster, not the part queued so far.
+   */
+  private void awaitListedEvents() {
+    long listed = informers.stream().mapToLong(i -> i.getStore().list().size()).sum();
+    long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
+    while (received.get() < listed && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** The kinds whose informers run, in start order. */
@@ -261,6 +290,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private void enqueue(WatchedKind k, String type, boolean deleted, HasMetadata obj) {
+    received.incrementAndGet();
     metrics.events.labelValues(k.kind(), type).inc();
     queue.add(new WatchEvent(k, deleted, obj, System.nanoTime()));
   }
@@ -393,6 +423,7 @@ public final class Agent implements AutoCloseable {
     }
     long t2 = System.nanoTime();
     installed = next;
+    tellDropCounters();
     needFull = false;
     failures = 0;
     ready = true;
@@ -466,6 +497,13 @@ public final class Agent implements AutoCloseable {
   /** The start-up comparison of this process (made once, before its first full apply). */
   public Optional<StartupCheck> startupCheck() {
     return Optional.ofNullable(lastStartupCheck);
+  }
+
+  private void tellDropCounters() {
+    PolicyDropCounters d = drops;
+    if (d != null) {
+      d.applied(session.graph(), session.cluster());
+    }
   }
 
   private void fail(String stage, String why, int events) {

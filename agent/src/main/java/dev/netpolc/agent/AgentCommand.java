@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:stopped by a signal",
-        "2:bad arguments, an unsupported backend, or no node name",
+        "2:bad arguments, a bad --config file, an unsupported backend, or no node name",
         "3:cannot start: the API server did not answer, the informers did not sync, or the metrics address is taken"})
 public final class AgentCommand implements Callable<Integer> {
 
@@ -46,6 +48,12 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
   boolean help;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A YAML file of settings: a mapping from option names without the dashes to values"
+          + " (node: n1, metrics-address: \":9464\", counters: true, ...), e.g. a mounted ConfigMap. Options on the"
+          + " command line override it; an unknown key or bad value is an error naming file:line:column.")
+  Path configFile;
 
   @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
       description = "The node to enforce for (its pods' rules). Default: the NODE_NAME environment variable.")
@@ -110,12 +118,25 @@ public final class AgentCommand implements Callable<Integer> {
       description = "How long to wait for the first list of every watched kind. Default: ${DEFAULT-VALUE}.")
   int syncTimeoutSeconds;
 
+  @Option(names = "--counters",
+      description = "Count packets on every rule and export the drops per policy and direction in /metrics"
+          + " (netpolc_agent_policy_drops_total), read from the kernel on each scrape.")
+  boolean counters;
+
+  /** Where each setting taken from the --config file was written, by option name ({@code --table}). */
+  private final Map<String, String> fromFile = new TreeMap<>();
+
   @Override
   public Integer call() throws IOException {
     PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
         StandardCharsets.UTF_8);
+    String bad = readConfigFile();
+    if (bad != null) {
+      return usage(err, bad);
+    }
     if (node == null || node.isBlank()) {
-      return usage(err, "no node name: pass --node or set NODE_NAME");
+      return usage(err, fromFile.containsKey("--node") ? setting("--node") + ": empty"
+          : "no node name: pass --node or set NODE_NAME");
     }
     BackendChoice chosen;
     try {
@@ -123,28 +144,32 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
+    if (counters && !backend.equals(NftablesBackend.NAME)) {
+      // The drop totals are read from nftables rule counters (PolicyDropCounters.nftSource).
+      return usage(err, setting("--counters") + ": per-policy drop counters are read with --backend nftables only");
+    }
     if (syncTimeoutSeconds <= 0) {
-      return usage(err, "--sync-timeout must be positive");
+      return usage(err, setting("--sync-timeout") + " must be positive");
     }
     String[] hostPort = null;
     if (!metricsAddress.equals("off")) {
       int colon = metricsAddress.lastIndexOf(':');
       if (colon < 0 || !metricsAddress.substring(colon + 1).matches("\\d{1,5}")
           || Integer.parseInt(metricsAddress.substring(colon + 1)) > 65535) {
-        return usage(err, "--metrics-address must be HOST:PORT, :PORT or off");
+        return usage(err, setting("--metrics-address") + " must be HOST:PORT, :PORT or off");
       }
       hostPort = new String[] {metricsAddress.substring(0, colon), metricsAddress.substring(colon + 1)};
     }
     Config config;
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {
-        return usage(err, "--kubeconfig " + kubeconfig + ": not a readable file");
+        return usage(err, setting("--kubeconfig") + " " + kubeconfig + ": not a readable file");
       }
       config = Config.fromKubeconfig(kubeconfig.toFile());
     } else {
       config = Config.autoConfigure(null);
     }
-    BackendOptions options = chosen.options();
+    BackendOptions options = chosen.options().withCounters(counters);
     RuleApplier applier = dryRun
         ? new PrintingApplier(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
             StandardCharsets.UTF_8))
@@ -153,6 +178,11 @@ public final class AgentCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Agent agent = new Agent(client, new Agent.Settings(node, chosen.backend(), options, cleanupOnExit, !dryRun,
         Duration.ofSeconds(syncTimeoutSeconds)), applier, metrics, err);
+    if (counters && !dryRun) {
+      PolicyDropCounters drops = new PolicyDropCounters(PolicyDropCounters.nftSource(List.of(nft), table));
+      agent.countDrops(drops);
+      metrics.exportDrops(drops);
+    }
     HTTPServer http = null;
     try {
       if (hostPort != null) {
@@ -200,20 +230,23 @@ public final class AgentCommand implements Callable<Integer> {
     switch (backend) {
       case NftablesBackend.NAME -> {
         if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
-          throw new IllegalArgumentException("--table must be a letter then up to 31 letters, digits or _");
+          throw new IllegalArgumentException(
+              setting("--table") + " must be a letter then up to 31 letters, digits or _");
         }
         return new BackendChoice(new NftablesBackend(), options, new NftablesApplier(List.of(nft), table));
       }
       case IptablesBackend.NAME -> {
         if (!table.matches("[A-Za-z][A-Za-z0-9]{0,6}")) {
-          throw new IllegalArgumentException("--table must be a letter then up to 6 letters or digits with --backend"
+          throw new IllegalArgumentException(setting("--table")
+              + " must be a letter then up to 6 letters or digits with --backend"
               + " iptables (it prefixes chain and set names)");
         }
         return new BackendChoice(new IptablesBackend(), options, new IptablesApplier(List.of(), table));
       }
       case EbpfBackend.NAME -> {
         if (!table.matches("[A-Za-z][A-Za-z0-9_]{0,30}")) {
-          throw new IllegalArgumentException("--table must be a letter then up to 30 letters, digits or _");
+          throw new IllegalArgumentException(
+              setting("--table") + " must be a letter then up to 30 letters, digits or _");
         }
         if (ebpfLoader == null || !Files.isReadable(ebpfLoader)) {
           throw new IllegalArgumentException("--backend ebpf needs --ebpf-loader, the readable netpolc-ebpf script"
@@ -228,18 +261,83 @@ public final class AgentCommand implements Callable<Integer> {
         try {
           ifaces = java.util.regex.Pattern.compile(ebpfInterfaces);
         } catch (java.util.regex.PatternSyntaxException e) {
-          throw new IllegalArgumentException("--ebpf-interfaces: not a pattern: " + e.getDescription());
+          throw new IllegalArgumentException(setting("--ebpf-interfaces") + ": not a pattern: " + e.getDescription());
         }
         try {
           return new BackendChoice(new EbpfBackend(), options.with("pinDir", pins),
               new EbpfApplier(List.of(), ebpfLoader.toAbsolutePath(), ebpfObject.toAbsolutePath(), pins, ifaces));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--ebpf-pin-dir: " + e.getMessage());
+          throw new IllegalArgumentException(setting("--ebpf-pin-dir") + ": " + e.getMessage());
         }
       }
-      default -> throw new IllegalArgumentException("--backend " + Agent.quote(backend)
+      default -> throw new IllegalArgumentException(setting("--backend") + " " + Agent.quote(backend)
           + ": the agent runs nftables, iptables or ebpf");
     }
+  }
+
+
+  /** Applies {@code --config}, if given; returns what is wrong with it, or null. */
+  String readConfigFile() {
+    if (configFile == null) {
+      return null;
+    }
+    try {
+      applyConfigFile(AgentConfigFile.read(configFile));
+      return null;
+    } catch (AgentConfigFile.ConfigException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * Sets every option the file names and the command line did not. picocli applies default values
+   * before it reads {@code --config}, so the file is merged here, after parsing: each value goes
+   * through picocli's own conversion (a scratch parse of {@code --key value}), so the file accepts
+   * exactly what the command line accepts.
+   */
+  private void applyConfigFile(AgentConfigFile file) throws AgentConfigFile.ConfigException {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    for (AgentConfigFile.Entry e : file.entries()) {
+      String name = "--" + e.key();
+      CommandLine.Model.OptionSpec o = e.key().startsWith("-") ? null : spec.findOption(name);
+      if (o == null || o.usageHelp() || name.equals("--config")) {
+        throw new AgentConfigFile.ConfigException(file.where(e) + ": " + e.key() + ": unknown key; the keys are "
+            + String.join(", ", configKeys()));
+      }
+      if (parsed != null && parsed.hasMatchedOption(o)) {
+        continue;
+      }
+      if (o.typeInfo().isBoolean()) {
+        if (!e.flag()) {
+          throw new AgentConfigFile.ConfigException(file.where(e) + ": " + e.key() + ": must be true or false");
+        }
+        o.setValue(Boolean.parseBoolean(e.value()));
+      } else {
+        if (e.value() == null || e.flag()) {
+          throw new AgentConfigFile.ConfigException(file.where(e) + ": " + e.key() + ": needs a "
+              + o.paramLabel() + " value" + (e.flag() ? " (quote it to mean the text " + e.value() + ")" : ""));
+        }
+        CommandLine scratch = new CommandLine(new AgentCommand());
+        try {
+          scratch.parseArgs(name, e.value());
+        } catch (CommandLine.ParameterException ex) {
+          throw new AgentConfigFile.ConfigException(file.where(e) + ": " + e.key() + ": " + ex.getMessage());
+        }
+        o.setValue(scratch.getCommandSpec().findOption(name).getValue());
+      }
+      fromFile.put(name, file.where(e) + ": " + e.key());
+    }
+  }
+
+  /** The keys a config file may hold: every option but --config and --help. */
+  List<String> configKeys() {
+    return spec.options().stream().filter(o -> !o.usageHelp() && !o.longestName().equals("--config"))
+        .map(o -> o.longestName().substring(2)).sorted().toList();
+  }
+
+  /** How messages name a setting: the option, or file:line:column and key when the file set it. */
+  private String setting(String option) {
+    return fromFile.getOrDefault(option, option);
   }
 
   private int usage(PrintStream err, String message) {

@@ -2,6 +2,7 @@ package dev.netpolc.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -61,6 +62,34 @@ public final class AgentMetrics {
     for (StartupCheck.Result r : StartupCheck.Result.values()) {
       startupChecks.initLabelValues(r.label());
     }
+  }
+
+  /** The per-policy drop counter's name ({@code --counters}); not in {@link #NAMES}, which are always exported. */
+  public static final String POLICY_DROPS = "netpolc_agent_policy_drops_total";
+
+  final Counter counterReadErrors = Counter.builder().name("netpolc_agent_counter_read_errors_total")
+      .help("Failed reads of the kernel's rule counters (--counters); the drop totals keep their last values")
+      .register(registry);
+
+  /**
+   * Exports {@code drops} as {@value #POLICY_DROPS}{policy, direction}, read from the kernel on
+   * every scrape; a failed read exports the last totals and counts an error.
+   */
+  public void exportDrops(PolicyDropCounters drops) {
+    java.util.Objects.requireNonNull(drops, "drops");
+    CounterWithCallback.builder().name(POLICY_DROPS)
+        .help("Packets dropped at pods a policy selects (its default deny, shared by every policy isolating the pod)"
+            + " or by its Deny rules, by policy and direction; needs --counters")
+        .labelNames("policy", "direction").callback(cb -> {
+          java.util.SortedMap<PolicyDropCounters.Key, Long> totals;
+          try {
+            totals = drops.read();
+          } catch (IOException | RuntimeException e) {
+            counterReadErrors.inc();
+            totals = drops.lastTotals();
+          }
+          totals.forEach((k, v) -> cb.call(v, k.policy(), k.direction()));
+        }).register(registry);
   }
 
   /** The registry the metrics live in. */

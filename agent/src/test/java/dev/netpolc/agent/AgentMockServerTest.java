@@ -111,6 +111,23 @@ class AgentMockServerTest {
   }
 
   @Test
+  void theFirstApplyHoldsEveryObjectTheInformersListed() throws Exception {
+    try (MockCluster m = new MockCluster()) {
+      MockCluster.base().forEach(m::put);
+      m.put(WEB_FROM_CLIENTS);
+      for (int i = 0; i < 1500; i++) {
+        m.put(pod("y", "listed-" + i, i % 2 == 0 ? "{role: client}" : "{role: other}", "node-b",
+            "10.244." + (2 + i / 250) + "." + (i % 250 + 1)));
+      }
+      m.agent.start();
+      m.awaitEnforced("start", 2_000);
+      // 2 nodes, 2 namespaces, 1,503 pods, 1 policy: all in the first, full, apply.
+      assertThat(m.log()).contains("msg=applied mode=full events=1508 ");
+      assertThat(m.applier.applied()).hasSize(1);
+    }
+  }
+
+  @Test
   void aRejectedPolicyIsReportedAndItsLastAcceptedVersionStaysInForce() throws Exception {
     try (MockCluster m = new MockCluster()) {
       MockCluster.base().forEach(m::put);

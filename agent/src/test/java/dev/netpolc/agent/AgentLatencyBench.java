@@ -1,0 +1,396 @@
+package dev.netpolc.agent;
+
+import dev.netpolc.backend.Artifact;
+import dev.netpolc.backend.BackendOptions;
+import dev.netpolc.backend.Delta;
+import dev.netpolc.backend.nftables.NftablesBackend;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.SourcePosition;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.generate.ClusterGenerator;
+import dev.netpolc.model.generate.Preset;
+import dev.netpolc.model.yaml.PolicyWriter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Event-to-enforced latency of {@code netpolc agent} at scale, against fabric8's mock API server
+ * in CRUD mode (issue 16). Fills the server with the {@link Preset#NODE_AGENT} cluster (100,000
+ * pods on 910 nodes, 110 of them on the agent's node, 1,000 namespaces, 10,000 realistic
+ * NetworkPolicies; the tier policies are left out: the mock server does not serve their kinds),
+ * starts the agent for {@link ClusterGenerator#FOCUS_NODE} with an applier that records when it is
+ * called (no kernel: what is measured is the agent, not {@code nft}), and reports:
+ * <ul>
+ *   <li>start-up: informer sync and the first full compile, to the first apply; the heap the
+ *       agent holds after it (the heap after a GC, minus the same before the agent started);</li>
+ *   <li>single events, one at a time: a pod added, relabelled or deleted (on any node, a fifth of
+ *       them on the agent's), a policy's port edited; the time from the API write to the
+ *       applier's call with the delta that contains it (median, p90, p99, max);</li>
+ *   <li>bursts: N pods created by 16 writers at once; the applies it took and the time from the
+ *       first write to the last of them applied.</li>
+ * </ul>
+ * A main run by {@code bench/run --agent}, not a test: its figures depend on the machine.
+ *
+ * <pre>bench/run --agent [--scale 1.0] [--events 200] [--bursts 1000,10000]</pre>
+ */
+public final class AgentLatencyBench {
+  private AgentLatencyBench() {}
+
+  /** An applier that counts its calls and notes when the last one came. */
+  static final class TimingApplier implements RuleApplier {
+    private long calls;
+    private long lastCall;
+
+    @Override
+    public synchronized void replace(Artifact full) {
+      called();
+    }
+
+    @Override
+    public synchronized void update(Artifact installed, Delta delta) {
+      called();
+    }
+
+    private void called() {
+      calls++;
+      lastCall = System.nanoTime();
+      notifyAll();
+    }
+
+    @Override
+    public void cleanup() {}
+
+    synchronized long calls() {
+      return calls;
+    }
+
+    synchronized long lastCall() {
+      return lastCall;
+    }
+  }
+
+  /** Runs the benchmark; see the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    // The mock server logs every request through java.util.logging: noise, and time.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+    java.util.Arrays.stream(java.util.logging.Logger.getLogger("").getHandlers())
+        .forEach(h -> h.setLevel(java.util.logging.Level.SEVERE));
+    double scale = 1.0;
+    int events = 200;
+    int[] bursts = {1_000, 10_000};
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--scale" -> scale = Double.parseDouble(args[++i]);
+        case "--events" -> events = Integer.parseInt(args[++i]);
+        case "--bursts" -> bursts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: [--scale X] [--events N] [--bursts N,N]");
+      }
+    }
+    Cluster c = ClusterGenerator.generate(Preset.NODE_AGENT.spec(42, scale));
+    String node = ClusterGenerator.FOCUS_NODE;
+    System.out.printf(Locale.ROOT, "cluster: %d namespaces, %d pods (%d on %s), %d nodes, %d NetworkPolicies"
+        + " (%d cluster-tier policies left out)%n", c.namespaces().size(), c.pods().size(),
+        c.pods().stream().filter(p -> node.equals(p.nodeName())).count(), node, c.nodes().size(),
+        c.policies().size(), c.clusterNetworkPolicies().size() + c.adminNetworkPolicies().size()
+            + c.baselineAdminNetworkPolicies().size());
+    System.out.printf(Locale.ROOT, "machine: %d cores, load average %.1f, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().maxMemory() >> 20);
+
+    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        dispatcher, false);
+    server.init();
+    NamespacedKubernetesClient client = server.createClient();
+    ExecutorService writers = Executors.newFixedThreadPool(16);
+    try {
+      long t0 = System.nanoTime();
+      List<String> docs = new ArrayList<>();
+      c.namespaces().forEach(n -> docs.add(PolicyWriter.toYaml(n)));
+      c.nodes().forEach(n -> docs.add(PolicyWriter.toYaml(n)));
+      c.policies().forEach(p -> docs.add(PolicyWriter.toYaml(p)));
+      c.pods().forEach(p -> docs.add(PolicyWriter.toYaml(p)));
+      preload(dispatcher, docs);
+      System.out.printf(Locale.ROOT, "fill: %d objects stored in %.1f s%n", docs.size(), seconds(t0));
+
+      long heapBefore = heapAfterGc();
+      TimingApplier applier = new TimingApplier();
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      Agent agent = new Agent(client, new Agent.Settings(node, new NftablesBackend(), BackendOptions.DEFAULTS, false,
+          false, Duration.ofSeconds(600)), applier, new AgentMetrics(),
+          new PrintStream(log, true, StandardCharsets.UTF_8));
+      long s0 = System.nanoTime();
+      agent.start();
+      double synced = seconds(s0);
+      awaitCalls(applier, 1, Duration.ofMinutes(10));
+      while (agent.snapshot().batches() < 1) {
+        Thread.sleep(1);
+      }
+      double firstApply = (applier.lastCall() - s0) / 1e9;
+      int firstPods = agent.snapshot().cluster().pods().size();
+      long deadline0 = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (agent.snapshot().cluster().pods().size() != c.pods().size()
+          || agent.snapshot().cluster().policies().size() != c.policies().size()) {
+        if (System.nanoTime() > deadline0) {
+          throw new IllegalStateException("the agent did not converge on the cluster; log:\n" + log);
+        }
+        Thread.sleep(1);
+      }
+      System.out.printf(Locale.ROOT, "start-up: informers synced in %.1f s, first full apply at %.1f s (%d pods),"
+          + " everything applied at %.1f s in %d applies; agent heap %d MB%n", synced, firstApply, firstPods,
+          (applier.lastCall() - s0) / 1e9, applier.calls(), (heapAfterGc() - heapBefore) >> 20);
+
+      Random rnd = new Random(7);
+      List<Pod> pods = new ArrayList<>(c.pods());
+      // Policies with a numeric port and no endPort: a new port number is always a valid edit.
+      List<NetworkPolicy> policies = c.policies().stream().filter(p -> {
+        String y = PolicyWriter.toYaml(p);
+        return java.util.regex.Pattern.compile("port: \\d+").matcher(y).find() && !y.contains("endPort");
+      }).toList();
+      String[] kinds = {"pod add", "pod relabel", "pod delete", "policy add or edit"};
+      long[][] byKind = new long[kinds.length][events];
+      int[] counts = new int[kinds.length];
+      long[] all = new long[events];
+      long[] writes = new long[events];
+      int added = 0;
+      // Pods and policies the bench wrote through the API: the ones it relabels and edits (an
+      // update of a preloaded object trips the mock server, whose create strips a pod's status).
+      List<Pod> written = new ArrayList<>();
+      List<String> writtenPolicies = new ArrayList<>();
+      for (int i = 0; i < events; i++) {
+        int kind = i % kinds.length;
+        String yaml;
+        boolean delete = false;
+        if (kind == 0 || (kind == 1 && written.isEmpty())) {
+          kind = 0;
+          Pod like = pods.get(rnd.nextInt(pods.size()));
+          String onNode = i % 5 == 0 ? node : like.nodeName();
+          yaml = podYaml(like, "bench-" + added, onNode, 1 + added);
+          written.add(readPod(yaml));
+          added++;
+        } else if (kind == 1) {
+          int at = rnd.nextInt(written.size());
+          Pod p = written.get(at);
+          Pod other = pods.get(rnd.nextInt(pods.size()));
+          while (other.labels().equals(p.labels())) {
+            other = pods.get(rnd.nextInt(pods.size()));
+          }
+          Pod moved = new Pod(p.namespace(), p.name(), other.labels(), p.ips(), p.nodeName(), p.hostNetwork(),
+              p.phase(), p.ports(), p.initPorts(), p.position(), p.serviceAccountName());
+          written.set(at, moved);
+          yaml = PolicyWriter.toYaml(moved);
+        } else if (kind == 2) {
+          Pod p = pods.remove(rnd.nextInt(pods.size()));
+          yaml = PolicyWriter.toYaml(p);
+          delete = true;
+        } else if (writtenPolicies.isEmpty() || i % 8 == 3) {
+          // A new policy, a copy of an existing one on another port.
+          yaml = PolicyWriter.toYaml(policies.get(rnd.nextInt(policies.size())))
+              .replaceFirst("name: (\\S+)", "name: bench-" + i).replaceFirst("port: (\\d+)", "port: " + (20_000 + i));
+          writtenPolicies.add(yaml);
+        } else {
+          int at = rnd.nextInt(writtenPolicies.size());
+          yaml = writtenPolicies.get(at).replaceFirst("port: (\\d+)", "port: " + (20_000 + i));
+          writtenPolicies.set(at, yaml);
+        }
+        HasMetadata o = client.resource(yaml).item();
+        long before = applier.calls();
+        long w0 = System.nanoTime();
+        if (delete) {
+          client.resource(o).delete();
+        } else {
+          client.resource(o).createOr(r -> r.update());
+        }
+        writes[i] = System.nanoTime() - w0;
+        long t;
+        try {
+          t = awaitCalls(applier, before + 1, Duration.ofMinutes(2)) - w0;
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException("event " + i + " (" + kinds[kind] + ") not applied:\n" + yaml + "\nlog:\n"
+              + log.toString(StandardCharsets.UTF_8).lines().skip(Math.max(0, log.toString(StandardCharsets.UTF_8)
+              .lines().count() - 5)).collect(java.util.stream.Collectors.joining("\n")), e);
+        }
+        all[i] = t;
+        byKind[kind][counts[kind]++] = t;
+      }
+      System.out.printf(Locale.ROOT, "single events (%d, one at a time): %s%n", events, percentiles(all));
+      System.out.printf(Locale.ROOT, "  of which the API write itself (mock server): %s%n", percentiles(writes));
+      for (int k = 0; k < kinds.length; k++) {
+        System.out.printf(Locale.ROOT, "  %-12s %s%n", kinds[k], percentiles(Arrays.copyOf(byKind[k], counts[k])));
+      }
+
+      int burstNo = 0;
+      for (int n : bursts) {
+        List<String> burst = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+          Pod like = pods.get(rnd.nextInt(pods.size()));
+          burst.add(podYaml(like, "burst-" + burstNo + "-" + j, like.nodeName(), 100_000 * (burstNo + 1) + j));
+        }
+        burstNo++;
+        int want = agent.snapshot().cluster().pods().size() + n;
+        long applies0 = applier.calls();
+        long b0 = System.nanoTime();
+        create(writers, client, burst);
+        double writeSeconds = seconds(b0);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (agent.snapshot().cluster().pods().size() < want) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the burst was not applied in 10 minutes");
+          }
+          Thread.sleep(1);
+        }
+        System.out.printf(Locale.ROOT, "burst of %d pod creations (16 writers): written in %.2f s, all applied"
+            + " %.2f s after the first write, in %d applies%n", n, writeSeconds, (applier.lastCall() - b0) / 1e9,
+            applier.calls() - applies0);
+      }
+      summarizeLog(log.toString(StandardCharsets.UTF_8));
+      System.out.printf(Locale.ROOT, "agent: %d applies, %d events, %d failures%n", agent.snapshot().batches(),
+          agent.snapshot().events(), agent.snapshot().failures());
+      agent.close();
+    } finally {
+      writers.shutdownNow();
+      client.close();
+      server.destroy();
+    }
+  }
+
+  /**
+   * Stores {@code docs} in the mock server's CRUD map directly, as a create would (a resource
+   * version, a uid, the same attributes): a create through the API scans every stored object for a
+   * conflict, so 100,000 of them take hours; the agent then lists them as usual.
+   */
+  private static void preload(KubernetesCrudDispatcher dispatcher, List<String> docs) {
+    var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    int n = 0;
+    for (String d : docs) {
+      HasMetadata o = serialization.unmarshal(d);
+      o.getMetadata().setResourceVersion(Long.toString(dispatcher.requestResourceVersion()));
+      o.getMetadata().setUid(java.util.UUID.nameUUIDFromBytes(("bench-" + n++).getBytes(StandardCharsets.UTF_8))
+          .toString());
+      o.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+      String json = serialization.asJson(o);
+      String ns = o.getMetadata().getNamespace();
+      String path = switch (o.getKind()) {
+        case "Namespace" -> "/api/v1/namespaces";
+        case "Node" -> "/api/v1/nodes";
+        case "Pod" -> "/api/v1/namespaces/" + ns + "/pods";
+        case "NetworkPolicy" -> "/apis/networking.k8s.io/v1/namespaces/" + ns + "/networkpolicies";
+        default -> throw new IllegalArgumentException("unexpected kind " + o.getKind());
+      };
+      // The attributes a POST to the collection stores: the path's, the name, and the resource's.
+      AttributeSet key = dispatcher.getKey(path).add(new Attribute("name", o.getMetadata().getName()));
+      dispatcher.getMap().put(AttributeSet.merge(key, dispatcher.getAttributeExtractor().fromResource(json)), json);
+    }
+  }
+
+  private static void create(ExecutorService writers, NamespacedKubernetesClient client, List<String> docs)
+      throws Exception {
+    int chunks = 64;
+    List<Callable<Object>> jobs = new ArrayList<>();
+    for (int k = 0; k < chunks; k++) {
+      int from = docs.size() * k / chunks;
+      int to = docs.size() * (k + 1) / chunks;
+      jobs.add(() -> {
+        for (String d : docs.subList(from, to)) {
+          client.resource(d).create();
+        }
+        return null;
+      });
+    }
+    for (Future<Object> f : writers.invokeAll(jobs)) {
+      f.get();
+    }
+  }
+
+  /** Waits until the applier was called {@code calls} times; returns the time of that call. */
+  private static long awaitCalls(TimingApplier a, long calls, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (a) {
+      while (a.calls() < calls) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("no apply within " + timeout);
+        }
+        a.wait(Math.max(1, left / 1_000_000));
+      }
+      return a.lastCall();
+    }
+  }
+
+  /** Reads one pod back from its YAML. */
+  private static Pod readPod(String yaml) {
+    return new dev.netpolc.model.yaml.PolicyReader().readString("bench", yaml).cluster().pods().get(0);
+  }
+
+  /** A new pod with {@code like}'s namespace and labels on {@code node}, address number {@code n}. */
+  private static String podYaml(Pod like, String name, String node, int n) {
+    // Addresses from 100.64.0.0/10, outside the generator's plan: every added pod is new to the sets.
+    IpAddress ip = IpAddress.parse("100." + (64 + (n >> 16 & 63)) + "." + (n >> 8 & 255) + "." + (n & 255));
+    return PolicyWriter.toYaml(new Pod(like.namespace(), name, like.labels(), List.of(ip), node, false, "Running",
+        like.ports(), like.initPorts(), SourcePosition.UNKNOWN, like.serviceAccountName()));
+  }
+
+  private static String percentiles(long[] nanos) {
+    if (nanos.length == 0) {
+      return "none";
+    }
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    return String.format(Locale.ROOT, "median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)",
+        at(s, 0.5), at(s, 0.9), at(s, 0.99), s[s.length - 1] / 1e6, s.length);
+  }
+
+  private static double at(long[] sorted, double q) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+
+  /** The agent's own split of each apply (its logfmt lines): compile and apply time by mode. */
+  private static void summarizeLog(String log) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("msg=applied mode=(\\w+) events=(\\d+).* compile_ms=([\\d.]+)");
+    java.util.Map<String, List<Long>> compile = new java.util.TreeMap<>();
+    for (String line : log.split("\n")) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find()) {
+        compile.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add((long) (Double.parseDouble(m.group(3)) * 1e6));
+      }
+    }
+    compile.forEach((mode, l) -> System.out.printf(Locale.ROOT, "  agent compile+render, %s applies: %s%n", mode,
+        percentiles(l.stream().mapToLong(Long::longValue).toArray())));
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+}
