@@ -106,4 +106,14 @@ public sealed interface ClusterChange {
       Objects.requireNonNull(calico, "calico");
     }
   }
+
+  /**
+   * The cluster's Cilium policies (CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies)
+   * replaced as a whole, as an agent or an embedding CNI holds them; the session recompiles.
+   */
+  record CiliumPoliciesReplaced(dev.netpolc.model.cilium.CiliumResources cilium) implements ClusterChange {
+    public CiliumPoliciesReplaced {
+      Objects.requireNonNull(cilium, "cilium");
+    }
+  }
 }

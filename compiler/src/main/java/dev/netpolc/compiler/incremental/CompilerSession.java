@@ -93,8 +93,8 @@ public final class CompilerSession {
   private final Map<String, BaselineAdminNetworkPolicy> baselineAdminNetworkPolicies = new LinkedHashMap<>();
   /** Calico's objects ({@link ClusterChange.CalicoObjectsReplaced} replaces them); with any, every change recompiles. */
   private dev.netpolc.model.calico.CalicoResources calico;
-  /** Cilium's policies, fixed for the session; with any, every change recompiles. */
-  private final dev.netpolc.model.cilium.CiliumResources cilium;
+  /** Cilium's policies ({@link ClusterChange.CiliumPoliciesReplaced} replaces them); with any, every change recompiles. */
+  private dev.netpolc.model.cilium.CiliumResources cilium;
   private State state;
   private long generation;
 
@@ -203,6 +203,8 @@ public final class CompilerSession {
       return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withTieredPolicies(List.of(), List.of(), List.of(p.policy())));
     } else if (c instanceof ClusterChange.CalicoObjectsReplaced r) {
       return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withCalico(r.calico()));
+    } else if (c instanceof ClusterChange.CiliumPoliciesReplaced r) {
+      return AcceptanceGate.DEFAULT.check(Cluster.EMPTY.withCilium(r.cilium()));
     } else if (c instanceof ClusterChange.PodRemoved || c instanceof ClusterChange.PolicyRemoved
         || c instanceof ClusterChange.ClusterScopedPolicyRemoved) {
       return AcceptanceGate.Verdict.CLEAN;
@@ -243,6 +245,8 @@ public final class CompilerSession {
       baselineAdminNetworkPolicies.put(p.policy().name(), p.policy());
     } else if (c instanceof ClusterChange.CalicoObjectsReplaced r) {
       calico = r.calico();
+    } else if (c instanceof ClusterChange.CiliumPoliciesReplaced r) {
+      cilium = r.cilium();
     } else if (c instanceof ClusterChange.ClusterScopedPolicyRemoved r) {
       switch (r.kind()) {
         case CLUSTER_NETWORK_POLICY -> clusterNetworkPolicies.remove(r.name());

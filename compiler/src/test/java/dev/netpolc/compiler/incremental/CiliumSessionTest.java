@@ -13,6 +13,7 @@ import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Namespace;
 import dev.netpolc.model.Pod;
+import dev.netpolc.model.cilium.CiliumResources;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Sessions over Cilium clusters keep the Cilium policies and recompile on every change: after
  * pod, namespace and NetworkPolicy changes the session's graph decides as the reference on the
- * session's cluster, and equals a fresh compile of it.
+ * session's cluster, and equals a fresh compile of it; replacing the Cilium policies recompiles
+ * to the fresh graph.
  */
 class CiliumSessionTest {
   @Test
@@ -48,6 +50,25 @@ class CiliumSessionTest {
       for (Connection conn : ConnectionProbes.of(now)) {
         assertThat(ir.allows(conn)).as(conn.toString()).isEqualTo(ref.allows(conn));
       }
+    });
+  }
+
+  @Test
+  void ciliumPoliciesReplacedRecompileToTheFreshGraph() {
+    qt().withExamples(30).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {
+      Cluster without = c.withCilium(CiliumResources.EMPTY);
+      CompilerSession s = new Compiler().session(without, CompileOptions.DEFAULTS);
+      GraphUpdate u = s.apply(List.of(new ClusterChange.CiliumPoliciesReplaced(c.cilium())));
+      assertThat(u.incremental()).isFalse();
+      assertThat(s.cluster().cilium()).isEqualTo(c.cilium());
+      assertThat(s.graph()).isEqualTo(new Compiler().compile(c, CompileOptions.DEFAULTS).graph());
+      RuleGraphEvaluator ir = new RuleGraphEvaluator(s.graph());
+      ReferenceEvaluator ref = new ReferenceEvaluator(c);
+      for (Connection conn : ConnectionProbes.of(c)) {
+        assertThat(ir.allows(conn)).as(conn.toString()).isEqualTo(ref.allows(conn));
+      }
+      s.apply(List.of(new ClusterChange.CiliumPoliciesReplaced(CiliumResources.EMPTY)));
+      assertThat(s.graph()).isEqualTo(new Compiler().compile(without, CompileOptions.DEFAULTS).graph());
     });
   }
 }
