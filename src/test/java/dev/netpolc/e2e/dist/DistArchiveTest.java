@@ -187,6 +187,7 @@ class DistArchiveTest {
         }
         complete_at netpolc li
         complete_at netpolc co
+        complete_at netpolc com
         complete_at netpolc lint --fail
         complete_at netpolc lint --format s
         """;
@@ -196,7 +197,8 @@ class DistArchiveTest {
     assertThat(r.out.split("\n")).containsExactly(
         "complete -o default -F _complete_netpolc netpolc",
         "netpolc li: lint",
-        "netpolc co: compile",
+        "netpolc co: compile convert",
+        "netpolc com: compile",
         "netpolc lint --fail: --fail-on",
         "netpolc lint --format s: sarif");
   }
@@ -223,7 +225,7 @@ class DistArchiveTest {
         zmodload zsh/zpty || exit 3
         zpty z 'zsh -f -i'
         zpty -w z "PS1='%% '; $2 source ${(q)1}; netpolc() { print -r -- \\"@@\\"\\"[\\$*]\\" }"
-        for typed in 'netpolc li' 'netpolc co' 'netpolc lint --fail' 'netpolc lint --format s'; do
+        for typed in 'netpolc li' 'netpolc com' 'netpolc lint --fail' 'netpolc lint --format s'; do
           zpty -n -w z "$typed"$'\\t\\r'
           zpty -r -m z out '*@@\\[*\\]*' || exit 4
           print -r -- "$typed: ${${out##*@@\\[}%%\\]*}"
@@ -236,7 +238,7 @@ class DistArchiveTest {
       assertThat(r.rc).as(zshrc + ": " + r.err + r.out).isZero();
       assertThat(r.out.split("\n")).as(zshrc).containsExactly(
           "netpolc li: lint",
-          "netpolc co: compile",
+          "netpolc com: compile",
           "netpolc lint --fail: lint --fail-on",
           "netpolc lint --format s: lint --format sarif");
     }
