@@ -5,8 +5,6 @@ import dev.netpolc.compiler.index.ClusterIndex;
 import dev.netpolc.compiler.ir.Action;
 import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Direction;
-import dev.netpolc.compiler.ir.Endpoint;
-import dev.netpolc.compiler.ir.EndpointGroup;
 import dev.netpolc.compiler.ir.Origin;
 import dev.netpolc.compiler.ir.PortRange;
 import dev.netpolc.compiler.ir.PortSet;
@@ -148,25 +146,7 @@ final class CiliumRules {
    * with equal lowered rules in both directions form one group, in the order of their first pod.
    */
   void build(RuleGraph.Builder b, int[] podIds) {
-    Map<List<List<Rule>>, List<Integer>> byRules = new LinkedHashMap<>();
-    for (int id : podIds) {
-      List<List<Rule>> key = List.of(rulesFor(id, Direction.INGRESS), rulesFor(id, Direction.EGRESS));
-      byRules.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
-    }
-    byRules.forEach((rules, ids) -> {
-      List<Endpoint> endpoints = new ArrayList<>();
-      for (int i : ids) {
-        Pod p = index.pods().get(i);
-        endpoints.add(new Endpoint(p.key(), index.ips(i), Optional.ofNullable(p.nodeName())));
-      }
-      EndpointGroup g = EndpointGroup.of(endpoints, false, false);
-      b.addGroup(g);
-      for (List<Rule> rs : rules) {
-        for (Rule r : rs) {
-          b.addRule(r.withSubject(g.id()));
-        }
-      }
-    });
+    RuleGroups.build(b, index, podIds, this::rulesFor);
   }
 
   /** The rules of pod {@code id} in direction {@code d} (blank subject): denies, then allows, then default deny. */
