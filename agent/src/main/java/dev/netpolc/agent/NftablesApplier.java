@@ -3,14 +3,8 @@ package dev.netpolc.agent;
 import dev.netpolc.backend.Artifact;
 import dev.netpolc.backend.Delta;
 import dev.netpolc.backend.nftables.NftablesBackend;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Applies nftables artifacts with {@code nft -f -}: one transaction each, so a failed apply
@@ -72,36 +66,6 @@ public final class NftablesApplier implements RuleApplier {
   }
 
   private void run(String script) throws ApplyException {
-    List<String> cmd = new ArrayList<>(nft);
-    cmd.add("-f");
-    cmd.add("-");
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new ApplyException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage());
-    }
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(script.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // nft exited early; its exit code and output below say why.
-    }
-    try (InputStream out = p.getInputStream()) {
-      String output = new String(out.readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new ApplyException(String.join(" ", cmd) + " timed out");
-      }
-      if (p.exitValue() != 0) {
-        throw new ApplyException(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
-            + (output.length() > 2000 ? output.substring(0, 2000) + "..." : output));
-      }
-    } catch (IOException e) {
-      throw new ApplyException("reading nft output: " + e.getMessage());
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new ApplyException("interrupted while nft ran");
-    }
+    NodeCommands.check(NodeCommands.line(nft, "-f", "-"), script);
   }
 }
