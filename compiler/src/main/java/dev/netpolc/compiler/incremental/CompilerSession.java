@@ -451,14 +451,18 @@ public final class CompilerSession {
     for (String role : roles) {
       RangeSet rs = s.roleSet(role);
       List<OriginInfo> origins = s.roleOrigins.get(role);
+      boolean mergedByPorts = s.portMergedRoles.contains(role);
       for (IpAddress ip : ips) {
-        boolean in = false;
+        int holding = 0;
         for (OriginInfo o : origins) {
           if (contains(o, ip, newP)) {
-            in = true;
-            break;
+            holding++;
           }
         }
+        if (mergedByPorts && holding != 0 && holding != origins.size()) {
+          return "set " + role + " merges rules with different ports whose peers now differ";
+        }
+        boolean in = holding > 0;
         boolean has = rs.contains(ip);
         if (in == has) {
           continue;
@@ -598,6 +602,11 @@ public final class CompilerSession {
             continue;
           }
           if (s.roleOrigins.putIfAbsent(base, infos) == null) {
+            if (infos.stream().anyMatch(i -> !i.ports.equals(infos.get(0).ports))) {
+              // Rules merged for their equal peers (MergeRules' union of ports): the set is
+              // each origin's peers, not their union, for as long as the origins agree.
+              s.portMergedRoles.add(base);
+            }
             s.roleContent.put(base, r.peers());
             refs.forEach(ref -> s.originRoles.computeIfAbsent(ref, k -> new ArrayList<>()).add(base));
           }
@@ -710,10 +719,13 @@ public final class CompilerSession {
     final boolean all;
     final List<PeerKey> selectors = new ArrayList<>();
     final List<AddressSet> blocks = new ArrayList<>();
+    /** The rule's ports as written (protocol defaulted); equal sets give equal port sets. */
+    final Set<List<Object>> ports = new HashSet<>();
 
     OriginInfo(OriginRef ref, NetworkPolicy pol, PolicyRule rule, SemanticsOptions sem) {
       this.ref = ref;
       this.all = rule.peers().isEmpty();
+      rule.ports().forEach(pp -> ports.add(List.of(pp.effectiveProtocol(), pp.port(), pp.endPort())));
       for (Peer peer : rule.peers()) {
         boolean selector = peer.podSelector().isPresent() || peer.namespaceSelector().isPresent();
         if (peer.ipBlock().isPresent() && !selector) {
@@ -769,6 +781,8 @@ public final class CompilerSession {
     final Map<String, List<OriginInfo>> roleOrigins = new HashMap<>();
     final Map<OriginRef, List<String>> originRoles = new HashMap<>();
     final Map<String, AddressSet> roleContent = new HashMap<>();
+    /** Roles whose origins have different ports: their peers must stay equal. */
+    final Set<String> portMergedRoles = new HashSet<>();
     final Map<String, RangeSet> roleSets = new HashMap<>();
     final Set<String> touchedRoles = new HashSet<>();
     final Map<IpAddress, Integer> ipClaims = new HashMap<>();

@@ -122,6 +122,63 @@ class CompilerSessionTest {
     }
   }
 
+  /**
+   * Two rules with equal peers and different ports are one merged rule; a pod that becomes a
+   * peer of only one of them must not gain the other's ports (the session used to add it to the
+   * merged set, allowing it every port). Found by the property above (seed 89949382375369).
+   */
+  @Test
+  void aPodJoiningOnlyOneOfTwoRulesMergedForTheirEqualPeersDoesNotGainTheOthersPorts() {
+    Cluster c = read("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: server, namespace: a}
+        spec:
+          nodeName: n1
+          containers: [{name: main}]
+        status: {phase: Running, podIPs: [{ip: 10.0.0.1}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: a, labels: {app: web}}
+        spec:
+          nodeName: n1
+          containers: [{name: main}]
+        status: {phase: Running, podIPs: [{ip: 10.0.0.2}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: idle, namespace: b}
+        spec:
+          nodeName: n1
+          containers: [{name: main}]
+        status: {phase: Running, podIPs: [{ip: 10.0.0.4}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: in, namespace: a}
+        spec:
+          podSelector: {}
+          ingress:
+          - from: [{podSelector: {matchExpressions: [{key: app, operator: Exists}]}, namespaceSelector: {}}]
+            ports: [{port: 80}]
+          - from: [{podSelector: {matchLabels: {app: web}}}]
+        """);
+    for (CompileOptions o : List.of(CompileOptions.DEFAULTS, CompileOptions.DEFAULTS.withNode("n1"))) {
+      CompilerSession s = new Compiler().session(c, o);
+      Pod web = s.cluster().pods().stream().filter(p -> p.name().equals("web")).findFirst().orElseThrow();
+      Pod other = new Pod("b", "other", web.labels(), List.of(IpAddress.parse("10.0.0.3")),
+          "n1", false, web.phase(), web.ports(), web.initPorts(), web.position());
+      s.apply(List.of(new ClusterChange.PodUpserted(other)));
+      RuleGraphEvaluator e = new RuleGraphEvaluator(s.graph());
+      IpAddress from = IpAddress.parse("10.0.0.3");
+      IpAddress to = IpAddress.parse("10.0.0.1");
+      assertThat(e.allows(Connection.of(from, to, Protocol.TCP, 80))).as("%s", o).isTrue();
+      assertThat(e.allows(Connection.of(from, to, Protocol.TCP, 81))).as("%s", o).isFalse();
+      assertDecideAlike(s, o, "b/other added");
+    }
+  }
+
   private static void assertDecideAlike(CompilerSession s, CompileOptions o, String where) {
     RuleGraphEvaluator session = new RuleGraphEvaluator(s.graph());
     RuleGraphEvaluator fresh = new RuleGraphEvaluator(new Compiler().compile(s.cluster(), o).graph());
