@@ -62,7 +62,7 @@ final class Resync {
     } else if (k.equals(WatchedKind.NETWORK_POLICIES)) {
       return client.network().v1().networkPolicies().inAnyNamespace().list().getItems();
     }
-    return client.genericKubernetesResources(k.apiVersion(), k.kind()).list().getItems();
+    return Agent.generic(client, k).list().getItems();
   }
 
   /** A stand-in for an object the server no longer has: only its key matters to a deletion. */
