@@ -52,9 +52,10 @@ import java.util.concurrent.TimeoutException;
  * BaselineAdminNetworkPolicies (v1alpha1); Calico's (projectcalico.org/v3) NetworkPolicies,
  * GlobalNetworkPolicies, StagedNetworkPolicies, StagedGlobalNetworkPolicies,
  * StagedKubernetesNetworkPolicies, Tiers, NetworkSets and GlobalNetworkSets; and Cilium's
- * (cilium.io/v2) CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies. Every kind but the
- * first four is optional: one the cluster does not serve is skipped with one log line and the
- * {@code netpolc_agent_kinds{state="skipped"}} gauge.
+ * (cilium.io/v2) CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies; and, when the
+ * cluster serves a Calico or Cilium kind, the ServiceAccounts, Services and EndpointSlices their
+ * rules refer to. Every kind but the first four is optional: one the cluster does not serve is
+ * skipped with one log line and the {@code netpolc_agent_kinds{state="skipped"}} gauge.
  */
 public final class Agent implements AutoCloseable {
 
@@ -149,6 +150,14 @@ public final class Agent implements AutoCloseable {
     running = true;
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (WatchedKind k : WatchedKind.ALL) {
+      if (WatchedKind.REFERENCED.contains(k)
+          && started.stream().noneMatch(s -> s.calico() || s.cilium())) {
+        skipped.add(k);
+        metrics.kinds.labelValues(k.label(), "unneeded").set(1);
+        logLine("info", "kind not needed, skipped", fields("kind", k.label(), "apiVersion", k.apiVersion(),
+            "why", "the cluster serves no Calico or Cilium policy kind"));
+        continue;
+      }
       if (k.optional() && !served(k)) {
         skipped.add(k);
         metrics.kinds.labelValues(k.label(), "skipped").set(1);
@@ -290,6 +299,12 @@ public final class Agent implements AutoCloseable {
       inf = client.nodes().runnableInformer(0);
     } else if (k == WatchedKind.NETWORK_POLICIES) {
       inf = client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.SERVICE_ACCOUNTS) {
+      inf = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.SERVICES) {
+      inf = client.services().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.ENDPOINT_SLICES) {
+      inf = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
     } else {
       inf = generic(client, k).runnableInformer(0);
     }

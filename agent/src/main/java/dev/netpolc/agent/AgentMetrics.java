@@ -48,7 +48,8 @@ public final class AgentMetrics {
       .help("Objects the model rejected (their last accepted version stays in force), by kind").labelNames("kind")
       .register(registry);
   final Gauge kinds = Gauge.builder().name("netpolc_agent_kinds")
-      .help("The kinds the agent watches, by state: watched, or skipped (the cluster does not serve it)")
+      .help("The kinds the agent knows, by state: watched; skipped (the cluster does not serve it); unneeded"
+          + " (ServiceAccounts, Services, EndpointSlices when the cluster serves no Calico or Cilium kind)")
       .labelNames("kind", "state").register(registry);
   final Gauge rules = Gauge.builder().name("netpolc_agent_rules_installed")
       .help("Rules in the installed ruleset").register(registry);

@@ -98,7 +98,7 @@ public final class ClusterView {
         fingerprints.get(e.kind()).remove(key);
         if (gone != null) {
           rebuild |= removed(e.kind(), key, gone, changes);
-          calicoChanged |= e.kind().calico();
+          calicoChanged |= e.kind().inCalicoSet();
           ciliumChanged |= e.kind().cilium();
         }
         continue;
@@ -130,7 +130,7 @@ public final class ClusterView {
       if (model.equals(byKey.put(key, model))) {
         continue;
       }
-      calicoChanged |= e.kind().calico();
+      calicoChanged |= e.kind().inCalicoSet();
       ciliumChanged |= e.kind().cilium();
       if (model instanceof Namespace n) {
         changes.add(new ClusterChange.NamespaceUpserted(n));
@@ -191,10 +191,14 @@ public final class ClusterView {
     return m;
   }
 
-  /** Every accepted Calico object, kinds in {@link WatchedKind#CALICO} order, each kind in key order. */
+  /**
+   * Every accepted Calico object and object they refer to, kinds in {@link WatchedKind#CALICO}
+   * then {@link WatchedKind#REFERENCED} order, each kind in key order.
+   */
   private CalicoResources mergedCalico() {
     CalicoResources all = CalicoResources.EMPTY;
-    for (WatchedKind k : WatchedKind.CALICO) {
+    for (WatchedKind k : java.util.stream.Stream.of(WatchedKind.CALICO, WatchedKind.REFERENCED)
+        .flatMap(List::stream).toList()) {
       for (Object o : objects.get(k).values()) {
         all = all.plus((CalicoResources) o);
       }

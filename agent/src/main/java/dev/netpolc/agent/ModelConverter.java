@@ -32,8 +32,8 @@ public final class ModelConverter {
    * The object read and accepted.
    *
    * @param object the model object: a Namespace, Pod, Node, NetworkPolicy, ClusterNetworkPolicy,
-   *     AdminNetworkPolicy, BaselineAdminNetworkPolicy or CiliumPolicy, or for a Calico object the
-   *     {@link CalicoResources} holding just it
+   *     AdminNetworkPolicy, BaselineAdminNetworkPolicy or CiliumPolicy, or for a Calico object,
+   *     ServiceAccount, Service or EndpointSlice the {@link CalicoResources} holding just it
    */
   public record Accepted(Object object) implements Result {}
 
@@ -87,11 +87,13 @@ public final class ModelConverter {
   }
 
   private static Object single(WatchedKind kind, Cluster c) {
-    if (kind.calico()) {
-      // One Calico object reads into a CalicoResources holding just it; the view merges them.
+    if (kind.inCalicoSet()) {
+      // One Calico object (or one object Calico rules refer to) reads into a CalicoResources
+      // holding just it; the view merges them.
       CalicoResources r = c.calico();
       int objects = r.policies().size() + r.tiers().size() + r.networkSets().size()
-          + r.stagedKubernetesPolicies().size();
+          + r.stagedKubernetesPolicies().size() + r.serviceAccounts().size() + r.services().size()
+          + r.endpointSlices().size();
       return objects == 1 ? r : null;
     }
     List<?> objects;

@@ -61,6 +61,12 @@ final class Resync {
       return client.nodes().list().getItems();
     } else if (k.equals(WatchedKind.NETWORK_POLICIES)) {
       return client.network().v1().networkPolicies().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.SERVICE_ACCOUNTS)) {
+      return client.serviceAccounts().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.SERVICES)) {
+      return client.services().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.ENDPOINT_SLICES)) {
+      return client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems();
     }
     return Agent.generic(client, k).list().getItems();
   }

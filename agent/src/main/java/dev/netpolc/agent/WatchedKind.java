@@ -70,6 +70,22 @@ public record WatchedKind(String group, String version, String resource, String 
   public static final WatchedKind CILIUM_CLUSTERWIDE_NETWORK_POLICIES = new WatchedKind(CILIUM_GROUP, "v2",
       "ciliumclusterwidenetworkpolicies", "CiliumClusterwideNetworkPolicy", false, true);
 
+  /** ServiceAccounts: what Calico's {@code serviceAccountSelector} matches. */
+  public static final WatchedKind SERVICE_ACCOUNTS =
+      new WatchedKind("", "v1", "serviceaccounts", "ServiceAccount", true, true);
+  /** Services: what Calico's {@code services} rules name. */
+  public static final WatchedKind SERVICES = new WatchedKind("", "v1", "services", "Service", true, true);
+  /** EndpointSlices: the addresses of Calico's {@code services} and of Cilium's kube-apiserver entity. */
+  public static final WatchedKind ENDPOINT_SLICES =
+      new WatchedKind("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, true);
+
+  /**
+   * The objects Calico's and Cilium's rules refer to. Watched only when the cluster serves a
+   * Calico or Cilium kind: elsewhere no rule reads them, and EndpointSlices change with every
+   * rollout. The model keeps them with the Calico objects, so they go to the compiler in that set.
+   */
+  public static final List<WatchedKind> REFERENCED = List.of(SERVICE_ACCOUNTS, SERVICES, ENDPOINT_SLICES);
+
   /** The Calico kinds, in start order: handed to the compiler together, as one set. */
   public static final List<WatchedKind> CALICO = List.of(CALICO_TIERS, CALICO_GLOBAL_NETWORK_POLICIES,
       CALICO_NETWORK_POLICIES, CALICO_STAGED_GLOBAL_NETWORK_POLICIES, CALICO_STAGED_NETWORK_POLICIES,
@@ -78,13 +94,13 @@ public record WatchedKind(String group, String version, String resource, String 
   public static final List<WatchedKind> CILIUM = List.of(CILIUM_CLUSTERWIDE_NETWORK_POLICIES, CILIUM_NETWORK_POLICIES);
 
   /**
-   * Every kind the agent starts an informer for, in start order: every kind the model reads as
-   * policy or as what policies select, except Calico's HostEndpoint (host policy, which the model
-   * refuses) and the ServiceAccounts, Services and EndpointSlices only Calico rules refer to.
+   * Every kind the agent starts an informer for, in start order: every kind the model reads,
+   * except Calico's HostEndpoint (host policy, which the model refuses). {@link #REFERENCED} come
+   * last, after the kinds that decide whether they are needed.
    */
   public static final List<WatchedKind> ALL = Stream.concat(Stream.of(NAMESPACES, PODS, NODES,
       NETWORK_POLICIES, CLUSTER_NETWORK_POLICIES, ADMIN_NETWORK_POLICIES, BASELINE_ADMIN_NETWORK_POLICIES),
-      Stream.concat(CALICO.stream(), CILIUM.stream())).toList();
+      Stream.of(CALICO, CILIUM, REFERENCED).flatMap(List::stream)).toList();
 
   private static WatchedKind calico(String resource, String kind, boolean namespaced) {
     return new WatchedKind(CALICO_GROUP, "v3", resource, kind, namespaced, true);
@@ -93,6 +109,11 @@ public record WatchedKind(String group, String version, String resource, String 
   /** True for Calico's kinds. */
   public boolean calico() {
     return group.equals(CALICO_GROUP);
+  }
+
+  /** True for the kinds the model keeps with Calico's objects: Calico's own and {@link #REFERENCED}. */
+  public boolean inCalicoSet() {
+    return calico() || REFERENCED.contains(this);
   }
 
   /** True for Cilium's kinds. */

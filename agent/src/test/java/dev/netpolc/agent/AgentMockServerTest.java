@@ -64,7 +64,10 @@ class AgentMockServerTest {
       List<WatchedKind> optional = WatchedKind.ALL.stream().filter(WatchedKind::optional).toList();
       assertThat(m.agent.skippedKinds()).containsExactlyElementsOf(optional).contains(
           WatchedKind.ADMIN_NETWORK_POLICIES, WatchedKind.BASELINE_ADMIN_NETWORK_POLICIES);
-      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\""))).hasSize(optional.size());
+      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\"")))
+          .hasSize(optional.size() - WatchedKind.REFERENCED.size());
+      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not needed, skipped\"")))
+          .hasSize(WatchedKind.REFERENCED.size());
     }
   }
 

@@ -143,6 +143,41 @@ class AgentPolicyKindsTest {
   }
 
   @Test
+  void serviceAccountsAreWatchedWithCalicoAndDecideItsServiceAccountSelectors() throws Exception {
+    try (MockCluster m = started(WatchedKind.CALICO)) {
+      assertThat(m.agent.watchedKinds()).containsAll(WatchedKind.REFERENCED);
+      String robot = """
+          apiVersion: v1
+          kind: ServiceAccount
+          metadata: {name: robot, namespace: y, labels: {team: ops}}
+          """;
+      m.put(robot);
+      m.put(MockCluster.pod("y", "r", "{role: robot}", "node-b", "10.244.1.20")
+          .replace("spec: {", "spec: {serviceAccountName: robot, "));
+      m.put("""
+          apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: no-ops-to-db}
+          spec:
+            order: 10
+            selector: app == 'db'
+            types: [Ingress]
+            ingress:
+            - action: Deny
+              source:
+                serviceAccounts: {selector: team == 'ops'}
+                namespaceSelector: all()
+            - action: Allow
+          """);
+      m.awaitEnforced("policy denying the ops service accounts");
+      m.put(robot.replace("team: ops", "team: dev"));
+      m.awaitEnforced("service account relabelled");
+      m.delete(robot.replace("team: ops", "team: dev"));
+      m.awaitEnforced("service account deleted");
+    }
+  }
+
+  @Test
   void ciliumPoliciesCreatedEditedAndDeleted() throws Exception {
     try (MockCluster m = started(WatchedKind.CILIUM)) {
       m.put(CILIUM_WEB);
@@ -236,14 +271,16 @@ class AgentPolicyKindsTest {
       assertThat(m.agent.watchedKinds()).containsExactly(WatchedKind.NAMESPACES, WatchedKind.PODS,
           WatchedKind.NODES, WatchedKind.NETWORK_POLICIES);
       for (WatchedKind k : optional) {
-        assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\" kind=" + k.label()
+        String why = WatchedKind.REFERENCED.contains(k) ? "not needed" : "not served";
+        assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind " + why + ", skipped\" kind=" + k.label()
             + " apiVersion=" + k.apiVersion()))).as(k.label()).hasSize(1);
       }
-      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\""))).hasSize(optional.size());
+      assertThat(m.log().lines().filter(l -> l.contains(", skipped\""))).hasSize(optional.size());
       String metrics = scrape(m.metrics);
       assertThat(metrics).contains("netpolc_agent_kinds{kind=\"CiliumNetworkPolicy\",state=\"skipped\"} 1.0")
           .contains("netpolc_agent_kinds{kind=\"NetworkPolicy.projectcalico.org\",state=\"skipped\"} 1.0")
-          .contains("netpolc_agent_kinds{kind=\"NetworkPolicy\",state=\"watched\"} 1.0");
+          .contains("netpolc_agent_kinds{kind=\"NetworkPolicy\",state=\"watched\"} 1.0")
+          .contains("netpolc_agent_kinds{kind=\"EndpointSlice\",state=\"unneeded\"} 1.0");
     }
   }
 }

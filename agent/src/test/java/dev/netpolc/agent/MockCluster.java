@@ -113,6 +113,9 @@ final class MockCluster implements AutoCloseable {
     } else if (!c.calico().networkSets().isEmpty()) {
       var n = c.calico().networkSets().get(0);
       return "Calico NetworkSet " + n.namespace() + "/" + n.name();
+    } else if (!c.calico().serviceAccounts().isEmpty()) {
+      var a = c.calico().serviceAccounts().get(0);
+      return "ServiceAccount " + a.namespace() + "/" + a.name();
     } else if (!c.cilium().policies().isEmpty()) {
       var p = c.cilium().policies().get(0);
       return "Cilium " + p.kind() + " " + p.namespace() + "/" + p.name();
@@ -185,6 +188,9 @@ final class MockCluster implements AutoCloseable {
     c.calico().networkSets().forEach(n -> s.add("networkset " + render(n)));
     c.calico().stagedKubernetesPolicies().forEach(p -> s.add("staged-knp " + render(p)));
     c.cilium().policies().forEach(p -> s.add("cilium " + render(p)));
+    c.calico().serviceAccounts().forEach(x -> s.add("sa " + render(x)));
+    c.calico().services().forEach(x -> s.add("svc " + render(x)));
+    c.calico().endpointSlices().forEach(x -> s.add("eps " + render(x)));
     return s.stream().collect(Collectors.joining("\n"));
   }
 
