@@ -158,10 +158,12 @@ public final class Agent implements AutoCloseable {
             "why", "the cluster serves no Calico or Cilium policy kind"));
         continue;
       }
-      if (k.optional() && !served(k)) {
+      String unserved = k.optional() ? unserved(k) : null;
+      if (unserved != null) {
         skipped.add(k);
         metrics.kinds.labelValues(k.label(), "skipped").set(1);
-        logLine("info", "kind not served, skipped", fields("kind", k.label(), "apiVersion", k.apiVersion()));
+        logLine("info", "kind not served, skipped", fields("kind", k.label(), "apiVersion", k.apiVersion(),
+            "answer", unserved));
         continue;
       }
       metrics.kinds.labelValues(k.label(), "watched").set(1);
@@ -269,15 +271,16 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * True when the cluster serves {@code k}: the client finds it in the API discovery and may list
-   * it. A CRD that is not installed fails the discovery (or the list answers 404).
+   * Null when the cluster serves {@code k} (the client finds it in the API discovery and may list
+   * it), else the API server's answer: a CRD that is not installed fails the discovery or answers
+   * 404; a kind the agent's RBAC does not grant answers 403, which the log line shows.
    */
-  private boolean served(WatchedKind k) {
+  private String unserved(WatchedKind k) {
     try {
       generic(client, k).list(new ListOptionsBuilder().withLimit(1L).build());
-      return true;
+      return null;
     } catch (KubernetesClientException e) {
-      return false;
+      return e.getCode() > 0 ? "HTTP " + e.getCode() : "not in the API discovery";
     }
   }
 

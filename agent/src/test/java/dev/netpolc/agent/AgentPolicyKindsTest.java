@@ -276,6 +276,8 @@ class AgentPolicyKindsTest {
             + " apiVersion=" + k.apiVersion()))).as(k.label()).hasSize(1);
       }
       assertThat(m.log().lines().filter(l -> l.contains(", skipped\""))).hasSize(optional.size());
+      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\"")))
+          .allMatch(l -> l.contains(" answer="));
       String metrics = scrape(m.metrics);
       assertThat(metrics).contains("netpolc_agent_kinds{kind=\"CiliumNetworkPolicy\",state=\"skipped\"} 1.0")
           .contains("netpolc_agent_kinds{kind=\"NetworkPolicy.projectcalico.org\",state=\"skipped\"} 1.0")
