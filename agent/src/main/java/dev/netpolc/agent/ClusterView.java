@@ -6,15 +6,16 @@ import dev.netpolc.model.Namespace;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
-import dev.netpolc.model.npa.AdminNetworkPolicy;
-import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
-import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.cilium.CiliumResources;
+import dev.netpolc.model.npa.AdminNetworkPolicy;
+import dev.netpolc.model.npa.BaselineAdminNetworkPolicy;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class ClusterView {
     this.converter = Objects.requireNonNull(converter, "converter");
     for (WatchedKind k : WatchedKind.ALL) {
       objects.put(k, new TreeMap<>());
-      fingerprints.put(k, new java.util.HashMap<>());
+      fingerprints.put(k, new HashMap<>());
     }
   }
 
