@@ -12,11 +12,15 @@ import dev.netpolc.compiler.incremental.GraphUpdate;
 import dev.netpolc.model.Cluster;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventSourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintStream;
@@ -42,6 +46,16 @@ import java.util.concurrent.TimeoutException;
  * batch the session cannot take (a node changed, a namespace deleted) and the retry after a
  * failed apply are full replacements. Closing stops the watches and leaves the rules in place
  * (fail closed) unless {@link Settings#cleanupOnExit()}.
+ *
+ * <p>The watched kinds are {@link WatchedKind#ALL}: Namespaces, Pods, Nodes and NetworkPolicies;
+ * the sig-network ClusterNetworkPolicies (v1alpha2), AdminNetworkPolicies and
+ * BaselineAdminNetworkPolicies (v1alpha1); Calico's (projectcalico.org/v3) NetworkPolicies,
+ * GlobalNetworkPolicies, StagedNetworkPolicies, StagedGlobalNetworkPolicies,
+ * StagedKubernetesNetworkPolicies, Tiers, NetworkSets and GlobalNetworkSets; and Cilium's
+ * (cilium.io/v2) CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies; and, when the
+ * cluster serves a Calico or Cilium kind, the ServiceAccounts, Services and EndpointSlices their
+ * rules refer to. Every kind but the first four is optional: one the cluster does not serve is
+ * skipped with one log line and the {@code netpolc_agent_kinds{state="skipped"}} gauge.
  */
 public final class Agent implements AutoCloseable {
 
@@ -136,11 +150,23 @@ public final class Agent implements AutoCloseable {
     running = true;
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (WatchedKind k : WatchedKind.ALL) {
-      if (k.optional() && !served(k)) {
+      if (WatchedKind.REFERENCED.contains(k)
+          && started.stream().noneMatch(s -> s.calico() || s.cilium())) {
         skipped.add(k);
-        logLine("info", "kind not served, skipped", fields("kind", k.kind(), "apiVersion", k.apiVersion()));
+        metrics.kinds.labelValues(k.label(), "unneeded").set(1);
+        logLine("info", "kind not needed, skipped", fields("kind", k.label(), "apiVersion", k.apiVersion(),
+            "why", "the cluster serves no Calico or Cilium policy kind"));
         continue;
       }
+      String unserved = k.optional() ? unserved(k) : null;
+      if (unserved != null) {
+        skipped.add(k);
+        metrics.kinds.labelValues(k.label(), "skipped").set(1);
+        logLine("info", "kind not served, skipped", fields("kind", k.label(), "apiVersion", k.apiVersion(),
+            "answer", unserved));
+        continue;
+      }
+      metrics.kinds.labelValues(k.label(), "watched").set(1);
       SharedIndexInformer<? extends HasMetadata> inf = informer(k);
       informers.add(inf);
       started.add(k);
@@ -161,7 +187,7 @@ public final class Agent implements AutoCloseable {
       throw new AgentException("interrupted while the informers synced");
     }
     awaitListedEvents();
-    logLine("info", "informers synced", fields("kinds", started.stream().map(WatchedKind::kind).toList().toString(),
+    logLine("info", "informers synced", fields("kinds", started.stream().map(WatchedKind::label).toList().toString(),
         "queued", Integer.toString(queue.size())));
     thread = new Thread(this::loop, "netpolc-agent-applier");
     thread.start();
@@ -244,13 +270,26 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private boolean served(WatchedKind k) {
+  /**
+   * Null when the cluster serves {@code k} (the client finds it in the API discovery and may list
+   * it), else the API server's answer: a CRD that is not installed fails the discovery or answers
+   * 404; a kind the agent's RBAC does not grant answers 403, which the log line shows.
+   */
+  private String unserved(WatchedKind k) {
     try {
-      client.genericKubernetesResources(k.apiVersion(), k.kind()).list(new ListOptionsBuilder().withLimit(1L).build());
-      return true;
+      generic(client, k).list(new ListOptionsBuilder().withLimit(1L).build());
+      return null;
     } catch (KubernetesClientException e) {
-      return false;
+      return e.getCode() > 0 ? "HTTP " + e.getCode() : "not in the API discovery";
     }
+  }
+
+  /** The generic resource client for {@code k}, across all namespaces when it is namespaced. */
+  static FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
+      Resource<GenericKubernetesResource>> generic(KubernetesClient client, WatchedKind k) {
+    var all = client.genericKubernetesResources(k.apiVersion(), k.kind());
+    // A client bound to a namespace (the agent's own, in a pod) would otherwise watch that one only.
+    return k.namespaced() ? all.inAnyNamespace() : all;
   }
 
   private SharedIndexInformer<? extends HasMetadata> informer(WatchedKind k) {
@@ -263,8 +302,14 @@ public final class Agent implements AutoCloseable {
       inf = client.nodes().runnableInformer(0);
     } else if (k == WatchedKind.NETWORK_POLICIES) {
       inf = client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.SERVICE_ACCOUNTS) {
+      inf = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.SERVICES) {
+      inf = client.services().inAnyNamespace().runnableInformer(0);
+    } else if (k == WatchedKind.ENDPOINT_SLICES) {
+      inf = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
     } else {
-      inf = client.genericKubernetesResources(k.apiVersion(), k.kind()).runnableInformer(0);
+      inf = generic(client, k).runnableInformer(0);
     }
     addHandler(inf, k);
     return inf;
@@ -291,7 +336,7 @@ public final class Agent implements AutoCloseable {
 
   private void enqueue(WatchedKind k, String type, boolean deleted, HasMetadata obj) {
     received.incrementAndGet();
-    metrics.events.labelValues(k.kind(), type).inc();
+    metrics.events.labelValues(k.label(), type).inc();
     queue.add(new WatchEvent(k, deleted, obj, System.nanoTime()));
   }
 
@@ -519,8 +564,8 @@ public final class Agent implements AutoCloseable {
 
   private void reject(ClusterView.Rejection r) {
     WatchEvent e = r.event();
-    metrics.rejected.labelValues(e.kind().kind()).inc();
-    logLine("warn", "object rejected", fields("kind", e.kind().kind(), "object", e.key(),
+    metrics.rejected.labelValues(e.kind().label()).inc();
+    logLine("warn", "object rejected", fields("kind", e.kind().label(), "object", e.key(),
         "kept", r.keptOld() ? "last accepted version" : "none (never accepted)", "reason", r.reason()));
     if (!settings.reportEvents()) {
       return;

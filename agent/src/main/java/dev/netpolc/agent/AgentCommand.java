@@ -30,8 +30,13 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "agent",
-    description = "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies, and AdminNetworkPolicies"
-        + " and BaselineAdminNetworkPolicies when the cluster serves them) and keeps this node's rules (nftables,"
+    description = "Watches the Kubernetes API (Namespaces, Pods, Nodes, NetworkPolicies; and, when the cluster serves"
+        + " them, policy.networking.k8s.io ClusterNetworkPolicies (v1alpha2), AdminNetworkPolicies and"
+        + " BaselineAdminNetworkPolicies (v1alpha1); Calico projectcalico.org/v3 NetworkPolicies,"
+        + " GlobalNetworkPolicies, their Staged forms, StagedKubernetesNetworkPolicies, Tiers, NetworkSets and"
+        + " GlobalNetworkSets; Cilium cilium.io/v2 CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies; with"
+        + " either, the ServiceAccounts, Services and EndpointSlices their rules refer to. A kind the cluster does not"
+        + " serve is skipped with one log line) and keeps this node's rules (nftables,"
         + " iptables or eBPF) in step: at start, the kernel's rules are read back and compared with the first compile"
         + " (logged, metric netpolc_agent_startup_checks_total), then replaced atomically; then one atomic"
         + " delta per batch of events. Stopping leaves the rules in place (fail closed) unless --cleanup-on-exit."

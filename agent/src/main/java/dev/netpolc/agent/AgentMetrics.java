@@ -22,7 +22,7 @@ public final class AgentMetrics {
       "netpolc_agent_batch_size", "netpolc_agent_compile_seconds", "netpolc_agent_apply_seconds",
       "netpolc_agent_event_to_applied_seconds", "netpolc_agent_applies_total", "netpolc_agent_errors_total",
       "netpolc_agent_rejected_objects_total", "netpolc_agent_rules_installed", "netpolc_agent_set_elements_installed",
-      "netpolc_agent_startup_checks_total");
+      "netpolc_agent_startup_checks_total", "netpolc_agent_kinds");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   final Counter events = Counter.builder().name("netpolc_agent_events_total")
@@ -47,6 +47,10 @@ public final class AgentMetrics {
   final Counter rejected = Counter.builder().name("netpolc_agent_rejected_objects_total")
       .help("Objects the model rejected (their last accepted version stays in force), by kind").labelNames("kind")
       .register(registry);
+  final Gauge kinds = Gauge.builder().name("netpolc_agent_kinds")
+      .help("The kinds the agent knows, by state: watched; skipped (the cluster does not serve it); unneeded"
+          + " (ServiceAccounts, Services, EndpointSlices when the cluster serves no Calico or Cilium kind)")
+      .labelNames("kind", "state").register(registry);
   final Gauge rules = Gauge.builder().name("netpolc_agent_rules_installed")
       .help("Rules in the installed ruleset").register(registry);
   final Gauge setElements = Gauge.builder().name("netpolc_agent_set_elements_installed")

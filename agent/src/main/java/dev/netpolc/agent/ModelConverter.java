@@ -1,10 +1,15 @@
 package dev.netpolc.agent;
 
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.Namespace;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Pod;
+import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
@@ -26,8 +31,9 @@ public final class ModelConverter {
   /**
    * The object read and accepted.
    *
-   * @param object the model object: a Namespace, Pod, Node, NetworkPolicy, AdminNetworkPolicy or
-   *     BaselineAdminNetworkPolicy
+   * @param object the model object: a Namespace, Pod, Node, NetworkPolicy, ClusterNetworkPolicy,
+   *     AdminNetworkPolicy, BaselineAdminNetworkPolicy or CiliumPolicy, or for a Calico object,
+   *     ServiceAccount, Service or EndpointSlice the {@link CalicoResources} holding just it
    */
   public record Accepted(Object object) implements Result {}
 
@@ -55,7 +61,7 @@ public final class ModelConverter {
 
   /** Reads {@code object} of kind {@code kind}. */
   public Result convert(WatchedKind kind, HasMetadata object) {
-    String source = kind.kind() + " " + keyOf(kind, object);
+    String source = kind.label() + " " + keyOf(kind, object);
     ReadResult read = reader.readString(source, yaml(object));
     if (!read.ok()) {
       return new Rejected(read.errors());
@@ -66,25 +72,50 @@ public final class ModelConverter {
       // The reader skips kinds it does not know; a watched kind must never be one of them.
       throw new IllegalStateException("the model reader skipped a " + kind.kind() + ": " + read.skippedKinds());
     }
-    AcceptanceGate.Verdict v = switch (kind.kind()) {
-      case "NetworkPolicy" -> AcceptanceGate.DEFAULT.check(c.policies().get(0));
-      case "Pod" -> AcceptanceGate.DEFAULT.check(c.pods().get(0));
-      case "Namespace" -> AcceptanceGate.DEFAULT.check(c.namespaces().get(0));
-      default -> AcceptanceGate.DEFAULT.check(c);
-    };
+    AcceptanceGate.Verdict v;
+    if (model instanceof NetworkPolicy p) {
+      v = AcceptanceGate.DEFAULT.check(p);
+    } else if (model instanceof Pod p) {
+      v = AcceptanceGate.DEFAULT.check(p);
+    } else if (model instanceof Namespace n) {
+      v = AcceptanceGate.DEFAULT.check(n);
+    } else {
+      // Cluster-scoped, Calico and Cilium objects: the whole one-object cluster, as a file holding it.
+      v = AcceptanceGate.DEFAULT.check(c);
+    }
     return v.accepted() ? new Accepted(model) : new Rejected(v.blocking());
   }
 
   private static Object single(WatchedKind kind, Cluster c) {
-    List<?> objects = switch (kind.kind()) {
-      case "Namespace" -> c.namespaces();
-      case "Pod" -> c.pods();
-      case "Node" -> c.nodes();
-      case "NetworkPolicy" -> c.policies();
-      case "AdminNetworkPolicy" -> c.adminNetworkPolicies();
-      case "BaselineAdminNetworkPolicy" -> c.baselineAdminNetworkPolicies();
-      default -> throw new IllegalArgumentException("not a watched kind: " + kind.kind());
-    };
+    if (kind.inCalicoSet()) {
+      // One Calico object (or one object Calico rules refer to) reads into a CalicoResources
+      // holding just it; the view merges them.
+      CalicoResources r = c.calico();
+      int objects = r.policies().size() + r.tiers().size() + r.networkSets().size()
+          + r.stagedKubernetesPolicies().size() + r.serviceAccounts().size() + r.services().size()
+          + r.endpointSlices().size();
+      return objects == 1 ? r : null;
+    }
+    List<?> objects;
+    if (kind.cilium()) {
+      objects = c.cilium().policies();
+    } else if (kind.equals(WatchedKind.NAMESPACES)) {
+      objects = c.namespaces();
+    } else if (kind.equals(WatchedKind.PODS)) {
+      objects = c.pods();
+    } else if (kind.equals(WatchedKind.NODES)) {
+      objects = c.nodes();
+    } else if (kind.equals(WatchedKind.NETWORK_POLICIES)) {
+      objects = c.policies();
+    } else if (kind.equals(WatchedKind.CLUSTER_NETWORK_POLICIES)) {
+      objects = c.clusterNetworkPolicies();
+    } else if (kind.equals(WatchedKind.ADMIN_NETWORK_POLICIES)) {
+      objects = c.adminNetworkPolicies();
+    } else if (kind.equals(WatchedKind.BASELINE_ADMIN_NETWORK_POLICIES)) {
+      objects = c.baselineAdminNetworkPolicies();
+    } else {
+      throw new IllegalArgumentException("not a watched kind: " + kind);
+    }
     return objects.size() == 1 ? objects.get(0) : null;
   }
 
@@ -97,6 +128,25 @@ public final class ModelConverter {
     HasMetadata copy = serialization.clone(object);
     copy.getMetadata().setManagedFields(null);
     return serialization.asYaml(copy);
+  }
+
+  /**
+   * What of a custom resource the model reads, as text: the object without its status and the
+   * server's bookkeeping (resource version, generation, uid, timestamps, managed fields). Two
+   * versions with the same fingerprint read into the same model object. Their model objects
+   * cannot tell this themselves: they keep source positions, which differ between any two reads.
+   */
+  String fingerprint(GenericKubernetesResource object) {
+    GenericKubernetesResource copy = serialization.clone(object);
+    copy.getAdditionalProperties().remove("status");
+    var m = copy.getMetadata();
+    m.setManagedFields(null);
+    m.setResourceVersion(null);
+    m.setGeneration(null);
+    m.setUid(null);
+    m.setCreationTimestamp(null);
+    m.setSelfLink(null);
+    return serialization.asJson(copy);
   }
 
   /** {@code namespace/name}, or {@code name} for a cluster-scoped kind. */

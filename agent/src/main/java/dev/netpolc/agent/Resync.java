@@ -61,8 +61,14 @@ final class Resync {
       return client.nodes().list().getItems();
     } else if (k.equals(WatchedKind.NETWORK_POLICIES)) {
       return client.network().v1().networkPolicies().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.SERVICE_ACCOUNTS)) {
+      return client.serviceAccounts().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.SERVICES)) {
+      return client.services().inAnyNamespace().list().getItems();
+    } else if (k.equals(WatchedKind.ENDPOINT_SLICES)) {
+      return client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems();
     }
-    return client.genericKubernetesResources(k.apiVersion(), k.kind()).list().getItems();
+    return Agent.generic(client, k).list().getItems();
   }
 
   /** A stand-in for an object the server no longer has: only its key matters to a deletion. */

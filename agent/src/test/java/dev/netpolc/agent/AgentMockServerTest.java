@@ -60,10 +60,14 @@ class AgentMockServerTest {
       assertThat(applied.subList(1, applied.size())).as("after the start every apply is a delta")
           .noneMatch(RecordingApplier.Applied::full);
       assertThat(m.log()).contains("msg=applied mode=full").contains("msg=applied mode=incremental");
-      // The mock server does not serve the policy.networking.k8s.io kinds: one line each, no crash.
-      assertThat(m.agent.skippedKinds()).containsExactly(WatchedKind.ADMIN_NETWORK_POLICIES,
-          WatchedKind.BASELINE_ADMIN_NETWORK_POLICIES);
-      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\""))).hasSize(2);
+      // The mock server serves none of the optional (CRD) kinds: one line each, no crash.
+      List<WatchedKind> optional = WatchedKind.ALL.stream().filter(WatchedKind::optional).toList();
+      assertThat(m.agent.skippedKinds()).containsExactlyElementsOf(optional).contains(
+          WatchedKind.ADMIN_NETWORK_POLICIES, WatchedKind.BASELINE_ADMIN_NETWORK_POLICIES);
+      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not served, skipped\"")))
+          .hasSize(optional.size() - WatchedKind.REFERENCED.size());
+      assertThat(m.log().lines().filter(l -> l.contains("msg=\"kind not needed, skipped\"")))
+          .hasSize(WatchedKind.REFERENCED.size());
     }
   }
 

@@ -103,6 +103,22 @@ final class MockCluster implements AutoCloseable {
       return "Namespace " + c.namespaces().get(0).name();
     } else if (!c.nodes().isEmpty()) {
       return "Node " + c.nodes().get(0).name();
+    } else if (!c.clusterNetworkPolicies().isEmpty()) {
+      return "ClusterNetworkPolicy " + c.clusterNetworkPolicies().get(0).name();
+    } else if (!c.calico().policies().isEmpty()) {
+      var p = c.calico().policies().get(0);
+      return "Calico " + p.kind() + " " + p.namespace() + "/" + p.name();
+    } else if (!c.calico().tiers().isEmpty()) {
+      return "Calico Tier " + c.calico().tiers().get(0).name();
+    } else if (!c.calico().networkSets().isEmpty()) {
+      var n = c.calico().networkSets().get(0);
+      return "Calico NetworkSet " + n.namespace() + "/" + n.name();
+    } else if (!c.calico().serviceAccounts().isEmpty()) {
+      var a = c.calico().serviceAccounts().get(0);
+      return "ServiceAccount " + a.namespace() + "/" + a.name();
+    } else if (!c.cilium().policies().isEmpty()) {
+      var p = c.cilium().policies().get(0);
+      return "Cilium " + p.kind() + " " + p.namespace() + "/" + p.name();
     }
     throw new IllegalArgumentException("unexpected test object: " + yaml);
   }
@@ -166,7 +182,62 @@ final class MockCluster implements AutoCloseable {
     c.nodes().forEach(n -> s.add("node " + n.name() + " " + n.labels() + " " + n.addresses()));
     c.policies().forEach(p -> s.add("np " + p.key() + " " + dev.netpolc.model.NetworkPolicy.of(p.namespace(), p.name(),
         p.podSelector(), p.policyTypes(), p.ingress(), p.egress())));
+    c.clusterNetworkPolicies().forEach(p -> s.add("cnp " + render(p)));
+    c.calico().policies().forEach(p -> s.add("calico " + render(p)));
+    c.calico().tiers().forEach(t -> s.add("tier " + render(t)));
+    c.calico().networkSets().forEach(n -> s.add("networkset " + render(n)));
+    c.calico().stagedKubernetesPolicies().forEach(p -> s.add("staged-knp " + render(p)));
+    c.cilium().policies().forEach(p -> s.add("cilium " + render(p)));
+    c.calico().serviceAccounts().forEach(x -> s.add("sa " + render(x)));
+    c.calico().services().forEach(x -> s.add("svc " + render(x)));
+    c.calico().endpointSlices().forEach(x -> s.add("eps " + render(x)));
     return s.stream().collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * A model object as text without its source positions (they differ between two reads of the
+   * same object): records by their components, recursively, leaving out every SourceMap.
+   */
+  static String render(Object o) {
+    if (o instanceof Record r) {
+      StringBuilder b = new StringBuilder(r.getClass().getSimpleName()).append('(');
+      for (var c : r.getClass().getRecordComponents()) {
+        if (c.getType() == dev.netpolc.model.SourceMap.class || c.getType() == dev.netpolc.model.SourcePosition.class) {
+          continue;
+        }
+        try {
+          b.append(c.getName()).append('=').append(render(c.getAccessor().invoke(r))).append(' ');
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return b.append(')').toString();
+    } else if (o instanceof java.util.Collection<?> c) {
+      return c.stream().map(MockCluster::render).collect(Collectors.joining(", ", "[", "]"));
+    } else if (o instanceof Map<?, ?> m) {
+      return m.entrySet().stream().map(e -> render(e.getKey()) + "=" + render(e.getValue()))
+          .collect(Collectors.joining(", ", "{", "}"));
+    } else if (o instanceof Optional<?> opt) {
+      return opt.map(MockCluster::render).orElse("-");
+    }
+    return String.valueOf(o);
+  }
+
+  /**
+   * Makes the mock server serve {@code kinds} (as an installed CRD does), so that the client
+   * finds them in the API discovery; call before the agent starts.
+   */
+  void serve(List<WatchedKind> kinds) {
+    for (WatchedKind k : kinds) {
+      client.apiextensions().v1().customResourceDefinitions().resource(
+          new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+              .withNewMetadata().withName(k.resource() + "." + k.group()).endMetadata()
+              .withNewSpec().withGroup(k.group()).withScope(k.namespaced() ? "Namespaced" : "Cluster")
+              .withNewNames().withKind(k.kind()).withPlural(k.resource()).withListKind(k.kind() + "List")
+              .withSingular(k.kind().toLowerCase(java.util.Locale.ROOT)).endNames()
+              .addNewVersion().withName(k.version()).withServed(true).withStorage(true).endVersion()
+              .endSpec().build()).create();
+    }
   }
 
   static String namespace(String name, String labels) {

@@ -100,12 +100,12 @@ class AgentKernelTest {
     }
   }
 
-  private static void report(String step, Duration d) {
+  static void report(String step, Duration d) {
     System.out.printf("agent kernel test: %s: API write to rules in the kernel %.1f ms%n", step, d.toNanos() / 1e6);
   }
 
   /** Waits until the agent's last apply enforces {@code want}'s objects; returns the time since {@code t0}. */
-  private static Duration awaitEnforced(Agent agent, Cluster want, long t0, ByteArrayOutputStream log)
+  static Duration awaitEnforced(Agent agent, Cluster want, long t0, ByteArrayOutputStream log)
       throws InterruptedException {
     long deadline = t0 + Duration.ofSeconds(60).toNanos();
     while (!summary(agent.snapshot().cluster()).equals(summary(want))) {
@@ -115,23 +115,52 @@ class AgentKernelTest {
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  private static String summary(Cluster c) {
+  static String summary(Cluster c) {
     TreeSet<String> s = new TreeSet<>();
     c.namespaces().forEach(n -> s.add("ns " + n.name() + " " + n.labels()));
     c.pods().forEach(p -> s.add("pod " + p.key() + " " + p.labels() + " " + p.ips()));
     c.policies().forEach(p -> s.add("np " + p.key() + " " + dev.netpolc.model.NetworkPolicy.of(p.namespace(),
         p.name(), p.podSelector(), p.policyTypes(), p.ingress(), p.egress())));
+    c.calico().policies().forEach(p -> s.add("calico " + render(p)));
+    c.calico().tiers().forEach(t -> s.add("tier " + render(t)));
+    c.cilium().policies().forEach(p -> s.add("cilium " + render(p)));
     return String.join("\n", s);
   }
 
-  private static Cluster read(Map<String, String> docs) {
+  /** A model object as text without source positions (they differ between two reads): records by component. */
+  private static String render(Object o) {
+    if (o instanceof Record r) {
+      StringBuilder b = new StringBuilder(r.getClass().getSimpleName()).append('(');
+      for (var c : r.getClass().getRecordComponents()) {
+        if (c.getType() == dev.netpolc.model.SourceMap.class || c.getType() == dev.netpolc.model.SourcePosition.class) {
+          continue;
+        }
+        try {
+          b.append(c.getName()).append('=').append(render(c.getAccessor().invoke(r))).append(' ');
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return b.append(')').toString();
+    } else if (o instanceof java.util.Collection<?> c) {
+      return "[" + String.join(", ", c.stream().map(AgentKernelTest::render).toList()) + "]";
+    } else if (o instanceof Map<?, ?> m) {
+      return "{" + String.join(", ", m.entrySet().stream().map(e -> render(e.getKey()) + "=" + render(e.getValue()))
+          .toList()) + "}";
+    } else if (o instanceof java.util.Optional<?> opt) {
+      return opt.map(AgentKernelTest::render).orElse("-");
+    }
+    return String.valueOf(o);
+  }
+
+  static Cluster read(Map<String, String> docs) {
     ReadResult r = new PolicyReader().readString("agent-kernel.yaml", String.join("\n---\n", docs.values()));
     assertThat(r.errors()).isEmpty();
     return r.cluster();
   }
 
   /** The pods of {@link DeltaScenario}: dual-stack, on {@link #NODE}. */
-  private static String pod(String ns, String name, String labels, int ip) {
+  static String pod(String ns, String name, String labels, int ip) {
     return "apiVersion: v1\nkind: Pod\nmetadata: {namespace: " + ns + ", name: " + name + ", labels: " + labels
         + "}\nspec: {nodeName: " + NODE + ", containers: [{name: main, image: pause}]}\n"
         + "status: {phase: Running, podIPs: [{ip: 198.18.0." + ip + "}, {ip: \"fd00::" + ip + "\"}]}\n";
