@@ -830,7 +830,7 @@ final class ScriptWriter {
       return head + g.id();
     }
     Origin o = r.origins().get(0);
-    String tail = " " + o.direction().apiName() + "[" + o.ruleIndex() + "]";
+    String tail = " " + o.rulePath();
     String policy = IptText.sanitize(o.policy());
     int room = IptText.MAX_LOG_PREFIX - 2 - head.length() - tail.length();
     if (policy.length() > room) {
