@@ -6,6 +6,8 @@ import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NAMESPACES_AND_NODES
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE1;
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE2;
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.WEB;
+import static dev.netpolc.compiler.reference.Fixtures.allows;
+import static dev.netpolc.compiler.reference.Fixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,14 +107,6 @@ class CalicoReferenceTest {
     assertThat(errors).as(yaml).isEmpty();
     assertThat(c.calico().hasCalicoObjects()).isTrue();
     return c;
-  }
-
-  static Connection tcp(String from, String to, int port) {
-    return Connection.of(IpAddress.parse(from), IpAddress.parse(to), Protocol.TCP, port);
-  }
-
-  static boolean allows(Cluster c, Connection conn) {
-    return new ReferenceEvaluator(c).allows(conn);
   }
 
   static boolean tcpAllowed(Cluster c, String from, String to) {

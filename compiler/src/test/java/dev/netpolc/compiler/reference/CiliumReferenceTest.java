@@ -6,6 +6,8 @@ import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NAMESPACES_AND_NODES
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE1;
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE2;
 import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.WEB;
+import static dev.netpolc.compiler.reference.Fixtures.allows;
+import static dev.netpolc.compiler.reference.Fixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.compiler.Connection;
@@ -83,14 +85,6 @@ class CiliumReferenceTest {
   static String cnp(String name, String body) {
     return "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: " + name
         + ", namespace: shop}\nspec:\n" + body + "---\n";
-  }
-
-  static Connection tcp(String from, String to, int port) {
-    return Connection.of(IpAddress.parse(from), IpAddress.parse(to), Protocol.TCP, port);
-  }
-
-  static boolean allows(Cluster c, Connection conn) {
-    return new ReferenceEvaluator(c).allows(conn);
   }
 
   static final String DB_INGRESS_FROM_WEB = cnp("db-from-web", """
