@@ -15,23 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them.
  */
 class CalicoCommandsTest {
-  private static final String INPUT = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: shop}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: shop, labels: {app: web}}
-      spec: {containers: [{name: c}]}
-      status: {phase: Running, podIP: 10.0.0.1}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: db, namespace: shop, labels: {app: db}}
-      spec: {containers: [{name: c}]}
-      status: {phase: Running, podIP: 10.0.0.2}
-      ---
+  private static final String INPUT = ShopWebAndDb.INVENTORY + """
       apiVersion: projectcalico.org/v3
       kind: NetworkPolicy
       metadata:
@@ -47,12 +31,8 @@ class CalicoCommandsTest {
   void matrixExplainAndCompileDecideTheCalicoPolicy(@TempDir Path dir) throws IOException {
     Path input = dir.resolve("calico.yaml");
     Files.writeString(input, INPUT);
-    for (String via : new String[] {"reference", "ir"}) {
-      Run m = CompileCommandTest.run("matrix", "--via", via, "--format", "json", "--port", "80", input.toString());
-      assertThat(m.rc()).as(m.err()).isZero();
-      assertThat(m.out().replaceAll("\\s", "")).as(via).contains("\"shop/web\":[\"shop/web\"]")
-          .contains("\"shop/db\":[\"shop/db\",\"shop/web\"]");
-    }
+    ShopWebAndDb.assertMatrixViaReferenceAndIr(input, "80", "\"shop/web\":[\"shop/web\"]",
+        "\"shop/db\":[\"shop/db\",\"shop/web\"]");
     Run c = CompileCommandTest.run("compile", "--backend", "nftables", "--output", "-", input.toString());
     assertThat(c.rc()).as(c.err()).isZero();
     assertThat(c.out()).contains("deny-db");

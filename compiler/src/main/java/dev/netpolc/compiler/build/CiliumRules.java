@@ -213,8 +213,9 @@ final class CiliumRules {
   private void lowerCilium(CiliumPolicy policy, CiliumRule rule, CiliumPeerRule r, int i, Direction d, int subjectId,
       Pod subject, Action action, List<Rule> out) {
     Tier tier = action == Action.DENY ? DENY_TIER : ALLOW_TIER;
-    String section = r.path().substring(rule.path().length() + 1, r.path().lastIndexOf('['));
-    Origin origin = new Origin(policy.key() + " " + rule.path() + "." + section, d, i, policy.position(r.path()));
+    // The list's own path (spec.ingressDeny): the comment names the section once, as the YAML does.
+    String list = r.path().substring(0, r.path().lastIndexOf('['));
+    Origin origin = new Origin(policy.key(), d, i, policy.position(r.path()), list);
     AddressSet l3 = l3(policy, r, subject);
     List<String> names = new ArrayList<>();
     for (CiliumPortRule pr : r.toPorts()) {

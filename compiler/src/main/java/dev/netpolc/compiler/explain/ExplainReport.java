@@ -15,8 +15,9 @@ import java.util.Optional;
  * Formatters render it; they add no logic.
  *
  * @param allowed     the decision (equal to {@code ReferenceEvaluator.allows})
- * @param shortcut    {@code none}, {@code same-pod} or {@code node-local}: a rule that decided
- *                    before policies were consulted
+ * @param shortcut    {@code none}, {@code same-pod}, {@code node-local} or {@code cilium-own-node}:
+ *                    a rule that decided before (or, for Cilium's own-node allow rule, instead of)
+ *                    the allow rules of the policies
  * @param source      the source
  * @param destination the destination
  * @param connection  protocol and port

@@ -54,7 +54,7 @@ public final class TierAttribution {
       return new CellDecision.Settled(noPort ? CellDecision.Reason.NO_PORT : CellDecision.Reason.NO_ADDRESS);
     }
     Explanation e = evaluator.explain(c.get());
-    if (e.shortcut() == Explanation.Shortcut.NODE_LOCAL) {
+    if (e.shortcut() == Explanation.Shortcut.NODE_LOCAL || e.shortcut() == Explanation.Shortcut.CILIUM_OWN_NODE) {
       return new CellDecision.Settled(CellDecision.Reason.NODE_LOCAL);
     }
     if (e.shortcut() == Explanation.Shortcut.SAME_POD) {

@@ -90,7 +90,7 @@ final class CiliumEvaluator {
     boolean fromOwnNode = options.allowNodeToLocalPods() && ReferenceEvaluator.isLocalNode(dstPod, src);
     if (fromOwnNode && ingress.ciliumMatch().map(m -> !m.deny()).orElse(true)) {
       // Cilium allows the local host by default; only a deny rule overrides that.
-      return new Explanation(c, true, Explanation.Shortcut.NODE_LOCAL, src, dst,
+      return new Explanation(c, true, Explanation.Shortcut.CILIUM_OWN_NODE, src, dst,
           DirectionVerdict.notApplicable(PolicyType.Egress), DirectionVerdict.notApplicable(PolicyType.Ingress));
     }
     return new Explanation(c, egress.allowed() && ingress.allowed(), Explanation.Shortcut.NONE, src, dst, egress,

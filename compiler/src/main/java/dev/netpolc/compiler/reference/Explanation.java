@@ -31,7 +31,13 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
     /** Source and destination are the same pod: the traffic never leaves it. */
     SAME_POD,
     /** Traffic between a pod and the node it runs on, allowed by {@code allowNodeToLocalPods}. */
-    NODE_LOCAL
+    NODE_LOCAL,
+    /**
+     * Ingress to a pod from the node it runs on in a Cilium cluster, allowed by Cilium's own-node
+     * allow rule (with {@code allowNodeToLocalPods}): unlike {@link #NODE_LOCAL} it is one
+     * direction only and a deny rule overrides it, so it holds only when no deny rule matched.
+     */
+    CILIUM_OWN_NODE
   }
 
   public Explanation {
@@ -65,9 +71,25 @@ public record Explanation(Connection connection, boolean allowed, Shortcut short
       sb.append("  between a pod and the node it runs on: always allowed\n");
       return sb.toString();
     }
+    if (shortcut == Shortcut.CILIUM_OWN_NODE) {
+      sb.append("  ").append(ciliumOwnNodeText(source.nodeName().orElse("?"))).append('\n');
+      return sb.toString();
+    }
     appendDirection(sb, egress, source);
     appendDirection(sb, ingress, destination);
     return sb.toString();
+  }
+
+  /**
+   * The sentence for {@link Shortcut#CILIUM_OWN_NODE}: it names the rule as the compiled rule's
+   * origin does ({@code node <name> to its pods}), so explain and the emitted comments agree.
+   *
+   * @param node the name of the node the destination pod runs on
+   * @return the sentence, without indentation or newline
+   */
+  public static String ciliumOwnNodeText(String node) {
+    return "ingress from its own node: allowed by Cilium's own-node allow rule (node " + node
+        + " to its pods); only a deny rule would override it, and none matched";
   }
 
   private static void appendDirection(StringBuilder sb, DirectionVerdict v, Endpoint side) {

@@ -1,5 +1,11 @@
 package dev.netpolc.compiler.build;
 
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.DB;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.MON;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NAMESPACES_AND_NODES;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE1;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE2;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.compiler.CompileOptions;
@@ -24,33 +30,10 @@ import org.junit.jupiter.api.Test;
  * on the compiled graph (no passes, so the lowering itself is checked) and against the reference.
  */
 class CiliumRulesTest {
-  private static final String WEB = "10.0.0.1";
-  private static final String DB = "10.0.0.2";
-  private static final String MON = "10.0.1.1";
-  private static final String NODE1 = "192.168.0.1";
-  private static final String NODE2 = "192.168.0.2";
   private static final String EXT = "8.8.8.8";
 
   /** shop/web and shop/db on n1, ops/mon on n2. */
-  private static final String INVENTORY = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: shop, labels: {team: shop}}
-      ---
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: ops, labels: {team: ops}}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n1}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n2}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.2}]}
-      ---
+  private static final String INVENTORY = NAMESPACES_AND_NODES + """
       apiVersion: v1
       kind: Pod
       metadata: {name: web, namespace: shop, labels: {app: web}}

@@ -5,14 +5,9 @@ import static org.quicktheories.QuickTheory.qt;
 
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
-import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.gen.CiliumClusterGen;
-import dev.netpolc.compiler.gen.ConnectionProbes;
-import dev.netpolc.compiler.ir.RuleGraphEvaluator;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.Namespace;
-import dev.netpolc.model.Pod;
 import dev.netpolc.model.cilium.CiliumResources;
 import java.util.List;
 import java.util.Map;
@@ -30,26 +25,11 @@ class CiliumSessionTest {
     qt().withExamples(40).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {
       CompilerSession s = new Compiler().session(c, CompileOptions.DEFAULTS);
       assertThat(s.cluster().cilium()).isEqualTo(c.cilium());
-      for (Pod p : c.pods()) {
-        // Relabel each pod in turn: selectors and groups move.
-        Pod relabelled = new Pod(p.namespace(), p.name(), Map.of("app", "web", "tier", "db"), p.ips(), p.nodeName(),
-            p.hostNetwork(), p.phase(), p.ports(), p.initPorts(), p.position(), p.serviceAccountName());
-        GraphUpdate u = s.apply(List.of(new ClusterChange.PodUpserted(relabelled)));
-        assertThat(u.incremental()).isFalse();
-      }
+      DialectSessionChecks.relabelEveryPod(s, c);
       // Namespace labels are Cilium identity labels (io.cilium.k8s.namespace.labels.*).
       s.apply(List.of(new ClusterChange.NamespaceUpserted(Namespace.of("b", Map.of("team", "x")))));
-      if (!c.policies().isEmpty()) {
-        s.apply(List.of(new ClusterChange.PolicyRemoved(c.policies().get(0).namespace(),
-            c.policies().get(0).name())));
-      }
-      Cluster now = s.cluster();
-      assertThat(s.graph()).isEqualTo(new Compiler().compile(now, CompileOptions.DEFAULTS).graph());
-      ReferenceEvaluator ref = new ReferenceEvaluator(now);
-      RuleGraphEvaluator ir = new RuleGraphEvaluator(s.graph());
-      for (Connection conn : ConnectionProbes.of(now)) {
-        assertThat(ir.allows(conn)).as(conn.toString()).isEqualTo(ref.allows(conn));
-      }
+      DialectSessionChecks.removeFirstNetworkPolicy(s, c);
+      DialectSessionChecks.assertFreshGraphDecidingAsTheReference(s, s.cluster());
     });
   }
 
@@ -61,14 +41,9 @@ class CiliumSessionTest {
       GraphUpdate u = s.apply(List.of(new ClusterChange.CiliumPoliciesReplaced(c.cilium())));
       assertThat(u.incremental()).isFalse();
       assertThat(s.cluster().cilium()).isEqualTo(c.cilium());
-      assertThat(s.graph()).isEqualTo(new Compiler().compile(c, CompileOptions.DEFAULTS).graph());
-      RuleGraphEvaluator ir = new RuleGraphEvaluator(s.graph());
-      ReferenceEvaluator ref = new ReferenceEvaluator(c);
-      for (Connection conn : ConnectionProbes.of(c)) {
-        assertThat(ir.allows(conn)).as(conn.toString()).isEqualTo(ref.allows(conn));
-      }
+      DialectSessionChecks.assertFreshGraphDecidingAsTheReference(s, c);
       s.apply(List.of(new ClusterChange.CiliumPoliciesReplaced(CiliumResources.EMPTY)));
-      assertThat(s.graph()).isEqualTo(new Compiler().compile(without, CompileOptions.DEFAULTS).graph());
+      DialectSessionChecks.assertFreshGraph(s, without);
     });
   }
 }

@@ -6,28 +6,17 @@ import static org.quicktheories.QuickTheory.qt;
 import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.Connection;
-import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.CalicoClusterGen;
 import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.ir.RuleGraphEvaluator;
-import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.compiler.reference.CalicoRuleMatch;
 import dev.netpolc.compiler.reference.CalicoTierStep;
 import dev.netpolc.compiler.reference.DirectionVerdict;
 import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
-import dev.netpolc.model.Cluster;
-import dev.netpolc.model.IpAddress;
-import dev.netpolc.model.Node;
-import dev.netpolc.model.Pod;
-import dev.netpolc.model.Protocol;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -41,16 +30,12 @@ import org.junit.jupiter.api.Test;
  */
 class CalicoEquivalenceTest {
   private static final int SHRINK_CYCLES = 300;
-  private static final List<String> OUTSIDE = List.of("8.8.8.8", "203.0.113.5", "203.0.113.200", "198.19.0.1",
-      "2001:db8:ffff::1", "fd00::3");
-  private static final int[][] ICMP = {{8, 0}, {3, 1}, {0, 0}, {3, 0}};
-  private static final int[][] ICMPV6 = {{128, 0}, {1, 0}, {3, 1}};
-  private static final List<Integer> TCP_UDP_PORTS = List.of(80, 53, 443, 8000, 8080, 8081, 7999, 9090, 81);
 
   @Test
   void everyPassSelectionAgreesWithTheReference() {
     qt().withExamples(200).withShrinkCycles(SHRINK_CYCLES).forAll(CalicoClusterGen.clusters())
-        .checkAssert(c -> check(c, SemanticsOptions.DEFAULTS, true));
+        .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, SemanticsOptions.DEFAULTS, true,
+            ConnectionProbes.withIcmpAndGeneratorPorts(c)));
   }
 
   @Test
@@ -61,7 +46,8 @@ class CalicoEquivalenceTest {
         SemanticsOptions.DEFAULTS.withHostNetworkPodsArePolicyTargets(true));
     for (SemanticsOptions options : variants) {
       qt().withExamples(40).withShrinkCycles(SHRINK_CYCLES).forAll(CalicoClusterGen.clusters())
-          .checkAssert(c -> check(c, options, false));
+          .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, options, false,
+              ConnectionProbes.withIcmpAndGeneratorPorts(c)));
     }
   }
 
@@ -75,7 +61,7 @@ class CalicoEquivalenceTest {
     qt().withExamples(120).withShrinkCycles(SHRINK_CYCLES).forAll(CalicoClusterGen.clusters()).checkAssert(c -> {
       ReferenceEvaluator ref = new ReferenceEvaluator(c);
       RuleGraphEvaluator ir = new RuleGraphEvaluator(new Compiler().compile(c, CompileOptions.DEFAULTS).graph());
-      for (Connection conn : probes(c)) {
+      for (Connection conn : ConnectionProbes.withIcmpAndGeneratorPorts(c)) {
         Explanation e = ref.explain(conn);
         List<String> expected = new ArrayList<>(logged(e.egress()));
         if (e.egress().allowed()) {
@@ -108,7 +94,7 @@ class CalicoEquivalenceTest {
     TreeMap<String, Integer> seen = new TreeMap<>();
     qt().withFixedSeed(20261207L).withExamples(200).forAll(CalicoClusterGen.clusters()).checkAssert(c -> {
       ReferenceEvaluator ref = new ReferenceEvaluator(c);
-      for (Connection conn : probes(c)) {
+      for (Connection conn : ConnectionProbes.withIcmpAndGeneratorPorts(c)) {
         Explanation e = ref.explain(conn);
         for (DirectionVerdict v : List.of(e.egress(), e.ingress())) {
           for (CalicoTierStep step : v.calicoTiers()) {
@@ -126,48 +112,5 @@ class CalicoEquivalenceTest {
     });
     assertThat(seen).containsKeys("ALLOW", "DENY", "PASS", "DEFAULT_DENY", "DEFAULT_PASS", "logged",
         "allowed icmp", "denied icmp", "allowed proto 47", "denied proto 47");
-  }
-
-  private static void check(Cluster c, SemanticsOptions options, boolean eachPass) {
-    CompileOptions base = CompileOptions.DEFAULTS.withSemantics(options);
-    Map<String, ConnectionDecider> candidates = new LinkedHashMap<>();
-    candidates.put("-O0", Deciders.evaluator(c, base.withoutPasses()));
-    candidates.put("default passes", Deciders.evaluator(c, base));
-    if (eachPass) {
-      for (String pass : Passes.names()) {
-        candidates.put("only " + pass, Deciders.evaluator(c, base.withPasses(List.of(pass))));
-      }
-    }
-    Deciders.assertAgree(new ReferenceEvaluator(c, options), "the reference (" + options + ")", candidates,
-        probes(c));
-  }
-
-  /** The usual probes, plus the Calico ones between every inventory and outside address. */
-  static List<Connection> probes(Cluster c) {
-    Set<IpAddress> addresses = new LinkedHashSet<>();
-    for (Pod p : c.pods()) {
-      addresses.addAll(p.ips());
-    }
-    for (Node n : c.nodes()) {
-      addresses.addAll(n.addresses());
-    }
-    OUTSIDE.forEach(a -> addresses.add(IpAddress.parse(a)));
-    List<Connection> out = new ArrayList<>(ConnectionProbes.of(c));
-    for (IpAddress s : addresses) {
-      for (IpAddress t : addresses) {
-        if (s.v6() != t.v6()) {
-          continue;
-        }
-        for (int[] m : s.v6() ? ICMPV6 : ICMP) {
-          out.add(Connection.icmp(s, t, m[0], m[1]));
-        }
-        out.add(new Connection(s, t, 47, 0));
-        for (int port : TCP_UDP_PORTS) {
-          out.add(Connection.of(s, t, Protocol.TCP, port));
-        }
-        out.add(Connection.of(s, t, Protocol.UDP, 53));
-      }
-    }
-    return out;
   }
 }

@@ -3,19 +3,14 @@ package dev.netpolc.compiler.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Connection;
-import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.CiliumClusterGen;
-import dev.netpolc.compiler.passes.Passes;
+import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.reference.DirectionVerdict;
 import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
-import dev.netpolc.model.Cluster;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * probed connection as the reference evaluator's cilium profile does: without passes, with the
  * default passes, and with each pass alone. Probes: every pod and node address pair and outside
  * addresses over TCP/UDP/SCTP, the ports the generator's rules name, ICMP/ICMPv6 messages of
- * several types, and protocol 47 ({@link CalicoEquivalenceTest#probes}).
+ * several types, and protocol 47 ({@link ConnectionProbes#withIcmpAndGeneratorPorts}).
  */
 class CiliumEquivalenceTest {
   private static final int SHRINK_CYCLES = 300;
@@ -32,7 +27,8 @@ class CiliumEquivalenceTest {
   @Test
   void everyPassSelectionAgreesWithTheReference() {
     qt().withExamples(200).withShrinkCycles(SHRINK_CYCLES).forAll(CiliumClusterGen.clusters())
-        .checkAssert(c -> check(c, SemanticsOptions.DEFAULTS, true));
+        .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, SemanticsOptions.DEFAULTS, true,
+            ConnectionProbes.withIcmpAndGeneratorPorts(c)));
   }
 
   @Test
@@ -43,7 +39,8 @@ class CiliumEquivalenceTest {
         SemanticsOptions.DEFAULTS.withIpBlockMatchesPodIps(false));
     for (SemanticsOptions options : variants) {
       qt().withExamples(40).withShrinkCycles(SHRINK_CYCLES).forAll(CiliumClusterGen.clusters())
-          .checkAssert(c -> check(c, options, false));
+          .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, options, false,
+              ConnectionProbes.withIcmpAndGeneratorPorts(c)));
     }
   }
 
@@ -57,9 +54,9 @@ class CiliumEquivalenceTest {
     TreeMap<String, Integer> seen = new TreeMap<>();
     qt().withFixedSeed(20261207L).withExamples(200).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {
       ReferenceEvaluator ref = new ReferenceEvaluator(c);
-      for (Connection conn : CalicoEquivalenceTest.probes(c)) {
+      for (Connection conn : ConnectionProbes.withIcmpAndGeneratorPorts(c)) {
         Explanation e = ref.explain(conn);
-        if (e.shortcut() == Explanation.Shortcut.NODE_LOCAL) {
+        if (e.shortcut() == Explanation.Shortcut.CILIUM_OWN_NODE) {
           seen.merge("node-local", 1, Integer::sum);
         }
         for (DirectionVerdict v : List.of(e.egress(), e.ingress())) {
@@ -81,19 +78,5 @@ class CiliumEquivalenceTest {
     });
     assertThat(seen).containsKeys("deny rule", "allow rule", "default deny", "no default deny", "node-local",
         "NetworkPolicy allow", "allowed icmp", "denied icmp", "allowed proto 47", "denied proto 47");
-  }
-
-  private static void check(Cluster c, SemanticsOptions options, boolean eachPass) {
-    CompileOptions base = CompileOptions.DEFAULTS.withSemantics(options);
-    Map<String, ConnectionDecider> candidates = new LinkedHashMap<>();
-    candidates.put("-O0", Deciders.evaluator(c, base.withoutPasses()));
-    candidates.put("default passes", Deciders.evaluator(c, base));
-    if (eachPass) {
-      for (String pass : Passes.names()) {
-        candidates.put("only " + pass, Deciders.evaluator(c, base.withPasses(List.of(pass))));
-      }
-    }
-    Deciders.assertAgree(new ReferenceEvaluator(c, options), "the reference (" + options + ")", candidates,
-        CalicoEquivalenceTest.probes(c));
   }
 }

@@ -4,9 +4,13 @@ import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Compiler;
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.ConnectionDecider;
+import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.RuleGraphEvaluator;
+import dev.netpolc.compiler.passes.Passes;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +41,24 @@ final class Deciders {
         }
       }
     }
+  }
+
+  /**
+   * The compiled graph of {@code c} decides every probe as the reference with {@code options}
+   * does: without passes, with the default passes and, when {@code eachPass}, with each pass alone.
+   */
+  static void assertPassSelectionsAgree(Cluster c, SemanticsOptions options, boolean eachPass,
+      List<Connection> probes) {
+    CompileOptions base = CompileOptions.DEFAULTS.withSemantics(options);
+    Map<String, ConnectionDecider> candidates = new LinkedHashMap<>();
+    candidates.put("-O0", evaluator(c, base.withoutPasses()));
+    candidates.put("default passes", evaluator(c, base));
+    if (eachPass) {
+      for (String pass : Passes.names()) {
+        candidates.put("only " + pass, evaluator(c, base.withPasses(List.of(pass))));
+      }
+    }
+    assertAgree(new ReferenceEvaluator(c, options), "the reference (" + options + ")", candidates, probes);
   }
 
   static String verdict(boolean allowed) {

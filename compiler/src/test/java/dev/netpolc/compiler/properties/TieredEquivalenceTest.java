@@ -3,22 +3,16 @@ package dev.netpolc.compiler.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.netpolc.compiler.CompileOptions;
 import dev.netpolc.compiler.Connection;
-import dev.netpolc.compiler.ConnectionDecider;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
-import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.compiler.reference.DirectionVerdict;
 import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.compiler.reference.TierStep;
-import dev.netpolc.model.Cluster;
 import dev.netpolc.model.npa.RuleAction;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +28,8 @@ class TieredEquivalenceTest {
   @Test
   void everyPassSelectionAgreesWithTheReference() {
     qt().withExamples(250).withShrinkCycles(SHRINK_CYCLES).forAll(TieredClusterGen.clusters())
-        .checkAssert(c -> check(c, SemanticsOptions.DEFAULTS, true));
+        .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, SemanticsOptions.DEFAULTS, true,
+            ConnectionProbes.of(c)));
   }
 
   @Test
@@ -46,7 +41,7 @@ class TieredEquivalenceTest {
         SemanticsOptions.DEFAULTS.withHostNetworkPodsArePolicyTargets(true));
     for (SemanticsOptions options : variants) {
       qt().withExamples(60).withShrinkCycles(SHRINK_CYCLES).forAll(TieredClusterGen.clusters())
-          .checkAssert(c -> check(c, options, false));
+          .checkAssert(c -> Deciders.assertPassSelectionsAgree(c, options, false, ConnectionProbes.of(c)));
     }
   }
 
@@ -80,19 +75,5 @@ class TieredEquivalenceTest {
     assertThat(seen).containsKeys("ADMIN allows", "ADMIN denies", "NETWORK_POLICY allows", "NETWORK_POLICY denies",
         "BASELINE allows", "BASELINE denies", "DEFAULT allows", "admin pass", "baseline pass",
         "own-node egress through the tiers");
-  }
-
-  private static void check(Cluster c, SemanticsOptions options, boolean eachPass) {
-    CompileOptions base = CompileOptions.DEFAULTS.withSemantics(options);
-    Map<String, ConnectionDecider> candidates = new LinkedHashMap<>();
-    candidates.put("-O0", Deciders.evaluator(c, base.withoutPasses()));
-    candidates.put("all passes", Deciders.evaluator(c, base));
-    if (eachPass) {
-      for (String pass : Passes.names()) {
-        candidates.put("only " + pass, Deciders.evaluator(c, base.withPasses(List.of(pass))));
-      }
-    }
-    Deciders.assertAgree(new ReferenceEvaluator(c, options), "the reference (" + options + ")", candidates,
-        ConnectionProbes.of(c));
   }
 }

@@ -1,5 +1,13 @@
 package dev.netpolc.compiler.reference;
 
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.DB;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.MON;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NAMESPACES_AND_NODES;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE1;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE2;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.WEB;
+import static dev.netpolc.compiler.reference.Fixtures.allows;
+import static dev.netpolc.compiler.reference.Fixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,36 +33,13 @@ import org.junit.jupiter.api.Test;
  * so every case is one Calico's API server would accept).
  */
 class CalicoReferenceTest {
-  static final String WEB = "10.0.0.1";
-  static final String DB = "10.0.0.2";
-  static final String MON = "10.0.1.1";
   static final String WEB6 = "fd00::1";
   static final String DB6 = "fd00::2";
-  static final String NODE1 = "192.168.0.1";
-  static final String NODE2 = "192.168.0.2";
   static final String EXT = "203.0.113.5";
   static final String EXT2 = "198.51.100.7";
 
   /** shop/web and shop/db on n1, ops/mon on n2; dual-stack; two ServiceAccounts with labels. */
-  static final String INVENTORY = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: shop, labels: {team: shop}}
-      ---
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: ops, labels: {team: ops}}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n1}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n2}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.2}]}
-      ---
+  static final String INVENTORY = NAMESPACES_AND_NODES + """
       apiVersion: v1
       kind: ServiceAccount
       metadata: {name: web-sa, namespace: shop, labels: {tier: frontend}}
@@ -122,14 +107,6 @@ class CalicoReferenceTest {
     assertThat(errors).as(yaml).isEmpty();
     assertThat(c.calico().hasCalicoObjects()).isTrue();
     return c;
-  }
-
-  static Connection tcp(String from, String to, int port) {
-    return Connection.of(IpAddress.parse(from), IpAddress.parse(to), Protocol.TCP, port);
-  }
-
-  static boolean allows(Cluster c, Connection conn) {
-    return new ReferenceEvaluator(c).allows(conn);
   }
 
   static boolean tcpAllowed(Cluster c, String from, String to) {

@@ -1,5 +1,13 @@
 package dev.netpolc.compiler.reference;
 
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.DB;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.MON;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NAMESPACES_AND_NODES;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE1;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.NODE2;
+import static dev.netpolc.compiler.gen.ShopAndOpsOnTwoNodes.WEB;
+import static dev.netpolc.compiler.reference.Fixtures.allows;
+import static dev.netpolc.compiler.reference.Fixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpolc.compiler.Connection;
@@ -16,35 +24,12 @@ import org.junit.jupiter.api.Test;
  * test, on clusters read from YAML through {@link PolicyReader}.
  */
 class CiliumReferenceTest {
-  static final String WEB = "10.0.0.1";
-  static final String DB = "10.0.0.2";
-  static final String MON = "10.0.1.1";
-  static final String NODE1 = "192.168.0.1";
-  static final String NODE2 = "192.168.0.2";
   static final String EXT = "203.0.113.5";
   static final String EXT2 = "198.51.100.7";
   static final String API = "172.16.0.1";
 
   /** shop/web and shop/db on n1, ops/mon on n2; the API server's EndpointSlice. */
-  static final String INVENTORY = """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: shop, labels: {team: shop}}
-      ---
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: ops, labels: {team: ops}}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n1}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: n2}
-      status: {addresses: [{type: InternalIP, address: 192.168.0.2}]}
-      ---
+  static final String INVENTORY = NAMESPACES_AND_NODES + """
       apiVersion: discovery.k8s.io/v1
       kind: EndpointSlice
       metadata: {name: kubernetes, namespace: default, labels: {kubernetes.io/service-name: kubernetes}}
@@ -100,14 +85,6 @@ class CiliumReferenceTest {
   static String cnp(String name, String body) {
     return "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: " + name
         + ", namespace: shop}\nspec:\n" + body + "---\n";
-  }
-
-  static Connection tcp(String from, String to, int port) {
-    return Connection.of(IpAddress.parse(from), IpAddress.parse(to), Protocol.TCP, port);
-  }
-
-  static boolean allows(Cluster c, Connection conn) {
-    return new ReferenceEvaluator(c).allows(conn);
   }
 
   static final String DB_INGRESS_FROM_WEB = cnp("db-from-web", """
@@ -356,6 +333,34 @@ class CiliumReferenceTest {
           - fromEntities: [host]
         """));
     assertThat(allows(deny, tcp(NODE1, DB, 5432))).isFalse();
+  }
+
+  /**
+   * The explanation of the own-node exemption names Cilium's own-node allow rule as the compiled
+   * rule's origin does, for ingress only: egress from a pod to its node is decided by the rules,
+   * and a deny rule's denial is explained by that rule.
+   */
+  @Test
+  void theOwnNodeExemptionIsExplainedAsCiliumsAllowRule() {
+    Explanation allowed = new ReferenceEvaluator(cluster(DB_INGRESS_FROM_WEB)).explain(tcp(NODE1, DB, 5432));
+    assertThat(allowed.shortcut()).isEqualTo(Explanation.Shortcut.CILIUM_OWN_NODE);
+    assertThat(allowed.toText()).isEqualTo("192.168.0.1 (node n1) -> 10.0.0.2 (pod shop/db) TCP/5432: ALLOWED\n"
+        + "  ingress from its own node: allowed by Cilium's own-node allow rule (node n1 to its pods); only a deny"
+        + " rule would override it, and none matched\n");
+    Explanation egress = new ReferenceEvaluator(cluster(cnp("db-out", """
+          endpointSelector: {matchLabels: {app: db}}
+          egress:
+          - toEndpoints: [{matchLabels: {app: web}}]
+        """))).explain(tcp(DB, NODE1, 22));
+    assertThat(egress.shortcut()).isEqualTo(Explanation.Shortcut.NONE);
+    assertThat(egress.allowed()).isFalse();
+    Explanation denied = new ReferenceEvaluator(cluster(cnp("deny-host", """
+          endpointSelector: {matchLabels: {app: db}}
+          ingressDeny:
+          - fromEntities: [host]
+        """))).explain(tcp(NODE1, DB, 5432));
+    assertThat(denied.shortcut()).isEqualTo(Explanation.Shortcut.NONE);
+    assertThat(denied.ingress().ciliumMatch()).hasValueSatisfying(m -> assertThat(m.deny()).isTrue());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.netpolc.compiler.reference;
 
 import dev.netpolc.compiler.Connection;
 import dev.netpolc.model.Cidr;
+import dev.netpolc.model.Cluster;
 import dev.netpolc.model.ContainerPort;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.IpBlock;
@@ -102,6 +103,11 @@ final class Fixtures {
 
   static Connection tcp(String from, String to, int port) {
     return Connection.of(IpAddress.parse(from), IpAddress.parse(to), Protocol.TCP, port);
+  }
+
+  /** The reference's decision on {@code conn} in {@code c}, with the default semantics. */
+  static boolean allows(Cluster c, Connection conn) {
+    return new ReferenceEvaluator(c).allows(conn);
   }
 
   static Connection udp(String from, String to, int port) {

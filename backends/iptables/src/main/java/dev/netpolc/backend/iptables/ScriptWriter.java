@@ -16,6 +16,7 @@ import dev.netpolc.compiler.ir.Origin;
 import dev.netpolc.compiler.ir.PortRange;
 import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleOrder;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.model.Cidr;
@@ -709,7 +710,7 @@ final class ScriptWriter {
 
   private void groupChains(EndpointGroup g, Direction d, boolean v6, List<String> order,
       Map<String, List<String>> body) throws BackendException {
-    List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
+    List<Rule> rules = RuleOrder.canonical(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     int at = 0;
@@ -830,7 +831,7 @@ final class ScriptWriter {
       return head + g.id();
     }
     Origin o = r.origins().get(0);
-    String tail = " " + o.direction().apiName() + "[" + o.ruleIndex() + "]";
+    String tail = " " + o.rulePath();
     String policy = IptText.sanitize(o.policy());
     int room = IptText.MAX_LOG_PREFIX - 2 - head.length() - tail.length();
     if (policy.length() > room) {
@@ -1328,42 +1329,6 @@ final class ScriptWriter {
       }
     }
     return out;
-  }
-
-  /**
-   * The rules with every run of consecutive rules of the same tier and action sorted by origin,
-   * then content: within such a run the first match always takes the same action, so the order
-   * cannot change a decision, and sorting makes the output independent of input order.
-   */
-  static List<Rule> canonicalOrder(List<Rule> rules) {
-    List<Rule> out = new ArrayList<>(rules.size());
-    int start = 0;
-    while (start < rules.size()) {
-      int end = start + 1;
-      while (end < rules.size() && rules.get(end).tier().equals(rules.get(start).tier())
-          && rules.get(end).action() == rules.get(start).action()) {
-        end++;
-      }
-      List<Rule> run = new ArrayList<>(rules.subList(start, end));
-      run.sort(RULE_ORDER);
-      out.addAll(run);
-      start = end;
-    }
-    return out;
-  }
-
-  private static final Comparator<Rule> RULE_ORDER = Comparator
-      .comparing((Rule r) -> r.origins(), ScriptWriter::compareOrigins)
-      .thenComparing(Rule::peers).thenComparing(Rule::ports).thenComparingInt(Rule::priority);
-
-  private static int compareOrigins(List<Origin> a, List<Origin> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = a.get(i).compareTo(b.get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
   }
 
   private static String origins(Rule r) {

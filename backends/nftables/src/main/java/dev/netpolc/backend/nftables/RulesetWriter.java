@@ -7,10 +7,10 @@ import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.compiler.ir.Direction;
 import dev.netpolc.compiler.ir.Endpoint;
 import dev.netpolc.compiler.ir.EndpointGroup;
-import dev.netpolc.compiler.ir.Origin;
 import dev.netpolc.compiler.ir.PortRange;
 import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.Rule;
+import dev.netpolc.compiler.ir.RuleOrder;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.ir.Tier;
 import dev.netpolc.compiler.incremental.SetRoles;
@@ -853,7 +853,7 @@ final class RulesetWriter {
 
   /** The group's tiers that have rules or (NetworkPolicy, when isolated) a default deny, in order. */
   private List<Segment> segments(EndpointGroup g, Direction d) {
-    List<Rule> rules = canonicalOrder(graph.rules(g.id(), d));
+    List<Rule> rules = RuleOrder.canonical(graph.rules(g.id(), d));
     boolean isolated = g.isolated(d);
     List<Segment> segments = new ArrayList<>();
     int i = 0;
@@ -982,45 +982,6 @@ final class RulesetWriter {
     }
     String first = r.origins().get(0).toString();
     return r.origins().size() == 1 ? first : first + " and " + (r.origins().size() - 1) + " more";
-  }
-
-  /**
-   * The rules with every run of consecutive rules of the same tier and action sorted by origin,
-   * then content. Within such a run the first match always takes the same action, so the order
-   * cannot change a decision; the graph lists rules in input order, and sorting here makes the
-   * ruleset independent of the order of the input files and objects.
-   */
-  static List<Rule> canonicalOrder(List<Rule> rules) {
-    List<Rule> out = new ArrayList<>(rules.size());
-    int start = 0;
-    while (start < rules.size()) {
-      int end = start + 1;
-      while (end < rules.size() && rules.get(end).tier().equals(rules.get(start).tier())
-          && rules.get(end).action() == rules.get(start).action()) {
-        end++;
-      }
-      int from = out.size();
-      out.addAll(rules.subList(start, end));
-      if (end - start > 1) {
-        out.subList(from, out.size()).sort(RULE_ORDER);
-      }
-      start = end;
-    }
-    return out;
-  }
-
-  private static final java.util.Comparator<Rule> RULE_ORDER = java.util.Comparator
-      .comparing((Rule r) -> r.origins(), RulesetWriter::compareOrigins)
-      .thenComparing(Rule::peers).thenComparing(Rule::ports).thenComparingInt(Rule::priority);
-
-  private static int compareOrigins(List<Origin> a, List<Origin> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = a.get(i).compareTo(b.get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
   }
 
   private String tierChain(String main, Tier t) {

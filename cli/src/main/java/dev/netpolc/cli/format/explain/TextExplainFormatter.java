@@ -12,6 +12,7 @@ import dev.netpolc.compiler.explain.ExplainReport.Side;
 import dev.netpolc.compiler.explain.ExplainReport.Suggestion;
 import dev.netpolc.compiler.explain.ExplainReport.TierReport;
 import dev.netpolc.compiler.explain.ExplainReport.TierRuleLocation;
+import dev.netpolc.compiler.reference.Explanation;
 import dev.netpolc.model.SourcePosition;
 
 /** {@code netpolc explain --format text}: the decision, then each direction, then suggestions. */
@@ -28,6 +29,10 @@ final class TextExplainFormatter {
     }
     if (r.shortcut().equals("node-local")) {
       sb.append("  between a pod and the node it runs on: always allowed\n");
+      return sb.toString();
+    }
+    if (r.shortcut().equals("cilium-own-node")) {
+      sb.append("  ").append(Explanation.ciliumOwnNodeText(r.source().node().orElse("?"))).append('\n');
       return sb.toString();
     }
     direction(sb, r.egress(), r.source());
