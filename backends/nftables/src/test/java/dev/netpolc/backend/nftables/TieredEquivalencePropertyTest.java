@@ -107,7 +107,9 @@ class TieredEquivalencePropertyTest {
     });
     System.out.println("multi-tier nftables coverage: " + cov + ", with dialect tiers " + dialect[0]
         + ", with two or more " + dialect[1] + ", with a dialect tier's node-local copy " + dialect[2]);
-    assertThat(dialect[2]).as("rulesets with a _t<k>_node chain").isGreaterThan(EXAMPLES / 50);
+    // About 24 in 900 rulesets, but clumped (one example gives up to three): a run with 6 was
+    // seen, so the guard only asks that the generator reaches the case at all.
+    assertThat(dialect[2]).as("rulesets with a _t<k>_node chain").isPositive();
     assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
     assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
     assertThat(cov.withPass).as("%s", cov).isGreaterThan(EXAMPLES / 4);
