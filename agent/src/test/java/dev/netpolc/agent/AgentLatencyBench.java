@@ -105,7 +105,10 @@ public final class AgentLatencyBench {
       switch (args[i]) {
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--events" -> events = Integer.parseInt(args[++i]);
-        case "--bursts" -> bursts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--bursts" -> {
+          String b = args[++i];
+          bursts = b.equals("none") ? new int[0] : Arrays.stream(b.split(",")).mapToInt(Integer::parseInt).toArray();
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
             + "; usage: [--scale X] [--events N] [--bursts N,N]");
       }
@@ -368,18 +371,26 @@ public final class AgentLatencyBench {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
   }
 
-  /** The agent's own split of each apply (its logfmt lines): compile and apply time by mode. */
+  /** The agent's own split of each apply (its logfmt lines): each phase's time by mode. */
   private static void summarizeLog(String log) {
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile("msg=applied mode=(\\w+) events=(\\d+).* compile_ms=([\\d.]+)");
-    java.util.Map<String, List<Long>> compile = new java.util.TreeMap<>();
+    java.util.regex.Pattern mode = java.util.regex.Pattern.compile("msg=applied mode=(\\w+) ");
+    String[] phases = {"wait", "view", "session", "delta", "render", "apply", "stats", "event_to_applied"};
+    java.util.Map<String, java.util.Map<String, List<Long>>> byMode = new java.util.TreeMap<>();
     for (String line : log.split("\n")) {
-      java.util.regex.Matcher m = p.matcher(line);
-      if (m.find()) {
-        compile.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add((long) (Double.parseDouble(m.group(3)) * 1e6));
+      java.util.regex.Matcher m = mode.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      java.util.Map<String, List<Long>> ph = byMode.computeIfAbsent(m.group(1), k -> new java.util.LinkedHashMap<>());
+      for (String phase : phases) {
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile(" " + phase + "_ms=([\\d.]+)").matcher(line);
+        if (v.find()) {
+          ph.computeIfAbsent(phase, k -> new ArrayList<>()).add((long) (Double.parseDouble(v.group(1)) * 1e6));
+        }
       }
     }
-    compile.forEach((mode, l) -> System.out.printf(Locale.ROOT, "  agent compile+render, %s applies: %s%n", mode,
-        percentiles(l.stream().mapToLong(Long::longValue).toArray())));
+    byMode.forEach((md, ph) -> ph.forEach((phase, l) -> System.out.printf(Locale.ROOT,
+        "  agent %-16s %s applies: %s%n", phase, md, percentiles(l.stream().mapToLong(Long::longValue).toArray()))));
   }
 
   private static double seconds(long since) {
