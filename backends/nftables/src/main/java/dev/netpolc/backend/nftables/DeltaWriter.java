@@ -64,8 +64,9 @@ final class DeltaWriter {
 
   /** The generic delta from script {@code before} to script {@code after}. */
   static Result diff(String before, String after) throws BackendException {
-    Script a = parse(before);
-    Script b = parse(after);
+    Script a = parsed(before);
+    Script b = parsed(after);
+    lastParsed = new Parsed(after, b);
     if (!a.table().equals(b.table()) || !a.comment().equals(b.comment())) {
       return full(after, a);
     }
@@ -414,6 +415,20 @@ final class DeltaWriter {
       Cidr.parse(word).map(Cidr.Parsed::cidr).or(() -> IpAddress.tryParse(word).map(Cidr::host)).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The last script the diff read as its target, by identity: the next diff starts from it. */
+  private record Parsed(String text, Script script) {}
+
+  private static volatile Parsed lastParsed;
+
+  /**
+   * {@link #parse}, reusing the last diff's target when {@code text} is that very script (an agent
+   * diffs from what it installed last); a pure memo, since a script's objects are never changed.
+   */
+  private static Script parsed(String text) throws BackendException {
+    Parsed p = lastParsed;
+    return p != null && p.text() == text ? p.script() : parse(text);
   }
 
   /** Reads a script {@link RulesetWriter} wrote. */
