@@ -426,7 +426,9 @@ public final class Agent implements AutoCloseable {
   /** One batch: view, session, delta, apply. Never throws: a failure makes the next apply full. */
   private void process(List<WatchEvent> batch) {
     long oldest = batch.stream().mapToLong(WatchEvent::received).min().orElse(System.nanoTime());
+    long tv = System.nanoTime();
     ClusterView.Changes ch = view.apply(batch);
+    long viewNanos = System.nanoTime() - tv;
     for (ClusterView.Rejection r : ch.rejected()) {
       reject(r);
     }
@@ -438,15 +440,24 @@ public final class Agent implements AutoCloseable {
     Artifact next;
     Delta delta = null;
     String fallback = "";
+    long ts;
+    long td;
     try {
       if (full) {
         session = compiler.session(view.cluster(), CompileOptions.DEFAULTS.withNode(settings.node()));
+        ts = System.nanoTime();
+        td = ts;
+        next = settings.backend().emit(session.graph(), settings.backendOptions());
       } else {
         GraphUpdate u = session.apply(ch.changes());
+        ts = System.nanoTime();
         delta = settings.backend().update(installed, u, settings.backendOptions());
+        td = System.nanoTime();
         fallback = u.incremental() ? "" : u.fallbackReason();
+        // What the kernel holds after the delta, for the next one: derived from the delta where
+        // the backend can (nftables element edits), not a render of the node's whole ruleset.
+        next = settings.backend().applied(installed, u, delta, settings.backendOptions());
       }
-      next = settings.backend().emit(session.graph(), settings.backendOptions());
     } catch (BackendException | RuntimeException e) {
       fail("compile", e.getMessage() == null ? e.toString() : e.getMessage(), batch.size());
       return;
@@ -490,6 +501,12 @@ public final class Agent implements AutoCloseable {
     f.put("compile_ms", millis(t1 - t0));
     f.put("apply_ms", millis(t2 - t1));
     f.put("event_to_applied_ms", millis(t2 - oldest));
+    f.put("wait_ms", millis(tv - oldest));
+    f.put("view_ms", millis(viewNanos));
+    f.put("session_ms", millis(ts - t0));
+    f.put("delta_ms", millis(td - ts));
+    f.put("render_ms", millis(t1 - td));
+    long tst = System.nanoTime();
     try {
       SortedMap<String, Long> stats = settings.backend().statistics(next);
       if (stats.containsKey("rules")) {
@@ -503,6 +520,7 @@ public final class Agent implements AutoCloseable {
     } catch (BackendException e) {
       f.put("stats_error", e.getMessage());
     }
+    f.put("stats_ms", millis(System.nanoTime() - tst));
     logLine("info", "applied", f);
   }
 

@@ -96,4 +96,24 @@ public interface Backend {
       BackendOptions options) throws BackendException {
     return delta(previous, update.next(), options);
   }
+
+  /**
+   * The artifact the kernel holds once {@code delta}, made by {@link #update} from
+   * {@code previous} and {@code update}, is applied on top of {@code previous}: what the next
+   * {@link #update} is computed against. It decides every connection as {@code emit} of
+   * {@code update.next()} does. By default that emit; a backend whose incremental delta only
+   * edits elements may derive it from {@code previous} instead of rendering the whole graph.
+   *
+   * <pre>{@code
+   * Delta d = backend.update(installed, u, options);
+   * kernel.apply(d);
+   * installed = backend.applied(installed, u, d, options);
+   * }</pre>
+   *
+   * @throws BackendException when an option is invalid or {@code previous} is not this backend's
+   */
+  default Artifact applied(Artifact previous, dev.netpolc.compiler.incremental.GraphUpdate update, Delta delta,
+      BackendOptions options) throws BackendException {
+    return emit(update.next(), options);
+  }
 }

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * GraphUpdate u = session.apply(List.of(new ClusterChange.PodUpserted(pod)));
  * Delta d = nftables.update(installed, u, BackendOptions.DEFAULTS);
- * installed = nftables.emit(u.next(), BackendOptions.DEFAULTS); // what the kernel now holds
+ * installed = nftables.applied(installed, u, d, BackendOptions.DEFAULTS); // what the kernel now holds
  * }</pre>
  */
 public final class GraphUpdate {

@@ -38,13 +38,35 @@ final class DeltaWriter {
   /** The objects of a {@link RulesetWriter} script, by kind and name, in script order. */
   private record Script(String table, String comment, Map<String, Obj> objects) {}
 
-  /** What a delta changes, for {@link ConntrackWriter}: addresses that lost permissions. */
-  record Result(String nft, Set<Cidr> cut, boolean fullReplacement) {}
+  /**
+   * What a delta changes: its script; for {@link ConntrackWriter}, addresses that lost
+   * permissions; and for a fast-path delta, its element edits and the peer-set layout after it,
+   * so that the ruleset it leads to can be patched from the previous one ({@link RulesetPatch})
+   * instead of rendered.
+   *
+   * @param edits       the fast path's element edits by set or map name; empty for the full diff
+   * @param layoutAfter the fast path's fingerprints and sizes of the peer sets it changed
+   */
+  record Result(String nft, Set<Cidr> cut, boolean fullReplacement, Map<String, Edit> edits, LayoutChange layoutAfter) {
+    Result(String nft, Set<Cidr> cut, boolean fullReplacement) {
+      this(nft, cut, fullReplacement, Map.of(), new LayoutChange(Map.of(), Map.of()));
+    }
+  }
+
+  /**
+   * The element changes of one set or map: keys deleted (for a map the part before {@code :}),
+   * then elements added, each as the ruleset prints it.
+   */
+  record Edit(List<String> removedKeys, List<String> added) {}
+
+  /** The new fingerprints and sizes of the peer sets a fast-path delta changed. */
+  record LayoutChange(Map<String, Long> fingerprints, Map<String, SetLayout.Sizes> sizes) {}
 
   /** The generic delta from script {@code before} to script {@code after}. */
   static Result diff(String before, String after) throws BackendException {
-    Script a = parse(before);
-    Script b = parse(after);
+    Script a = parsed(before);
+    Script b = parsed(after);
+    lastParsed = new Parsed(after, b);
     if (!a.table().equals(b.table()) || !a.comment().equals(b.comment())) {
       return full(after, a);
     }
@@ -193,6 +215,9 @@ final class DeltaWriter {
       cut.addAll(AddressSet.ofCidrs(c.removed()).difference(AddressSet.ofCidrs(c.added())).cidrs());
     }
     Set<Long> seen = new HashSet<>();
+    Map<String, Edit> edits = new LinkedHashMap<>();
+    Map<String, Long> newFingerprints = new HashMap<>();
+    Map<String, SetLayout.Sizes> newSizes = new HashMap<>();
     for (Map.Entry<String, FamilyChange> e : bySet.entrySet()) {
       String set = e.getKey();
       if (receivers.get(set) != layout.sharers(set)) {
@@ -223,6 +248,10 @@ final class DeltaWriter {
       }
       element(sb, "delete", t, set, delHosts);
       element(sb, "delete", t, RulesetWriter.prefixSetName(set), delPrefixes);
+      edit(edits, set, delHosts, addHosts);
+      edit(edits, RulesetWriter.prefixSetName(set), delPrefixes, addPrefixes);
+      newFingerprints.put(set, fp);
+      newSizes.put(set, now);
       if (!addHosts.isEmpty()) {
         adds.add(new String[] {set, String.join(", ", addHosts)});
       }
@@ -263,8 +292,10 @@ final class DeltaWriter {
         for (String[] e : entries) {
           if (m.joined()) {
             adds.add(new String[] {e[0], e[2]});
+            edit(edits, e[0], List.of(), List.of(e[2]));
           } else {
             element(sb, "delete", t, e[0], List.of(e[1]));
+            edit(edits, e[0], List.of(e[1]), List.of());
           }
         }
         if (!m.joined()) {
@@ -275,7 +306,24 @@ final class DeltaWriter {
     for (String[] a : adds) {
       element(sb, "add", t, a[0], List.of(a[1]));
     }
-    return Fast.of(new Result(sb.toString(), cut, false));
+    return Fast.of(new Result(sb.toString(), cut, false, edits, new LayoutChange(newFingerprints, newSizes)));
+  }
+
+  /** Notes element deletions and additions of set or map {@code name} (nothing when both are empty). */
+  private static void edit(Map<String, Edit> edits, String name, List<String> removedKeys, List<String> added) {
+    if (removedKeys.isEmpty() && added.isEmpty()) {
+      return;
+    }
+    Edit was = edits.get(name);
+    if (was == null) {
+      edits.put(name, new Edit(List.copyOf(removedKeys), List.copyOf(added)));
+      return;
+    }
+    List<String> r = new ArrayList<>(was.removedKeys());
+    r.addAll(removedKeys);
+    List<String> a = new ArrayList<>(was.added());
+    a.addAll(added);
+    edits.put(name, new Edit(r, a));
   }
 
   /** The single addresses ({@code hosts}) or the prefixes of CIDRs as printed. */
@@ -367,6 +415,20 @@ final class DeltaWriter {
       Cidr.parse(word).map(Cidr.Parsed::cidr).or(() -> IpAddress.tryParse(word).map(Cidr::host)).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The last script the diff read as its target, by identity: the next diff starts from it. */
+  private record Parsed(String text, Script script) {}
+
+  private static volatile Parsed lastParsed;
+
+  /**
+   * {@link #parse}, reusing the last diff's target when {@code text} is that very script (an agent
+   * diffs from what it installed last); a pure memo, since a script's objects are never changed.
+   */
+  private static Script parsed(String text) throws BackendException {
+    Parsed p = lastParsed;
+    return p != null && p.text() == text ? p.script() : parse(text);
   }
 
   /** Reads a script {@link RulesetWriter} wrote. */

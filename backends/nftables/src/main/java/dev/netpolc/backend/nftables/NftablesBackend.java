@@ -51,6 +51,12 @@ public final class NftablesBackend implements Backend {
   private static final NameCache NAMES = new NameCache();
   /** The peer-set layouts of recently emitted rulesets, for the incremental fast path. */
   private static final LayoutCache LAYOUTS = new LayoutCache();
+  /** The fast-path deltas made recently, by the identity of their script, for {@link #applied}. */
+  private static final FastDeltas FAST = new FastDeltas();
+  /** The last emit: a graph rendered again with the same options is not rendered twice (a pure memo). */
+  private static volatile LastEmit lastEmit;
+
+  private record LastEmit(RuleGraph graph, BackendOptions options, Artifact artifact) {}
 
   /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
   public NftablesBackend() {}
@@ -82,10 +88,21 @@ public final class NftablesBackend implements Backend {
       }
     }
     String priority = priority(options);
+    LastEmit last = lastEmit;
+    if (last != null && last.graph() == graph && last.options().equals(options)) {
+      // Graphs are immutable: the same instance renders to the same text (a session's graph is
+      // rendered by the full diff, then asked for again as what the kernel holds).
+      Optional<SetLayout> layout = LAYOUTS.get(last.artifact().primary());
+      if (layout.isPresent()) {
+        return last.artifact();
+      }
+    }
     RulesetWriter writer = new RulesetWriter(graph, options, priority);
     String text = writer.write();
     LAYOUTS.put(text, writer.layout());
-    return Artifact.of(NAME, options.tableName() + ".nft", text);
+    Artifact a = Artifact.of(NAME, options.tableName() + ".nft", text);
+    lastEmit = new LastEmit(graph, options, a);
+    return a;
   }
 
   @Override
@@ -123,7 +140,36 @@ public final class NftablesBackend implements Backend {
     priority(options);
     conntrack(options);
     Optional<DeltaWriter.Result> r = fast(previous, update, options);
-    return r.isPresent() ? delta(options, r.get()) : delta(previous, update.next(), options);
+    if (r.isEmpty()) {
+      return delta(previous, update.next(), options);
+    }
+    Delta d = delta(options, r.get());
+    FAST.put(d.files().get(DELTA_FILE), previous.primary(), r.get());
+    return d;
+  }
+
+  /**
+   * The ruleset after {@code delta}: for a fast-path delta of {@link #update} (element additions
+   * and deletions only), {@code previous} with those elements edited (one copy of the text, no
+   * render; its set layout follows, so the next update takes the fast path too); otherwise
+   * {@link #emit} of {@code update.next()}.
+   */
+  @Override
+  public Artifact applied(Artifact previous, GraphUpdate update, Delta delta, BackendOptions options)
+      throws BackendException {
+    checkPrevious(previous);
+    String text = delta.files().get(DELTA_FILE);
+    Optional<DeltaWriter.Result> fast = text == null ? Optional.empty() : FAST.get(text, previous.primary());
+    Optional<SetLayout> layout = LAYOUTS.get(previous.primary());
+    if (fast.isPresent() && layout.isPresent() && update.incremental()) {
+      Optional<String> patched = RulesetPatch.apply(previous.primary(), fast.get().edits());
+      if (patched.isPresent()) {
+        DeltaWriter.LayoutChange ch = fast.get().layoutAfter();
+        LAYOUTS.put(patched.get(), layout.get().after(ch.fingerprints(), ch.sizes()));
+        return Artifact.of(NAME, previous.primaryName(), patched.get());
+      }
+    }
+    return emit(update.next(), options);
   }
 
   /** The fast path's delta of an incremental {@code update}, when it applies (see {@link #update}). */
@@ -191,6 +237,10 @@ public final class NftablesBackend implements Backend {
   /** Counts of the parsed primary file: see {@link RulesetStats#toMap()}. */
   @Override
   public SortedMap<String, Long> statistics(Artifact artifact) throws BackendException {
+    if (LAYOUTS.get(artifact.primary()).isPresent()) {
+      // Written (or patched) here: counted line by line, without parsing megabytes with ANTLR.
+      return RulesetStats.ofScript(artifact.primary()).toMap();
+    }
     return RulesetStats.of(parse(artifact)).toMap();
   }
 

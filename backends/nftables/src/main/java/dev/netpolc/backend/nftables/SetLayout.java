@@ -66,6 +66,24 @@ final class SetLayout {
     return true;
   }
 
+  /**
+   * The layout after a fast-path delta changed the content of some peer sets but not which roles
+   * share them: the same roles, sets and sharing, the new fingerprints and sizes of the changed
+   * sets. Costs a copy of the per-set maps (one entry per peer set), not a render.
+   */
+  SetLayout after(Map<String, Long> newFingerprints, Map<String, Sizes> newSizes) {
+    if (newFingerprints.isEmpty() && newSizes.isEmpty()) {
+      return this;
+    }
+    Map<String, Long> fps = new HashMap<>(fingerprints);
+    fps.putAll(newFingerprints);
+    Map<String, Sizes> sz = new HashMap<>(sizes);
+    sz.putAll(newSizes);
+    SetLayout next = new SetLayout(roleKeys, roleSets, sharers, fps, sz, nodeLocalGroups);
+    next.verified = verified;
+    return next;
+  }
+
   /** The set (hash part) holding {@code role}'s addresses of one family, if it has one. */
   Optional<String> set(String role, boolean v6) {
     return Optional.ofNullable(roleSets.get((v6 ? "a6:" : "a4:") + role));

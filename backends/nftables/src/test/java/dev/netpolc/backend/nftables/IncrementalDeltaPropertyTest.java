@@ -74,13 +74,15 @@ class IncrementalDeltaPropertyTest {
     /** Emitted rulesets with a peer set holding both addresses and prefixes. */
     int withSplitSet;
     int emits;
+    /** Rulesets after a fast-path delta made by patching the previous one ({@code applied}), not rendered. */
+    int patched;
 
     @Override
     public String toString() {
       return "emits " + emits + " (peer sets " + withPeerSet + ", shared " + withSharedSet + ", split " + withSplitSet
           + "), incremental " + incremental + " (fast " + fastPath + ", on shared sets " + fastOnShared
           + ", on prefixes " + fastOnPrefixes + ", on peer sets " + fastOnPeerParts + "; part fallbacks "
-          + partFallbacks + "), recompiled " + recompiled;
+          + partFallbacks + "), recompiled " + recompiled + ", patched " + patched;
     }
   }
 
@@ -101,6 +103,8 @@ class IncrementalDeltaPropertyTest {
         .isGreaterThan(cov.recompiled / 4);
     assertThat(cov.fastPath).as("fast-path deltas of %s incremental updates", cov.incremental)
         .isGreaterThan(cov.incremental / 2);
+    assertThat(cov.patched).as("rulesets patched after a fast-path delta, of %s", cov.fastPath)
+        .isEqualTo(cov.fastPath);
   }
 
   @Test
@@ -193,8 +197,35 @@ class IncrementalDeltaPropertyTest {
       if (!rep.agrees()) {
         throw new AssertionError(rep.first().get(0).toText() + where);
       }
-      installed = full;
-      layout = layout(cov, full, expected);
+      // What the backend says the kernel now holds (patched from the previous ruleset after a
+      // fast-path delta): the same state, layout and counts as the full ruleset; and the next
+      // step's delta is computed against it, so patched rulesets chain.
+      Artifact after = applied(installed, u, d, opts);
+      Ruleset afterParsed = parse(after);
+      assertThat(state(afterParsed)).as("applied() " + where).isEqualTo(state(expected));
+      assertThat(RulesetStats.ofScript(after.primary())).as("counts of applied()").isEqualTo(RulesetStats.of(afterParsed));
+      assertThat(RulesetStats.ofScript(full.primary())).as("counts of the full ruleset").isEqualTo(RulesetStats.of(expected));
+      SetLayout fullLayout = NftablesBackend.layout(full).orElseThrow();
+      SetLayout afterLayout = NftablesBackend.layout(after).orElseThrow();
+      assertThat(afterLayout.sets()).as("peer sets of applied()").isEqualTo(fullLayout.sets());
+      for (String set : fullLayout.sets()) {
+        assertThat(afterLayout.fingerprint(set)).as("fingerprint of " + set).isEqualTo(fullLayout.fingerprint(set));
+        assertThat(afterLayout.sizes(set)).as("sizes of " + set).isEqualTo(fullLayout.sizes(set));
+        assertThat(afterLayout.sharers(set)).as("sharers of " + set).isEqualTo(fullLayout.sharers(set));
+      }
+      if (after != full) {
+        cov.patched++;
+      }
+      installed = after;
+      layout = layout(cov, after, afterParsed);
+    }
+  }
+
+  private Artifact applied(Artifact installed, GraphUpdate u, Delta d, BackendOptions opts) {
+    try {
+      return nft.applied(installed, u, d, opts);
+    } catch (BackendException e) {
+      throw new AssertionError(e);
     }
   }
 
