@@ -15,7 +15,7 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoPolicy;
-import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyRule;
@@ -45,7 +45,11 @@ import java.util.Optional;
  *       ({@link V1alpha1Lowering}, with priorities that keep each tier's order).</li>
  *   <li>The same → networkpolicy: refused: tiers act before and after NetworkPolicy and override
  *       it, which NetworkPolicy cannot say.</li>
- *   <li>Calico and Cilium policies: refused (not converted yet).</li>
+ *   <li>Cilium policies → clusternetworkpolicy or networkpolicy: {@link CiliumSourceConversion};
+ *       → cilium: the same objects.</li>
+ *   <li>NetworkPolicy and the cluster-scoped kinds → cilium: {@link CiliumTargetConversion}
+ *       (NetworkPolicies kept, since Cilium enforces them).</li>
+ *   <li>Calico policies: refused (not converted yet).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
@@ -85,6 +89,10 @@ public final class Converter {
       TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
+    } else if (target == ConvertTarget.CILIUM) {
+      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input);
+      objects.addAll(tiered.objects());
+      refusals.addAll(tiered.refusals());
     } else {
       refuseTiered(input, refusals);
     }
@@ -95,11 +103,12 @@ public final class Converter {
           p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
               + " policy.networking.k8s.io kinds)"));
     }
-    for (CiliumPolicy p : input.cilium().policies()) {
-      Provenance from = Provenance.of("cilium.io " + p.kind().kindName(), p.clusterwide() ? "" : p.namespace(),
-          p.name());
-      refusals.add(new Refusal(from,
-          p.position(), "Cilium policies are not converted yet"));
+    // Cilium source (CiliumSourceConversion, CiliumTargetConversion).
+    if (!input.cilium().isEmpty()) {
+      TieredConversion.Result cilium = target == ConvertTarget.CILIUM ? CiliumTargetConversion.identity(input)
+          : CiliumSourceConversion.convert(input, target, objects);
+      objects.addAll(cilium.objects());
+      refusals.addAll(cilium.refusals());
     }
     if (!refusals.isEmpty()) {
       return new Conversion(target, objects, refusals, "", List.of(), 0);
@@ -116,9 +125,15 @@ public final class Converter {
       // The writer and the reader disagree: a netpolc bug, not the user's input.
       throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
     }
-    Cluster converted = read.cluster();
-    Cluster gated = new Cluster(input.namespaces(), input.pods(), input.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies());
+    // The converted policies on the source's inventory; the inventory objects that are kept in the
+    // Calico component (EndpointSlices: the Cilium entity kube-apiserver) come along.
+    Cluster read0 = read.cluster();
+    CalicoResources inventory = new CalicoResources(List.of(), List.of(), List.of(), input.calico().serviceAccounts(),
+        input.calico().services(), input.calico().endpointSlices());
+    Cluster converted = new Cluster(input.namespaces(), input.pods(), input.nodes(), read0.policies(),
+        read0.clusterNetworkPolicies(), read0.adminNetworkPolicies(), read0.baselineAdminNetworkPolicies(), inventory,
+        read0.cilium());
+    Cluster gated = converted;
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(gated);
     if (!verdict.accepted()) {
       List<Refusal> refusals = new ArrayList<>();

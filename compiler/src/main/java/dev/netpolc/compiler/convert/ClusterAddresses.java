@@ -1,0 +1,55 @@
+package dev.netpolc.compiler.convert;
+
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.Node;
+import dev.netpolc.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The addresses of an inventory that Cilium's CIDR rules never match and that the other dialects'
+ * CIDRs do (SEMANTICS-CILIUM.md): pod addresses, node addresses, and the nodes' pod CIDRs (where
+ * future pods get theirs). A CIDR disjoint from all of them matches the same addresses in every
+ * dialect, for today's pods and for pods that land on today's nodes later.
+ */
+final class ClusterAddresses {
+  private final List<Cidr> cluster = new ArrayList<>();
+
+  ClusterAddresses(Cluster c) {
+    for (Node n : c.nodes()) {
+      n.addresses().forEach(a -> cluster.add(Cidr.host(a)));
+      cluster.addAll(n.podCidrs());
+    }
+    for (Pod p : c.pods()) {
+      p.ips().forEach(a -> cluster.add(Cidr.host(a)));
+    }
+  }
+
+  /** The node addresses, in inventory order. */
+  static List<IpAddress> nodeAddresses(Cluster c) {
+    List<IpAddress> out = new ArrayList<>();
+    c.nodes().forEach(n -> out.addAll(n.addresses()));
+    return out;
+  }
+
+  /**
+   * Why {@code text} is not safe to carry over between Cilium and a dialect whose CIDRs match pods
+   * and nodes: the first cluster address range it overlaps; empty when it overlaps none.
+   */
+  Optional<String> overlap(String text) {
+    Optional<Cidr.Parsed> parsed = Cidr.parse(text);
+    if (parsed.isEmpty()) {
+      return Optional.of(text + " is not a CIDR");
+    }
+    Cidr c = parsed.get().cidr();
+    for (Cidr a : cluster) {
+      if (a.v6() == c.v6() && (c.contains(a) || a.contains(c))) {
+        return Optional.of(text + " covers the cluster's address " + a);
+      }
+    }
+    return Optional.empty();
+  }
+}
