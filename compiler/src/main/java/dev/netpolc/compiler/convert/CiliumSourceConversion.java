@@ -49,23 +49,24 @@ import java.util.Set;
  *   <li>deny sections → an Admin-tier ClusterNetworkPolicy of Deny rules at priority
  *       {@value #DENY_PRIORITY}: Cilium's deny beats every allow, and the Admin tier decides before
  *       everything else;</li>
- *   <li>allows of a CiliumNetworkPolicy rule that puts its subjects in default deny → a
- *       NetworkPolicy of the same namespace, selector and direction: NetworkPolicy allows union
- *       like Cilium's, and its isolation is Cilium's default deny (addresses outside the cluster
- *       included);</li>
+ *   <li>ingress allows of a CiliumNetworkPolicy rule that puts its subjects in ingress default deny
+ *       → a NetworkPolicy of the same namespace and selector: NetworkPolicy allows union like
+ *       Cilium's, and its ingress isolation is Cilium's default deny (addresses outside the cluster
+ *       included, the own node exempt in both);</li>
  *   <li>allows that do not isolate ({@code enableDefaultDeny: false}) → Admin Accept rules at
  *       priority {@value #ACCEPT_PRIORITY}, after every Deny;</li>
- *   <li>a CiliumClusterwideNetworkPolicy rule's egress default deny → Admin Accept for its allows
- *       and a Baseline Deny of all egress for its subjects (Baseline decides only where no
- *       NetworkPolicy isolates the pod, and there Cilium's allows are the Admin Accepts already
- *       passed). Its ingress default deny is refused: ClusterNetworkPolicy ingress peers are pods
- *       only, so addresses outside the cluster would stay allowed.</li>
+ *   <li>an egress default deny (of either kind) → Admin Accept for the rule's egress allows and a
+ *       Baseline Deny of all egress for its subjects (Baseline decides only where no NetworkPolicy
+ *       isolates the pod, and there Cilium's allows are the Admin Accepts already passed). Not
+ *       NetworkPolicy egress isolation: that exempts the pod's own node, Cilium's does not. A
+ *       CiliumClusterwideNetworkPolicy's ingress default deny is refused: ClusterNetworkPolicy
+ *       ingress peers are pods only, so addresses outside the cluster would stay allowed.</li>
  * </ul>
  * Peers: endpoint selectors split into a namespace part ({@code io.kubernetes.pod.namespace},
  * {@code io.cilium.k8s.namespace.labels.*}) and a pod part; entities {@code all}, {@code cluster}
  * (egress), {@code host}+{@code remote-node} together (egress), {@code kube-apiserver} (its
- * addresses, inventory-dependent), {@code world} (NetworkPolicy only: every address but the
- * cluster's, inventory-dependent); CIDRs only where they overlap no pod, node or pod CIDR (Cilium's
+ * addresses, inventory-dependent), {@code world} (NetworkPolicy only: every address but today's
+ * pods' and nodes', inventory-dependent); CIDRs only where they overlap no pod, node or pod CIDR (Cilium's
  * never match those, the targets' do). ICMP, service-account and cluster keys, {@code reserved:}
  * selectors and the rest are refused, naming the rule and why. The NetworkPolicy target takes only
  * the NetworkPolicy-shaped part: no denies, no non-isolating allows, no cluster-wide policies.
@@ -74,6 +75,7 @@ final class CiliumSourceConversion {
   static final int DENY_PRIORITY = 0;
   static final int ACCEPT_PRIORITY = 1;
   static final int BASELINE_PRIORITY = 0;
+  private static final int MAX_NETWORKS = 25;
   private static final String KIND_PREFIX = "cilium.io ";
   private static final List<String> ALL_NETWORKS = List.of("0.0.0.0/0", "::/0");
 
@@ -95,9 +97,6 @@ final class CiliumSourceConversion {
       this.path = path;
     }
   }
-
-  /** What one peer rule converts to, and whether it depends on today's inventory. */
-  private record Converted<T>(List<T> items, boolean inventoryDependent) {}
 
   private CiliumSourceConversion(Cluster input, ConvertTarget target, List<ConvertedObject> existing) {
     this.input = input;
@@ -160,7 +159,6 @@ final class CiliumSourceConversion {
     List<ClusterPolicyRule> acceptIn = new ArrayList<>();
     List<ClusterPolicyRule> acceptOut = new ArrayList<>();
     List<PolicyRule> npIn = new ArrayList<>();
-    List<PolicyRule> npOut = new ArrayList<>();
     List<String> npTypes = new ArrayList<>();
     boolean baselineEgressDeny = false;
     boolean[] inventoryDependent = {false};
@@ -176,15 +174,16 @@ final class CiliumSourceConversion {
         }
         clusterRule(p, pr, RuleAction.DENY, inventoryDependent).ifPresent((in ? denyIn : denyOut)::add);
       }
-      if (isolates && !p.clusterwide()) {
-        npTypes.add(in ? "Ingress" : "Egress");
+      if (isolates && in && !p.clusterwide()) {
+        // Ingress default deny is NetworkPolicy isolation: outside addresses denied, the own node exempt.
+        npTypes.add("Ingress");
         if (!subject.namespace.equals(LabelSelector.EVERYTHING)) {
           refuse(p, r.path() + ".endpointSelector", "the NetworkPolicy that carries this rule's default deny cannot"
               + " select pods by their namespace's labels (io.cilium.k8s.namespace.labels keys)");
           continue;
         }
         for (CiliumPeerRule pr : allows) {
-          networkPolicyRule(p, pr, inventoryDependent).ifPresent((in ? npIn : npOut)::add);
+          networkPolicyRule(p, pr, inventoryDependent).ifPresent(npIn::add);
         }
         continue;
       }
@@ -192,6 +191,8 @@ final class CiliumSourceConversion {
         if (isolates || !allows.isEmpty()) {
           refuse(p, allows.isEmpty() ? r.path() : allows.get(0).path(), p.clusterwide()
               ? "a cluster-wide policy has no NetworkPolicy counterpart (NetworkPolicies are namespaced)"
+              : isolates ? "an egress default deny has no NetworkPolicy counterpart: NetworkPolicy exempts egress to"
+                  + " the pod's own node, Cilium's default deny does not"
               : "an allow that puts no pod in default deny (enableDefaultDeny false) has no NetworkPolicy counterpart"
                   + " (a NetworkPolicy always isolates the pods it selects)");
         }
@@ -202,6 +203,8 @@ final class CiliumSourceConversion {
             + " ingress peers are pods only, so addresses outside the cluster would stay allowed");
         continue;
       }
+      // Egress default deny: the allows as Admin Accepts, then a Baseline Deny of everything, which
+      // (unlike NetworkPolicy isolation) covers the pod's own node as Cilium's default deny does.
       baselineEgressDeny |= isolates;
       for (CiliumPeerRule pr : allows) {
         clusterRule(p, pr, RuleAction.ACCEPT, inventoryDependent).ifPresent((in ? acceptIn : acceptOut)::add);
@@ -216,7 +219,7 @@ final class CiliumSourceConversion {
         : List.of();
     if (!npTypes.isEmpty()) {
       String name = npNames.computeIfAbsent(p.namespace(), n -> new ObjectNames()).unique(baseName);
-      NetworkPolicy np = NetworkPolicy.of(p.namespace(), name, subject.pods, npTypes, npIn, npOut);
+      NetworkPolicy np = NetworkPolicy.of(p.namespace(), name, subject.pods, npTypes, npIn, List.of());
       objects.add(new ConvertedObject.NetworkPolicyObject(np, from, exactness, notes));
     }
     ClusterPolicySubject cnpSubject = ClusterPolicySubject.pods(subject.namespaceSelector(p), subject.pods);
@@ -420,10 +423,17 @@ final class CiliumSourceConversion {
           peers.add(Peer.ipBlock(ipBlock(pr, c)));
         }
         Set<CiliumEntity> entities = entities(pr);
+        if (entities.contains(CiliumEntity.CLUSTER)) {
+          peers.add(Peer.namespaces(LabelSelector.EVERYTHING));
+        }
         if (entities.contains(CiliumEntity.HOST) || entities.contains(CiliumEntity.REMOTE_NODE)
             || entities.contains(CiliumEntity.CLUSTER)) {
-          throw new Refused(pr.fieldPath("Entities"), "NetworkPolicy names nodes only by address (ipBlock), and under"
-              + " NetworkPolicy the pod's own node is exempt anyway; not converted");
+          // Ingress only (NetworkPolicies carry ingress here): from the pod's own node it is allowed in
+          // both dialects anyway, so host and remote-node are both the nodes' addresses.
+          inventoryDependent[0] = true;
+          for (IpAddress a : ClusterAddresses.nodeAddresses(input)) {
+            peers.add(Peer.ipBlock(new IpBlock(a + (a.v6() ? "/128" : "/32"), List.of())));
+          }
         }
         boolean world4 = entities.contains(CiliumEntity.WORLD) || entities.contains(CiliumEntity.WORLD_IPV4);
         boolean world6 = entities.contains(CiliumEntity.WORLD) || entities.contains(CiliumEntity.WORLD_IPV6);
@@ -477,17 +487,20 @@ final class CiliumSourceConversion {
     }
   }
 
+  /**
+   * Every address of a family but today's pods' and nodes': Cilium's {@code world} as the inventory
+   * stands (a pod started later at another address would be matched, hence inventory-dependent).
+   */
   private IpBlock world(boolean v6) {
     List<String> except = new ArrayList<>();
-    for (var n : input.nodes()) {
-      n.podCidrs().stream().filter(c -> c.v6() == v6).forEach(c -> except.add(c.toString()));
-      n.addresses().stream().filter(a -> a.v6() == v6).forEach(a -> except.add(a + (v6 ? "/128" : "/32")));
+    for (IpAddress a : ClusterAddresses.nodeAddresses(input)) {
+      if (a.v6() == v6) {
+        except.add(a + (v6 ? "/128" : "/32"));
+      }
     }
     for (var pod : input.pods()) {
       for (IpAddress a : pod.ips()) {
-        boolean inPodCidr = input.nodes().stream().anyMatch(n -> n.podCidrs().stream()
-            .anyMatch(c -> c.v6() == a.v6() && c.contains(a)));
-        if (a.v6() == v6 && !inPodCidr) {
+        if (a.v6() == v6) {
           except.add(a + (v6 ? "/128" : "/32"));
         }
       }
@@ -521,7 +534,11 @@ final class CiliumSourceConversion {
     for (CiliumCidrSet s : pr.cidrSets().orElse(List.of())) {
       checkCidr(s.path(), s.cidr());
       if (!s.except().isEmpty() && !withExcept) {
-        throw new Refused(s.path(), "ClusterNetworkPolicy networks have no except");
+        // networks have no except: the prefixes that remain, exact.
+        out.addAll(ClusterAddresses.subtract(s.cidr(), s.except(), MAX_NETWORKS).orElseThrow(() -> new Refused(
+            s.path(), "the CIDR less its except takes more than " + MAX_NETWORKS + " prefixes, ClusterNetworkPolicy's"
+                + " limit")));
+        continue;
       }
       out.add(s.cidr());
     }

@@ -23,7 +23,9 @@ import dev.netpolc.model.npa.PolicyTier;
 import dev.netpolc.model.npa.RuleAction;
 import dev.netpolc.model.npa.V1alpha1Lowering;
 import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.yaml.CiliumPolicyWriter;
 import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.PolicyWriter;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +59,10 @@ import java.util.Optional;
  * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
  * protocols). An empty diff accepts the conversion. Otherwise it is refused; with
  * {@code approximate}, a diff that only denies what the source allowed is accepted and those
- * connections are reported. The diff decides connections between the inventory's pods: what the
- * proof cannot see (addresses outside the cluster) the construction above vouches for.
+ * connections are reported. The diff decides connections between the inventory's pods; then
+ * {@link EdgeProbe} compares pods against node, API server and outside addresses (every address and
+ * port the policies name), where any difference refuses. What neither sees (addresses and ports no
+ * policy names) the construction vouches for.
  */
 public final class Converter {
   /** The display name of the converted text when it is read back. */
@@ -146,11 +150,14 @@ public final class Converter {
     }
     int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
     DiffResult diff = PolicyDiff.compute(input, input, converted, options);
-    if (diff.isEmpty()) {
-      return new Conversion(target, objects, List.of(), yaml, List.of(), pods);
-    }
-    if (approximate && diff.newlyAllowed().isEmpty()) {
-      return new Conversion(target, objects, List.of(), yaml, diff.newlyDenied(), pods);
+    boolean podsAgree = diff.isEmpty() || (approximate && diff.newlyAllowed().isEmpty());
+    if (podsAgree) {
+      // Pods against node, API server and outside addresses, which the diff does not decide.
+      EdgeProbe.Result edges = EdgeProbe.compare(input, converted, options, yaml + sourceText(input));
+      if (!edges.isEmpty()) {
+        return new Conversion(target, objects, edgeRefusals(edges), "", List.of(), pods);
+      }
+      return new Conversion(target, objects, List.of(), yaml, diff.isEmpty() ? List.of() : diff.newlyDenied(), pods);
     }
     List<Refusal> refusals = new ArrayList<>();
     List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
@@ -162,6 +169,38 @@ public final class Converter {
           "the converted policies decide differently: " + describe(b) + example(input, source, b)));
     }
     return new Conversion(target, objects, refusals, "", List.of(), pods);
+  }
+
+  /**
+   * The source policies as YAML, for the addresses and ports {@link EdgeProbe} probes (Calico
+   * sources never reach the proof).
+   */
+  private static String sourceText(Cluster input) {
+    StringBuilder sb = new StringBuilder();
+    input.policies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.clusterNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.adminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.baselineAdminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.cilium().policies().forEach(p -> sb.append(CiliumPolicyWriter.toYaml(p)));
+    return sb.toString();
+  }
+
+  /**
+   * Up to five connections to or from addresses that are not pods which the conversion decides
+   * differently: always refused, with or without {@code approximate}, whose report covers pods only.
+   */
+  private static List<Refusal> edgeRefusals(EdgeProbe.Result edges) {
+    List<Refusal> out = new ArrayList<>();
+    for (String c : edges.newlyAllowed().subList(0, Math.min(5, edges.newlyAllowed().size()))) {
+      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
+          "the converted policies allow what the source denies: " + c));
+    }
+    for (String c : edges.newlyDenied().subList(0, Math.min(5, edges.newlyDenied().size()))) {
+      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
+          "the converted policies deny what the source allows: " + c + " (--approximate covers connections between"
+              + " pods only)"));
+    }
+    return out;
   }
 
   /** A change block in one line: {@code newly denied: ns/a, ns/b -> ns2/c on TCP 80}. */
