@@ -78,8 +78,11 @@ final class CiliumTargetConversion {
   static TieredConversion.Result fromTiered(Cluster input) {
     ClusterAddresses addresses = new ClusterAddresses(input);
     List<Refusal> refusals = new ArrayList<>();
-    for (NetworkPolicy np : input.policies()) {
-      checkIpBlocks(np, addresses, refusals);
+    if (input.cilium().isEmpty()) {
+      // Beside Cilium policies the NetworkPolicies already have Cilium's meaning; alone they change it.
+      for (NetworkPolicy np : input.policies()) {
+        checkIpBlocks(np, addresses, refusals);
+      }
     }
     TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
     refusals.addAll(tiered.refusals());
