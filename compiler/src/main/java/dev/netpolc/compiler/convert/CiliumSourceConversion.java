@@ -474,8 +474,9 @@ final class CiliumSourceConversion {
             }
             Optional<PortValue> value = port.named() ? Optional.of(PortValue.named(port.port()))
                 : port.number() == 0 ? Optional.empty() : Optional.of(PortValue.of(port.number()));
-            Optional<Integer> end = port.endPort().isPresent() && !port.named() && port.number() != 0
-                && port.endPort().getAsInt() > port.number() ? Optional.of(port.endPort().getAsInt()) : Optional.empty();
+            boolean range = port.endPort().isPresent() && !port.named() && port.number() != 0
+                && port.endPort().getAsInt() > port.number();
+            Optional<Integer> end = range ? Optional.of(port.endPort().getAsInt()) : Optional.empty();
             ports.add(new PolicyPort(Optional.of(proto), value, end));
           }
         }

@@ -74,7 +74,10 @@ final class CiliumTargetConversion {
     return new TieredConversion.Result(out, List.of());
   }
 
-  /** The cluster-scoped policies of {@code input} as CiliumClusterwideNetworkPolicies; NetworkPolicy ipBlocks checked. */
+  /**
+   * The cluster-scoped policies of {@code input} as CiliumClusterwideNetworkPolicies, and its
+   * NetworkPolicies' ipBlocks checked against Cilium's meaning.
+   */
   static TieredConversion.Result fromTiered(Cluster input) {
     ClusterAddresses addresses = new ClusterAddresses(input);
     List<Refusal> refusals = new ArrayList<>();

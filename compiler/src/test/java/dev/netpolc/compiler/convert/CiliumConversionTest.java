@@ -246,8 +246,8 @@ class CiliumConversionTest {
     Conversion c = convert(tiers, ConvertTarget.CILIUM);
     assertThat(c.refusals()).isEmpty();
     assertThat(c.yaml()).contains("kind: CiliumClusterwideNetworkPolicy").contains("egressDeny:")
-        .contains("toCIDR:").contains("\"k8s:io.cilium.k8s.namespace.labels.tenant\": \"y\"").contains("endPort: 8080")
-        .contains("ingress: false");
+        .contains("toCIDR:").contains("\"k8s:io.cilium.k8s.namespace.labels.tenant\": \"y\"")
+        .contains("endPort: 8080").contains("ingress: false");
   }
 
   @Test
