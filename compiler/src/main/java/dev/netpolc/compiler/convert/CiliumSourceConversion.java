@@ -468,6 +468,10 @@ final class CiliumSourceConversion {
           }
         }
         for (CiliumPort port : r.ports()) {
+          if (!port.named() && port.number() > 0 && port.endPort().isPresent()
+              && port.endPort().getAsInt() < port.number()) {
+            continue; // an empty range matches nothing
+          }
           for (String proto : port.protocols()) {
             if (Protocol.parse(proto).isEmpty()) {
               throw new Refused(port.path(), "NetworkPolicy has no protocol " + proto);
@@ -480,6 +484,9 @@ final class CiliumSourceConversion {
             ports.add(new PolicyPort(Optional.of(proto), value, end));
           }
         }
+      }
+      if (pr.hasL4() && ports.isEmpty()) {
+        return Optional.empty(); // every port entry matches nothing, so does the rule (no ports would be all)
       }
       return Optional.of(new PolicyRule(peers, ports));
     } catch (Refused e) {
