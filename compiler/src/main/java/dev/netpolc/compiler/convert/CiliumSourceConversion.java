@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Cilium policies as NetworkPolicies and ClusterNetworkPolicies (SEMANTICS-CILIUM.md →
@@ -161,7 +162,10 @@ final class CiliumSourceConversion {
     List<PolicyRule> npIn = new ArrayList<>();
     List<String> npTypes = new ArrayList<>();
     boolean baselineEgressDeny = false;
-    boolean[] inventoryDependent = {false};
+    // What each object takes from today's inventory (empty: exact).
+    Set<String> npWhy = new TreeSet<>();
+    Set<String> denyWhy = new TreeSet<>();
+    Set<String> acceptWhy = new TreeSet<>();
     for (CiliumDirection d : CiliumDirection.values()) {
       boolean in = d == CiliumDirection.INGRESS;
       List<CiliumPeerRule> denies = in ? r.ingressDeny() : r.egressDeny();
@@ -172,7 +176,7 @@ final class CiliumSourceConversion {
           refuse(p, pr.path(), "NetworkPolicy has no deny rules (Cilium's deny beats every allow)");
           continue;
         }
-        clusterRule(p, pr, RuleAction.DENY, inventoryDependent).ifPresent((in ? denyIn : denyOut)::add);
+        clusterRule(p, pr, RuleAction.DENY, denyWhy).ifPresent((in ? denyIn : denyOut)::add);
       }
       if (isolates && in && !p.clusterwide()) {
         // Ingress default deny is NetworkPolicy isolation: outside addresses denied, the own node exempt.
@@ -183,7 +187,7 @@ final class CiliumSourceConversion {
           continue;
         }
         for (CiliumPeerRule pr : allows) {
-          networkPolicyRule(p, pr, inventoryDependent).ifPresent(npIn::add);
+          networkPolicyRule(p, pr, npWhy).ifPresent(npIn::add);
         }
         continue;
       }
@@ -207,39 +211,42 @@ final class CiliumSourceConversion {
       // (unlike NetworkPolicy isolation) covers the pod's own node as Cilium's default deny does.
       baselineEgressDeny |= isolates;
       for (CiliumPeerRule pr : allows) {
-        clusterRule(p, pr, RuleAction.ACCEPT, inventoryDependent).ifPresent((in ? acceptIn : acceptOut)::add);
+        clusterRule(p, pr, RuleAction.ACCEPT, acceptWhy).ifPresent((in ? acceptIn : acceptOut)::add);
       }
     }
     if (refusals.size() > before) {
       return;
     }
-    Exactness exactness = inventoryDependent[0] ? Exactness.INVENTORY_DEPENDENT : Exactness.EXACT;
-    List<String> notes = inventoryDependent[0]
-        ? List.of("lists addresses of today's inventory (entities or CIDRs) that Cilium derives at run time")
-        : List.of();
     if (!npTypes.isEmpty()) {
       String name = npNames.computeIfAbsent(p.namespace(), n -> new ObjectNames()).unique(baseName);
       NetworkPolicy np = NetworkPolicy.of(p.namespace(), name, subject.pods, npTypes, npIn, List.of());
-      objects.add(new ConvertedObject.NetworkPolicyObject(np, from, exactness, notes));
+      objects.add(new ConvertedObject.NetworkPolicyObject(np, from, exactness(npWhy), List.copyOf(npWhy)));
     }
-    ClusterPolicySubject cnpSubject = ClusterPolicySubject.pods(subject.namespaceSelector(p), subject.pods);
+    ClusterPolicySubject cnpSubject = subject.pods.equals(LabelSelector.EVERYTHING)
+        ? ClusterPolicySubject.namespaces(subject.namespaceSelector(p))
+        : ClusterPolicySubject.pods(subject.namespaceSelector(p), subject.pods);
     if (!denyIn.isEmpty() || !denyOut.isEmpty()) {
       ClusterNetworkPolicy cnp = ClusterNetworkPolicy.of(clusterNames.unique(baseName + "-deny"), PolicyTier.ADMIN,
           DENY_PRIORITY, cnpSubject, denyIn, denyOut);
-      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness, notes));
+      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness(denyWhy), List.copyOf(denyWhy)));
     }
     if (!acceptIn.isEmpty() || !acceptOut.isEmpty()) {
       ClusterNetworkPolicy cnp = ClusterNetworkPolicy.of(clusterNames.unique(baseName + "-allow"), PolicyTier.ADMIN,
           ACCEPT_PRIORITY, cnpSubject, acceptIn, acceptOut);
-      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness, notes));
+      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness(acceptWhy), List.copyOf(acceptWhy)));
     }
     if (baselineEgressDeny) {
       ClusterPolicyRule denyAll = new ClusterPolicyRule(Optional.of("default-deny"), RuleAction.DENY.apiName(),
           List.of(ClusterPolicyPeer.networks(ALL_NETWORKS)), Optional.empty());
       ClusterNetworkPolicy cnp = ClusterNetworkPolicy.of(clusterNames.unique(baseName + "-default-deny"),
           PolicyTier.BASELINE, BASELINE_PRIORITY, cnpSubject, List.of(), List.of(denyAll));
-      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness, notes));
+      // Exact only together with the Accepts it stands behind.
+      objects.add(new ConvertedObject.ClusterPolicyObject(cnp, from, exactness(acceptWhy), List.copyOf(acceptWhy)));
     }
+  }
+
+  private static Exactness exactness(Set<String> why) {
+    return why.isEmpty() ? Exactness.EXACT : Exactness.INVENTORY_DEPENDENT;
   }
 
   /** A selector split into its namespace part and its pod part (plain Kubernetes keys). */
@@ -333,7 +340,7 @@ final class CiliumSourceConversion {
   }
 
   private Optional<ClusterPolicyRule> clusterRule(CiliumPolicy p, CiliumPeerRule pr, RuleAction action,
-      boolean[] inventoryDependent) {
+      Set<String> inventoryDependent) {
     try {
       boolean in = pr.direction() == CiliumDirection.INGRESS;
       List<ClusterPolicyPeer> peers = new ArrayList<>();
@@ -390,7 +397,7 @@ final class CiliumSourceConversion {
           if (!api.isEmpty()) {
             peers.add(ClusterPolicyPeer.networks(api));
           }
-          inventoryDependent[0] = true;
+          inventoryDependent.add("kube-apiserver as today's API server addresses");
         }
         if (peers.isEmpty()) {
           return Optional.empty(); // selects no peer: the rule matches nothing
@@ -407,7 +414,8 @@ final class CiliumSourceConversion {
     }
   }
 
-  private Optional<PolicyRule> networkPolicyRule(CiliumPolicy p, CiliumPeerRule pr, boolean[] inventoryDependent) {
+  private Optional<PolicyRule> networkPolicyRule(CiliumPolicy p, CiliumPeerRule pr,
+      Set<String> inventoryDependent) {
     try {
       List<Peer> peers = new ArrayList<>();
       if (pr.hasL3() && !pr.entities().map(l -> l.contains(CiliumEntity.ALL.text())).orElse(false)) {
@@ -430,7 +438,7 @@ final class CiliumSourceConversion {
             || entities.contains(CiliumEntity.CLUSTER)) {
           // Ingress only (NetworkPolicies carry ingress here): from the pod's own node it is allowed in
           // both dialects anyway, so host and remote-node are both the nodes' addresses.
-          inventoryDependent[0] = true;
+          inventoryDependent.add("host, remote-node and cluster as today's node addresses");
           for (IpAddress a : ClusterAddresses.nodeAddresses(input)) {
             peers.add(Peer.ipBlock(new IpBlock(a + (a.v6() ? "/128" : "/32"), List.of())));
           }
@@ -439,7 +447,7 @@ final class CiliumSourceConversion {
         boolean world6 = entities.contains(CiliumEntity.WORLD) || entities.contains(CiliumEntity.WORLD_IPV6);
         if (world4 || world6) {
           // Every address but the cluster's: today's nodes' pod CIDRs and addresses are excepted.
-          inventoryDependent[0] = true;
+          inventoryDependent.add("world as every address but today's pods' and nodes'");
           if (world4) {
             peers.add(Peer.ipBlock(world(false)));
           }
@@ -448,7 +456,7 @@ final class CiliumSourceConversion {
           }
         }
         if (entities.contains(CiliumEntity.KUBE_APISERVER)) {
-          inventoryDependent[0] = true;
+          inventoryDependent.add("kube-apiserver as today's API server addresses");
           for (String a : apiServer(pr)) {
             peers.add(Peer.ipBlock(new IpBlock(a, List.of())));
           }
@@ -582,7 +590,7 @@ final class CiliumSourceConversion {
   }
 
   /** {@code protocols} for a ClusterNetworkPolicy rule: empty for every protocol; refused for ICMP. */
-  private static Optional<List<ClusterPolicyProtocol>> protocols(CiliumPeerRule pr, boolean[] inventoryDependent)
+  private static Optional<List<ClusterPolicyProtocol>> protocols(CiliumPeerRule pr, Set<String> inventoryDependent)
       throws Refused {
     if (!pr.hasL4()) {
       return Optional.empty();
@@ -601,7 +609,8 @@ final class CiliumSourceConversion {
         if (port.named()) {
           // destinationNamedPort takes the protocol the pod declares; Cilium also checks the written one.
           if (!port.protocol().isEmpty() && !port.protocol().equals("ANY")) {
-            inventoryDependent[0] = true;
+            inventoryDependent.add("named port " + port.port() + " with its written protocol " + port.protocol()
+                + ": exact while every pod declares it so");
           }
           out.add(ClusterPolicyProtocol.namedPort(port.port()));
           continue;
