@@ -52,8 +52,9 @@ import java.util.Set;
  * endpoint selectors over Cilium's namespace labels; {@code networks} → {@code toCIDR} where the
  * CIDR overlaps no pod, node or pod CIDR ({@code 0.0.0.0/0} with {@code ::/0} → entity
  * {@code all}); {@code nodes: {}} → entities {@code host} and {@code remote-node}. A
- * NetworkPolicy ipBlock overlapping the cluster's addresses is refused: Cilium's never match pods
- * or nodes. Takes any cluster of NetworkPolicies and cluster-scoped policies, so a dialect
+ * NetworkPolicy ipBlock overlapping the cluster's addresses is refused (Cilium's never match pods
+ * or nodes), and so is a NetworkPolicy's egress isolation (it exempts the pod's own node, Cilium's
+ * does not). Takes any cluster of NetworkPolicies and cluster-scoped policies, so a dialect
  * converted to those first chains into it.
  */
 final class CiliumTargetConversion {
@@ -85,6 +86,11 @@ final class CiliumTargetConversion {
       // Beside Cilium policies the NetworkPolicies already have Cilium's meaning; alone they change it.
       for (NetworkPolicy np : input.policies()) {
         checkIpBlocks(np, addresses, refusals);
+        if (np.effectivePolicyTypes().contains(PolicyType.Egress) && !input.nodes().isEmpty()) {
+          refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.policyTypes"),
+              np.position(), "its egress isolation exempts the pod's own node; under Cilium the same policy"
+                  + " denies egress to it (Cilium decides that by policy, entity host)"));
+        }
       }
     }
     TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
