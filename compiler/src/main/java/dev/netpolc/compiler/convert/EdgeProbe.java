@@ -11,8 +11,10 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.calico.EndpointSlice;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,8 +28,9 @@ import java.util.regex.Pattern;
  * evaluator: every active pod to and from every node address, every API server address, both ends
  * of every CIDR written in the source or the conversion, and one outside address per family, on
  * TCP, UDP and SCTP at every port number written (and its neighbours), the pods' container ports,
- * 1 and 65535, and ICMP echo. Deterministic, and not exhaustive: an address or port no policy
- * names behaves like its neighbours.
+ * 1 and 65535, and ICMP echo; one pod of each kind (namespace, labels, service account, node,
+ * ports, address families). Deterministic, and not exhaustive: an address or port no policy names
+ * behaves like its neighbours.
  */
 final class EdgeProbe {
   private static final Pattern V4 = Pattern.compile("(?<![0-9.])([0-9]{1,3}(?:\\.[0-9]{1,3}){3})(/[0-9]{1,2})?");
@@ -61,8 +64,13 @@ final class EdgeProbe {
     TreeSet<Integer> ports = ports(source, text);
     List<String> allowed = new ArrayList<>();
     List<String> denied = new ArrayList<>();
+    // Against an address that is not a pod, a pod's own address plays no part (the other end has no
+    // policy), so pods alike in everything else decide alike: one of each kind is probed.
+    Set<List<Object>> kinds = new HashSet<>();
     for (Pod pod : source.pods()) {
-      if (!pod.isActive() || pod.hostNetwork()) {
+      if (!pod.isActive() || pod.hostNetwork() || !kinds.add(List.of(pod.namespace(), pod.labels(),
+          pod.serviceAccountName(), String.valueOf(pod.nodeName()), pod.allPorts(),
+          pod.ips().stream().map(IpAddress::v6).distinct().sorted().toList()))) {
         continue;
       }
       for (IpAddress p : pod.ips()) {
