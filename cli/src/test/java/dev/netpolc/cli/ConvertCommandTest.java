@@ -111,7 +111,7 @@ class ConvertCommandTest {
 
   @Test
   void unsupportedTargetsExitTwo() {
-    for (String t : List.of("calico", "cilium")) {
+    for (String t : List.of("calico")) {
       Run r = run("convert", "--to", t, EXAMPLES.resolve("tiers").toString());
       assertThat(r.rc()).isEqualTo(2);
       assertThat(r.out()).isEmpty();

@@ -11,7 +11,12 @@ public enum ConvertTarget {
    * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy, plus NetworkPolicy objects for the
    * policy whose meaning is NetworkPolicy's (namespace isolation).
    */
-  CLUSTER_NETWORK_POLICY("clusternetworkpolicy");
+  CLUSTER_NETWORK_POLICY("clusternetworkpolicy"),
+  /**
+   * cilium.io/v2 CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, plus NetworkPolicy
+   * objects, which Cilium enforces beside its own (SEMANTICS-CILIUM.md).
+   */
+  CILIUM("cilium");
 
   private final String cliName;
 

@@ -1,5 +1,6 @@
 package dev.netpolc.compiler.convert;
 
+import dev.netpolc.model.yaml.CiliumPolicyWriter;
 import dev.netpolc.model.yaml.PolicyWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,14 @@ public final class ConvertYaml {
 
   /** One object as one YAML document (no {@code ---}). */
   public static String document(ConvertedObject o) {
-    String body = o instanceof ConvertedObject.NetworkPolicyObject np ? PolicyWriter.toYaml(np.policy())
-        : PolicyWriter.toYaml(((ConvertedObject.ClusterPolicyObject) o).policy());
+    String body;
+    if (o instanceof ConvertedObject.NetworkPolicyObject np) {
+      body = PolicyWriter.toYaml(np.policy());
+    } else if (o instanceof ConvertedObject.ClusterPolicyObject cp) {
+      body = PolicyWriter.toYaml(cp.policy());
+    } else {
+      body = CiliumPolicyWriter.toYaml(((ConvertedObject.CiliumObject) o).policy());
+    }
     int at = body.indexOf(METADATA);
     if (at < 0) {
       throw new IllegalStateException("the model's writer wrote no block metadata for " + o.from());

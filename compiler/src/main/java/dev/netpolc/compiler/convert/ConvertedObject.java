@@ -1,6 +1,7 @@
 package dev.netpolc.compiler.convert;
 
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyKind;
 import java.util.List;
@@ -87,6 +88,39 @@ public sealed interface ConvertedObject {
     @Override
     public String namespace() {
       return "";
+    }
+
+    @Override
+    public String name() {
+      return policy.name();
+    }
+  }
+
+  /**
+   * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy.
+   *
+   * @param policy    the object (its name already unique in its scope)
+   * @param from      its source
+   * @param exactness how exact it is
+   * @param notes     remarks for the reader of the output
+   */
+  record CiliumObject(CiliumPolicy policy, Provenance from, Exactness exactness, List<String> notes)
+      implements ConvertedObject {
+    public CiliumObject {
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(exactness, "exactness");
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public String kind() {
+      return policy.kind().kindName();
+    }
+
+    @Override
+    public String namespace() {
+      return policy.clusterwide() ? "" : policy.namespace();
     }
 
     @Override

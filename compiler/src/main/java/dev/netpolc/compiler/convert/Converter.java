@@ -15,7 +15,7 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoPolicy;
-import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyRule;
@@ -23,7 +23,9 @@ import dev.netpolc.model.npa.PolicyTier;
 import dev.netpolc.model.npa.RuleAction;
 import dev.netpolc.model.npa.V1alpha1Lowering;
 import dev.netpolc.model.validation.AcceptanceGate;
+import dev.netpolc.model.yaml.CiliumPolicyWriter;
 import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.PolicyWriter;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +47,11 @@ import java.util.Optional;
  *       ({@link V1alpha1Lowering}, with priorities that keep each tier's order).</li>
  *   <li>The same → networkpolicy: refused: tiers act before and after NetworkPolicy and override
  *       it, which NetworkPolicy cannot say.</li>
- *   <li>Calico and Cilium policies: refused (not converted yet).</li>
+ *   <li>Cilium policies → clusternetworkpolicy or networkpolicy: {@link CiliumSourceConversion};
+ *       → cilium: the same objects.</li>
+ *   <li>NetworkPolicy and the cluster-scoped kinds → cilium: {@link CiliumTargetConversion}
+ *       (NetworkPolicies kept, since Cilium enforces them).</li>
+ *   <li>Calico policies: refused (not converted yet).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
@@ -53,8 +59,10 @@ import java.util.Optional;
  * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
  * protocols). An empty diff accepts the conversion. Otherwise it is refused; with
  * {@code approximate}, a diff that only denies what the source allowed is accepted and those
- * connections are reported. The diff decides connections between the inventory's pods: what the
- * proof cannot see (addresses outside the cluster) the construction above vouches for.
+ * connections are reported. The diff decides connections between the inventory's pods; then
+ * {@link EdgeProbe} compares pods against node, API server and outside addresses (every address and
+ * port the policies name), where any difference refuses. What neither sees (addresses and ports no
+ * policy names) the construction vouches for.
  */
 public final class Converter {
   /** The display name of the converted text when it is read back. */
@@ -85,6 +93,10 @@ public final class Converter {
       TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
+    } else if (target == ConvertTarget.CILIUM) {
+      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input);
+      objects.addAll(tiered.objects());
+      refusals.addAll(tiered.refusals());
     } else {
       refuseTiered(input, refusals);
     }
@@ -95,11 +107,12 @@ public final class Converter {
           p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
               + " policy.networking.k8s.io kinds)"));
     }
-    for (CiliumPolicy p : input.cilium().policies()) {
-      Provenance from = Provenance.of("cilium.io " + p.kind().kindName(), p.clusterwide() ? "" : p.namespace(),
-          p.name());
-      refusals.add(new Refusal(from,
-          p.position(), "Cilium policies are not converted yet"));
+    // Cilium source (CiliumSourceConversion, CiliumTargetConversion).
+    if (!input.cilium().isEmpty()) {
+      TieredConversion.Result cilium = target == ConvertTarget.CILIUM ? CiliumTargetConversion.identity(input)
+          : CiliumSourceConversion.convert(input, target, objects);
+      objects.addAll(cilium.objects());
+      refusals.addAll(cilium.refusals());
     }
     if (!refusals.isEmpty()) {
       return new Conversion(target, objects, refusals, "", List.of(), 0);
@@ -116,9 +129,15 @@ public final class Converter {
       // The writer and the reader disagree: a netpolc bug, not the user's input.
       throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
     }
-    Cluster converted = read.cluster();
-    Cluster gated = new Cluster(input.namespaces(), input.pods(), input.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies());
+    // The converted policies on the source's inventory; the inventory objects that are kept in the
+    // Calico component (EndpointSlices: the Cilium entity kube-apiserver) come along.
+    Cluster read0 = read.cluster();
+    CalicoResources inventory = new CalicoResources(List.of(), List.of(), List.of(), input.calico().serviceAccounts(),
+        input.calico().services(), input.calico().endpointSlices());
+    Cluster converted = new Cluster(input.namespaces(), input.pods(), input.nodes(), read0.policies(),
+        read0.clusterNetworkPolicies(), read0.adminNetworkPolicies(), read0.baselineAdminNetworkPolicies(), inventory,
+        read0.cilium());
+    Cluster gated = converted;
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(gated);
     if (!verdict.accepted()) {
       List<Refusal> refusals = new ArrayList<>();
@@ -131,11 +150,14 @@ public final class Converter {
     }
     int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
     DiffResult diff = PolicyDiff.compute(input, input, converted, options);
-    if (diff.isEmpty()) {
-      return new Conversion(target, objects, List.of(), yaml, List.of(), pods);
-    }
-    if (approximate && diff.newlyAllowed().isEmpty()) {
-      return new Conversion(target, objects, List.of(), yaml, diff.newlyDenied(), pods);
+    boolean podsAgree = diff.isEmpty() || (approximate && diff.newlyAllowed().isEmpty());
+    if (podsAgree) {
+      // Pods against node, API server and outside addresses, which the diff does not decide.
+      EdgeProbe.Result edges = EdgeProbe.compare(input, converted, options, yaml + sourceText(input));
+      if (!edges.isEmpty()) {
+        return new Conversion(target, objects, edgeRefusals(edges), "", List.of(), pods);
+      }
+      return new Conversion(target, objects, List.of(), yaml, diff.isEmpty() ? List.of() : diff.newlyDenied(), pods);
     }
     List<Refusal> refusals = new ArrayList<>();
     List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
@@ -147,6 +169,38 @@ public final class Converter {
           "the converted policies decide differently: " + describe(b) + example(input, source, b)));
     }
     return new Conversion(target, objects, refusals, "", List.of(), pods);
+  }
+
+  /**
+   * The source policies as YAML, for the addresses and ports {@link EdgeProbe} probes (Calico
+   * sources never reach the proof).
+   */
+  private static String sourceText(Cluster input) {
+    StringBuilder sb = new StringBuilder();
+    input.policies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.clusterNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.adminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.baselineAdminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
+    input.cilium().policies().forEach(p -> sb.append(CiliumPolicyWriter.toYaml(p)));
+    return sb.toString();
+  }
+
+  /**
+   * Up to five connections to or from addresses that are not pods which the conversion decides
+   * differently: always refused, with or without {@code approximate}, whose report covers pods only.
+   */
+  private static List<Refusal> edgeRefusals(EdgeProbe.Result edges) {
+    List<Refusal> out = new ArrayList<>();
+    for (String c : edges.newlyAllowed().subList(0, Math.min(5, edges.newlyAllowed().size()))) {
+      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
+          "the converted policies allow what the source denies: " + c));
+    }
+    for (String c : edges.newlyDenied().subList(0, Math.min(5, edges.newlyDenied().size()))) {
+      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
+          "the converted policies deny what the source allows: " + c + " (--approximate covers connections between"
+              + " pods only)"));
+    }
+    return out;
   }
 
   /** A change block in one line: {@code newly denied: ns/a, ns/b -> ns2/c on TCP 80}. */

@@ -286,7 +286,7 @@ public final class PolicyWriter {
     return m;
   }
 
-  private static Map<String, Object> metadata(String name, String namespace, Map<String, String> labels) {
+  static Map<String, Object> metadata(String name, String namespace, Map<String, String> labels) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     if (namespace != null) {
@@ -364,7 +364,7 @@ public final class PolicyWriter {
     return m;
   }
 
-  private static Map<String, Object> selector(LabelSelector s) {
+  static Map<String, Object> selector(LabelSelector s) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (!s.matchLabels().isEmpty()) {
       m.put("matchLabels", new LinkedHashMap<String, Object>(s.matchLabels()));

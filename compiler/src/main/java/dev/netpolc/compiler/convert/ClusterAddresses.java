@@ -1,0 +1,101 @@
+package dev.netpolc.compiler.convert;
+
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.Node;
+import dev.netpolc.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The addresses of an inventory that Cilium's CIDR rules never match and that the other dialects'
+ * CIDRs do (SEMANTICS-CILIUM.md): pod addresses, node addresses, and the nodes' pod CIDRs (where
+ * future pods get theirs). A CIDR disjoint from all of them matches the same addresses in every
+ * dialect, for today's pods and for pods that land on today's nodes later.
+ */
+final class ClusterAddresses {
+  private final List<Cidr> cluster = new ArrayList<>();
+
+  ClusterAddresses(Cluster c) {
+    for (Node n : c.nodes()) {
+      n.addresses().forEach(a -> cluster.add(Cidr.host(a)));
+      cluster.addAll(n.podCidrs());
+    }
+    for (Pod p : c.pods()) {
+      p.ips().forEach(a -> cluster.add(Cidr.host(a)));
+    }
+  }
+
+  /** The node addresses, in inventory order. */
+  static List<IpAddress> nodeAddresses(Cluster c) {
+    List<IpAddress> out = new ArrayList<>();
+    c.nodes().forEach(n -> out.addAll(n.addresses()));
+    return out;
+  }
+
+  /**
+   * Why {@code text} is not safe to carry over between Cilium and a dialect whose CIDRs match pods
+   * and nodes: the first cluster address range it overlaps; empty when it overlaps none.
+   */
+  Optional<String> overlap(String text) {
+    Optional<Cidr.Parsed> parsed = Cidr.parse(text);
+    if (parsed.isEmpty()) {
+      return Optional.of(text + " is not a CIDR");
+    }
+    Cidr c = parsed.get().cidr();
+    for (Cidr a : cluster) {
+      if (a.v6() == c.v6() && (c.contains(a) || a.contains(c))) {
+        return Optional.of(text + " covers the cluster's address " + a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code cidr} less {@code except} as a list of prefixes (the fewest, in address order), or empty
+   * when that takes more than {@code max}. An except outside {@code cidr} subtracts nothing.
+   */
+  static Optional<List<String>> subtract(String cidr, List<String> except, int max) {
+    Cidr whole = Cidr.parse(cidr).orElseThrow().cidr();
+    List<Cidr> holes = new ArrayList<>();
+    for (String e : except) {
+      Cidr.parse(e).map(Cidr.Parsed::cidr).filter(h -> h.v6() == whole.v6()).ifPresent(holes::add);
+    }
+    List<String> out = new ArrayList<>();
+    return split(whole, holes, out, max) ? Optional.of(out) : Optional.empty();
+  }
+
+  private static boolean split(Cidr c, List<Cidr> holes, List<String> out, int max) {
+    boolean touched = false;
+    for (Cidr h : holes) {
+      if (h.contains(c)) {
+        return true; // all of it is excepted
+      }
+      touched |= c.contains(h);
+    }
+    if (!touched) {
+      out.add(c.toString());
+      return out.size() <= max;
+    }
+    int bits = c.address().bits();
+    java.math.BigInteger base = value(c.address());
+    java.math.BigInteger half = java.math.BigInteger.ONE.shiftLeft(bits - c.prefix() - 1);
+    Cidr low = new Cidr(address(c.v6(), base), c.prefix() + 1);
+    Cidr high = new Cidr(address(c.v6(), base.add(half)), c.prefix() + 1);
+    return split(low, holes, out, max) && split(high, holes, out, max);
+  }
+
+  private static java.math.BigInteger value(IpAddress a) {
+    java.math.BigInteger lo = new java.math.BigInteger(Long.toUnsignedString(a.lo()));
+    return a.v6() ? new java.math.BigInteger(Long.toUnsignedString(a.hi())).shiftLeft(64).or(lo) : lo;
+  }
+
+  private static IpAddress address(boolean v6, java.math.BigInteger v) {
+    if (!v6) {
+      return IpAddress.v4(v.longValue());
+    }
+    return IpAddress.v6(v.shiftRight(64).longValue(), v.longValue());
+  }
+}
