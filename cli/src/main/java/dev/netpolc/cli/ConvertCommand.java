@@ -47,7 +47,9 @@ import picocli.CommandLine.Parameters;
         "Targets: networkpolicy (NetworkPolicy objects only); clusternetworkpolicy",
         "(policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy, plus NetworkPolicy",
         "objects for NetworkPolicy input, whose isolation ClusterNetworkPolicy cannot",
-        "express). calico and cilium are not supported yet (exit 2)."},
+        "express); calico (projectcalico.org/v3 Tiers and GlobalNetworkPolicies for the",
+        "cluster-scoped tiers, NetworkPolicy objects kept, Calico objects as they are).",
+        "cilium is not supported yet (exit 2)."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:converted and proved; the YAML was written",
@@ -63,7 +65,7 @@ public final class ConvertCommand implements Callable<Integer> {
   SemanticsMixin semantics;
 
   @Option(names = "--to", paramLabel = "TARGET", required = true,
-      description = "The dialect to write: networkpolicy or clusternetworkpolicy.")
+      description = "The dialect to write: networkpolicy, clusternetworkpolicy or calico.")
   String to;
 
   @Option(names = "--cluster", paramLabel = "PATH",
@@ -91,13 +93,13 @@ public final class ConvertCommand implements Callable<Integer> {
     Optional<ConvertTarget> target = ConvertTarget.parse(to);
     if (target.isEmpty()) {
       String t = to.toLowerCase(Locale.ROOT);
-      if (t.equals("calico") || t.equals("cilium")) {
+      if (t.equals("cilium")) {
         err.println("netpolc convert: --to " + t + " is not yet supported (targets: networkpolicy,"
-            + " clusternetworkpolicy)");
+            + " clusternetworkpolicy, calico)");
         return Main.EXIT_USAGE;
       }
       throw new CommandLine.ParameterException(spec.commandLine(), "--to: '" + to.replaceAll("[^\\x20-\\x7e]", "?")
-          + "' is not a target (networkpolicy, clusternetworkpolicy)");
+          + "' is not a target (networkpolicy, clusternetworkpolicy, calico)");
     }
     String refused = "netpolc: the input is invalid; nothing was written (run 'netpolc lint' for details)";
     Cluster inventory = Cluster.EMPTY;

@@ -11,7 +11,12 @@ public enum ConvertTarget {
    * policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy, plus NetworkPolicy objects for the
    * policy whose meaning is NetworkPolicy's (namespace isolation).
    */
-  CLUSTER_NETWORK_POLICY("clusternetworkpolicy");
+  CLUSTER_NETWORK_POLICY("clusternetworkpolicy"),
+  /**
+   * projectcalico.org/v3 Tiers, GlobalNetworkPolicies, NetworkPolicies and network sets, plus
+   * the NetworkPolicy objects, which Calico enforces as they are.
+   */
+  CALICO("calico");
 
   private final String cliName;
 

@@ -26,8 +26,14 @@ public final class ConvertYaml {
 
   /** One object as one YAML document (no {@code ---}). */
   public static String document(ConvertedObject o) {
-    String body = o instanceof ConvertedObject.NetworkPolicyObject np ? PolicyWriter.toYaml(np.policy())
-        : PolicyWriter.toYaml(((ConvertedObject.ClusterPolicyObject) o).policy());
+    String body;
+    if (o instanceof ConvertedObject.NetworkPolicyObject np) {
+      body = PolicyWriter.toYaml(np.policy());
+    } else if (o instanceof ConvertedObject.ClusterPolicyObject cp) {
+      body = PolicyWriter.toYaml(cp.policy());
+    } else {
+      body = CalicoYaml.document(o); // the Calico kinds
+    }
     int at = body.indexOf(METADATA);
     if (at < 0) {
       throw new IllegalStateException("the model's writer wrote no block metadata for " + o.from());

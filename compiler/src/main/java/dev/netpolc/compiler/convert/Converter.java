@@ -15,6 +15,7 @@ import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
@@ -85,10 +86,19 @@ public final class Converter {
       TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
+    } else if (target == ConvertTarget.CALICO) {
+      CalicoTargetConversion.Result tiered = CalicoTargetConversion.fromTiered(input);
+      objects.addAll(tiered.objects());
+      refusals.addAll(tiered.refusals());
     } else {
       refuseTiered(input, refusals);
     }
-    for (CalicoPolicy p : input.calico().policies()) {
+    if (target == ConvertTarget.CALICO) {
+      CalicoTargetConversion.Result calico = CalicoTargetConversion.identity(input);
+      objects.addAll(calico.objects());
+      refusals.addAll(calico.refusals());
+    }
+    for (CalicoPolicy p : target == ConvertTarget.CALICO ? List.<CalicoPolicy>of() : input.calico().policies()) {
       Provenance from = Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(),
           p.name());
       refusals.add(new Refusal(from,
@@ -116,9 +126,10 @@ public final class Converter {
       // The writer and the reader disagree: a netpolc bug, not the user's input.
       throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
     }
-    Cluster converted = read.cluster();
+    Cluster converted = withCalicoInventory(read.cluster(), input);
     Cluster gated = new Cluster(input.namespaces(), input.pods(), input.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies());
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
+        converted.calico());
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(gated);
     if (!verdict.accepted()) {
       List<Refusal> refusals = new ArrayList<>();
@@ -147,6 +158,21 @@ public final class Converter {
           "the converted policies decide differently: " + describe(b) + example(input, source, b)));
     }
     return new Conversion(target, objects, refusals, "", List.of(), pods);
+  }
+
+  /**
+   * {@code converted} with the Kubernetes objects Calico rules refer to (ServiceAccounts, Services,
+   * EndpointSlices) taken from {@code input}: they are inventory, never written, and the converted
+   * Calico policies are judged against the same ones.
+   */
+  private static Cluster withCalicoInventory(Cluster converted, Cluster input) {
+    CalicoResources c = converted.calico();
+    CalicoResources i = input.calico();
+    CalicoResources merged = new CalicoResources(c.policies(), c.tiers(), c.networkSets(), i.serviceAccounts(),
+        i.services(), i.endpointSlices(), c.stagedKubernetesPolicies(), c.stagedKubernetesActions());
+    return new Cluster(converted.namespaces(), converted.pods(), converted.nodes(), converted.policies(),
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
+        merged, converted.cilium());
   }
 
   /** A change block in one line: {@code newly denied: ns/a, ns/b -> ns2/c on TCP 80}. */
