@@ -109,6 +109,30 @@ final class CalicoTargetConversion {
     return new Result(out, refusals);
   }
 
+  /**
+   * NetworkPolicies that isolate egress without allowing all of it: the standard semantics exempt a
+   * pod's egress to its own node from them, Calico applies them to it (SEMANTICS-CALICO.md), so
+   * on Calico they deny what they allowed, on any inventory with such a pod. Refused unless
+   * {@code approximate} (then the proof reports the connections denied).
+   */
+  static List<Refusal> nodeLocalEgress(Cluster c, boolean approximate) {
+    List<Refusal> out = new ArrayList<>();
+    if (approximate) {
+      return out;
+    }
+    for (dev.netpolc.model.NetworkPolicy np : c.policies()) {
+      boolean egress = np.policyTypes().contains("Egress");
+      boolean all = np.egress().stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty());
+      if (egress && !all) {
+        out.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.egress"),
+            np.source().has("spec.policyTypes") ? np.source().find("spec.policyTypes") : np.position(),
+            "NetworkPolicy exempts a pod's egress to its own node, Calico applies this egress isolation to it: on"
+                + " Calico it would deny the pods' traffic to their own node (--approximate writes it so)"));
+      }
+    }
+    return out;
+  }
+
   /** The source name of a Calico policy in reports and annotations. */
   static Provenance provenance(CalicoPolicy p) {
     return Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(), p.name());

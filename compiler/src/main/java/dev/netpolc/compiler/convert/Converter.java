@@ -46,13 +46,16 @@ import java.util.Optional;
  *       ({@link V1alpha1Lowering}, with priorities that keep each tier's order).</li>
  *   <li>The same → networkpolicy: refused: tiers act before and after NetworkPolicy and override
  *       it, which NetworkPolicy cannot say.</li>
- *   <li>Calico and Cilium policies: refused (not converted yet).</li>
+ *   <li>Calico policies → calico: as they are; → clusternetworkpolicy or networkpolicy:
+ *       {@link CalicoSourceConversion}. Cluster-scoped policies → calico:
+ *       {@link CalicoTargetConversion}.</li>
+ *   <li>Cilium policies: refused (not converted yet).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
  * checked by the {@link AcceptanceGate} over the source's inventory, and compiled against the
  * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
- * protocols). An empty diff accepts the conversion. Otherwise it is refused; with
+ * protocols) and {@link NodeLocalProof} (each pod with its own node). An empty diff accepts the conversion. Otherwise it is refused; with
  * {@code approximate}, a diff that only denies what the source allowed is accepted and those
  * connections are reported. The diff decides connections between the inventory's pods: what the
  * proof cannot see (addresses outside the cluster) the construction above vouches for.
@@ -90,6 +93,10 @@ public final class Converter {
       CalicoTargetConversion.Result tiered = CalicoTargetConversion.fromTiered(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
+      if (!input.calico().hasCalicoObjects()) {
+        // With Calico input the NetworkPolicies already have Calico's meaning: kept as they are.
+        refusals.addAll(CalicoTargetConversion.nodeLocalEgress(input, approximate));
+      }
     } else {
       refuseTiered(input, refusals);
     }
@@ -98,12 +105,10 @@ public final class Converter {
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
     }
-    for (CalicoPolicy p : target == ConvertTarget.CALICO ? List.<CalicoPolicy>of() : input.calico().policies()) {
-      Provenance from = Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(),
-          p.name());
-      refusals.add(new Refusal(from,
-          p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
-              + " policy.networking.k8s.io kinds)"));
+    if (target != ConvertTarget.CALICO) {
+      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target);
+      objects.addAll(calico.objects());
+      refusals.addAll(calico.refusals());
     }
     for (CiliumPolicy p : input.cilium().policies()) {
       Provenance from = Provenance.of("cilium.io " + p.kind().kindName(), p.clusterwide() ? "" : p.namespace(),
@@ -142,22 +147,34 @@ public final class Converter {
     }
     int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
     DiffResult diff = PolicyDiff.compute(input, input, converted, options);
-    if (diff.isEmpty()) {
+    // A pod and its own node: the one place the dialects' built-in exemptions differ.
+    List<ChangeBlock> nodeLocal = NodeLocalProof.differences(input, gatedWithPolicies(input, converted), options);
+    List<ChangeBlock> allowed = new ArrayList<>(diff.newlyAllowed());
+    List<ChangeBlock> denied = new ArrayList<>(diff.newlyDenied());
+    for (ChangeBlock b : nodeLocal) {
+      (b.change() == dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED ? allowed : denied).add(b);
+    }
+    if (allowed.isEmpty() && denied.isEmpty()) {
       return new Conversion(target, objects, List.of(), yaml, List.of(), pods);
     }
-    if (approximate && diff.newlyAllowed().isEmpty()) {
-      return new Conversion(target, objects, List.of(), yaml, diff.newlyDenied(), pods);
+    if (approximate && allowed.isEmpty()) {
+      return new Conversion(target, objects, List.of(), yaml, denied, pods);
     }
     List<Refusal> refusals = new ArrayList<>();
-    List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
-        diff.newlyAllowed().isEmpty() ? dev.netpolc.compiler.diff.Change.NEWLY_DENIED
-            : dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED);
+    List<ChangeBlock> blocks = approximate || !allowed.isEmpty() ? allowed : denied;
     ReferenceEvaluator source = new ReferenceEvaluator(input, options);
     for (ChangeBlock b : blocks.subList(0, Math.min(5, blocks.size()))) {
       refusals.add(new Refusal(Provenance.of("proof", "", "diff"), SourcePosition.UNKNOWN,
           "the converted policies decide differently: " + describe(b) + example(input, source, b)));
     }
     return new Conversion(target, objects, refusals, "", List.of(), pods);
+  }
+
+  /** The inventory of {@code input} with the policies of {@code converted}. */
+  private static Cluster gatedWithPolicies(Cluster input, Cluster converted) {
+    return new Cluster(input.namespaces(), input.pods(), input.nodes(), converted.policies(),
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
+        converted.calico(), converted.cilium());
   }
 
   /**

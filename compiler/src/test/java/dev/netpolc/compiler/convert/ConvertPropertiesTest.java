@@ -123,7 +123,8 @@ class ConvertPropertiesTest {
    */
   private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
     Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies());
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
+        converted.calico());
     ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
     ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
     for (Connection probe : ConnectionProbes.of(source)) {
