@@ -37,18 +37,31 @@ class ConvertCommandTest {
   }
 
   @Test
-  void tiersToCalicoIsApproximateAndMatchesGolden() throws IOException {
-    // Exact is refused: the tenants' egress NetworkPolicies would, on Calico, also govern each pod's
-    // traffic to its own node, which NetworkPolicy exempts.
+  void tiersToCalicoIsRefusedForTheEgressNetworkPolicies() throws IOException {
+    // The tenants' egress NetworkPolicies would, on Calico, also decide each pod's traffic to its
+    // own node, which NetworkPolicy semantics leave to the Admin and Baseline tiers.
     Run exact = run("convert", "--to", "calico", EXAMPLES.resolve("tiers").toString());
     assertThat(exact.rc()).isEqualTo(1);
     assertThat(exact.out()).isEmpty();
-    assertThat(exact.err()).contains("NetworkPolicy/tenant-a/web-egress rule spec.egress: NetworkPolicy exempts");
-    Run r = run("convert", "--to", "calico", "--approximate", EXAMPLES.resolve("tiers").toString());
+    String portable = exact.err().replace(EXAMPLES.toAbsolutePath().normalize() + java.io.File.separator,
+        "examples/");
+    ExplainGoldenTest.check(GOLDEN.resolve("tiers-calico.refusals.txt"), portable);
+    // Not even approximately: some of that traffic would be newly allowed.
+    Run approx = run("convert", "--to", "calico", "--approximate", EXAMPLES.resolve("tiers").toString());
+    assertThat(approx.rc()).isEqualTo(1);
+    assertThat(approx.err()).contains("newly allowed").contains("(the pod's own)");
+  }
+
+  @Test
+  void tiersClusterPoliciesToCalicoMatchGolden() throws IOException {
+    Path tiers = EXAMPLES.resolve("tiers");
+    Run r = run("convert", "--to", "calico", "--cluster", tiers.resolve("cluster.yaml").toString(),
+        tiers.resolve("admin").toString(), tiers.resolve("baseline").toString());
     assertThat(r.rc()).as(r.err()).isZero();
     ExplainGoldenTest.check(GOLDEN.resolve("tiers-calico.yaml"), r.out());
     ExplainGoldenTest.check(GOLDEN.resolve("tiers-calico.report.txt"), r.err());
-    assertThat(r.err()).contains("proof: approximate: nothing newly allowed").contains("(the pod's own)");
+    assertThat(r.err()).contains("proof: every connection between the 6 pods is decided as before")
+        .contains("[inventory_dependent]");
   }
 
   @Test

@@ -110,24 +110,27 @@ final class CalicoTargetConversion {
   }
 
   /**
-   * NetworkPolicies that isolate egress without allowing all of it: the standard semantics exempt a
-   * pod's egress to its own node from them, Calico applies them to it (SEMANTICS-CALICO.md), so
-   * on Calico they deny what they allowed, on any inventory with such a pod. Refused unless
-   * {@code approximate} (then the proof reports the connections denied).
+   * NetworkPolicies that isolate egress, unless they allow all of it and no cluster-scoped policy
+   * has egress rules: the standard semantics leave a pod's egress to its own node out of the
+   * NetworkPolicy tier (SEMANTICS-TIERS.md: allowed, or decided by the Admin and Baseline tiers
+   * alone), Calico applies the pod's egress policy to it (SEMANTICS-CALICO.md), so on Calico they
+   * decide it differently on any inventory with such a pod. Refused unless {@code approximate}
+   * (then the proof accepts only a result that denies more, and reports it).
    */
   static List<Refusal> nodeLocalEgress(Cluster c, boolean approximate) {
     List<Refusal> out = new ArrayList<>();
     if (approximate) {
       return out;
     }
+    boolean tieredEgress = c.tieredPolicies().stream().anyMatch(p -> !p.egress().isEmpty());
     for (dev.netpolc.model.NetworkPolicy np : c.policies()) {
       boolean egress = np.policyTypes().contains("Egress");
       boolean all = np.egress().stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty());
-      if (egress && !all) {
+      if (egress && (!all || tieredEgress)) {
         out.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.egress"),
             np.source().has("spec.policyTypes") ? np.source().find("spec.policyTypes") : np.position(),
-            "NetworkPolicy exempts a pod's egress to its own node, Calico applies this egress isolation to it: on"
-                + " Calico it would deny the pods' traffic to their own node (--approximate writes it so)"));
+            "NetworkPolicy semantics leave a pod's egress to its own node out of the NetworkPolicy tier (allowed,"
+                + " or decided by the Admin and Baseline tiers alone); Calico applies this egress isolation to it"));
       }
     }
     return out;
