@@ -47,8 +47,10 @@ import picocli.CommandLine.Parameters;
         "Targets: networkpolicy (NetworkPolicy objects only); clusternetworkpolicy",
         "(policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy, plus NetworkPolicy",
         "objects for NetworkPolicy input, whose isolation ClusterNetworkPolicy cannot",
-        "express); cilium (cilium.io/v2 CiliumClusterwideNetworkPolicy, plus NetworkPolicy,",
-        "which Cilium enforces). calico is not supported yet (exit 2)."},
+        "express); calico (projectcalico.org/v3 Tiers and GlobalNetworkPolicies for the",
+        "cluster-scoped tiers, NetworkPolicy objects kept, Calico objects as they are);",
+        "cilium (cilium.io/v2 CiliumClusterwideNetworkPolicy, plus NetworkPolicy, which",
+        "Cilium enforces)."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:converted and proved; the YAML was written",
@@ -64,7 +66,7 @@ public final class ConvertCommand implements Callable<Integer> {
   SemanticsMixin semantics;
 
   @Option(names = "--to", paramLabel = "TARGET", required = true,
-      description = "The dialect to write: networkpolicy, clusternetworkpolicy or cilium.")
+      description = "The dialect to write: networkpolicy, clusternetworkpolicy, calico or cilium.")
   String to;
 
   @Option(names = "--cluster", paramLabel = "PATH",
@@ -91,14 +93,8 @@ public final class ConvertCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Optional<ConvertTarget> target = ConvertTarget.parse(to);
     if (target.isEmpty()) {
-      String t = to.toLowerCase(Locale.ROOT);
-      if (t.equals("calico")) {
-        err.println("netpolc convert: --to " + t + " is not yet supported (targets: networkpolicy,"
-            + " clusternetworkpolicy, cilium)");
-        return Main.EXIT_USAGE;
-      }
       throw new CommandLine.ParameterException(spec.commandLine(), "--to: '" + to.replaceAll("[^\\x20-\\x7e]", "?")
-          + "' is not a target (networkpolicy, clusternetworkpolicy, cilium)");
+          + "' is not a target (networkpolicy, clusternetworkpolicy, calico, cilium)");
     }
     String refused = "netpolc: the input is invalid; nothing was written (run 'netpolc lint' for details)";
     Cluster inventory = Cluster.EMPTY;

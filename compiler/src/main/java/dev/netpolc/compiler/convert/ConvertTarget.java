@@ -13,6 +13,11 @@ public enum ConvertTarget {
    */
   CLUSTER_NETWORK_POLICY("clusternetworkpolicy"),
   /**
+   * projectcalico.org/v3 Tiers, GlobalNetworkPolicies, NetworkPolicies and network sets, plus
+   * the NetworkPolicy objects, which Calico enforces as they are.
+   */
+  CALICO("calico"),
+  /**
    * cilium.io/v2 CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, plus NetworkPolicy
    * objects, which Cilium enforces beside its own (SEMANTICS-CILIUM.md).
    */

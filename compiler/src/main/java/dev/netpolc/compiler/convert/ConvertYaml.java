@@ -32,8 +32,10 @@ public final class ConvertYaml {
       body = PolicyWriter.toYaml(np.policy());
     } else if (o instanceof ConvertedObject.ClusterPolicyObject cp) {
       body = PolicyWriter.toYaml(cp.policy());
+    } else if (o instanceof ConvertedObject.CiliumObject ci) {
+      body = CiliumPolicyWriter.toYaml(ci.policy());
     } else {
-      body = CiliumPolicyWriter.toYaml(((ConvertedObject.CiliumObject) o).policy());
+      body = CalicoYaml.document(o); // the Calico kinds
     }
     int at = body.indexOf(METADATA);
     if (at < 0) {

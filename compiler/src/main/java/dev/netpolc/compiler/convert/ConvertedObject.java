@@ -1,6 +1,9 @@
 package dev.netpolc.compiler.convert;
 
 import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoTier;
 import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyKind;
@@ -93,6 +96,107 @@ public sealed interface ConvertedObject {
     @Override
     public String name() {
       return policy.name();
+    }
+  }
+
+  // --- Calico (projectcalico.org/v3) objects: written by CalicoYaml ---
+
+  /**
+   * A Calico NetworkPolicy or GlobalNetworkPolicy.
+   *
+   * @param policy    the object
+   * @param from      its source
+   * @param exactness how exact it is
+   * @param notes     remarks for the reader of the output
+   */
+  record CalicoPolicyObject(CalicoPolicy policy, Provenance from, Exactness exactness, List<String> notes)
+      implements ConvertedObject {
+    public CalicoPolicyObject {
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(exactness, "exactness");
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public String kind() {
+      return policy.kind().kindName();
+    }
+
+    @Override
+    public String namespace() {
+      return policy.global() ? "" : policy.namespace();
+    }
+
+    @Override
+    public String name() {
+      return policy.name();
+    }
+  }
+
+  /**
+   * A Calico Tier.
+   *
+   * @param tier      the object
+   * @param from      its source (the tier, or the ClusterNetworkPolicy tier it stands for)
+   * @param exactness how exact it is
+   * @param notes     remarks for the reader of the output
+   */
+  record CalicoTierObject(CalicoTier tier, Provenance from, Exactness exactness, List<String> notes)
+      implements ConvertedObject {
+    public CalicoTierObject {
+      Objects.requireNonNull(tier, "tier");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(exactness, "exactness");
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public String kind() {
+      return "Tier";
+    }
+
+    @Override
+    public String namespace() {
+      return "";
+    }
+
+    @Override
+    public String name() {
+      return tier.name();
+    }
+  }
+
+  /**
+   * A Calico NetworkSet or GlobalNetworkSet.
+   *
+   * @param set       the object
+   * @param from      its source
+   * @param exactness how exact it is
+   * @param notes     remarks for the reader of the output
+   */
+  record CalicoNetworkSetObject(CalicoNetworkSet set, Provenance from, Exactness exactness, List<String> notes)
+      implements ConvertedObject {
+    public CalicoNetworkSetObject {
+      Objects.requireNonNull(set, "set");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(exactness, "exactness");
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public String kind() {
+      return set.namespace().isEmpty() ? "GlobalNetworkSet" : "NetworkSet";
+    }
+
+    @Override
+    public String namespace() {
+      return set.namespace();
+    }
+
+    @Override
+    public String name() {
+      return set.name();
     }
   }
 

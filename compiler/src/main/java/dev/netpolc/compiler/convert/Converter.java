@@ -16,6 +16,7 @@ import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
+import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyRule;
@@ -51,13 +52,16 @@ import java.util.Optional;
  *       → cilium: the same objects.</li>
  *   <li>NetworkPolicy and the cluster-scoped kinds → cilium: {@link CiliumTargetConversion}
  *       (NetworkPolicies kept, since Cilium enforces them).</li>
- *   <li>Calico policies: refused (not converted yet).</li>
+ *   <li>Calico policies → calico: as they are; → clusternetworkpolicy or networkpolicy:
+ *       {@link CalicoSourceConversion}. NetworkPolicy and the cluster-scoped kinds → calico:
+ *       {@link CalicoTargetConversion}. Calico → cilium and Cilium → calico: refused (not chained
+ *       yet).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
  * checked by the {@link AcceptanceGate} over the source's inventory, and compiled against the
  * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
- * protocols). An empty diff accepts the conversion. Otherwise it is refused; with
+ * protocols) and {@link NodeLocalProof} (each pod with its own node). An empty diff accepts the conversion. Otherwise it is refused; with
  * {@code approximate}, a diff that only denies what the source allowed is accepted and those
  * connections are reported. The diff decides connections between the inventory's pods; then
  * {@link EdgeProbe} compares pods against node, API server and outside addresses (every address and
@@ -97,18 +101,40 @@ public final class Converter {
       TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
+    } else if (target == ConvertTarget.CALICO) {
+      CalicoTargetConversion.Result tiered = CalicoTargetConversion.fromTiered(input);
+      objects.addAll(tiered.objects());
+      refusals.addAll(tiered.refusals());
+      if (!input.calico().hasCalicoObjects()) {
+        // With Calico input the NetworkPolicies already have Calico's meaning: kept as they are.
+        refusals.addAll(CalicoTargetConversion.nodeLocalEgress(input, approximate));
+      }
     } else {
       refuseTiered(input, refusals);
     }
-    for (CalicoPolicy p : input.calico().policies()) {
-      Provenance from = Provenance.of("projectcalico.org " + p.kind().kindName(), p.global() ? "" : p.namespace(),
-          p.name());
-      refusals.add(new Refusal(from,
-          p.position(), "Calico policies are not converted yet (this release converts NetworkPolicy and the"
-              + " policy.networking.k8s.io kinds)"));
+    if (target == ConvertTarget.CALICO) {
+      CalicoTargetConversion.Result calico = CalicoTargetConversion.identity(input);
+      objects.addAll(calico.objects());
+      refusals.addAll(calico.refusals());
+    } else if (target == ConvertTarget.CILIUM && !input.calico().enforcedPolicies().isEmpty()) {
+      for (CalicoPolicy p : input.calico().enforcedPolicies()) {
+        refusals.add(new Refusal(Provenance.of("projectcalico.org " + p.kind().kindName(),
+            p.global() ? "" : p.namespace(), p.name()), p.position(),
+            "Calico policies are not converted to Cilium directly yet: convert to clusternetworkpolicy first"));
+      }
+    } else {
+      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target);
+      objects.addAll(calico.objects());
+      refusals.addAll(calico.refusals());
     }
     // Cilium source (CiliumSourceConversion, CiliumTargetConversion).
-    if (!input.cilium().isEmpty()) {
+    if (!input.cilium().isEmpty() && target == ConvertTarget.CALICO) {
+      for (CiliumPolicy p : input.cilium().policies()) {
+        refusals.add(new Refusal(Provenance.of("cilium.io " + p.kind().kindName(),
+            p.clusterwide() ? "" : p.namespace(), p.name()), p.position(),
+            "Cilium policies are not converted to Calico yet: convert to clusternetworkpolicy first"));
+      }
+    } else if (!input.cilium().isEmpty()) {
       TieredConversion.Result cilium = target == ConvertTarget.CILIUM ? CiliumTargetConversion.identity(input)
           : CiliumSourceConversion.convert(input, target, objects);
       objects.addAll(cilium.objects());
@@ -130,12 +156,15 @@ public final class Converter {
       throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
     }
     // The converted policies on the source's inventory; the inventory objects that are kept in the
-    // Calico component (EndpointSlices: the Cilium entity kube-apiserver) come along.
+    // Calico component (ServiceAccounts, Services, EndpointSlices: Calico rules and the Cilium
+    // entity kube-apiserver refer to them) come from the source: they are never written.
     Cluster read0 = read.cluster();
-    CalicoResources inventory = new CalicoResources(List.of(), List.of(), List.of(), input.calico().serviceAccounts(),
-        input.calico().services(), input.calico().endpointSlices());
+    CalicoResources c = read0.calico();
+    CalicoResources i = input.calico();
+    CalicoResources calico = new CalicoResources(c.policies(), c.tiers(), c.networkSets(), i.serviceAccounts(),
+        i.services(), i.endpointSlices(), c.stagedKubernetesPolicies(), c.stagedKubernetesActions());
     Cluster converted = new Cluster(input.namespaces(), input.pods(), input.nodes(), read0.policies(),
-        read0.clusterNetworkPolicies(), read0.adminNetworkPolicies(), read0.baselineAdminNetworkPolicies(), inventory,
+        read0.clusterNetworkPolicies(), read0.adminNetworkPolicies(), read0.baselineAdminNetworkPolicies(), calico,
         read0.cilium());
     Cluster gated = converted;
     AcceptanceGate.Verdict verdict = AcceptanceGate.DEFAULT.check(gated);
@@ -150,19 +179,22 @@ public final class Converter {
     }
     int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
     DiffResult diff = PolicyDiff.compute(input, input, converted, options);
-    boolean podsAgree = diff.isEmpty() || (approximate && diff.newlyAllowed().isEmpty());
-    if (podsAgree) {
+    // A pod and its own node: the one place the dialects' built-in exemptions differ.
+    List<ChangeBlock> allowed = new ArrayList<>(diff.newlyAllowed());
+    List<ChangeBlock> denied = new ArrayList<>(diff.newlyDenied());
+    for (ChangeBlock b : NodeLocalProof.differences(input, converted, options)) {
+      (b.change() == dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED ? allowed : denied).add(b);
+    }
+    if (allowed.isEmpty() && (denied.isEmpty() || approximate)) {
       // Pods against node, API server and outside addresses, which the diff does not decide.
       EdgeProbe.Result edges = EdgeProbe.compare(input, converted, options, yaml + sourceText(input));
       if (!edges.isEmpty()) {
         return new Conversion(target, objects, edgeRefusals(edges), "", List.of(), pods);
       }
-      return new Conversion(target, objects, List.of(), yaml, diff.isEmpty() ? List.of() : diff.newlyDenied(), pods);
+      return new Conversion(target, objects, List.of(), yaml, denied, pods);
     }
     List<Refusal> refusals = new ArrayList<>();
-    List<ChangeBlock> blocks = approximate ? diff.newlyAllowed() : diff.blocks(
-        diff.newlyAllowed().isEmpty() ? dev.netpolc.compiler.diff.Change.NEWLY_DENIED
-            : dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED);
+    List<ChangeBlock> blocks = approximate || !allowed.isEmpty() ? allowed : denied;
     ReferenceEvaluator source = new ReferenceEvaluator(input, options);
     for (ChangeBlock b : blocks.subList(0, Math.min(5, blocks.size()))) {
       refusals.add(new Refusal(Provenance.of("proof", "", "diff"), SourcePosition.UNKNOWN,
@@ -172,8 +204,8 @@ public final class Converter {
   }
 
   /**
-   * The source policies as YAML, for the addresses and ports {@link EdgeProbe} probes (Calico
-   * sources never reach the proof).
+   * The source policies as YAML, for the addresses and ports {@link EdgeProbe} probes (a Calico
+   * source's addresses and ports reach it through the converted text).
    */
   private static String sourceText(Cluster input) {
     StringBuilder sb = new StringBuilder();

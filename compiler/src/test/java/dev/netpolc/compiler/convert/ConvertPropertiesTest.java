@@ -124,7 +124,7 @@ class ConvertPropertiesTest {
   private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
     Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
         converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
-        dev.netpolc.model.calico.CalicoResources.EMPTY, converted.cilium());
+        converted.calico(), converted.cilium());
     ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
     ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
     for (Connection probe : ConnectionProbes.of(source)) {

@@ -64,11 +64,14 @@ class ConverterTest {
   }
 
   @Test
-  void calicoIsRefusedThisRound() {
+  void calicoExampleIsRefusedNamingEachRule() {
     Conversion c = Converter.convert(read(CALICO), ConvertTarget.CLUSTER_NETWORK_POLICY, false,
         SemanticsOptions.DEFAULTS);
     assertThat(c.accepted()).isFalse();
-    assertThat(c.refusals()).isNotEmpty().allSatisfy(r -> assertThat(r.reason()).contains("Calico"));
+    assertThat(c.refusals()).isNotEmpty().allSatisfy(r -> {
+      assertThat(r.position().isKnown()).isTrue();
+      assertThat(r.source().rule()).matches("spec\\.(ingress|egress)(\\[\\d+\\])?");
+    });
   }
 
   @Test

@@ -1,0 +1,657 @@
+package dev.netpolc.compiler.convert;
+
+import com.google.common.collect.ImmutableList;
+import dev.netpolc.model.Cidr;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpBlock;
+import dev.netpolc.model.LabelSelector;
+import dev.netpolc.model.LabelSelectorRequirement;
+import dev.netpolc.model.NetworkPolicy;
+import dev.netpolc.model.Peer;
+import dev.netpolc.model.PolicyPort;
+import dev.netpolc.model.PolicyRule;
+import dev.netpolc.model.PortValue;
+import dev.netpolc.model.Protocol;
+import dev.netpolc.model.calico.CalicoNetworkSet;
+import dev.netpolc.model.calico.CalicoPolicy;
+import dev.netpolc.model.calico.CalicoPort;
+import dev.netpolc.model.calico.CalicoRule;
+import dev.netpolc.model.calico.CalicoTier;
+import dev.netpolc.model.calico.EntityRule;
+import dev.netpolc.model.calico.selector.CalicoSelector;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.npa.ClusterPolicyPeer;
+import dev.netpolc.model.npa.ClusterPolicyProtocol;
+import dev.netpolc.model.npa.ClusterPolicyRule;
+import dev.netpolc.model.npa.ClusterPolicySubject;
+import dev.netpolc.model.npa.DestinationPort;
+import dev.netpolc.model.npa.PolicyTier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Calico policies as ClusterNetworkPolicies and NetworkPolicies ({@code netpolc convert --to
+ * clusternetworkpolicy|networkpolicy} on Calico input), exact by construction where it converts,
+ * refused elsewhere naming the rule and why. Staged policies are not enforced and are left out.
+ *
+ * <p><b>Tiers before {@code default}</b> (clusternetworkpolicy only) become Admin-tier
+ * ClusterNetworkPolicies, one per Calico policy, with priorities in Calico's order (tier order,
+ * then order within the tier, then name). A tier's implicit end-of-tier Deny, for endpoints one of
+ * its policies applies to and no rule decided, becomes for egress one Deny-everything policy per
+ * Calico policy after the tier's policies ({@code networks: 0.0.0.0/0, ::/0} covers every
+ * address); it is not needed for a direction where every applying policy ends with an
+ * unconditional rule. Calico Allow/Deny/Pass are Accept/Deny/Pass and Log rules are left out (they
+ * decide nothing). Pass is exact only in the last tier before {@code default}: Calico's Pass goes to
+ * the next tier, ClusterNetworkPolicy's to the NetworkPolicies.
+ *
+ * <p>ClusterNetworkPolicy ingress peers name pods only: a Calico ingress rule that can match an
+ * address outside the cluster (no selector, {@code nets}, a selector matching a network set), or
+ * an ingress end-of-tier Deny, decides for outside addresses what the converted policies cannot,
+ * and is refused; an unconditional ingress Pass in the last tier is exact (outside addresses pass
+ * the Admin tier untouched in both).
+ *
+ * <p><b>The {@code default} tier</b>: namespaced Calico NetworkPolicies whose rules are all Allow
+ * (or Log) are NetworkPolicies: with allows only, their order does not matter, and the tier's
+ * end-of-tier Deny is NetworkPolicy isolation. Egress is the exception: Calico applies it to the
+ * pod's traffic to its own node, which NetworkPolicy exempts, so a default-tier policy (or a
+ * Kubernetes NetworkPolicy kept beside Calico policies) that isolates egress converts only when it
+ * allows all egress. Deny or Pass rules there, and GlobalNetworkPolicies
+ * (one NetworkPolicy per namespace would depend on today's namespaces), are refused.
+ * <b>Tiers after {@code default}</b> are refused.
+ *
+ * <p>Selectors: conjunctions of {@code ==}, {@code !=}, {@code in}, {@code not in},
+ * {@code has()}, {@code !has()} are label selectors ({@code !=} and {@code not in} also hold where
+ * the key is absent, as NotIn does); {@code projectcalico.org/name} on namespaces is
+ * {@code kubernetes.io/metadata.name}. Other selectors ({@code ||}, {@code contains}, other
+ * {@code projectcalico.org/} labels, service accounts) are refused. Rules with ICMP, other
+ * protocols without ports, {@code notProtocol}, {@code ipVersion}, {@code notNets},
+ * {@code notSelector}, {@code notPorts}, source ports or Services are refused, and so are
+ * named ports in ClusterNetworkPolicies (Calico's match only on the rule's protocol; in
+ * NetworkPolicies, whose named ports are per protocol too, they convert).
+ */
+final class CalicoSourceConversion {
+  private static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+  private static final String CALICO_PREFIX = "projectcalico.org/";
+  private static final List<String> EVERYWHERE = List.of("0.0.0.0/0", "::/0");
+
+  /** The converted objects and the refusals. */
+  record Result(List<ConvertedObject> objects, List<Refusal> refusals) {}
+
+  /** Why a construct cannot be converted: becomes a refusal naming the rule. */
+  private static final class Unconvertible extends Exception {
+    private static final long serialVersionUID = 1L;
+    /** The field path refused ("" for the whole policy or the rule at hand). */
+    final String path;
+
+    Unconvertible(String reason) {
+      this("", reason);
+    }
+
+    Unconvertible(String path, String reason) {
+      super(reason, null, false, false);
+      this.path = path;
+    }
+  }
+
+  private final Cluster cluster;
+  private final ConvertTarget target;
+  private final List<ConvertedObject> objects = new ArrayList<>();
+  private final List<Refusal> refusals = new ArrayList<>();
+  private final ObjectNames cnpNames = new ObjectNames();
+  private int priority;
+
+  private CalicoSourceConversion(Cluster cluster, ConvertTarget target) {
+    this.cluster = cluster;
+    this.target = target;
+  }
+
+  /** The enforced Calico policies of {@code c} in {@code target} (clusternetworkpolicy or networkpolicy). */
+  static Result convert(Cluster c, ConvertTarget target) {
+    CalicoSourceConversion conv = new CalicoSourceConversion(c, target);
+    conv.run();
+    return new Result(conv.objects, conv.refusals);
+  }
+
+  private void run() {
+    List<CalicoPolicy> enforced = cluster.calico().enforcedPolicies();
+    if (enforced.isEmpty()) {
+      return;
+    }
+    if (!cluster.tieredPolicies().isEmpty()) {
+      for (CalicoPolicy p : enforced) {
+        refuse(p, "", "Calico policies beside ClusterNetworkPolicies or AdminNetworkPolicies are not converted"
+            + " (their relative order is Calico's kube-admin tier, which is not mapped yet)");
+      }
+      return;
+    }
+    cluster.policies().forEach(this::keptNetworkPolicy);
+    Map<CalicoTier, List<CalicoPolicy>> tiers = new java.util.TreeMap<>(CalicoTier.ORDER);
+    for (CalicoPolicy p : enforced) {
+      CalicoTier t = cluster.calico().tier(p.tier()).orElseThrow(() -> new IllegalStateException("gated tier"));
+      tiers.computeIfAbsent(t, k -> new ArrayList<>()).add(p);
+    }
+    CalicoTier defaultTier = cluster.calico().tier(CalicoPolicy.DEFAULT_TIER).orElse(CalicoTier.DEFAULT);
+    CalicoTier lastAdmin = null;
+    for (CalicoTier t : tiers.keySet()) {
+      if (CalicoTier.ORDER.compare(t, defaultTier) < 0) {
+        lastAdmin = t;
+      }
+    }
+    for (Map.Entry<CalicoTier, List<CalicoPolicy>> e : tiers.entrySet()) {
+      List<CalicoPolicy> ps = new ArrayList<>(e.getValue());
+      ps.sort(CalicoPolicy.ORDER);
+      int cmp = CalicoTier.ORDER.compare(e.getKey(), defaultTier);
+      if (cmp < 0) {
+        adminTier(e.getKey(), ps, e.getKey().equals(lastAdmin));
+      } else if (e.getKey().name().equals(CalicoPolicy.DEFAULT_TIER)) {
+        ps.forEach(this::defaultTierPolicy);
+      } else {
+        ps.forEach(p -> refuse(p, "", "tier " + p.tier() + " comes after the default tier; it is reached only by"
+            + " endpoints the default tier passes or has no policy for, which is not mapped to the Baseline tier yet"));
+      }
+    }
+  }
+
+  private static final String NODE_LOCAL = "Calico applies the pod's egress policy to traffic to its own node, and"
+      + " NetworkPolicy exempts that traffic: as a NetworkPolicy this egress would allow what Calico denies (exact"
+      + " only with an unconditional Allow egress rule)";
+
+  /** True when an Allow rule that matches everything is reached before any rule that decides otherwise. */
+  private static boolean allowsEverything(List<CalicoRule> rules) {
+    for (CalicoRule r : rules) {
+      if (r.actionKind() == dev.netpolc.model.calico.CalicoAction.LOG) {
+        continue;
+      }
+      return r.unconditional() && r.actionKind() == dev.netpolc.model.calico.CalicoAction.ALLOW;
+    }
+    return false;
+  }
+
+  /** A Kubernetes NetworkPolicy kept beside Calico policies: its egress isolation decides own-node traffic. */
+  private void keptNetworkPolicy(NetworkPolicy np) {
+    boolean egress = np.isolatesEgress(); // policyTypes as the API server defaults them
+    boolean all = np.egress().stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty());
+    if (egress && !all) {
+      refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.egress"),
+          np.source().has("spec.policyTypes") ? np.source().find("spec.policyTypes") : np.position(),
+          "in a Calico cluster " + NODE_LOCAL.substring("Calico ".length())));
+    }
+  }
+
+  // --- Tiers before default: Admin-tier ClusterNetworkPolicies ---
+
+  private void adminTier(CalicoTier tier, List<CalicoPolicy> policies, boolean last) {
+    if (target != ConvertTarget.CLUSTER_NETWORK_POLICY) {
+      policies.forEach(p -> refuse(p, "", "tier " + tier.name() + " decides before NetworkPolicies and overrides"
+          + " them; NetworkPolicy has no such tier (convert to clusternetworkpolicy)"));
+      return;
+    }
+    List<ConvertedObject> tierObjects = new ArrayList<>();
+    List<ConvertedObject> tierEnds = new ArrayList<>();
+    boolean refused = false;
+    for (CalicoPolicy p : policies) {
+      try {
+        ClusterPolicySubject subject = subject(p);
+        List<ClusterPolicyRule> ingress = p.appliesToIngress() ? rules(p, true, tier, last) : List.of();
+        List<ClusterPolicyRule> egress = p.appliesToEgress() ? rules(p, false, tier, last) : List.of();
+        boolean ingressEnd = p.appliesToIngress() && !tier.passByDefault() && !endsUnconditionally(p.ingress());
+        if (ingressEnd) {
+          throw new Unconvertible("spec.ingress", "the tier's end-of-tier Deny (tier " + tier.name() + ", defaultAction"
+              + " Deny) also denies ingress from addresses outside the cluster, which ClusterNetworkPolicy ingress"
+              + " cannot name; end the policy's ingress rules with an unconditional rule, or give the tier"
+              + " defaultAction Pass");
+        }
+        tierObjects.add(cnp(p, p.name(), subject, ingress, egress));
+        if (p.appliesToEgress() && !tier.passByDefault() && !endsUnconditionally(p.egress())) {
+          ClusterPolicyRule deny = new ClusterPolicyRule(Optional.of("end-of-tier-deny"), "Deny",
+              List.of(ClusterPolicyPeer.networks(EVERYWHERE)), Optional.empty());
+          tierEnds.add(cnp(p, p.name() + ".end-of-tier", subject, List.of(), List.of(deny)));
+        }
+      } catch (Unconvertible u) {
+        refused = true;
+        refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.getMessage()));
+      } catch (RuleUnconvertible u) {
+        refused = true;
+        refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.reason));
+      }
+    }
+    if (!refused) {
+      List<ConvertedObject> all = new ArrayList<>(tierObjects);
+      all.addAll(tierEnds);
+      for (ConvertedObject o : all) {
+        ClusterNetworkPolicy c = ((ConvertedObject.ClusterPolicyObject) o).policy();
+        if (priority > TieredConversion.MAX_PRIORITY) {
+          refusals.add(new Refusal(o.from(), dev.netpolc.model.SourcePosition.UNKNOWN, "the tiers before default need"
+              + " more than " + (TieredConversion.MAX_PRIORITY + 1) + " Admin-tier priorities"));
+          return;
+        }
+        objects.add(new ConvertedObject.ClusterPolicyObject(ClusterNetworkPolicy.of(c.name(), PolicyTier.ADMIN,
+            priority++, c.subject(), c.ingress(), c.egress()), o.from(), o.exactness(), o.notes()));
+      }
+    }
+  }
+
+  private ConvertedObject cnp(CalicoPolicy p, String name, ClusterPolicySubject subject,
+      List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) {
+    String wanted = p.global() ? name : p.namespace() + "." + name;
+    ClusterNetworkPolicy c = ClusterNetworkPolicy.of(cnpNames.unique(wanted), PolicyTier.ADMIN, 0, subject, ingress,
+        egress);
+    return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p), Exactness.EXACT,
+        List.of("Calico tier " + p.tier()));
+  }
+
+  /** A rule that always matches as the last rule of a direction: the tier's end is never reached. */
+  private static boolean endsUnconditionally(List<CalicoRule> rules) {
+    for (CalicoRule r : rules) {
+      if (r.unconditional() && r.actionKind() != dev.netpolc.model.calico.CalicoAction.LOG) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class RuleUnconvertible extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String path;
+    final String reason;
+
+    RuleUnconvertible(String path, String reason) {
+      super(reason, null, false, false);
+      this.path = path;
+      this.reason = reason;
+    }
+  }
+
+  private List<ClusterPolicyRule> rules(CalicoPolicy p, boolean ingress, CalicoTier tier, boolean lastTier) {
+    List<ClusterPolicyRule> out = new ArrayList<>();
+    List<CalicoRule> rules = p.rules(ingress);
+    for (int i = 0; i < rules.size(); i++) {
+      String path = (ingress ? "spec.ingress[" : "spec.egress[") + i + "]";
+      CalicoRule r = rules.get(i);
+      String action = switch (r.actionKind()) {
+        case LOG -> null;
+        case ALLOW -> "Accept";
+        case DENY -> "Deny";
+        case PASS -> "Pass";
+      };
+      if (action == null) {
+        continue;
+      }
+      try {
+        if (action.equals("Pass") && !lastTier) {
+          throw new Unconvertible("Calico's Pass goes on with the next tier after " + tier.name()
+              + "; ClusterNetworkPolicy's Pass skips to the NetworkPolicies (exact only in the last tier before"
+              + " default)");
+        }
+        checkRuleShape(r, ingress);
+        for (CalicoPort port : r.destination().ports()) {
+          if (port.named()) {
+            throw new Unconvertible("named port " + port.text() + ": Calico matches it on the rule's protocol only,"
+                + " ClusterNetworkPolicy's destinationNamedPort on the container port's own protocol");
+          }
+        }
+        EntityRule peer = ingress ? r.source() : r.destination();
+        EntityRule local = ingress ? r.destination() : r.source();
+        if (!local.equals(new EntityRule(List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), ingress ? local.ports() : List.of(), List.of()))) {
+          throw new Unconvertible("the rule tests the " + (ingress ? "destination" : "source")
+              + " beyond its ports (the subject's side), which ClusterNetworkPolicy cannot");
+        }
+        List<ClusterPolicyPeer> peers = cnpPeers(p, peer, ingress, action);
+        if (peers.isEmpty()) {
+          continue; // matches nothing (a selector of network sets that hold no address)
+        }
+        Optional<List<ClusterPolicyProtocol>> protocols = cnpProtocols(r, r.destination().ports());
+        out.add(new ClusterPolicyRule(Optional.empty(), action, peers, protocols));
+      } catch (Unconvertible u) {
+        throw new RuleUnconvertible(path, u.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private List<ClusterPolicyPeer> cnpPeers(CalicoPolicy p, EntityRule e, boolean ingress, String action)
+      throws Unconvertible {
+    boolean selects = e.selector().isPresent() || e.namespaceSelector().isPresent();
+    if (!selects && e.nets().isEmpty()) {
+      if (!ingress) {
+        return List.of(ClusterPolicyPeer.networks(EVERYWHERE));
+      }
+      if (!action.equals("Pass")) {
+        throw new Unconvertible("an ingress rule from any source also decides addresses outside the cluster, which"
+            + " ClusterNetworkPolicy ingress cannot name");
+      }
+      return List.of(ClusterPolicyPeer.namespaces(LabelSelector.EVERYTHING));
+    }
+    if (!selects) {
+      if (ingress) {
+        throw new Unconvertible("ingress from nets: ClusterNetworkPolicy ingress peers name pods only");
+      }
+      return List.of(ClusterPolicyPeer.networks(e.nets()));
+    }
+    if (!e.nets().isEmpty()) {
+      throw new Unconvertible("nets together with a selector (their intersection) has no ClusterNetworkPolicy peer");
+    }
+    List<String> setNets = networkSetNets(p, e);
+    List<ClusterPolicyPeer> out = new ArrayList<>();
+    boolean global = e.namespaceSelector().filter(s -> s instanceof CalicoSelector.Global).isPresent();
+    if (!global) {
+      LabelSelector pods = labels(e.selector().orElse(new CalicoSelector.All()), false, "selector");
+      LabelSelector namespaces = e.namespaceSelector().isPresent()
+          ? labels(e.namespaceSelector().get(), true, "namespaceSelector")
+          : p.global() ? LabelSelector.EVERYTHING : ownNamespace(p);
+      out.add(e.selector().isEmpty() ? ClusterPolicyPeer.namespaces(namespaces)
+          : ClusterPolicyPeer.pods(namespaces, pods));
+    }
+    if (!setNets.isEmpty()) {
+      if (ingress) {
+        throw new Unconvertible("the selector matches network sets (addresses outside the cluster);"
+            + " ClusterNetworkPolicy ingress peers name pods only");
+      }
+      out.add(ClusterPolicyPeer.networks(setNets));
+    }
+    return out;
+  }
+
+  /** The nets of the network sets a rule's selectors match, in their scope (SEMANTICS-CALICO.md). */
+  private List<String> networkSetNets(CalicoPolicy p, EntityRule e) {
+    List<String> nets = new ArrayList<>();
+    CalicoSelector sel = e.selector().orElse(new CalicoSelector.All());
+    for (CalicoNetworkSet s : cluster.calico().networkSets()) {
+      boolean inScope;
+      if (e.namespaceSelector().isPresent()) {
+        CalicoSelector ns = e.namespaceSelector().get();
+        inScope = ns instanceof CalicoSelector.Global ? s.namespace().isEmpty()
+            : !s.namespace().isEmpty() && cluster.namespaces().stream()
+                .anyMatch(n -> n.name().equals(s.namespace()) && ns.matches(n.labels()));
+      } else {
+        inScope = p.global() ? s.namespace().isEmpty() : s.namespace().equals(p.namespace());
+      }
+      if (inScope && sel.matches(s.labels())) {
+        nets.addAll(s.nets());
+      }
+    }
+    return nets.stream().distinct().sorted().toList();
+  }
+
+  private Optional<List<ClusterPolicyProtocol>> cnpProtocols(CalicoRule r, List<CalicoPort> ports)
+      throws Unconvertible {
+    if (r.protocol().isEmpty()) {
+      return Optional.empty();
+    }
+    Protocol proto = portProtocol(r);
+    List<ClusterPolicyProtocol> out = new ArrayList<>();
+    List<DestinationPort> dports = new ArrayList<>();
+    if (ports.isEmpty()) {
+      dports.add(DestinationPort.range(1, 65535));
+    }
+    for (CalicoPort port : ports) {
+      dports.add(port.min() == port.max() ? DestinationPort.number(port.min())
+          : DestinationPort.range(port.min(), port.max()));
+    }
+    for (DestinationPort d : dports) {
+      out.add(switch (proto) {
+        case TCP -> ClusterPolicyProtocol.tcp(d);
+        case UDP -> ClusterPolicyProtocol.udp(d);
+        case SCTP -> ClusterPolicyProtocol.sctp(d);
+      });
+    }
+    return Optional.of(out);
+  }
+
+  private static Protocol portProtocol(CalicoRule r) throws Unconvertible {
+    OptionalInt n = r.protocol().get().protocolNumber();
+    Optional<Protocol> p = n.isPresent() ? Protocol.ofNumber(n.getAsInt()) : Optional.empty();
+    if (p.isEmpty()) {
+      throw new Unconvertible("protocol " + r.protocol().get() + ": the target matches every protocol or TCP, UDP"
+          + " and SCTP ports, not one other protocol alone");
+    }
+    return p.get();
+  }
+
+  /** The parts of a rule neither target can say. */
+  private static void checkRuleShape(CalicoRule r, boolean ingress) throws Unconvertible {
+    if (r.ipVersion().isPresent()) {
+      throw new Unconvertible("ipVersion (one address family) has no counterpart");
+    }
+    if (r.notProtocol().isPresent() || r.notIcmp().isPresent() || r.icmp().isPresent()) {
+      throw new Unconvertible("notProtocol, icmp and notICMP have no counterpart (the target matches no ICMP"
+          + " type)");
+    }
+    for (EntityRule e : List.of(r.source(), r.destination())) {
+      if (!e.notNets().isEmpty() || e.notSelector().isPresent() || e.serviceAccounts().isPresent()
+          || e.services().isPresent() || !e.notPorts().isEmpty()) {
+        throw new Unconvertible("notNets, notSelector, notPorts, serviceAccounts and services have no counterpart");
+      }
+    }
+    if (!r.source().ports().isEmpty()) {
+      throw new Unconvertible("source ports have no counterpart");
+    }
+    for (CalicoPort port : r.destination().ports()) {
+      if (port.named()) {
+        continue; // NetworkPolicy's named ports are per protocol, as Calico's; the CNP path refuses them
+      }
+      if (port.min() < 0 || port.min() > port.max()) {
+        throw new Unconvertible("port " + port.text() + " matches no port");
+      }
+    }
+    if (r.protocol().isEmpty() && !r.destination().ports().isEmpty()) {
+      throw new Unconvertible("ports without a protocol");
+    }
+    if (r.protocol().isPresent()) {
+      portProtocol(r);
+    }
+  }
+
+  private ClusterPolicySubject subject(CalicoPolicy p) throws Unconvertible {
+    if (p.serviceAccountSelector().isPresent()) {
+      throw new Unconvertible("spec.serviceAccountSelector", "a service-account selector has no counterpart");
+    }
+    LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
+    LabelSelector namespaces = p.global()
+        ? labelsAt(p.namespaceSelector().orElse(new CalicoSelector.All()), true, "spec.namespaceSelector")
+        : ownNamespace(p);
+    return ClusterPolicySubject.pods(namespaces, pods);
+  }
+
+  private static LabelSelector ownNamespace(CalicoPolicy p) {
+    return new LabelSelector(Map.of(NAMESPACE_NAME, p.namespace()), List.of());
+  }
+
+  private static LabelSelector labelsAt(CalicoSelector s, boolean namespaces, String path) throws Unconvertible {
+    try {
+      return labels(s, namespaces, path);
+    } catch (Unconvertible u) {
+      throw new Unconvertible(path, u.getMessage());
+    }
+  }
+
+  /**
+   * A Calico selector as the label selector matching the same label sets; refused when it is not a
+   * conjunction of tests a label selector has.
+   */
+  static LabelSelector labels(CalicoSelector s, boolean namespaces, String field) throws Unconvertible {
+    Map<String, String> match = new LinkedHashMap<>();
+    List<LabelSelectorRequirement> exprs = new ArrayList<>();
+    List<CalicoSelector> parts = s instanceof CalicoSelector.And and ? and.operands() : List.of(s);
+    for (CalicoSelector part : parts) {
+      if (part instanceof CalicoSelector.All) {
+        continue;
+      }
+      String key = keyOf(part);
+      if (key == null) {
+        throw new Unconvertible(field + " '" + s + "' is not a conjunction of ==, !=, in, not in, has() and !has()"
+            + " tests, which is all a label selector can say");
+      }
+      String k = key;
+      if (key.startsWith(CALICO_PREFIX)) {
+        if (!(namespaces && key.equals(CALICO_PREFIX + "name"))) {
+          throw new Unconvertible(field + " '" + s + "' tests " + key + ", a label Calico adds and Kubernetes"
+              + " selectors do not see");
+        }
+        k = NAMESPACE_NAME;
+      }
+      if (part instanceof CalicoSelector.Compare c && c.operator() == CalicoSelector.Operator.EQUALS
+          && !match.containsKey(k)) {
+        match.put(k, c.value());
+      } else if (part instanceof CalicoSelector.Compare c && c.operator() == CalicoSelector.Operator.EQUALS) {
+        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.In, c.value()));
+      } else if (part instanceof CalicoSelector.Compare c) {
+        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.NotIn, c.value()));
+      } else if (part instanceof CalicoSelector.In in) {
+        exprs.add(new LabelSelectorRequirement(k, "In", List.copyOf(in.values())));
+      } else if (part instanceof CalicoSelector.NotIn in) {
+        exprs.add(new LabelSelectorRequirement(k, "NotIn", List.copyOf(in.values())));
+      } else if (part instanceof CalicoSelector.Has) {
+        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.Exists));
+      } else {
+        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.DoesNotExist));
+      }
+    }
+    return new LabelSelector(match, ImmutableList.copyOf(exprs));
+  }
+
+  /** The key a label-selector-shaped test tests, or null for any other selector. */
+  private static String keyOf(CalicoSelector s) {
+    if (s instanceof CalicoSelector.Compare c) {
+      boolean eq = c.operator() == CalicoSelector.Operator.EQUALS || c.operator() == CalicoSelector.Operator.NOT_EQUALS;
+      return eq ? c.key() : null;
+    } else if (s instanceof CalicoSelector.In in) {
+      return in.key();
+    } else if (s instanceof CalicoSelector.NotIn in) {
+      return in.key();
+    } else if (s instanceof CalicoSelector.Has h) {
+      return h.key();
+    } else if (s instanceof CalicoSelector.Not n && n.operand() instanceof CalicoSelector.Has h) {
+      return h.key();
+    }
+    return null;
+  }
+
+  // --- The default tier: NetworkPolicies ---
+
+  private void defaultTierPolicy(CalicoPolicy p) {
+    try {
+      if (p.global()) {
+        throw new Unconvertible("", "a GlobalNetworkPolicy in the default tier would be one NetworkPolicy per"
+            + " namespace, which depends on today's namespaces");
+      }
+      if (p.serviceAccountSelector().isPresent()) {
+        throw new Unconvertible("spec.serviceAccountSelector", "a service-account selector has no counterpart");
+      }
+      LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
+      if (p.appliesToEgress() && !allowsEverything(p.egress())) {
+        throw new Unconvertible("spec.egress", NODE_LOCAL);
+      }
+      List<PolicyRule> ingress = p.appliesToIngress() ? npRules(p, true) : List.of();
+      List<PolicyRule> egress = p.appliesToEgress() ? npRules(p, false) : List.of();
+      List<String> types = new ArrayList<>();
+      if (p.appliesToIngress()) {
+        types.add("Ingress");
+      }
+      if (p.appliesToEgress()) {
+        types.add("Egress");
+      }
+      String name = ObjectNames.sanitise("calico." + p.name());
+      boolean clash = cluster.policies().stream().anyMatch(n -> n.namespace().equals(p.namespace())
+          && n.name().equals(name));
+      NetworkPolicy np = NetworkPolicy.of(p.namespace(), clash ? name + "-2" : name, pods, types, ingress, egress);
+      objects.add(new ConvertedObject.NetworkPolicyObject(np, CalicoTargetConversion.provenance(p), Exactness.EXACT,
+          List.of()));
+    } catch (Unconvertible u) {
+      refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.getMessage()));
+    } catch (RuleUnconvertible u) {
+      refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.reason));
+    }
+  }
+
+  private List<PolicyRule> npRules(CalicoPolicy p, boolean ingress) {
+    List<PolicyRule> out = new ArrayList<>();
+    List<CalicoRule> rules = p.rules(ingress);
+    for (int i = 0; i < rules.size(); i++) {
+      String path = (ingress ? "spec.ingress[" : "spec.egress[") + i + "]";
+      CalicoRule r = rules.get(i);
+      try {
+        switch (r.actionKind()) {
+          case LOG:
+            continue;
+          case ALLOW:
+            break;
+          default:
+            throw new Unconvertible("a " + r.action() + " rule in the default tier: NetworkPolicy only allows");
+        }
+        checkRuleShape(r, ingress);
+        EntityRule local = ingress ? r.destination() : r.source();
+        if (local.selectsByLabel() || !local.nets().isEmpty()) {
+          throw new Unconvertible("the rule tests the " + (ingress ? "destination" : "source")
+              + " (the policy's own side), which NetworkPolicy cannot");
+        }
+        EntityRule peer = ingress ? r.source() : r.destination();
+        List<Peer> peers = npPeers(p, peer);
+        if (peers == null) {
+          continue;
+        }
+        List<PolicyPort> ports = new ArrayList<>();
+        if (r.protocol().isPresent()) {
+          Protocol proto = portProtocol(r);
+          if (r.destination().ports().isEmpty()) {
+            ports.add(PolicyPort.of(proto, null, null));
+          }
+          for (CalicoPort port : r.destination().ports()) {
+            ports.add(port.named() ? PolicyPort.of(proto, PortValue.named(port.text()), null)
+                : PolicyPort.of(proto, PortValue.of(port.min()), port.max() == port.min() ? null : port.max()));
+          }
+        }
+        out.add(new PolicyRule(peers, ports));
+      } catch (Unconvertible u) {
+        throw new RuleUnconvertible(path, u.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** The NetworkPolicy peers of an entity rule: empty for everyone, null for nothing. */
+  private List<Peer> npPeers(CalicoPolicy p, EntityRule e) throws Unconvertible {
+    boolean selects = e.selector().isPresent() || e.namespaceSelector().isPresent();
+    if (!selects) {
+      List<Peer> out = new ArrayList<>();
+      for (String net : e.nets()) {
+        out.add(Peer.ipBlock(new IpBlock(Cidr.parse(net).map(c -> c.cidr().toString()).orElse(net), List.of())));
+      }
+      return out;
+    }
+    if (!e.nets().isEmpty()) {
+      throw new Unconvertible("nets together with a selector (their intersection) has no NetworkPolicy peer");
+    }
+    List<Peer> out = new ArrayList<>();
+    boolean global = e.namespaceSelector().filter(s -> s instanceof CalicoSelector.Global).isPresent();
+    if (!global) {
+      LabelSelector pods = labels(e.selector().orElse(new CalicoSelector.All()), false, "selector");
+      if (e.namespaceSelector().isPresent()) {
+        LabelSelector ns = labels(e.namespaceSelector().get(), true, "namespaceSelector");
+        out.add(new Peer(e.selector().isPresent() ? Optional.of(pods) : Optional.empty(), Optional.of(ns),
+            Optional.empty()));
+      } else {
+        out.add(Peer.pods(pods));
+      }
+    }
+    for (String net : networkSetNets(p, e)) {
+      out.add(Peer.ipBlock(new IpBlock(Cidr.parse(net).map(c -> c.cidr().toString()).orElse(net), List.of())));
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  // --- Refusals ---
+
+  private void refuse(CalicoPolicy p, String path, String reason) {
+    refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(path), position(p, path), reason));
+  }
+
+  private static dev.netpolc.model.SourcePosition position(CalicoPolicy p, String path) {
+    return !path.isEmpty() && p.source().has(path) ? p.source().find(path) : p.position();
+  }
+}

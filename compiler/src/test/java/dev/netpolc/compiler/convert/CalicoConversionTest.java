@@ -1,0 +1,544 @@
+package dev.netpolc.compiler.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+
+import dev.netpolc.compiler.Connection;
+import dev.netpolc.compiler.SemanticsOptions;
+import dev.netpolc.compiler.gen.CalicoClusterGen;
+import dev.netpolc.compiler.gen.ClusterGen;
+import dev.netpolc.compiler.gen.ConnectionProbes;
+import dev.netpolc.compiler.gen.TieredClusterGen;
+import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.model.Cluster;
+import dev.netpolc.model.npa.ClusterNetworkPolicy;
+import dev.netpolc.model.yaml.PolicyReader;
+import dev.netpolc.model.yaml.ReadResult;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conversions from and to Calico: one test per construct (converted exactly, or refused naming the
+ * rule), and properties over generated clusters ({@link CalicoClusterGen}, {@link
+ * TieredClusterGen}): an accepted conversion decides every probe (pods, nodes and outside
+ * addresses) as the source on the generated inventory and, when not inventory-dependent, on a
+ * second one; an approximate one never allows more; round trips decide alike.
+ */
+class CalicoConversionTest {
+  private static final SemanticsOptions OPTIONS = SemanticsOptions.DEFAULTS.withDomainNamesMatchNothing(true);
+
+  private static final String INVENTORY = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: shop, labels: {team: x}}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: ops, labels: {team: y}}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: web, namespace: shop, labels: {app: web}}
+      spec: {nodeName: n1, containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+      status: {podIP: 10.0.0.1}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: db, namespace: shop, labels: {app: db}}
+      spec: {nodeName: n1}
+      status: {podIP: 10.0.0.2}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: mon, namespace: ops, labels: {app: mon}}
+      spec: {nodeName: n1}
+      status: {podIP: 10.0.0.3}
+      """;
+
+  private static Conversion convert(String policies, ConvertTarget target) {
+    return Converter.convert(ConverterTest.readString(INVENTORY + "---\n" + policies), target, false, OPTIONS);
+  }
+
+  // --- Calico -> ClusterNetworkPolicy ---
+
+  @Test
+  void tierBeforeDefaultBecomesAdminPoliciesWithTheEndOfTierDeny() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.egress}
+        spec:
+          tier: sec
+          order: 10
+          selector: app == 'web'
+          types: [Egress]
+          egress:
+          - action: Deny
+            destination: {nets: [10.0.0.2/32]}
+          - action: Allow
+            protocol: TCP
+            destination: {selector: "app in {'db', 'mon'}", namespaceSelector: all(), ports: [5432, '8000:8100']}
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(c.refusals()).isEmpty();
+    Cluster back = ConverterTest.readString(c.yaml());
+    assertThat(back.clusterNetworkPolicies()).extracting(ClusterNetworkPolicy::name, ClusterNetworkPolicy::priority)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("sec.egress", 0),
+            org.assertj.core.groups.Tuple.tuple("sec.egress.end-of-tier", 1));
+    assertThat(c.yaml()).contains("netpolc.dev/converted-from: \"projectcalico.org GlobalNetworkPolicy/sec.egress\"");
+    assertThat(c.provedPods()).isEqualTo(3);
+  }
+
+  @Test
+  void passInTheLastTierBeforeDefaultIsExact() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.p}
+        spec:
+          tier: sec
+          selector: all()
+          types: [Ingress, Egress]
+          ingress:
+          - action: Deny
+            source: {selector: app == 'mon', namespaceSelector: team == 'y'}
+          - action: Pass
+          egress:
+          - action: Pass
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(c.refusals()).isEmpty();
+    assertThat(c.yaml()).contains("action: Pass").contains("action: Deny");
+  }
+
+  @Test
+  void passBeforeAnotherTierIsRefusedNamingTheRule() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: a}
+        spec: {order: 100, defaultAction: Pass}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: b}
+        spec: {order: 200, defaultAction: Pass}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: a.x}
+        spec:
+          tier: a
+          selector: all()
+          egress: [{action: Pass}]
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: b.x}
+        spec:
+          tier: b
+          selector: all()
+          egress: [{action: Deny, destination: {nets: [10.0.0.3/32]}}]
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(c.accepted()).isFalse();
+    assertThat(c.refusals()).singleElement().satisfies(r -> {
+      assertThat(r.source().toString()).isEqualTo("projectcalico.org GlobalNetworkPolicy/a.x rule spec.egress[0]");
+      assertThat(r.position().isKnown()).isTrue();
+      assertThat(r.reason()).contains("Pass goes on with the next tier");
+    });
+  }
+
+  @Test
+  void ingressThatDecidesOutsideAddressesIsRefused() {
+    Conversion allowAll = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec: {tier: sec, selector: all(), ingress: [{action: Allow}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(allowAll.refusals()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("addresses outside the cluster"));
+    Conversion tierEnd = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec: {tier: sec, selector: all(), ingress: [{action: Allow, source: {selector: app == 'web'}}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(tierEnd.refusals()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("end-of-tier Deny"));
+  }
+
+  @Test
+  void selectorsLabelSelectorsCannotSayAreRefused() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec:
+          tier: sec
+          selector: app == 'web' || app == 'db'
+          egress: [{action: Pass}]
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(c.refusals()).singleElement().satisfies(r -> {
+      assertThat(r.source().rule()).isEqualTo("spec.selector");
+      assertThat(r.reason()).contains("not a conjunction");
+    });
+  }
+
+  @Test
+  void icmpAndNamedPortsInClusterPoliciesAreRefused() {
+    String policy = """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec:
+          tier: sec
+          selector: all()
+          egress:
+          - %s
+          - action: Pass
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """;
+    assertThat(convert(policy.formatted("{action: Allow, protocol: ICMP, icmp: {type: 8}}"),
+        ConvertTarget.CLUSTER_NETWORK_POLICY).refusals()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("icmp"));
+    assertThat(convert(policy.formatted("{action: Allow, protocol: TCP, destination: {ports: [http]}}"),
+        ConvertTarget.CLUSTER_NETWORK_POLICY).refusals()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("named port http"));
+  }
+
+  // --- Calico default tier -> NetworkPolicy ---
+
+  @Test
+  void allowOnlyDefaultTierPoliciesBecomeNetworkPolicies() {
+    String policy = """
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: app == 'web'
+          types: [Ingress, Egress]
+          ingress:
+          - action: Allow
+            protocol: TCP
+            source: {namespaceSelector: projectcalico.org/name == 'ops'}
+            destination: {ports: [http]}
+          egress:
+          - action: Log
+          - action: Allow
+        """;
+    for (ConvertTarget t : List.of(ConvertTarget.NETWORK_POLICY, ConvertTarget.CLUSTER_NETWORK_POLICY)) {
+      Conversion c = convert(policy, t);
+      assertThat(c.refusals()).isEmpty();
+      Cluster back = ConverterTest.readString(c.yaml());
+      assertThat(back.policies()).singleElement().satisfies(p -> {
+        assertThat(p.name()).isEqualTo("calico.web");
+        assertThat(p.policyTypes()).containsExactly("Ingress", "Egress");
+      });
+      assertThat(c.yaml()).contains("kubernetes.io/metadata.name: ops").contains("port: http");
+    }
+  }
+
+  @Test
+  void defaultTierEgressIsolationIsRefusedForThePodsOwnNode() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: app == 'web'
+          egress: [{action: Allow, destination: {selector: app == 'db'}}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: kept, namespace: shop}
+        spec: {podSelector: {}, policyTypes: [Egress]}
+        """, ConvertTarget.NETWORK_POLICY);
+    assertThat(c.refusals()).extracting(r -> r.source().toString()).containsExactlyInAnyOrder(
+        "NetworkPolicy/shop/kept rule spec.egress", "projectcalico.org NetworkPolicy/shop/web rule spec.egress");
+    assertThat(c.refusals()).allSatisfy(r -> assertThat(r.reason()).contains("own node"));
+  }
+
+  @Test
+  void denyInTheDefaultTierAndGlobalPoliciesThereAreRefused() {
+    Conversion deny = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: app == 'web'
+          ingress: [{action: Deny, source: {selector: app == 'db'}}]
+        """, ConvertTarget.NETWORK_POLICY);
+    assertThat(deny.refusals()).singleElement().satisfies(r -> {
+      assertThat(r.source().toString()).isEqualTo("projectcalico.org NetworkPolicy/shop/web rule spec.ingress[0]");
+      assertThat(r.reason()).contains("NetworkPolicy only allows");
+    });
+    Conversion global = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: web}
+        spec: {selector: app == 'web', ingress: [{action: Allow}]}
+        """, ConvertTarget.NETWORK_POLICY);
+    assertThat(global.refusals()).singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("one NetworkPolicy per namespace"));
+  }
+
+  @Test
+  void tiersBeforeDefaultAreRefusedForTheNetworkPolicyTarget() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec: {tier: sec, selector: all(), egress: [{action: Pass}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        """, ConvertTarget.NETWORK_POLICY);
+    assertThat(c.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("NetworkPolicy has no"
+        + " such tier"));
+  }
+
+  // --- to Calico ---
+
+  @Test
+  void clusterPoliciesBecomeTiersAndGlobalNetworkPolicies() {
+    Conversion c = convert("""
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: guard}
+        spec:
+          tier: Admin
+          priority: 5
+          subject: {pods: {namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [db]}]}}}
+          egress:
+          - action: Deny
+            to: [{networks: [10.0.0.3/32, "fd00::/64"]}]
+          - action: Pass
+            to: [{namespaces: {}}]
+            protocols: [{tcp: {destinationPort: {number: 53}}}, {destinationNamedPort: http}]
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: base}
+        spec:
+          tier: Baseline
+          priority: 1
+          subject: {namespaces: {}}
+          ingress:
+          - action: Deny
+            from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: mon}}}}]
+        """, ConvertTarget.CALICO);
+    assertThat(c.refusals()).isEmpty();
+    Cluster back = ConverterTest.readString(c.yaml());
+    assertThat(back.calico().tiers()).extracting(t -> t.name() + ":" + t.defaultAction())
+        .containsExactly("netpolc-admin:Pass", "netpolc-baseline:Pass");
+    assertThat(back.calico().policies()).extracting(p -> p.name() + "@" + p.tier())
+        .containsExactly("netpolc-admin.guard@netpolc-admin", "netpolc-baseline.base@netpolc-baseline");
+    // IPv4 and IPv6 nets apart; one rule per protocol entry, a named port once per protocol.
+    assertThat(back.calico().policies().get(0).egress()).hasSize(2 + 1 + 3);
+    assertThat(c.yaml()).contains("selector: \"app not in {\\\"db\\\"}\"");
+  }
+
+  @Test
+  void networkPoliciesAndCalicoObjectsAreKeptAsTheyAre() {
+    Conversion c = convert("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: np, namespace: shop}
+        spec: {podSelector: {}, policyTypes: [Ingress]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkSet
+        metadata: {name: ext, labels: {role: ext}}
+        spec: {nets: [192.0.2.0/24]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: g}
+        spec:
+          order: 2.5
+          selector: has(app) && app != 'db'
+          egress:
+          - {action: Deny, protocol: ICMP, notICMP: {type: 3, code: 1}, destination: {selector: role == 'ext', notNets: [192.0.2.0/28]}}
+          - {action: Allow, protocol: 17, destination: {notPorts: ['1:52']}}
+        """, ConvertTarget.CALICO);
+    assertThat(c.refusals()).isEmpty();
+    Cluster back = ConverterTest.readString(c.yaml());
+    Cluster in = ConverterTest.readString(INVENTORY + "---\n" + c.yaml());
+    assertThat(back.policies()).hasSize(1);
+    assertThat(back.calico().policies()).singleElement().satisfies(p -> {
+      assertThat(p.order().getAsDouble()).isEqualTo(2.5);
+      assertThat(p.egress()).isEqualTo(in.calico().policies().get(0).egress());
+    });
+    assertThat(back.calico().networkSets()).hasSize(1);
+  }
+
+  @Test
+  void outputIsDeterministic() {
+    String policies = """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: b}
+        spec: {selector: all(), egress: [{action: Allow}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: a}
+        spec: {selector: all(), egress: [{action: Allow}]}
+        """;
+    String reversed = policies.substring(policies.indexOf("---\n") + 4) + "---\n"
+        + policies.substring(0, policies.indexOf("---\n"));
+    assertThat(convert(policies, ConvertTarget.CALICO).yaml()).isEqualTo(convert(reversed, ConvertTarget.CALICO)
+        .yaml()).isNotEmpty();
+  }
+
+  // --- Properties ---
+
+  @Test
+  void calicoClustersConvertExactlyWhereAccepted() {
+    AtomicInteger accepted = new AtomicInteger();
+    qt().withExamples(300).forAll(CalicoClusterGen.clusters(), ClusterGen.clusters()).checkAssert((c, other) -> {
+      for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY)) {
+        Conversion conv = Converter.convert(c, t, false, OPTIONS);
+        if (!conv.accepted()) {
+          assertThat(conv.yaml()).isEmpty();
+          assertThat(conv.refusals()).allSatisfy(r -> assertThat(r.reason()).isNotBlank());
+          continue;
+        }
+        accepted.incrementAndGet();
+        Cluster back = read(conv.yaml());
+        assertThat(back.calico().policies()).isEmpty();
+        sameDecisions(c, back, false);
+        if (!conv.inventoryDependent()) {
+          Cluster elsewhere = new Cluster(other.namespaces(), other.pods(), other.nodes(), c.policies(), List.of(),
+              List.of(), List.of(), c.calico());
+          sameDecisions(elsewhere, back, false);
+        }
+      }
+    });
+    // The generator draws enough convertible clusters for the property to say something.
+    assertThat(accepted.get()).isGreaterThan(5);
+  }
+
+  @Test
+  void calicoToCalicoIsTheIdentityOnEveryGeneratedCluster() {
+    qt().withExamples(80).forAll(CalicoClusterGen.clusters()).checkAssert(c -> {
+      Conversion conv = Converter.convert(c, ConvertTarget.CALICO, false, OPTIONS);
+      assertThat(conv.refusals()).isEmpty();
+      Cluster back = read(conv.yaml());
+      assertThat(back.calico().policies()).hasSameSizeAs(c.calico().policies());
+      // Written again from what was read back: the same text (the writer and reader agree).
+      Cluster mid = new Cluster(c.namespaces(), c.pods(), c.nodes(), back.policies(), List.of(), List.of(),
+          List.of(), back.calico());
+      assertThat(Converter.convert(mid, ConvertTarget.CALICO, false, OPTIONS).yaml()).isEqualTo(conv.yaml());
+      sameDecisions(c, back, false);
+    });
+  }
+
+  @Test
+  void tieredClustersConvertToCalicoExactlyAndRoundTrip() {
+    AtomicInteger roundTrips = new AtomicInteger();
+    qt().withExamples(60).forAll(TieredClusterGen.clusters(), ClusterGen.clusters()).checkAssert((c, other) -> {
+      Conversion conv = Converter.convert(c, ConvertTarget.CALICO, false, OPTIONS);
+      if (!conv.accepted()) {
+        // Refused only for what Calico cannot say, or for a pod's traffic to its own node, which
+        // NetworkPolicy exempts and Calico does not: then the approximation denies it, nothing more.
+        assertThat(conv.refusals()).allSatisfy(r -> assertThat(r.reason()).containsAnyOf("domainNames",
+            "own node", "(the pod's own)"));
+        Conversion approx = Converter.convert(c, ConvertTarget.CALICO, true, OPTIONS);
+        if (approx.accepted()) {
+          sameDecisions(c, read(approx.yaml()), true);
+        }
+        return;
+      }
+      Cluster back = read(conv.yaml());
+      sameDecisions(c, back, false);
+      if (!conv.inventoryDependent()) {
+        Cluster elsewhere = new Cluster(other.namespaces(), other.pods(), other.nodes(), c.policies(),
+            c.clusterNetworkPolicies(), c.adminNetworkPolicies(), c.baselineAdminNetworkPolicies());
+        sameDecisions(elsewhere, back, false);
+      }
+      // Back to ClusterNetworkPolicy where the Calico form converts: decides as the original.
+      Cluster mid = new Cluster(c.namespaces(), c.pods(), c.nodes(), back.policies(), List.of(), List.of(),
+          List.of(), back.calico());
+      Conversion again = Converter.convert(mid, ConvertTarget.CLUSTER_NETWORK_POLICY, false, OPTIONS);
+      if (again.accepted()) {
+        roundTrips.incrementAndGet();
+        sameDecisions(c, read(again.yaml()), false);
+      }
+    });
+    assertThat(roundTrips.get()).isGreaterThan(0);
+  }
+
+  @Test
+  void approximateNeverAllowsMore() {
+    qt().withExamples(60).forAll(CalicoClusterGen.clusters()).checkAssert(c -> {
+      for (ConvertTarget t : ConvertTarget.values()) {
+        Conversion conv = Converter.convert(c, t, true, OPTIONS);
+        if (conv.accepted()) {
+          sameDecisions(c, read(conv.yaml()), true);
+        } else {
+          assertThat(conv.yaml()).isEmpty();
+        }
+      }
+    });
+  }
+
+  private static Cluster read(String yaml) {
+    ReadResult r = new PolicyReader().readString(Converter.CONVERTED, yaml);
+    assertThat(r.errors()).isEmpty();
+    return r.cluster();
+  }
+
+  /**
+   * Every probe of {@code source}'s inventory (pods, nodes, outside addresses) decided alike by the
+   * source and by {@code converted}'s policies on that inventory; with {@code onlyLess}, the
+   * converted may deny more, never allow more.
+   */
+  private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
+    Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
+        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
+        converted.calico());
+    ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
+    ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
+    for (Connection probe : ConnectionProbes.of(source)) {
+      boolean was = before.allows(probe);
+      boolean now = after.allows(probe);
+      if (onlyLess) {
+        assertThat(!now || was).as("%s newly allowed", probe).isTrue();
+      } else {
+        assertThat(now).as("%s", probe).isEqualTo(was);
+      }
+    }
+  }
+}
