@@ -62,10 +62,10 @@ final class ConformanceKernelRun {
   private final Set<String> features;
   private final List<Prepared> prepared;
   /**
-   * Lanes per mode ({@code -Dnetpolc.kernel.lanesPerMode=N}, default 1): each lane runs a share of
-   * the mode's layout groups on a topology of its own, all lanes at once.
+   * Lanes per mode: each lane runs a share of the mode's layout groups on a topology of its own,
+   * all lanes at once. The backend's default, or {@code -Dnetpolc.kernel.lanesPerMode=N}.
    */
-  private static final int LANES = Math.max(1, Integer.getInteger("netpolc.kernel.lanesPerMode", 1));
+  private final int lanes;
   /** Per lane ({@code mode#i}), the topology its cases run on now (lanes run at the same time, each on its own). */
   private final Map<String, Topology> current = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> currentKey = new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,6 +110,22 @@ final class ConformanceKernelRun {
    */
   ConformanceKernelRun(String backend, List<Topology.Mode> modes,
       BiFunction<Cluster, KernelLayout, NodeArtifacts> compile, Set<String> features) {
+    this(backend, modes, compile, features, 1);
+  }
+
+  /**
+   * @param backend      the backend's name, for messages
+   * @param modes        the pod networks to run, in order
+   * @param compile      the backend's per-node artifacts of a case
+   * @param features     the case features ({@link ConformanceCase#FEATURES}) the backend enforces;
+   *                     cases that require others are skipped
+   * @param defaultLanes lanes per mode unless {@code -Dnetpolc.kernel.lanesPerMode} says otherwise:
+   *                     more than one pays where a case mostly waits (probe timeouts, short loads),
+   *                     not where its load keeps the CPUs busy
+   */
+  ConformanceKernelRun(String backend, List<Topology.Mode> modes,
+      BiFunction<Cluster, KernelLayout, NodeArtifacts> compile, Set<String> features, int defaultLanes) {
+    this.lanes = Math.max(1, Integer.getInteger("netpolc.kernel.lanesPerMode", defaultLanes));
     this.backend = backend;
     this.modes = List.copyOf(modes);
     this.compile = compile;
@@ -209,11 +225,11 @@ final class ConformanceKernelRun {
    * {@code nft}/{@code iptables-restore}/{@code bpftool}), so two modes at once take little more
    * than one. An invocation of another mode then reports its background outcome. Each case still
    * has its own topology state: the modes share nothing but the machine. With more than one lane
-   * per mode ({@link #LANES}) every mode's cases run in the background, split by layout group
+   * per mode ({@link #lanes}) every mode's cases run in the background, split by layout group
    * into that many lanes, each on its own topology.
    */
   void run(Topology.Mode mode, String name) {
-    if (mode == modes.get(0) || LANES > 1) {
+    if (mode == modes.get(0) || lanes > 1) {
       startBackgroundModes();
     }
     CompletableFuture<Throwable> done = background.get(mode + " " + name);
@@ -242,7 +258,7 @@ final class ConformanceKernelRun {
   }
 
   private synchronized void startBackgroundModes() {
-    if (backgroundModes != null || (modes.size() < 2 && LANES < 2)
+    if (backgroundModes != null || (modes.size() < 2 && lanes < 2)
         || Boolean.getBoolean("netpolc.kernel.sequentialModes")) {
       return;
     }
@@ -250,27 +266,27 @@ final class ConformanceKernelRun {
     synchronized (planned) {
       order = List.copyOf(planned);
     }
-    Map<String, List<String>> lanes = new LinkedHashMap<>();
+    Map<String, List<String>> byLane = new LinkedHashMap<>();
     Map<String, Topology.Mode> laneMode = new LinkedHashMap<>();
-    for (Topology.Mode mode : LANES > 1 ? modes : modes.subList(1, modes.size())) {
+    for (Topology.Mode mode : lanes > 1 ? modes : modes.subList(1, modes.size())) {
       List<String> names = order.stream().filter(a -> a.get()[0] == mode).map(a -> (String) a.get()[1]).toList();
-      List<List<String>> split = split(names, LANES);
+      List<List<String>> split = split(names, lanes);
       for (int i = 0; i < split.size(); i++) {
         if (!split.get(i).isEmpty()) {
-          lanes.put(mode + "#" + i, split.get(i));
+          byLane.put(mode + "#" + i, split.get(i));
           laneMode.put(mode + "#" + i, mode);
         }
       }
     }
-    if (lanes.isEmpty()) {
+    if (byLane.isEmpty()) {
       return;
     }
-    backgroundModes = Executors.newFixedThreadPool(lanes.size(), r -> {
+    backgroundModes = Executors.newFixedThreadPool(byLane.size(), r -> {
       Thread th = new Thread(r, "netpolc-conformance-" + backend);
       th.setDaemon(true);
       return th;
     });
-    lanes.forEach((lane, names) -> {
+    byLane.forEach((lane, names) -> {
       Topology.Mode mode = laneMode.get(lane);
       names.forEach(n -> background.put(mode + " " + n, new CompletableFuture<>()));
       backgroundModes.submit(() -> {
