@@ -303,7 +303,12 @@ final class ConformanceKernelRun {
             f.complete(e);
           }
         }
-        closeCurrent(lane);
+        try {
+          closeCurrent(lane);
+        } catch (RuntimeException e) {
+          // The lane's cases have their outcomes already; an incomplete clean-up must still be seen.
+          System.err.printf("%s conformance: closing the topology of lane %s: %s%n", backend, lane, e.getMessage());
+        }
       });
     });
   }
