@@ -74,6 +74,8 @@ final class ConformanceKernelRun {
   /** Outcomes of the background modes' cases, by {@code mode + " " + name}. */
   private final Map<String, CompletableFuture<Throwable>> background = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutorService backgroundModes;
+  /** Set by {@link #finish}: the background lanes start no further case. */
+  private volatile boolean stopping;
   private final LongAdder cases = new LongAdder();
   private final LongAdder probes = new LongAdder();
   private final LongAdder retried = new LongAdder();
@@ -142,10 +144,15 @@ final class ConformanceKernelRun {
   void finish() {
     try {
       if (backgroundModes != null) {
-        // Every background case was awaited by its own invocation unless JUnit ran a subset: then stop.
-        backgroundModes.shutdownNow();
+        // Every background case was awaited by its own invocation unless JUnit ran a subset: then
+        // the lanes start no further case. They are not interrupted: a lane may still be closing its
+        // topology, and an interrupted clean-up would leave its namespaces behind.
+        stopping = true;
+        backgroundModes.shutdown();
         if (!backgroundModes.awaitTermination(5, TimeUnit.MINUTES)) {
-          System.out.printf("%s conformance: a background mode did not stop in 5 minutes%n", backend);
+          System.out.printf("%s conformance: a background lane did not stop in 5 minutes: interrupting it%n", backend);
+          backgroundModes.shutdownNow();
+          backgroundModes.awaitTermination(1, TimeUnit.MINUTES);
         }
       }
     } catch (InterruptedException e) {
@@ -292,7 +299,7 @@ final class ConformanceKernelRun {
       backgroundModes.submit(() -> {
         for (String n : names) {
           CompletableFuture<Throwable> f = background.get(mode + " " + n);
-          if (Thread.currentThread().isInterrupted()) {
+          if (stopping || Thread.currentThread().isInterrupted()) {
             f.complete(new IllegalStateException("the background run of " + lane + " stopped before " + n));
             continue;
           }
