@@ -368,6 +368,20 @@ public final class Topology implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    // An interrupt (a test's executor shut down) must not cut the clean-up short: that would leave
+    // namespaces behind with this topology marked closed. The flag is restored afterwards.
+    boolean interrupted = Thread.interrupted();
+    try {
+      removeEverything();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The body of {@link #close}: everything this topology made, in reverse order. */
+  private void removeEverything() {
     List<String> problems = new ArrayList<>();
     synchronized (persistent) {
       persistent.forEach(PersistentTcp::close);

@@ -17,17 +17,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every conformance case (shared and own), enforced by the iptables backend's files in real
  * network namespaces, in both pod networks ({@link Topology.Mode#PTP}, routed; and
  * {@link Topology.Mode#BRIDGE}, where br_netfilter sends bridged traffic through FORWARD): each
- * node's {@code apply.sh} runs in its node namespace (ipset restore, iptables-restore and
- * ip6tables-restore --noflush, hook jumps once; iptables here is the nf_tables flavour), and for
- * SCTP probes every node's files must pass {@code iptables-restore --test}. Consecutive cases
- * re-apply over the previous case's state, so apply.sh's replacement of its own chains and sets
- * (and removal of stale ones) is exercised on every case. How a case runs: {@link ConformanceKernelRun}.
+ * node's tables are emptied and its artifact installed as its {@code apply.sh} would (ipset
+ * restore, iptables-restore and ip6tables-restore --noflush, apply.sh's hook jumps;
+ * {@link IptablesNodeArtifacts#loadForNewCase}; iptables here is the nf_tables flavour), and for
+ * SCTP probes every node's files must pass {@code iptables-restore --test}. apply.sh itself, over
+ * an earlier compile's chains and sets, runs in {@code IptablesReapplyKernelTest} and
+ * {@code IptablesDeltaKernelTest}. Two lanes per mode by default (a case here mostly waits for
+ * its probes). How a case runs: {@link ConformanceKernelRun}.
  */
 @Tag("kernel")
 class IptablesConformanceKernelTest {
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("iptables", List.of(Topology.Mode.PTP, Topology.Mode.BRIDGE),
-      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers", "calico", "cilium"));
+      (cluster, layout) -> IptablesNodeArtifacts.compile(cluster, layout, BackendOptions.DEFAULTS), Set.of("tiers", "calico", "cilium"),
+      2);
 
   @BeforeAll
   static void kernel() {

@@ -85,22 +85,28 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   /**
-   * Empties each node's filter and mangle tables (IPv4 and IPv6: user chains deleted, built-in
-   * chains flushed) and destroys its ipsets, then runs its apply.sh, in one shell per node. The
-   * nodes hold nothing else in those tables (the harness's own rules are an nftables table, and
-   * the CNI networks masquerade nothing). apply.sh's removal of an earlier compile's chains and
-   * sets, one process per chain and set, is what made a case's load slow; the reapply and delta
-   * kernel tests cover it.
+   * Installs each node's artifact on tables emptied first, in one shell per node: filter and
+   * mangle tables emptied (IPv4 and IPv6: user chains deleted, built-in chains flushed), ipsets
+   * destroyed, then the artifact's {@code ipset.restore}, {@code iptables.rules} and
+   * {@code ip6tables.rules} restored with the hook jumps its {@code apply.sh} adds (read from
+   * that script's {@code hook} lines) in the same {@code iptables-restore} input. The rules in
+   * force afterwards are the ones apply.sh installs; apply.sh itself spends a process per hook
+   * check and per earlier chain and set it removes, which on emptied tables finds nothing to do.
+   * The nodes hold nothing else in those tables (the harness's own rules are an nftables table,
+   * and the CNI networks masquerade nothing). apply.sh is run as is by the reapply and delta
+   * kernel tests ({@code IptablesReapplyKernelTest}, {@code IptablesDeltaKernelTest}).
    */
   @Override
   public void loadForNewCase(Topology t) {
     NodeArtifacts.forEachNode(artifacts, (node, a) -> {
-      Path dir = write(a);
+      Map<String, String> hooked = withHookJumps(a);
+      Path dir = write(a.files(), hooked);
       try {
-        CommandResult r = t.exec(Duration.ofSeconds(60), "", node, "bash", "-c", EMPTY_NODE + "exec bash \"$1\"",
-            "apply", dir.resolve("apply.sh").toString());
+        CommandResult r = t.exec(Duration.ofSeconds(60), "", node, "bash", "-c", EMPTY_NODE + LOAD_NODE, "load",
+            dir.toString());
         if (!r.ok()) {
-          throw new AssertionError("emptying the tables or apply.sh failed in node " + node + ": " + r.describe());
+          throw new AssertionError("emptying the tables or loading the artifact failed in node " + node + ": "
+              + r.describe());
         }
       } finally {
         delete(dir);
@@ -111,6 +117,42 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   /** Shell commands that empty a node's filter and mangle tables and destroy its ipsets (rules first: they use sets). */
   private static final String EMPTY_NODE = "set -e; for r in iptables-restore ip6tables-restore; do"
       + " printf '*filter\\nCOMMIT\\n*mangle\\nCOMMIT\\n' | $r; done; ipset destroy; ";
+
+  /** Shell commands that load the sets, then each family's rules with their hook jumps, from directory {@code $1}. */
+  private static final String LOAD_NODE = "ipset restore < \"$1/ipset.restore\";"
+      + " iptables-restore --noflush < \"$1/iptables.rules\"; ip6tables-restore --noflush < \"$1/ip6tables.rules\"";
+
+  /** A line of apply.sh that adds a hook jump: {@code hook BIN TABLE HOOK CHAIN}. */
+  private static final java.util.regex.Pattern HOOK_LINE =
+      java.util.regex.Pattern.compile("^hook (iptables|ip6tables) (filter|mangle) ([A-Z]+) ([A-Za-z0-9_-]+)$",
+          java.util.regex.Pattern.MULTILINE);
+
+  /**
+   * The artifact's {@code iptables.rules} and {@code ip6tables.rules}, each followed by a block
+   * per table that inserts the hook jumps its apply.sh adds; fails when apply.sh adds none (the
+   * rules would then police nothing).
+   */
+  private static Map<String, String> withHookJumps(Artifact a) {
+    Map<String, Map<String, StringBuilder>> jumps = new LinkedHashMap<>();
+    java.util.regex.Matcher m = HOOK_LINE.matcher(a.files().get("apply.sh"));
+    while (m.find()) {
+      jumps.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>())
+          .computeIfAbsent(m.group(2), k -> new StringBuilder())
+          .append("-I ").append(m.group(3)).append(" 1 -j ").append(m.group(4)).append('\n');
+    }
+    if (!jumps.containsKey("iptables") || !jumps.containsKey("ip6tables")) {
+      throw new AssertionError("apply.sh adds no hook jump for both families (its hook lines changed?): "
+          + jumps.keySet());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String[] f : new String[][] {{"iptables.rules", "iptables"}, {"ip6tables.rules", "ip6tables"}}) {
+      StringBuilder text = new StringBuilder(a.files().get(f[0]));
+      jumps.get(f[1]).forEach((table, lines) -> text.append('*').append(table).append('\n').append(lines)
+          .append("COMMIT\n"));
+      out.put(f[0], text.toString());
+    }
+    return out;
+  }
 
   /** {@code iptables-restore --test} and {@code ip6tables-restore --test} of every node; node → complaint. */
   @Override
@@ -160,10 +202,16 @@ public record IptablesNodeArtifacts(Map<String, Artifact> artifacts, Map<String,
   }
 
   private static Path write(Artifact a) {
+    return write(a.files(), Map.of());
+  }
+
+  /** The files in a new temporary directory, those of {@code replaced} with its text instead. */
+  private static Path write(Map<String, String> files, Map<String, String> replaced) {
     try {
       Path dir = Files.createTempDirectory("np-ipt-apply-");
-      for (Map.Entry<String, String> f : a.files().entrySet()) {
-        Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Files.writeString(dir.resolve(f.getKey()), replaced.getOrDefault(f.getKey(), f.getValue()),
+            StandardCharsets.UTF_8);
       }
       return dir;
     } catch (IOException e) {

@@ -30,7 +30,7 @@ class NftablesConformanceKernelTest {
   static final Set<String> FEATURES = Set.of("tiers", "calico", "cilium");
 
   private static final ConformanceKernelRun RUN = new ConformanceKernelRun("nftables", List.of(Topology.Mode.BRIDGE, Topology.Mode.PTP),
-      NodeRulesets::compile, FEATURES);
+      NodeRulesets::compile, FEATURES, 2); // two lanes per mode: a case here mostly waits for its probes
 
   @BeforeAll
   static void kernel() {
