@@ -14,7 +14,6 @@ import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
-import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.cilium.CiliumPolicy;
 import dev.netpolc.model.diagnostics.Diagnostic;
@@ -54,8 +53,8 @@ import java.util.Optional;
  *       (NetworkPolicies kept, since Cilium enforces them).</li>
  *   <li>Calico policies → calico: as they are; → clusternetworkpolicy or networkpolicy:
  *       {@link CalicoSourceConversion}. NetworkPolicy and the cluster-scoped kinds → calico:
- *       {@link CalicoTargetConversion}. Calico → cilium and Cilium → calico: refused (not chained
- *       yet).</li>
+ *       {@link CalicoTargetConversion}. Calico → cilium: through clusternetworkpolicy, then proved
+ *       against the Calico input. Cilium → calico: refused (not chained yet).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
@@ -83,6 +82,9 @@ public final class Converter {
    */
   public static Conversion convert(Cluster input, ConvertTarget target, boolean approximate,
       SemanticsOptions options) {
+    if (target == ConvertTarget.CILIUM && !input.calico().enforcedPolicies().isEmpty()) {
+      return calicoToCiliumViaClusterPolicies(input, approximate, options);
+    }
     List<ConvertedObject> objects = new ArrayList<>();
     List<Refusal> refusals = new ArrayList<>();
     // Output order is fixed whatever the input order: NetworkPolicies by namespace and name, then
@@ -116,12 +118,6 @@ public final class Converter {
       CalicoTargetConversion.Result calico = CalicoTargetConversion.identity(input);
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
-    } else if (target == ConvertTarget.CILIUM && !input.calico().enforcedPolicies().isEmpty()) {
-      for (CalicoPolicy p : input.calico().enforcedPolicies()) {
-        refusals.add(new Refusal(Provenance.of("projectcalico.org " + p.kind().kindName(),
-            p.global() ? "" : p.namespace(), p.name()), p.position(),
-            "Calico policies are not converted to Cilium directly yet: convert to clusternetworkpolicy first"));
-      }
     } else {
       CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target);
       objects.addAll(calico.objects());
@@ -144,6 +140,59 @@ public final class Converter {
       return new Conversion(target, objects, refusals, "", List.of(), 0);
     }
     return prove(input, target, objects, approximate, options);
+  }
+
+  /**
+   * Calico → Cilium through ClusterNetworkPolicy: the Calico policies are converted to
+   * clusternetworkpolicy exactly (refused as that conversion refuses), that result to cilium, and
+   * the Cilium objects are proved against the Calico input itself. When the first step lists
+   * today's inventory, so does every object of the result.
+   */
+  private static Conversion calicoToCiliumViaClusterPolicies(Cluster input, boolean approximate,
+      SemanticsOptions options) {
+    Conversion first = convert(input, ConvertTarget.CLUSTER_NETWORK_POLICY, false, options);
+    if (!first.accepted()) {
+      List<Refusal> why = new ArrayList<>();
+      for (Refusal r : first.refusals()) {
+        why.add(new Refusal(r.source(), r.position(), r.reason()
+            + " (Calico is converted to Cilium through clusternetworkpolicy)"));
+      }
+      return new Conversion(ConvertTarget.CILIUM, first.objects(), why, "", List.of(), first.provedPods());
+    }
+    ReadResult read = new PolicyReader().readString(CONVERTED, first.yaml());
+    if (!read.ok()) {
+      throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
+    }
+    Cluster c = read.cluster();
+    CalicoResources i = input.calico();
+    CalicoResources inventoryOnly = new CalicoResources(List.of(), List.of(), List.of(), i.serviceAccounts(),
+        i.services(), i.endpointSlices());
+    Cluster middle = new Cluster(input.namespaces(), input.pods(), input.nodes(), c.policies(),
+        c.clusterNetworkPolicies(), c.adminNetworkPolicies(), c.baselineAdminNetworkPolicies(), inventoryOnly,
+        input.cilium());
+    Conversion second = convert(middle, ConvertTarget.CILIUM, approximate, options);
+    if (!second.accepted()) {
+      return second;
+    }
+    List<ConvertedObject> objects = second.objects();
+    if (first.inventoryDependent()) {
+      List<ConvertedObject> marked = new ArrayList<>();
+      String note = "converted through clusternetworkpolicy objects that list today's inventory";
+      for (ConvertedObject o : objects) {
+        List<String> notes = new ArrayList<>(o.notes());
+        notes.add(note);
+        if (o instanceof ConvertedObject.CiliumObject ci) {
+          marked.add(new ConvertedObject.CiliumObject(ci.policy(), ci.from(), Exactness.INVENTORY_DEPENDENT, notes));
+        } else if (o instanceof ConvertedObject.NetworkPolicyObject np) {
+          marked.add(new ConvertedObject.NetworkPolicyObject(np.policy(), np.from(), Exactness.INVENTORY_DEPENDENT,
+              notes));
+        } else {
+          marked.add(o);
+        }
+      }
+      objects = marked;
+    }
+    return prove(input, ConvertTarget.CILIUM, objects, approximate, options);
   }
 
   /** Writes, reads back, gates and diffs {@code objects} against {@code input}. */

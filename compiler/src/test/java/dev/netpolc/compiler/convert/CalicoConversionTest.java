@@ -11,6 +11,8 @@ import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
+import dev.netpolc.model.IpAddress;
+import dev.netpolc.model.Protocol;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
@@ -422,13 +424,91 @@ class CalicoConversionTest {
         .yaml()).isNotEmpty();
   }
 
+  // --- Calico -> Cilium, through ClusterNetworkPolicy ---
+
+  @Test
+  void calicoConvertsToCiliumThroughClusterPoliciesAndIsProvedAgainstTheCalicoInput() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: sec}
+        spec: {order: 100}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.block-feed}
+        spec:
+          tier: sec
+          selector: app == 'web'
+          types: [Egress]
+          egress:
+          - action: Deny
+            destination: {nets: [203.0.113.9/32]}
+          - action: Allow
+        """, ConvertTarget.CILIUM);
+    assertThat(c.refusals()).isEmpty();
+    Cluster back = ConverterTest.readString(c.yaml());
+    assertThat(back.cilium().policies()).isNotEmpty();
+    assertThat(back.calico().policies()).isEmpty();
+    assertThat(c.yaml()).contains("egressDeny").contains("203.0.113.9/32");
+    assertThat(c.provedPods()).isEqualTo(3);
+    Cluster source = ConverterTest.readString(INVENTORY);
+    Cluster converted = new Cluster(source.namespaces(), source.pods(), source.nodes(), back.policies(), List.of(),
+        List.of(), List.of(), back.calico(), back.cilium());
+    ReferenceEvaluator after = new ReferenceEvaluator(converted, OPTIONS);
+    IpAddress web = IpAddress.parse("10.0.0.1");
+    assertThat(after.allows(Connection.of(web, IpAddress.parse("203.0.113.9"), Protocol.TCP, 443))).isFalse();
+    assertThat(after.allows(Connection.of(web, IpAddress.parse("203.0.113.10"), Protocol.TCP, 443))).isTrue();
+  }
+
+  @Test
+  void calicoThatClusterPoliciesCannotSayIsRefusedForCiliumToo() {
+    Conversion c = convert("""
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: first}
+        spec: {order: 100}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: second}
+        spec: {order: 200}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: first.p}
+        spec:
+          tier: first
+          selector: all()
+          types: [Egress]
+          egress:
+          - action: Pass
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: second.p}
+        spec:
+          tier: second
+          selector: all()
+          types: [Egress]
+          egress:
+          - action: Allow
+        """, ConvertTarget.CILIUM);
+    assertThat(c.accepted()).isFalse();
+    assertThat(c.yaml()).isEmpty();
+    assertThat(c.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("Pass")
+        .endsWith("(Calico is converted to Cilium through clusternetworkpolicy)"));
+  }
+
   // --- Properties ---
 
   @Test
   void calicoClustersConvertExactlyWhereAccepted() {
     AtomicInteger accepted = new AtomicInteger();
+    AtomicInteger toCilium = new AtomicInteger();
     qt().withExamples(300).forAll(CalicoClusterGen.clusters(), ClusterGen.clusters()).checkAssert((c, other) -> {
-      for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY)) {
+      for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY,
+          ConvertTarget.CILIUM)) {
         Conversion conv = Converter.convert(c, t, false, OPTIONS);
         if (!conv.accepted()) {
           assertThat(conv.yaml()).isEmpty();
@@ -444,8 +524,12 @@ class CalicoConversionTest {
               List.of(), List.of(), c.calico());
           sameDecisions(elsewhere, back, false);
         }
+        if (t == ConvertTarget.CILIUM) {
+          toCilium.incrementAndGet();
+        }
       }
     });
+    System.out.println("Calico clusters converted exactly: " + accepted.get() + ", of them to cilium " + toCilium.get());
     // The generator draws enough convertible clusters for the property to say something.
     assertThat(accepted.get()).isGreaterThan(5);
   }
@@ -528,7 +612,7 @@ class CalicoConversionTest {
   private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
     Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
         converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
-        converted.calico());
+        converted.calico(), converted.cilium());
     ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
     ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
     for (Connection probe : ConnectionProbes.of(source)) {
