@@ -112,7 +112,9 @@ class TieredEquivalencePropertyTest {
     System.out.println("multi-tier iptables coverage: " + cov + ", with dialect tiers " + dialect[0]
         + ", with two or more " + dialect[1] + ", with a dialect tier chain " + dialect[2]
         + ", with a further node-local copy " + dialect[3]);
-    assertThat(dialect[3]).as("rules files with a -NA or -Q.. chain").isGreaterThan(EXAMPLES / 100);
+    // 6 to 14 in four runs, clumped by example (as the nftables twin, which once saw 6 of ~24):
+    // the guard only asks that the generator reaches the case.
+    assertThat(dialect[3]).as("rules files with a -NA or -Q.. chain").isPositive();
     assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(EXAMPLES / 2);
     assertThat(dialect[1]).as("graphs with two dialect tiers").isGreaterThan(EXAMPLES / 10);
     assertThat(dialect[2]).as("rules files with a dialect tier chain").isGreaterThan(EXAMPLES / 10);
