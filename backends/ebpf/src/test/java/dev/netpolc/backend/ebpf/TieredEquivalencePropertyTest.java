@@ -128,6 +128,7 @@ class TieredEquivalencePropertyTest {
         assertDecidingRules(g, maps, c.probes(), c);
       }
     });
+    System.out.println("dialect coverage: " + java.util.Arrays.toString(dialect));
     assertThat(dialect[0]).as("graphs with a dialect tier").isGreaterThan(75);
     assertThat(dialect[1]).as("entries decided in a dialect tier").isGreaterThan(75);
   }

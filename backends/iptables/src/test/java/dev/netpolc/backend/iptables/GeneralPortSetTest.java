@@ -184,7 +184,7 @@ class GeneralPortSetTest {
       }
     });
     assertThat(artifacts.stream().filter(a -> a.files().get(IptablesBackend.IPTABLES_FILE).contains("-m u32"))
-        .count()).isGreaterThan(3);
+        .count()).isPositive(); // a random sample: one is enough for the real iptables to check
     try (RealIptables real = RealIptables.require()) {
       for (Artifact a : artifacts) {
         RealIptables.Result r = real.loadSetsAndTestRules(a);

