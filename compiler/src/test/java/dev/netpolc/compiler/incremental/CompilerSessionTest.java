@@ -50,6 +50,7 @@ class CompilerSessionTest {
                 + (u.incremental() ? "incremental" : u.fallbackReason()) + ")");
           }
         });
+    System.out.println("incremental updates: " + incremental[0] + " of " + 150 * STEPS);
     assertThat(incremental[0]).as("incremental updates").isGreaterThan(100);
   }
 
