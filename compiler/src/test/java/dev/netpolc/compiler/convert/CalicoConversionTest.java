@@ -1,5 +1,7 @@
 package dev.netpolc.compiler.convert;
 
+import static dev.netpolc.compiler.convert.ConvertedDecisions.read;
+import static dev.netpolc.compiler.convert.ConvertedDecisions.sameDecisions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
@@ -7,15 +9,12 @@ import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.CalicoClusterGen;
 import dev.netpolc.compiler.gen.ClusterGen;
-import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -598,31 +597,4 @@ class CalicoConversionTest {
     });
   }
 
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString(Converter.CONVERTED, yaml);
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
-  }
-
-  /**
-   * Every probe of {@code source}'s inventory (pods, nodes, outside addresses) decided alike by the
-   * source and by {@code converted}'s policies on that inventory; with {@code onlyLess}, the
-   * converted may deny more, never allow more.
-   */
-  private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
-    Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
-        converted.calico(), converted.cilium());
-    ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
-    ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
-    for (Connection probe : ConnectionProbes.of(source)) {
-      boolean was = before.allows(probe);
-      boolean now = after.allows(probe);
-      if (onlyLess) {
-        assertThat(!now || was).as("%s newly allowed", probe).isTrue();
-      } else {
-        assertThat(now).as("%s", probe).isEqualTo(was);
-      }
-    }
-  }
 }

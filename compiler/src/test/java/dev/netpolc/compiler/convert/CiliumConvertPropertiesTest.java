@@ -1,22 +1,20 @@
 package dev.netpolc.compiler.convert;
 
+import static dev.netpolc.compiler.convert.ConvertedDecisions.onInventory;
+import static dev.netpolc.compiler.convert.ConvertedDecisions.read;
+import static dev.netpolc.compiler.convert.ConvertedDecisions.sameDecisions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.gen.CiliumClusterGen;
 import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.Node;
 import dev.netpolc.model.Pod;
-import dev.netpolc.model.calico.CalicoResources;
-import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -160,36 +158,4 @@ class CiliumConvertPropertiesTest {
         c.adminNetworkPolicies(), c.baselineAdminNetworkPolicies(), c.calico(), c.cilium());
   }
 
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString(Converter.CONVERTED, yaml);
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
-  }
-
-  /** {@code policies}' policies on {@code source}'s inventory (EndpointSlices included). */
-  private static Cluster onInventory(Cluster source, Cluster policies) {
-    CalicoResources inventory = new CalicoResources(List.of(), List.of(), List.of(), source.calico().serviceAccounts(),
-        source.calico().services(), source.calico().endpointSlices());
-    return new Cluster(source.namespaces(), source.pods(), source.nodes(), policies.policies(),
-        policies.clusterNetworkPolicies(), policies.adminNetworkPolicies(), policies.baselineAdminNetworkPolicies(),
-        inventory, policies.cilium());
-  }
-
-  /**
-   * Every probe of {@code source}'s inventory decided alike by the source and by {@code converted}'s
-   * policies on that inventory; with {@code onlyLess}, the converted may deny more, never allow more.
-   */
-  private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
-    ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
-    ReferenceEvaluator after = new ReferenceEvaluator(onInventory(source, converted), OPTIONS);
-    for (Connection probe : ConnectionProbes.of(source)) {
-      boolean was = before.allows(probe);
-      boolean now = after.allows(probe);
-      if (onlyLess) {
-        assertThat(!now || was).as("%s newly allowed", probe).isTrue();
-      } else {
-        assertThat(now).as("%s", probe).isEqualTo(was);
-      }
-    }
-  }
 }

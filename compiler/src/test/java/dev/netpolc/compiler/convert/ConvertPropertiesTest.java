@@ -1,22 +1,20 @@
 package dev.netpolc.compiler.convert;
 
+import static dev.netpolc.compiler.convert.ConvertedDecisions.read;
+import static dev.netpolc.compiler.convert.ConvertedDecisions.sameDecisions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
-import dev.netpolc.compiler.Connection;
 import dev.netpolc.compiler.SemanticsOptions;
 import dev.netpolc.compiler.diff.PolicyDiff;
 import dev.netpolc.compiler.gen.ClusterGen;
 import dev.netpolc.compiler.gen.ConnectionProbes;
 import dev.netpolc.compiler.gen.TieredClusterGen;
-import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.npa.AdminNetworkPolicy;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
-import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.PolicyWriter;
-import dev.netpolc.model.yaml.ReadResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,35 +105,9 @@ class ConvertPropertiesTest {
     });
   }
 
-  private static Cluster read(String yaml) {
-    ReadResult r = new PolicyReader().readString(Converter.CONVERTED, yaml);
-    assertThat(r.errors()).isEmpty();
-    return r.cluster();
-  }
 
   private static Cluster inventoryOf(Cluster c) {
     return new Cluster(c.namespaces(), c.pods(), c.nodes(), List.of());
-  }
-
-  /**
-   * Every probe of {@code source}'s inventory decided alike by the source and by {@code converted}'s
-   * policies on that inventory; with {@code onlyLess}, the converted may deny more, never allow more.
-   */
-  private static void sameDecisions(Cluster source, Cluster converted, boolean onlyLess) {
-    Cluster target = new Cluster(source.namespaces(), source.pods(), source.nodes(), converted.policies(),
-        converted.clusterNetworkPolicies(), converted.adminNetworkPolicies(), converted.baselineAdminNetworkPolicies(),
-        converted.calico(), converted.cilium());
-    ReferenceEvaluator before = new ReferenceEvaluator(source, OPTIONS);
-    ReferenceEvaluator after = new ReferenceEvaluator(target, OPTIONS);
-    for (Connection probe : ConnectionProbes.of(source)) {
-      boolean was = before.allows(probe);
-      boolean now = after.allows(probe);
-      if (onlyLess) {
-        assertThat(!now || was).as("%s newly allowed", probe).isTrue();
-      } else {
-        assertThat(now).as("%s", probe).isEqualTo(was);
-      }
-    }
   }
 
   private static List<NetworkPolicy> sorted(List<NetworkPolicy> policies) {
