@@ -1,5 +1,6 @@
 package dev.netpolc.compiler.convert;
 
+import dev.netpolc.compiler.ir.AddressSet;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
@@ -63,39 +64,8 @@ final class ClusterAddresses {
     for (String e : except) {
       Cidr.parse(e).map(Cidr.Parsed::cidr).filter(h -> h.v6() == whole.v6()).ifPresent(holes::add);
     }
-    List<String> out = new ArrayList<>();
-    return split(whole, holes, out, max) ? Optional.of(out) : Optional.empty();
-  }
-
-  private static boolean split(Cidr c, List<Cidr> holes, List<String> out, int max) {
-    boolean touched = false;
-    for (Cidr h : holes) {
-      if (h.contains(c)) {
-        return true; // all of it is excepted
-      }
-      touched |= c.contains(h);
-    }
-    if (!touched) {
-      out.add(c.toString());
-      return out.size() <= max;
-    }
-    int bits = c.address().bits();
-    java.math.BigInteger base = value(c.address());
-    java.math.BigInteger half = java.math.BigInteger.ONE.shiftLeft(bits - c.prefix() - 1);
-    Cidr low = new Cidr(address(c.v6(), base), c.prefix() + 1);
-    Cidr high = new Cidr(address(c.v6(), base.add(half)), c.prefix() + 1);
-    return split(low, holes, out, max) && split(high, holes, out, max);
-  }
-
-  private static java.math.BigInteger value(IpAddress a) {
-    java.math.BigInteger lo = new java.math.BigInteger(Long.toUnsignedString(a.lo()));
-    return a.v6() ? new java.math.BigInteger(Long.toUnsignedString(a.hi())).shiftLeft(64).or(lo) : lo;
-  }
-
-  private static IpAddress address(boolean v6, java.math.BigInteger v) {
-    if (!v6) {
-      return IpAddress.v4(v.longValue());
-    }
-    return IpAddress.v6(v.shiftRight(64).longValue(), v.longValue());
+    // The minimal cover of the difference: the fewest prefixes, in address order.
+    List<Cidr> rest = AddressSet.ofCidrs(List.of(whole)).difference(AddressSet.ofCidrs(holes)).cidrs();
+    return rest.size() > max ? Optional.empty() : Optional.of(rest.stream().map(Cidr::toString).toList());
   }
 }
