@@ -14,6 +14,7 @@ import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -72,7 +73,7 @@ final class MockCluster implements AutoCloseable {
 
   /** Creates or replaces the object {@code yaml} describes, and records it as expected (unless {@code invalid}). */
   void put(String yaml) {
-    client.resource(yaml).createOr(r -> r.update());
+    write(() -> client.resource(yaml).createOr(r -> r.update()));
     docs.put(key(yaml), yaml);
   }
 
@@ -83,12 +84,32 @@ final class MockCluster implements AutoCloseable {
 
   /** Creates or replaces an object the model rejects; the expected cluster keeps what it had. */
   void putInvalid(String yaml) {
-    client.resource(yaml).createOr(r -> r.update());
+    write(() -> client.resource(yaml).createOr(r -> r.update()));
   }
 
   void delete(String yaml) {
-    client.resource(yaml).delete();
+    write(() -> client.resource(yaml).delete());
     docs.remove(key(yaml));
+  }
+
+  /**
+   * The test's own write to the mock server, tried again when its answer times out (seen once on
+   * a busy CI machine while the agent's watches were cut). Create-or-update and delete are
+   * idempotent, so a write that did land before its answer was lost is harmless to repeat; what
+   * the agent then does is still checked as before.
+   */
+  private static void write(Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return;
+      } catch (KubernetesClientException e) {
+        boolean timeout = String.valueOf(e.getMessage()).contains("timeout period");
+        if (!timeout || attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static String key(String yaml) {
