@@ -179,7 +179,8 @@ public final class Converter {
    */
   private static Conversion viaClusterPolicies(Cluster input, ConvertTarget target, String sourceDialect,
       boolean approximate, SemanticsOptions options) {
-    String via = " (" + sourceDialect + " is converted to " + target.cliName() + " through clusternetworkpolicy)";
+    String targetDialect = target == ConvertTarget.CILIUM ? "Cilium" : "Calico";
+    String via = " (" + sourceDialect + " is converted to " + targetDialect + " through clusternetworkpolicy)";
     Step first = build(input, ConvertTarget.CLUSTER_NETWORK_POLICY, false, true);
     if (!first.refusals().isEmpty()) {
       List<Refusal> why = new ArrayList<>();
