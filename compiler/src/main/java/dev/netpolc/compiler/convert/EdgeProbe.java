@@ -287,7 +287,7 @@ final class EdgeProbe {
     Pod pod = kind.get(0);
     List<String> keys = kind.stream().map(Pod::key).toList();
     String pods = String.join(", ", kind.stream().map(Pod::name).toList());
-    String edges = String.join(", ", c.labels) + (c.node.equals(pod.nodeName()) ? " (the pod's own node)" : "");
+    String edges = String.join(", ", c.labels) + (c.node.equals(pod.nodeName()) ? " (the pod's own)" : "");
     List<String> addresses = c.addresses.stream().map(IpAddress::toString).toList();
     return toEdge
         ? new ChangeBlock(change, pod.namespace(), pods, keys, "", edges, addresses, ports)

@@ -108,7 +108,7 @@ class ConversionChainTest {
     assertThat(c.accepted()).isFalse();
     assertThat(c.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
         .startsWith("the converted policies decide differently: newly allowed: shop web -> node n1 192.168.0.1"
-            + " (the pod's own node)"));
+            + " (the pod's own)"));
   }
 
   @Test

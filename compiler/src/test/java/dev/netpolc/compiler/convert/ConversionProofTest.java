@@ -159,7 +159,7 @@ class ConversionProofTest {
     assertThat(approx.accepted()).isTrue();
     assertThat(approx.lost()).singleElement().satisfies(b -> {
       assertThat(b.destinations()).containsExactly("198.19.0.1");
-      assertThat(b.destinationDescription()).isEqualTo("node n1 198.19.0.1 (the pod's own node)");
+      assertThat(b.destinationDescription()).isEqualTo("node n1 198.19.0.1 (the pod's own)");
     });
     // No pair is reported twice (the own node was once probed by two checks).
     List<ChangeBlock> lost = approx.lost();
