@@ -369,11 +369,16 @@ public final class Converter {
     return "";
   }
 
-  /** The addresses of the pod {@code key}, or the address {@code key} of an edge block. */
+  /** The addresses of the pod {@code key}, or the first address of the block {@code key} of an edge block. */
   private static Optional<List<IpAddress>> addresses(Cluster input, String key) {
     Optional<List<IpAddress>> pod = input.pods().stream().filter(p -> p.key().equals(key)).findFirst()
         .map(p -> List.copyOf(p.ips()));
-    return pod.isPresent() ? pod : IpAddress.tryParse(key).map(List::of);
+    if (pod.isPresent()) {
+      return pod;
+    }
+    Optional<IpAddress> address = IpAddress.tryParse(key)
+        .or(() -> dev.netpolc.model.Cidr.parse(key).map(c -> c.cidr().first()));
+    return address.map(List::of);
   }
 
   /** The object whose document holds {@code position} of the converted stream (the first when unknown). */

@@ -14,6 +14,7 @@ import dev.netpolc.compiler.ir.PortSet;
 import dev.netpolc.compiler.ir.RuleGraph;
 import dev.netpolc.compiler.passes.Passes;
 import dev.netpolc.compiler.reference.ReferenceEvaluator;
+import dev.netpolc.model.Cidr;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.ContainerPort;
 import dev.netpolc.model.IpAddress;
@@ -69,13 +70,24 @@ final class EdgeProbe {
     }
   }
 
+  /** Most address blocks a class is reported as; a class in more is reported by its probed addresses. */
+  private static final int MAX_REPORTED_CIDRS = 8;
+
   /** Addresses that decide alike, with what each one is, for the report. */
   private static final class AddressClass {
     final List<IpAddress> addresses = new ArrayList<>();
     final List<String> labels = new ArrayList<>();
     /** The node whose address set holds them; "" for none. */
     String node = "";
+    /** The sets (of {@link EdgeProbe#sets}) that hold them. */
+    BitSet in = new BitSet();
+    /** The class in the report: its addresses or blocks, and their words; made when first reported. */
+    List<String> reported;
+    String description;
   }
+
+  /** Every address set and node address set of both graphs, in class membership order. */
+  private final List<AddressSet> sets = new ArrayList<>();
 
   private final Cluster source;
   private final ReferenceEvaluator before;
@@ -165,7 +177,6 @@ final class EdgeProbe {
     for (Node n : source.nodes()) {
       n.addresses().forEach(a -> labels.putIfAbsent(a, "node " + n.name() + " " + a));
     }
-    List<AddressSet> sets = new ArrayList<>();
     List<String> setNodes = new ArrayList<>();
     for (RuleGraph g : graphs) {
       for (AddressSet s : g.addressSets()) {
@@ -205,6 +216,7 @@ final class EdgeProbe {
       c.addresses.add(e.getKey());
       c.labels.add(e.getValue());
       c.node = node;
+      c.in = in;
     }
     return new ArrayList<>(classes.values());
   }
@@ -283,14 +295,48 @@ final class EdgeProbe {
     return PortSpace.of(ports, others, unlistedProtocol >= 0 && allows.test(unlistedProtocol, 0));
   }
 
-  private static ChangeBlock block(Change change, List<Pod> kind, AddressClass c, boolean toEdge, PortSpace ports) {
+  private ChangeBlock block(Change change, List<Pod> kind, AddressClass c, boolean toEdge, PortSpace ports) {
     Pod pod = kind.get(0);
     List<String> keys = kind.stream().map(Pod::key).toList();
     String pods = String.join(", ", kind.stream().map(Pod::name).toList());
-    String edges = String.join(", ", c.labels) + (c.node.equals(pod.nodeName()) ? " (the pod's own)" : "");
-    List<String> addresses = c.addresses.stream().map(IpAddress::toString).toList();
+    describe(c);
+    String edges = c.description + (c.node.equals(pod.nodeName()) ? " (the pod's own)" : "");
+    List<String> addresses = c.reported;
     return toEdge
         ? new ChangeBlock(change, pod.namespace(), pods, keys, "", edges, addresses, ports)
         : new ChangeBlock(change, "", edges, addresses, pod.namespace(), pods, keys, ports);
+  }
+
+  /**
+   * The whole class where it is a few address blocks: every address of the family in exactly its
+   * sets, each block by its label where it is one probed address (pods' own addresses in them are
+   * the diff's, and said to be); else its probed addresses, and the rest said in words.
+   */
+  private void describe(AddressClass c) {
+    if (c.reported != null) {
+      return;
+    }
+    boolean v6 = c.addresses.get(0).v6();
+    AddressSet members = AddressSet.ofCidrs(List.of(Cidr.of(v6 ? "::/0" : "0.0.0.0/0")));
+    for (int s = 0; s < sets.size() && !members.isEmpty(); s++) {
+      members = c.in.get(s) ? members.intersection(sets.get(s)) : members.difference(sets.get(s));
+    }
+    List<Cidr> blocks = members.cidrs();
+    if (!blocks.isEmpty() && blocks.size() <= MAX_REPORTED_CIDRS) {
+      List<String> words = new ArrayList<>();
+      for (Cidr b : blocks) {
+        int i = c.addresses.indexOf(b.first());
+        words.add(b.prefix() == b.address().bits() && i >= 0 ? c.labels.get(i) : b.toString());
+      }
+      c.reported = blocks.stream().map(b -> b.prefix() == b.address().bits() ? b.address().toString()
+          : b.toString()).toList();
+      AddressSet blocksOf = members;
+      boolean pods = source.pods().stream().anyMatch(p -> p.isActive() && p.ips().stream().anyMatch(blocksOf::contains));
+      c.description = String.join(", ", words) + (pods ? " (pod addresses aside: the pod lines decide those)" : "");
+    } else {
+      c.reported = c.addresses.stream().map(IpAddress::toString).toList();
+      c.description = String.join(", ", c.labels) + " and every address in the same address sets of both policy"
+          + " sets (" + blocks.size() + " blocks)";
+    }
   }
 }
