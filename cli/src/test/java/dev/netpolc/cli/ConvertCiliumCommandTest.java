@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code netpolc convert} with Cilium on either side: golden output for examples/cilium converted
- * to clusternetworkpolicy and networkpolicy, and examples/tiers converted to cilium, each with its
+ * to clusternetworkpolicy, networkpolicy and calico (through clusternetworkpolicy), and
+ * examples/tiers converted to cilium, each with its
  * report; Cilium to Cilium writes the same policies. Regenerate the goldens with
  * {@code -Dnetpolc.updateGolden=true}.
  */
@@ -47,6 +48,19 @@ class ConvertCiliumCommandTest {
     golden("cilium-networkpolicy", r);
     assertThat(portable(r.err())).contains("examples/cilium/platform/guard-rails.yaml:")
         .contains("NetworkPolicy has no deny rules");
+  }
+
+  @Test
+  void ciliumToCalicoIsChainedAndProvedAgainstTheCiliumPolicies() throws IOException {
+    Run r = run("calico", "cilium");
+    golden("cilium-calico", r);
+    assertThat(r.rc()).as(r.err()).isZero();
+    // Written for Calico, each object named after the Cilium policy it comes from.
+    assertThat(r.out()).contains("apiVersion: projectcalico.org/v3").contains("kind: GlobalNetworkPolicy")
+        .doesNotContain("cilium.io/v2");
+    assertThat(r.err()).contains("<- cilium.io CiliumNetworkPolicy/shop/backend")
+        .contains("proof: every connection between the 7 pods is decided as before")
+        .contains("warning: some objects list today's pods");
   }
 
   @Test

@@ -99,19 +99,28 @@ final class CalicoSourceConversion {
 
   private final Cluster cluster;
   private final ConvertTarget target;
+  /** NetworkPolicies keep Calico's own-node egress meaning (a chain's first step): see {@link #convert}. */
+  private final boolean ownNodeKept;
   private final List<ConvertedObject> objects = new ArrayList<>();
   private final List<Refusal> refusals = new ArrayList<>();
   private final ObjectNames cnpNames = new ObjectNames();
   private int priority;
 
-  private CalicoSourceConversion(Cluster cluster, ConvertTarget target) {
+  private CalicoSourceConversion(Cluster cluster, ConvertTarget target, boolean ownNodeKept) {
     this.cluster = cluster;
     this.target = target;
+    this.ownNodeKept = ownNodeKept;
   }
 
-  /** The enforced Calico policies of {@code c} in {@code target} (clusternetworkpolicy or networkpolicy). */
-  static Result convert(Cluster c, ConvertTarget target) {
-    CalicoSourceConversion conv = new CalicoSourceConversion(c, target);
+  /**
+   * The enforced Calico policies of {@code c} in {@code target} (clusternetworkpolicy or networkpolicy).
+   *
+   * @param ownNodeKept the NetworkPolicies written keep Calico's meaning, where a pod's egress
+   *                    isolation covers its own node (the first step of a chain to Cilium, which
+   *                    gives them that meaning too): no refusal and no own-node rule for it
+   */
+  static Result convert(Cluster c, ConvertTarget target, boolean ownNodeKept) {
+    CalicoSourceConversion conv = new CalicoSourceConversion(c, target, ownNodeKept);
     conv.run();
     return new Result(conv.objects, conv.refusals);
   }
@@ -175,7 +184,7 @@ final class CalicoSourceConversion {
   private void keptNetworkPolicy(NetworkPolicy np) {
     boolean egress = np.isolatesEgress(); // policyTypes as the API server defaults them
     boolean all = np.egress().stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty());
-    if (egress && !all) {
+    if (egress && !all && !ownNodeKept) {
       refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.egress"),
           np.source().has("spec.policyTypes") ? np.source().find("spec.policyTypes") : np.position(),
           "in a Calico cluster " + NODE_LOCAL.substring("Calico ".length())));
@@ -544,7 +553,7 @@ final class CalicoSourceConversion {
         throw new Unconvertible("spec.serviceAccountSelector", "a service-account selector has no counterpart");
       }
       LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
-      if (p.appliesToEgress() && !allowsEverything(p.egress())) {
+      if (p.appliesToEgress() && !allowsEverything(p.egress()) && !ownNodeKept) {
         throw new Unconvertible("spec.egress", NODE_LOCAL);
       }
       List<PolicyRule> ingress = p.appliesToIngress() ? npRules(p, true) : List.of();

@@ -54,8 +54,9 @@ import java.util.Set;
  * {@code all}); {@code nodes: {}} → entities {@code host} and {@code remote-node}. A
  * NetworkPolicy ipBlock overlapping the cluster's addresses is refused (Cilium's never match pods
  * or nodes), and so is a NetworkPolicy's egress isolation (it exempts the pod's own node, Cilium's
- * does not). Takes any cluster of NetworkPolicies and cluster-scoped policies, so a dialect
- * converted to those first chains into it.
+ * does not), unless they come from a Calico source, where they already had that meaning. Takes any
+ * cluster of NetworkPolicies and cluster-scoped policies, so a dialect converted to those first
+ * chains into it.
  */
 final class CiliumTargetConversion {
   private CiliumTargetConversion() {}
@@ -78,15 +79,20 @@ final class CiliumTargetConversion {
   /**
    * The cluster-scoped policies of {@code input} as CiliumClusterwideNetworkPolicies, and its
    * NetworkPolicies' ipBlocks checked against Cilium's meaning.
+   *
+   * @param ownNodeKept the NetworkPolicies of {@code input} already have the meaning Cilium gives
+   *                    them where a pod's egress isolation covers its own node (written for a
+   *                    Calico source, whose own-node meaning is the same): their egress isolation
+   *                    is not refused, and the proof against that source decides
    */
-  static TieredConversion.Result fromTiered(Cluster input) {
+  static TieredConversion.Result fromTiered(Cluster input, boolean ownNodeKept) {
     ClusterAddresses addresses = new ClusterAddresses(input);
     List<Refusal> refusals = new ArrayList<>();
     if (input.cilium().isEmpty()) {
       // Beside Cilium policies the NetworkPolicies already have Cilium's meaning; alone they change it.
       for (NetworkPolicy np : input.policies()) {
         checkIpBlocks(np, addresses, refusals);
-        if (np.effectivePolicyTypes().contains(PolicyType.Egress) && !input.nodes().isEmpty()) {
+        if (np.effectivePolicyTypes().contains(PolicyType.Egress) && !input.nodes().isEmpty() && !ownNodeKept) {
           refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.policyTypes"),
               np.position(), "its egress isolation exempts the pod's own node; under Cilium the same policy"
                   + " denies egress to it (Cilium decides that by policy, entity host)"));

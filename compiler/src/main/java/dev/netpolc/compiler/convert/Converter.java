@@ -11,11 +11,11 @@ import dev.netpolc.compiler.reference.ReferenceEvaluator;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpAddress;
 import dev.netpolc.model.NetworkPolicy;
-import dev.netpolc.model.Pod;
 import dev.netpolc.model.Protocol;
 import dev.netpolc.model.SourcePosition;
 import dev.netpolc.model.calico.CalicoResources;
 import dev.netpolc.model.cilium.CiliumPolicy;
+import dev.netpolc.model.cilium.CiliumResources;
 import dev.netpolc.model.diagnostics.Diagnostic;
 import dev.netpolc.model.npa.ClusterNetworkPolicy;
 import dev.netpolc.model.npa.ClusterPolicyRule;
@@ -23,9 +23,7 @@ import dev.netpolc.model.npa.PolicyTier;
 import dev.netpolc.model.npa.RuleAction;
 import dev.netpolc.model.npa.V1alpha1Lowering;
 import dev.netpolc.model.validation.AcceptanceGate;
-import dev.netpolc.model.yaml.CiliumPolicyWriter;
 import dev.netpolc.model.yaml.PolicyReader;
-import dev.netpolc.model.yaml.PolicyWriter;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,19 +51,21 @@ import java.util.Optional;
  *       (NetworkPolicies kept, since Cilium enforces them).</li>
  *   <li>Calico policies → calico: as they are; → clusternetworkpolicy or networkpolicy:
  *       {@link CalicoSourceConversion}. NetworkPolicy and the cluster-scoped kinds → calico:
- *       {@link CalicoTargetConversion}. Calico → cilium: through clusternetworkpolicy, then proved
- *       against the Calico input. Cilium → calico: refused (not chained yet).</li>
+ *       {@link CalicoTargetConversion}. Calico → cilium and Cilium → calico: through
+ *       clusternetworkpolicy, the result proved against the source itself
+ *       ({@code viaClusterPolicies}).</li>
  * </ul>
  *
  * <p>The proof: the objects are written ({@link ConvertYaml}), read back by {@link PolicyReader},
  * checked by the {@link AcceptanceGate} over the source's inventory, and compiled against the
- * source with {@link PolicyDiff} (every pod pair, at every port breakpoint, ICMP and other
- * protocols) and {@link NodeLocalProof} (each pod with its own node). An empty diff accepts the conversion. Otherwise it is refused; with
- * {@code approximate}, a diff that only denies what the source allowed is accepted and those
- * connections are reported. The diff decides connections between the inventory's pods; then
- * {@link EdgeProbe} compares pods against node, API server and outside addresses (every address and
- * port the policies name), where any difference refuses. What neither sees (addresses and ports no
- * policy names) the construction vouches for.
+ * source: {@link PolicyDiff} decides every pod pair at every port breakpoint, ICMP and other
+ * protocols; {@link EdgeProbe} compares pods against the addresses that are not pods (every node
+ * address, the pod's own node included, the API server, both ends of every address range the two
+ * compiled rule graphs hold and one outside address per family) at every port breakpoint of the
+ * two graphs. No difference accepts the conversion. A newly allowed connection always refuses it;
+ * a newly denied one refuses it unless {@code approximate}, where every such connection, between
+ * pods or at an edge address, is reported. What neither sees (addresses no rule set holds, which
+ * behave like their neighbours) the construction vouches for.
  */
 public final class Converter {
   /** The display name of the converted text when it is read back. */
@@ -82,9 +82,42 @@ public final class Converter {
    */
   public static Conversion convert(Cluster input, ConvertTarget target, boolean approximate,
       SemanticsOptions options) {
-    if (target == ConvertTarget.CILIUM && !input.calico().enforcedPolicies().isEmpty()) {
-      return calicoToCiliumViaClusterPolicies(input, approximate, options);
+    Optional<String> chained = chainedSource(input, target);
+    if (chained.isPresent()) {
+      return viaClusterPolicies(input, target, chained.get(), approximate, options);
     }
+    Step step = build(input, target, approximate, false);
+    if (!step.refusals().isEmpty()) {
+      return new Conversion(target, step.objects(), step.refusals(), "", List.of(), 0);
+    }
+    return prove(input, target, step.objects(), approximate, options);
+  }
+
+  /** Converted objects before the proof, and the refusals. */
+  private record Step(List<ConvertedObject> objects, List<Refusal> refusals) {}
+
+  /**
+   * The source dialect converted to {@code target} through clusternetworkpolicy: Calico to
+   * cilium, Cilium to calico; empty when {@code target} is reached directly.
+   */
+  private static Optional<String> chainedSource(Cluster input, ConvertTarget target) {
+    if (target == ConvertTarget.CILIUM && !input.calico().enforcedPolicies().isEmpty()) {
+      return Optional.of("Calico");
+    }
+    if (target == ConvertTarget.CALICO && !input.cilium().isEmpty()) {
+      return Optional.of("Cilium");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The objects of {@code target} for {@code input}, unproved. With {@code ownNodeKept} the
+   * NetworkPolicies of {@code input} (and those written for it) carry the meaning the source dialect
+   * gives them, where a pod's egress isolation covers its own node as Calico and Cilium apply it:
+   * no step refuses them for that, and the proof against the original source decides (a chain's
+   * steps).
+   */
+  private static Step build(Cluster input, ConvertTarget target, boolean approximate, boolean ownNodeKept) {
     List<ConvertedObject> objects = new ArrayList<>();
     List<Refusal> refusals = new ArrayList<>();
     // Output order is fixed whatever the input order: NetworkPolicies by namespace and name, then
@@ -100,14 +133,14 @@ public final class Converter {
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
     } else if (target == ConvertTarget.CILIUM) {
-      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input);
+      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input, ownNodeKept);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
     } else if (target == ConvertTarget.CALICO) {
       CalicoTargetConversion.Result tiered = CalicoTargetConversion.fromTiered(input);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
-      if (!input.calico().hasCalicoObjects()) {
+      if (!input.calico().hasCalicoObjects() && !ownNodeKept) {
         // With Calico input the NetworkPolicies already have Calico's meaning: kept as they are.
         refusals.addAll(CalicoTargetConversion.nodeLocalEgress(input, approximate));
       }
@@ -119,47 +152,44 @@ public final class Converter {
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
     } else {
-      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target);
+      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target, ownNodeKept);
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
     }
-    // Cilium source (CiliumSourceConversion, CiliumTargetConversion).
-    if (!input.cilium().isEmpty() && target == ConvertTarget.CALICO) {
-      for (CiliumPolicy p : input.cilium().policies()) {
-        refusals.add(new Refusal(Provenance.of("cilium.io " + p.kind().kindName(),
-            p.clusterwide() ? "" : p.namespace(), p.name()), p.position(),
-            "Cilium policies are not converted to Calico yet: convert to clusternetworkpolicy first"));
+    // Cilium source (CiliumSourceConversion, CiliumTargetConversion); → calico is chained.
+    if (!input.cilium().isEmpty()) {
+      if (target == ConvertTarget.CALICO) {
+        throw new IllegalStateException("Cilium to Calico is converted through clusternetworkpolicy");
       }
-    } else if (!input.cilium().isEmpty()) {
       TieredConversion.Result cilium = target == ConvertTarget.CILIUM ? CiliumTargetConversion.identity(input)
           : CiliumSourceConversion.convert(input, target, objects);
       objects.addAll(cilium.objects());
       refusals.addAll(cilium.refusals());
     }
-    if (!refusals.isEmpty()) {
-      return new Conversion(target, objects, refusals, "", List.of(), 0);
-    }
-    return prove(input, target, objects, approximate, options);
+    return new Step(objects, refusals);
   }
 
   /**
-   * Calico → Cilium through ClusterNetworkPolicy: the Calico policies are converted to
-   * clusternetworkpolicy exactly (refused as that conversion refuses), that result to cilium, and
-   * the Cilium objects are proved against the Calico input itself. When the first step lists
-   * today's inventory, so does every object of the result.
+   * {@code input} to {@code target} through ClusterNetworkPolicy: the source policies are
+   * converted to clusternetworkpolicy (refused as that step refuses), the result to
+   * {@code target}, and the final objects are proved against {@code input} itself (the middle is
+   * never written, so it is not proved on its own). Both steps keep the source's own-node meaning
+   * of NetworkPolicies (see {@link #build}). Each final object names the source policy its
+   * intermediate object came from, and is inventory-dependent when that one was.
    */
-  private static Conversion calicoToCiliumViaClusterPolicies(Cluster input, boolean approximate,
-      SemanticsOptions options) {
-    Conversion first = convert(input, ConvertTarget.CLUSTER_NETWORK_POLICY, false, options);
-    if (!first.accepted()) {
+  private static Conversion viaClusterPolicies(Cluster input, ConvertTarget target, String sourceDialect,
+      boolean approximate, SemanticsOptions options) {
+    String targetDialect = target == ConvertTarget.CILIUM ? "Cilium" : "Calico";
+    String via = " (" + sourceDialect + " is converted to " + targetDialect + " through clusternetworkpolicy)";
+    Step first = build(input, ConvertTarget.CLUSTER_NETWORK_POLICY, false, true);
+    if (!first.refusals().isEmpty()) {
       List<Refusal> why = new ArrayList<>();
       for (Refusal r : first.refusals()) {
-        why.add(new Refusal(r.source(), r.position(), r.reason()
-            + " (Calico is converted to Cilium through clusternetworkpolicy)"));
+        why.add(new Refusal(r.source(), r.position(), r.reason() + via));
       }
-      return new Conversion(ConvertTarget.CILIUM, first.objects(), why, "", List.of(), first.provedPods());
+      return new Conversion(target, first.objects(), why, "", List.of(), 0);
     }
-    ReadResult read = new PolicyReader().readString(CONVERTED, first.yaml());
+    ReadResult read = new PolicyReader().readString(CONVERTED, ConvertYaml.stream(first.objects()));
     if (!read.ok()) {
       throw new IllegalStateException("the converted YAML does not read back: " + read.errors());
     }
@@ -169,30 +199,83 @@ public final class Converter {
         i.services(), i.endpointSlices());
     Cluster middle = new Cluster(input.namespaces(), input.pods(), input.nodes(), c.policies(),
         c.clusterNetworkPolicies(), c.adminNetworkPolicies(), c.baselineAdminNetworkPolicies(), inventoryOnly,
-        input.cilium());
-    Conversion second = convert(middle, ConvertTarget.CILIUM, approximate, options);
-    if (!second.accepted()) {
-      return second;
+        CiliumResources.EMPTY);
+    Map<String, ConvertedObject> origin = new java.util.HashMap<>();
+    for (ConvertedObject o : first.objects()) {
+      origin.put(o.kind() + "/" + o.namespace() + "/" + o.name(), o);
     }
-    List<ConvertedObject> objects = second.objects();
-    if (first.inventoryDependent()) {
-      List<ConvertedObject> marked = new ArrayList<>();
-      String note = "converted through clusternetworkpolicy objects that list today's inventory";
-      for (ConvertedObject o : objects) {
-        List<String> notes = new ArrayList<>(o.notes());
-        notes.add(note);
-        if (o instanceof ConvertedObject.CiliumObject ci) {
-          marked.add(new ConvertedObject.CiliumObject(ci.policy(), ci.from(), Exactness.INVENTORY_DEPENDENT, notes));
-        } else if (o instanceof ConvertedObject.NetworkPolicyObject np) {
-          marked.add(new ConvertedObject.NetworkPolicyObject(np.policy(), np.from(), Exactness.INVENTORY_DEPENDENT,
-              notes));
+    Step second = build(middle, target, approximate, true);
+    if (!second.refusals().isEmpty()) {
+      List<Refusal> why = new ArrayList<>();
+      for (Refusal r : second.refusals()) {
+        ConvertedObject o = origin.get(r.source().kind() + "/" + r.source().namespace() + "/" + r.source().name());
+        if (o == null) {
+          why.add(new Refusal(r.source(), SourcePosition.UNKNOWN, r.reason() + via));
         } else {
-          marked.add(o);
+          String step = o.kind() + " " + (o.namespace().isEmpty() ? "" : o.namespace() + "/") + o.name()
+              + (r.source().rule().isEmpty() ? "" : " " + r.source().rule());
+          why.add(new Refusal(o.from(), positionOf(input, o.from()), r.reason() + " (its intermediate " + step + ";"
+              + via.substring(2)));
         }
       }
-      objects = marked;
+      return new Conversion(target, second.objects(), why, "", List.of(), 0);
     }
-    return prove(input, ConvertTarget.CILIUM, objects, approximate, options);
+    List<ConvertedObject> objects = new ArrayList<>();
+    for (ConvertedObject o : second.objects()) {
+      ConvertedObject from = origin.get(o.from().kind() + "/" + o.from().namespace() + "/" + o.from().name());
+      if (from == null) {
+        objects.add(o); // made for the target itself (a Calico Tier)
+        continue;
+      }
+      List<String> notes = new ArrayList<>(o.notes());
+      Exactness exactness = o.exactness();
+      if (from.exactness() == Exactness.INVENTORY_DEPENDENT) {
+        notes.add("converted through a clusternetworkpolicy object that lists today's inventory");
+        exactness = Exactness.INVENTORY_DEPENDENT;
+      }
+      objects.add(reattributed(o, from.from(), exactness, notes));
+    }
+    return prove(input, target, objects, approximate, options);
+  }
+
+  /** {@code o} attributed to {@code from}, with {@code exactness} and {@code notes}. */
+  private static ConvertedObject reattributed(ConvertedObject o, Provenance from, Exactness exactness,
+      List<String> notes) {
+    if (o instanceof ConvertedObject.NetworkPolicyObject np) {
+      return new ConvertedObject.NetworkPolicyObject(np.policy(), from, exactness, notes);
+    } else if (o instanceof ConvertedObject.ClusterPolicyObject cp) {
+      return new ConvertedObject.ClusterPolicyObject(cp.policy(), from, exactness, notes);
+    } else if (o instanceof ConvertedObject.CalicoPolicyObject cp) {
+      return new ConvertedObject.CalicoPolicyObject(cp.policy(), from, exactness, notes);
+    } else if (o instanceof ConvertedObject.CalicoTierObject t) {
+      return new ConvertedObject.CalicoTierObject(t.tier(), from, exactness, notes);
+    } else if (o instanceof ConvertedObject.CalicoNetworkSetObject s) {
+      return new ConvertedObject.CalicoNetworkSetObject(s.set(), from, exactness, notes);
+    }
+    ConvertedObject.CiliumObject ci = (ConvertedObject.CiliumObject) o;
+    return new ConvertedObject.CiliumObject(ci.policy(), from, exactness, notes);
+  }
+
+  /** Where the source policy {@code from} is written in {@code input}; unknown when it is not found. */
+  private static SourcePosition positionOf(Cluster input, Provenance from) {
+    for (CiliumPolicy p : input.cilium().policies()) {
+      if (("cilium.io " + p.kind().kindName()).equals(from.kind()) && p.name().equals(from.name())
+          && (p.clusterwide() ? "" : p.namespace()).equals(from.namespace())) {
+        return p.position();
+      }
+    }
+    for (var p : input.calico().policies()) {
+      if (CalicoTargetConversion.provenance(p).equals(Provenance.of(from.kind(), from.namespace(), from.name()))) {
+        return p.position();
+      }
+    }
+    for (NetworkPolicy p : input.policies()) {
+      if (from.kind().equals("NetworkPolicy") && p.namespace().equals(from.namespace())
+          && p.name().equals(from.name())) {
+        return p.position();
+      }
+    }
+    return SourcePosition.UNKNOWN;
   }
 
   /** Writes, reads back, gates and diffs {@code objects} against {@code input}. */
@@ -228,18 +311,16 @@ public final class Converter {
     }
     int pods = (int) input.pods().stream().filter(p -> p.isActive()).count();
     DiffResult diff = PolicyDiff.compute(input, input, converted, options);
-    // A pod and its own node: the one place the dialects' built-in exemptions differ.
     List<ChangeBlock> allowed = new ArrayList<>(diff.newlyAllowed());
     List<ChangeBlock> denied = new ArrayList<>(diff.newlyDenied());
-    for (ChangeBlock b : NodeLocalProof.differences(input, converted, options)) {
-      (b.change() == dev.netpolc.compiler.diff.Change.NEWLY_ALLOWED ? allowed : denied).add(b);
+    if (allowed.isEmpty() && (denied.isEmpty() || approximate)) {
+      // Pods against node (their own included), API server and outside addresses, which the diff
+      // does not decide; its differences count as the diff's.
+      EdgeProbe.Result edges = EdgeProbe.compare(input, converted, options);
+      allowed.addAll(edges.newlyAllowed());
+      denied.addAll(edges.newlyDenied());
     }
     if (allowed.isEmpty() && (denied.isEmpty() || approximate)) {
-      // Pods against node, API server and outside addresses, which the diff does not decide.
-      EdgeProbe.Result edges = EdgeProbe.compare(input, converted, options, yaml + sourceText(input));
-      if (!edges.isEmpty()) {
-        return new Conversion(target, objects, edgeRefusals(edges), "", List.of(), pods);
-      }
       return new Conversion(target, objects, List.of(), yaml, denied, pods);
     }
     List<Refusal> refusals = new ArrayList<>();
@@ -252,43 +333,16 @@ public final class Converter {
     return new Conversion(target, objects, refusals, "", List.of(), pods);
   }
 
-  /**
-   * The source policies as YAML, for the addresses and ports {@link EdgeProbe} probes (a Calico
-   * source's addresses and ports reach it through the converted text).
-   */
-  private static String sourceText(Cluster input) {
-    StringBuilder sb = new StringBuilder();
-    input.policies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
-    input.clusterNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
-    input.adminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
-    input.baselineAdminNetworkPolicies().forEach(p -> sb.append(PolicyWriter.toYaml(p)));
-    input.cilium().policies().forEach(p -> sb.append(CiliumPolicyWriter.toYaml(p)));
-    return sb.toString();
-  }
-
-  /**
-   * Up to five connections to or from addresses that are not pods which the conversion decides
-   * differently: always refused, with or without {@code approximate}, whose report covers pods only.
-   */
-  private static List<Refusal> edgeRefusals(EdgeProbe.Result edges) {
-    List<Refusal> out = new ArrayList<>();
-    for (String c : edges.newlyAllowed().subList(0, Math.min(5, edges.newlyAllowed().size()))) {
-      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
-          "the converted policies allow what the source denies: " + c));
-    }
-    for (String c : edges.newlyDenied().subList(0, Math.min(5, edges.newlyDenied().size()))) {
-      out.add(new Refusal(Provenance.of("proof", "", "addresses"), SourcePosition.UNKNOWN,
-          "the converted policies deny what the source allows: " + c + " (--approximate covers connections between"
-              + " pods only)"));
-    }
-    return out;
-  }
-
   /** A change block in one line: {@code newly denied: ns/a, ns/b -> ns2/c on TCP 80}. */
   public static String describe(ChangeBlock b) {
     return b.change().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
-        + b.sourceNamespace() + " " + b.sourceDescription() + " -> " + b.destinationNamespace() + " "
-        + b.destinationDescription() + " on " + b.ports();
+        + side(b.sourceNamespace(), b.sourceDescription()) + " -> "
+        + side(b.destinationNamespace(), b.destinationDescription()) + " on " + b.ports();
+  }
+
+  /** One end of a block: the namespace then the pods, or the addresses alone. */
+  private static String side(String namespace, String description) {
+    return namespace.isEmpty() ? description : namespace + " " + description;
   }
 
   /**
@@ -298,14 +352,14 @@ public final class Converter {
   private static String example(Cluster input, ReferenceEvaluator source, ChangeBlock b) {
     Optional<Map.Entry<Protocol, ImmutableList<PortRange>>> first = b.ports().ranges().entrySet().stream()
         .filter(e -> !e.getValue().isEmpty()).findFirst();
-    Optional<Pod> from = pod(input, b.sources().get(0));
-    Optional<Pod> to = b.destinations().stream().filter(d -> !d.equals(b.sources().get(0))).findFirst()
-        .flatMap(d -> pod(input, d));
+    Optional<List<IpAddress>> from = addresses(input, b.sources().get(0));
+    Optional<List<IpAddress>> to = b.destinations().stream().filter(d -> !d.equals(b.sources().get(0)))
+        .findFirst().flatMap(d -> addresses(input, d));
     if (first.isEmpty() || from.isEmpty() || to.isEmpty()) {
       return "";
     }
-    for (IpAddress s : from.get().ips()) {
-      for (IpAddress d : to.get().ips()) {
+    for (IpAddress s : from.get()) {
+      for (IpAddress d : to.get()) {
         if (s.v6() == d.v6()) {
           Connection c = Connection.of(s, d, first.get().getKey(), first.get().getValue().get(0).from());
           return "; in the source: " + source.explain(c).toText().strip().replace("\n", " / ");
@@ -315,8 +369,16 @@ public final class Converter {
     return "";
   }
 
-  private static Optional<Pod> pod(Cluster input, String key) {
-    return input.pods().stream().filter(p -> p.key().equals(key)).findFirst();
+  /** The addresses of the pod {@code key}, or the first address of the block {@code key} of an edge block. */
+  private static Optional<List<IpAddress>> addresses(Cluster input, String key) {
+    Optional<List<IpAddress>> pod = input.pods().stream().filter(p -> p.key().equals(key)).findFirst()
+        .map(p -> List.copyOf(p.ips()));
+    if (pod.isPresent()) {
+      return pod;
+    }
+    Optional<IpAddress> address = IpAddress.tryParse(key)
+        .or(() -> dev.netpolc.model.Cidr.parse(key).map(c -> c.cidr().first()));
+    return address.map(List::of);
   }
 
   /** The object whose document holds {@code position} of the converted stream (the first when unknown). */

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * mentioned port and its neighbours, ICMP) on the source and on the converted YAML read back.
  * Accepted and exact ⇒ the same decisions also on the inventory with a new pod beside each pod
  * (same labels and node, a fresh address in the node's pod CIDR); approximate ⇒ never allows a
- * probe the source denies; round trips through both targets decide as the source.
+ * probe the source denies; round trips through both targets decide as the source. Cilium →
+ * calico is chained through clusternetworkpolicy and proved against the Cilium source.
  */
 class CiliumConvertPropertiesTest {
   private static final SemanticsOptions OPTIONS = SemanticsOptions.DEFAULTS.withDomainNamesMatchNothing(true);
@@ -45,6 +46,26 @@ class CiliumConvertPropertiesTest {
   void ciliumClustersConvertToNetworkPolicyWhenAccepted() {
     qt().withExamples(60).forAll(CiliumClusterGen.clusters()).checkAssert(c -> checkAccepted(c,
         ConvertTarget.NETWORK_POLICY));
+  }
+
+  @Test
+  void ciliumClustersConvertToCalicoWhenAccepted() {
+    qt().withExamples(80).forAll(CiliumClusterGen.clusters()).checkAssert(c -> checkAccepted(c,
+        ConvertTarget.CALICO));
+  }
+
+  @Test
+  void ciliumRoundTripsThroughCalico() {
+    qt().withExamples(40).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {
+      Conversion there = Converter.convert(c, ConvertTarget.CALICO, false, OPTIONS);
+      if (!there.accepted()) {
+        return;
+      }
+      Conversion back = Converter.convert(onInventory(c, read(there.yaml())), ConvertTarget.CILIUM, false, OPTIONS);
+      if (back.accepted()) {
+        sameDecisions(c, read(back.yaml()), false);
+      }
+    });
   }
 
   @Test
@@ -100,7 +121,8 @@ class CiliumConvertPropertiesTest {
   void theCorpusIsConvertedAndRefused() {
     TreeMap<String, Integer> seen = new TreeMap<>();
     qt().withFixedSeed(20261207L).withExamples(150).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {
-      for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY)) {
+      for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY,
+          ConvertTarget.CALICO)) {
         Conversion conv = Converter.convert(c, t, false, OPTIONS);
         seen.merge(t.cliName() + (conv.accepted() ? " accepted" : " refused"), 1, Integer::sum);
         if (conv.accepted() && !conv.inventoryDependent() && conv.provedPods() > 0) {
@@ -111,9 +133,10 @@ class CiliumConvertPropertiesTest {
     qt().withFixedSeed(20261207L).withExamples(80).forAll(TieredClusterGen.clusters()).checkAssert(c -> seen.merge(
         "cilium " + (Converter.convert(c, ConvertTarget.CILIUM, false, OPTIONS).accepted() ? "accepted" : "refused"),
         1, Integer::sum));
+    System.out.println("Cilium conversions of 150 generated clusters (and cilium of 80 tiered ones): " + seen);
     assertThat(seen).containsKeys("clusternetworkpolicy accepted", "clusternetworkpolicy refused",
-        "clusternetworkpolicy exact", "networkpolicy accepted", "networkpolicy refused", "cilium accepted",
-        "cilium refused");
+        "clusternetworkpolicy exact", "networkpolicy accepted", "networkpolicy refused", "calico accepted",
+        "calico refused", "calico exact", "cilium accepted", "cilium refused");
   }
 
   private static void checkAccepted(Cluster c, ConvertTarget target) {
