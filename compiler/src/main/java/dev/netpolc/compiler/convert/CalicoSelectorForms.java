@@ -93,6 +93,7 @@ final class CalicoSelectorForms {
           + nsConjuncts.size() * podConjuncts.size() + " alternatives, more than " + MAX_FORMS);
     }
     List<Form> out = new ArrayList<>();
+    Set<String> emptyToday = new LinkedHashSet<>();
     for (List<CalicoSelector> nsTests : nsConjuncts) {
       for (List<CalicoSelector> podTests : podConjuncts) {
         // Tests of the pod's Calico labels move to the namespace part or are decided here.
@@ -123,12 +124,11 @@ final class CalicoSelectorForms {
         if (!possible) {
           continue;
         }
-        Optional<LabelSelector> ns = ownNamespace.isPresent()
-            ? Optional.of(new LabelSelector(Map.of(Namespace.NAME_LABEL, ownNamespace.get()), List.of()))
+        Optional<LabelSelector> ns = ownNamespace.isPresent() ? Optional.of(ownNamespace(ownNamespace.get()))
             : selector(nsSide, nsField, namespaces.map(Object::toString).orElse("all()"), namespaceValues(), inventory,
-                "namespaces");
+                "namespaces", emptyToday);
         Optional<LabelSelector> ps = selector(podSide, podField, pods.map(Object::toString).orElse("all()"),
-            podValues(ownNamespace), inventory, "pods");
+            podValues(ownNamespace), inventory, "pods", emptyToday);
         if (ns.isEmpty() || ps.isEmpty()) {
           continue; // this pair matches nothing
         }
@@ -138,7 +138,24 @@ final class CalicoSelectorForms {
         }
       }
     }
+    if (out.isEmpty() && !emptyToday.isEmpty()) {
+      // Nothing matches today only because no label has a fitting value: the object stays, selecting
+      // nothing, so that the conversion is marked as depending on the inventory.
+      out.add(new Form(ownNamespace.isPresent() ? ownNamespace(ownNamespace.get()) : nothing(Namespace.NAME_LABEL),
+          pods.isPresent() ? Optional.of(nothing(emptyToday.iterator().next())) : Optional.empty()));
+    }
     return out;
+  }
+
+  private static LabelSelector ownNamespace(String name) {
+    return new LabelSelector(Map.of(Namespace.NAME_LABEL, name), List.of());
+  }
+
+  /** A label selector no object matches: the key both present and absent. */
+  private static LabelSelector nothing(String key) {
+    return new LabelSelector(Map.of(), List.of(
+        LabelSelectorRequirement.of(key, LabelSelectorRequirement.Operator.Exists),
+        LabelSelectorRequirement.of(key, LabelSelectorRequirement.Operator.DoesNotExist)));
   }
 
   // --- Disjunctive normal form ---
@@ -253,7 +270,7 @@ final class CalicoSelectorForms {
    * from the inventory that no value passes, an {@code in} of no value).
    */
   private static Optional<LabelSelector> selector(List<CalicoSelector> tests, String field, String whole,
-      Map<String, Set<String>> values, Set<String> inventory, String objects) {
+      Map<String, Set<String>> values, Set<String> inventory, String objects, Set<String> emptyToday) {
     Map<String, String> match = new LinkedHashMap<>();
     List<LabelSelectorRequirement> exprs = new ArrayList<>();
     for (CalicoSelector t : tests) {
@@ -286,10 +303,13 @@ final class CalicoSelectorForms {
         Predicate<String> passes = v -> c.matches(Map.of(k, v));
         List<String> listed = new ArrayList<>(new TreeSet<>(values.getOrDefault(k, Set.of()).stream()
             .filter(passes).toList()));
-        inventory.add(field + " '" + whole + "': " + (negated ? "!(" + c + ")" : c.toString()) + " is " + k
-            + (negated ? " not in (" : " in (") + String.join(", ", listed) + "), the values " + objects
-            + " have today");
+        String test = negated ? "!(" + c + ")" : c.toString();
+        inventory.add(field + " '" + whole + "': " + (listed.isEmpty()
+            ? test + (negated ? " holds for every one of the " : " matches none of the ") + objects + " of today"
+            : test + " is " + k + (negated ? " not in (" : " in (") + String.join(", ", listed) + "), the values "
+                + objects + " have today"));
         if (listed.isEmpty() && !negated) {
+          emptyToday.add(k);
           return Optional.empty();
         }
         if (!listed.isEmpty()) {

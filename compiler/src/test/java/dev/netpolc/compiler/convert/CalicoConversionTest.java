@@ -502,6 +502,8 @@ class CalicoConversionTest {
   void calicoClustersConvertExactlyWhereAccepted() {
     AtomicInteger accepted = new AtomicInteger();
     AtomicInteger toCilium = new AtomicInteger();
+    AtomicInteger selectorForms = new AtomicInteger();
+    AtomicInteger namedPorts = new AtomicInteger();
     qt().withExamples(300).forAll(CalicoClusterGen.clusters(), ClusterGen.clusters()).checkAssert((c, other) -> {
       for (ConvertTarget t : List.of(ConvertTarget.CLUSTER_NETWORK_POLICY, ConvertTarget.NETWORK_POLICY,
           ConvertTarget.CILIUM)) {
@@ -523,9 +525,20 @@ class CalicoConversionTest {
         if (t == ConvertTarget.CILIUM) {
           toCilium.incrementAndGet();
         }
+        String policies = c.calico().enforcedPolicies().toString();
+        if (List.of("||", "!(", "starts with", "ends with", "contains").stream().anyMatch(policies::contains)) {
+          selectorForms.incrementAndGet();
+        }
+        if (c.calico().enforcedPolicies().stream().flatMap(p -> java.util.stream.Stream.concat(p.ingress().stream(),
+            p.egress().stream())).anyMatch(r -> r.protocol().isPresent()
+                && r.destination().ports().stream().anyMatch(dev.netpolc.model.calico.CalicoPort::named))) {
+          namedPorts.incrementAndGet();
+        }
       }
     });
-    System.out.println("Calico clusters converted exactly: " + accepted.get() + ", of them to cilium " + toCilium.get());
+    System.out.println("Calico clusters converted exactly: " + accepted.get() + ", of them to cilium " + toCilium.get()
+        + "; with ||, !( ) or string-match selectors " + selectorForms.get() + ", with named ports "
+        + namedPorts.get());
     // The generator draws convertible clusters (13 in one run), so the property says something.
     assertThat(accepted.get()).isPositive();
   }
