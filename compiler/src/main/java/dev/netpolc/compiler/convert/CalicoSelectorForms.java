@@ -103,6 +103,7 @@ final class CalicoSelectorForms {
         }
         List<CalicoSelector> podSide = new ArrayList<>();
         boolean possible = true;
+        boolean moved = false; // a pod test now in the namespace part: notes name the pod selector
         for (CalicoSelector t : podTests) {
           String k = key(t);
           if (k.equals(POD_NAMESPACE)) {
@@ -111,6 +112,7 @@ final class CalicoSelectorForms {
               possible &= onName.matches(Map.of(Namespace.NAME_LABEL, ownNamespace.get()));
             } else {
               nsSide.add(onName);
+              moved = true;
             }
           } else if (k.equals(POD_ORCHESTRATOR)) {
             possible &= t.matches(Map.of(POD_ORCHESTRATOR, "k8s"));
@@ -125,8 +127,8 @@ final class CalicoSelectorForms {
           continue;
         }
         Optional<LabelSelector> ns = ownNamespace.isPresent() ? Optional.of(ownNamespace(ownNamespace.get()))
-            : selector(nsSide, nsField, namespaces.map(Object::toString).orElse("all()"), namespaceValues(), inventory,
-                "namespaces", emptyToday);
+            : selector(nsSide, moved ? podField : nsField, (moved ? pods : namespaces).map(Object::toString)
+                .orElse("all()"), namespaceValues(), inventory, "namespaces", emptyToday);
         Optional<LabelSelector> ps = selector(podSide, podField, pods.map(Object::toString).orElse("all()"),
             podValues(ownNamespace), inventory, "pods", emptyToday);
         if (ns.isEmpty() || ps.isEmpty()) {

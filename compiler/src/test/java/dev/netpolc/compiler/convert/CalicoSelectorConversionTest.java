@@ -356,6 +356,28 @@ class CalicoSelectorConversionTest {
   }
 
   @Test
+  void aStringMatchOnThePodsNamespaceIsTodaysNamespaceNames() {
+    String policies = """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec:
+          tier: sec
+          selector: all()
+          types: [Egress]
+          egress:
+          - action: Deny
+            destination: {selector: "projectcalico.org/namespace starts with 's' && has(app)"}
+          - action: Allow
+        """ + TIER;
+    Conversion c = convert(policies, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    accepted(policies, ConvertTarget.CLUSTER_NETWORK_POLICY, c);
+    assertThat(c.inventoryDependent()).isTrue();
+    assertThat(c.yaml()).contains("selector '(projectcalico.org/namespace starts with \\\"s\\\" && has(app))':"
+        + " kubernetes.io/metadata.name starts with \\\"s\\\" is kubernetes.io/metadata.name in (shop)");
+  }
+
+  @Test
   void inventoryRewritesInNetworkPoliciesAreMarkedToo() {
     String policies = """
         apiVersion: projectcalico.org/v3
