@@ -250,6 +250,31 @@ class CalicoSelectorConversionTest {
     }
   }
 
+  @Test
+  void alternativesAndInventoryMarksCarryThroughToCilium() {
+    String exactPolicy = """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: sec.x}
+        spec:
+          tier: sec
+          selector: "!(app == 'web') || tier == 'front'"
+          types: [Egress]
+          egress:
+          - action: Deny
+            destination: {selector: app == 'db' || app == 'mon', namespaceSelector: all()}
+          - action: Allow
+        """ + TIER;
+    Cluster back = exact(exactPolicy, ConvertTarget.CILIUM);
+    assertThat(back.cilium().policies()).isNotEmpty();
+    String dependent = exactPolicy.replace("tier == 'front'", "tier starts with 'fr'");
+    Conversion c = convert(dependent, ConvertTarget.CILIUM);
+    accepted(dependent, ConvertTarget.CILIUM, c);
+    // Marked; the chain's own note says the ClusterNetworkPolicies listed today's inventory.
+    assertThat(c.inventoryDependent()).isTrue();
+    assertThat(c.yaml()).contains("netpolc.dev/conversion: \"inventory-dependent\"");
+  }
+
   // --- Calico's own labels ---
 
   @Test
