@@ -1,11 +1,9 @@
 package dev.netpolc.compiler.convert;
 
-import com.google.common.collect.ImmutableList;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.Cluster;
 import dev.netpolc.model.IpBlock;
 import dev.netpolc.model.LabelSelector;
-import dev.netpolc.model.LabelSelectorRequirement;
 import dev.netpolc.model.NetworkPolicy;
 import dev.netpolc.model.Peer;
 import dev.netpolc.model.PolicyPort;
@@ -27,7 +25,6 @@ import dev.netpolc.model.npa.ClusterPolicySubject;
 import dev.netpolc.model.npa.DestinationPort;
 import dev.netpolc.model.npa.PolicyTier;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,19 +60,19 @@ import java.util.OptionalInt;
  * (one NetworkPolicy per namespace would depend on today's namespaces), are refused.
  * <b>Tiers after {@code default}</b> are refused.
  *
- * <p>Selectors: conjunctions of {@code ==}, {@code !=}, {@code in}, {@code not in},
- * {@code has()}, {@code !has()} are label selectors ({@code !=} and {@code not in} also hold where
- * the key is absent, as NotIn does); {@code projectcalico.org/name} on namespaces is
- * {@code kubernetes.io/metadata.name}. Other selectors ({@code ||}, {@code contains}, other
- * {@code projectcalico.org/} labels, service accounts) are refused. Rules with ICMP, other
+ * <p>Selectors become unions of label selectors ({@link CalicoSelectorForms}): a rule's peer
+ * becomes one peer per alternative, a policy's subject one ClusterNetworkPolicy (in a row, its
+ * end-of-tier Deny likewise) or NetworkPolicy per alternative, and what selects nothing is left
+ * out; {@code contains}, {@code starts with} and {@code ends with} are rewritten as today's label
+ * values (inventory-dependent). Service-account selectors are refused. Rules with ICMP, other
  * protocols without ports, {@code notProtocol}, {@code ipVersion}, {@code notNets},
- * {@code notSelector}, {@code notPorts}, source ports or Services are refused, and so are
- * named ports in ClusterNetworkPolicies (Calico's match only on the rule's protocol; in
- * NetworkPolicies, whose named ports are per protocol too, they convert).
+ * {@code notSelector}, {@code notPorts}, source ports or Services are refused. Named ports are
+ * per protocol in NetworkPolicies, as in Calico; in ClusterNetworkPolicies they are
+ * {@code destinationNamedPort} (inventory-dependent), refused when a pod declares the name with
+ * another protocol than the rule's (Calico matches it on the rule's protocol only,
+ * {@code destinationNamedPort} on the container port's own).
  */
 final class CalicoSourceConversion {
-  private static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
-  private static final String CALICO_PREFIX = "projectcalico.org/";
   private static final List<String> EVERYWHERE = List.of("0.0.0.0/0", "::/0");
 
   /** The converted objects and the refusals. */
@@ -104,12 +101,17 @@ final class CalicoSourceConversion {
   private final List<ConvertedObject> objects = new ArrayList<>();
   private final List<Refusal> refusals = new ArrayList<>();
   private final ObjectNames cnpNames = new ObjectNames();
+  private final Map<String, ObjectNames> npNames = new java.util.HashMap<>();
+  private final CalicoSelectorForms forms;
+  /** What the policy being converted depends on in today's inventory (selectors, named ports). */
+  private final java.util.Set<String> inventory = new java.util.LinkedHashSet<>();
   private int priority;
 
   private CalicoSourceConversion(Cluster cluster, ConvertTarget target, boolean ownNodeKept) {
     this.cluster = cluster;
     this.target = target;
     this.ownNodeKept = ownNodeKept;
+    this.forms = new CalicoSelectorForms(cluster);
   }
 
   /**
@@ -203,8 +205,12 @@ final class CalicoSourceConversion {
     List<ConvertedObject> tierEnds = new ArrayList<>();
     boolean refused = false;
     for (CalicoPolicy p : policies) {
+      inventory.clear();
       try {
-        ClusterPolicySubject subject = subject(p);
+        List<ClusterPolicySubject> subjects = subjects(p);
+        if (subjects.isEmpty()) {
+          continue; // the policy selects nothing: it decides nothing
+        }
         List<ClusterPolicyRule> ingress = p.appliesToIngress() ? rules(p, true, tier, last) : List.of();
         List<ClusterPolicyRule> egress = p.appliesToEgress() ? rules(p, false, tier, last) : List.of();
         boolean ingressEnd = p.appliesToIngress() && !tier.passByDefault() && !endsUnconditionally(p.ingress());
@@ -214,11 +220,17 @@ final class CalicoSourceConversion {
               + " cannot name; end the policy's ingress rules with an unconditional rule, or give the tier"
               + " defaultAction Pass");
         }
-        tierObjects.add(cnp(p, p.name(), subject, ingress, egress));
+        // One policy per alternative of the subject, in a row: a pod two of them select meets the
+        // same rules twice, with the same verdict.
+        for (ClusterPolicySubject subject : subjects) {
+          tierObjects.add(cnp(p, p.name(), subject, ingress, egress));
+        }
         if (p.appliesToEgress() && !tier.passByDefault() && !endsUnconditionally(p.egress())) {
           ClusterPolicyRule deny = new ClusterPolicyRule(Optional.of("end-of-tier-deny"), "Deny",
               List.of(ClusterPolicyPeer.networks(EVERYWHERE)), Optional.empty());
-          tierEnds.add(cnp(p, p.name() + ".end-of-tier", subject, List.of(), List.of(deny)));
+          for (ClusterPolicySubject subject : subjects) {
+            tierEnds.add(cnp(p, p.name() + ".end-of-tier", subject, List.of(), List.of(deny)));
+          }
         }
       } catch (Unconvertible u) {
         refused = true;
@@ -249,8 +261,10 @@ final class CalicoSourceConversion {
     String wanted = p.global() ? name : p.namespace() + "." + name;
     ClusterNetworkPolicy c = ClusterNetworkPolicy.of(cnpNames.unique(wanted), PolicyTier.ADMIN, 0, subject, ingress,
         egress);
-    return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p), Exactness.EXACT,
-        List.of("Calico tier " + p.tier()));
+    List<String> notes = new ArrayList<>(List.of("Calico tier " + p.tier()));
+    notes.addAll(inventory);
+    return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p), exactness(),
+        notes);
   }
 
   /** A rule that always matches as the last rule of a direction: the tier's end is never reached. */
@@ -297,12 +311,7 @@ final class CalicoSourceConversion {
               + " default)");
         }
         checkRuleShape(r, ingress);
-        for (CalicoPort port : r.destination().ports()) {
-          if (port.named()) {
-            throw new Unconvertible("named port " + port.text() + ": Calico matches it on the rule's protocol only,"
-                + " ClusterNetworkPolicy's destinationNamedPort on the container port's own protocol");
-          }
-        }
+        checkNamedPorts(r);
         EntityRule peer = ingress ? r.source() : r.destination();
         EntityRule local = ingress ? r.destination() : r.source();
         if (!local.equals(new EntityRule(List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -349,12 +358,10 @@ final class CalicoSourceConversion {
     List<ClusterPolicyPeer> out = new ArrayList<>();
     boolean global = e.namespaceSelector().filter(s -> s instanceof CalicoSelector.Global).isPresent();
     if (!global) {
-      LabelSelector pods = labels(e.selector().orElse(new CalicoSelector.All()), false, "selector");
-      LabelSelector namespaces = e.namespaceSelector().isPresent()
-          ? labels(e.namespaceSelector().get(), true, "namespaceSelector")
-          : p.global() ? LabelSelector.EVERYTHING : ownNamespace(p);
-      out.add(e.selector().isEmpty() ? ClusterPolicyPeer.namespaces(namespaces)
-          : ClusterPolicyPeer.pods(namespaces, pods));
+      for (CalicoSelectorForms.Form f : peerForms(p, e)) {
+        out.add(f.pods().isEmpty() ? ClusterPolicyPeer.namespaces(f.namespaces())
+            : ClusterPolicyPeer.pods(f.namespaces(), f.pods().get()));
+      }
     }
     if (!setNets.isEmpty()) {
       if (ingress) {
@@ -398,10 +405,16 @@ final class CalicoSourceConversion {
     if (ports.isEmpty()) {
       dports.add(DestinationPort.range(1, 65535));
     }
+    List<ClusterPolicyProtocol> named = new ArrayList<>();
     for (CalicoPort port : ports) {
+      if (port.named()) {
+        named.add(ClusterPolicyProtocol.namedPort(port.text()));
+        continue;
+      }
       dports.add(port.min() == port.max() ? DestinationPort.number(port.min())
           : DestinationPort.range(port.min(), port.max()));
     }
+    out.addAll(named);
     for (DestinationPort d : dports) {
       out.add(switch (proto) {
         case TCP -> ClusterPolicyProtocol.tcp(d);
@@ -456,94 +469,71 @@ final class CalicoSourceConversion {
     }
   }
 
-  private ClusterPolicySubject subject(CalicoPolicy p) throws Unconvertible {
+  /** The policy's subject as one ClusterNetworkPolicy subject per alternative; empty when it selects nothing. */
+  private List<ClusterPolicySubject> subjects(CalicoPolicy p) throws Unconvertible {
+    List<ClusterPolicySubject> out = new ArrayList<>();
+    for (CalicoSelectorForms.Form f : subjectForms(p)) {
+      out.add(ClusterPolicySubject.pods(f.namespaces(), f.pods().orElseThrow()));
+    }
+    return out;
+  }
+
+  /** The policy's selectors as label selectors, one pair per alternative (CalicoSelectorForms). */
+  private List<CalicoSelectorForms.Form> subjectForms(CalicoPolicy p) throws Unconvertible {
     if (p.serviceAccountSelector().isPresent()) {
       throw new Unconvertible("spec.serviceAccountSelector", "a service-account selector has no counterpart");
     }
-    LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
-    LabelSelector namespaces = p.global()
-        ? labelsAt(p.namespaceSelector().orElse(new CalicoSelector.All()), true, "spec.namespaceSelector")
-        : ownNamespace(p);
-    return ClusterPolicySubject.pods(namespaces, pods);
-  }
-
-  private static LabelSelector ownNamespace(CalicoPolicy p) {
-    return new LabelSelector(Map.of(NAMESPACE_NAME, p.namespace()), List.of());
-  }
-
-  private static LabelSelector labelsAt(CalicoSelector s, boolean namespaces, String path) throws Unconvertible {
     try {
-      return labels(s, namespaces, path);
-    } catch (Unconvertible u) {
-      throw new Unconvertible(path, u.getMessage());
+      return forms.forms(Optional.of(p.selector()), "spec.selector",
+          p.global() ? Optional.of(p.namespaceSelector().orElse(new CalicoSelector.All())) : Optional.empty(),
+          "spec.namespaceSelector", p.global() ? Optional.empty() : Optional.of(p.namespace()), inventory);
+    } catch (CalicoSelectorForms.NoForm n) {
+      throw new Unconvertible(n.getMessage().startsWith("spec.namespaceSelector") ? "spec.namespaceSelector"
+          : "spec.selector", n.getMessage());
     }
   }
 
-  /**
-   * A Calico selector as the label selector matching the same label sets; refused when it is not a
-   * conjunction of tests a label selector has.
-   */
-  static LabelSelector labels(CalicoSelector s, boolean namespaces, String field) throws Unconvertible {
-    Map<String, String> match = new LinkedHashMap<>();
-    List<LabelSelectorRequirement> exprs = new ArrayList<>();
-    List<CalicoSelector> parts = s instanceof CalicoSelector.And and ? and.operands() : List.of(s);
-    for (CalicoSelector part : parts) {
-      if (part instanceof CalicoSelector.All) {
+  /** A rule's selectors (not {@code global()}) as label selectors, one pair per alternative. */
+  private List<CalicoSelectorForms.Form> peerForms(CalicoPolicy p, EntityRule e) throws Unconvertible {
+    Optional<CalicoSelector> ns = e.namespaceSelector();
+    try {
+      return forms.forms(e.selector(), "selector", ns.isPresent() || !p.global() ? ns
+          : Optional.of(new CalicoSelector.All()), "namespaceSelector",
+          ns.isEmpty() && !p.global() ? Optional.of(p.namespace()) : Optional.empty(), inventory);
+    } catch (CalicoSelectorForms.NoForm n) {
+      throw new Unconvertible(n.getMessage());
+    }
+  }
+
+  /** Named ports in a ClusterNetworkPolicy: exact while no pod declares the name with another protocol. */
+  private void checkNamedPorts(CalicoRule r) throws Unconvertible {
+    for (CalicoPort port : r.destination().ports()) {
+      if (!port.named()) {
         continue;
       }
-      String key = keyOf(part);
-      if (key == null) {
-        throw new Unconvertible(field + " '" + s + "' is not a conjunction of ==, !=, in, not in, has() and !has()"
-            + " tests, which is all a label selector can say");
+      Protocol proto = portProtocol(r);
+      Optional<dev.netpolc.model.Pod> other = NamedPortProtocols.declaringOtherwise(cluster.pods(), port.text(),
+          proto);
+      if (other.isPresent()) {
+        throw new Unconvertible("named port " + port.text() + ": pod " + other.get().namespace() + "/"
+            + other.get().name() + " declares it on " + NamedPortProtocols.otherProtocol(other.get(), port.text(),
+            proto).orElseThrow() + "; Calico matches it on the rule's protocol " + proto + " only,"
+            + " ClusterNetworkPolicy's destinationNamedPort on the container port's own protocol");
       }
-      String k = key;
-      if (key.startsWith(CALICO_PREFIX)) {
-        if (!(namespaces && key.equals(CALICO_PREFIX + "name"))) {
-          throw new Unconvertible(field + " '" + s + "' tests " + key + ", a label Calico adds and Kubernetes"
-              + " selectors do not see");
-        }
-        k = NAMESPACE_NAME;
-      }
-      if (part instanceof CalicoSelector.Compare c && c.operator() == CalicoSelector.Operator.EQUALS
-          && !match.containsKey(k)) {
-        match.put(k, c.value());
-      } else if (part instanceof CalicoSelector.Compare c && c.operator() == CalicoSelector.Operator.EQUALS) {
-        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.In, c.value()));
-      } else if (part instanceof CalicoSelector.Compare c) {
-        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.NotIn, c.value()));
-      } else if (part instanceof CalicoSelector.In in) {
-        exprs.add(new LabelSelectorRequirement(k, "In", List.copyOf(in.values())));
-      } else if (part instanceof CalicoSelector.NotIn in) {
-        exprs.add(new LabelSelectorRequirement(k, "NotIn", List.copyOf(in.values())));
-      } else if (part instanceof CalicoSelector.Has) {
-        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.Exists));
-      } else {
-        exprs.add(LabelSelectorRequirement.of(k, LabelSelectorRequirement.Operator.DoesNotExist));
-      }
+      inventory.add("named port " + port.text() + " on " + proto + " as destinationNamedPort: exact while every pod"
+          + " declaring it declares it on " + proto);
     }
-    return new LabelSelector(match, ImmutableList.copyOf(exprs));
   }
 
-  /** The key a label-selector-shaped test tests, or null for any other selector. */
-  private static String keyOf(CalicoSelector s) {
-    if (s instanceof CalicoSelector.Compare c) {
-      boolean eq = c.operator() == CalicoSelector.Operator.EQUALS || c.operator() == CalicoSelector.Operator.NOT_EQUALS;
-      return eq ? c.key() : null;
-    } else if (s instanceof CalicoSelector.In in) {
-      return in.key();
-    } else if (s instanceof CalicoSelector.NotIn in) {
-      return in.key();
-    } else if (s instanceof CalicoSelector.Has h) {
-      return h.key();
-    } else if (s instanceof CalicoSelector.Not n && n.operand() instanceof CalicoSelector.Has h) {
-      return h.key();
-    }
-    return null;
+  /** How exact the policy being converted is. */
+  private Exactness exactness() {
+    return inventory.isEmpty() ? Exactness.EXACT : Exactness.INVENTORY_DEPENDENT;
   }
 
   // --- The default tier: NetworkPolicies ---
 
   private void defaultTierPolicy(CalicoPolicy p) {
+    inventory.clear();
     try {
       if (p.global()) {
         throw new Unconvertible("", "a GlobalNetworkPolicy in the default tier would be one NetworkPolicy per"
@@ -552,7 +542,10 @@ final class CalicoSourceConversion {
       if (p.serviceAccountSelector().isPresent()) {
         throw new Unconvertible("spec.serviceAccountSelector", "a service-account selector has no counterpart");
       }
-      LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
+      List<CalicoSelectorForms.Form> subjects = subjectForms(p);
+      if (subjects.isEmpty()) {
+        return; // the policy selects nothing: it decides nothing
+      }
       if (p.appliesToEgress() && !allowsEverything(p.egress()) && !ownNodeKept) {
         throw new Unconvertible("spec.egress", NODE_LOCAL);
       }
@@ -565,12 +558,18 @@ final class CalicoSourceConversion {
       if (p.appliesToEgress()) {
         types.add("Egress");
       }
-      String name = ObjectNames.sanitise("calico." + p.name());
-      boolean clash = cluster.policies().stream().anyMatch(n -> n.namespace().equals(p.namespace())
-          && n.name().equals(name));
-      NetworkPolicy np = NetworkPolicy.of(p.namespace(), clash ? name + "-2" : name, pods, types, ingress, egress);
-      objects.add(new ConvertedObject.NetworkPolicyObject(np, CalicoTargetConversion.provenance(p), Exactness.EXACT,
-          List.of()));
+      // One NetworkPolicy per alternative of the subject: NetworkPolicies' allows add up.
+      ObjectNames names = npNames.computeIfAbsent(p.namespace(), ns -> {
+        ObjectNames n = new ObjectNames();
+        cluster.policies().stream().filter(k -> k.namespace().equals(ns)).forEach(k -> n.reserve(k.name()));
+        return n;
+      });
+      for (CalicoSelectorForms.Form f : subjects) {
+        NetworkPolicy np = NetworkPolicy.of(p.namespace(), names.unique("calico." + p.name()), f.pods().orElseThrow(),
+            types, ingress, egress);
+        objects.add(new ConvertedObject.NetworkPolicyObject(np, CalicoTargetConversion.provenance(p), exactness(),
+            List.copyOf(inventory)));
+      }
     } catch (Unconvertible u) {
       refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.getMessage()));
     } catch (RuleUnconvertible u) {
@@ -639,13 +638,9 @@ final class CalicoSourceConversion {
     List<Peer> out = new ArrayList<>();
     boolean global = e.namespaceSelector().filter(s -> s instanceof CalicoSelector.Global).isPresent();
     if (!global) {
-      LabelSelector pods = labels(e.selector().orElse(new CalicoSelector.All()), false, "selector");
-      if (e.namespaceSelector().isPresent()) {
-        LabelSelector ns = labels(e.namespaceSelector().get(), true, "namespaceSelector");
-        out.add(new Peer(e.selector().isPresent() ? Optional.of(pods) : Optional.empty(), Optional.of(ns),
-            Optional.empty()));
-      } else {
-        out.add(Peer.pods(pods));
+      for (CalicoSelectorForms.Form f : peerForms(p, e)) {
+        out.add(e.namespaceSelector().isPresent() ? new Peer(f.pods(), Optional.of(f.namespaces()), Optional.empty())
+            : Peer.pods(f.pods().orElseThrow()));
       }
     }
     for (String net : networkSetNets(p, e)) {

@@ -16,7 +16,8 @@ import org.quicktheories.core.Gen;
  * every object is one Calico accepts): 0–3 tiers with Deny or Pass defaults, a GlobalNetworkSet
  * and a NetworkSet, and 1–4 NetworkPolicies and GlobalNetworkPolicies with orders (ties
  * included), {@code types} sometimes given, and Allow/Deny/Pass/Log rules whose entity rules
- * draw selectors (with {@code !}, {@code has}, {@code in}), {@code notSelector},
+ * draw selectors (with {@code !}, {@code !( )}, {@code ||}, {@code has}, {@code in}, {@code starts with},
+ * {@code ends with}, {@code contains}, Calico's own labels), {@code notSelector},
  * {@code namespaceSelector} (with {@code global()}), nets/notNets, numeric and named
  * ports/notPorts, and whose protocol parts draw protocol/notProtocol by name and number (47),
  * ICMP with {@code icmp}/{@code notICMP}, and {@code ipVersion}. For property tests here and in
@@ -25,9 +26,11 @@ import org.quicktheories.core.Gen;
 public final class CalicoClusterGen {
   private static final List<String> POD_SELECTORS = List.of("all()", "app == 'web'", "has(tier)",
       "!has(app)", "app in {'db', 'fe'}", "env != 'prod'", "projectcalico.org/namespace == 'b'",
-      "projectcalico.org/serviceaccount == 'default' && has(env)", "role == 'ext'");
+      "projectcalico.org/serviceaccount == 'default' && has(env)", "role == 'ext'",
+      "app == 'web' || tier == 'db'", "!(app == 'db' && has(env))", "app starts with 'f' || !has(tier)",
+      "!(tier ends with 'b')", "projectcalico.org/orchestrator == 'k8s' && app contains 'e'");
   private static final List<String> NS_SELECTORS = List.of("all()", "global()", "team == 'x'",
-      "projectcalico.org/name == 'a'", "!has(env)");
+      "projectcalico.org/name == 'a'", "!has(env)", "team == 'y' || env == 'dev'", "!(team starts with 'x')");
   private static final List<String> NETS = List.of("198.18.0.0/30", "0.0.0.0/0", "198.18.0.4/31", "fd00::/126",
       "203.0.113.0/24", "192.0.2.1/32", "::/0");
   /** No catch-all: Calico refuses a notNets that excludes everything. */
@@ -115,7 +118,7 @@ public final class CalicoClusterGen {
     }
     sb.append("  selector: ").append(quote(d.pick(POD_SELECTORS))).append('\n');
     if (global && d.chance(30)) {
-      sb.append("  namespaceSelector: ").append(quote(d.pick(NS_SELECTORS.subList(2, 5)))).append('\n');
+      sb.append("  namespaceSelector: ").append(quote(d.pick(NS_SELECTORS.subList(2, NS_SELECTORS.size())))).append('\n');
     }
     int ingress = d.between(0, 3);
     int egress = d.between(0, 3);
