@@ -100,6 +100,18 @@ final class CiliumTargetConversion {
       }
     }
     TieredConversion.Result tiered = TieredConversion.toClusterPolicies(input);
+    if (ownNodeKept && input.cilium().isEmpty() && tiered.objects().isEmpty() && !input.nodes().isEmpty()) {
+      // An output of NetworkPolicies alone is read in the upstream profile (SEMANTICS-CILIUM.md), where
+      // their egress isolation exempts the own node: the proof could pass only while no pod is selected.
+      for (NetworkPolicy np : input.policies()) {
+        if (np.effectivePolicyTypes().contains(PolicyType.Egress)) {
+          refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.policyTypes"),
+              np.position(), "its egress isolation covers the pod's own node in the source and under Cilium, but an"
+                  + " output of NetworkPolicies alone, with no Cilium policy beside them, is read as upstream"
+                  + " Kubernetes reads it, exempting the own node: not provable"));
+        }
+      }
+    }
     refusals.addAll(tiered.refusals());
     List<ConvertedObject> out = new ArrayList<>();
     for (ConvertedObject o : tiered.objects()) {
