@@ -40,13 +40,14 @@ import java.util.OptionalInt;
  *
  * <p><b>Tiers before {@code default}</b> (clusternetworkpolicy only) become Admin-tier
  * ClusterNetworkPolicies, one per Calico policy, with priorities in Calico's order (tier order,
- * then order within the tier, then name). A tier's implicit end-of-tier Deny, for endpoints one of
- * its policies applies to and no rule decided, becomes for egress one Deny-everything policy per
- * Calico policy after the tier's policies ({@code networks: 0.0.0.0/0, ::/0} covers every
- * address); it is not needed for a direction where every applying policy ends with an
- * unconditional rule. Calico Allow/Deny/Pass are Accept/Deny/Pass and Log rules are left out (they
- * decide nothing). Pass is exact only in the last tier before {@code default}: Calico's Pass goes to
- * the next tier, ClusterNetworkPolicy's to the NetworkPolicies.
+ * then order within the tier, then name): one run of priorities. A tier's implicit end-of-tier
+ * Deny, for endpoints one of its policies applies to and no rule decided, becomes for egress one
+ * Deny-everything policy per Calico policy after the tier's policies ({@code networks: 0.0.0.0/0,
+ * ::/0} covers every address). Calico Allow/Deny/Pass are Accept/Deny/Pass and Log rules are left
+ * out (they decide nothing). A Pass in the last tier of the run is ClusterNetworkPolicy's Pass; in
+ * an earlier tier it is left out where nothing later in the tier meets its traffic, so that it
+ * goes on with the next tier's priorities ({@link CalicoTierPlan}, which also decides which
+ * end-of-tier Denies are needed).
  *
  * <p>ClusterNetworkPolicy ingress peers name pods only: a Calico ingress rule that can match an
  * address outside the cluster (no selector, {@code nets}, a selector matching a network set), or
@@ -57,11 +58,15 @@ import java.util.OptionalInt;
  * <p><b>The {@code default} tier</b>: namespaced Calico NetworkPolicies whose rules are all Allow
  * (or Log) are NetworkPolicies: with allows only, their order does not matter, and the tier's
  * end-of-tier Deny is NetworkPolicy isolation. Egress is the exception: Calico applies it to the
- * pod's traffic to its own node, which NetworkPolicy exempts, so a default-tier policy (or a
- * Kubernetes NetworkPolicy kept beside Calico policies) that isolates egress converts only when it
- * allows all egress. Deny or Pass rules there, and GlobalNetworkPolicies
- * (one NetworkPolicy per namespace would depend on today's namespaces), are refused.
- * <b>Tiers after {@code default}</b> are refused.
+ * pod's traffic to its own node, which NetworkPolicy exempts. For clusternetworkpolicy the Baseline
+ * tier decides that traffic as Calico's default tier does ({@link CalicoOwnNodeEgress}); for
+ * networkpolicy a policy (or a Kubernetes NetworkPolicy kept beside Calico policies) that isolates
+ * egress converts only when it allows all egress. Deny or Pass rules there, and
+ * GlobalNetworkPolicies (one NetworkPolicy per namespace would depend on today's namespaces), are
+ * refused. <b>Tiers after {@code default}</b> (clusternetworkpolicy only) are reached by the
+ * endpoints the default tier does not select in that direction, which is the Baseline tier's reach
+ * once the default tier's policies are NetworkPolicies: they become a run of Baseline priorities
+ * after the own-node policies, written as the tiers before default are.
  *
  * <p>Selectors: conjunctions of {@code ==}, {@code !=}, {@code in}, {@code not in},
  * {@code has()}, {@code !has()} are label selectors ({@code !=} and {@code not in} also hold where
@@ -576,6 +581,10 @@ final class CalicoSourceConversion {
 
   private void defaultTierPolicy(CalicoPolicy p) {
     try {
+      if (cluster.calico().tier(CalicoPolicy.DEFAULT_TIER).map(CalicoTier::passByDefault).orElse(false)) {
+        throw new Unconvertible("", "the default tier's defaultAction is Pass, and NetworkPolicy isolation denies"
+            + " what no rule allows");
+      }
       if (p.global()) {
         throw new Unconvertible("", "a GlobalNetworkPolicy in the default tier would be one NetworkPolicy per"
             + " namespace, which depends on today's namespaces");
@@ -585,7 +594,7 @@ final class CalicoSourceConversion {
       }
       LabelSelector pods = labelsAt(p.selector(), false, "spec.selector");
       if (p.appliesToEgress() && !allowsEverything(p.egress()) && target != ConvertTarget.CLUSTER_NETWORK_POLICY) {
-        throw new Unconvertible("spec.egress", NODE_LOCAL);
+        throw new Unconvertible("spec.egress", NODE_LOCAL + "; with clusternetworkpolicy the Baseline tier decides it");
       }
       List<PolicyRule> ingress = p.appliesToIngress() ? npRules(p, true) : List.of();
       List<PolicyRule> egress = p.appliesToEgress() ? npRules(p, false) : List.of();
