@@ -161,7 +161,8 @@ final class CalicoOverlap {
 
   /** Both lists numeric and non-empty, and no port in both. */
   private static boolean portsDisjoint(List<CalicoPort> a, List<CalicoPort> b) {
-    if (a.isEmpty() || b.isEmpty() || a.stream().anyMatch(CalicoPort::named) || b.stream().anyMatch(CalicoPort::named)) {
+    if (a.isEmpty() || b.isEmpty() || a.stream().anyMatch(CalicoPort::named)
+        || b.stream().anyMatch(CalicoPort::named)) {
       return false;
     }
     for (CalicoPort x : a) {
