@@ -384,6 +384,10 @@ class CalicoConversionTest {
     assertThat(calico.allows(Connection.of(IpAddress.parse("10.0.0.1"), node, Protocol.TCP, 80))).isFalse();
     sameDecisions(source, back, false);
     sameDecisionsElsewhere(policies.substring(policies.indexOf("---\n") + 4), c);
+    // The proof's own-node probe is what needs them: without the Baseline policies it refuses.
+    List<ConvertedObject> withoutOwnNode = c.objects().stream().filter(o -> !o.name().contains("own-node")).toList();
+    assertThat(Converter.prove(source, ConvertTarget.CLUSTER_NETWORK_POLICY, withoutOwnNode, false, OPTIONS)
+        .refusals()).isNotEmpty().allSatisfy(r -> assertThat(r.reason()).contains("(the pod's own)"));
     // The NetworkPolicy target has no tier after NetworkPolicies: still refused there.
     assertThat(convert(policies, ConvertTarget.NETWORK_POLICY).refusals()).hasSize(2)
         .allSatisfy(r -> assertThat(r.reason()).contains("own node"));
@@ -669,6 +673,23 @@ class CalicoConversionTest {
     // IPv4 and IPv6 nets apart; one rule per protocol entry, a named port once per protocol.
     assertThat(back.calico().policies().get(0).egress()).hasSize(2 + 1 + 3);
     assertThat(c.yaml()).contains("selector: \"app not in {\\\"db\\\"}\"");
+  }
+
+  @Test
+  void dottedClusterPolicyNamesBecomeOneLabelAfterTheCalicoTierPrefix() {
+    Conversion c = convert("""
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: sec.block}
+        spec:
+          tier: Admin
+          priority: 1
+          subject: {namespaces: {}}
+          egress: [{action: Deny, to: [{networks: [203.0.113.0/24]}]}]
+        """, ConvertTarget.CALICO);
+    assertThat(c.refusals()).isEmpty();
+    assertThat(read(c.yaml()).calico().policies()).extracting(p -> p.name())
+        .containsExactly("netpolc-admin.sec-block");
   }
 
   @Test
