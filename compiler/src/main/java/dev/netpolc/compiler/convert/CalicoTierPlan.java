@@ -137,13 +137,13 @@ final class CalicoTierPlan {
         today.add(subjects.today());
       }
     }
-    String note = path + " (Pass) left out: nothing later in tier " + tier.name() + " matches its traffic, which"
-        + " goes on with the next priority as Calico's Pass goes on with the next tier";
+    String note = path + " (Pass) left out: nothing later in tier " + tier.name() + " can match its traffic, which"
+        + " goes on to the next tier's priorities";
     if (today.isEmpty()) {
       out.drop(ingress, j, note);
     } else {
-      out.dropToday(ingress, j, note + "; on today's inventory only: " + String.join("; ",
-          today.stream().distinct().toList()));
+      out.dropToday(ingress, j, note + " (shown on today's inventory only: " + String.join("; ",
+          today.stream().distinct().toList()) + ")");
     }
   }
 
