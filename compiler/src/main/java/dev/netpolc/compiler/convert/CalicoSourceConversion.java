@@ -37,13 +37,14 @@ import java.util.OptionalInt;
  *
  * <p><b>Tiers before {@code default}</b> (clusternetworkpolicy only) become Admin-tier
  * ClusterNetworkPolicies, one per Calico policy, with priorities in Calico's order (tier order,
- * then order within the tier, then name). A tier's implicit end-of-tier Deny, for endpoints one of
- * its policies applies to and no rule decided, becomes for egress one Deny-everything policy per
- * Calico policy after the tier's policies ({@code networks: 0.0.0.0/0, ::/0} covers every
- * address); it is not needed for a direction where every applying policy ends with an
- * unconditional rule. Calico Allow/Deny/Pass are Accept/Deny/Pass and Log rules are left out (they
- * decide nothing). Pass is exact only in the last tier before {@code default}: Calico's Pass goes to
- * the next tier, ClusterNetworkPolicy's to the NetworkPolicies.
+ * then order within the tier, then name): one run of priorities. A tier's implicit end-of-tier
+ * Deny, for endpoints one of its policies applies to and no rule decided, becomes for egress one
+ * Deny-everything policy per Calico policy after the tier's policies ({@code networks: 0.0.0.0/0,
+ * ::/0} covers every address). Calico Allow/Deny/Pass are Accept/Deny/Pass and Log rules are left
+ * out (they decide nothing). A Pass in the last tier of the run is ClusterNetworkPolicy's Pass; in
+ * an earlier tier it is left out where nothing later in the tier meets its traffic, so that it
+ * goes on with the next tier's priorities ({@link CalicoTierPlan}, which also decides which
+ * end-of-tier Denies are needed).
  *
  * <p>ClusterNetworkPolicy ingress peers name pods only: a Calico ingress rule that can match an
  * address outside the cluster (no selector, {@code nets}, a selector matching a network set), or
@@ -54,11 +55,15 @@ import java.util.OptionalInt;
  * <p><b>The {@code default} tier</b>: namespaced Calico NetworkPolicies whose rules are all Allow
  * (or Log) are NetworkPolicies: with allows only, their order does not matter, and the tier's
  * end-of-tier Deny is NetworkPolicy isolation. Egress is the exception: Calico applies it to the
- * pod's traffic to its own node, which NetworkPolicy exempts, so a default-tier policy (or a
- * Kubernetes NetworkPolicy kept beside Calico policies) that isolates egress converts only when it
- * allows all egress. Deny or Pass rules there, and GlobalNetworkPolicies
- * (one NetworkPolicy per namespace would depend on today's namespaces), are refused.
- * <b>Tiers after {@code default}</b> are refused.
+ * pod's traffic to its own node, which NetworkPolicy exempts. For clusternetworkpolicy the Baseline
+ * tier decides that traffic as Calico's default tier does ({@link CalicoOwnNodeEgress}); for
+ * networkpolicy a policy (or a Kubernetes NetworkPolicy kept beside Calico policies) that isolates
+ * egress converts only when it allows all egress. Deny or Pass rules there, and
+ * GlobalNetworkPolicies (one NetworkPolicy per namespace would depend on today's namespaces), are
+ * refused. <b>Tiers after {@code default}</b> (clusternetworkpolicy only) are reached by the
+ * endpoints the default tier does not select in that direction, which is the Baseline tier's reach
+ * once the default tier's policies are NetworkPolicies: they become a run of Baseline priorities
+ * after the own-node policies, written as the tiers before default are.
  *
  * <p>Selectors become unions of label selectors ({@link CalicoSelectorForms}): a rule's peer
  * becomes one peer per alternative, a policy's subject one ClusterNetworkPolicy (in a row, its
@@ -105,13 +110,16 @@ final class CalicoSourceConversion {
   private final CalicoSelectorForms forms;
   /** What the policy being converted depends on in today's inventory (selectors, named ports). */
   private final java.util.Set<String> inventory = new java.util.LinkedHashSet<>();
-  private int priority;
+  private final CalicoOverlap overlap;
+  private final CalicoOwnNodeEgress ownNode;
 
   private CalicoSourceConversion(Cluster cluster, ConvertTarget target, boolean ownNodeKept) {
     this.cluster = cluster;
     this.target = target;
     this.ownNodeKept = ownNodeKept;
     this.forms = new CalicoSelectorForms(cluster);
+    this.overlap = new CalicoOverlap(cluster);
+    this.ownNode = new CalicoOwnNodeEgress(overlap);
   }
 
   /**
@@ -146,24 +154,64 @@ final class CalicoSourceConversion {
       tiers.computeIfAbsent(t, k -> new ArrayList<>()).add(p);
     }
     CalicoTier defaultTier = cluster.calico().tier(CalicoPolicy.DEFAULT_TIER).orElse(CalicoTier.DEFAULT);
-    CalicoTier lastAdmin = null;
+    List<CalicoTier> before = new ArrayList<>();
+    List<CalicoTier> after = new ArrayList<>();
     for (CalicoTier t : tiers.keySet()) {
-      if (CalicoTier.ORDER.compare(t, defaultTier) < 0) {
-        lastAdmin = t;
+      int cmp = CalicoTier.ORDER.compare(t, defaultTier);
+      if (cmp < 0) {
+        before.add(t);
+      } else if (!t.name().equals(CalicoPolicy.DEFAULT_TIER)) {
+        after.add(t);
       }
     }
-    for (Map.Entry<CalicoTier, List<CalicoPolicy>> e : tiers.entrySet()) {
-      List<CalicoPolicy> ps = new ArrayList<>(e.getValue());
-      ps.sort(CalicoPolicy.ORDER);
-      int cmp = CalicoTier.ORDER.compare(e.getKey(), defaultTier);
-      if (cmp < 0) {
-        adminTier(e.getKey(), ps, e.getKey().equals(lastAdmin));
-      } else if (e.getKey().name().equals(CalicoPolicy.DEFAULT_TIER)) {
-        ps.forEach(this::defaultTierPolicy);
-      } else {
-        ps.forEach(p -> refuse(p, "", "tier " + p.tier() + " comes after the default tier; it is reached only by"
-            + " endpoints the default tier passes or has no policy for, which is not mapped to the Baseline tier yet"));
+    // The tiers before default: one run of Admin priorities, in Calico order.
+    List<ConvertedObject> admin = new ArrayList<>();
+    boolean adminRefused = false;
+    for (CalicoTier t : before) {
+      adminRefused |= !tierRun(t, sorted(tiers.get(t)), t.equals(before.get(before.size() - 1)), admin);
+    }
+    if (!adminRefused) {
+      place(admin, PolicyTier.ADMIN);
+    }
+    // The default tier: NetworkPolicies (and what decides their pods' egress to their own node).
+    if (tiers.containsKey(defaultTier)) {
+      sorted(tiers.get(defaultTier)).forEach(this::defaultTierPolicy);
+    }
+    // The tiers after default: one run of Baseline priorities, after the own-node policies.
+    List<ConvertedObject> baseline = new ArrayList<>();
+    boolean baselineRefused = false;
+    for (CalicoTier t : after) {
+      baselineRefused |= !tierRun(t, sorted(tiers.get(t)), t.equals(after.get(after.size() - 1)), baseline);
+    }
+    if (!baselineRefused) {
+      List<ConvertedObject> all = new ArrayList<>();
+      if (ownNode.restricts() || !baseline.isEmpty()) {
+        all.addAll(ownNode.objects(cnpNames));
       }
+      all.addAll(baseline);
+      place(all, PolicyTier.BASELINE);
+    }
+  }
+
+  private static List<CalicoPolicy> sorted(List<CalicoPolicy> policies) {
+    List<CalicoPolicy> ps = new ArrayList<>(policies);
+    ps.sort(CalicoPolicy.ORDER);
+    return ps;
+  }
+
+  /** Adds {@code run} to the output in its order, at priorities 0, 1, ... of {@code tier}. */
+  private void place(List<ConvertedObject> run, PolicyTier tier) {
+    int priority = 0;
+    for (ConvertedObject o : run) {
+      ClusterNetworkPolicy c = ((ConvertedObject.ClusterPolicyObject) o).policy();
+      if (priority > TieredConversion.MAX_PRIORITY) {
+        refusals.add(new Refusal(o.from(), dev.netpolc.model.SourcePosition.UNKNOWN, "the tiers "
+            + (tier == PolicyTier.ADMIN ? "before" : "after") + " default need more than "
+            + (TieredConversion.MAX_PRIORITY + 1) + " " + tier.apiName() + "-tier priorities"));
+        return;
+      }
+      objects.add(new ConvertedObject.ClusterPolicyObject(ClusterNetworkPolicy.of(c.name(), tier, priority++,
+          c.subject(), c.ingress(), c.egress()), o.from(), o.exactness(), o.notes()));
     }
   }
 
@@ -186,6 +234,9 @@ final class CalicoSourceConversion {
   private void keptNetworkPolicy(NetworkPolicy np) {
     boolean egress = np.isolatesEgress(); // policyTypes as the API server defaults them
     boolean all = np.egress().stream().anyMatch(r -> r.peers().isEmpty() && r.ports().isEmpty());
+    if (egress && all && !ownNodeKept) {
+      ownNode.addKept(np); // a default-tier policy in Calico: it allows its pods' egress to their own node
+    }
     if (egress && !all && !ownNodeKept) {
       refusals.add(new Refusal(Provenance.of("NetworkPolicy", np.namespace(), np.name()).rule("spec.egress"),
           np.source().has("spec.policyTypes") ? np.source().find("spec.policyTypes") : np.position(),
@@ -193,43 +244,60 @@ final class CalicoSourceConversion {
     }
   }
 
-  // --- Tiers before default: Admin-tier ClusterNetworkPolicies ---
+  // --- Tiers before and after default: Admin- and Baseline-tier ClusterNetworkPolicies ---
 
-  private void adminTier(CalicoTier tier, List<CalicoPolicy> policies, boolean last) {
+  /**
+   * One tier as ClusterNetworkPolicies added to {@code run} (priorities are set when the run is
+   * placed): its policies in order, then their end-of-tier Denies; false when refused.
+   *
+   * @param last the last tier of the run, whose Pass rules are ClusterNetworkPolicy's Pass
+   */
+  private boolean tierRun(CalicoTier tier, List<CalicoPolicy> policies, boolean last, List<ConvertedObject> run) {
+    boolean admin = CalicoTier.ORDER.compare(tier, cluster.calico().tier(CalicoPolicy.DEFAULT_TIER)
+        .orElse(CalicoTier.DEFAULT)) < 0;
     if (target != ConvertTarget.CLUSTER_NETWORK_POLICY) {
-      policies.forEach(p -> refuse(p, "", "tier " + tier.name() + " decides before NetworkPolicies and overrides"
-          + " them; NetworkPolicy has no such tier (convert to clusternetworkpolicy)"));
-      return;
+      policies.forEach(p -> refuse(p, "", admin
+          ? "tier " + tier.name() + " decides before NetworkPolicies and overrides them; NetworkPolicy has no such"
+              + " tier (convert to clusternetworkpolicy)"
+          : "tier " + tier.name() + " comes after the default tier and decides for pods no NetworkPolicy isolates;"
+              + " NetworkPolicy has no such tier (convert to clusternetworkpolicy)"));
+      return false;
     }
+    List<CalicoTierPlan.PolicyPlan> plans = CalicoTierPlan.of(overlap, tier, policies, last);
     List<ConvertedObject> tierObjects = new ArrayList<>();
     List<ConvertedObject> tierEnds = new ArrayList<>();
     boolean refused = false;
-    for (CalicoPolicy p : policies) {
+    for (int i = 0; i < policies.size(); i++) {
+      CalicoPolicy p = policies.get(i);
+      CalicoTierPlan.PolicyPlan plan = plans.get(i);
       inventory.clear();
       try {
+        if (plan.refusal().isPresent()) {
+          throw new Unconvertible(plan.refusal().get().getKey(), plan.refusal().get().getValue());
+        }
         List<ClusterPolicySubject> subjects = subjects(p);
         if (subjects.isEmpty()) {
           continue; // the policy selects nothing: it decides nothing
         }
-        List<ClusterPolicyRule> ingress = p.appliesToIngress() ? rules(p, true, tier, last) : List.of();
-        List<ClusterPolicyRule> egress = p.appliesToEgress() ? rules(p, false, tier, last) : List.of();
-        boolean ingressEnd = p.appliesToIngress() && !tier.passByDefault() && !endsUnconditionally(p.ingress());
-        if (ingressEnd) {
+        List<ClusterPolicyRule> ingress = p.appliesToIngress() ? rules(p, true, plan.droppedIngress()) : List.of();
+        List<ClusterPolicyRule> egress = p.appliesToEgress() ? rules(p, false, plan.droppedEgress()) : List.of();
+        if (plan.ingressEnd()) {
           throw new Unconvertible("spec.ingress", "the tier's end-of-tier Deny (tier " + tier.name() + ", defaultAction"
               + " Deny) also denies ingress from addresses outside the cluster, which ClusterNetworkPolicy ingress"
               + " cannot name; end the policy's ingress rules with an unconditional rule, or give the tier"
               + " defaultAction Pass");
         }
         // One policy per alternative of the subject, in a row: a pod two of them select meets the
-        // same rules twice, with the same verdict.
+        // same rules twice, with the same verdict. Written even when every rule was left out: it
+        // carries why, and whether today's inventory shows it.
         for (ClusterPolicySubject subject : subjects) {
-          tierObjects.add(cnp(p, p.name(), subject, ingress, egress));
+          tierObjects.add(cnp(p, p.name(), subject, ingress, egress, plan));
         }
-        if (p.appliesToEgress() && !tier.passByDefault() && !endsUnconditionally(p.egress())) {
+        if (plan.egressEnd()) {
           ClusterPolicyRule deny = new ClusterPolicyRule(Optional.of("end-of-tier-deny"), "Deny",
               List.of(ClusterPolicyPeer.networks(EVERYWHERE)), Optional.empty());
           for (ClusterPolicySubject subject : subjects) {
-            tierEnds.add(cnp(p, p.name() + ".end-of-tier", subject, List.of(), List.of(deny)));
+            tierEnds.add(cnp(p, p.name() + ".end-of-tier", subject, List.of(), List.of(deny), plan));
           }
         }
       } catch (Unconvertible u) {
@@ -240,41 +308,21 @@ final class CalicoSourceConversion {
         refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.reason));
       }
     }
-    if (!refused) {
-      List<ConvertedObject> all = new ArrayList<>(tierObjects);
-      all.addAll(tierEnds);
-      for (ConvertedObject o : all) {
-        ClusterNetworkPolicy c = ((ConvertedObject.ClusterPolicyObject) o).policy();
-        if (priority > TieredConversion.MAX_PRIORITY) {
-          refusals.add(new Refusal(o.from(), dev.netpolc.model.SourcePosition.UNKNOWN, "the tiers before default need"
-              + " more than " + (TieredConversion.MAX_PRIORITY + 1) + " Admin-tier priorities"));
-          return;
-        }
-        objects.add(new ConvertedObject.ClusterPolicyObject(ClusterNetworkPolicy.of(c.name(), PolicyTier.ADMIN,
-            priority++, c.subject(), c.ingress(), c.egress()), o.from(), o.exactness(), o.notes()));
-      }
-    }
+    run.addAll(tierObjects);
+    run.addAll(tierEnds);
+    return !refused;
   }
 
   private ConvertedObject cnp(CalicoPolicy p, String name, ClusterPolicySubject subject,
-      List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) {
+      List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress, CalicoTierPlan.PolicyPlan plan) {
     String wanted = p.global() ? name : p.namespace() + "." + name;
     ClusterNetworkPolicy c = ClusterNetworkPolicy.of(cnpNames.unique(wanted), PolicyTier.ADMIN, 0, subject, ingress,
         egress);
     List<String> notes = new ArrayList<>(List.of("Calico tier " + p.tier()));
+    notes.addAll(plan.notes());
     notes.addAll(inventory);
-    return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p), exactness(),
-        notes);
-  }
-
-  /** A rule that always matches as the last rule of a direction: the tier's end is never reached. */
-  private static boolean endsUnconditionally(List<CalicoRule> rules) {
-    for (CalicoRule r : rules) {
-      if (r.unconditional() && r.actionKind() != dev.netpolc.model.calico.CalicoAction.LOG) {
-        return true;
-      }
-    }
-    return false;
+    return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p),
+        plan.inventoryDependent() ? Exactness.INVENTORY_DEPENDENT : exactness(), notes);
   }
 
   private static final class RuleUnconvertible extends RuntimeException {
@@ -289,7 +337,8 @@ final class CalicoSourceConversion {
     }
   }
 
-  private List<ClusterPolicyRule> rules(CalicoPolicy p, boolean ingress, CalicoTier tier, boolean lastTier) {
+  /** The rules of one direction, without Log rules and the Pass rules {@code droppedPasses} (CalicoTierPlan). */
+  private List<ClusterPolicyRule> rules(CalicoPolicy p, boolean ingress, java.util.Set<Integer> droppedPasses) {
     List<ClusterPolicyRule> out = new ArrayList<>();
     List<CalicoRule> rules = p.rules(ingress);
     for (int i = 0; i < rules.size(); i++) {
@@ -301,15 +350,10 @@ final class CalicoSourceConversion {
         case DENY -> "Deny";
         case PASS -> "Pass";
       };
-      if (action == null) {
+      if (action == null || droppedPasses.contains(i)) {
         continue;
       }
       try {
-        if (action.equals("Pass") && !lastTier) {
-          throw new Unconvertible("Calico's Pass goes on with the next tier after " + tier.name()
-              + "; ClusterNetworkPolicy's Pass skips to the NetworkPolicies (exact only in the last tier before"
-              + " default)");
-        }
         checkRuleShape(r, ingress);
         checkNamedPorts(r);
         EntityRule peer = ingress ? r.source() : r.destination();
@@ -535,6 +579,10 @@ final class CalicoSourceConversion {
   private void defaultTierPolicy(CalicoPolicy p) {
     inventory.clear();
     try {
+      if (cluster.calico().tier(CalicoPolicy.DEFAULT_TIER).map(CalicoTier::passByDefault).orElse(false)) {
+        throw new Unconvertible("", "the default tier's defaultAction is Pass, and NetworkPolicy isolation denies"
+            + " what no rule allows");
+      }
       if (p.global()) {
         throw new Unconvertible("", "a GlobalNetworkPolicy in the default tier would be one NetworkPolicy per"
             + " namespace, which depends on today's namespaces");
@@ -546,11 +594,21 @@ final class CalicoSourceConversion {
       if (subjects.isEmpty()) {
         return; // the policy selects nothing: it decides nothing
       }
-      if (p.appliesToEgress() && !allowsEverything(p.egress()) && !ownNodeKept) {
-        throw new Unconvertible("spec.egress", NODE_LOCAL);
+      if (p.appliesToEgress() && !allowsEverything(p.egress()) && target != ConvertTarget.CLUSTER_NETWORK_POLICY
+          && !ownNodeKept) {
+        throw new Unconvertible("spec.egress", NODE_LOCAL + "; with clusternetworkpolicy the Baseline tier decides it");
       }
       List<PolicyRule> ingress = p.appliesToIngress() ? npRules(p, true) : List.of();
       List<PolicyRule> egress = p.appliesToEgress() ? npRules(p, false) : List.of();
+      if (p.appliesToEgress() && target == ConvertTarget.CLUSTER_NETWORK_POLICY && !ownNodeKept) {
+        // The pod's egress to its own node: Baseline policies after the NetworkPolicy (CalicoOwnNodeEgress).
+        for (ClusterPolicySubject subject : subjects(p)) {
+          Optional<Map.Entry<String, String>> why = ownNode.add(p, subject);
+          if (why.isPresent()) {
+            throw new Unconvertible(why.get().getKey(), why.get().getValue());
+          }
+        }
+      }
       List<String> types = new ArrayList<>();
       if (p.appliesToIngress()) {
         types.add("Ingress");

@@ -177,8 +177,10 @@ final class CalicoTargetConversion {
         types.add(p.egress().isEmpty() ? "Ingress" : "Egress");
       }
       Subject s = subject(p);
-      CalicoPolicy gnp = new CalicoPolicy(CalicoKind.GLOBAL_NETWORK_POLICY, "", names.unique(tier + "." + p.name()),
-          tier, OptionalDouble.of(p.priority()), s.selector(), Optional.of(s.namespaces()), Optional.empty(),
+      // After the tier's prefix Calico takes one DNS label: a dotted ClusterNetworkPolicy name loses its dots.
+      String name = names.unique(tier + "." + p.name().replace('.', '-'));
+      CalicoPolicy gnp = new CalicoPolicy(CalicoKind.GLOBAL_NETWORK_POLICY, "", name, tier,
+          OptionalDouble.of(p.priority()), s.selector(), Optional.of(s.namespaces()), Optional.empty(),
           types.stream().distinct().toList(), ingress, egress, false, false, false, SourceMap.EMPTY, Set.of());
       List<String> notes = new ArrayList<>(o.notes());
       if (dependent[0]) {

@@ -233,10 +233,10 @@ final class CiliumTargetConversion {
         ClusterPolicyPeer peer = r.peers().get(j);
         String peerPath = path + (in ? ".from[" : ".to[") + j + "]";
         if (peer.namespaces().isPresent()) {
-          endpoints.add(withNamespaceKeys(LabelSelector.EVERYTHING, peer.namespaces().get()));
+          endpoints.add(podsOnly(withNamespaceKeys(LabelSelector.EVERYTHING, peer.namespaces().get())));
         } else if (peer.pods().isPresent()) {
           NamespacedPods pods = peer.pods().get();
-          endpoints.add(withNamespaceKeys(pods.podSelector(), pods.namespaceSelector()));
+          endpoints.add(podsOnly(withNamespaceKeys(pods.podSelector(), pods.namespaceSelector())));
         } else if (peer.nodes().isPresent()) {
           if (!peer.nodes().get().equals(LabelSelector.EVERYTHING)) {
             refuse(peerPath + ".nodes", "Cilium's entities cannot select nodes by label; only nodes: {} converts");
@@ -332,7 +332,7 @@ final class CiliumTargetConversion {
   /**
    * {@code pods} and {@code namespaces} as one Cilium selector: pod keys with the {@code k8s:}
    * source, namespace keys as {@code io.cilium.k8s.namespace.labels.*} (the namespace's own name
-   * as {@code io.kubernetes.pod.namespace}), so the selector never matches a non-pod identity.
+   * as {@code io.kubernetes.pod.namespace}); a peer goes through {@link #podsOnly} too.
    */
   static LabelSelector withNamespaceKeys(LabelSelector pods, LabelSelector namespaces) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -344,6 +344,26 @@ final class CiliumTargetConversion {
     namespaces.matchExpressions().forEach(r -> exprs.add(
         new LabelSelectorRequirement(namespaceKey(r.key()), r.operator(), r.values())));
     return new LabelSelector(labels, exprs);
+  }
+
+  /**
+   * A peer selector that matches pods only. A selector whose every requirement holds on an absent
+   * key ({@code NotIn}, {@code DoesNotExist}, or none) also matches Cilium's non-pod identities
+   * (host, remote-node, world: they carry no {@code k8s:} label), which a ClusterNetworkPolicy
+   * {@code pods}/{@code namespaces} peer never names; every pod carries
+   * {@code io.kubernetes.pod.namespace}, so requiring it keeps the selector to pods.
+   */
+  static LabelSelector podsOnly(LabelSelector s) {
+    boolean positive = !s.matchLabels().isEmpty() || s.matchExpressions().stream().anyMatch(r ->
+        LabelSelectorRequirement.Operator.parse(r.operator()) == LabelSelectorRequirement.Operator.In
+        || LabelSelectorRequirement.Operator.parse(r.operator()) == LabelSelectorRequirement.Operator.Exists);
+    if (positive) {
+      return s;
+    }
+    List<LabelSelectorRequirement> exprs = new ArrayList<>(s.matchExpressions());
+    exprs.add(LabelSelectorRequirement.of(CiliumLabels.SOURCE_K8S + ":" + CiliumLabels.POD_NAMESPACE,
+        LabelSelectorRequirement.Operator.Exists));
+    return new LabelSelector(s.matchLabels(), exprs);
   }
 
   private static String namespaceKey(String k) {
