@@ -112,6 +112,28 @@ class ConvertCommandTest {
     ExplainGoldenTest.check(GOLDEN.resolve("calico-clusternetworkpolicy.refusals.txt"), portable);
   }
 
+  /**
+   * The README's migration walk-through: examples/calico-migrated is examples/calico with the edits
+   * the refusals ask for; it converts to both targets with the proof, and `diff` against the
+   * original shows what the edits changed between pods (the blackbox ping only).
+   */
+  @Test
+  void theMigratedCalicoExampleConvertsToClusterNetworkPolicyAndCilium() throws IOException {
+    String cluster = EXAMPLES.resolve("calico").resolve("cluster.yaml").toString();
+    String migrated = EXAMPLES.resolve("calico-migrated").toString();
+    for (String target : List.of("clusternetworkpolicy", "cilium")) {
+      Run r = run("convert", "--to", target, "--cluster", cluster, migrated);
+      assertThat(r.rc()).as(r.err()).isZero();
+      ExplainGoldenTest.check(GOLDEN.resolve("calico-migrated-" + target + ".yaml"), r.out());
+      ExplainGoldenTest.check(GOLDEN.resolve("calico-migrated-" + target + ".report.txt"), r.err());
+      assertThat(r.err()).contains("proof: every connection between the 7 pods is decided as before");
+    }
+    Run diff = run("diff", "--cluster", cluster, EXAMPLES.resolve("calico").toString(), migrated);
+    assertThat(diff.out()).contains("0 groups newly allowed").contains("newly denied:")
+        .contains("monitoring (all 1 pod) -> shop (all 3 pods): ICMP 8/0");
+    assertThat(diff.out().lines().filter(l -> l.startsWith("  "))).allSatisfy(l -> assertThat(l).contains("ICMP 8/0"));
+  }
+
   @Test
   void tieredToNetworkPolicyIsRefusedNamingTheRules() {
     Run r = run("convert", "--to", "networkpolicy", EXAMPLES.resolve("tiers").toString());

@@ -227,7 +227,10 @@ public final class Converter {
         objects.add(o); // made for the target itself (a Calico Tier)
         continue;
       }
-      List<String> notes = new ArrayList<>(o.notes());
+      // The intermediate object's notes say what the first step decided (a Pass left out, a selector
+      // listed from today's inventory), then the second step's own.
+      List<String> notes = new ArrayList<>(from.notes());
+      notes.addAll(o.notes());
       Exactness exactness = o.exactness();
       if (from.exactness() == Exactness.INVENTORY_DEPENDENT) {
         notes.add("converted through a clusternetworkpolicy object that lists today's inventory");
