@@ -57,11 +57,12 @@ final class CalicoOwnNodeEgress {
 
   /**
    * Adds a default-tier Calico policy that applies to egress (its rules already converted to a
-   * NetworkPolicy, so all Allow or Log, of shapes a NetworkPolicy takes).
+   * NetworkPolicy, so all Allow or Log, of shapes a NetworkPolicy takes, but for the rules at the
+   * paths {@code leftOut}, which --approximate left out of the NetworkPolicy and are left out here).
    *
    * @return why it cannot be written, if it cannot
    */
-  Optional<Map.Entry<String, String>> add(CalicoPolicy p, ClusterPolicySubject subject) {
+  Optional<Map.Entry<String, String>> add(CalicoPolicy p, ClusterPolicySubject subject, java.util.Set<String> leftOut) {
     List<ClusterPolicyRule> accepts = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     boolean everything = false;
@@ -72,6 +73,10 @@ final class CalicoOwnNodeEgress {
         continue;
       }
       String path = "spec.egress[" + i + "]";
+      if (leftOut.contains(path)) {
+        notes.add(path + ": left out of the NetworkPolicy too (--approximate)");
+        continue;
+      }
       if (r.destination().ports().stream().anyMatch(CalicoPort::named)) {
         notes.add(path + ": a named port, which no node address has");
         continue;

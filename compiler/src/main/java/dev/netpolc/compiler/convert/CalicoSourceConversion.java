@@ -110,12 +110,19 @@ final class CalicoSourceConversion {
   private final CalicoSelectorForms forms;
   /** What the policy being converted depends on in today's inventory (selectors, named ports). */
   private final java.util.Set<String> inventory = new java.util.LinkedHashSet<>();
+  /** With --approximate: the Allow rules of the policy being converted that were left out, and why. */
+  private final java.util.Set<String> leftOut = new java.util.LinkedHashSet<>();
+  /** The paths of those rules. */
+  private final java.util.Set<String> leftOutPaths = new java.util.HashSet<>();
+  /** Leave out an Allow rule the target cannot say instead of refusing (it can only deny more). */
+  private final boolean approximate;
   private final CalicoOverlap overlap;
   private final CalicoOwnNodeEgress ownNode;
 
-  private CalicoSourceConversion(Cluster cluster, ConvertTarget target, boolean ownNodeKept) {
+  private CalicoSourceConversion(Cluster cluster, ConvertTarget target, boolean ownNodeKept, boolean approximate) {
     this.cluster = cluster;
     this.target = target;
+    this.approximate = approximate;
     this.ownNodeKept = ownNodeKept;
     this.forms = new CalicoSelectorForms(cluster);
     this.overlap = new CalicoOverlap(cluster);
@@ -128,9 +135,12 @@ final class CalicoSourceConversion {
    * @param ownNodeKept the NetworkPolicies written keep Calico's meaning, where a pod's egress
    *                    isolation covers its own node (the first step of a chain to Cilium, which
    *                    gives them that meaning too): no refusal and no own-node rule for it
+   * @param approximate an Allow rule the target cannot say is left out (noted, the object marked
+   *                    approximate) instead of refused: without it the policies only deny more,
+   *                    and the proof reports what they deny
    */
-  static Result convert(Cluster c, ConvertTarget target, boolean ownNodeKept) {
-    CalicoSourceConversion conv = new CalicoSourceConversion(c, target, ownNodeKept);
+  static Result convert(Cluster c, ConvertTarget target, boolean ownNodeKept, boolean approximate) {
+    CalicoSourceConversion conv = new CalicoSourceConversion(c, target, ownNodeKept, approximate);
     conv.run();
     return new Result(conv.objects, conv.refusals);
   }
@@ -271,6 +281,8 @@ final class CalicoSourceConversion {
       CalicoPolicy p = policies.get(i);
       CalicoTierPlan.PolicyPlan plan = plans.get(i);
       inventory.clear();
+      leftOut.clear();
+      leftOutPaths.clear();
       try {
         if (plan.refusal().isPresent()) {
           throw new Unconvertible(plan.refusal().get().getKey(), plan.refusal().get().getValue());
@@ -321,6 +333,7 @@ final class CalicoSourceConversion {
     List<String> notes = new ArrayList<>(List.of("Calico tier " + p.tier()));
     notes.addAll(plan.notes());
     notes.addAll(inventory);
+    notes.addAll(leftOut);
     return new ConvertedObject.ClusterPolicyObject(c, CalicoTargetConversion.provenance(p),
         plan.inventoryDependent() ? Exactness.INVENTORY_DEPENDENT : exactness(), notes);
   }
@@ -370,7 +383,9 @@ final class CalicoSourceConversion {
         Optional<List<ClusterPolicyProtocol>> protocols = cnpProtocols(r, r.destination().ports());
         out.add(new ClusterPolicyRule(Optional.empty(), action, peers, protocols));
       } catch (Unconvertible u) {
-        throw new RuleUnconvertible(path, u.getMessage());
+        if (!leaveOut(r, path, u.getMessage())) {
+          throw new RuleUnconvertible(path, u.getMessage());
+        }
       }
     }
     return out;
@@ -569,15 +584,40 @@ final class CalicoSourceConversion {
     }
   }
 
+  /** The notes of the policy being converted: what it takes from today's inventory, what it leaves out. */
+  private List<String> notes() {
+    List<String> notes = new ArrayList<>(inventory);
+    notes.addAll(leftOut);
+    return notes;
+  }
+
   /** How exact the policy being converted is. */
   private Exactness exactness() {
-    return inventory.isEmpty() ? Exactness.EXACT : Exactness.INVENTORY_DEPENDENT;
+    return !inventory.isEmpty() ? Exactness.INVENTORY_DEPENDENT
+        : leftOut.isEmpty() ? Exactness.EXACT : Exactness.APPROXIMATE;
+  }
+
+  /**
+   * With --approximate, leaves out an Allow rule the target cannot say: the traffic it matched goes
+   * on to the later rules, which can only decide it as allowed or less (rules are matched in order,
+   * and the rule's own traffic was allowed), so the policies never allow more. A Deny or Pass rule
+   * is never left out: that could allow more.
+   */
+  private boolean leaveOut(CalicoRule r, String path, String why) {
+    if (!approximate || r.actionKind() != dev.netpolc.model.calico.CalicoAction.ALLOW) {
+      return false;
+    }
+    leftOut.add("left out under --approximate: " + path + " (Allow): " + why);
+    leftOutPaths.add(path);
+    return true;
   }
 
   // --- The default tier: NetworkPolicies ---
 
   private void defaultTierPolicy(CalicoPolicy p) {
     inventory.clear();
+    leftOut.clear();
+    leftOutPaths.clear();
     try {
       if (cluster.calico().tier(CalicoPolicy.DEFAULT_TIER).map(CalicoTier::passByDefault).orElse(false)) {
         throw new Unconvertible("", "the default tier's defaultAction is Pass, and NetworkPolicy isolation denies"
@@ -603,7 +643,7 @@ final class CalicoSourceConversion {
       if (p.appliesToEgress() && target == ConvertTarget.CLUSTER_NETWORK_POLICY && !ownNodeKept) {
         // The pod's egress to its own node: Baseline policies after the NetworkPolicy (CalicoOwnNodeEgress).
         for (ClusterPolicySubject subject : subjects(p)) {
-          Optional<Map.Entry<String, String>> why = ownNode.add(p, subject);
+          Optional<Map.Entry<String, String>> why = ownNode.add(p, subject, leftOutPaths);
           if (why.isPresent()) {
             throw new Unconvertible(why.get().getKey(), why.get().getValue());
           }
@@ -626,7 +666,7 @@ final class CalicoSourceConversion {
         NetworkPolicy np = NetworkPolicy.of(p.namespace(), names.unique("calico." + p.name()), f.pods().orElseThrow(),
             types, ingress, egress);
         objects.add(new ConvertedObject.NetworkPolicyObject(np, CalicoTargetConversion.provenance(p), exactness(),
-            List.copyOf(inventory)));
+            notes()));
       }
     } catch (Unconvertible u) {
       refusals.add(new Refusal(CalicoTargetConversion.provenance(p).rule(u.path), position(p, u.path), u.getMessage()));
@@ -674,7 +714,9 @@ final class CalicoSourceConversion {
         }
         out.add(new PolicyRule(peers, ports));
       } catch (Unconvertible u) {
-        throw new RuleUnconvertible(path, u.getMessage());
+        if (!leaveOut(r, path, u.getMessage())) {
+          throw new RuleUnconvertible(path, u.getMessage());
+        }
       }
     }
     return out;

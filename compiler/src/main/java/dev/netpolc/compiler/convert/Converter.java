@@ -152,7 +152,7 @@ public final class Converter {
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
     } else {
-      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target, ownNodeKept);
+      CalicoSourceConversion.Result calico = CalicoSourceConversion.convert(input, target, ownNodeKept, approximate);
       objects.addAll(calico.objects());
       refusals.addAll(calico.refusals());
     }
@@ -181,7 +181,7 @@ public final class Converter {
       boolean approximate, SemanticsOptions options) {
     String targetDialect = target == ConvertTarget.CILIUM ? "Cilium" : "Calico";
     String via = " (" + sourceDialect + " is converted to " + targetDialect + " through clusternetworkpolicy)";
-    Step first = build(input, ConvertTarget.CLUSTER_NETWORK_POLICY, false, true);
+    Step first = build(input, ConvertTarget.CLUSTER_NETWORK_POLICY, approximate, true);
     if (!first.refusals().isEmpty()) {
       List<Refusal> why = new ArrayList<>();
       for (Refusal r : first.refusals()) {
@@ -235,6 +235,8 @@ public final class Converter {
       if (from.exactness() == Exactness.INVENTORY_DEPENDENT) {
         notes.add("converted through a clusternetworkpolicy object that lists today's inventory");
         exactness = Exactness.INVENTORY_DEPENDENT;
+      } else if (from.exactness() == Exactness.APPROXIMATE && exactness == Exactness.EXACT) {
+        exactness = Exactness.APPROXIMATE;
       }
       objects.add(reattributed(o, from.from(), exactness, notes));
     }

@@ -96,6 +96,64 @@ class CalicoConversionTest {
     assertThat(c.provedPods()).isEqualTo(3);
   }
 
+  /** An ICMP Allow (no ClusterNetworkPolicy form) before a Deny of every pod. */
+  private static final String ICMP_ALLOW_THEN_DENY = """
+      apiVersion: projectcalico.org/v3
+      kind: Tier
+      metadata: {name: sec}
+      spec: {order: 100, defaultAction: Pass}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: sec.ping}
+      spec:
+        tier: sec
+        order: 10
+        selector: app == 'web'
+        types: [Ingress]
+        ingress:
+        - action: Allow
+          protocol: ICMP
+          icmp: {type: 8}
+          source: {namespaceSelector: all()}
+        - action: Allow
+          protocol: TCP
+          source: {selector: app == 'mon', namespaceSelector: all()}
+          destination: {ports: [8080]}
+        - action: Deny
+          source: {namespaceSelector: all()}
+      """;
+
+  @Test
+  void approximateLeavesOutAnAllowRuleTheTargetCannotSayAndReportsWhatItDenies() {
+    Conversion exact = convert(ICMP_ALLOW_THEN_DENY, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(exact.refusals()).singleElement().satisfies(r -> assertThat(r.source().rule())
+        .isEqualTo("spec.ingress[0]"));
+    Conversion c = Converter.convert(ConverterTest.readString(INVENTORY + "---\n" + ICMP_ALLOW_THEN_DENY),
+        ConvertTarget.CLUSTER_NETWORK_POLICY, true, OPTIONS);
+    assertThat(c.refusals()).isEmpty();
+    assertThat(c.objects()).anySatisfy(o -> {
+      assertThat(o.exactness()).isEqualTo(Exactness.APPROXIMATE);
+      assertThat(o.notes()).anySatisfy(n -> assertThat(n).startsWith("left out under --approximate: spec.ingress[0]"));
+    });
+    assertThat(c.yaml()).contains("netpolc.dev/conversion: \"approximate\"");
+    // What it denies: the pings to web (from db and mon), nothing else; mon's TCP 8080 stays.
+    assertThat(c.lost()).isNotEmpty().allSatisfy(b -> assertThat(Converter.describe(b)).contains("ICMP"));
+    Cluster back = read(c.yaml());
+    ReferenceEvaluator after = new ReferenceEvaluator(ConvertedDecisions.onInventory(
+        ConverterTest.readString(INVENTORY), back), OPTIONS);
+    IpAddress web = IpAddress.parse("10.0.0.1");
+    IpAddress mon = IpAddress.parse("10.0.0.3");
+    assertThat(after.allows(Connection.of(mon, web, Protocol.TCP, 8080))).isTrue();
+    assertThat(after.allows(Connection.of(mon, web, Protocol.TCP, 8081))).isFalse();
+    // A Deny the target cannot say is never left out: that would allow more.
+    Conversion deny = Converter.convert(ConverterTest.readString(INVENTORY + "---\n"
+        + ICMP_ALLOW_THEN_DENY.replaceFirst("action: Allow", "action: Deny")),
+        ConvertTarget.CLUSTER_NETWORK_POLICY, true, OPTIONS);
+    assertThat(deny.refusals()).singleElement().satisfies(r -> assertThat(r.source().rule())
+        .isEqualTo("spec.ingress[0]"));
+  }
+
   @Test
   void passInTheLastTierBeforeDefaultIsExact() {
     Conversion c = convert("""
