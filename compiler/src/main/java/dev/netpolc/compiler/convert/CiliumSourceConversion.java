@@ -358,6 +358,7 @@ final class CiliumSourceConversion {
               : ClusterPolicyPeer.pods(ns, split.pods));
         }
         List<String> cidrs = cidrs(pr, false);
+        cidrs.forEach(c -> addresses.futurePodCaveat(c).ifPresent(inventoryDependent::add));
         if (!cidrs.isEmpty()) {
           if (in) {
             throw new Refused(pr.fieldPath("CIDR"), "ClusterNetworkPolicy ingress peers cannot name addresses");
@@ -428,6 +429,7 @@ final class CiliumSourceConversion {
           }
         }
         for (String c : cidrs(pr, true)) {
+          addresses.futurePodCaveat(c).ifPresent(inventoryDependent::add);
           peers.add(Peer.ipBlock(ipBlock(pr, c)));
         }
         Set<CiliumEntity> entities = entities(pr);

@@ -18,15 +18,33 @@ import java.util.Optional;
  */
 final class ClusterAddresses {
   private final List<Cidr> cluster = new ArrayList<>();
+  /** Why a future pod's address is not known to lie in today's pod CIDRs; empty when it is. */
+  private final Optional<String> podCidrsUnknown;
 
   ClusterAddresses(Cluster c) {
+    String unknown = c.nodes().isEmpty() ? "the inventory has no node" : null;
     for (Node n : c.nodes()) {
       n.addresses().forEach(a -> cluster.add(Cidr.host(a)));
       cluster.addAll(n.podCidrs());
+      if (unknown == null && n.podCidrs().isEmpty()) {
+        unknown = "node " + n.name() + " declares no pod CIDR";
+      }
     }
+    podCidrsUnknown = Optional.ofNullable(unknown);
     for (Pod p : c.pods()) {
       p.ips().forEach(a -> cluster.add(Cidr.host(a)));
     }
+  }
+
+  /**
+   * The caveat of carrying {@code cidr} over between Cilium and a dialect whose CIDRs match pods,
+   * when {@link #overlap} found none: the CIDR is disjoint from today's pods and nodes, but without
+   * every node's pod CIDR nothing says a future pod's address will not fall in it (then Cilium and
+   * the other dialect decide that pod differently). Empty when every node declares its pod CIDRs.
+   */
+  Optional<String> futurePodCaveat(String cidr) {
+    return podCidrsUnknown.map(why -> "CIDR " + cidr + " carried over as written: exact while no pod gets an"
+        + " address in it (" + why + ")");
   }
 
   /** The node addresses, in inventory order. */

@@ -201,6 +201,34 @@ class CiliumConversionTest {
   }
 
   @Test
+  void aCidrIsExactOnlyWhereEveryNodeDeclaresItsPodCidr() {
+    String cnp = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: web, namespace: a}
+        spec:
+          endpointSelector: {matchLabels: {app: web}}
+          enableDefaultDeny: {egress: false}
+          egressDeny:
+          - toCIDR: [203.0.113.0/24]
+        """;
+    // The node's pod CIDR 10.0.1.0/24 holds every pod it will run: the CIDR stays disjoint from pods.
+    Conversion exact = convert(cnp, ConvertTarget.CLUSTER_NETWORK_POLICY);
+    assertThat(exact.refusals()).isEmpty();
+    assertThat(exact.inventoryDependent()).isFalse();
+    // Without it, nothing keeps a future pod out of 203.0.113.0/24, where Cilium's CIDR would not
+    // match it and ClusterNetworkPolicy's networks would.
+    ReadResult r = new PolicyReader().readString("test.yaml",
+        INVENTORY.replace("spec: {podCIDRs: [10.0.1.0/24]}\n", "") + "---\n" + cnp);
+    assertThat(r.errors()).isEmpty();
+    Conversion unknown = Converter.convert(r.cluster(), ConvertTarget.CLUSTER_NETWORK_POLICY, false, OPTIONS);
+    assertThat(unknown.refusals()).isEmpty();
+    assertThat(unknown.inventoryDependent()).isTrue();
+    assertThat(unknown.objects()).anySatisfy(o -> assertThat(o.notes()).anySatisfy(n -> assertThat(n)
+        .contains("CIDR 203.0.113.0/24 carried over as written").contains("node n1 declares no pod CIDR")));
+  }
+
+  @Test
   void cidrSubtractionIsExact() {
     assertThat(ClusterAddresses.subtract("10.0.0.0/24", List.of("10.0.0.0/26", "10.0.0.200/32"), 25)).hasValue(
         List.of("10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/29", "10.0.0.201/32", "10.0.0.202/31",

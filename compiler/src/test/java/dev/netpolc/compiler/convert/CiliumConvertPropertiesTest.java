@@ -134,9 +134,13 @@ class CiliumConvertPropertiesTest {
         "cilium " + (Converter.convert(c, ConvertTarget.CILIUM, false, OPTIONS).accepted() ? "accepted" : "refused"),
         1, Integer::sum));
     System.out.println("Cilium conversions of 150 generated clusters (and cilium of 80 tiered ones): " + seen);
+    // No "exact" count is required: this corpus's nodes declare no pod CIDR, so a CIDR carried over
+    // is inventory-dependent (ClusterAddresses.futurePodCaveat), and the few accepted conversions all
+    // carry one or list today's inventory otherwise (CiliumConversionTest
+    // aCidrIsExactOnlyWhereEveryNodeDeclaresItsPodCidr).
     assertThat(seen).containsKeys("clusternetworkpolicy accepted", "clusternetworkpolicy refused",
-        "clusternetworkpolicy exact", "networkpolicy accepted", "networkpolicy refused", "calico accepted",
-        "calico refused", "calico exact", "cilium accepted", "cilium refused");
+        "networkpolicy accepted", "networkpolicy refused", "calico accepted", "calico refused", "cilium accepted",
+        "cilium refused");
   }
 
   private static void checkAccepted(Cluster c, ConvertTarget target) {
