@@ -130,9 +130,16 @@ class CiliumConvertPropertiesTest {
         }
       }
     });
-    qt().withFixedSeed(20261207L).withExamples(80).forAll(TieredClusterGen.clusters()).checkAssert(c -> seen.merge(
-        "cilium " + (Converter.convert(c, ConvertTarget.CILIUM, false, OPTIONS).accepted() ? "accepted" : "refused"),
-        1, Integer::sum));
+    qt().withFixedSeed(20261207L).withExamples(80).forAll(TieredClusterGen.clusters()).checkAssert(c -> {
+      Conversion conv = Converter.convert(c, ConvertTarget.CILIUM, false, OPTIONS);
+      seen.merge("cilium " + (conv.accepted() ? "accepted" : "refused"), 1, Integer::sum);
+      if (conv.accepted() && !conv.inventoryDependent()) {
+        seen.merge("cilium exact", 1, Integer::sum);
+      }
+      if (conv.refusals().stream().anyMatch(r -> r.reason().startsWith("Cilium's denies win"))) {
+        seen.merge("cilium refused for deny-wins", 1, Integer::sum);
+      }
+    });
     System.out.println("Cilium conversions of 150 generated clusters (and cilium of 80 tiered ones): " + seen);
     assertThat(seen).containsKeys("clusternetworkpolicy accepted", "clusternetworkpolicy refused",
         "clusternetworkpolicy exact", "networkpolicy accepted", "networkpolicy refused", "calico accepted",
