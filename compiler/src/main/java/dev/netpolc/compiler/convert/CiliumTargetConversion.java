@@ -86,8 +86,11 @@ final class CiliumTargetConversion {
    *                    them where a pod's egress isolation covers its own node (written for a
    *                    Calico source, whose own-node meaning is the same): their egress isolation
    *                    is not refused, and the proof against that source decides
+   * @param approximate  an Accept that a later Deny covers is written anyway, marked approximate
+   *                    (under Cilium it allows nothing the Deny matches), instead of refused; the
+   *                    proof reports what it denies on today's inventory
    */
-  static TieredConversion.Result fromTiered(Cluster input, boolean ownNodeKept) {
+  static TieredConversion.Result fromTiered(Cluster input, boolean ownNodeKept, boolean approximate) {
     ClusterAddresses addresses = new ClusterAddresses(input);
     List<Refusal> refusals = new ArrayList<>();
     if (input.cilium().isEmpty()) {
@@ -121,7 +124,7 @@ final class CiliumTargetConversion {
     List<ConvertedObject> out = new ArrayList<>();
     for (ConvertedObject.ClusterPolicyObject cp : cluster) {
       List<DenyWinsCheck.Override> mine = overrides.stream().filter(v -> v.accept().object() == cp).toList();
-      new Policy(input, cp, addresses, refusals, mine).convert().ifPresent(out::add);
+      new Policy(input, cp, addresses, refusals, mine, approximate).convert().ifPresent(out::add);
     }
     return new TieredConversion.Result(out, refusals);
   }
@@ -158,9 +161,10 @@ final class CiliumTargetConversion {
     private final int before;
     /** Its Accept rules that a later Deny covers or may overlap (Cilium lets the Deny win). */
     private final List<DenyWinsCheck.Override> overrides;
+    private final boolean approximate;
 
     Policy(Cluster input, ConvertedObject.ClusterPolicyObject object, ClusterAddresses addresses,
-        List<Refusal> refusals, List<DenyWinsCheck.Override> overrides) {
+        List<Refusal> refusals, List<DenyWinsCheck.Override> overrides, boolean approximate) {
       this.input = input;
       this.object = object;
       this.cnp = object.policy();
@@ -168,6 +172,7 @@ final class CiliumTargetConversion {
       this.refusals = refusals;
       this.before = refusals.size();
       this.overrides = overrides;
+      this.approximate = approximate;
     }
 
     private void refuse(String path, String why) {
@@ -204,7 +209,7 @@ final class CiliumTargetConversion {
           boolean deny = action == RuleAction.DENY;
           Optional<DenyWinsCheck.Override> covered = overrides.stream()
               .filter(v -> v.covered() && v.accept().path().equals(path)).findFirst();
-          if (covered.isPresent()) {
+          if (covered.isPresent() && !approximate) {
             refuse(path, "Cilium's denies win over every allow: the later Deny " + covered.get().deny().display()
                 + " matches every connection this Accept matches, for every pod, so under Cilium it denies what the"
                 + " Accept, matched first, allows");
@@ -224,9 +229,15 @@ final class CiliumTargetConversion {
       List<String> notes = new ArrayList<>(object.notes());
       Exactness exactness = object.exactness();
       for (DenyWinsCheck.Override v : overrides) {
-        notes.add(v.accept().path() + ": exact while no connection matches this Accept and the later Deny "
-            + v.deny().display() + " (under Cilium the Deny wins), as on today's inventory");
-        exactness = Exactness.INVENTORY_DEPENDENT;
+        if (v.covered()) {
+          notes.add(v.accept().path() + ": approximate: under Cilium the later Deny " + v.deny().display()
+              + " denies every connection this Accept allows");
+          exactness = Exactness.APPROXIMATE;
+        } else {
+          notes.add(v.accept().path() + ": exact while no connection matches this Accept and the later Deny "
+              + v.deny().display() + " (under Cilium the Deny wins), as on today's inventory");
+          exactness = exactness == Exactness.APPROXIMATE ? exactness : Exactness.INVENTORY_DEPENDENT;
+        }
       }
       notes.add(cnp.parsedTier().map(PolicyTier::apiName).orElse("") + " tier, priority " + cnp.priority()
           + ": Cilium has no order; the proof checked that none is needed");

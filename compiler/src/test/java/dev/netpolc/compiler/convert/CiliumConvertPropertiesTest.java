@@ -84,6 +84,19 @@ class CiliumConvertPropertiesTest {
         ConvertTarget.CILIUM));
   }
 
+  /** Tiered policies to Cilium with {@code --approximate}: never a connection allowed that the source denies. */
+  @Test
+  void tieredClustersConvertToCiliumApproximatelyNeverAllowMore() {
+    qt().withExamples(60).forAll(TieredClusterGen.clusters()).checkAssert(c -> {
+      Conversion conv = Converter.convert(c, ConvertTarget.CILIUM, true, OPTIONS);
+      if (conv.accepted()) {
+        sameDecisions(c, read(conv.yaml()), true);
+      } else {
+        assertThat(conv.yaml()).isEmpty();
+      }
+    });
+  }
+
   @Test
   void approximateNeverAllowsMore() {
     qt().withExamples(60).forAll(CiliumClusterGen.clusters()).checkAssert(c -> {

@@ -178,6 +178,28 @@ class DenyWinsTest {
   }
 
   @Test
+  void withApproximateTheCoveredAcceptIsWrittenMarkedAndWhatItLosesReported() {
+    String policies = tiers("""
+        to: [{namespaces: {matchLabels: {tenant: y}}}]
+        protocols: [{tcp: {destinationPort: {number: 80}}}]
+        """, """
+        to: [{namespaces: {}}]
+        """);
+    Conversion c = Converter.convert(cluster(INVENTORY, policies), ConvertTarget.CILIUM, true, OPTIONS);
+    assertThat(c.refusals()).isEmpty();
+    assertThat(c.objects()).filteredOn(o -> o.name().equals("first")).singleElement().satisfies(o -> {
+      assertThat(o.exactness()).isEqualTo(Exactness.APPROXIMATE);
+      assertThat(o.notes()).anySatisfy(n -> assertThat(n).startsWith("spec.egress[0]: approximate: under Cilium the"
+          + " later Deny ClusterNetworkPolicy/later rule spec.egress[0]"));
+    });
+    assertThat(c.yaml()).contains("netpolc.dev/conversion: \"approximate\"");
+    // web (tenant x) to client (tenant y) on TCP 80: allowed by the source, denied under Cilium.
+    assertThat(c.approximate()).isTrue();
+    assertThat(c.lost()).extracting(Converter::describe).anySatisfy(d -> assertThat(d)
+        .startsWith("newly denied: a all pods -> b all pods on TCP 80"));
+  }
+
+  @Test
   void anAcceptCoveredByALaterDenyIsRefusedNamingBoth() {
     // Subject {} covers every subject, namespaces: {} every pod peer, no protocols every port.
     Conversion c = toCilium(INVENTORY, tiers("""
