@@ -45,10 +45,12 @@ import java.util.Set;
  * written as v1alpha2 ClusterNetworkPolicies ({@link TieredConversion}), then each becomes one
  * CiliumClusterwideNetworkPolicy with {@code enableDefaultDeny} false both ways (tiers isolate
  * nobody): Deny rules → {@code ingressDeny}/{@code egressDeny}, Accept rules → allows. That is
- * exact where no Accept is meant to override a Deny (Cilium's deny beats every allow; a tier's
- * first match wins) and where a Baseline rule's subjects are isolated by no NetworkPolicy (the
- * Baseline tier yields to NetworkPolicy, Cilium's rules do not); the first is left to the proof, the
- * second refused up front. Pass rules are refused. Peers: {@code namespaces}/{@code pods} →
+ * exact where no Accept is meant to override a later Deny (Cilium's deny beats every allow; a
+ * tier's first match wins) and where a Baseline rule's subjects are isolated by no NetworkPolicy
+ * (the Baseline tier yields to NetworkPolicy, Cilium's rules do not). The first is decided by
+ * {@link DenyWinsCheck}: an Accept that a later Deny covers for every pod is refused; one that a
+ * later Deny may overlap makes its policy inventory-dependent (the proof decides today's pods);
+ * the second is refused up front. Pass rules are refused. Peers: {@code namespaces}/{@code pods} →
  * endpoint selectors over Cilium's namespace labels; {@code networks} → {@code toCIDR} where the
  * CIDR overlaps no pod, node or pod CIDR ({@code 0.0.0.0/0} with {@code ::/0} → entity
  * {@code all}); {@code nodes: {}} → entities {@code host} and {@code remote-node}. A
@@ -84,8 +86,11 @@ final class CiliumTargetConversion {
    *                    them where a pod's egress isolation covers its own node (written for a
    *                    Calico source, whose own-node meaning is the same): their egress isolation
    *                    is not refused, and the proof against that source decides
+   * @param approximate  an Accept that a later Deny covers is written anyway, marked approximate
+   *                    (under Cilium it allows nothing the Deny matches), instead of refused; the
+   *                    proof reports what it denies on today's inventory
    */
-  static TieredConversion.Result fromTiered(Cluster input, boolean ownNodeKept) {
+  static TieredConversion.Result fromTiered(Cluster input, boolean ownNodeKept, boolean approximate) {
     ClusterAddresses addresses = new ClusterAddresses(input);
     List<Refusal> refusals = new ArrayList<>();
     if (input.cilium().isEmpty()) {
@@ -113,10 +118,13 @@ final class CiliumTargetConversion {
       }
     }
     refusals.addAll(tiered.refusals());
+    List<ConvertedObject.ClusterPolicyObject> cluster = new ArrayList<>();
+    tiered.objects().forEach(o -> cluster.add((ConvertedObject.ClusterPolicyObject) o));
+    List<DenyWinsCheck.Override> overrides = DenyWinsCheck.find(cluster);
     List<ConvertedObject> out = new ArrayList<>();
-    for (ConvertedObject o : tiered.objects()) {
-      ConvertedObject.ClusterPolicyObject cp = (ConvertedObject.ClusterPolicyObject) o;
-      new Policy(input, cp, addresses, refusals).convert().ifPresent(out::add);
+    for (ConvertedObject.ClusterPolicyObject cp : cluster) {
+      List<DenyWinsCheck.Override> mine = overrides.stream().filter(v -> v.accept().object() == cp).toList();
+      new Policy(input, cp, addresses, refusals, mine, approximate).convert().ifPresent(out::add);
     }
     return new TieredConversion.Result(out, refusals);
   }
@@ -151,15 +159,20 @@ final class CiliumTargetConversion {
     private final ClusterAddresses addresses;
     private final List<Refusal> refusals;
     private final int before;
+    /** Its Accept rules that a later Deny covers or may overlap (Cilium lets the Deny win). */
+    private final List<DenyWinsCheck.Override> overrides;
+    private final boolean approximate;
 
     Policy(Cluster input, ConvertedObject.ClusterPolicyObject object, ClusterAddresses addresses,
-        List<Refusal> refusals) {
+        List<Refusal> refusals, List<DenyWinsCheck.Override> overrides, boolean approximate) {
       this.input = input;
       this.object = object;
       this.cnp = object.policy();
       this.addresses = addresses;
       this.refusals = refusals;
       this.before = refusals.size();
+      this.overrides = overrides;
+      this.approximate = approximate;
     }
 
     private void refuse(String path, String why) {
@@ -194,6 +207,14 @@ final class CiliumTargetConversion {
             continue;
           }
           boolean deny = action == RuleAction.DENY;
+          Optional<DenyWinsCheck.Override> covered = overrides.stream()
+              .filter(v -> v.covered() && v.accept().path().equals(path)).findFirst();
+          if (covered.isPresent() && !approximate) {
+            refuse(path, "Cilium's denies win over every allow: the later Deny " + covered.get().deny().display()
+                + " matches every connection this Accept matches, for every pod, so under Cilium it denies what the"
+                + " Accept, matched first, allows");
+            continue;
+          }
           List<CiliumPeerRule> target = in ? (deny ? ingressDeny : ingress) : (deny ? egressDeny : egress);
           rule(r, path, in, deny, target);
         }
@@ -206,9 +227,21 @@ final class CiliumTargetConversion {
       CiliumPolicy p = new CiliumPolicy(CiliumKind.CILIUM_CLUSTERWIDE_NETWORK_POLICY, "", cnp.name(), Map.of(),
           List.of(rule), List.of(), false, SourceMap.EMPTY, Set.of());
       List<String> notes = new ArrayList<>(object.notes());
+      Exactness exactness = object.exactness();
+      for (DenyWinsCheck.Override v : overrides) {
+        if (v.covered()) {
+          notes.add(v.accept().path() + ": approximate: under Cilium the later Deny " + v.deny().display()
+              + " denies every connection this Accept allows");
+          exactness = Exactness.APPROXIMATE;
+        } else {
+          notes.add(v.accept().path() + ": exact while no connection matches this Accept and the later Deny "
+              + v.deny().display() + " (under Cilium the Deny wins), as on today's inventory");
+          exactness = exactness == Exactness.APPROXIMATE ? exactness : Exactness.INVENTORY_DEPENDENT;
+        }
+      }
       notes.add(cnp.parsedTier().map(PolicyTier::apiName).orElse("") + " tier, priority " + cnp.priority()
           + ": Cilium has no order; the proof checked that none is needed");
-      return Optional.of(new ConvertedObject.CiliumObject(p, object.from(), object.exactness(), notes));
+      return Optional.of(new ConvertedObject.CiliumObject(p, object.from(), exactness, notes));
     }
 
     /** The first NetworkPolicy with this policy type, by key; empty when none. */

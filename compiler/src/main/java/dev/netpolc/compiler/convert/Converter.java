@@ -133,7 +133,7 @@ public final class Converter {
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
     } else if (target == ConvertTarget.CILIUM) {
-      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input, ownNodeKept);
+      TieredConversion.Result tiered = CiliumTargetConversion.fromTiered(input, ownNodeKept, approximate);
       objects.addAll(tiered.objects());
       refusals.addAll(tiered.refusals());
     } else if (target == ConvertTarget.CALICO) {

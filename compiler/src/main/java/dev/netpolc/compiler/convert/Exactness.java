@@ -6,7 +6,8 @@ public enum Exactness {
   EXACT,
   /**
    * Decides as its source on the inventory it was proved on only: some selector was rewritten as
-   * the pods it selects today, so it will not follow future pods.
+   * the pods it selects today, so it will not follow future pods; or it is exact only while no
+   * pod meets a condition its notes name (such as a Cilium allow and a later deny both matching).
    */
   INVENTORY_DEPENDENT,
   /** Never allows more than its source, but denies some connections the source allowed. */
