@@ -162,6 +162,8 @@ final class CiliumTargetConversion {
     /** Its Accept rules that a later Deny covers or may overlap (Cilium lets the Deny win). */
     private final List<DenyWinsCheck.Override> overrides;
     private final boolean approximate;
+    /** Its CIDRs that only today's pods keep disjoint from pod addresses (ClusterAddresses.futurePodCaveat). */
+    private final List<String> cidrCaveats = new ArrayList<>();
 
     Policy(Cluster input, ConvertedObject.ClusterPolicyObject object, ClusterAddresses addresses,
         List<Refusal> refusals, List<DenyWinsCheck.Override> overrides, boolean approximate) {
@@ -228,6 +230,10 @@ final class CiliumTargetConversion {
           List.of(rule), List.of(), false, SourceMap.EMPTY, Set.of());
       List<String> notes = new ArrayList<>(object.notes());
       Exactness exactness = object.exactness();
+      if (!cidrCaveats.isEmpty()) {
+        notes.addAll(cidrCaveats);
+        exactness = exactness == Exactness.APPROXIMATE ? exactness : Exactness.INVENTORY_DEPENDENT;
+      }
       for (DenyWinsCheck.Override v : overrides) {
         if (v.covered()) {
           notes.add(v.accept().path() + ": approximate: under Cilium the later Deny " + v.deny().display()
@@ -289,6 +295,7 @@ final class CiliumTargetConversion {
               refuse(peerPath + ".networks", "Cilium CIDRs never match pods or nodes, and " + overlap.get());
               return;
             }
+            addresses.futurePodCaveat(n).ifPresent(cidrCaveats::add);
             cidrs.add(n);
           }
         } else {
