@@ -37,7 +37,8 @@ import java.util.Set;
  * overlap, or the subjects or the selectors of a peer pair contradict on one key ({@code In [a]}
  * against {@code In [b]}, {@code Exists} against {@code DoesNotExist}, ...). Anything else may
  * overlap, depending on which pods exist. Rules that match nothing (no peers, {@code protocols:
- * []}), Accepts that an earlier Deny already covers and Pass rules are left out.
+ * []}), Accepts that an earlier Deny already covers and Pass rules are left out, and so is a later
+ * Deny whose overlap with the Accept an earlier Deny covers (the source denies it first, too).
  */
 final class DenyWinsCheck {
   private DenyWinsCheck() {}
@@ -91,7 +92,7 @@ final class DenyWinsCheck {
         Override found = null;
         for (int d = a + 1; d < rules.size() && (found == null || !found.covered()); d++) {
           Shape deny = rules.get(d);
-          if (deny.action != RuleAction.DENY) {
+          if (deny.action != RuleAction.DENY || decidedEarlier(rules, a, deny)) {
             continue;
           }
           if (deny.covers(accept)) {
@@ -106,6 +107,22 @@ final class DenyWinsCheck {
       }
     }
     return out;
+  }
+
+  /**
+   * True when a Deny before {@code rules[a]} covers every connection that it and {@code deny} both
+   * match (in each of subject, peers and ports it contains one of theirs): the source denies those
+   * before the Accept is reached, as Cilium does. (An Accept before that Deny is checked on its own.)
+   */
+  private static boolean decidedEarlier(List<Shape> rules, int a, Shape deny) {
+    Shape accept = rules.get(a);
+    for (int e = 0; e < a; e++) {
+      Shape earlier = rules.get(e);
+      if (earlier.action == RuleAction.DENY && earlier.coversEither(accept, deny)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when a Deny before {@code rules[a]} covers it: it decides nothing, in the source or in Cilium. */
@@ -229,6 +246,13 @@ final class DenyWinsCheck {
     /** True when this rule matches every connection {@code o} matches, for every pod. */
     boolean covers(Shape o) {
       return subject.contains(o.subject) && o.peers.stream().allMatch(this::coversPeer) && coversPorts(o);
+    }
+
+    /** True when this rule matches every connection both {@code x} and {@code y} match (componentwise). */
+    boolean coversEither(Shape x, Shape y) {
+      return (subject.contains(x.subject) || subject.contains(y.subject))
+          && (x.peers.stream().allMatch(this::coversPeer) || y.peers.stream().allMatch(this::coversPeer))
+          && (coversPorts(x) || coversPorts(y));
     }
 
     private boolean coversPeer(Atom a) {

@@ -295,6 +295,69 @@ class DenyWinsTest {
     assertThat(c.inventoryDependent()).isFalse();
   }
 
+  /**
+   * The same Deny written again for a second subject after the Accept (as a Calico selector with
+   * {@code ||} becomes one policy per alternative): where it meets the Accept, an earlier Deny
+   * already decided, so the pair is exact.
+   */
+  @Test
+  void aLaterDenyWhoseOverlapAnEarlierDenyDecidesChangesNothing() {
+    Conversion c = toCilium(INVENTORY, """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: for-x}
+        spec:
+          tier: Admin
+          priority: 1
+          subject: {namespaces: {matchLabels: {tenant: x}}}
+          egress:
+          - action: Deny
+            to: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}]
+          - action: Accept
+            to: [{namespaces: {}}]
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: for-all}
+        spec:
+          tier: Admin
+          priority: 2
+          subject: {namespaces: {}}
+          egress:
+          - action: Deny
+            to: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}]
+        """);
+    assertThat(c.refusals()).isEmpty();
+    assertThat(c.inventoryDependent()).isFalse();
+    assertThat(c.objects()).allSatisfy(o -> assertThat(o.exactness()).isEqualTo(Exactness.EXACT));
+    // Without the earlier Deny, the later one may meet the Accept: inventory-dependent.
+    Conversion without = toCilium(INVENTORY, """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: for-x}
+        spec:
+          tier: Admin
+          priority: 1
+          subject: {namespaces: {matchLabels: {tenant: x}}}
+          egress:
+          - action: Accept
+            to: [{namespaces: {}}]
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: for-all}
+        spec:
+          tier: Admin
+          priority: 2
+          subject: {namespaces: {}}
+          egress:
+          - action: Deny
+            to: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}]
+        """);
+    assertThat(without.refusals()).isEmpty();
+    assertThat(without.inventoryDependent()).isTrue();
+  }
+
   @Test
   void selectorsContainAndContradictByTheirRequirements() {
     LabelSelector web = LabelSelector.ofLabels(Map.of("app", "web"));
