@@ -462,6 +462,16 @@ public final class Agent implements AutoCloseable {
       fail("compile", e.getMessage() == null ? e.toString() : e.getMessage(), batch.size());
       return;
     }
+    if (!full && next.equals(installed)) {
+      // The change decides nothing the kernel holds (an informer's late copy of an object the
+      // relist already brought, a relabel no rule reads): the rules stay, nothing is applied.
+      Snapshot prev = last;
+      last = new Snapshot(prev.batches() + 1, prev.events() + batch.size(), prev.failures(), installed,
+          session.cluster(), false);
+      logLine("info", "no rule changes; nothing applied", fields("events", Integer.toString(batch.size()),
+          "changes", Integer.toString(ch.changes().size())));
+      return;
+    }
     long t1 = System.nanoTime();
     if (full && lastStartupCheck == null && applier.readsBack()) {
       // Time spent comparing is not apply time.

@@ -72,12 +72,17 @@ class AgentWatchDisconnectTest {
       m.put(pod("x", "a", "{app: db}", NODE, "10.244.0.10"));
       m.put(pod("x", "d", "{app: web}", NODE, "10.244.0.12"));
       m.put(namespace("x", "{ns: x, env: prod}"));
-      // The informers keep trying to list and watch again; the agent must sit still meanwhile.
+      // The informers keep trying to list and watch again; the agent must sit still meanwhile. The
+      // cut lasts until the agent has seen a watch down: the client first retries a dropped watch
+      // itself (still "watching"), and a watch it resumes within those retries gets from the mock
+      // server none of the events it missed (a real API server replays them from the
+      // resourceVersion) — restoring before the agent saw the outage tested the mock, not the agent.
       long deadline = System.nanoTime() + MockCluster.CONVERGE.toNanos();
-      while (p.refused() < 3 && System.nanoTime() < deadline) {
+      while ((p.refused() < 3 || !m.log().contains("msg=\"watch lost")) && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(p.refused()).as("reconnect attempts while cut").isGreaterThanOrEqualTo(3);
+      assertThat(m.log()).as("the agent saw the outage").contains("msg=\"watch lost");
       assertThat(m.applier.applied()).as("applies while disconnected").hasSize(appliesBefore);
       assertThat(m.agent.snapshot().installed()).as("the rules while disconnected").isSameAs(installed);
       assertThat(m.agent.ready()).as("still ready: the last rules stay in force").isTrue();
@@ -87,6 +92,7 @@ class AgentWatchDisconnectTest {
       List<RecordingApplier.Applied> after = m.applier.applied().subList(appliesBefore, m.applier.applied().size());
       System.out.println("watch restored: " + after.size() + " applies to reach the server's state ("
           + after.stream().filter(RecordingApplier.Applied::full).count() + " full)");
+
       // One batch: the held events and the relist together, never a view half before, half after.
       assertThat(after).as("applies after the reconnect").hasSize(1);
       assertThat(m.log()).contains("msg=\"watch lost; the kernel keeps the last rules")
