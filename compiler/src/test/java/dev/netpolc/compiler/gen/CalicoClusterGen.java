@@ -47,12 +47,19 @@ public final class CalicoClusterGen {
 
   /** Small Calico clusters, printed as YAML on failure. */
   public static Gen<Cluster> clusters() {
+    return gated((d, base) -> new CalicoClusterGen(d).addTo(base));
+  }
+
+  /**
+   * {@code addTo} over {@link ClusterGen}'s clusters, printed as YAML with their Calico objects on
+   * failure. Combinations Calico's validation refuses (an ipVersion against a CIDR of the other
+   * family) are drawn again, up to 50 times: the properties are about input every command accepts.
+   */
+  static Gen<Cluster> gated(java.util.function.BiFunction<Draw, Cluster, Cluster> addTo) {
     Gen<Cluster> base = ClusterGen.clusters();
     Gen<Cluster> g = in -> {
-      // Combinations Calico's validation refuses (an ipVersion against a CIDR of the other
-      // family) are drawn again: the properties are about input every command accepts.
       for (int attempt = 0; ; attempt++) {
-        Cluster c = new CalicoClusterGen(Draw.of(in)).addTo(base.generate(in));
+        Cluster c = addTo.apply(Draw.of(in), base.generate(in));
         if (AcceptanceGate.DEFAULT.check(c).blocking().isEmpty() || attempt == 50) {
           return c;
         }

@@ -1,7 +1,6 @@
 package dev.netpolc.compiler.gen;
 
 import dev.netpolc.model.Cluster;
-import dev.netpolc.model.validation.AcceptanceGate;
 import dev.netpolc.model.yaml.PolicyReader;
 import dev.netpolc.model.yaml.ReadResult;
 import java.util.ArrayList;
@@ -41,18 +40,7 @@ public final class CalicoTierClusterGen {
 
   /** Calico clusters of several tiers, printed as YAML on failure. */
   public static Gen<Cluster> clusters() {
-    Gen<Cluster> base = ClusterGen.clusters();
-    Gen<Cluster> g = in -> {
-      for (int attempt = 0; ; attempt++) {
-        Cluster c = new CalicoTierClusterGen(Draw.of(in)).addTo(base.generate(in));
-        if (AcceptanceGate.DEFAULT.check(c).blocking().isEmpty() || attempt == 50) {
-          return c;
-        }
-      }
-    };
-    return g.describedAs(c -> ClusterYaml.describe(c) + "\n# Calico:\n" + c.calico().policies().stream()
-        .map(Object::toString).reduce("", (a, b) -> a + "\n# " + b) + "\n# tiers " + c.calico().tiersInOrder()
-        + "\n# sets " + c.calico().networkSets());
+    return CalicoClusterGen.gated((d, base) -> new CalicoTierClusterGen(d).addTo(base));
   }
 
   private Cluster addTo(Cluster base) {
