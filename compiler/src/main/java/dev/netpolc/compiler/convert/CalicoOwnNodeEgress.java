@@ -3,7 +3,6 @@ package dev.netpolc.compiler.convert;
 import dev.netpolc.model.Cidr;
 import dev.netpolc.model.LabelSelector;
 import dev.netpolc.model.NetworkPolicy;
-import dev.netpolc.model.Protocol;
 import dev.netpolc.model.calico.CalicoAction;
 import dev.netpolc.model.calico.CalicoPolicy;
 import dev.netpolc.model.calico.CalicoPort;
@@ -14,7 +13,6 @@ import dev.netpolc.model.npa.ClusterPolicyPeer;
 import dev.netpolc.model.npa.ClusterPolicyProtocol;
 import dev.netpolc.model.npa.ClusterPolicyRule;
 import dev.netpolc.model.npa.ClusterPolicySubject;
-import dev.netpolc.model.npa.DestinationPort;
 import dev.netpolc.model.npa.PolicyTier;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,27 +155,10 @@ final class CalicoOwnNodeEgress {
 
   /** The rule's protocol and numeric ports (a NetworkPolicy-shaped rule: TCP, UDP, SCTP or none). */
   private static Optional<List<ClusterPolicyProtocol>> protocols(CalicoRule r) {
-    if (r.protocol().isEmpty()) {
-      return Optional.empty();
+    try {
+      return CalicoSourceConversion.cnpProtocols(r);
+    } catch (CalicoSourceConversion.Unconvertible e) {
+      throw new IllegalStateException("a NetworkPolicy-shaped rule has a port protocol", e);
     }
-    Protocol proto = Protocol.ofNumber(r.protocol().get().protocolNumber().orElseThrow())
-        .orElseThrow(() -> new IllegalStateException("a NetworkPolicy-shaped rule has a port protocol"));
-    List<DestinationPort> ports = new ArrayList<>();
-    if (r.destination().ports().isEmpty()) {
-      ports.add(DestinationPort.range(1, 65535));
-    }
-    for (CalicoPort port : r.destination().ports()) {
-      ports.add(port.min() == port.max() ? DestinationPort.number(port.min())
-          : DestinationPort.range(port.min(), port.max()));
-    }
-    List<ClusterPolicyProtocol> out = new ArrayList<>();
-    for (DestinationPort d : ports) {
-      out.add(switch (proto) {
-        case TCP -> ClusterPolicyProtocol.tcp(d);
-        case UDP -> ClusterPolicyProtocol.udp(d);
-        case SCTP -> ClusterPolicyProtocol.sctp(d);
-      });
-    }
-    return Optional.of(out);
   }
 }

@@ -84,7 +84,7 @@ final class CalicoSourceConversion {
   record Result(List<ConvertedObject> objects, List<Refusal> refusals) {}
 
   /** Why a construct cannot be converted: becomes a refusal naming the rule. */
-  private static final class Unconvertible extends Exception {
+  static final class Unconvertible extends Exception {
     private static final long serialVersionUID = 1L;
     /** The field path refused ("" for the whole policy or the rule at hand). */
     final String path;
@@ -380,7 +380,7 @@ final class CalicoSourceConversion {
         if (peers.isEmpty()) {
           continue; // matches nothing (a selector of network sets that hold no address)
         }
-        Optional<List<ClusterPolicyProtocol>> protocols = cnpProtocols(r, r.destination().ports());
+        Optional<List<ClusterPolicyProtocol>> protocols = cnpProtocols(r);
         out.add(new ClusterPolicyRule(Optional.empty(), action, peers, protocols));
       } catch (Unconvertible u) {
         if (!leaveOut(r, path, u.getMessage())) {
@@ -453,8 +453,12 @@ final class CalicoSourceConversion {
     return nets.stream().distinct().sorted().toList();
   }
 
-  private Optional<List<ClusterPolicyProtocol>> cnpProtocols(CalicoRule r, List<CalicoPort> ports)
-      throws Unconvertible {
+  /**
+   * The rule's protocol and destination ports as ClusterNetworkPolicy protocols (named ports as
+   * {@code destinationNamedPort}; no port: the whole range); empty for every protocol.
+   */
+  static Optional<List<ClusterPolicyProtocol>> cnpProtocols(CalicoRule r) throws Unconvertible {
+    List<CalicoPort> ports = r.destination().ports();
     if (r.protocol().isEmpty()) {
       return Optional.empty();
     }
